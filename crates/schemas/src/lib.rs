@@ -1,0 +1,30 @@
+//! The domain of kho, as types that can only hold valid values.
+//!
+//! What a stored document is ([`DocumentRecord`]), who owns it ([`OwnerId`]), what kind it is
+//! ([`DocTypes`], a data table), the identifiers of Vietnamese administration ([`ids`]), dates as
+//! operators type them, and the Vietnamese text rules (NFC, folding). Every validation failure
+//! names the rule it broke, in words an operator understands.
+//!
+//! This crate does no IO: it knows nothing of files, storage or HTTP, so it can validate a
+//! manifest or a form anywhere.
+
+mod date;
+mod doc_types;
+mod error;
+pub mod ids;
+mod metadata;
+pub mod provinces;
+mod record;
+mod text;
+
+pub use date::{add_months, parse_date, today, VIETNAM_OFFSET};
+pub use doc_types::{DocType, DocTypes, UsualValidity};
+pub use error::{FieldError, FieldErrors, RuleError};
+pub use ids::OwnerId;
+pub use metadata::{MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS};
+pub use record::{
+    DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,
+};
+pub use text::{clean_text, fold, nfc};
+
+pub use time::{Date, OffsetDateTime};

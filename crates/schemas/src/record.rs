@@ -1,0 +1,242 @@
+//! The stored record of a document: its validated metadata, where its bytes are, and its
+//! lifecycle. The record is what the catalogue keeps and what `kho show --json` prints.
+
+use crate::ids::{AgencyCode, DossierCode, OwnerId, ProcedureCode, ResultCode};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Date, OffsetDateTime};
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
+/// The file formats kho accepts, recognised by their first bytes, never by file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Png,
+    Jpeg,
+    Tiff,
+}
+
+impl Format {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Png => "image/png",
+            Format::Jpeg => "image/jpeg",
+            Format::Tiff => "image/tiff",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Pdf => "PDF",
+            Format::Png => "PNG",
+            Format::Jpeg => "JPEG",
+            Format::Tiff => "TIFF",
+        }
+    }
+}
+
+/// Until when a document is valid. Serialized as `"permanent"`, a date, or `null` (unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Validity {
+    Permanent,
+    Until(Date),
+    #[default]
+    Unknown,
+}
+
+impl Validity {
+    /// `permanent` (or `vĩnh viễn`), or a date.
+    pub fn parse(s: &str) -> Result<Self, crate::RuleError> {
+        match s.trim().to_lowercase().as_str() {
+            "permanent" | "vĩnh viễn" | "vinh vien" => Ok(Validity::Permanent),
+            _ => crate::parse_date(s).map(Validity::Until),
+        }
+    }
+}
+
+impl Serialize for Validity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Validity::Permanent => s.serialize_str("permanent"),
+            Validity::Until(d) => iso_date::serialize(d, s),
+            Validity::Unknown => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Validity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(Validity::Unknown),
+            Some(s) => Validity::parse(&s).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// Why a newer result replaced an older one (domain.md, "Lifecycle").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupersedeReason {
+    Amend,
+    Supplement,
+    Annul,
+    Replace,
+    Correct,
+}
+
+/// What happened to a document after it was stored. Nothing is ever deleted: a revoked or
+/// superseded document stays retrievable for agencies but is never offered for reuse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Lifecycle {
+    #[default]
+    Active,
+    Revoked {
+        reason: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+        by: String,
+    },
+    Superseded {
+        successor: String,
+        reason: SupersedeReason,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+        by: String,
+    },
+}
+
+/// The state a user sees: the lifecycle combined with the validity date and today's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Valid,
+    Expired,
+    Revoked,
+    Superseded,
+}
+
+/// Validated metadata of one document, as given by an operator or a manifest row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentMetadata {
+    pub owner_id: OwnerId,
+    pub owner_name: Option<String>,
+    pub doc_type: String,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issuer_code: Option<AgencyCode>,
+    pub doc_number: Option<String>,
+    #[serde(with = "iso_date::option")]
+    pub issued_on: Option<Date>,
+    pub signer: Option<String>,
+    pub valid_until: Validity,
+    pub validity_scope: Option<String>,
+    pub dossier_code: Option<DossierCode>,
+    pub procedure_code: Option<ProcedureCode>,
+    pub result_code: Option<ResultCode>,
+    pub summary: Option<String>,
+}
+
+/// A stored document. `id` is opaque and random; `seq` orders records by catalogue insertion
+/// (what the index and replicas catch up from) and is never shown as an identifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub id: String,
+    pub seq: u64,
+    #[serde(flatten)]
+    pub metadata: DocumentMetadata,
+    pub sha256: String,
+    pub size: u64,
+    pub format: Format,
+    pub pages: u32,
+    /// The file name it was ingested from (NFC), for the operator's orientation only.
+    pub source_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub ingested_at: OffsetDateTime,
+    pub ingested_by: String,
+    pub lifecycle: Lifecycle,
+}
+
+impl DocumentRecord {
+    pub fn state(&self, today: Date) -> State {
+        match &self.lifecycle {
+            Lifecycle::Revoked { .. } => State::Revoked,
+            Lifecycle::Superseded { .. } => State::Superseded,
+            Lifecycle::Active => match self.metadata.valid_until {
+                Validity::Until(until) if until < today => State::Expired,
+                _ => State::Valid,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn record(valid_until: Validity) -> DocumentRecord {
+        DocumentRecord {
+            id: "x".into(),
+            seq: 1,
+            metadata: DocumentMetadata {
+                owner_id: OwnerId::parse("049075001234").unwrap(),
+                owner_name: Some("Nguyễn Văn Đức".into()),
+                doc_type: "birth_certificate".into(),
+                title: "Giấy khai sinh".into(),
+                issuer: None,
+                issuer_code: None,
+                doc_number: None,
+                issued_on: Some(date!(2020 - 01 - 02)),
+                signer: None,
+                valid_until,
+                validity_scope: None,
+                dossier_code: None,
+                procedure_code: None,
+                result_code: None,
+                summary: None,
+            },
+            sha256: "00".repeat(32),
+            size: 3,
+            format: Format::Pdf,
+            pages: 1,
+            source_name: None,
+            ingested_at: datetime!(2026-01-01 0:00 UTC),
+            ingested_by: "test".into(),
+            lifecycle: Lifecycle::Active,
+        }
+    }
+
+    #[test]
+    fn state_follows_validity_and_lifecycle() {
+        let today = date!(2026 - 06 - 01);
+        assert_eq!(record(Validity::Permanent).state(today), State::Valid);
+        assert_eq!(record(Validity::Until(date!(2026 - 05 - 31))).state(today), State::Expired);
+        assert_eq!(record(Validity::Until(today)).state(today), State::Valid);
+        let mut r = record(Validity::Permanent);
+        r.lifecycle = Lifecycle::Revoked {
+            reason: "cấp sai".into(),
+            at: datetime!(2026-02-01 0:00 UTC),
+            by: "op".into(),
+        };
+        assert_eq!(r.state(today), State::Revoked);
+    }
+
+    #[test]
+    fn json_round_trip_is_flat_and_readable() {
+        let r = record(Validity::Until(date!(2027 - 01 - 31)));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["owner_id"], "049075001234");
+        assert_eq!(json["issued_on"], "2020-01-02");
+        assert_eq!(json["valid_until"], "2027-01-31");
+        assert_eq!(json["lifecycle"]["status"], "active");
+        let back: DocumentRecord = serde_json::from_value(json).unwrap();
+        assert_eq!(back, r);
+        let permanent = serde_json::to_value(record(Validity::Permanent)).unwrap();
+        assert_eq!(permanent["valid_until"], "permanent");
+        let unknown = serde_json::to_value(record(Validity::Unknown)).unwrap();
+        assert!(unknown["valid_until"].is_null());
+    }
+}
