@@ -1,1 +1,28 @@
+//! The store of kho: where original bytes, records and the access ledger live, and the only crate
+//! that writes them.
+//!
+//! An [`Archive`] is one store folder: a [`BlobStore`] of original bytes named by their sha256, a
+//! [`Catalog`] in sled (records, owner and hash indexes, sequence numbers) and the hash-chained
+//! access ledger inside the same sled database. The facade keeps the invariants of design.md:
+//! bytes are durable before the record that points at them, a record and its ledger event commit
+//! together, nothing stored is modified or deleted, and reads go through a re-hashing reader.
+//!
+//! This crate does not parse files, extract text or speak HTTP.
 
+mod archive;
+pub mod blob;
+mod catalog;
+mod digest;
+mod error;
+pub mod ledger;
+mod verify;
+
+pub use archive::{
+    Archive, IngestStatus, Ingested, NewDocument, DEFAULT_MAX_FILE_BYTES, DOC_TYPES_FILE,
+    STORE_VERSION,
+};
+pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob};
+pub use catalog::{Catalog, Inserted};
+pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
+pub use error::{ArchiveError, Result};
+pub use verify::{DamagedBlob, VerifyReport};

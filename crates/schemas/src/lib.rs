@@ -11,6 +11,7 @@
 mod date;
 mod doc_types;
 mod error;
+mod ledger;
 pub mod ids;
 mod metadata;
 pub mod provinces;
@@ -21,6 +22,7 @@ pub use date::{add_months, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};
 pub use ids::OwnerId;
+pub use ledger::{Action, Actor, LedgerEvent, NewEvent};
 pub use metadata::{MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,

@@ -5,7 +5,37 @@ use crate::ids::{AgencyCode, DossierCode, OwnerId, ProcedureCode, ResultCode};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, OffsetDateTime};
 
-time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+/// Dates as `YYYY-MM-DD` strings. Hand-written rather than `time`'s serde helpers because those
+/// reject `null` inside `#[serde(flatten)]` (it arrives as a unit, not a none).
+pub(crate) mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn to_string(d: &Date) -> String {
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    }
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&to_string(d))
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|s| crate::parse_date(&s).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}
 
 /// The file formats kho accepts, recognised by their first bytes, never by file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,0 +1,280 @@
+//! The [`Archive`] facade: one store folder, its blobs, catalogue and ledger, kept consistent.
+
+use crate::blob::{BlobStore, LocalBlobStore};
+use crate::catalog::{Catalog, Inserted};
+use crate::verify::{verify, VerifyReport};
+use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
+use schemas::{
+    Action, Actor, DocTypes, DocumentMetadata, DocumentRecord, Format, LedgerEvent, Lifecycle,
+    NewEvent,
+};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+
+/// The layout version of a store folder; bumped when a release changes it incompatibly.
+pub const STORE_VERSION: u64 = 1;
+const STORE_FILE: &str = "kho-store.json";
+/// An optional CSV in the store folder that extends the built-in document types.
+pub const DOC_TYPES_FILE: &str = "doc-types.csv";
+/// Default limit on one file's size.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A document about to be stored: validated metadata plus what the ingest stage learnt of the file.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub metadata: DocumentMetadata,
+    pub format: Format,
+    pub pages: u32,
+    pub source_name: Option<String>,
+    pub actor: Actor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngestStatus {
+    Stored,
+    Duplicate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    pub status: IngestStatus,
+    pub record: DocumentRecord,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoreFile {
+    kho_store_version: u64,
+}
+
+/// A store folder:
+/// ```text
+/// DIR/kho-store.json   layout version
+/// DIR/catalog/         sled: records, indexes, ledger
+/// DIR/blobs/ab/cd/SHA  original bytes, read-only
+/// DIR/doc-types.csv    optional: extra document types
+/// ```
+pub struct Archive {
+    root: PathBuf,
+    catalog: Catalog,
+    blobs: Box<dyn BlobStore>,
+    doc_types: DocTypes,
+    max_file_bytes: u64,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// 26 random characters of lower-case base32 (130 bits): opaque, not sequential, not guessable.
+fn new_record_id() -> Result<String> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut bytes = [0u8; 26];
+    getrandom::fill(&mut bytes).map_err(|e| ArchiveError::Io {
+        path: PathBuf::from("(system random source)"),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b & 31)] as char)
+        .collect())
+}
+
+impl Archive {
+    /// Opens the store at `root`, creating it on first use.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        std::fs::create_dir_all(&root).map_err(io_err(&root))?;
+        Self::check_version(&root)?;
+        // The catalogue's lock guards the whole folder, so take it before touching blobs.
+        let catalog = Catalog::open(&root.join("catalog"))?;
+        let blobs = Box::new(LocalBlobStore::open(root.join("blobs"))?);
+        let mut doc_types = DocTypes::builtin();
+        let extra = root.join(DOC_TYPES_FILE);
+        if extra.exists() {
+            let text = std::fs::read_to_string(&extra).map_err(io_err(&extra))?;
+            doc_types
+                .extend_from_csv(&text)
+                .map_err(|source| ArchiveError::DocTypes {
+                    path: extra.clone(),
+                    source,
+                })?;
+        }
+        Ok(Archive {
+            root,
+            catalog,
+            blobs,
+            doc_types,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        })
+    }
+
+    fn check_version(root: &Path) -> Result<()> {
+        let path = root.join(STORE_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let file: StoreFile = serde_json::from_slice(&bytes).map_err(|e| {
+                    ArchiveError::Damaged {
+                        key: path.display().to_string(),
+                        detail: e.to_string(),
+                    }
+                })?;
+                if file.kho_store_version != STORE_VERSION {
+                    return Err(ArchiveError::Version {
+                        path,
+                        found: file.kho_store_version,
+                        supported: STORE_VERSION,
+                    });
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let body = serde_json::to_vec_pretty(&StoreFile {
+                    kho_store_version: STORE_VERSION,
+                })
+                .unwrap_or_default();
+                std::fs::write(&path, body).map_err(io_err(&path))
+            }
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn doc_types(&self) -> &DocTypes {
+        &self.doc_types
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn blobs(&self) -> &dyn BlobStore {
+        self.blobs.as_ref()
+    }
+
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_bytes
+    }
+
+    pub fn set_max_file_bytes(&mut self, max: u64) {
+        self.max_file_bytes = max;
+    }
+
+    /// Stores one document: the bytes first (durable), then the record, its indexes and the ledger
+    /// event in one transaction, flushed before this returns. So an acknowledged document
+    /// survives a crash, and a record never points at a missing blob. The same bytes for the same
+    /// owner return the existing record; for another owner, a new record shares the blob.
+    pub fn ingest(&self, src: &mut dyn Read, doc: NewDocument) -> Result<Ingested> {
+        let blob = self.blobs.put(src, self.max_file_bytes)?;
+        let now = OffsetDateTime::now_utc();
+        let owner = doc.metadata.owner_id.as_str().to_string();
+        let record = DocumentRecord {
+            id: new_record_id()?,
+            seq: 0,
+            metadata: doc.metadata,
+            sha256: blob.digest.to_hex(),
+            size: blob.size,
+            format: doc.format,
+            pages: doc.pages,
+            source_name: doc.source_name,
+            ingested_at: now,
+            ingested_by: doc.actor.name.clone(),
+            lifecycle: Lifecycle::Active,
+        };
+        let event = NewEvent {
+            action: Action::Ingest,
+            actor: doc.actor,
+            doc_id: None,
+            owner_id: Some(owner),
+            dossier_code: None,
+            purpose: None,
+            detail: None,
+        };
+        match self.catalog.insert(record, &event, now)? {
+            Inserted::Stored(record) => {
+                self.catalog.flush()?;
+                Ok(Ingested {
+                    status: IngestStatus::Stored,
+                    record,
+                })
+            }
+            Inserted::Duplicate(record) => Ok(Ingested {
+                status: IngestStatus::Duplicate,
+                record,
+            }),
+        }
+    }
+
+    /// A record, without recording a read (for internal use and checks).
+    pub fn record(&self, id: &str) -> Result<DocumentRecord> {
+        self.catalog
+            .get(id.trim())?
+            .ok_or_else(|| ArchiveError::NotFound(id.trim().to_string()))
+    }
+
+    fn log_read(&self, record: &DocumentRecord, action: Action, actor: &Actor, purpose: Option<&str>) -> Result<LedgerEvent> {
+        let event = NewEvent {
+            action,
+            actor: actor.clone(),
+            doc_id: Some(record.id.clone()),
+            owner_id: Some(record.metadata.owner_id.to_string()),
+            dossier_code: None,
+            purpose: purpose.map(str::to_string),
+            detail: None,
+        };
+        let logged = self.catalog.append_event(&event, OffsetDateTime::now_utc())?;
+        self.catalog.flush()?;
+        Ok(logged)
+    }
+
+    /// Reads a record on behalf of `actor`; the read is in the ledger before the record is returned.
+    pub fn read_record(&self, id: &str, actor: &Actor, purpose: Option<&str>) -> Result<DocumentRecord> {
+        let record = self.record(id)?;
+        self.log_read(&record, Action::ReadMetadata, actor, purpose)?;
+        Ok(record)
+    }
+
+    /// Opens the original bytes on behalf of `actor` (ledgered). The reader re-hashes the bytes and
+    /// fails at the end if they are not what was stored.
+    pub fn open_original(
+        &self,
+        id: &str,
+        actor: &Actor,
+        purpose: Option<&str>,
+    ) -> Result<(DocumentRecord, VerifyingReader<Box<dyn Read + Send>>)> {
+        let record = self.record(id)?;
+        let digest = Sha256Digest::from_hex(&record.sha256).ok_or_else(|| ArchiveError::Damaged {
+            key: format!("record {}", record.id),
+            detail: format!("sha256 {:?} is not 64 hex digits", record.sha256),
+        })?;
+        let raw = self.blobs.open(&digest)?;
+        self.log_read(&record, Action::Download, actor, purpose)?;
+        Ok((record, VerifyingReader::new(raw, digest)))
+    }
+
+    /// Re-hashes every blob and cross-checks blobs, records and the ledger.
+    pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport> {
+        verify(&self.catalog, self.blobs.as_ref(), progress)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_ids_are_opaque_and_distinct() {
+        let ids: std::collections::HashSet<String> =
+            (0..1000).map(|_| new_record_id().unwrap()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| id.len() == 26
+            && id.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))));
+    }
+}

@@ -1,0 +1,57 @@
+//! Content-addressed storage of original bytes.
+//!
+//! [`BlobStore`] is the seam between kho and where bytes live, in the manner of tantivy's
+//! `Directory`: the archive only puts, opens, sizes and lists blobs by their sha256, so a local
+//! folder ([`LocalBlobStore`]) and an object store can stand behind the same calls. A store never
+//! modifies or deletes a blob once written.
+
+mod local;
+
+pub use local::LocalBlobStore;
+
+use crate::Sha256Digest;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// What a `put` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PutBlob {
+    pub digest: Sha256Digest,
+    pub size: u64,
+    /// False when a blob with the same bytes was already stored (dedupe).
+    pub newly_written: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("no blob {0} in the store")]
+    NotFound(Sha256Digest),
+    #[error("the input is larger than the limit of {max} bytes per file")]
+    TooLarge { max: u64 },
+    #[error("blob store IO error on {path}: {source}; check the disk and the folder's permissions")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the input: {0}")]
+    Source(#[source] std::io::Error),
+}
+
+pub trait BlobStore: Send + Sync + std::fmt::Debug {
+    /// Streams `src` into the store while hashing it, up to `max_bytes`. When this returns, the
+    /// blob is durable (the bytes and their name survive a crash). Same bytes: nothing written.
+    fn put(&self, src: &mut dyn Read, max_bytes: u64) -> Result<PutBlob, BlobError>;
+
+    /// The raw bytes of a blob. Use [`crate::VerifyingReader`] to check them on the way out.
+    fn open(&self, digest: &Sha256Digest) -> Result<Box<dyn Read + Send>, BlobError>;
+
+    /// The size of a blob, or `None` if there is none by that name.
+    fn size(&self, digest: &Sha256Digest) -> Result<Option<u64>, BlobError>;
+
+    /// Every blob name in the store, in no particular order.
+    fn list(&self) -> Result<Box<dyn Iterator<Item = Result<Sha256Digest, BlobError>> + '_>, BlobError>;
+
+    /// A human description of where the blobs live, for messages.
+    fn location(&self) -> String;
+}

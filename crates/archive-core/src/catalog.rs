@@ -1,0 +1,288 @@
+//! The catalogue: records and their indexes in sled, the single source of truth for what is
+//! stored, its state, and who read it.
+//!
+//! Trees (keys are bytes; values JSON unless said otherwise):
+//! - `records`    id -> record
+//! - `owner_docs` owner id, 0x00, doc id -> (empty)
+//! - `sha_docs`   sha256 hex, 0x00, owner id -> doc id (dedupe and "which records use this blob")
+//! - `seq_docs`   seq (u64 big-endian) -> doc id (what the index and replicas catch up from)
+//! - `meta`       `seq` (u64 big-endian), `ledger_head`
+//! - `ledger`     event seq (u64 big-endian) -> ledger event
+
+use crate::ledger::{self, LedgerCheck};
+use crate::{ArchiveError, Result};
+use schemas::{DocumentRecord, LedgerEvent, NewEvent};
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+
+const SEQ_KEY: &[u8] = b"seq";
+
+/// The error type carried out of a sled transaction closure.
+#[derive(Debug)]
+pub(crate) struct CatalogTxError(pub ArchiveError);
+
+pub(crate) fn tx_err(e: ArchiveError) -> ConflictableTransactionError<CatalogTxError> {
+    ConflictableTransactionError::Abort(CatalogTxError(e))
+}
+
+pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| ArchiveError::Damaged {
+        key: "(new entry)".into(),
+        detail: e.to_string(),
+    })
+}
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| ArchiveError::Damaged {
+        key: what.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+fn sha_key(sha256: &str, owner: &str) -> Vec<u8> {
+    [sha256.as_bytes(), b"\0", owner.as_bytes()].concat()
+}
+
+fn owner_key(owner: &str, id: &str) -> Vec<u8> {
+    [owner.as_bytes(), b"\0", id.as_bytes()].concat()
+}
+
+fn read_u64(bytes: Option<sled::IVec>) -> u64 {
+    bytes
+        .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+        .map(u64::from_be_bytes)
+        .unwrap_or(0)
+}
+
+/// What an insert did: stored a new record, or found the same bytes already stored for the owner.
+#[derive(Debug, Clone)]
+pub enum Inserted {
+    Stored(DocumentRecord),
+    Duplicate(DocumentRecord),
+}
+
+pub struct Catalog {
+    path: PathBuf,
+    db: sled::Db,
+    records: sled::Tree,
+    owner_docs: sled::Tree,
+    sha_docs: sled::Tree,
+    seq_docs: sled::Tree,
+    meta: sled::Tree,
+    ledger: sled::Tree,
+}
+
+impl Catalog {
+    /// Opens (creating) the catalogue and takes its exclusive lock.
+    pub fn open(path: &Path) -> Result<Self> {
+        let db = sled::Config::new().path(path).open().map_err(|source| {
+            let locked = matches!(&source, sled::Error::Io(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.to_string().contains("could not acquire lock"));
+            if locked {
+                ArchiveError::Locked {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                ArchiveError::Catalog {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        })?;
+        let tree = |name: &str| {
+            db.open_tree(name).map_err(|source| ArchiveError::Catalog {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        Ok(Catalog {
+            records: tree("records")?,
+            owner_docs: tree("owner_docs")?,
+            sha_docs: tree("sha_docs")?,
+            seq_docs: tree("seq_docs")?,
+            meta: tree("meta")?,
+            ledger: tree("ledger")?,
+            path: path.to_path_buf(),
+            db,
+        })
+    }
+
+    fn err(&self) -> impl Fn(sled::Error) -> ArchiveError + '_ {
+        |source| ArchiveError::Catalog {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn tx_result<T>(&self, r: std::result::Result<T, TransactionError<CatalogTxError>>) -> Result<T> {
+        match r {
+            Ok(v) => Ok(v),
+            Err(TransactionError::Abort(CatalogTxError(e))) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(self.err()(e)),
+        }
+    }
+
+    /// Inserts `record` (its `seq` is assigned here) with its indexes and ledger event in one
+    /// transaction, unless the owner already has a record of the same bytes. Not durable until
+    /// [`Catalog::flush`].
+    pub fn insert(&self, record: DocumentRecord, event: &NewEvent, at: OffsetDateTime) -> Result<Inserted> {
+        let owner = record.metadata.owner_id.as_str().to_string();
+        let dedupe_key = sha_key(&record.sha256, &owner);
+        let trees = (
+            &self.records,
+            &self.owner_docs,
+            &self.sha_docs,
+            &self.seq_docs,
+            &self.meta,
+            &self.ledger,
+        );
+        let result = trees.transaction(|(records, owner_docs, sha_docs, seq_docs, meta, ledger)| {
+            if let Some(existing_id) = sha_docs.get(&dedupe_key)? {
+                let bytes = records.get(&existing_id)?.ok_or_else(|| {
+                    tx_err(ArchiveError::Damaged {
+                        key: String::from_utf8_lossy(&existing_id).into_owned(),
+                        detail: "indexed by sha256 but has no record".into(),
+                    })
+                })?;
+                return Ok(Inserted::Duplicate(decode("record", &bytes).map_err(tx_err)?));
+            }
+            let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
+            meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
+            let mut record = record.clone();
+            record.seq = seq;
+            let id = record.id.as_bytes();
+            records.insert(id, encode(&record).map_err(tx_err)?)?;
+            owner_docs.insert(owner_key(&owner, &record.id), &[])?;
+            sha_docs.insert(dedupe_key.as_slice(), id)?;
+            seq_docs.insert(&seq.to_be_bytes(), id)?;
+            let mut event = event.clone();
+            event.doc_id = Some(record.id.clone());
+            ledger::append(meta, ledger, &event, at)?;
+            Ok(Inserted::Stored(record))
+        });
+        self.tx_result(result)
+    }
+
+    /// Appends an event that changes no record (a read, a refused attempt).
+    pub fn append_event(&self, event: &NewEvent, at: OffsetDateTime) -> Result<LedgerEvent> {
+        let result = (&self.meta, &self.ledger)
+            .transaction(|(meta, ledger)| ledger::append(meta, ledger, event, at));
+        self.tx_result(result)
+    }
+
+    /// Makes everything inserted so far durable (fsync).
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(self.err())
+    }
+
+    pub fn get(&self, id: &str) -> Result<Option<DocumentRecord>> {
+        match self.records.get(id.as_bytes()).map_err(self.err())? {
+            Some(bytes) => Ok(Some(decode(&format!("record {id}"), &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every record of an owner, in id order.
+    pub fn docs_of_owner(&self, owner: &str) -> Result<Vec<DocumentRecord>> {
+        let prefix = [owner.as_bytes(), b"\0"].concat();
+        let mut out = Vec::new();
+        for item in self.owner_docs.scan_prefix(&prefix) {
+            let (key, _) = item.map_err(self.err())?;
+            let id = String::from_utf8_lossy(&key[prefix.len()..]).into_owned();
+            if let Some(record) = self.get(&id)? {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ids of the records that point at a blob.
+    pub fn docs_with_blob(&self, sha256: &str) -> Result<Vec<String>> {
+        let prefix = [sha256.as_bytes(), b"\0"].concat();
+        self.sha_docs
+            .scan_prefix(&prefix)
+            .map(|item| {
+                item.map(|(_, id)| String::from_utf8_lossy(&id).into_owned())
+                    .map_err(self.err())
+            })
+            .collect()
+    }
+
+    /// Every blob the catalogue refers to, with the records that use it, in sha256 order.
+    pub fn blobs(&self) -> impl Iterator<Item = Result<(String, Vec<String>)>> + '_ {
+        BlobGroups {
+            inner: self.sha_docs.iter(),
+            pending: None,
+            catalog: self,
+        }
+    }
+
+    /// Every record in insertion order.
+    pub fn records_by_seq(&self) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
+        self.seq_docs.iter().map(move |item| {
+            let (_, id) = item.map_err(self.err())?;
+            let id = String::from_utf8_lossy(&id).into_owned();
+            self.get(&id)?.ok_or(ArchiveError::Damaged {
+                key: id,
+                detail: "listed by sequence number but has no record".into(),
+            })
+        })
+    }
+
+    pub fn record_count(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Ledger events, oldest first.
+    pub fn events(&self) -> impl Iterator<Item = Result<LedgerEvent>> + '_ {
+        self.ledger.iter().map(move |item| {
+            let (_, bytes) = item.map_err(self.err())?;
+            decode("ledger event", &bytes)
+        })
+    }
+
+    pub fn check_ledger(&self) -> Result<LedgerCheck> {
+        ledger::check(&self.meta, &self.ledger).map_err(self.err())
+    }
+
+    /// Raw access for tests and repair tools that must reach under the invariants.
+    #[doc(hidden)]
+    pub fn ledger_tree(&self) -> &sled::Tree {
+        &self.ledger
+    }
+}
+
+/// Groups consecutive `sha_docs` entries by their sha256 prefix.
+struct BlobGroups<'a> {
+    inner: sled::Iter,
+    pending: Option<(String, Vec<String>)>,
+    catalog: &'a Catalog,
+}
+
+impl Iterator for BlobGroups<'_> {
+    type Item = Result<(String, Vec<String>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.inner.next() {
+                None => return self.pending.take().map(Ok),
+                Some(Err(e)) => return Some(Err(self.catalog.err()(e))),
+                Some(Ok((key, id))) => {
+                    let sha = String::from_utf8_lossy(&key[..key.len().min(64)]).into_owned();
+                    let id = String::from_utf8_lossy(&id).into_owned();
+                    match &mut self.pending {
+                        Some((current, ids)) if *current == sha => ids.push(id),
+                        _ => {
+                            let done = self.pending.replace((sha, vec![id]));
+                            if done.is_some() {
+                                return done.map(Ok);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

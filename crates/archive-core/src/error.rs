@@ -1,0 +1,41 @@
+use crate::blob::BlobError;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the store, each saying where and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("the store at {path} is in use by another kho process (a running `kho serve`, say); stop it or use another --data folder")]
+    Locked { path: PathBuf },
+    #[error("catalogue error in {path}: {source}; run `kho verify`, and restore from an export if it persists")]
+    Catalog {
+        path: PathBuf,
+        #[source]
+        source: sled::Error,
+    },
+    #[error("damaged catalogue entry {key}: {detail}; run `kho verify`")]
+    Damaged { key: String, detail: String },
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error("no document with id {0}")]
+    NotFound(String),
+    #[error("cannot use the store folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    DocTypes {
+        path: PathBuf,
+        #[source]
+        source: schemas::RuleError,
+    },
+    #[error("the store at {path} has layout version {found}; this kho reads version {supported}; use a matching kho release")]
+    Version {
+        path: PathBuf,
+        found: u64,
+        supported: u64,
+    },
+}
+
+pub type Result<T, E = ArchiveError> = std::result::Result<T, E>;

@@ -1,0 +1,114 @@
+//! `verify`: every blob re-hashed, every record's blob present, the ledger chain intact.
+
+use crate::blob::BlobStore;
+use crate::catalog::Catalog;
+use crate::{HashingReader, Result, Sha256Digest};
+use std::collections::HashSet;
+
+/// A blob that is damaged or gone, with the records that depend on it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DamagedBlob {
+    pub sha256: String,
+    pub records: Vec<String>,
+    pub detail: String,
+}
+
+/// What `kho verify --json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VerifyReport {
+    pub records: u64,
+    pub blobs_checked: u64,
+    pub bytes_checked: u64,
+    /// Blobs whose bytes no longer hash to their name.
+    pub corrupt: Vec<DamagedBlob>,
+    /// Blobs that records point at but that are not in the store.
+    pub missing: Vec<DamagedBlob>,
+    /// Blobs no record points at: left by an ingest interrupted before its record was written.
+    /// Harmless (the next ingest of the same bytes reuses them) and never deleted automatically.
+    pub orphans: Vec<String>,
+    pub ledger_ok: bool,
+    pub ledger_events: u64,
+    pub ledger_error: Option<String>,
+}
+
+impl VerifyReport {
+    /// True when nothing is corrupt or missing and the ledger holds. Orphans do not count.
+    pub fn is_clean(&self) -> bool {
+        self.corrupt.is_empty() && self.missing.is_empty() && self.ledger_ok
+    }
+}
+
+pub(crate) fn verify(
+    catalog: &Catalog,
+    blobs: &dyn BlobStore,
+    progress: &mut dyn FnMut(u64),
+) -> Result<VerifyReport> {
+    let mut report = VerifyReport {
+        records: catalog.record_count() as u64,
+        blobs_checked: 0,
+        bytes_checked: 0,
+        corrupt: Vec::new(),
+        missing: Vec::new(),
+        orphans: Vec::new(),
+        ledger_ok: true,
+        ledger_events: 0,
+        ledger_error: None,
+    };
+    let mut present: HashSet<Sha256Digest> = HashSet::new();
+    let mut bad: Vec<(Sha256Digest, String)> = Vec::new();
+    for digest in blobs.list()? {
+        let digest = digest?;
+        let mut reader = HashingReader::new(blobs.open(&digest)?);
+        let outcome = std::io::copy(&mut reader, &mut std::io::sink());
+        let (actual, size) = reader.finish();
+        match outcome {
+            Err(e) => bad.push((digest, format!("cannot be read: {e}"))),
+            Ok(_) if actual != digest => bad.push((
+                digest,
+                format!("its bytes now hash to {actual}: the file was modified or damaged"),
+            )),
+            Ok(_) => {}
+        }
+        present.insert(digest);
+        report.blobs_checked += 1;
+        report.bytes_checked += size;
+        progress(report.blobs_checked);
+    }
+    let mut referenced: HashSet<Sha256Digest> = HashSet::new();
+    for group in catalog.blobs() {
+        let (sha, records) = group?;
+        let Some(digest) = Sha256Digest::from_hex(&sha) else {
+            report.missing.push(DamagedBlob {
+                sha256: sha,
+                records,
+                detail: "the catalogue holds a malformed sha256".into(),
+            });
+            continue;
+        };
+        referenced.insert(digest);
+        if !present.contains(&digest) {
+            report.missing.push(DamagedBlob {
+                sha256: sha,
+                records,
+                detail: "no blob with this sha256 in the store".into(),
+            });
+        }
+    }
+    for (digest, detail) in bad {
+        report.corrupt.push(DamagedBlob {
+            sha256: digest.to_hex(),
+            records: catalog.docs_with_blob(&digest.to_hex())?,
+            detail,
+        });
+    }
+    report.orphans = present
+        .difference(&referenced)
+        .map(Sha256Digest::to_hex)
+        .collect();
+    report.orphans.sort();
+    let ledger = catalog.check_ledger()?;
+    report.ledger_ok = ledger.error.is_none();
+    report.ledger_events = ledger.events;
+    report.ledger_error = ledger.error;
+    Ok(report)
+}
