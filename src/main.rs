@@ -1,1 +1,81 @@
-fn main(){}
+//! `kho`: the command line of the kho archive. Wiring only: each command parses its flags, calls
+//! the library crates, and prints. Exit codes: 0 success; 1 some inputs rejected or a check
+//! failed (the rest still done); 2 usage error.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kho",
+    version,
+    about = "kho: the e-data store of citizens and organizations",
+    long_about = "kho keeps the digitized results of administrative procedures (scans and PDFs) \
+                  with their metadata, so that they can be found and reused instead of resubmitted."
+)]
+struct Cli {
+    /// The store folder; created on first use.
+    #[arg(long, global = true, env = "KHO_DATA", default_value = "./kho-data")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Store files (or every file under folders) with their metadata, or a manifest batch.
+    Ingest(Box<commands::ingest::Args>),
+    /// Print a document's record.
+    Show(commands::show::Args),
+    /// Write a document's original bytes (re-hashed on the way out) to a file or stdout.
+    Get(commands::get::Args),
+    /// Re-hash every blob, check every record's blob and the ledger chain. Exit 1 on damage.
+    Verify(commands::verify::Args),
+    /// List the document types this store accepts.
+    Types(commands::types::Args),
+}
+
+/// What a command tells `main` about how it went.
+pub enum Outcome {
+    Success,
+    /// Some inputs were rejected or a check failed; the rest was done.
+    Partial,
+}
+
+/// An error in how the command was called (exit code 2), as opposed to a failure doing it.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => commands::ingest::run(&cli.data, *args),
+        Command::Show(args) => commands::show::run(&cli.data, args),
+        Command::Get(args) => commands::get::run(&cli.data, args),
+        Command::Verify(args) => commands::verify::run(&cli.data, args),
+        Command::Types(args) => commands::types::run(&cli.data, args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Partial) => ExitCode::from(1),
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("kho: usage error: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("kho: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

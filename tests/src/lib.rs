@@ -1,1 +1,107 @@
+//! Support for kho's end-to-end tests: real files made on the fly ([`fixtures`]) and a handle on
+//! the `kho` binary ([`Kho`]). The tests themselves live in `tests/`.
 
+pub mod fixtures;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `kho` binary under test: `$KHO_BIN`, else `target/debug/kho` of this workspace
+/// (`scripts/test.sh` builds it before running the tests).
+pub fn kho_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("KHO_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bin = target.join("debug/kho");
+    assert!(
+        bin.exists(),
+        "{} does not exist: run `cargo build --bin kho` first (scripts/test.sh does), or set KHO_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// A store folder of its own and the binary to drive it.
+pub struct Kho {
+    pub data: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout parsed as one JSON value per line.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+            .collect()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Kho {
+    pub fn new() -> Self {
+        Kho {
+            data: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A command on this store, not yet run.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(kho_bin());
+        cmd.arg("--data").arg(self.data.path());
+        cmd.env_remove("KHO_DATA");
+        cmd
+    }
+
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.command()
+            .args(args)
+            .output()
+            .expect("cannot start kho")
+            .into()
+    }
+
+    /// Where the blob of a sha256 lives in this store.
+    pub fn blob_path(&self, sha256: &str) -> PathBuf {
+        self.data
+            .path()
+            .join("blobs")
+            .join(&sha256[0..2])
+            .join(&sha256[2..4])
+            .join(sha256)
+    }
+}
+
+impl Default for Kho {
+    fn default() -> Self {
+        Self::new()
+    }
+}

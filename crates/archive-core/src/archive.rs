@@ -117,12 +117,11 @@ impl Archive {
         let path = root.join(STORE_FILE);
         match std::fs::read(&path) {
             Ok(bytes) => {
-                let file: StoreFile = serde_json::from_slice(&bytes).map_err(|e| {
-                    ArchiveError::Damaged {
+                let file: StoreFile =
+                    serde_json::from_slice(&bytes).map_err(|e| ArchiveError::Damaged {
                         key: path.display().to_string(),
                         detail: e.to_string(),
-                    }
-                })?;
+                    })?;
                 if file.kho_store_version != STORE_VERSION {
                     return Err(ArchiveError::Version {
                         path,
@@ -219,7 +218,13 @@ impl Archive {
             .ok_or_else(|| ArchiveError::NotFound(id.trim().to_string()))
     }
 
-    fn log_read(&self, record: &DocumentRecord, action: Action, actor: &Actor, purpose: Option<&str>) -> Result<LedgerEvent> {
+    fn log_read(
+        &self,
+        record: &DocumentRecord,
+        action: Action,
+        actor: &Actor,
+        purpose: Option<&str>,
+    ) -> Result<LedgerEvent> {
         let event = NewEvent {
             action,
             actor: actor.clone(),
@@ -229,13 +234,20 @@ impl Archive {
             purpose: purpose.map(str::to_string),
             detail: None,
         };
-        let logged = self.catalog.append_event(&event, OffsetDateTime::now_utc())?;
+        let logged = self
+            .catalog
+            .append_event(&event, OffsetDateTime::now_utc())?;
         self.catalog.flush()?;
         Ok(logged)
     }
 
     /// Reads a record on behalf of `actor`; the read is in the ledger before the record is returned.
-    pub fn read_record(&self, id: &str, actor: &Actor, purpose: Option<&str>) -> Result<DocumentRecord> {
+    pub fn read_record(
+        &self,
+        id: &str,
+        actor: &Actor,
+        purpose: Option<&str>,
+    ) -> Result<DocumentRecord> {
         let record = self.record(id)?;
         self.log_read(&record, Action::ReadMetadata, actor, purpose)?;
         Ok(record)
@@ -250,10 +262,11 @@ impl Archive {
         purpose: Option<&str>,
     ) -> Result<(DocumentRecord, VerifyingReader<Box<dyn Read + Send>>)> {
         let record = self.record(id)?;
-        let digest = Sha256Digest::from_hex(&record.sha256).ok_or_else(|| ArchiveError::Damaged {
-            key: format!("record {}", record.id),
-            detail: format!("sha256 {:?} is not 64 hex digits", record.sha256),
-        })?;
+        let digest =
+            Sha256Digest::from_hex(&record.sha256).ok_or_else(|| ArchiveError::Damaged {
+                key: format!("record {}", record.id),
+                detail: format!("sha256 {:?} is not 64 hex digits", record.sha256),
+            })?;
         let raw = self.blobs.open(&digest)?;
         self.log_read(&record, Action::Download, actor, purpose)?;
         Ok((record, VerifyingReader::new(raw, digest)))
@@ -275,6 +288,8 @@ mod tests {
             (0..1000).map(|_| new_record_id().unwrap()).collect();
         assert_eq!(ids.len(), 1000);
         assert!(ids.iter().all(|id| id.len() == 26
-            && id.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))));
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))));
     }
 }

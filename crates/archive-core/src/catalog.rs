@@ -116,7 +116,10 @@ impl Catalog {
         }
     }
 
-    fn tx_result<T>(&self, r: std::result::Result<T, TransactionError<CatalogTxError>>) -> Result<T> {
+    fn tx_result<T>(
+        &self,
+        r: std::result::Result<T, TransactionError<CatalogTxError>>,
+    ) -> Result<T> {
         match r {
             Ok(v) => Ok(v),
             Err(TransactionError::Abort(CatalogTxError(e))) => Err(e),
@@ -127,7 +130,12 @@ impl Catalog {
     /// Inserts `record` (its `seq` is assigned here) with its indexes and ledger event in one
     /// transaction, unless the owner already has a record of the same bytes. Not durable until
     /// [`Catalog::flush`].
-    pub fn insert(&self, record: DocumentRecord, event: &NewEvent, at: OffsetDateTime) -> Result<Inserted> {
+    pub fn insert(
+        &self,
+        record: DocumentRecord,
+        event: &NewEvent,
+        at: OffsetDateTime,
+    ) -> Result<Inserted> {
         let owner = record.metadata.owner_id.as_str().to_string();
         let dedupe_key = sha_key(&record.sha256, &owner);
         let trees = (
@@ -138,30 +146,33 @@ impl Catalog {
             &self.meta,
             &self.ledger,
         );
-        let result = trees.transaction(|(records, owner_docs, sha_docs, seq_docs, meta, ledger)| {
-            if let Some(existing_id) = sha_docs.get(&dedupe_key)? {
-                let bytes = records.get(&existing_id)?.ok_or_else(|| {
-                    tx_err(ArchiveError::Damaged {
-                        key: String::from_utf8_lossy(&existing_id).into_owned(),
-                        detail: "indexed by sha256 but has no record".into(),
-                    })
-                })?;
-                return Ok(Inserted::Duplicate(decode("record", &bytes).map_err(tx_err)?));
-            }
-            let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
-            meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
-            let mut record = record.clone();
-            record.seq = seq;
-            let id = record.id.as_bytes();
-            records.insert(id, encode(&record).map_err(tx_err)?)?;
-            owner_docs.insert(owner_key(&owner, &record.id), &[])?;
-            sha_docs.insert(dedupe_key.as_slice(), id)?;
-            seq_docs.insert(&seq.to_be_bytes(), id)?;
-            let mut event = event.clone();
-            event.doc_id = Some(record.id.clone());
-            ledger::append(meta, ledger, &event, at)?;
-            Ok(Inserted::Stored(record))
-        });
+        let result =
+            trees.transaction(|(records, owner_docs, sha_docs, seq_docs, meta, ledger)| {
+                if let Some(existing_id) = sha_docs.get(&dedupe_key)? {
+                    let bytes = records.get(&existing_id)?.ok_or_else(|| {
+                        tx_err(ArchiveError::Damaged {
+                            key: String::from_utf8_lossy(&existing_id).into_owned(),
+                            detail: "indexed by sha256 but has no record".into(),
+                        })
+                    })?;
+                    return Ok(Inserted::Duplicate(
+                        decode("record", &bytes).map_err(tx_err)?,
+                    ));
+                }
+                let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
+                meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
+                let mut record = record.clone();
+                record.seq = seq;
+                let id = record.id.as_bytes();
+                records.insert(id, encode(&record).map_err(tx_err)?)?;
+                owner_docs.insert(owner_key(&owner, &record.id), &[])?;
+                sha_docs.insert(dedupe_key.as_slice(), id)?;
+                seq_docs.insert(&seq.to_be_bytes(), id)?;
+                let mut event = event.clone();
+                event.doc_id = Some(record.id.clone());
+                ledger::append(meta, ledger, &event, at)?;
+                Ok(Inserted::Stored(record))
+            });
         self.tx_result(result)
     }
 

@@ -85,11 +85,16 @@ pub(crate) fn check(meta: &sled::Tree, ledger: &sled::Tree) -> Result<LedgerChec
             Ok(e) => e,
             Err(e) => return Ok(broken(expected - 1, format!("event {expected}: {e}"))),
         };
-        let key_seq = <[u8; 8]>::try_from(key.as_ref()).ok().map(u64::from_be_bytes);
+        let key_seq = <[u8; 8]>::try_from(key.as_ref())
+            .ok()
+            .map(u64::from_be_bytes);
         if key_seq != Some(expected) || event.seq != expected {
             return Ok(broken(
                 expected - 1,
-                format!("event {expected} is missing or out of place (found {})", event.seq),
+                format!(
+                    "event {expected} is missing or out of place (found {})",
+                    event.seq
+                ),
             ));
         }
         if event.prev_hash != prev {

@@ -94,7 +94,10 @@ mod tests {
             parse_date("2023-02-29").unwrap_err().0,
             "2023-02-29 is not a real date: February 2023 has 28 days"
         );
-        assert!(parse_date("2024-13-01").unwrap_err().0.contains("no month 13"));
+        assert!(parse_date("2024-13-01")
+            .unwrap_err()
+            .0
+            .contains("no month 13"));
         assert!(parse_date("2024/05/01").is_err());
         assert!(parse_date("24-05-01").is_err());
         assert!(parse_date("").is_err());

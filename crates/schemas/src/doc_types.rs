@@ -174,7 +174,11 @@ mod tests {
         let t = DocTypes::builtin();
         assert_eq!(t.iter().count(), 13);
         assert_eq!(t.get("birth_certificate").unwrap().title, "Giấy khai sinh");
-        assert!(t.get("civil_status_extract").unwrap().title.contains("thay đổi, cải chính"));
+        assert!(t
+            .get("civil_status_extract")
+            .unwrap()
+            .title
+            .contains("thay đổi, cải chính"));
         assert_eq!(
             t.get("construction_permit").unwrap().validity,
             UsualValidity::Months(12)
@@ -190,7 +194,10 @@ mod tests {
             .extend_from_csv("\u{feff}key,title,validity\nfire_safety_permit,Giấy phép PCCC,24m\nother,Khác,none\n")
             .unwrap();
         assert_eq!(n, 2);
-        assert_eq!(t.get("fire_safety_permit").unwrap().validity, UsualValidity::Months(24));
+        assert_eq!(
+            t.get("fire_safety_permit").unwrap().validity,
+            UsualValidity::Months(24)
+        );
         assert_eq!(t.get("other").unwrap().title, "Khác");
         let e = t
             .extend_from_csv("key,title,validity\nBad Key,x,permanent\nok,y,forever\n")

@@ -11,8 +11,9 @@
 mod date;
 mod doc_types;
 mod error;
-mod ledger;
 pub mod ids;
+mod ledger;
+mod manifest;
 mod metadata;
 pub mod provinces;
 mod record;
@@ -23,6 +24,9 @@ pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};
 pub use ids::OwnerId;
 pub use ledger::{Action, Actor, LedgerEvent, NewEvent};
+pub use manifest::{
+    parse_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError, MAX_MANIFEST_BYTES,
+};
 pub use metadata::{MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,

@@ -152,8 +152,10 @@ impl MetadataInput {
             return Err(FieldErrors(c.errors));
         }
         let (Some(owner_id), Some(doc_type)) = (owner_id, doc_type) else {
-            return Err(FieldErrors(vec![RuleError::new("owner and type are required")
-                .at("owner_id", "")]));
+            return Err(FieldErrors(vec![RuleError::new(
+                "owner and type are required",
+            )
+            .at("owner_id", "")]));
         };
         if valid_until == Validity::Unknown && present(&i.valid_until).is_none() {
             valid_until = doc_type.default_validity(issued_on);
@@ -213,10 +215,22 @@ mod tests {
         i.title = Some("x".repeat(MAX_FIELD_CHARS + 1));
         let errors = i.validate(&DocTypes::builtin(), TODAY).unwrap_err();
         let text = errors.to_string();
-        assert!(text.contains("owner_id 04907500123: a personal ID has 12 digits, got 11"), "{text}");
-        assert!(text.contains("doc_type passport: unknown document type"), "{text}");
-        assert!(text.contains("issued_on 2023-02-30: 2023-02-30 is not a real date"), "{text}");
-        assert!(text.contains("dossier_code 000.00.00.H47-240501-0001: a result code starts"), "{text}");
+        assert!(
+            text.contains("owner_id 04907500123: a personal ID has 12 digits, got 11"),
+            "{text}"
+        );
+        assert!(
+            text.contains("doc_type passport: unknown document type"),
+            "{text}"
+        );
+        assert!(
+            text.contains("issued_on 2023-02-30: 2023-02-30 is not a real date"),
+            "{text}"
+        );
+        assert!(
+            text.contains("dossier_code 000.00.00.H47-240501-0001: a result code starts"),
+            "{text}"
+        );
         assert!(text.contains("title"), "{text}");
         assert_eq!(errors.0.len(), 5);
     }
@@ -227,14 +241,20 @@ mod tests {
             .validate(&DocTypes::builtin(), TODAY)
             .unwrap_err();
         assert_eq!(errors.0.len(), 2);
-        assert_eq!(errors.0[0].to_string(), "owner_id (empty): the owner's ID is required");
+        assert_eq!(
+            errors.0[0].to_string(),
+            "owner_id (empty): the owner's ID is required"
+        );
         let mut i = input("0100109106", "construction_permit");
         i.issued_on = Some("2025-01-10".into());
         i.valid_until = Some("2025-01-09".into());
         assert!(i.validate(&DocTypes::builtin(), TODAY).is_err());
         i.issued_on = Some("2027-01-01".into());
         i.valid_until = None;
-        let e = i.validate(&DocTypes::builtin(), TODAY).unwrap_err().to_string();
+        let e = i
+            .validate(&DocTypes::builtin(), TODAY)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("cannot be in the future"), "{e}");
     }
 
@@ -243,7 +263,10 @@ mod tests {
         let mut i = input("049075001234", "birth_certificate");
         i.result_code = Some("000.00.00.h47-240501-0001-kq1".into());
         let m = i.validate(&DocTypes::builtin(), TODAY).unwrap();
-        assert_eq!(m.dossier_code.unwrap().as_str(), "000.00.00.H47-240501-0001");
+        assert_eq!(
+            m.dossier_code.unwrap().as_str(),
+            "000.00.00.H47-240501-0001"
+        );
         assert_eq!(m.valid_until, Validity::Permanent);
     }
 }

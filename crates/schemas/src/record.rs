@@ -243,7 +243,10 @@ mod tests {
     fn state_follows_validity_and_lifecycle() {
         let today = date!(2026 - 06 - 01);
         assert_eq!(record(Validity::Permanent).state(today), State::Valid);
-        assert_eq!(record(Validity::Until(date!(2026 - 05 - 31))).state(today), State::Expired);
+        assert_eq!(
+            record(Validity::Until(date!(2026 - 05 - 31))).state(today),
+            State::Expired
+        );
         assert_eq!(record(Validity::Until(today)).state(today), State::Valid);
         let mut r = record(Validity::Permanent);
         r.lifecycle = Lifecycle::Revoked {

@@ -43,7 +43,10 @@ mod tests {
         let decomposed: String = "Nguyễn".nfd().collect();
         assert_ne!(decomposed, "Nguyễn");
         assert_eq!(nfc(&decomposed), "Nguyễn");
-        assert_eq!(clean_text("  Nguyễn \t Văn\nĐức "), Some("Nguyễn Văn Đức".into()));
+        assert_eq!(
+            clean_text("  Nguyễn \t Văn\nĐức "),
+            Some("Nguyễn Văn Đức".into())
+        );
         assert_eq!(clean_text(" \n "), None);
     }
 

@@ -117,7 +117,9 @@ impl BlobStore for LocalBlobStore {
         }
         let leaf = final_path.parent().unwrap_or(&self.root);
         fs::create_dir_all(leaf).map_err(io_err(leaf))?;
-        let mut perms = fs::metadata(&tmp_path).map_err(io_err(&tmp_path))?.permissions();
+        let mut perms = fs::metadata(&tmp_path)
+            .map_err(io_err(&tmp_path))?
+            .permissions();
         perms.set_readonly(true);
         fs::set_permissions(&tmp_path, perms).map_err(io_err(&tmp_path))?;
         fs::rename(&tmp_path, &final_path).map_err(io_err(&final_path))?;
@@ -239,13 +241,23 @@ mod tests {
         assert!(!again.newly_written);
         assert_eq!(again.digest, first.digest);
         let mut back = Vec::new();
-        store.open(&first.digest).unwrap().read_to_end(&mut back).unwrap();
+        store
+            .open(&first.digest)
+            .unwrap()
+            .read_to_end(&mut back)
+            .unwrap();
         assert_eq!(back, b"hello");
         assert_eq!(store.size(&first.digest).unwrap(), Some(5));
         let listed: Vec<_> = store.list().unwrap().map(Result::unwrap).collect();
         assert_eq!(listed, vec![first.digest]);
-        assert!(fs::metadata(store.path_of(&first.digest)).unwrap().permissions().readonly());
-        assert_eq!(fs::read_dir(dir.path().join("blobs/.tmp")).unwrap().count(), 0);
+        assert!(fs::metadata(store.path_of(&first.digest))
+            .unwrap()
+            .permissions()
+            .readonly());
+        assert_eq!(
+            fs::read_dir(dir.path().join("blobs/.tmp")).unwrap().count(),
+            0
+        );
     }
 
     #[test]

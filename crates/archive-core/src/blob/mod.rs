@@ -28,7 +28,9 @@ pub enum BlobError {
     NotFound(Sha256Digest),
     #[error("the input is larger than the limit of {max} bytes per file")]
     TooLarge { max: u64 },
-    #[error("blob store IO error on {path}: {source}; check the disk and the folder's permissions")]
+    #[error(
+        "blob store IO error on {path}: {source}; check the disk and the folder's permissions"
+    )]
     Io {
         path: PathBuf,
         #[source]
@@ -50,7 +52,9 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     fn size(&self, digest: &Sha256Digest) -> Result<Option<u64>, BlobError>;
 
     /// Every blob name in the store, in no particular order.
-    fn list(&self) -> Result<Box<dyn Iterator<Item = Result<Sha256Digest, BlobError>> + '_>, BlobError>;
+    fn list(
+        &self,
+    ) -> Result<Box<dyn Iterator<Item = Result<Sha256Digest, BlobError>> + '_>, BlobError>;
 
     /// A human description of where the blobs live, for messages.
     fn location(&self) -> String;

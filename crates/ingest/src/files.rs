@@ -1,0 +1,214 @@
+//! From paths on disk to stored documents: walking folders, reading each file once, and turning
+//! every outcome into a [`FileReport`] line.
+
+use crate::{inspect, sniff, Limits, SNIFF_BYTES};
+use archive_core::{Archive, ArchiveError, BlobError, IngestStatus, NewDocument, Sha256Digest};
+use schemas::{Actor, DocumentMetadata};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// One input file, with the name it is reported under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// The path as the operator gave it (or as found under a given folder), NFC.
+    pub display: String,
+}
+
+/// A path that could not be expanded into input files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub display: String,
+    pub reason: String,
+}
+
+/// Expands paths into files: a file is itself, a folder is every file below it in path order.
+/// Symbolic links to files are followed; links to folders are not (they could loop). Paths that
+/// do not exist or cannot be read come back as errors, in place, so that the report keeps the
+/// operator's order.
+pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<InputFile, InputError>> {
+    let mut out = Vec::new();
+    for path in paths {
+        let display = schemas::nfc(&path.to_string_lossy());
+        match std::fs::metadata(path) {
+            Err(e) => out.push(Err(InputError {
+                display,
+                reason: if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or folder".to_string()
+                } else {
+                    format!("cannot read it: {e}")
+                },
+            })),
+            Ok(m) if m.is_dir() => walk(path, &mut out),
+            Ok(_) => out.push(Ok(InputFile {
+                path: path.clone(),
+                display,
+            })),
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<Result<InputFile, InputError>>) {
+    let display = |p: &Path| schemas::nfc(&p.to_string_lossy());
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            out.push(Err(InputError {
+                display: display(dir),
+                reason: format!("cannot list the folder: {e}"),
+            }));
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() && !is_link => walk(&path, out),
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => out.push(Ok(InputFile {
+                display: display(&path),
+                path,
+            })),
+            Err(e) => out.push(Err(InputError {
+                display: display(&path),
+                reason: format!("cannot read it: {e}"),
+            })),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Stored,
+    Duplicate,
+    Rejected,
+}
+
+/// The outcome for one input file: one line of `kho ingest --json`, in the shape of design.md.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    /// The manifest line, for a manifest batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    pub status: FileStatus,
+    pub id: Option<String>,
+    pub sha256: Option<String>,
+    pub pages: Option<u32>,
+    /// `text_layer`, `ocr` or `mixed`; `null` until text extraction exists.
+    pub text_source: Option<String>,
+    pub ocr_confidence: Option<f32>,
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    pub fn rejected(file: impl Into<String>, error: impl Into<String>) -> Self {
+        FileReport {
+            file: file.into(),
+            line: None,
+            status: FileStatus::Rejected,
+            id: None,
+            sha256: None,
+            pages: None,
+            text_source: None,
+            ocr_confidence: None,
+            error: Some(error.into()),
+        }
+    }
+}
+
+impl FileReport {
+    pub fn at_line(self, line: u64) -> Self {
+        FileReport {
+            line: Some(line),
+            ..self
+        }
+    }
+}
+
+/// Reads a whole file, refusing it (without reading further) once it passes `max_bytes`.
+fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
+    let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_large = |size: u64| {
+        format!("the file is {size} bytes; kho accepts at most {max_bytes} bytes per file")
+    };
+    if declared > max_bytes {
+        return Err(too_large(declared));
+    }
+    let mut bytes = Vec::with_capacity(declared as usize);
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Stores one file under `metadata`. The file is read once: the bytes that are sniffed and
+/// inspected are exactly the bytes that are hashed and stored. Never panics on any input;
+/// every failure becomes a rejected report saying why.
+pub fn ingest_file(
+    archive: &Archive,
+    input: &InputFile,
+    metadata: &DocumentMetadata,
+    actor: &Actor,
+    limits: &Limits,
+) -> Result<FileReport, ArchiveError> {
+    let bytes = match read_bounded(&input.path, archive.max_file_bytes()) {
+        Ok(b) => b,
+        Err(reason) => return Ok(FileReport::rejected(&input.display, reason)),
+    };
+    let sha256 = Sha256Digest::of(&bytes).to_hex();
+    let checked = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
+        .map_err(|e| e.to_string())
+        .and_then(|format| inspect(format, &bytes, limits).map_err(|e| e.to_string()));
+    let inspection = match checked {
+        Ok(i) => i,
+        Err(reason) => {
+            return Ok(FileReport {
+                sha256: Some(sha256),
+                ..FileReport::rejected(&input.display, reason)
+            })
+        }
+    };
+    let doc = NewDocument {
+        metadata: metadata.clone(),
+        format: inspection.format,
+        pages: inspection.pages,
+        source_name: input
+            .path
+            .file_name()
+            .map(|n| schemas::nfc(&n.to_string_lossy())),
+        actor: actor.clone(),
+    };
+    let ingested = match archive.ingest(&mut bytes.as_slice(), doc) {
+        Ok(i) => i,
+        Err(ArchiveError::Blob(BlobError::TooLarge { max })) => {
+            return Ok(FileReport::rejected(
+                &input.display,
+                format!("the file is larger than the limit of {max} bytes"),
+            ))
+        }
+        // Store-level failures (disk, catalogue) are not the file's fault: stop the run.
+        Err(e) => return Err(e),
+    };
+    Ok(FileReport {
+        file: input.display.clone(),
+        line: None,
+        status: match ingested.status {
+            IngestStatus::Stored => FileStatus::Stored,
+            IngestStatus::Duplicate => FileStatus::Duplicate,
+        },
+        id: Some(ingested.record.id),
+        sha256: Some(ingested.record.sha256),
+        pages: Some(ingested.record.pages),
+        text_source: None,
+        ocr_confidence: None,
+        error: None,
+    })
+}

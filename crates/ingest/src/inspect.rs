@@ -1,0 +1,205 @@
+//! Opening a file of a known format far enough to count its pages, under hard limits, without
+//! panicking on hostile input.
+
+use schemas::Format;
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Limits on what one file may claim. Checked from headers before pixel buffers are allocated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_pages: u32,
+    /// Largest image, in pixels (width × height) per page.
+    pub max_pixels: u64,
+    /// Largest width or height of an image, in pixels.
+    pub max_side: u32,
+    /// Largest size a single compressed PDF stream may inflate to.
+    pub max_pdf_stream_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_pages: 5_000,
+            // An A3 page at 600 dpi is about 70 million pixels.
+            max_pixels: 200_000_000,
+            max_side: 40_000,
+            max_pdf_stream_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a file of a known format cannot be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InspectError {
+    #[error("damaged {format}: {detail}")]
+    Damaged {
+        format: &'static str,
+        detail: String,
+    },
+    #[error("the PDF is protected by a password; kho cannot read it. Ask for an unprotected copy")]
+    Encrypted,
+    #[error("the {format} has no pages")]
+    NoPages { format: &'static str },
+    #[error("the {format} has {pages} pages; kho accepts at most {max} pages per file (split it)")]
+    TooManyPages {
+        format: &'static str,
+        pages: u64,
+        max: u32,
+    },
+    #[error("page {page} of the {format} claims {width}x{height} pixels; kho accepts at most {max_side} pixels a side and {max_pixels} pixels a page")]
+    TooManyPixels {
+        format: &'static str,
+        page: u32,
+        width: u32,
+        height: u32,
+        max_side: u32,
+        max_pixels: u64,
+    },
+}
+
+/// What inspection learnt about a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inspection {
+    pub format: Format,
+    pub pages: u32,
+}
+
+/// Counts the pages of `bytes` (already sniffed as `format`) and checks them against `limits`.
+/// A parser that panics on hostile input is contained here and reported as damage.
+pub fn inspect(format: Format, bytes: &[u8], limits: &Limits) -> Result<Inspection, InspectError> {
+    let outcome = catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Pdf => pdf_pages(bytes, limits),
+        Format::Png | Format::Jpeg => single_image(format, bytes, limits),
+        Format::Tiff => tiff_pages(bytes, limits),
+    }));
+    let pages = outcome.unwrap_or_else(|_| {
+        Err(InspectError::Damaged {
+            format: format.name(),
+            detail: "its structure made the reader fail; the file is malformed".into(),
+        })
+    })?;
+    Ok(Inspection { format, pages })
+}
+
+fn check_page_count(format: Format, pages: u64, limits: &Limits) -> Result<u32, InspectError> {
+    if pages == 0 {
+        return Err(InspectError::NoPages {
+            format: format.name(),
+        });
+    }
+    u32::try_from(pages)
+        .ok()
+        .filter(|p| *p <= limits.max_pages)
+        .ok_or(InspectError::TooManyPages {
+            format: format.name(),
+            pages,
+            max: limits.max_pages,
+        })
+}
+
+fn check_pixels(
+    format: Format,
+    page: u32,
+    (width, height): (u32, u32),
+    limits: &Limits,
+) -> Result<(), InspectError> {
+    let too_big = width == 0
+        || height == 0
+        || width > limits.max_side
+        || height > limits.max_side
+        || u64::from(width) * u64::from(height) > limits.max_pixels;
+    if too_big {
+        return Err(InspectError::TooManyPixels {
+            format: format.name(),
+            page,
+            width,
+            height,
+            max_side: limits.max_side,
+            max_pixels: limits.max_pixels,
+        });
+    }
+    Ok(())
+}
+
+fn pdf_pages(bytes: &[u8], limits: &Limits) -> Result<u32, InspectError> {
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(limits.max_pdf_stream_bytes),
+        ..Default::default()
+    };
+    let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| {
+        if matches!(
+            e,
+            lopdf::Error::Decryption(_)
+                | lopdf::Error::InvalidPassword
+                | lopdf::Error::UnsupportedSecurityHandler(_)
+        ) {
+            InspectError::Encrypted
+        } else {
+            InspectError::Damaged {
+                format: "PDF",
+                detail: e.to_string(),
+            }
+        }
+    })?;
+    // A PDF with only an owner password (printing or copying restricted) opens with the empty
+    // user password and is readable; one that still is encrypted after loading is not.
+    if doc.is_encrypted() {
+        return Err(InspectError::Encrypted);
+    }
+    check_page_count(Format::Pdf, doc.get_pages().len() as u64, limits)
+}
+
+/// Width and height from a PNG's IHDR chunk, which the format requires to come first.
+fn png_header_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.get(12..16)? != b"IHDR" {
+        return None;
+    }
+    let be = |r: std::ops::Range<usize>| bytes.get(r)?.try_into().ok().map(u32::from_be_bytes);
+    Some((be(16..20)?, be(20..24)?))
+}
+
+fn single_image(format: Format, bytes: &[u8], limits: &Limits) -> Result<u32, InspectError> {
+    // Check what the header claims before any decoder sees the file.
+    if let Some(dims) = png_header_dimensions(bytes).filter(|_| format == Format::Png) {
+        check_pixels(format, 1, dims, limits)?;
+    }
+    let image_format = match format {
+        Format::Png => image::ImageFormat::Png,
+        _ => image::ImageFormat::Jpeg,
+    };
+    let dims = image::ImageReader::with_format(Cursor::new(bytes), image_format)
+        .into_dimensions()
+        .map_err(|e| InspectError::Damaged {
+            format: format.name(),
+            detail: e.to_string(),
+        })?;
+    check_pixels(format, 1, dims, limits)?;
+    Ok(1)
+}
+
+fn tiff_pages(bytes: &[u8], limits: &Limits) -> Result<u32, InspectError> {
+    let damaged = |e: tiff::TiffError| InspectError::Damaged {
+        format: "TIFF",
+        detail: e.to_string(),
+    };
+    let mut decoder = tiff::decoder::Decoder::new(Cursor::new(bytes)).map_err(damaged)?;
+    let mut pages: u32 = 0;
+    loop {
+        pages += 1;
+        if pages > limits.max_pages {
+            return Err(InspectError::TooManyPages {
+                format: "TIFF",
+                pages: u64::from(pages),
+                max: limits.max_pages,
+            });
+        }
+        let dims = decoder.dimensions().map_err(damaged)?;
+        check_pixels(Format::Tiff, pages, dims, limits)?;
+        if !decoder.more_images() {
+            break;
+        }
+        decoder.next_image().map_err(damaged)?;
+    }
+    check_page_count(Format::Tiff, u64::from(pages), limits)
+}

@@ -1,0 +1,59 @@
+use crate::Outcome;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+    let archive = super::open(data)?;
+    let started = Instant::now();
+    let mut last = Instant::now();
+    let report = archive.verify(&mut |blobs| {
+        if last.elapsed() > Duration::from_secs(5) {
+            eprintln!("kho: verify: {blobs} blobs checked");
+            last = Instant::now();
+        }
+    })?;
+    if args.json {
+        super::print_json(&report)?;
+    } else {
+        println!(
+            "{} record(s), {} blob(s) checked ({} bytes) in {:.1}s",
+            report.records,
+            report.blobs_checked,
+            report.bytes_checked,
+            started.elapsed().as_secs_f64()
+        );
+        for (kind, list) in [("CORRUPT", &report.corrupt), ("MISSING", &report.missing)] {
+            for blob in list {
+                println!(
+                    "{kind}  blob {}  used by record(s) {}: {}",
+                    blob.sha256,
+                    blob.records.join(", "),
+                    blob.detail
+                );
+            }
+        }
+        if !report.orphans.is_empty() {
+            println!(
+                "{} orphan blob(s) (stored bytes whose record was never written, e.g. after a crash; harmless)",
+                report.orphans.len()
+            );
+        }
+        match &report.ledger_error {
+            None => println!("ledger: {} event(s), chain intact", report.ledger_events),
+            Some(e) => println!("LEDGER BROKEN: {e}"),
+        }
+        println!("{}", if report.is_clean() { "OK" } else { "DAMAGED" });
+    }
+    Ok(if report.is_clean() {
+        Outcome::Success
+    } else {
+        Outcome::Partial
+    })
+}
