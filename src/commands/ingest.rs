@@ -1,6 +1,7 @@
 use crate::{Outcome, UsageError};
 use anyhow::Context;
-use ingest::{FileReport, FileStatus, Limits, PlannedItem};
+use ingest::extract::ExtractConfig;
+use ingest::{FileReport, FileStatus, PlannedItem};
 use schemas::MetadataInput;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -157,15 +158,21 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     };
     let actor = super::local_actor();
     let mut print_error = None;
-    let summary = ingest::run(&archive, items, &actor, &Limits::default(), &mut |r| {
-        if args.json {
-            if let Err(e) = super::print_json(r) {
-                print_error.get_or_insert(e);
+    let summary = ingest::run(
+        &archive,
+        items,
+        &actor,
+        &ExtractConfig::default(),
+        &mut |r| {
+            if args.json {
+                if let Err(e) = super::print_json(r) {
+                    print_error.get_or_insert(e);
+                }
+            } else {
+                print_human(r);
             }
-        } else {
-            print_human(r);
-        }
-    })?;
+        },
+    )?;
     if let Some(e) = print_error {
         return Err(e.context("cannot write the report to stdout"));
     }

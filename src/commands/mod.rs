@@ -2,6 +2,7 @@
 
 pub mod get;
 pub mod ingest;
+pub mod reextract;
 pub mod show;
 pub mod types;
 pub mod verify;

@@ -1,14 +1,73 @@
 use crate::Outcome;
-use schemas::{DocumentRecord, Lifecycle, Validity};
+use schemas::{DocumentRecord, DocumentText, Lifecycle, PageSource, Validity};
 use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The document's id (as printed by `kho ingest`).
     id: String,
+    /// Also print the text of every page (with --json: `text`, `page_texts`, `page_details`).
+    #[arg(long)]
+    text: bool,
     /// Print the record as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// Adds the page texts to a record's JSON: `text` (pages joined by form feeds), `page_texts`
+/// (one string per page) and `page_details` (how each page was read).
+fn add_text(value: &mut serde_json::Value, text: Option<&DocumentText>) -> anyhow::Result<()> {
+    let Some(object) = value.as_object_mut() else {
+        return Ok(());
+    };
+    let pages = text.map(|t| t.pages.as_slice()).unwrap_or_default();
+    object.insert(
+        "text".into(),
+        text.map(DocumentText::joined).unwrap_or_default().into(),
+    );
+    object.insert(
+        "page_texts".into(),
+        pages
+            .iter()
+            .map(|p| p.text.clone())
+            .collect::<Vec<_>>()
+            .into(),
+    );
+    let details: Vec<serde_json::Value> = pages
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "page": p.page, "source": p.source, "ocr_confidence": p.ocr_confidence,
+                "rotated": p.rotated, "note": p.note,
+            })
+        })
+        .collect();
+    object.insert("page_details".into(), details.into());
+    object.insert("text_engine".into(), text.map(|t| t.engine.clone()).into());
+    Ok(())
+}
+
+fn print_pages(text: Option<&DocumentText>) {
+    let Some(text) = text else {
+        println!("\n(no text extracted)");
+        return;
+    };
+    for p in &text.pages {
+        let how = match (p.source, p.ocr_confidence) {
+            (PageSource::Ocr, Some(c)) => format!("OCR, confidence {c:.1}"),
+            (PageSource::Ocr, None) => "OCR".to_string(),
+            (PageSource::TextLayer, _) => "text layer".to_string(),
+            (PageSource::None, _) => "no text".to_string(),
+        };
+        println!("\n--- page {} ({how}) ---", p.page);
+        if let Some(note) = &p.note {
+            println!("[{note}]");
+        }
+        print!("{}", p.text);
+        if !p.text.ends_with('\n') {
+            println!();
+        }
+    }
 }
 
 /// The record as JSON, with what is derived at read time: the state as of today and the media type.
@@ -82,6 +141,23 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
         format!("{} ({})", r.format.name(), r.format.media_type()),
     );
     line("pages", r.pages);
+    if let Some(source) = r.text_source {
+        let source = serde_json::to_value(source)?;
+        match r.ocr_confidence {
+            Some(c) => line(
+                "text",
+                format!("{} (OCR confidence {c:.1})", source.as_str().unwrap_or("?")),
+            ),
+            None => line("text", source.as_str().unwrap_or("?")),
+        }
+    }
+    if !r.low_confidence_pages.is_empty() {
+        let pages: Vec<String> = r.low_confidence_pages.iter().map(u32::to_string).collect();
+        line(
+            "to review",
+            format!("low OCR confidence on page(s) {}", pages.join(", ")),
+        );
+    }
     line("size", format!("{} bytes", r.size));
     line("sha256", &r.sha256);
     opt("source_name", r.source_name.as_ref());
@@ -99,10 +175,22 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let archive = super::open(data)?;
     let record = archive.read_record(&args.id, &super::local_actor(), None)?;
+    let text = if args.text {
+        archive.text(&record)?
+    } else {
+        None
+    };
     if args.json {
-        super::print_json(&record_json(&record)?)?;
+        let mut value = record_json(&record)?;
+        if args.text {
+            add_text(&mut value, text.as_ref())?;
+        }
+        super::print_json(&value)?;
     } else {
         print_human(&record)?;
+        if args.text {
+            print_pages(text.as_ref());
+        }
     }
     Ok(Outcome::Success)
 }

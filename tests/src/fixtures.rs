@@ -5,8 +5,11 @@ use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Document, Object, Stream};
 use std::io::Cursor;
 
-/// A PDF with one line of text on each page, made distinct by `seed`.
+/// A born-digital PDF with one line of text on each page, made distinct by `seed`. The text is
+/// written in a standard font, which holds only ASCII: other characters of `seed` are dropped
+/// (in a standard font they would make a mojibake text layer, which kho sends to OCR).
 pub fn pdf(pages: usize, seed: &str) -> Vec<u8> {
+    let seed: String = seed.chars().filter(char::is_ascii).collect();
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {

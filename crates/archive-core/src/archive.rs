@@ -5,8 +5,8 @@ use crate::catalog::{Catalog, Inserted};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
 use schemas::{
-    Action, Actor, DocTypes, DocumentMetadata, DocumentRecord, Format, LedgerEvent, Lifecycle,
-    NewEvent,
+    Action, Actor, DocTypes, DocumentMetadata, DocumentRecord, DocumentText, Format, LedgerEvent,
+    Lifecycle, NewEvent,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub struct NewDocument {
     pub pages: u32,
     pub source_name: Option<String>,
     pub actor: Actor,
+    /// Page texts, if extracted. Kept once per blob.
+    pub text: Option<DocumentText>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -174,7 +176,7 @@ impl Archive {
         let blob = self.blobs.put(src, self.max_file_bytes)?;
         let now = OffsetDateTime::now_utc();
         let owner = doc.metadata.owner_id.as_str().to_string();
-        let record = DocumentRecord {
+        let mut record = DocumentRecord {
             id: new_record_id()?,
             seq: 0,
             metadata: doc.metadata,
@@ -186,7 +188,13 @@ impl Archive {
             ingested_at: now,
             ingested_by: doc.actor.name.clone(),
             lifecycle: Lifecycle::Active,
+            text_source: None,
+            ocr_confidence: None,
+            low_confidence_pages: Vec::new(),
         };
+        if let Some(text) = &doc.text {
+            record.set_text_summary(text);
+        }
         let event = NewEvent {
             action: Action::Ingest,
             actor: doc.actor,
@@ -196,7 +204,10 @@ impl Archive {
             purpose: None,
             detail: None,
         };
-        match self.catalog.insert(record, &event, now)? {
+        match self
+            .catalog
+            .insert(record, doc.text.as_ref(), &event, now)?
+        {
             Inserted::Stored(record) => {
                 self.catalog.flush()?;
                 Ok(Ingested {
@@ -209,6 +220,47 @@ impl Archive {
                 record,
             }),
         }
+    }
+
+    /// The owner's existing record of these bytes, if any: a re-ingest returns it as a duplicate
+    /// without extracting anything again.
+    pub fn find_existing(&self, sha256: &str, owner: &str) -> Result<Option<DocumentRecord>> {
+        self.catalog.find(sha256, owner)
+    }
+
+    /// The page texts of a document.
+    pub fn text(&self, record: &DocumentRecord) -> Result<Option<DocumentText>> {
+        self.catalog.text(&record.sha256)
+    }
+
+    /// The page texts already extracted from a blob (another owner's copy of the same bytes).
+    pub fn text_of_blob(&self, sha256: &str) -> Result<Option<DocumentText>> {
+        self.catalog.text(sha256)
+    }
+
+    /// Replaces the page texts of a document's blob (after a new extraction); every record
+    /// sharing the blob is updated. The original bytes are untouched.
+    pub fn replace_text(&self, sha256: &str, text: &DocumentText) -> Result<Vec<DocumentRecord>> {
+        let updated = self.catalog.replace_text(sha256, text)?;
+        self.catalog.flush()?;
+        Ok(updated)
+    }
+
+    /// Reads a blob whole, verifying it (for re-extraction).
+    pub fn read_blob(&self, sha256: &str, max_bytes: u64) -> Result<Vec<u8>> {
+        let digest = Sha256Digest::from_hex(sha256).ok_or_else(|| ArchiveError::Damaged {
+            key: sha256.to_string(),
+            detail: "not a sha256".into(),
+        })?;
+        let mut bytes = Vec::new();
+        VerifyingReader::new(self.blobs.open(&digest)?, digest)
+            .take(max_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| ArchiveError::Io {
+                path: PathBuf::from(self.blobs.location()).join(sha256),
+                source,
+            })?;
+        Ok(bytes)
     }
 
     /// A record, without recording a read (for internal use and checks).

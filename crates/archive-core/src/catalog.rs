@@ -8,10 +8,11 @@
 //! - `seq_docs`   seq (u64 big-endian) -> doc id (what the index and replicas catch up from)
 //! - `meta`       `seq` (u64 big-endian), `ledger_head`
 //! - `ledger`     event seq (u64 big-endian) -> ledger event
+//! - `texts`      sha256 hex -> page texts (text is a function of the bytes, shared by owners)
 
 use crate::ledger::{self, LedgerCheck};
 use crate::{ArchiveError, Result};
-use schemas::{DocumentRecord, LedgerEvent, NewEvent};
+use schemas::{DocumentRecord, DocumentText, LedgerEvent, NewEvent};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -71,6 +72,7 @@ pub struct Catalog {
     seq_docs: sled::Tree,
     meta: sled::Tree,
     ledger: sled::Tree,
+    texts: sled::Tree,
 }
 
 impl Catalog {
@@ -104,6 +106,7 @@ impl Catalog {
             seq_docs: tree("seq_docs")?,
             meta: tree("meta")?,
             ledger: tree("ledger")?,
+            texts: tree("texts")?,
             path: path.to_path_buf(),
             db,
         })
@@ -133,9 +136,11 @@ impl Catalog {
     pub fn insert(
         &self,
         record: DocumentRecord,
+        text: Option<&DocumentText>,
         event: &NewEvent,
         at: OffsetDateTime,
     ) -> Result<Inserted> {
+        let text_bytes = text.map(encode).transpose()?;
         let owner = record.metadata.owner_id.as_str().to_string();
         let dedupe_key = sha_key(&record.sha256, &owner);
         let trees = (
@@ -145,9 +150,10 @@ impl Catalog {
             &self.seq_docs,
             &self.meta,
             &self.ledger,
+            &self.texts,
         );
-        let result =
-            trees.transaction(|(records, owner_docs, sha_docs, seq_docs, meta, ledger)| {
+        let result = trees.transaction(
+            |(records, owner_docs, sha_docs, seq_docs, meta, ledger, texts)| {
                 if let Some(existing_id) = sha_docs.get(&dedupe_key)? {
                     let bytes = records.get(&existing_id)?.ok_or_else(|| {
                         tx_err(ArchiveError::Damaged {
@@ -168,11 +174,66 @@ impl Catalog {
                 owner_docs.insert(owner_key(&owner, &record.id), &[])?;
                 sha_docs.insert(dedupe_key.as_slice(), id)?;
                 seq_docs.insert(&seq.to_be_bytes(), id)?;
+                if let Some(bytes) = &text_bytes {
+                    if texts.get(record.sha256.as_bytes())?.is_none() {
+                        texts.insert(record.sha256.as_bytes(), bytes.as_slice())?;
+                    }
+                }
                 let mut event = event.clone();
                 event.doc_id = Some(record.id.clone());
                 ledger::append(meta, ledger, &event, at)?;
                 Ok(Inserted::Stored(record))
-            });
+            },
+        );
+        self.tx_result(result)
+    }
+
+    /// The record of `owner` for the blob `sha256`, if the owner has one (what a re-ingest of the
+    /// same bytes returns as a duplicate, checked before any extraction work).
+    pub fn find(&self, sha256: &str, owner: &str) -> Result<Option<DocumentRecord>> {
+        match self
+            .sha_docs
+            .get(sha_key(sha256, owner))
+            .map_err(self.err())?
+        {
+            Some(id) => self.get(&String::from_utf8_lossy(&id)),
+            None => Ok(None),
+        }
+    }
+
+    /// The page texts of a blob.
+    pub fn text(&self, sha256: &str) -> Result<Option<DocumentText>> {
+        match self.texts.get(sha256.as_bytes()).map_err(self.err())? {
+            Some(bytes) => Ok(Some(decode(&format!("text of {sha256}"), &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces the page texts of a blob (re-extraction) and updates every record that uses it.
+    /// The records get new sequence numbers, so that derived data (the index) catches up.
+    pub fn replace_text(&self, sha256: &str, text: &DocumentText) -> Result<Vec<DocumentRecord>> {
+        let ids = self.docs_with_blob(sha256)?;
+        let text_bytes = encode(text)?;
+        let trees = (&self.records, &self.seq_docs, &self.meta, &self.texts);
+        let result = trees.transaction(|(records, seq_docs, meta, texts)| {
+            texts.insert(sha256.as_bytes(), text_bytes.as_slice())?;
+            let mut updated = Vec::new();
+            for id in &ids {
+                let Some(bytes) = records.get(id.as_bytes())? else {
+                    continue;
+                };
+                let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
+                seq_docs.remove(&record.seq.to_be_bytes())?;
+                let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
+                meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
+                record.seq = seq;
+                record.set_text_summary(text);
+                records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
+                seq_docs.insert(&seq.to_be_bytes(), id.as_bytes())?;
+                updated.push(record);
+            }
+            Ok(updated)
+        });
         self.tx_result(result)
     }
 

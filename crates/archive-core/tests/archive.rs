@@ -18,6 +18,7 @@ fn doc(owner: &str) -> NewDocument {
         pages: 1,
         source_name: Some("a.pdf".into()),
         actor: Actor::local_operator("test"),
+        text: None,
     }
 }
 

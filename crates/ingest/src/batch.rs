@@ -1,7 +1,8 @@
 //! A batch: every input planned and validated before any is stored, then stored one by one, each
 //! outcome reported as it happens. Used by both `kho ingest PATH...` and `kho ingest --manifest`.
 
-use crate::{ingest_file, FileReport, FileStatus, InputFile, Limits};
+use crate::extract::ExtractConfig;
+use crate::{ingest_file, FileReport, FileStatus, InputFile};
 use archive_core::{Archive, ArchiveError};
 use schemas::{Actor, DocTypes, DocumentMetadata, Manifest, MetadataInput};
 use std::collections::HashMap;
@@ -148,7 +149,7 @@ pub fn run(
     archive: &Archive,
     items: Vec<PlannedItem>,
     actor: &Actor,
-    limits: &Limits,
+    cfg: &ExtractConfig,
     report: &mut dyn FnMut(&FileReport),
 ) -> Result<Summary, ArchiveError> {
     let mut summary = Summary::default();
@@ -156,7 +157,7 @@ pub fn run(
         let outcome = match item {
             Err(rejected) => *rejected,
             Ok(planned) => {
-                let r = ingest_file(archive, &planned.input, &planned.metadata, actor, limits)?;
+                let r = ingest_file(archive, &planned.input, &planned.metadata, actor, cfg)?;
                 match planned.line {
                     Some(line) => r.at_line(line),
                     None => r,

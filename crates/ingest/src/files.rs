@@ -1,9 +1,10 @@
 //! From paths on disk to stored documents: walking folders, reading each file once, and turning
 //! every outcome into a [`FileReport`] line.
 
-use crate::{inspect, sniff, Limits, SNIFF_BYTES};
+use crate::extract::{extract, ExtractConfig};
+use crate::{inspect, sniff, SNIFF_BYTES};
 use archive_core::{Archive, ArchiveError, BlobError, IngestStatus, NewDocument, Sha256Digest};
-use schemas::{Actor, DocumentMetadata};
+use schemas::{Actor, DocumentMetadata, DocumentRecord, TextSource};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -98,9 +99,13 @@ pub struct FileReport {
     pub id: Option<String>,
     pub sha256: Option<String>,
     pub pages: Option<u32>,
-    /// `text_layer`, `ocr` or `mixed`; `null` until text extraction exists.
-    pub text_source: Option<String>,
+    /// `text_layer`, `ocr` or `mixed`; `null` when no page yielded text.
+    pub text_source: Option<TextSource>,
+    /// Mean OCR confidence (0-100) over the OCR pages.
     pub ocr_confidence: Option<f32>,
+    /// OCR pages below the review threshold, to be checked by a person.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub low_confidence_pages: Vec<u32>,
     pub error: Option<String>,
 }
 
@@ -115,12 +120,28 @@ impl FileReport {
             pages: None,
             text_source: None,
             ocr_confidence: None,
+            low_confidence_pages: Vec::new(),
             error: Some(error.into()),
         }
     }
 }
 
 impl FileReport {
+    fn of_record(input: &InputFile, status: FileStatus, record: &DocumentRecord) -> Self {
+        FileReport {
+            file: input.display.clone(),
+            line: None,
+            status,
+            id: Some(record.id.clone()),
+            sha256: Some(record.sha256.clone()),
+            pages: Some(record.pages),
+            text_source: record.text_source,
+            ocr_confidence: record.ocr_confidence,
+            low_confidence_pages: record.low_confidence_pages.clone(),
+            error: None,
+        }
+    }
+
     pub fn at_line(self, line: u64) -> Self {
         FileReport {
             line: Some(line),
@@ -149,15 +170,16 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Stores one file under `metadata`. The file is read once: the bytes that are sniffed and
-/// inspected are exactly the bytes that are hashed and stored. Never panics on any input;
+/// Stores one file under `metadata`. The file is read once: the bytes that are sniffed,
+/// inspected and extracted are exactly the bytes that are hashed and stored. A file the owner
+/// already has is reported as a duplicate before any extraction work. Never panics on any input;
 /// every failure becomes a rejected report saying why.
 pub fn ingest_file(
     archive: &Archive,
     input: &InputFile,
     metadata: &DocumentMetadata,
     actor: &Actor,
-    limits: &Limits,
+    cfg: &ExtractConfig,
 ) -> Result<FileReport, ArchiveError> {
     let bytes = match read_bounded(&input.path, archive.max_file_bytes()) {
         Ok(b) => b,
@@ -166,7 +188,7 @@ pub fn ingest_file(
     let sha256 = Sha256Digest::of(&bytes).to_hex();
     let checked = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
         .map_err(|e| e.to_string())
-        .and_then(|format| inspect(format, &bytes, limits).map_err(|e| e.to_string()));
+        .and_then(|format| inspect(format, &bytes, &cfg.limits).map_err(|e| e.to_string()));
     let inspection = match checked {
         Ok(i) => i,
         Err(reason) => {
@@ -175,6 +197,17 @@ pub fn ingest_file(
                 ..FileReport::rejected(&input.display, reason)
             })
         }
+    };
+    if let Some(existing) = archive.find_existing(&sha256, metadata.owner_id.as_str())? {
+        return Ok(FileReport::of_record(
+            input,
+            FileStatus::Duplicate,
+            &existing,
+        ));
+    }
+    let text = match archive.text_of_blob(&sha256)? {
+        Some(text) => text,
+        None => extract(inspection.format, &bytes, inspection.pages, cfg),
     };
     let doc = NewDocument {
         metadata: metadata.clone(),
@@ -185,6 +218,7 @@ pub fn ingest_file(
             .file_name()
             .map(|n| schemas::nfc(&n.to_string_lossy())),
         actor: actor.clone(),
+        text: Some(text),
     };
     let ingested = match archive.ingest(&mut bytes.as_slice(), doc) {
         Ok(i) => i,
@@ -197,18 +231,9 @@ pub fn ingest_file(
         // Store-level failures (disk, catalogue) are not the file's fault: stop the run.
         Err(e) => return Err(e),
     };
-    Ok(FileReport {
-        file: input.display.clone(),
-        line: None,
-        status: match ingested.status {
-            IngestStatus::Stored => FileStatus::Stored,
-            IngestStatus::Duplicate => FileStatus::Duplicate,
-        },
-        id: Some(ingested.record.id),
-        sha256: Some(ingested.record.sha256),
-        pages: Some(ingested.record.pages),
-        text_source: None,
-        ocr_confidence: None,
-        error: None,
-    })
+    let status = match ingested.status {
+        IngestStatus::Stored => FileStatus::Stored,
+        IngestStatus::Duplicate => FileStatus::Duplicate,
+    };
+    Ok(FileReport::of_record(input, status, &ingested.record))
 }

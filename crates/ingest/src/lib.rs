@@ -5,9 +5,11 @@
 //! so it can run on any number of threads and be re-run later. [`ingest_file`] is the only part
 //! that writes, and it writes only through [`archive_core::Archive`].
 //!
-//! Text extraction (PDF text layers, Vietnamese OCR) joins this crate next.
+//! [`extract`] turns the bytes into page texts: the PDF text layer where it is sound, Vietnamese
+//! OCR (tesseract) elsewhere.
 
 mod batch;
+pub mod extract;
 mod files;
 mod inspect;
 mod sniff;

@@ -18,6 +18,7 @@ mod metadata;
 pub mod provinces;
 mod record;
 mod text;
+mod text_layer;
 
 pub use date::{add_months, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
@@ -32,5 +33,6 @@ pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,
 };
 pub use text::{clean_text, fold, nfc};
+pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
 
 pub use time::{Date, OffsetDateTime};

@@ -171,7 +171,7 @@ pub struct DocumentMetadata {
 
 /// A stored document. `id` is opaque and random; `seq` orders records by catalogue insertion
 /// (what the index and replicas catch up from) and is never shown as an identifier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentRecord {
     pub id: String,
     pub seq: u64,
@@ -187,9 +187,26 @@ pub struct DocumentRecord {
     pub ingested_at: OffsetDateTime,
     pub ingested_by: String,
     pub lifecycle: Lifecycle,
+    /// How the text was obtained; `None` when no page yielded text. The page texts themselves are
+    /// kept by the catalogue beside the record, keyed by sha256.
+    #[serde(default)]
+    pub text_source: Option<crate::TextSource>,
+    /// Mean OCR confidence over the OCR pages.
+    #[serde(default)]
+    pub ocr_confidence: Option<f32>,
+    /// OCR pages below the review threshold.
+    #[serde(default)]
+    pub low_confidence_pages: Vec<u32>,
 }
 
 impl DocumentRecord {
+    /// Copies the summary of the page texts (source, confidence, pages to review) into the record.
+    pub fn set_text_summary(&mut self, text: &crate::DocumentText) {
+        self.text_source = text.source();
+        self.ocr_confidence = text.ocr_confidence();
+        self.low_confidence_pages = text.low_confidence_pages();
+    }
+
     pub fn state(&self, today: Date) -> State {
         match &self.lifecycle {
             Lifecycle::Revoked { .. } => State::Revoked,
@@ -236,6 +253,9 @@ mod tests {
             ingested_at: datetime!(2026-01-01 0:00 UTC),
             ingested_by: "test".into(),
             lifecycle: Lifecycle::Active,
+            text_source: None,
+            ocr_confidence: None,
+            low_confidence_pages: vec![],
         }
     }
 

@@ -1,0 +1,230 @@
+//! Text from every page: the PDF text layer where it is sound, Vietnamese OCR everywhere else.
+//!
+//! [`extract`] is a pure function of the bytes (it never touches the store), so it runs on any
+//! number of threads and can be re-run later (`kho reextract`). It never fails as a whole: a page
+//! that yields no text says why in its note, and the document is still stored.
+
+mod ocr;
+mod page_image;
+mod pdf_pages;
+mod pdf_text;
+mod quality;
+
+pub use ocr::{OcrConfig, OcrError, OcrPage};
+pub use page_image::PageImage;
+pub use quality::reject_reason;
+
+use crate::Limits;
+use rayon::prelude::*;
+use schemas::{DocumentText, Format, PageSource, PageText};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// How extraction runs.
+#[derive(Debug, Clone)]
+pub struct ExtractConfig {
+    pub ocr: OcrConfig,
+    pub limits: Limits,
+    /// Longest time the PDF text layer of one file may take to read.
+    pub text_layer_timeout: Duration,
+}
+
+impl Default for ExtractConfig {
+    fn default() -> Self {
+        ExtractConfig {
+            ocr: OcrConfig::default(),
+            limits: Limits::default(),
+            text_layer_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl ExtractConfig {
+    /// Names the engines, for the record of how a text was made.
+    fn engine(&self) -> String {
+        static TESSERACT: OnceLock<String> = OnceLock::new();
+        let tesseract = TESSERACT.get_or_init(|| {
+            self.ocr
+                .version()
+                .unwrap_or_else(|_| "tesseract (not found)".into())
+        });
+        format!(
+            "pdf-extract 0.12; {tesseract} ({}, psm {})",
+            self.ocr.languages, self.ocr.psm
+        )
+    }
+}
+
+/// A page still to be read by OCR, and why.
+struct OcrJob {
+    page: u32,
+    /// Why the text layer was not used (PDF pages).
+    reason: Option<String>,
+}
+
+fn ocr_result(cfg: &ExtractConfig, job: &OcrJob, image: Result<PageImage, String>) -> PageText {
+    let mut notes: Vec<String> = job.reason.iter().cloned().collect();
+    let read = image.and_then(|img| cfg.ocr.ocr_page(&img).map_err(|e| e.to_string()));
+    match read {
+        Ok(page) => {
+            if page.rotated != 0 {
+                notes.push(format!("the page was turned {}° to read it", page.rotated));
+            }
+            let has_text = page.text.chars().any(char::is_alphanumeric);
+            if !has_text {
+                notes.push("OCR found no text (a blank page?)".into());
+            }
+            PageText {
+                page: job.page,
+                text: page.text,
+                source: PageSource::Ocr,
+                ocr_confidence: has_text.then(|| (page.confidence * 10.0).round() / 10.0),
+                rotated: page.rotated,
+                note: (!notes.is_empty()).then(|| notes.join("; ")),
+            }
+        }
+        Err(e) => {
+            notes.push(e);
+            PageText {
+                page: job.page,
+                text: String::new(),
+                source: PageSource::None,
+                ocr_confidence: None,
+                rotated: 0,
+                note: Some(notes.join("; ")),
+            }
+        }
+    }
+}
+
+/// Extracts the text of every page of a file already inspected as `format` with `pages` pages.
+pub fn extract(format: Format, bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> DocumentText {
+    let mut texts = match format {
+        Format::Pdf => extract_pdf(bytes, pages, cfg),
+        Format::Png | Format::Jpeg => {
+            let image = PageImage::Encoded {
+                bytes: bytes.to_vec(),
+                extension: if format == Format::Png { "png" } else { "jpg" },
+            };
+            vec![ocr_result(
+                cfg,
+                &OcrJob {
+                    page: 1,
+                    reason: None,
+                },
+                Ok(image),
+            )]
+        }
+        Format::Tiff if pages == 1 => {
+            let image = PageImage::Encoded {
+                bytes: bytes.to_vec(),
+                extension: "tif",
+            };
+            vec![ocr_result(
+                cfg,
+                &OcrJob {
+                    page: 1,
+                    reason: None,
+                },
+                Ok(image),
+            )]
+        }
+        Format::Tiff => extract_tiff(bytes, cfg),
+    };
+    texts.sort_by_key(|p| p.page);
+    DocumentText {
+        pages: texts,
+        engine: cfg.engine(),
+    }
+}
+
+/// Decodes a few pages at a time (as many as there are workers) and OCRs them in parallel, so
+/// memory holds a handful of page images whatever the page count.
+fn extract_tiff(bytes: &[u8], cfg: &ExtractConfig) -> Vec<PageText> {
+    let images = page_image::tiff_pages(bytes, &cfg.limits);
+    let chunk = rayon::current_num_threads().max(1);
+    let mut out = Vec::with_capacity(images.len());
+    let mut numbered = images.into_iter().enumerate().peekable();
+    while numbered.peek().is_some() {
+        let batch: Vec<(usize, Result<PageImage, String>)> =
+            numbered.by_ref().take(chunk).collect();
+        out.par_extend(batch.into_par_iter().map(|(i, image)| {
+            let job = OcrJob {
+                page: i as u32 + 1,
+                reason: None,
+            };
+            ocr_result(cfg, &job, image)
+        }));
+    }
+    out
+}
+
+fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageText> {
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(cfg.limits.max_pdf_stream_bytes),
+        ..Default::default()
+    };
+    let doc = match lopdf::Document::load_mem_with_options(bytes, options) {
+        Ok(d) => d,
+        Err(e) => {
+            return (1..=pages)
+                .map(|page| PageText {
+                    page,
+                    text: String::new(),
+                    source: PageSource::None,
+                    ocr_confidence: None,
+                    rotated: 0,
+                    note: Some(format!("the PDF cannot be read: {e}")),
+                })
+                .collect()
+        }
+    };
+    let page_ids = doc.get_pages();
+    let layer = pdf_text::text_layer(&doc, bytes, &cfg.limits, cfg.text_layer_timeout);
+    let mut done = Vec::new();
+    let mut jobs = Vec::new();
+    for &page in page_ids.keys() {
+        let text = match &layer {
+            Ok(texts) => texts.get(page as usize - 1).cloned().unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let reason = match &layer {
+            Err(e) => Some(e.clone()),
+            Ok(_) => quality::reject_reason(&text),
+        };
+        match reason {
+            None => done.push(PageText {
+                page,
+                text,
+                source: PageSource::TextLayer,
+                ocr_confidence: None,
+                rotated: 0,
+                note: None,
+            }),
+            Some(reason) => jobs.push(OcrJob {
+                page,
+                reason: Some(reason),
+            }),
+        }
+    }
+    let renderer: OnceLock<Result<pdf_pages::PdfRenderer, String>> = OnceLock::new();
+    let ocr_pages: Vec<PageText> = jobs
+        .par_iter()
+        .map(|job| {
+            let page_id = page_ids[&job.page];
+            let image = match pdf_pages::embedded_scan(&doc, page_id, &cfg.limits) {
+                Some(image) => Ok(image),
+                None => renderer
+                    .get_or_init(|| pdf_pages::PdfRenderer::new(bytes, cfg.ocr.page_timeout))
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|r| {
+                        r.render(job.page, pdf_pages::page_size(&doc, page_id), &cfg.limits)
+                    }),
+            };
+            ocr_result(cfg, job, image)
+        })
+        .collect();
+    done.extend(ocr_pages);
+    done
+}
