@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""Builds kho's sample corpus from text written here: each document rendered as a born-digital
-PDF or as a 300 dpi page scan (PNG, JPEG, multi-page TIFF), with its ground truth text
-(corpus/truth/NAME.txt, pages separated by form feeds) and corpus/manifest.csv.
+"""Builds kho's corpus from text written here, with its ground truth:
 
-The outputs are committed; run this only to change them:
-    pip install fpdf2 pillow && python3 scripts/make-corpus.py
-Needs the DejaVu fonts (Debian: fonts-dejavu-core). Output is deterministic.
+- corpus/*.pdf|png|jpg|tif + corpus/manifest.csv: the sample dossiers of the quick start;
+- corpus/extraction/ + index.csv: every document in every input kind kho reads: born-digital PDFs
+  from four producers (fpdf2, reportlab, LibreOffice, Ghostscript), NFD text layers, 300 dpi scans
+  as PNG, JPEG and multi-page TIFF (deflate, LZW, CCITT G4), clean and degraded (noise, blur, skew,
+  low contrast, JPEG artefacts, rotated 90/180/270), image-only PDFs (DCT, Flate, Flate+DCT,
+  CCITT), an ocrmypdf PDF (invisible text in Form XObjects), a scan under a TCVN3 mojibake layer;
+- corpus/truth/NAME.txt: the text of each document, pages separated by form feeds.
+
+The outputs are committed, so neither tests nor CI run this. To change them:
+    apt-get install fonts-dejavu-core libreoffice-writer-nogui ghostscript ocrmypdf
+    pip install fpdf2 pillow reportlab img2pdf && python3 scripts/make-corpus.py
+Samples and images are deterministic; LibreOffice, Ghostscript and ocrmypdf stamp dates.
 """
 import csv
 import os
@@ -188,6 +195,56 @@ DOCUMENTS = [
     },
 ]
 
+DOCUMENTS += [
+    {
+        "file": "trich-luc-khai-tu-hoang-van-minh.pdf",
+        "owner_id": "036052007788",
+        "owner_name": "Hoàng Văn Minh",
+        "doc_type": "death_extract",
+        "issuer": "Ủy ban nhân dân xã Hải Hậu, tỉnh Nam Định",
+        "issued_on": "2024-02-05",
+        "doc_number": "08/TLKT",
+        "pages": [
+            HEADER + [
+                "TRÍCH LỤC KHAI TỬ",
+                "Số: 08/TLKT",
+                "Họ, chữ đệm, tên người đã chết: HOÀNG VĂN MINH",
+                "Ngày, tháng, năm sinh: 19/08/1952   Giới tính: Nam",
+                "Số định danh cá nhân: 036052007788",
+                "Đã chết vào lúc: 14 giờ 30 phút, ngày 01/02/2024",
+                "Nơi chết: tại nhà, xóm 7, xã Hải Hậu, tỉnh Nam Định",
+                "Nguyên nhân chết: già yếu",
+                "Họ, chữ đệm, tên người đi khai tử: Hoàng Thị Lụa",
+            ]
+        ],
+    },
+    {
+        "file": "giay-chung-nhan-dang-ky-ho-kinh-doanh-do-thi-nga.pdf",
+        "owner_id": "079186003344",
+        "owner_name": "Đỗ Thị Ngà",
+        "doc_type": "household_business_registration",
+        "issuer": "Phòng Tài chính - Kế hoạch quận Bình Thạnh, Thành phố Hồ Chí Minh",
+        "issued_on": "2022-11-15",
+        "doc_number": "41S8012345",
+        "pages": [
+            HEADER + [
+                "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH",
+                "Số: 41S8012345",
+                "Đăng ký lần đầu: ngày 15 tháng 11 năm 2022",
+                "1. Tên hộ kinh doanh: TIỆM BÁNH MÌ CÔ NGÀ",
+                "2. Địa điểm kinh doanh: 112 Xô Viết Nghệ Tĩnh, phường 21, quận Bình Thạnh",
+                "3. Ngành, nghề kinh doanh: bán lẻ bánh mì, đồ uống",
+                "4. Vốn kinh doanh: 150.000.000 đồng",
+                "5. Chủ hộ kinh doanh: ĐỖ THỊ NGÀ, sinh ngày 30/04/1986",
+                "Số định danh cá nhân: 079186003344",
+            ]
+        ],
+    },
+]
+
+# The quick start's sample dossiers: the first six documents, one file each.
+SAMPLES = DOCUMENTS[:6]
+
 MANIFEST_COLUMNS = [
     "file", "owner_id", "owner_name", "doc_type", "title", "issuer", "issued_on",
     "valid_until", "dossier_code", "procedure_code", "result_code", "doc_number",
@@ -244,25 +301,381 @@ def render_images(doc, path):
         raise ValueError(path)
 
 
+# --- the extraction corpus: every format and producer, clean and degraded -------------------
+
+import io
+import random
+import shutil
+import subprocess
+import zlib
+
+import img2pdf
+from PIL import ImageFilter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+EXTRACTION = os.path.join(ROOT, "extraction")
+
+
+def stem_of(doc):
+    return os.path.splitext(doc["file"])[0]
+
+
+def degrade(img, variant, seed):
+    rnd = random.Random(seed)
+    if variant == "noise":
+        px = img.load()
+        w, h = img.size
+        for _ in range(w * h // 300):
+            x, y = rnd.randrange(w), rnd.randrange(h)
+            px[x, y] = 0 if rnd.random() < 0.5 else 255
+        return img.filter(ImageFilter.GaussianBlur(0.6))
+    if variant == "blur":
+        return img.filter(ImageFilter.GaussianBlur(1.6))
+    if variant == "skew":
+        return img.rotate(1.8, resample=Image.BICUBIC, fillcolor=255)
+    if variant == "lowcontrast":
+        return img.point(lambda v: int(150 + v * 0.33))
+    if variant == "rot90":
+        return img.transpose(Image.ROTATE_90)
+    if variant == "rot180":
+        return img.transpose(Image.ROTATE_180)
+    if variant == "rot270":
+        return img.transpose(Image.ROTATE_270)
+    return img
+
+
+def save_image(pages, path, **kw):
+    ext = os.path.splitext(path)[1]
+    if ext == ".png":
+        pages[0].save(path, dpi=(DPI, DPI), optimize=True)
+    elif ext == ".jpg":
+        pages[0].save(path, dpi=(DPI, DPI), quality=kw.get("quality", 85))
+    elif ext == ".tif":
+        compression = kw.get("compression", "tiff_deflate")
+        if compression == "group4":
+            pages = [p.point(lambda v: 255 if v > 160 else 0).convert("1") for p in pages]
+        pages[0].save(path, dpi=(DPI, DPI), compression=compression, save_all=True,
+                      append_images=pages[1:])
+
+
+def reportlab_pdf(doc, path, nfd=False):
+    pdfmetrics.registerFont(TTFont("DejaVuSerif", os.path.join(FONTS, "DejaVuSerif.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSerif-Bold", os.path.join(FONTS, "DejaVuSerif-Bold.ttf")))
+    c = canvas.Canvas(path, pagesize=A4, invariant=1)
+    for lines in doc["pages"]:
+        y = A4[1] - 60
+        for i, line in enumerate(lines):
+            title = line.isupper() or i < 2
+            c.setFont("DejaVuSerif-Bold" if title else "DejaVuSerif", 13 if title else 11)
+            text = unicodedata.normalize("NFD", line) if nfd else line
+            if title:
+                c.drawCentredString(A4[0] / 2, y, text)
+            else:
+                c.drawString(57, y, text)
+            y -= 24
+        c.showPage()
+    c.save()
+
+
+def libreoffice_pdf(doc, path, font="DejaVu Serif"):
+    """Writer's plain-text import (UTF-8), one paragraph per line, then its PDF export.
+    (Its HTML import was tried first and drops the first paragraph.)"""
+    work = path + ".d"
+    os.makedirs(work, exist_ok=True)
+    src = os.path.join(work, "doc.txt")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write("\n\n".join("\n".join(lines) for lines in doc["pages"]) + "\n")
+    subprocess.run(["soffice", "--headless", f"--infilter=Text (encoded):UTF8,LF,{font},vi-VN,",
+                    "--convert-to", "pdf", "--outdir", work, src], check=True, capture_output=True)
+    shutil.move(os.path.join(work, "doc.pdf"), path)
+    shutil.rmtree(work)
+
+
+def ghostscript_pdf(source, path):
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfwrite",
+                    f"-sOutputFile={path}", source], check=True)
+
+
+def flate_dct_pdf(jpegs, path):
+    """An image-only PDF whose page images are JPEGs further Flate-compressed:
+    /Filter [/FlateDecode /DCTDecode], as some scanning software writes them."""
+    objects = []
+    kids = []
+    for jpeg, (w, h) in jpegs:
+        data = zlib.compress(jpeg, 9)
+        img_n = len(objects) + 3
+        objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                       b"/BitsPerComponent 8 /Filter [/FlateDecode /DCTDecode] /Length %d >>\nstream\n"
+                       % (w, h, len(data)) + data + b"\nendstream")
+        content = b"q 595.28 0 0 841.89 0 0 cm /Im0 Do Q"
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] "
+                       b"/Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>"
+                       % (img_n, img_n + 1))
+        kids.append(img_n + 2)
+    head = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)]
+    allobjs = head + objects
+    out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for i, o in enumerate(allobjs):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(allobjs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(allobjs) + 1, xref)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+# A stand-in for TCVN3 (ABC) mojibake: the Vietnamese letters of the text replaced by the
+# Latin-1 characters that TCVN3 bytes show as when read as Windows-1252 ("Céng hßa x· héi").
+# The mapping below follows TCVN3 for the letters the domain notes quote and spreads the rest
+# over TCVN3's byte range; it reproduces what a detector sees, not a full TCVN3 table.
+TCVN3_KNOWN = {"ộ": "é", "ò": "ß", "ã": "·", "ủ": "ñ", "ĩ": "Ü", "ệ": "Ö", "Đ": "§", "ậ": "Ë",
+               "ự": "ù", "ạ": "¹", "ú": "ó", "ă": "¨", "â": "©", "ê": "ª", "ô": "«", "ơ": "¬",
+               "ư": "­", "đ": "®"}
+TCVN3_FILL = "¸µ¶·¹¨¾»¼½Æ©ÇÊË®¬§ª¤¥¦ßÜÖ×ÐÞ"
+
+
+def tcvn3_mojibake(text):
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append(TCVN3_KNOWN.get(ch, TCVN3_FILL[ord(ch) % len(TCVN3_FILL)]))
+    return "".join(out)
+
+
+def scan_with_layer(page_png, lines, path):
+    """A scanned page with an invisible text layer in a legacy encoding: the layer is garbage,
+    the image is right, so kho must OCR it."""
+    c = canvas.Canvas(path, pagesize=A4, invariant=1)
+    c.drawImage(page_png, 0, 0, width=A4[0], height=A4[1])
+    t = c.beginText(57, A4[1] - 60)
+    t.setTextRenderMode(3)
+    t.setFont("Helvetica", 11)
+    for line in lines:
+        t.textLine(tcvn3_mojibake(line))
+    c.drawText(t)
+    c.showPage()
+    c.save()
+
+
+def build_extraction_corpus():
+    if os.path.isdir(EXTRACTION):
+        shutil.rmtree(EXTRACTION)
+    os.makedirs(EXTRACTION)
+    index = []
+
+    def add(name, doc, kind, producer, variant):
+        index.append({"file": name, "truth": stem_of(doc) + ".txt", "kind": kind,
+                      "producer": producer, "variant": variant, "pages": len(doc["pages"])})
+
+    scans = {stem_of(d): [render_page_image(p) for p in d["pages"]] for d in DOCUMENTS}
+    for n, doc in enumerate(DOCUMENTS):
+        stem = stem_of(doc)
+        # Born-digital PDFs from four producers.
+        fpdf_path = os.path.join(EXTRACTION, f"{stem}.fpdf2.pdf")
+        render_pdf(doc, fpdf_path)
+        add(os.path.basename(fpdf_path), doc, "text_pdf", "fpdf2", "clean")
+        name = f"{stem}.reportlab.pdf"
+        reportlab_pdf(doc, os.path.join(EXTRACTION, name))
+        add(name, doc, "text_pdf", "reportlab", "clean")
+        name = f"{stem}.libreoffice.pdf"
+        libreoffice_pdf(doc, os.path.join(EXTRACTION, name))
+        add(name, doc, "text_pdf", "libreoffice", "clean")
+        if n == 0:
+            # The same through Writer's default font, which lacks Vietnamese glyphs: LibreOffice
+            # then composes letters from pieces, a hard case for text-layer extraction.
+            name = f"{stem}.libreoffice-fallback-font.pdf"
+            libreoffice_pdf(doc, os.path.join(EXTRACTION, name), font="")
+            add(name, doc, "text_pdf", "libreoffice", "fallback-font")
+        name = f"{stem}.ghostscript.pdf"
+        ghostscript_pdf(fpdf_path, os.path.join(EXTRACTION, name))
+        add(name, doc, "text_pdf", "ghostscript", "clean")
+
+    plan = [
+        # (document index, output kind, variant, extra)
+        # PNG and JPEG hold one page: single-page documents only.
+        (0, "png", "clean", {}), (6, "png", "noise", {}), (2, "png", "skew", {}),
+        (7, "png", "rot90", {}), (5, "png", "lowcontrast", {}),
+        (5, "jpg", "clean", {}), (6, "jpg", "jpeg30", {"quality": 30}), (7, "jpg", "blur", {}),
+        (0, "jpg", "rot180", {}), (2, "jpg", "rot270", {}),
+        (3, "tif", "clean", {}), (1, "tif", "group4", {"compression": "group4"}),
+        (4, "tif", "lzw", {"compression": "tiff_lzw"}),
+    ]
+    for i, (n, ext, variant, extra) in enumerate(plan):
+        doc = DOCUMENTS[n]
+        pages = [degrade(p.copy(), variant, seed=i) for p in scans[stem_of(doc)]]
+        name = f"{stem_of(doc)}.{variant}.{ext}"
+        save_image(pages, os.path.join(EXTRACTION, name), **extra)
+        add(name, doc, {"png": "png", "jpg": "jpeg", "tif": "tiff"}[ext], "pillow", variant)
+
+    # Image-only scanned PDFs, one per way of storing the page image.
+    def jpegs_of(doc, quality=80):
+        out = []
+        for p in scans[stem_of(doc)]:
+            buf = io.BytesIO()
+            p.save(buf, "JPEG", quality=quality, dpi=(DPI, DPI))
+            out.append((buf.getvalue(), p.size))
+        return out
+
+    layout = img2pdf.get_layout_fun((img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297)))
+    doc = DOCUMENTS[4]
+    name = f"{stem_of(doc)}.scan-dct.pdf"
+    with open(os.path.join(EXTRACTION, name), "wb") as f:
+        f.write(img2pdf.convert([j for j, _ in jpegs_of(doc)], layout_fun=layout))
+    add(name, doc, "scan_pdf", "img2pdf", "dct")
+
+    doc = DOCUMENTS[5]
+    name = f"{stem_of(doc)}.scan-flate.pdf"
+    pngs = []
+    for p in scans[stem_of(doc)]:
+        buf = io.BytesIO()
+        p.save(buf, "PNG", dpi=(DPI, DPI))
+        pngs.append(buf.getvalue())
+    with open(os.path.join(EXTRACTION, name), "wb") as f:
+        f.write(img2pdf.convert(pngs, layout_fun=layout))
+    add(name, doc, "scan_pdf", "img2pdf", "flate")
+
+    doc = DOCUMENTS[1]
+    name = f"{stem_of(doc)}.scan-flate-dct.pdf"
+    flate_dct_pdf(jpegs_of(doc), os.path.join(EXTRACTION, name))
+    add(name, doc, "scan_pdf", "kho-script", "flate+dct")
+
+    doc = DOCUMENTS[7]
+    name = f"{stem_of(doc)}.scan-ccitt.pdf"
+    tif = os.path.join(EXTRACTION, "g4.tmp.tif")
+    save_image(scans[stem_of(doc)], tif, compression="group4")
+    with open(os.path.join(EXTRACTION, name), "wb") as f:
+        f.write(img2pdf.convert(tif, layout_fun=layout))
+    os.remove(tif)
+    add(name, doc, "scan_pdf", "img2pdf", "ccitt-g4")
+
+    # An OCRed PDF as ocrmypdf writes it: the scan plus an invisible text layer.
+    doc = DOCUMENTS[3]
+    src = os.path.join(EXTRACTION, "ocrmypdf-input.tmp.pdf")
+    with open(src, "wb") as f:
+        f.write(img2pdf.convert([j for j, _ in jpegs_of(doc)], layout_fun=layout))
+    name = f"{stem_of(doc)}.ocrmypdf.pdf"
+    subprocess.run(["ocrmypdf", "-q", "-l", "vie", "--output-type", "pdf", src,
+                    os.path.join(EXTRACTION, name)], check=True)
+    os.remove(src)
+    add(name, doc, "ocr_pdf", "ocrmypdf", "text-layer")
+
+    # Text in NFD (decomposed marks) in the text layer.
+    for n in (0, 6):
+        doc = DOCUMENTS[n]
+        name = f"{stem_of(doc)}.nfd.pdf"
+        reportlab_pdf(doc, os.path.join(EXTRACTION, name), nfd=True)
+        add(name, doc, "text_pdf", "reportlab", "nfd")
+
+    # A scan under a TCVN3 mojibake text layer.
+    doc = DOCUMENTS[2]
+    png = os.path.join(EXTRACTION, "layer.tmp.png")
+    scans[stem_of(doc)][0].save(png)
+    name = f"{stem_of(doc)}.tcvn3-layer.pdf"
+    scan_with_layer(png, doc["pages"][0], os.path.join(EXTRACTION, name))
+    os.remove(png)
+    add(name, doc, "scan_pdf", "reportlab", "tcvn3-layer")
+
+    with open(os.path.join(EXTRACTION, "index.csv"), "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["file", "truth", "kind", "producer", "variant", "pages"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(index)
+    return len(index)
+
+
+HOSTILE = os.path.join(ROOT, "hostile")
+
+
+def build_hostile_corpus():
+    """Files kho must refuse (or accept) with a clear reason and without harm. Each is listed in
+    hostile/index.csv with what kho must do."""
+    if os.path.isdir(HOSTILE):
+        shutil.rmtree(HOSTILE)
+    os.makedirs(HOSTILE)
+    rows = []
+    base = os.path.join(EXTRACTION, "giay-khai-sinh-nguyen-van-duc.fpdf2.pdf")
+    data = open(base, "rb").read()
+
+    def put(name, content, expect, reason):
+        with open(os.path.join(HOSTILE, name), "wb") as f:
+            f.write(content)
+        rows.append({"file": name, "expect": expect, "reason": reason})
+
+    enc = os.path.join(HOSTILE, "password-protected.pdf")
+    subprocess.run(["qpdf", "--encrypt", "mat-khau", "chu-so-huu", "256", "--", base, enc], check=True)
+    rows.append({"file": "password-protected.pdf", "expect": "rejected", "reason": "password"})
+    owner = os.path.join(HOSTILE, "owner-password-only.pdf")
+    subprocess.run(["qpdf", "--encrypt", "", "chu-so-huu", "256", "--print=none", "--",
+                    base, owner], check=True)
+    rows.append({"file": "owner-password-only.pdf", "expect": "stored", "reason": "readable"})
+    # A content stream that inflates to 300 MiB of zeros from a few hundred KiB.
+    bomb = zlib.compress(b"\0" * (300 * 1024 * 1024), 9)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream"]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    put("decompression-bomb.pdf", out, "rejected", "limit")
+    # lopdf recovers its structure; kho keeps it and warns that no page could be read.
+    put("truncated.pdf", data[: len(data) // 3], "stored-or-rejected", "")
+    put("header-then-garbage.pdf", b"%PDF-1.7\n" + bytes(random.Random(7).randrange(256) for _ in range(4000)),
+        "rejected", "damaged PDF")
+    put("empty.pdf", b"", "rejected", "empty")
+    put("text-named.pdf", "Giấy khai sinh\nHọ và tên: Nguyễn Văn Đức\n".encode(), "rejected", "plain text")
+    put("office-document.pdf", b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" + b"\0" * 64,
+        "rejected", "ZIP")
+    ihdr = b"IHDR" + (60000).to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
+    png = b"\x89PNG\r\n\x1a\n" + (13).to_bytes(4, "big") + ihdr + zlib.crc32(ihdr).to_bytes(4, "big")
+    put("claims-60000x60000.png", png, "rejected", "60000x60000")
+    jpg = open(os.path.join(EXTRACTION, "giay-xac-nhan-tinh-trang-hon-nhan-pham-thi-hoa.clean.jpg"), "rb").read()
+    put("truncated.jpg", jpg[:2000], "stored-or-rejected", "")
+    tif = open(os.path.join(EXTRACTION, "giay-chung-nhan-dang-ky-doanh-nghiep-hoa-binh.clean.tif"), "rb").read()
+    put("truncated.tif", tif[:5000], "stored-or-rejected", "")
+    with open(os.path.join(HOSTILE, "index.csv"), "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["file", "expect", "reason"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
 def main():
     os.makedirs(os.path.join(ROOT, "truth"), exist_ok=True)
     rows = []
     for doc in DOCUMENTS:
-        path = os.path.join(ROOT, doc["file"])
-        if path.endswith(".pdf"):
-            render_pdf(doc, path)
-        else:
-            render_images(doc, path)
         truth = "\f".join("\n".join(nfc(l) for l in page) for page in doc["pages"])
-        stem = os.path.splitext(doc["file"])[0]
-        with open(os.path.join(ROOT, "truth", stem + ".txt"), "w", encoding="utf-8") as f:
+        with open(os.path.join(ROOT, "truth", stem_of(doc) + ".txt"), "w", encoding="utf-8") as f:
             f.write(truth + "\n")
-        rows.append({c: nfc(doc.get(c, "")) for c in MANIFEST_COLUMNS})
+        if doc in SAMPLES:
+            path = os.path.join(ROOT, doc["file"])
+            if path.endswith(".pdf"):
+                render_pdf(doc, path)
+            else:
+                render_images(doc, path)
+            rows.append({c: nfc(doc.get(c, "")) for c in MANIFEST_COLUMNS})
     with open(os.path.join(ROOT, "manifest.csv"), "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    print(f"wrote {len(rows)} documents to {os.path.normpath(ROOT)}")
+    n = build_extraction_corpus()
+    h = build_hostile_corpus()
+    print(f"wrote {len(rows)} sample dossiers, {n} extraction files and {h} hostile files "
+          f"under {os.path.normpath(ROOT)}")
 
 
 if __name__ == "__main__":

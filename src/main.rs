@@ -34,6 +34,8 @@ enum Command {
     Get(commands::get::Args),
     /// Re-hash every blob, check every record's blob and the ledger chain. Exit 1 on damage.
     Verify(commands::verify::Args),
+    /// Print the text kho reads from files (text layer or OCR), without storing them.
+    Extract(commands::extract::Args),
     /// Run text extraction (text layer, OCR) again on stored documents; originals untouched.
     Reextract(commands::reextract::Args),
     /// List the document types this store accepts.
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&cli.data, args),
         Command::Get(args) => commands::get::run(&cli.data, args),
         Command::Verify(args) => commands::verify::run(&cli.data, args),
+        Command::Extract(args) => commands::extract::run(&cli.data, args),
         Command::Reextract(args) => commands::reextract::run(&cli.data, args),
         Command::Types(args) => commands::types::run(&cli.data, args),
     };

@@ -129,6 +129,16 @@ fn print_human(r: &FileReport) {
         ),
         (None, None) => println!("{status:<9}  {}", r.file),
     }
+    if !r.low_confidence_pages.is_empty() {
+        let pages: Vec<String> = r.low_confidence_pages.iter().map(u32::to_string).collect();
+        println!(
+            "           review: low OCR confidence on page(s) {}",
+            pages.join(", ")
+        );
+    }
+    for warning in &r.warnings {
+        println!("           warning: {warning}");
+    }
     let _ = std::io::stdout().flush();
 }
 

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod extract;
 pub mod get;
 pub mod ingest;
 pub mod reextract;

@@ -16,9 +16,9 @@ pub struct Args {
 
 /// Adds the page texts to a record's JSON: `text` (pages joined by form feeds), `page_texts`
 /// (one string per page) and `page_details` (how each page was read).
-fn add_text(value: &mut serde_json::Value, text: Option<&DocumentText>) -> anyhow::Result<()> {
+pub fn add_text(value: &mut serde_json::Value, text: Option<&DocumentText>) {
     let Some(object) = value.as_object_mut() else {
-        return Ok(());
+        return;
     };
     let pages = text.map(|t| t.pages.as_slice()).unwrap_or_default();
     object.insert(
@@ -44,10 +44,9 @@ fn add_text(value: &mut serde_json::Value, text: Option<&DocumentText>) -> anyho
         .collect();
     object.insert("page_details".into(), details.into());
     object.insert("text_engine".into(), text.map(|t| t.engine.clone()).into());
-    Ok(())
 }
 
-fn print_pages(text: Option<&DocumentText>) {
+pub fn print_pages(text: Option<&DocumentText>) {
     let Some(text) = text else {
         println!("\n(no text extracted)");
         return;
@@ -183,7 +182,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     if args.json {
         let mut value = record_json(&record)?;
         if args.text {
-            add_text(&mut value, text.as_ref())?;
+            add_text(&mut value, text.as_ref());
         }
         super::print_json(&value)?;
     } else {

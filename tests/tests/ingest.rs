@@ -367,3 +367,47 @@ fn types_lists_the_domain_table() {
     assert!(run.stdout.contains("land_use_right_certificate"));
     assert!(run.stdout.contains("Giấy chứng nhận kết hôn"));
 }
+
+#[test]
+fn text_is_extracted_at_ingest_and_shown_with_text() {
+    let kho = Kho::new();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    let manifest = corpus.join("manifest.csv");
+    let run = kho.run(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines = run.json_lines();
+    let by_file = |name: &str| lines.iter().find(|l| l["file"] == name).unwrap().clone();
+    let pdf = by_file("giay-khai-sinh-nguyen-van-duc.pdf");
+    assert_eq!(pdf["text_source"], "text_layer");
+    assert_eq!(pdf["ocr_confidence"], serde_json::Value::Null);
+    let scan = by_file("giay-chung-nhan-ket-hon-tran-thi-thuy.png");
+    assert_eq!(scan["text_source"], "ocr");
+    assert!(scan["ocr_confidence"].as_f64().unwrap() > 80.0);
+
+    let tiff = by_file("giay-chung-nhan-dang-ky-doanh-nghiep-hoa-binh.tif");
+    let shown = kho
+        .run(["show", tiff["id"].as_str().unwrap(), "--text", "--json"])
+        .json();
+    let pages = shown["page_texts"].as_array().unwrap();
+    assert_eq!(pages.len(), 2);
+    assert!(
+        pages[1].as_str().unwrap().contains("Vốn điều lệ"),
+        "{}",
+        pages[1]
+    );
+    assert_eq!(shown["text"].as_str().unwrap().split('\u{c}').count(), 2);
+    assert_eq!(shown["page_details"][0]["source"], "ocr");
+
+    // Re-extraction rewrites the texts, never the original bytes.
+    let before = kho.run(["verify", "--json"]).json();
+    let re = kho.run(["reextract", tiff["id"].as_str().unwrap(), "--json"]);
+    assert_eq!(re.code, 0, "{}", re.stderr);
+    assert_eq!(re.json_lines()[0]["status"], "reextracted");
+    let after = kho.run(["verify", "--json"]).json();
+    assert_eq!(after["bytes_checked"], before["bytes_checked"]);
+    assert_eq!(after["corrupt"].as_array().unwrap().len(), 0);
+    let again = kho
+        .run(["show", tiff["id"].as_str().unwrap(), "--text", "--json"])
+        .json();
+    assert_eq!(again["page_texts"], shown["page_texts"]);
+}

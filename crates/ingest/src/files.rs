@@ -2,7 +2,7 @@
 //! every outcome into a [`FileReport`] line.
 
 use crate::extract::{extract, ExtractConfig};
-use crate::{inspect, sniff, SNIFF_BYTES};
+use crate::{inspect, sniff, Inspection, Limits, SNIFF_BYTES};
 use archive_core::{Archive, ArchiveError, BlobError, IngestStatus, NewDocument, Sha256Digest};
 use schemas::{Actor, DocumentMetadata, DocumentRecord, TextSource};
 use std::io::Read;
@@ -102,10 +102,13 @@ pub struct FileReport {
     /// `text_layer`, `ocr` or `mixed`; `null` when no page yielded text.
     pub text_source: Option<TextSource>,
     /// Mean OCR confidence (0-100) over the OCR pages.
-    pub ocr_confidence: Option<f32>,
+    pub ocr_confidence: Option<f64>,
     /// OCR pages below the review threshold, to be checked by a person.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub low_confidence_pages: Vec<u32>,
+    /// Pages stored without text, and why (the document itself is stored).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub error: Option<String>,
 }
 
@@ -121,6 +124,7 @@ impl FileReport {
             text_source: None,
             ocr_confidence: None,
             low_confidence_pages: Vec::new(),
+            warnings: Vec::new(),
             error: Some(error.into()),
         }
     }
@@ -138,6 +142,7 @@ impl FileReport {
             text_source: record.text_source,
             ocr_confidence: record.ocr_confidence,
             low_confidence_pages: record.low_confidence_pages.clone(),
+            warnings: Vec::new(),
             error: None,
         }
     }
@@ -170,6 +175,39 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// A file read whole and recognised: its bytes, their sha256, its format and page count.
+pub struct LoadedFile {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub inspection: Inspection,
+}
+
+/// Reads a file once (bounded) and inspects it; a file that cannot be accepted comes back as its
+/// rejection report.
+pub fn load_file(
+    input: &InputFile,
+    max_bytes: u64,
+    limits: &Limits,
+) -> Result<LoadedFile, Box<FileReport>> {
+    let bytes = read_bounded(&input.path, max_bytes)
+        .map_err(|reason| Box::new(FileReport::rejected(&input.display, reason)))?;
+    let sha256 = Sha256Digest::of(&bytes).to_hex();
+    let inspection = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
+        .map_err(|e| e.to_string())
+        .and_then(|format| inspect(format, &bytes, limits).map_err(|e| e.to_string()))
+        .map_err(|reason| {
+            Box::new(FileReport {
+                sha256: Some(sha256.clone()),
+                ..FileReport::rejected(&input.display, reason)
+            })
+        })?;
+    Ok(LoadedFile {
+        bytes,
+        sha256,
+        inspection,
+    })
+}
+
 /// Stores one file under `metadata`. The file is read once: the bytes that are sniffed,
 /// inspected and extracted are exactly the bytes that are hashed and stored. A file the owner
 /// already has is reported as a duplicate before any extraction work. Never panics on any input;
@@ -181,22 +219,13 @@ pub fn ingest_file(
     actor: &Actor,
     cfg: &ExtractConfig,
 ) -> Result<FileReport, ArchiveError> {
-    let bytes = match read_bounded(&input.path, archive.max_file_bytes()) {
-        Ok(b) => b,
-        Err(reason) => return Ok(FileReport::rejected(&input.display, reason)),
-    };
-    let sha256 = Sha256Digest::of(&bytes).to_hex();
-    let checked = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
-        .map_err(|e| e.to_string())
-        .and_then(|format| inspect(format, &bytes, &cfg.limits).map_err(|e| e.to_string()));
-    let inspection = match checked {
-        Ok(i) => i,
-        Err(reason) => {
-            return Ok(FileReport {
-                sha256: Some(sha256),
-                ..FileReport::rejected(&input.display, reason)
-            })
-        }
+    let LoadedFile {
+        bytes,
+        sha256,
+        inspection,
+    } = match load_file(input, archive.max_file_bytes(), &cfg.limits) {
+        Ok(loaded) => loaded,
+        Err(rejected) => return Ok(*rejected),
     };
     if let Some(existing) = archive.find_existing(&sha256, metadata.owner_id.as_str())? {
         return Ok(FileReport::of_record(
@@ -209,6 +238,7 @@ pub fn ingest_file(
         Some(text) => text,
         None => extract(inspection.format, &bytes, inspection.pages, cfg),
     };
+    let warnings = text_warnings(&text);
     let doc = NewDocument {
         metadata: metadata.clone(),
         format: inspection.format,
@@ -235,5 +265,23 @@ pub fn ingest_file(
         IngestStatus::Stored => FileStatus::Stored,
         IngestStatus::Duplicate => FileStatus::Duplicate,
     };
-    Ok(FileReport::of_record(input, status, &ingested.record))
+    Ok(FileReport {
+        warnings,
+        ..FileReport::of_record(input, status, &ingested.record)
+    })
+}
+
+/// "page N: why" for every page that yielded no text.
+pub fn text_warnings(text: &schemas::DocumentText) -> Vec<String> {
+    text.pages
+        .iter()
+        .filter(|p| p.source == schemas::PageSource::None)
+        .map(|p| {
+            format!(
+                "page {}: no text ({})",
+                p.page,
+                p.note.as_deref().unwrap_or("nothing readable")
+            )
+        })
+        .collect()
 }

@@ -13,7 +13,8 @@ pub struct Limits {
     pub max_pixels: u64,
     /// Largest width or height of an image, in pixels.
     pub max_side: u32,
-    /// Largest size a single compressed PDF stream may inflate to.
+    /// Largest size a single compressed PDF stream (other than an image) may inflate to; four
+    /// times this bounds all of a file's non-image streams together.
     pub max_pdf_stream_bytes: usize,
 }
 
@@ -24,7 +25,8 @@ impl Default for Limits {
             // An A3 page at 600 dpi is about 70 million pixels.
             max_pixels: 200_000_000,
             max_side: 40_000,
-            max_pdf_stream_bytes: 256 * 1024 * 1024,
+            // Content streams of real documents are a few MiB at most.
+            max_pdf_stream_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -147,6 +149,10 @@ fn pdf_pages(bytes: &[u8], limits: &Limits) -> Result<u32, InspectError> {
     if doc.is_encrypted() {
         return Err(InspectError::Encrypted);
     }
+    check_streams(&doc, limits).map_err(|detail| InspectError::Damaged {
+        format: "PDF",
+        detail,
+    })?;
     check_page_count(Format::Pdf, doc.get_pages().len() as u64, limits)
 }
 
@@ -157,6 +163,39 @@ fn png_header_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     }
     let be = |r: std::ops::Range<usize>| bytes.get(r)?.try_into().ok().map(u32::from_be_bytes);
     Some((be(16..20)?, be(20..24)?))
+}
+
+/// Checks that no content, form, font or other non-image stream inflates past the limits, so that
+/// the extractor (which inflates without limits) cannot be handed a decompression bomb.
+fn check_streams(doc: &lopdf::Document, limits: &Limits) -> Result<(), String> {
+    let mut total = 0usize;
+    for (id, object) in &doc.objects {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        let is_image = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(lopdf::Object::as_name)
+            .is_ok_and(|n| n == b"Image");
+        if is_image {
+            continue;
+        }
+        let size = stream
+            .get_plain_content_with_limit(limits.max_pdf_stream_bytes)
+            .map(|c| c.len())
+            .map_err(|e| {
+                format!(
+                    "stream {} {} cannot be decoded within the limits: {e}",
+                    id.0, id.1
+                )
+            })?;
+        total += size;
+        if total > limits.max_pdf_stream_bytes.saturating_mul(4) {
+            return Err("the PDF's streams inflate past the total limit".into());
+        }
+    }
+    Ok(())
 }
 
 fn single_image(format: Format, bytes: &[u8], limits: &Limits) -> Result<u32, InspectError> {

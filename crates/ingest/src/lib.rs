@@ -15,6 +15,18 @@ mod inspect;
 mod sniff;
 
 pub use batch::{plan_manifest, plan_paths, run, Planned, PlannedItem, Summary};
-pub use files::{expand_paths, ingest_file, FileReport, FileStatus, InputError, InputFile};
+pub use files::{
+    expand_paths, ingest_file, load_file, text_warnings, FileReport, FileStatus, InputError,
+    InputFile, LoadedFile,
+};
 pub use inspect::{inspect, InspectError, Inspection, Limits};
 pub use sniff::{sniff, SniffError, SNIFF_BYTES};
+
+/// Sets how many pages are read (OCR) at once, for the whole process. Call once, before any work;
+/// the default is one per core.
+pub fn set_jobs(jobs: usize) -> Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build_global()
+        .map_err(|e| e.to_string())
+}

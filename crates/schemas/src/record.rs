@@ -193,7 +193,7 @@ pub struct DocumentRecord {
     pub text_source: Option<crate::TextSource>,
     /// Mean OCR confidence over the OCR pages.
     #[serde(default)]
-    pub ocr_confidence: Option<f32>,
+    pub ocr_confidence: Option<f64>,
     /// OCR pages below the review threshold.
     #[serde(default)]
     pub low_confidence_pages: Vec<u32>,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Below this mean word confidence (0-100) an OCR page is flagged for human review.
-pub const LOW_OCR_CONFIDENCE: f32 = 70.0;
+pub const LOW_OCR_CONFIDENCE: f64 = 70.0;
 
 /// How one page's text was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +35,7 @@ pub struct PageText {
     pub text: String,
     pub source: PageSource,
     /// Mean word confidence of an OCR page, 0-100.
-    pub ocr_confidence: Option<f32>,
+    pub ocr_confidence: Option<f64>,
     /// Degrees the page image was turned to read it upright (0, 90, 180, 270).
     #[serde(default)]
     pub rotated: u16,
@@ -65,11 +65,11 @@ impl DocumentText {
     }
 
     /// Mean OCR confidence over the OCR pages, weighted by their text length.
-    pub fn ocr_confidence(&self) -> Option<f32> {
+    pub fn ocr_confidence(&self) -> Option<f64> {
         let (sum, weight) = self
             .pages
             .iter()
-            .filter_map(|p| Some((p.ocr_confidence?, p.text.chars().count().max(1) as f32)))
+            .filter_map(|p| Some((p.ocr_confidence?, p.text.chars().count().max(1) as f64)))
             .fold((0.0, 0.0), |(s, w), (c, n)| (s + c * n, w + n));
         (weight > 0.0).then(|| (sum / weight * 10.0).round() / 10.0)
     }
@@ -97,7 +97,7 @@ impl DocumentText {
 mod tests {
     use super::*;
 
-    fn page(n: u32, text: &str, source: PageSource, conf: Option<f32>) -> PageText {
+    fn page(n: u32, text: &str, source: PageSource, conf: Option<f64>) -> PageText {
         PageText {
             page: n,
             text: text.into(),

@@ -55,6 +55,27 @@ impl ExtractConfig {
     }
 }
 
+/// Trims trailing spaces from lines and runs of blank lines (text layers often carry both).
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = true;
+    for line in text.lines().map(str::trim_end) {
+        if line.is_empty() {
+            if !blank_run {
+                out.push('\n');
+            }
+            blank_run = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+            blank_run = false;
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
 /// A page still to be read by OCR, and why.
 struct OcrJob {
     page: u32,
@@ -77,8 +98,13 @@ fn ocr_result(cfg: &ExtractConfig, job: &OcrJob, image: Result<PageImage, String
             PageText {
                 page: job.page,
                 text: page.text,
-                source: PageSource::Ocr,
-                ocr_confidence: has_text.then(|| (page.confidence * 10.0).round() / 10.0),
+                source: if has_text {
+                    PageSource::Ocr
+                } else {
+                    PageSource::None
+                },
+                ocr_confidence: has_text
+                    .then(|| (f64::from(page.confidence) * 10.0).round() / 10.0),
                 rotated: page.rotated,
                 note: (!notes.is_empty()).then(|| notes.join("; ")),
             }
@@ -195,7 +221,7 @@ fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageText> {
         match reason {
             None => done.push(PageText {
                 page,
-                text,
+                text: tidy(&text),
                 source: PageSource::TextLayer,
                 ocr_confidence: None,
                 rotated: 0,

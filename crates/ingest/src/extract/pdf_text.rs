@@ -1,44 +1,91 @@
 //! The text layer of a PDF, page by page, with pdf-extract (which follows Form XObjects, where
-//! ocrmypdf puts its invisible text), guarded: every non-image stream is first inflated with a
-//! bound, the extractor runs on its own thread under a time limit, and a panic in it is contained.
+//! ocrmypdf puts its invisible text), guarded: inspection has already checked that every
+//! non-image stream inflates within the limits (the extractor itself has none), the extractor
+//! runs on its own thread under a time limit, and a panic in it is contained.
 
 use crate::Limits;
-use lopdf::{Document, Object};
+use lopdf::content::{Content, Operation};
+use lopdf::{Document, Object, ObjectId};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// Checks that no content, form, font or other non-image stream inflates past the limits, so that
-/// the extractor (which inflates without limits) cannot be handed a decompression bomb.
-fn check_streams(doc: &Document, limits: &Limits) -> Result<(), String> {
-    let mut total = 0usize;
-    for (id, object) in &doc.objects {
+/// The content streams of pages and forms: where text-showing operators live.
+fn content_stream_ids(doc: &Document) -> Vec<ObjectId> {
+    let mut ids: Vec<ObjectId> = doc
+        .get_pages()
+        .values()
+        .flat_map(|&page| doc.get_page_contents(page))
+        .collect();
+    ids.extend(doc.objects.iter().filter_map(|(id, object)| {
         let Object::Stream(stream) = object else {
+            return None;
+        };
+        let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).ok()?;
+        (subtype == b"Form").then_some(*id)
+    }));
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Rewrites the text operators `'` and `"` into the equivalent `T*` + `Tj` (with `Tw`, `Tc`),
+/// which the extractor understands; it skips lines shown with them (Ghostscript writes most of
+/// its lines so). Returns the rewritten PDF, or `None` when no stream uses them.
+fn normalize_text_operators(doc: &Document, limits: &Limits) -> Option<Vec<u8>> {
+    let mut rewrites = Vec::new();
+    for id in content_stream_ids(doc) {
+        let Ok(Object::Stream(stream)) = doc.get_object(id) else {
             continue;
         };
-        let is_image = stream
-            .dict
-            .get(b"Subtype")
-            .and_then(Object::as_name)
-            .is_ok_and(|n| n == b"Image");
-        if is_image {
+        let Ok(plain) = stream.get_plain_content_with_limit(limits.max_pdf_stream_bytes) else {
+            continue;
+        };
+        if !plain.iter().any(|&b| b == b'\'' || b == b'"') {
             continue;
         }
-        let size = stream
-            .get_plain_content_with_limit(limits.max_pdf_stream_bytes)
-            .map(|c| c.len())
-            .map_err(|e| {
-                format!(
-                    "stream {} {} cannot be decoded within the limits: {e}",
-                    id.0, id.1
-                )
-            })?;
-        total += size;
-        if total > limits.max_pdf_stream_bytes.saturating_mul(4) {
-            return Err("the PDF's streams inflate past the total limit".into());
+        let Ok(content) = Content::decode(&plain) else {
+            continue;
+        };
+        if !content
+            .operations
+            .iter()
+            .any(|op| op.operator == "'" || op.operator == "\"")
+        {
+            continue;
+        }
+        let mut operations = Vec::with_capacity(content.operations.len() + 8);
+        for op in content.operations {
+            match (op.operator.as_str(), op.operands.as_slice()) {
+                ("'", [text]) => {
+                    operations.push(Operation::new("T*", vec![]));
+                    operations.push(Operation::new("Tj", vec![text.clone()]));
+                }
+                ("\"", [word_spacing, char_spacing, text]) => {
+                    operations.push(Operation::new("Tw", vec![word_spacing.clone()]));
+                    operations.push(Operation::new("Tc", vec![char_spacing.clone()]));
+                    operations.push(Operation::new("T*", vec![]));
+                    operations.push(Operation::new("Tj", vec![text.clone()]));
+                }
+                _ => operations.push(op),
+            }
+        }
+        if let Ok(encoded) = (Content { operations }).encode() {
+            rewrites.push((id, encoded));
         }
     }
-    Ok(())
+    if rewrites.is_empty() {
+        return None;
+    }
+    let mut doc = doc.clone();
+    for (id, encoded) in rewrites {
+        if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
+            stream.set_plain_content(encoded);
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).ok()?;
+    Some(out)
 }
 
 /// Page texts from the text layer (NFC). An error means no page text could be read at all.
@@ -48,8 +95,7 @@ pub fn text_layer(
     limits: &Limits,
     timeout: Duration,
 ) -> Result<Vec<String>, String> {
-    check_streams(doc, limits)?;
-    let owned = bytes.to_vec();
+    let owned = normalize_text_operators(doc, limits).unwrap_or_else(|| bytes.to_vec());
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("kho-pdf-text".into())

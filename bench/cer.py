@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Character error rate of kho's text extraction on corpus/extraction, per kind of input, next to
+the obvious reference on the same files:
+  - text-layer PDFs: `pdftotext -enc UTF-8` (poppler);
+  - scans (PNG, JPEG, TIFF): the `tesseract` CLI on the image file, `-l vie --psm 6` as kho uses;
+  - image-only PDFs: `pdfimages -png` then the `tesseract` CLI on each page image.
+CER = edit distance / length of the ground truth, after NFC and collapsing all whitespace to one
+space (layout is not text). Writes the table into docs/benchmarks.md between the CER markers.
+
+    python3 bench/cer.py [--kho target/release/kho]
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections import defaultdict
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+CORPUS = os.path.join(ROOT, "corpus", "extraction")
+TRUTH = os.path.join(ROOT, "corpus", "truth")
+DOC = os.path.join(ROOT, "docs", "benchmarks.md")
+ENV = dict(os.environ, OMP_THREAD_LIMIT="1")
+
+
+def norm(text):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def distance(a, b):
+    """Levenshtein distance, O(len(a) * len(b)) time, O(len(b)) memory."""
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def tesseract(path):
+    out = subprocess.run(["tesseract", path, "stdout", "-l", "vie", "--oem", "1", "--psm", "6"],
+                         capture_output=True, env=ENV)
+    return out.stdout.decode("utf-8", "replace")
+
+
+def reference(row, path):
+    if row["kind"] in ("text_pdf", "ocr_pdf"):
+        return subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"],
+                              capture_output=True).stdout.decode("utf-8", "replace")
+    if row["kind"] == "scan_pdf":
+        with tempfile.TemporaryDirectory() as d:
+            # -png: every page image decoded losslessly (fax and Flate+DCT images included).
+            subprocess.run(["pdfimages", "-png", path, os.path.join(d, "img")], check=True)
+            return "\n".join(tesseract(os.path.join(d, f)) for f in sorted(os.listdir(d)))
+    return tesseract(path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kho", default=os.path.join(ROOT, "target", "release", "kho"))
+    args = ap.parse_args()
+    rows = list(csv.DictReader(open(os.path.join(CORPUS, "index.csv"), encoding="utf-8")))
+    files = [os.path.join(CORPUS, r["file"]) for r in rows]
+    out = subprocess.run([args.kho, "extract", "--json", *files], capture_output=True, check=False)
+    kho = {}
+    for line in out.stdout.decode().splitlines():
+        d = json.loads(line)
+        kho[os.path.basename(d["file"])] = d.get("text", "")
+    per_kind = defaultdict(lambda: [0, 0, 0, 0])  # kho edits, ref edits, truth chars, files
+    per_file = []
+    for row, path in zip(rows, files):
+        truth = norm(open(os.path.join(TRUTH, row["truth"]), encoding="utf-8").read())
+        k = distance(norm(kho.get(row["file"], "")), truth)
+        r = distance(norm(reference(row, path)), truth)
+        key = row["kind"]
+        acc = per_kind[key]
+        acc[0] += k
+        acc[1] += r
+        acc[2] += len(truth)
+        acc[3] += 1
+        per_file.append((row, k / len(truth), r / len(truth)))
+        print(f"{row['file']:<70} kho {100 * k / len(truth):6.2f}%  ref {100 * r / len(truth):6.2f}%",
+              file=sys.stderr)
+    names = {"text_pdf": "born-digital PDF (text layer)", "ocr_pdf": "OCRed PDF (ocrmypdf layer)",
+             "scan_pdf": "image-only PDF (OCR)", "png": "PNG scan (OCR)", "jpeg": "JPEG scan (OCR)",
+             "tiff": "TIFF scan (OCR)"}
+    refs = {"text_pdf": "pdftotext", "ocr_pdf": "pdftotext", "scan_pdf": "pdfimages -png + tesseract",
+            "png": "tesseract", "jpeg": "tesseract", "tiff": "tesseract"}
+    lines = ["| input | files | kho CER | reference | reference CER | kho - reference |",
+             "|---|---:|---:|---|---:|---:|"]
+    for kind in ["text_pdf", "ocr_pdf", "scan_pdf", "png", "jpeg", "tiff"]:
+        if kind not in per_kind:
+            continue
+        k, r, n, f = per_kind[kind]
+        lines.append(f"| {names[kind]} | {f} | {100 * k / n:.2f}% | {refs[kind]} | {100 * r / n:.2f}% "
+                     f"| {100 * (k - r) / n:+.2f} pp |")
+    lines += ["", "Per file (kho / reference CER) where they differ by more than 0.5 pp:", ""]
+    for row, k, r in per_file:
+        if abs(k - r) > 0.005:
+            lines.append(f"- `{row['file']}` ({row['variant']}): {100 * k:.2f}% / {100 * r:.2f}%")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    tess = subprocess.run(["tesseract", "--version"], capture_output=True).stdout.decode().splitlines()[0]
+    block = "\n".join([
+        "<!-- CER:BEGIN (written by bench/cer.py) -->",
+        f"Corpus: `corpus/extraction` ({len(rows)} files). Machine: {machine}. {tess}, `vie`, psm 6.",
+        "", *lines, "<!-- CER:END -->"])
+    text = open(DOC, encoding="utf-8").read() if os.path.exists(DOC) else "# Benchmarks\n"
+    if "<!-- CER:BEGIN" in text:
+        text = re.sub(r"<!-- CER:BEGIN.*?<!-- CER:END -->", lambda _: block, text, flags=re.S)
+    else:
+        text += "\n## Text extraction: character error rate\n\n" + block + "\n"
+    open(DOC, "w", encoding="utf-8").write(text)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
