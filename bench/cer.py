@@ -21,10 +21,11 @@ import tempfile
 import unicodedata
 from collections import defaultdict
 
+from benchdoc import write_section
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 CORPUS = os.path.join(ROOT, "corpus", "extraction")
 TRUTH = os.path.join(ROOT, "corpus", "truth")
-DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 ENV = dict(os.environ, OMP_THREAD_LIMIT="1")
 
 
@@ -108,16 +109,9 @@ def main():
             lines.append(f"- `{row['file']}` ({row['variant']}): {100 * k:.2f}% / {100 * r:.2f}%")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     tess = subprocess.run(["tesseract", "--version"], capture_output=True).stdout.decode().splitlines()[0]
-    block = "\n".join([
-        "<!-- CER:BEGIN (written by bench/cer.py) -->",
+    write_section("CER", "Text extraction: character error rate", "\n".join([
         f"Corpus: `corpus/extraction` ({len(rows)} files). Machine: {machine}. {tess}, `vie`, psm 6.",
-        "", *lines, "<!-- CER:END -->"])
-    text = open(DOC, encoding="utf-8").read() if os.path.exists(DOC) else "# Benchmarks\n"
-    if "<!-- CER:BEGIN" in text:
-        text = re.sub(r"<!-- CER:BEGIN.*?<!-- CER:END -->", lambda _: block, text, flags=re.S)
-    else:
-        text += "\n## Text extraction: character error rate\n\n" + block + "\n"
-    open(DOC, "w", encoding="utf-8").write(text)
+        "", *lines]))
     print("\n".join(lines))
 
 

@@ -11,14 +11,14 @@ import argparse
 import glob
 import os
 import platform
-import re
 import shutil
 import subprocess
 import tempfile
 import time
 
+from benchdoc import write_section
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 UPRIGHT = ("clean", "noise", "skew", "lowcontrast", "jpeg30", "blur")
 
 
@@ -74,15 +74,8 @@ def main():
         "",
         f"kho's overhead over tesseract alone: {overhead:+.1f}% (target: at most +10%).",
     ]
-    block = "\n".join(["<!-- OCR-SPEED:BEGIN (written by bench/ocr_throughput.py) -->",
-                       f"Machine: {machine}. {version}, `vie`, psm 6, 300 dpi A4 pages.", "",
-                       *lines, "<!-- OCR-SPEED:END -->"])
-    text = open(DOC, encoding="utf-8").read() if os.path.exists(DOC) else "# Benchmarks\n"
-    if "<!-- OCR-SPEED:BEGIN" in text:
-        text = re.sub(r"<!-- OCR-SPEED:BEGIN.*?<!-- OCR-SPEED:END -->", lambda _: block, text, flags=re.S)
-    else:
-        text += "\n## OCR throughput\n\n" + block + "\n"
-    open(DOC, "w", encoding="utf-8").write(text)
+    write_section("OCR-SPEED", "OCR throughput", "\n".join([
+        f"Machine: {machine}. {version}, `vie`, psm 6, 300 dpi A4 pages.", "", *lines]))
     print("\n".join(lines))
 
 

@@ -55,6 +55,9 @@ pub struct Args {
     result_code: Option<String>,
     #[arg(long)]
     summary: Option<String>,
+    /// Pages read (OCR) at once; default one per core.
+    #[arg(long)]
+    jobs: Option<usize>,
     /// One JSON object per input file on stdout, in input order.
     #[arg(long)]
     json: bool,
@@ -155,6 +158,9 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
                 .into(),
         )
         .into());
+    }
+    if let Some(jobs) = args.jobs {
+        ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
     }
     let archive = super::open(data)?;
     let items = match &args.manifest {

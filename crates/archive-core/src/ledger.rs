@@ -42,13 +42,7 @@ pub(crate) fn append(
     let mut stored = LedgerEvent {
         seq: head.seq + 1,
         at,
-        action: event.action,
-        actor: event.actor.clone(),
-        doc_id: event.doc_id.clone(),
-        owner_id: event.owner_id.clone(),
-        dossier_code: event.dossier_code.clone(),
-        purpose: event.purpose.clone(),
-        detail: event.detail.clone(),
+        event: event.clone(),
         prev_hash: head.hash,
         hash: String::new(),
     };

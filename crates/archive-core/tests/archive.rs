@@ -112,7 +112,7 @@ fn records_survive_reopen_and_reads_are_ledgered() {
     let actions: Vec<_> = archive
         .catalog()
         .events()
-        .map(|e| e.unwrap().action)
+        .map(|e| e.unwrap().event.action)
         .collect();
     use schemas::Action::*;
     assert_eq!(actions, vec![Ingest, Download, ReadMetadata]);

@@ -44,7 +44,7 @@ impl Actor {
 }
 
 /// What an event says, before the ledger gives it a place (`seq`) and a link (`prev_hash`, `hash`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewEvent {
     pub action: Action,
     pub actor: Actor,
@@ -62,13 +62,8 @@ pub struct LedgerEvent {
     pub seq: u64,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
-    pub action: Action,
-    pub actor: Actor,
-    pub doc_id: Option<String>,
-    pub owner_id: Option<String>,
-    pub dossier_code: Option<String>,
-    pub purpose: Option<String>,
-    pub detail: Option<String>,
+    #[serde(flatten)]
+    pub event: NewEvent,
     pub prev_hash: String,
     pub hash: String,
 }

@@ -44,6 +44,20 @@ pub struct PageText {
     pub note: Option<String>,
 }
 
+impl PageText {
+    /// A page that yielded no text, and why.
+    pub fn without_text(page: u32, why: String) -> Self {
+        PageText {
+            page,
+            text: String::new(),
+            source: PageSource::None,
+            ocr_confidence: None,
+            rotated: 0,
+            note: Some(why),
+        }
+    }
+}
+
 /// All pages of a document, and the engines that produced them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentText {

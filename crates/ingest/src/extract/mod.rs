@@ -111,14 +111,7 @@ fn ocr_result(cfg: &ExtractConfig, job: &OcrJob, image: Result<PageImage, String
         }
         Err(e) => {
             notes.push(e);
-            PageText {
-                page: job.page,
-                text: String::new(),
-                source: PageSource::None,
-                ocr_confidence: None,
-                rotated: 0,
-                note: Some(notes.join("; ")),
-            }
+            PageText::without_text(job.page, notes.join("; "))
         }
     }
 }
@@ -194,14 +187,7 @@ fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageText> {
         Ok(d) => d,
         Err(e) => {
             return (1..=pages)
-                .map(|page| PageText {
-                    page,
-                    text: String::new(),
-                    source: PageSource::None,
-                    ocr_confidence: None,
-                    rotated: 0,
-                    note: Some(format!("the PDF cannot be read: {e}")),
-                })
+                .map(|page| PageText::without_text(page, format!("the PDF cannot be read: {e}")))
                 .collect()
         }
     };
