@@ -28,6 +28,10 @@ struct Cli {
 enum Command {
     /// Store files (or every file under folders) with their metadata, or a manifest batch.
     Ingest(Box<commands::ingest::Args>),
+    /// Find documents: words with or without diacritics, "phrases", prefixes*, -exclusions, IDs.
+    Search(commands::search::Args),
+    /// Rebuild the search index from the catalogue (resumable).
+    Reindex(commands::reindex::Args),
     /// Print a document's record.
     Show(commands::show::Args),
     /// Write a document's original bytes (re-hashed on the way out) to a file or stdout.
@@ -65,6 +69,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => commands::ingest::run(&cli.data, *args),
+        Command::Search(args) => commands::search::run(&cli.data, args),
+        Command::Reindex(args) => commands::reindex::run(&cli.data, args),
         Command::Show(args) => commands::show::run(&cli.data, args),
         Command::Get(args) => commands::get::run(&cli.data, args),
         Command::Verify(args) => commands::verify::run(&cli.data, args),

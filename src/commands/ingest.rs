@@ -189,6 +189,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
             }
         },
     )?;
+    super::sync_index(&archive)?;
     if let Some(e) = print_error {
         return Err(e.context("cannot write the report to stdout"));
     }

@@ -4,6 +4,8 @@ pub mod extract;
 pub mod get;
 pub mod ingest;
 pub mod reextract;
+pub mod reindex;
+pub mod search;
 pub mod show;
 pub mod types;
 pub mod verify;
@@ -31,5 +33,23 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     serde_json::to_writer(&mut out, value)?;
     writeln!(out)?;
     out.flush()?;
+    Ok(())
+}
+
+/// A progress callback that prints a line at most every few seconds (on stderr, so that stdout
+/// stays the command's output).
+pub fn progress_printer(what: &'static str) -> impl FnMut(u64, u64) {
+    let mut last = std::time::Instant::now();
+    move |done, total| {
+        if last.elapsed() > std::time::Duration::from_secs(3) {
+            eprintln!("kho: {what}: {done}/{total}");
+            last = std::time::Instant::now();
+        }
+    }
+}
+
+/// Brings the search index up to date (start-up reconciliation, or after a batch).
+pub fn sync_index(archive: &Archive) -> anyhow::Result<()> {
+    archive.sync_index(&mut progress_printer("indexing"))?;
     Ok(())
 }

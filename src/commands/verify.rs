@@ -45,6 +45,19 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
                 report.orphans.len()
             );
         }
+        if !report.index_missing.is_empty() {
+            println!(
+                "INDEX: {} record(s) missing from the search index (run `kho reindex`): {}",
+                report.index_missing.len(),
+                report
+                    .index_missing
+                    .iter()
+                    .take(10)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         match &report.ledger_error {
             None => println!("ledger: {} event(s), chain intact", report.ledger_events),
             Some(e) => println!("LEDGER BROKEN: {e}"),

@@ -2,6 +2,8 @@
 
 use crate::blob::{BlobStore, LocalBlobStore};
 use crate::catalog::{Catalog, Inserted};
+use crate::search::index::{IndexState, SearchIndex};
+use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
 use schemas::{
@@ -53,14 +55,16 @@ struct StoreFile {
 /// A store folder:
 /// ```text
 /// DIR/kho-store.json   layout version
-/// DIR/catalog/         sled: records, indexes, ledger
+/// DIR/catalog/         sled: records, page texts, indexes, ledger
 /// DIR/blobs/ab/cd/SHA  original bytes, read-only
+/// DIR/index/           tantivy full-text index (derived: `reindex` rebuilds it)
 /// DIR/doc-types.csv    optional: extra document types
 /// ```
 pub struct Archive {
     root: PathBuf,
     catalog: Catalog,
     blobs: Box<dyn BlobStore>,
+    index: SearchIndex,
     doc_types: DocTypes,
     max_file_bytes: u64,
 }
@@ -95,6 +99,7 @@ impl Archive {
         // The catalogue's lock guards the whole folder, so take it before touching blobs.
         let catalog = Catalog::open(&root.join("catalog"))?;
         let blobs = Box::new(LocalBlobStore::open(root.join("blobs"))?);
+        let index = SearchIndex::open(&root.join("index"))?;
         let mut doc_types = DocTypes::builtin();
         let extra = root.join(DOC_TYPES_FILE);
         if extra.exists() {
@@ -110,6 +115,7 @@ impl Archive {
             root,
             catalog,
             blobs,
+            index,
             doc_types,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         })
@@ -324,9 +330,87 @@ impl Archive {
         Ok((record, VerifyingReader::new(raw, digest)))
     }
 
-    /// Re-hashes every blob and cross-checks blobs, records and the ledger.
+    /// Re-hashes every blob and cross-checks blobs, records, the ledger and the search index.
     pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport> {
-        verify(&self.catalog, self.blobs.as_ref(), progress)
+        let mut report = verify(&self.catalog, self.blobs.as_ref(), progress)?;
+        let indexed_up_to = self.index.state().seq;
+        let mut ids = Vec::new();
+        for record in self.catalog.records_by_seq() {
+            let record = record?;
+            if record.seq <= indexed_up_to {
+                ids.push(record.id);
+            } else {
+                report.index_pending += 1;
+            }
+        }
+        report.index_missing = self.index.missing(ids.iter().map(String::as_str))?;
+        Ok(report)
+    }
+
+    /// Brings the search index up to date with the catalogue (what changed since its last commit).
+    /// Called at start-up by the commands that search, and after every batch.
+    pub fn sync_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        self.index.sync(&self.catalog, &self.doc_types, progress)
+    }
+
+    /// Rebuilds the search index from the catalogue; resumes an interrupted rebuild.
+    pub fn reindex(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        self.index.rebuild(&self.catalog, &self.doc_types, progress)
+    }
+
+    pub fn index_state(&self) -> IndexState {
+        self.index.state()
+    }
+
+    /// Searches. The index finds candidates; each hit is read back from the catalogue, which
+    /// decides its state (as of `today`) and its snippet. A hit the catalogue no longer holds, or
+    /// that is not valid when only valid documents are asked for, is dropped.
+    pub fn search(&self, req: &SearchRequest, today: schemas::Date) -> Result<SearchResults> {
+        let parsed = query::parse(&req.query)?;
+        let found = self.index.search(req, &parsed, today)?;
+        let mut hits = Vec::with_capacity(found.hits.len());
+        for (id, score) in found.hits {
+            let Some(record) = self.catalog.get(&id)? else {
+                continue;
+            };
+            let state = record.state(today);
+            if req.valid_only && state != schemas::State::Valid {
+                continue;
+            }
+            let body = self
+                .catalog
+                .text(&record.sha256)?
+                .map(|t| t.joined())
+                .unwrap_or_default();
+            let mut snip = snippet::snippet(&body, &parsed);
+            if !snip.contains("<b>") {
+                let m = &record.metadata;
+                let meta = [
+                    Some(m.title.as_str()),
+                    m.owner_name.as_deref(),
+                    m.issuer.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+                let from_meta = snippet::snippet(&meta, &parsed);
+                if from_meta.contains("<b>") || snip.is_empty() {
+                    snip = from_meta;
+                }
+            }
+            hits.push(Hit {
+                record,
+                score,
+                state,
+                snippet: snip,
+            });
+        }
+        Ok(SearchResults {
+            total: found.total,
+            hits,
+            facets: found.facets,
+        })
     }
 }
 

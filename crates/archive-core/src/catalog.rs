@@ -303,6 +303,23 @@ impl Catalog {
         })
     }
 
+    /// Records whose sequence number is `from` or more, in sequence order.
+    pub fn records_since(&self, from: u64) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
+        self.seq_docs.range(from.to_be_bytes()..).map(move |item| {
+            let (_, id) = item.map_err(self.err())?;
+            let id = String::from_utf8_lossy(&id).into_owned();
+            self.get(&id)?.ok_or(ArchiveError::Damaged {
+                key: id,
+                detail: "listed by sequence number but has no record".into(),
+            })
+        })
+    }
+
+    /// The last sequence number given out.
+    pub fn last_seq(&self) -> Result<u64> {
+        Ok(read_u64(self.meta.get(SEQ_KEY).map_err(self.err())?))
+    }
+
     pub fn record_count(&self) -> usize {
         self.records.len()
     }

@@ -24,6 +24,12 @@ pub enum ArchiveError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "search index error in {path}: {detail}; `kho reindex` rebuilds it from the catalogue"
+    )]
+    Index { path: PathBuf, detail: String },
+    #[error("{0}")]
+    Query(#[from] crate::search::query::QueryError),
     #[error("{path}: {source}")]
     DocTypes {
         path: PathBuf,

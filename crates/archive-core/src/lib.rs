@@ -15,6 +15,7 @@ mod catalog;
 mod digest;
 mod error;
 pub mod ledger;
+pub mod search;
 mod verify;
 
 pub use archive::{

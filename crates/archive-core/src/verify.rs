@@ -29,12 +29,20 @@ pub struct VerifyReport {
     pub ledger_ok: bool,
     pub ledger_events: u64,
     pub ledger_error: Option<String>,
+    /// Records the search index should hold but does not (`kho reindex` repairs it).
+    pub index_missing: Vec<String>,
+    /// Records newer than the index's last commit (indexed at the next start-up or batch).
+    pub index_pending: u64,
 }
 
 impl VerifyReport {
-    /// True when nothing is corrupt or missing and the ledger holds. Orphans do not count.
+    /// True when nothing is corrupt or missing, the ledger holds and the index has every record
+    /// it claims to. Orphans and pending index work do not count.
     pub fn is_clean(&self) -> bool {
-        self.corrupt.is_empty() && self.missing.is_empty() && self.ledger_ok
+        self.corrupt.is_empty()
+            && self.missing.is_empty()
+            && self.ledger_ok
+            && self.index_missing.is_empty()
     }
 }
 
@@ -53,6 +61,8 @@ pub(crate) fn verify(
         ledger_ok: true,
         ledger_events: 0,
         ledger_error: None,
+        index_missing: Vec::new(),
+        index_pending: 0,
     };
     let mut present: HashSet<Sha256Digest> = HashSet::new();
     let mut bad: Vec<(Sha256Digest, String)> = Vec::new();

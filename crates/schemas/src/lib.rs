@@ -32,7 +32,7 @@ pub use metadata::{MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,
 };
-pub use text::{clean_text, fold, nfc};
+pub use text::{canonical_tones, clean_text, fold, nfc};
 pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
 
 pub use time::{Date, OffsetDateTime};

@@ -26,6 +26,90 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// The five tone marks (as combining characters).
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+/// Marks that make a vowel letter of its own: circumflex, breve, horn.
+const SHAPES: [char; 3] = ['\u{302}', '\u{306}', '\u{31b}'];
+
+/// Lower-case, NFC, and every syllable's tone mark moved to one canonical vowel, so that the two
+/// conventions in use ("hoà"/"hòa", "thuý"/"thúy", "khoẻ"/"khỏe") are one word. Rule: the tone
+/// sits on the vowel that carries a hat, breve or horn (the second of "ươ"); otherwise on the last
+/// vowel if a consonant closes the syllable; otherwise on the first of two vowels and the middle
+/// of three. "qu" and "gi" count as initial consonants.
+pub fn canonical_tones(s: &str) -> String {
+    let lower: String = s.nfd().flat_map(char::to_lowercase).collect();
+    let mut out = String::with_capacity(lower.len());
+    let mut word = String::new();
+    for c in lower.chars() {
+        if c.is_alphabetic() || is_combining_mark(c) {
+            word.push(c);
+        } else {
+            out.push_str(&canonical_syllable(&word));
+            word.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&canonical_syllable(&word));
+    nfc(&out)
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+}
+
+/// One lower-case NFD word: its letters (base + non-tone marks) with the tone placed canonically.
+fn canonical_syllable(word: &str) -> String {
+    let tones: Vec<char> = word.chars().filter(|c| TONES.contains(c)).collect();
+    if tones.len() != 1 {
+        return word.to_string();
+    }
+    // Letters as (base, marks) without the tone.
+    let mut letters: Vec<(char, Vec<char>)> = Vec::new();
+    for c in word.chars().filter(|c| !TONES.contains(c)) {
+        match letters.last_mut() {
+            Some((_, marks)) if is_combining_mark(c) => marks.push(c),
+            _ => letters.push((c, Vec::new())),
+        }
+    }
+    let Some(mut first) = letters.iter().position(|(b, _)| is_vowel(*b)) else {
+        return word.to_string();
+    };
+    let mut end = first;
+    while end < letters.len() && is_vowel(letters[end].0) {
+        end += 1;
+    }
+    let initial_qu = first > 0 && letters[first - 1].0 == 'q' && letters[first].0 == 'u';
+    let initial_gi = first == 1
+        && letters[0].0 == 'g'
+        && letters[first].0 == 'i'
+        && letters[first].1.is_empty()
+        && end - first > 1;
+    if (initial_qu || initial_gi) && end - first > 1 {
+        first += 1;
+    }
+    let cluster = first..end;
+    let shaped: Vec<usize> = cluster
+        .clone()
+        .filter(|&i| letters[i].1.iter().any(|m| SHAPES.contains(m)))
+        .collect();
+    let closed = end < letters.len();
+    let target = match (shaped.last(), cluster.len()) {
+        (Some(&i), _) => i,
+        (None, _) if closed => end - 1,
+        (None, 3) => first + 1,
+        (None, _) => first,
+    };
+    let mut out = String::with_capacity(word.len());
+    for (i, (base, marks)) in letters.iter().enumerate() {
+        out.push(*base);
+        out.extend(marks.iter());
+        if i == target {
+            out.push(tones[0]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,7 +134,39 @@ mod tests {
         assert_eq!(clean_text(" \n "), None);
     }
 
+    #[test]
+    fn both_tone_conventions_become_one() {
+        for (a, b) in [
+            ("hoà", "hòa"),
+            ("thuý", "thúy"),
+            ("Thuỵ", "thụy"),
+            ("khoẻ", "khỏe"),
+            ("Hoà Bình", "hòa bình"),
+            ("loà", "lòa"),
+        ] {
+            assert_eq!(canonical_tones(a), canonical_tones(b), "{a} / {b}");
+        }
+        for word in [
+            "hoàng", "quý", "quả", "giá", "giữa", "người", "nguyễn", "việt", "đức", "mía", "múa",
+            "ngoài", "tuổi", "khuyến", "thuyết", "xoáy", "của", "lý",
+        ] {
+            assert_eq!(canonical_tones(word), word, "{word} is already canonical");
+        }
+        assert_eq!(
+            canonical_tones("NGUYỄN Văn ĐỨC, hoà!"),
+            "nguyễn văn đức, hòa!"
+        );
+    }
+
     proptest! {
+        #[test]
+        fn canonical_tones_is_idempotent_and_nfd_proof(s in "\\PC{0,30}") {
+            let once = canonical_tones(&s);
+            prop_assert_eq!(canonical_tones(&once), once.clone());
+            let d: String = s.nfd().collect();
+            prop_assert_eq!(canonical_tones(&d), once);
+        }
+
         #[test]
         fn nfc_and_nfd_inputs_fold_alike(s in "\\PC{0,30}") {
             let d: String = s.nfd().collect();

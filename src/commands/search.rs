@@ -1,0 +1,147 @@
+use crate::{Outcome, UsageError};
+use archive_core::search::{SearchRequest, SortOrder};
+use std::io::IsTerminal;
+use std::path::Path;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Words (all must match), "a phrase", a prefix like nguy*, -word to exclude; or an owner ID,
+    /// enterprise code or dossier code alone. With or without diacritics.
+    #[arg(default_value = "")]
+    query: String,
+    /// Only this owner's documents (personal ID or enterprise code).
+    #[arg(long)]
+    owner: Option<String>,
+    /// Only this document type (`kho types`).
+    #[arg(long)]
+    doc_type: Option<String>,
+    /// Only documents of this issuer (its name as stored).
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Issued on or after this date (YYYY-MM-DD or DD/MM/YYYY).
+    #[arg(long)]
+    from: Option<String>,
+    /// Issued on or before this date.
+    #[arg(long)]
+    to: Option<String>,
+    /// Only documents valid today: what can be reused.
+    #[arg(long)]
+    valid_only: bool,
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// `relevance` or `date` (newest issue date first).
+    #[arg(long, default_value = "relevance")]
+    sort: String,
+    #[arg(long)]
+    json: bool,
+}
+
+fn date(flag: &str, value: &Option<String>) -> anyhow::Result<Option<schemas::Date>> {
+    value
+        .as_deref()
+        .map(|v| {
+            schemas::parse_date(v).map_err(|e| UsageError(format!("--{flag} {v}: {e}")).into())
+        })
+        .transpose()
+}
+
+/// The snippet for a terminal: bold where the query matched; plain brackets elsewhere.
+fn plain_snippet(snippet: &str, tty: bool) -> String {
+    let (on, off) = if tty {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    snippet
+        .replace("<b>", on)
+        .replace("</b>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+    let sort = match args.sort.as_str() {
+        "relevance" => SortOrder::Relevance,
+        "date" => SortOrder::IssuedDesc,
+        other => return Err(UsageError(format!("--sort {other}: use relevance or date")).into()),
+    };
+    if args.limit == 0 || args.limit > 1000 {
+        return Err(UsageError("--limit is between 1 and 1000".into()).into());
+    }
+    let req = SearchRequest {
+        query: args.query.clone(),
+        owner: args.owner.as_deref().map(str::trim).map(str::to_string),
+        doc_type: args.doc_type.clone(),
+        issuer: args.issuer.as_deref().map(schemas::nfc),
+        from: date("from", &args.from)?,
+        to: date("to", &args.to)?,
+        valid_only: args.valid_only,
+        limit: args.limit,
+        offset: args.offset,
+        sort,
+    };
+    let archive = super::open(data)?;
+    super::sync_index(&archive)?;
+    let results = match archive.search(&req, schemas::today()) {
+        Ok(r) => r,
+        Err(archive_core::ArchiveError::Query(e)) => {
+            return Err(UsageError(format!("the query {:?}: {e}", args.query)).into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.json {
+        let hits: Vec<serde_json::Value> = results
+            .hits
+            .iter()
+            .map(|h| {
+                let m = &h.record.metadata;
+                serde_json::json!({
+                    "id": h.record.id, "score": h.score, "owner_id": m.owner_id, "owner_name": m.owner_name,
+                    "doc_type": m.doc_type, "title": m.title, "issuer": m.issuer,
+                    "issued_on": m.issued_on.map(|d| d.to_string()), "valid_until": m.valid_until,
+                    "state": h.state, "snippet": h.snippet,
+                })
+            })
+            .collect();
+        super::print_json(&serde_json::json!({
+            "total": results.total, "hits": hits, "facets": results.facets,
+        }))?;
+    } else {
+        let tty = std::io::stdout().is_terminal();
+        println!("{} document(s)", results.total);
+        for (i, h) in results.hits.iter().enumerate() {
+            let m = &h.record.metadata;
+            let state = serde_json::to_value(h.state)?;
+            println!(
+                "\n{}. {}  {}  [{}]  {}",
+                args.offset + i + 1,
+                m.title,
+                m.owner_name.as_deref().unwrap_or(m.owner_id.as_str()),
+                state.as_str().unwrap_or("?"),
+                m.issued_on.map(|d| d.to_string()).unwrap_or_default()
+            );
+            println!(
+                "   id {}  owner {}  type {}",
+                h.record.id, m.owner_id, m.doc_type
+            );
+            if !h.snippet.is_empty() {
+                println!("   {}", plain_snippet(&h.snippet, tty));
+            }
+        }
+        let facet = |name: &str, map: &std::collections::BTreeMap<String, u64>| {
+            if !map.is_empty() {
+                let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                println!("{name}: {}", parts.join(", "));
+            }
+        };
+        println!();
+        facet("by type", &results.facets.doc_type);
+        facet("by issuer", &results.facets.issuer);
+        facet("by year", &results.facets.year);
+    }
+    Ok(Outcome::Success)
+}
