@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --bin kho
+cargo build --workspace --bins
 cargo test --workspace --no-fail-fast "$@"

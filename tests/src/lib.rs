@@ -12,13 +12,18 @@ pub fn kho_bin() -> PathBuf {
     if let Some(bin) = std::env::var_os("KHO_BIN") {
         return PathBuf::from(bin);
     }
+    workspace_bin("kho")
+}
+
+/// A binary of this workspace, built in the debug profile (`cargo build --bins`).
+pub fn workspace_bin(name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let bin = target.join("debug/kho");
+    let bin = target.join("debug").join(name);
     assert!(
         bin.exists(),
-        "{} does not exist: run `cargo build --bin kho` first (scripts/test.sh does), or set KHO_BIN",
+        "{} does not exist: run `cargo build --workspace --bins` first (scripts/test.sh does)",
         bin.display()
     );
     bin

@@ -62,7 +62,9 @@ fn is_identifier(q: &str) -> bool {
             return true;
         }
     }
-    schemas::ids::DossierCode::parse(q).is_ok() || schemas::ids::ResultCode::parse(q).is_ok()
+    schemas::ids::DossierCode::parse(q).is_ok()
+        || schemas::ids::ResultCode::parse(q).is_ok()
+        || schemas::ids::ProcedureCode::parse(q).is_ok()
 }
 
 /// Parses a query (NFC-normalizes it first). An empty query matches every document.
