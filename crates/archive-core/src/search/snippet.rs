@@ -74,16 +74,19 @@ pub fn snippet(text: &str, query: &ParsedQuery) -> String {
     if from > 0 {
         out.push('…');
     }
-    let mut cursor = words[from].0;
-    for &(s, e, hit) in &words[from..to] {
-        // Between words: punctuation kept, any run of whitespace (newlines too) as one space.
-        for c in text[cursor..s].chars() {
+    // Between words: punctuation kept, any run of whitespace (newlines too) as one space.
+    let push_gap = |gap: &str, out: &mut String| {
+        for c in gap.chars() {
             if !c.is_whitespace() {
-                escape(c.encode_utf8(&mut [0; 4]), &mut out);
+                escape(c.encode_utf8(&mut [0; 4]), out);
             } else if !out.ends_with(' ') {
                 out.push(' ');
             }
         }
+    };
+    let mut cursor = words[from].0;
+    for &(s, e, hit) in &words[from..to] {
+        push_gap(&text[cursor..s], &mut out);
         if hit {
             out.push_str("<b>");
             escape(&text[s..e], &mut out);
@@ -95,6 +98,8 @@ pub fn snippet(text: &str, query: &ParsedQuery) -> String {
     }
     if to < words.len() {
         out.push('…');
+    } else {
+        push_gap(text[cursor..].trim_end(), &mut out);
     }
     out
 }
