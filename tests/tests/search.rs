@@ -256,3 +256,80 @@ fn a_deleted_index_is_detected_and_rebuilt() {
     assert_eq!(kho.run(["search", "hoà bình", "--json"]).json()["total"], 1);
     assert_eq!(kho.run(["verify"]).code, 0);
 }
+
+#[test]
+fn a_killed_reindex_resumes_where_it_stopped() {
+    let kho = Kho::new();
+    let docs = 6000;
+    let status = Command::new(workspace_bin("kho-bench"))
+        .args(["generate", "--docs", &docs.to_string(), "--data"])
+        .arg(kho.data.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let meta = kho.data.path().join("index/meta.json");
+    let payload = || -> serde_json::Value {
+        std::fs::read_to_string(&meta)
+            .ok()
+            .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+            .and_then(|m| {
+                m["payload"]
+                    .as_str()
+                    .and_then(|p| serde_json::from_str(p).ok())
+            })
+            .unwrap_or_default()
+    };
+    let mut child = kho
+        .command()
+        .arg("reindex")
+        .env("KHO_INDEX_COMMIT_DOCS", "200")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL) as soon as a rebuild commit with some documents is on disk.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let p = payload();
+        if p["rebuilding"] == true && p["seq"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "reindex finished before it could be killed"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no rebuild commit seen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let stopped_at = payload()["seq"].as_u64().unwrap();
+    assert!(stopped_at < docs, "killed before the end");
+    let again = kho.run(["reindex"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stderr.contains("resuming"), "{}", again.stderr);
+    let indexed: u64 = again
+        .stdout
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        indexed,
+        docs - stopped_at,
+        "carries on from {stopped_at}, not from the start"
+    );
+    assert_eq!(payload()["rebuilding"], false);
+    assert_eq!(kho.run(["search", "", "--json"]).json()["total"], docs);
+    assert_eq!(
+        kho.run(["verify", "--json"]).json()["index_missing"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}

@@ -29,7 +29,16 @@ use tantivy::{
 /// Text indexed per document, at most (a bound on memory, not on what is stored).
 const MAX_INDEXED_TEXT: usize = 2 * 1024 * 1024;
 /// Commit at least this often during a long catch-up, so that an interruption loses little.
+/// `KHO_INDEX_COMMIT_DOCS` overrides the count (smaller: less lost on a kill, slower indexing).
 const COMMIT_EVERY_DOCS: usize = 20_000;
+
+fn commit_every_docs() -> usize {
+    std::env::var("KHO_INDEX_COMMIT_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(COMMIT_EVERY_DOCS)
+}
 const COMMIT_EVERY: Duration = Duration::from_secs(60);
 const NO_DATE: u64 = 0;
 const NO_END: u64 = 99_991_231;
@@ -250,6 +259,7 @@ impl SearchIndex {
             return Ok(0);
         }
         let total = last.saturating_sub(state.seq);
+        let commit_every = commit_every_docs();
         let done = self.with_writer(|writer| {
             let mut done = 0u64;
             let mut since_commit = 0usize;
@@ -264,7 +274,7 @@ impl SearchIndex {
                 state.seq = record.seq;
                 done += 1;
                 since_commit += 1;
-                if since_commit >= COMMIT_EVERY_DOCS || last_commit.elapsed() > COMMIT_EVERY {
+                if since_commit >= commit_every || last_commit.elapsed() > COMMIT_EVERY {
                     self.commit(writer, state)?;
                     progress(done, total);
                     since_commit = 0;
