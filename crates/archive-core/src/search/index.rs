@@ -128,7 +128,10 @@ impl SearchIndex {
                 path: path.to_path_buf(),
                 detail: e.to_string(),
             })?;
-        let index = Index::open_or_create(dir, schema).map_err(err(path))?;
+        let mut index = Index::open_or_create(dir, schema).map_err(err(path))?;
+        // Search the segments in parallel: a query that matches most documents (and counts
+        // facets over all of them) is bound by CPU, and there is one thread per core to use.
+        index.set_default_multithread_executor().map_err(err(path))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -336,8 +339,14 @@ impl SearchIndex {
             (f.body_exact, 1.5, true),
             (f.body_folded, 1.0, false),
         ];
+        // Typed without diacritics, the exact form of the words is their folded form: the exact
+        // fields would only repeat the folded ones' work (half the postings of a common word).
+        let already_folded = words.iter().all(|w| schemas::canonical_tones(w) == schemas::fold(w));
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost, exact) in weighted {
+            if exact && already_folded {
+                continue;
+            }
             let terms: Vec<Term> = words
                 .iter()
                 .map(|w| {
