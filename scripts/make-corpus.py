@@ -418,18 +418,22 @@ def flate_dct_pdf(jpegs, path):
         kids.append(img_n + 2)
     head = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)]
-    allobjs = head + objects
-    out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    with open(path, "wb") as f:
+        f.write(write_pdf(head + objects, header=b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"))
+
+
+def write_pdf(objects, header=b"%PDF-1.4\n"):
+    """Serializes numbered objects (1, 2, ...; the catalogue first) with a cross-reference table."""
+    out = header
     offsets = []
-    for i, o in enumerate(allobjs):
+    for i, o in enumerate(objects):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
     xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(allobjs) + 1)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(allobjs) + 1, xref)
-    with open(path, "wb") as f:
-        f.write(out)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
 
 
 # A stand-in for TCVN3 (ABC) mojibake: the Vietnamese letters of the text replaced by the
@@ -623,14 +627,7 @@ def build_hostile_corpus():
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream"]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, o in enumerate(objs):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    out = write_pdf(objs)
     put("decompression-bomb.pdf", out, "rejected", "limit")
     # lopdf recovers its structure; kho keeps it and warns that no page could be read.
     put("truncated.pdf", data[: len(data) // 3], "stored-or-rejected", "")

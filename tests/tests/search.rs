@@ -61,6 +61,16 @@ fn other_tone_style(s: &str) -> String {
     out
 }
 
+/// Fills the store's catalogue with `n` synthetic documents (`kho-bench generate`).
+fn synthetic_documents(kho: &Kho, n: u64) {
+    let status = Command::new(workspace_bin("kho-bench"))
+        .args(["generate", "--docs", &n.to_string(), "--data"])
+        .arg(kho.data.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 struct Sample {
     id: String,
     queries: Vec<String>,
@@ -69,12 +79,7 @@ struct Sample {
 #[test]
 fn every_sample_is_in_the_top_10_for_its_queries_in_every_spelling() {
     let kho = Kho::new();
-    let status = Command::new(workspace_bin("kho-bench"))
-        .args(["generate", "--docs", "3000", "--data"])
-        .arg(kho.data.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    synthetic_documents(&kho, 3000);
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
     let run = kho.run([
         "ingest",
@@ -261,12 +266,7 @@ fn a_deleted_index_is_detected_and_rebuilt() {
 fn a_killed_reindex_resumes_where_it_stopped() {
     let kho = Kho::new();
     let docs = 6000;
-    let status = Command::new(workspace_bin("kho-bench"))
-        .args(["generate", "--docs", &docs.to_string(), "--data"])
-        .arg(kho.data.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    synthetic_documents(&kho, docs);
     let meta = kho.data.path().join("index/meta.json");
     let payload = || -> serde_json::Value {
         std::fs::read_to_string(&meta)

@@ -131,7 +131,9 @@ impl SearchIndex {
         let mut index = Index::open_or_create(dir, schema).map_err(err(path))?;
         // Search the segments in parallel: a query that matches most documents (and counts
         // facets over all of them) is bound by CPU, and there is one thread per core to use.
-        index.set_default_multithread_executor().map_err(err(path))?;
+        index
+            .set_default_multithread_executor()
+            .map_err(err(path))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -341,7 +343,9 @@ impl SearchIndex {
         ];
         // Typed without diacritics, the exact form of the words is their folded form: the exact
         // fields would only repeat the folded ones' work (half the postings of a common word).
-        let already_folded = words.iter().all(|w| schemas::canonical_tones(w) == schemas::fold(w));
+        let already_folded = words
+            .iter()
+            .all(|w| schemas::canonical_tones(w) == schemas::fold(w));
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost, exact) in weighted {
             if exact && already_folded {

@@ -120,35 +120,24 @@ fn ocr_result(cfg: &ExtractConfig, job: &OcrJob, image: Result<PageImage, String
 pub fn extract(format: Format, bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> DocumentText {
     let mut texts = match format {
         Format::Pdf => extract_pdf(bytes, pages, cfg),
-        Format::Png | Format::Jpeg => {
+        Format::Tiff if pages > 1 => extract_tiff(bytes, cfg),
+        // A single image is handed to tesseract as it is, whatever its format.
+        Format::Png | Format::Jpeg | Format::Tiff => {
+            let extension = match format {
+                Format::Png => "png",
+                Format::Jpeg => "jpg",
+                _ => "tif",
+            };
             let image = PageImage::Encoded {
                 bytes: bytes.to_vec(),
-                extension: if format == Format::Png { "png" } else { "jpg" },
+                extension,
             };
-            vec![ocr_result(
-                cfg,
-                &OcrJob {
-                    page: 1,
-                    reason: None,
-                },
-                Ok(image),
-            )]
-        }
-        Format::Tiff if pages == 1 => {
-            let image = PageImage::Encoded {
-                bytes: bytes.to_vec(),
-                extension: "tif",
+            let job = OcrJob {
+                page: 1,
+                reason: None,
             };
-            vec![ocr_result(
-                cfg,
-                &OcrJob {
-                    page: 1,
-                    reason: None,
-                },
-                Ok(image),
-            )]
+            vec![ocr_result(cfg, &job, Ok(image))]
         }
-        Format::Tiff => extract_tiff(bytes, cfg),
     };
     texts.sort_by_key(|p| p.page);
     DocumentText {
