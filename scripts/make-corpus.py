@@ -3,14 +3,14 @@
 
 - corpus/*.pdf|png|jpg|tif + corpus/manifest.csv: the sample dossiers of the quick start;
 - corpus/extraction/ + index.csv: every document in every input kind kho reads: born-digital PDFs
-  from four producers (fpdf2, reportlab, LibreOffice, Ghostscript), NFD text layers, 300 dpi scans
+  from five producers (fpdf2, reportlab, LibreOffice, Ghostscript, cairo), NFD text layers, 300 dpi scans
   as PNG, JPEG and multi-page TIFF (deflate, LZW, CCITT G4), clean and degraded (noise, blur, skew,
   low contrast, JPEG artefacts, rotated 90/180/270), image-only PDFs (DCT, Flate, Flate+DCT,
   CCITT), an ocrmypdf PDF (invisible text in Form XObjects), a scan under a TCVN3 mojibake layer;
 - corpus/truth/NAME.txt: the text of each document, pages separated by form feeds.
 
 The outputs are committed, so neither tests nor CI run this. To change them:
-    apt-get install fonts-dejavu-core libreoffice-writer-nogui ghostscript ocrmypdf
+    apt-get install fonts-dejavu-core libreoffice-writer-nogui ghostscript ocrmypdf qpdf python3-cairo
     pip install fpdf2 pillow reportlab img2pdf && python3 scripts/make-corpus.py
 Samples and images are deterministic; LibreOffice, Ghostscript and ocrmypdf stamp dates.
 """
@@ -304,6 +304,7 @@ def render_images(doc, path):
 # --- the extraction corpus: every format and producer, clean and degraded -------------------
 
 import io
+import json
 import random
 import shutil
 import subprocess
@@ -392,6 +393,36 @@ def libreoffice_pdf(doc, path, font="DejaVu Serif"):
                     "--convert-to", "pdf", "--outdir", work, src], check=True, capture_output=True)
     shutil.move(os.path.join(work, "doc.pdf"), path)
     shutil.rmtree(work)
+
+
+CAIRO_SCRIPT = r"""
+import json, sys
+import cairo
+doc, path = json.loads(sys.argv[1]), sys.argv[2]
+surface = cairo.PDFSurface(path, 595.28, 841.89)
+surface.set_metadata(cairo.PDFMetadata.CREATE_DATE, "2026-01-01T00:00:00")
+ctx = cairo.Context(surface)
+for lines in doc["pages"]:
+    y = 60
+    for i, line in enumerate(lines):
+        title = line.isupper() or i < 2
+        ctx.select_font_face("DejaVu Serif", cairo.FONT_SLANT_NORMAL,
+                             cairo.FONT_WEIGHT_BOLD if title else cairo.FONT_WEIGHT_NORMAL)
+        ctx.set_font_size(13 if title else 11)
+        width = ctx.text_extents(line).x_advance
+        ctx.move_to((595.28 - width) / 2 if title else 57, y)
+        ctx.show_text(line)
+        y += 24
+    ctx.show_page()
+surface.finish()
+"""
+
+
+def cairo_pdf(doc, path):
+    """cairo's PDF surface (as GTK and many report tools write PDFs), through Debian's
+    python3-cairo in the system Python."""
+    subprocess.run(["/usr/bin/python3", "-c", CAIRO_SCRIPT,
+                    json.dumps({"pages": doc["pages"]}), path], check=True)
 
 
 def ghostscript_pdf(source, path):
@@ -503,6 +534,9 @@ def build_extraction_corpus():
         name = f"{stem}.ghostscript.pdf"
         ghostscript_pdf(fpdf_path, os.path.join(EXTRACTION, name))
         add(name, doc, "text_pdf", "ghostscript", "clean")
+        name = f"{stem}.cairo.pdf"
+        cairo_pdf(doc, os.path.join(EXTRACTION, name))
+        add(name, doc, "text_pdf", "cairo", "clean")
 
     plan = [
         # (document index, output kind, variant, extra)

@@ -67,7 +67,7 @@ fn assert_reads(file: &str, stem: &str, max_cer: f64) -> DocumentText {
 
 #[test]
 fn born_digital_pdfs_from_each_producer_read_exactly() {
-    for producer in ["fpdf2", "reportlab", "libreoffice", "ghostscript"] {
+    for producer in ["fpdf2", "reportlab", "libreoffice", "ghostscript", "cairo"] {
         let text = assert_reads(
             &format!("giay-chung-nhan-quyen-su-dung-dat-nguyen-van-duc.{producer}.pdf"),
             "giay-chung-nhan-quyen-su-dung-dat-nguyen-van-duc",
