@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build kho, load the sample dossiers into the default
-# store (./kho-data, or $KHO_DATA), and show what is stored. Safe to run again (duplicates are
-# recognised, nothing is stored twice).
+# store (./kho-data, or $KHO_DATA), show what is stored, search it, and verify it. Safe to run
+# again (duplicates are recognised, nothing is stored twice).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -21,7 +21,11 @@ grep -o '"id":"[a-z2-7]*"' target/sample-ingest.jsonl | cut -d'"' -f4 | while re
   echo
 done
 
+echo "== Searching the way a clerk types (no diacritics): nguyen van duc"
+"$kho" search "nguyen van duc"
+echo
+
 echo "== Checking every stored byte"
 "$kho" verify
 echo
-echo "Store: $KHO_DATA. Try: $kho show ID, $kho get ID -o copy.pdf, $kho ingest --help"
+echo "Store: $KHO_DATA. Try: $kho search \"hoa binh\" --valid-only, $kho show ID --text, $kho get ID -o copy.pdf, $kho --help"
