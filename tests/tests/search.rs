@@ -71,6 +71,18 @@ fn synthetic_documents(kho: &Kho, n: u64) {
     assert!(status.success());
 }
 
+fn corpus() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
+}
+
+/// Ingests the sample dossiers of corpus/manifest.csv; returns the run.
+fn ingest_samples(kho: &Kho) -> kho_tests::Run {
+    let manifest = corpus().join("manifest.csv");
+    let run = kho.run(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
 struct Sample {
     id: String,
     queries: Vec<String>,
@@ -80,14 +92,7 @@ struct Sample {
 fn every_sample_is_in_the_top_10_for_its_queries_in_every_spelling() {
     let kho = Kho::new();
     synthetic_documents(&kho, 3000);
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
-    let run = kho.run([
-        "ingest",
-        "--manifest",
-        corpus.join("manifest.csv").to_str().unwrap(),
-        "--json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = ingest_samples(&kho);
     let types = kho.run(["types", "--json"]).json();
     let title_of = |key: &str| {
         types
@@ -171,12 +176,7 @@ fn the_other_tone_style_helper_swaps_both_ways() {
 #[test]
 fn filters_facets_and_bad_queries_over_the_binary() {
     let kho = Kho::new();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
-    kho.run([
-        "ingest",
-        "--manifest",
-        corpus.join("manifest.csv").to_str().unwrap(),
-    ]);
+    ingest_samples(&kho);
     let all = kho.run(["search", "", "--json"]).json();
     assert_eq!(all["total"], 6);
     assert_eq!(all["facets"]["year"]["1975"], 1);
@@ -241,12 +241,7 @@ fn filters_facets_and_bad_queries_over_the_binary() {
 #[test]
 fn a_deleted_index_is_detected_and_rebuilt() {
     let kho = Kho::new();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
-    kho.run([
-        "ingest",
-        "--manifest",
-        corpus.join("manifest.csv").to_str().unwrap(),
-    ]);
+    ingest_samples(&kho);
     std::fs::remove_dir_all(kho.data.path().join("index")).unwrap();
     std::fs::create_dir(kho.data.path().join("index")).unwrap();
     let damaged = kho.run(["verify", "--json"]);

@@ -19,9 +19,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
     TermQuery, TermSetQuery,
 };
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, FAST, INDEXED, STRING, TEXT,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, FAST, INDEXED, STRING, TEXT};
 use tantivy::{
     doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
