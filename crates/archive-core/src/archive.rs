@@ -335,10 +335,10 @@ impl Archive {
         let mut report = verify(&self.catalog, self.blobs.as_ref(), progress)?;
         let indexed_up_to = self.index.state().seq;
         let mut ids = Vec::new();
-        for record in self.catalog.records_by_seq() {
-            let record = record?;
-            if record.seq <= indexed_up_to {
-                ids.push(record.id);
+        for item in self.catalog.ids_by_seq() {
+            let (seq, id) = item?;
+            if seq <= indexed_up_to {
+                ids.push(id);
             } else {
                 report.index_pending += 1;
             }

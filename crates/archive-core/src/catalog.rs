@@ -297,11 +297,19 @@ impl Catalog {
         }
     }
 
+    /// Every record's sequence number and id, in insertion order, without reading the records.
+    pub fn ids_by_seq(&self) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
+        self.seq_docs.iter().map(move |item| {
+            let (seq, id) = item.map_err(self.err())?;
+            let seq = <[u8; 8]>::try_from(seq.as_ref()).map_or(0, u64::from_be_bytes);
+            Ok((seq, String::from_utf8_lossy(&id).into_owned()))
+        })
+    }
+
     /// Every record in insertion order.
     pub fn records_by_seq(&self) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
-        self.seq_docs.iter().map(move |item| {
-            let (_, id) = item.map_err(self.err())?;
-            let id = String::from_utf8_lossy(&id).into_owned();
+        self.ids_by_seq().map(move |item| {
+            let (_, id) = item?;
             self.get(&id)?.ok_or(ArchiveError::Damaged {
                 key: id,
                 detail: "listed by sequence number but has no record".into(),

@@ -224,4 +224,9 @@ fn a_missing_ocr_engine_leaves_pages_without_text_and_says_so() {
         .as_deref()
         .unwrap()
         .contains("install tesseract-ocr"));
+    assert!(
+        text.engine.contains("not found at /nonexistent/tesseract"),
+        "{}",
+        text.engine
+    );
 }

@@ -42,15 +42,11 @@ impl Default for ExtractConfig {
 impl ExtractConfig {
     /// Names the engines, for the record of how a text was made.
     fn engine(&self) -> String {
-        static TESSERACT: OnceLock<String> = OnceLock::new();
-        let tesseract = TESSERACT.get_or_init(|| {
-            self.ocr
-                .version()
-                .unwrap_or_else(|_| "tesseract (not found)".into())
-        });
         format!(
-            "pdf-extract 0.12; {tesseract} ({}, psm {})",
-            self.ocr.languages, self.ocr.psm
+            "pdf-extract 0.12; {} ({}, psm {})",
+            self.ocr.describe(),
+            self.ocr.languages,
+            self.ocr.psm
         )
     }
 }

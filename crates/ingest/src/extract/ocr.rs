@@ -5,6 +5,7 @@
 use super::page_image::PageImage;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
@@ -21,6 +22,8 @@ pub struct OcrConfig {
     pub page_timeout: Duration,
     /// A page read below this confidence, or with almost no text, is checked for rotation.
     pub rotation_check_below: f32,
+    /// The engine's version line, asked once per configuration.
+    version_line: OnceLock<String>,
 }
 
 impl Default for OcrConfig {
@@ -31,6 +34,7 @@ impl Default for OcrConfig {
             psm: 6,
             page_timeout: Duration::from_secs(180),
             rotation_check_below: 75.0,
+            version_line: OnceLock::new(),
         }
     }
 }
@@ -108,6 +112,16 @@ impl OcrConfig {
             .unwrap_or("tesseract")
             .trim()
             .to_string())
+    }
+
+    /// "tesseract 5.3.0", or a note that it was not found; asked of this configuration's
+    /// executable once.
+    pub fn describe(&self) -> &str {
+        self.version_line.get_or_init(|| {
+            self.version().unwrap_or_else(|_| {
+                format!("tesseract (not found at {})", self.tesseract.display())
+            })
+        })
     }
 
     /// Reads one image file: text and mean confidence, from tesseract's TSV output.
