@@ -75,30 +75,50 @@ pub struct Catalog {
     texts: sled::Tree,
 }
 
+/// How long `open` waits for a catalogue lock that is being released.
+///
+/// sled releases its file lock only when its last background thread lets go of the database, a
+/// moment after the handle is dropped, so reopening a store in the same process can find the lock
+/// still held. Another process that really holds the store keeps it longer than this, and then the
+/// caller gets `Locked`.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn open_sled_waiting_for_lock(path: &Path) -> Result<sled::Db> {
+    let started = std::time::Instant::now();
+    loop {
+        let opened = sled::Config::new()
+            .path(path)
+            // sled's default page cache is 1 GiB; a quarter of that keeps a store's memory
+            // modest (reindexing a million documents stays well under 2 GiB) at little cost.
+            .cache_capacity(256 * 1024 * 1024)
+            .open();
+        match opened {
+            Ok(db) => return Ok(db),
+            Err(source) => {
+                let locked = matches!(&source, sled::Error::Io(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.to_string().contains("could not acquire lock"));
+                if !locked {
+                    return Err(ArchiveError::Catalog {
+                        path: path.to_path_buf(),
+                        source,
+                    });
+                }
+                if started.elapsed() >= LOCK_WAIT {
+                    return Err(ArchiveError::Locked {
+                        path: path.to_path_buf(),
+                    });
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+        }
+    }
+}
+
 impl Catalog {
     /// Opens (creating) the catalogue and takes its exclusive lock.
     pub fn open(path: &Path) -> Result<Self> {
-        // sled's default page cache is 1 GiB; a quarter of that keeps a store's memory modest
-        // (reindexing a million documents stays well under 2 GiB) at little cost in speed.
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(256 * 1024 * 1024)
-            .open()
-            .map_err(|source| {
-                let locked = matches!(&source, sled::Error::Io(e)
-                if e.kind() == std::io::ErrorKind::WouldBlock
-                    || e.to_string().contains("could not acquire lock"));
-                if locked {
-                    ArchiveError::Locked {
-                        path: path.to_path_buf(),
-                    }
-                } else {
-                    ArchiveError::Catalog {
-                        path: path.to_path_buf(),
-                        source,
-                    }
-                }
-            })?;
+        let db = open_sled_waiting_for_lock(path)?;
         let tree = |name: &str| {
             db.open_tree(name).map_err(|source| ArchiveError::Catalog {
                 path: path.to_path_buf(),

@@ -2,6 +2,7 @@
 //! and snippets ([`snippet`]). Hits always come back through the catalogue, which is
 //! authoritative for state, validity and access; the index only finds candidates.
 
+mod facets;
 pub mod index;
 pub mod query;
 pub mod snippet;
@@ -41,37 +42,6 @@ pub struct Facets {
     pub doc_type: BTreeMap<String, u64>,
     pub issuer: BTreeMap<String, u64>,
     pub year: BTreeMap<String, u64>,
-}
-
-impl Facets {
-    fn from_aggregations(results: &tantivy::aggregation::agg_result::AggregationResults) -> Self {
-        let json = serde_json::to_value(results).unwrap_or_default();
-        let buckets = |name: &str| -> BTreeMap<String, u64> {
-            json[name]["buckets"]
-                .as_array()
-                .map(|b| {
-                    b.iter()
-                        .filter_map(|b| {
-                            let key = match &b["key"] {
-                                serde_json::Value::String(s) => s.clone(),
-                                serde_json::Value::Number(n) => {
-                                    n.as_f64().map(|f| (f as u64).to_string())?
-                                }
-                                _ => return None,
-                            };
-                            Some((key, b["doc_count"].as_u64()?))
-                        })
-                        .filter(|(k, _)| k != "0")
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        Facets {
-            doc_type: buckets("doc_type"),
-            issuer: buckets("issuer"),
-            year: buckets("year"),
-        }
-    }
 }
 
 /// One hit, read back from the catalogue.
