@@ -14,7 +14,7 @@ pub struct Args {
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let archive = super::open(data)?;
-    let (record, mut reader) = archive.open_original(&args.id, &super::local_actor(), None)?;
+    let (record, mut reader) = archive.open_original(&args.id, &super::local_actor(), &Default::default())?;
     match args.output {
         None => {
             let mut out = std::io::stdout().lock();

@@ -173,7 +173,7 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let archive = super::open(data)?;
-    let record = archive.read_record(&args.id, &super::local_actor(), None)?;
+    let record = archive.read_record(&args.id, &super::local_actor(), &Default::default())?;
     let text = if args.text {
         archive.text(&record)?
     } else {

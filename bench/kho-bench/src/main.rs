@@ -235,15 +235,7 @@ fn generate(args: &[String]) -> Result<(), String> {
             low_confidence_pages: vec![],
         };
         record.set_text_summary(&text);
-        let event = NewEvent {
-            action: schemas::Action::Ingest,
-            actor: actor.clone(),
-            doc_id: None,
-            owner_id: None,
-            dossier_code: None,
-            purpose: None,
-            detail: None,
-        };
+        let event = NewEvent::new(schemas::Action::Ingest, &actor);
         catalog
             .insert(
                 record,

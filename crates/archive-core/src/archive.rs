@@ -7,8 +7,8 @@ use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
 use schemas::{
-    Action, Actor, DocTypes, DocumentMetadata, DocumentRecord, DocumentText, Format, LedgerEvent,
-    Lifecycle, NewEvent,
+    Action, Actor, DocTypes, DocumentMetadata, DocumentRecord, DocumentText, Format, Lifecycle,
+    NewEvent,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -62,8 +62,8 @@ struct StoreFile {
 /// ```
 pub struct Archive {
     root: PathBuf,
-    catalog: Catalog,
-    blobs: Box<dyn BlobStore>,
+    pub(crate) catalog: Catalog,
+    pub(crate) blobs: Box<dyn BlobStore>,
     index: SearchIndex,
     doc_types: DocTypes,
     max_file_bytes: u64,
@@ -201,15 +201,8 @@ impl Archive {
         if let Some(text) = &doc.text {
             record.set_text_summary(text);
         }
-        let event = NewEvent {
-            action: Action::Ingest,
-            actor: doc.actor,
-            doc_id: None,
-            owner_id: Some(owner),
-            dossier_code: None,
-            purpose: None,
-            detail: None,
-        };
+        let mut event = NewEvent::new(Action::Ingest, &doc.actor);
+        event.owner_id = Some(owner);
         match self
             .catalog
             .insert(record, doc.text.as_ref(), &event, now)?
@@ -274,60 +267,6 @@ impl Archive {
         self.catalog
             .get(id.trim())?
             .ok_or_else(|| ArchiveError::NotFound(id.trim().to_string()))
-    }
-
-    fn log_read(
-        &self,
-        record: &DocumentRecord,
-        action: Action,
-        actor: &Actor,
-        purpose: Option<&str>,
-    ) -> Result<LedgerEvent> {
-        let event = NewEvent {
-            action,
-            actor: actor.clone(),
-            doc_id: Some(record.id.clone()),
-            owner_id: Some(record.metadata.owner_id.to_string()),
-            dossier_code: None,
-            purpose: purpose.map(str::to_string),
-            detail: None,
-        };
-        let logged = self
-            .catalog
-            .append_event(&event, OffsetDateTime::now_utc())?;
-        self.catalog.flush()?;
-        Ok(logged)
-    }
-
-    /// Reads a record on behalf of `actor`; the read is in the ledger before the record is returned.
-    pub fn read_record(
-        &self,
-        id: &str,
-        actor: &Actor,
-        purpose: Option<&str>,
-    ) -> Result<DocumentRecord> {
-        let record = self.record(id)?;
-        self.log_read(&record, Action::ReadMetadata, actor, purpose)?;
-        Ok(record)
-    }
-
-    /// Opens the original bytes on behalf of `actor` (ledgered). The reader re-hashes the bytes and
-    /// fails at the end if they are not what was stored.
-    pub fn open_original(
-        &self,
-        id: &str,
-        actor: &Actor,
-        purpose: Option<&str>,
-    ) -> Result<(DocumentRecord, VerifyingReader<Box<dyn Read + Send>>)> {
-        let record = self.record(id)?;
-        let digest =
-            Sha256Digest::from_hex(&record.sha256).ok_or_else(|| ArchiveError::Damaged {
-                key: format!("record {}", record.id),
-                detail: format!("sha256 {:?} is not 64 hex digits", record.sha256),
-            })?;
-        let raw = self.blobs.open(&digest)?;
-        self.log_read(&record, Action::Download, actor, purpose)?;
-        Ok((record, VerifyingReader::new(raw, digest)))
     }
 
     /// Re-hashes every blob and cross-checks blobs, records, the ledger and the search index.

@@ -9,8 +9,11 @@
 //! - `meta`       `seq` (u64 big-endian), `ledger_head`
 //! - `ledger`     event seq (u64 big-endian) -> ledger event
 //! - `texts`      sha256 hex -> page texts (text is a function of the bytes, shared by owners)
+//! - `event_refs` `o` owner id or `d` doc id, 0x00, event seq -> (empty): each owner's and each
+//!   document's events, so that "who read my documents" does not walk the whole ledger
+//! - `users`, `tokens`: see [`crate::accounts`]
 
-use crate::ledger::{self, LedgerCheck};
+use crate::ledger::{self, LedgerCheck, LedgerTx};
 use crate::{ArchiveError, Result};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent, NewEvent};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
@@ -18,6 +21,8 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 const SEQ_KEY: &[u8] = b"seq";
+/// Set once `event_refs` holds every ledger event (stores from before it existed are backfilled).
+const REFS_READY_KEY: &[u8] = b"event_refs_ready";
 
 /// The error type carried out of a sled transaction closure.
 #[derive(Debug)]
@@ -73,6 +78,8 @@ pub struct Catalog {
     meta: sled::Tree,
     ledger: sled::Tree,
     texts: sled::Tree,
+    event_refs: sled::Tree,
+    accounts: crate::accounts::Accounts,
 }
 
 /// How long `open` waits for a catalogue lock that is being released.
@@ -125,7 +132,7 @@ impl Catalog {
                 source,
             })
         };
-        Ok(Catalog {
+        let catalog = Catalog {
             records: tree("records")?,
             owner_docs: tree("owner_docs")?,
             sha_docs: tree("sha_docs")?,
@@ -133,9 +140,24 @@ impl Catalog {
             meta: tree("meta")?,
             ledger: tree("ledger")?,
             texts: tree("texts")?,
+            event_refs: tree("event_refs")?,
+            accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
             path: path.to_path_buf(),
             db,
-        })
+        };
+        if catalog
+            .meta
+            .get(REFS_READY_KEY)
+            .map_err(catalog.err())?
+            .is_none()
+        {
+            ledger::backfill_refs(&catalog.ledger, &catalog.event_refs)?;
+            catalog
+                .meta
+                .insert(REFS_READY_KEY, &[1])
+                .map_err(catalog.err())?;
+        }
+        Ok(catalog)
     }
 
     fn err(&self) -> impl Fn(sled::Error) -> ArchiveError + '_ {
@@ -177,9 +199,10 @@ impl Catalog {
             &self.meta,
             &self.ledger,
             &self.texts,
+            &self.event_refs,
         );
         let result = trees.transaction(
-            |(records, owner_docs, sha_docs, seq_docs, meta, ledger, texts)| {
+            |(records, owner_docs, sha_docs, seq_docs, meta, ledger, texts, refs)| {
                 if let Some(existing_id) = sha_docs.get(&dedupe_key)? {
                     let bytes = records.get(&existing_id)?.ok_or_else(|| {
                         tx_err(ArchiveError::Damaged {
@@ -207,7 +230,7 @@ impl Catalog {
                 }
                 let mut event = event.clone();
                 event.doc_id = Some(record.id.clone());
-                ledger::append(meta, ledger, &event, at)?;
+                ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
                 Ok(Inserted::Stored(record))
             },
         );
@@ -265,9 +288,104 @@ impl Catalog {
 
     /// Appends an event that changes no record (a read, a refused attempt).
     pub fn append_event(&self, event: &NewEvent, at: OffsetDateTime) -> Result<LedgerEvent> {
-        let result = (&self.meta, &self.ledger)
-            .transaction(|(meta, ledger)| ledger::append(meta, ledger, event, at));
+        let mut logged = self.append_events(std::slice::from_ref(event), at)?;
+        logged.pop().ok_or_else(|| ArchiveError::Damaged {
+            key: "ledger".into(),
+            detail: "an appended event was not returned".into(),
+        })
+    }
+
+    /// Appends several events in one transaction (the hits of one search, say).
+    pub fn append_events(
+        &self,
+        events: &[NewEvent],
+        at: OffsetDateTime,
+    ) -> Result<Vec<LedgerEvent>> {
+        let result =
+            (&self.meta, &self.ledger, &self.event_refs).transaction(|(meta, ledger, refs)| {
+                let tx = LedgerTx { meta, ledger, refs };
+                events.iter().map(|e| ledger::append(&tx, e, at)).collect()
+            });
         self.tx_result(result)
+    }
+
+    /// Changes a record and appends the event that says why, in one transaction. `change` sees
+    /// the current record and refuses with an error (which aborts everything) or edits it. The
+    /// record gets a new sequence number so that the index catches up.
+    pub fn change_record(
+        &self,
+        id: &str,
+        event: &NewEvent,
+        at: OffsetDateTime,
+        change: impl Fn(&mut DocumentRecord) -> Result<()>,
+    ) -> Result<DocumentRecord> {
+        let trees = (
+            &self.records,
+            &self.seq_docs,
+            &self.meta,
+            &self.ledger,
+            &self.event_refs,
+        );
+        let result = trees.transaction(|(records, seq_docs, meta, ledger, refs)| {
+            let bytes = records
+                .get(id.as_bytes())?
+                .ok_or_else(|| tx_err(ArchiveError::NotFound(id.to_string())))?;
+            let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
+            change(&mut record).map_err(tx_err)?;
+            seq_docs.remove(&record.seq.to_be_bytes())?;
+            let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
+            meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
+            record.seq = seq;
+            records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
+            seq_docs.insert(&seq.to_be_bytes(), id.as_bytes())?;
+            ledger::append(&LedgerTx { meta, ledger, refs }, event, at)?;
+            Ok(record)
+        });
+        self.tx_result(result)
+    }
+
+    /// The events about an owner's documents (and refused attempts on them), oldest first,
+    /// starting after event `after`, at most `limit`.
+    pub fn events_of_owner(
+        &self,
+        owner: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<LedgerEvent>> {
+        self.referenced_events(&ledger::ref_prefix(ledger::OWNER_REF, owner), after, limit)
+    }
+
+    /// The events about one document, oldest first.
+    pub fn events_of_doc(&self, id: &str, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
+        self.referenced_events(&ledger::ref_prefix(ledger::DOC_REF, id), after, limit)
+    }
+
+    fn referenced_events(
+        &self,
+        prefix: &[u8],
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<LedgerEvent>> {
+        let start = [prefix, &(after.saturating_add(1)).to_be_bytes()].concat();
+        let end = [prefix, &u64::MAX.to_be_bytes()].concat();
+        let mut out = Vec::new();
+        for item in self.event_refs.range(start..=end) {
+            if out.len() >= limit {
+                break;
+            }
+            let (key, _) = item.map_err(self.err())?;
+            let Some(seq) = key.get(prefix.len()..) else {
+                continue;
+            };
+            if let Some(bytes) = self.ledger.get(seq).map_err(self.err())? {
+                out.push(decode("ledger event", &bytes)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn accounts(&self) -> &crate::accounts::Accounts {
+        &self.accounts
     }
 
     /// Makes everything inserted so far durable (fsync).

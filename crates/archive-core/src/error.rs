@@ -18,6 +18,13 @@ pub enum ArchiveError {
     Blob(#[from] BlobError),
     #[error("no document with id {0}")]
     NotFound(String),
+    /// The request is well formed but the store's current state refuses it (a name taken, a
+    /// document already revoked).
+    #[error("{0}")]
+    Conflict(String),
+    /// A value the caller gave breaks a rule.
+    #[error("{0}")]
+    Invalid(#[from] schemas::FieldError),
     #[error("cannot use the store folder {path}: {source}")]
     Io {
         path: PathBuf,

@@ -25,13 +25,34 @@ pub fn event_hash(event: &LedgerEvent) -> String {
     hex::encode(Sha256::digest(&json))
 }
 
-/// Appends `event` after the current head, within the caller's transaction.
+/// The key under which `event_refs` files an event for its owner (`o`) or its document (`d`):
+/// prefix, id, 0x00, event seq (big-endian), so that a prefix scan lists them oldest first.
+pub(crate) fn ref_key(kind: u8, id: &str, seq: u64) -> Vec<u8> {
+    [&[kind][..], id.as_bytes(), b"\0", &seq.to_be_bytes()].concat()
+}
+
+pub(crate) fn ref_prefix(kind: u8, id: &str) -> Vec<u8> {
+    [&[kind][..], id.as_bytes(), b"\0"].concat()
+}
+
+pub(crate) const OWNER_REF: u8 = b'o';
+pub(crate) const DOC_REF: u8 = b'd';
+
+/// The ledger trees a transaction that appends events must hold.
+pub(crate) struct LedgerTx<'a> {
+    pub meta: &'a TransactionalTree,
+    pub ledger: &'a TransactionalTree,
+    pub refs: &'a TransactionalTree,
+}
+
+/// Appends `event` after the current head, within the caller's transaction, and files it under
+/// its owner and its document so that each can list its own events without walking the ledger.
 pub(crate) fn append(
-    meta: &TransactionalTree,
-    ledger: &TransactionalTree,
+    tx: &LedgerTx<'_>,
     event: &NewEvent,
     at: OffsetDateTime,
 ) -> Result<LedgerEvent, ConflictableTransactionError<CatalogTxError>> {
+    let LedgerTx { meta, ledger, refs } = tx;
     let head: Head = match meta.get(HEAD_KEY)? {
         Some(bytes) => decode("ledger head", &bytes).map_err(tx_err)?,
         None => Head {
@@ -53,7 +74,51 @@ pub(crate) fn append(
         hash: stored.hash.clone(),
     };
     meta.insert(HEAD_KEY, encode(&new_head).map_err(tx_err)?)?;
+    file_refs(refs, &stored)?;
     Ok(stored)
+}
+
+fn file_refs(
+    refs: &TransactionalTree,
+    stored: &LedgerEvent,
+) -> Result<(), ConflictableTransactionError<CatalogTxError>> {
+    if let Some(owner) = &stored.event.owner_id {
+        refs.insert(ref_key(OWNER_REF, owner, stored.seq), &[])?;
+    }
+    if let Some(doc) = &stored.event.doc_id {
+        refs.insert(ref_key(DOC_REF, doc, stored.seq), &[])?;
+    }
+    Ok(())
+}
+
+/// Files every event under its owner and document: stores written before `event_refs` existed.
+pub(crate) fn backfill_refs(ledger: &sled::Tree, refs: &sled::Tree) -> crate::Result<()> {
+    for item in ledger.iter() {
+        let Ok((_, value)) = item else { continue };
+        let Ok(event) = decode::<LedgerEvent>("ledger event", &value) else {
+            continue;
+        };
+        let keys = [
+            event
+                .event
+                .owner_id
+                .as_deref()
+                .map(|o| ref_key(OWNER_REF, o, event.seq)),
+            event
+                .event
+                .doc_id
+                .as_deref()
+                .map(|d| ref_key(DOC_REF, d, event.seq)),
+        ];
+        for key in keys.into_iter().flatten() {
+            refs.insert(key, &[])
+                .map_err(|e| crate::ArchiveError::Damaged {
+                    key: "event_refs".into(),
+                    detail: e.to_string(),
+                })?;
+        }
+    }
+    Ok(())
 }
 
 /// The outcome of walking the chain.

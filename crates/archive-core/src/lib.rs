@@ -9,6 +9,8 @@
 //!
 //! This crate does not parse files, extract text or speak HTTP.
 
+mod access;
+pub mod accounts;
 mod archive;
 pub mod blob;
 mod catalog;
@@ -18,6 +20,7 @@ pub mod ledger;
 pub mod search;
 mod verify;
 
+pub use access::ReadReason;
 pub use archive::{
     Archive, IngestStatus, Ingested, NewDocument, DEFAULT_MAX_FILE_BYTES, DOC_TYPES_FILE,
     STORE_VERSION,

@@ -99,7 +99,7 @@ fn records_survive_reopen_and_reads_are_ledgered() {
     let archive = Archive::open(dir.path()).unwrap();
     let actor = Actor::local_operator("reader");
     let (record, mut reader) = archive
-        .open_original(&id, &actor, Some("kiểm tra"))
+        .open_original(&id, &actor, &schemas::AccessReason::purpose("kiểm tra"))
         .unwrap();
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).unwrap();
@@ -108,7 +108,7 @@ fn records_survive_reopen_and_reads_are_ledgered() {
         record.metadata.owner_name.as_deref(),
         Some("Nguyễn Văn Đức")
     );
-    archive.read_record(&id, &actor, None).unwrap();
+    archive.read_record(&id, &actor, &Default::default()).unwrap();
     let actions: Vec<_> = archive
         .catalog()
         .events()
@@ -144,7 +144,7 @@ fn verify_names_corrupt_and_missing_blobs_with_their_records() {
     assert_eq!(report.missing[0].records, vec![b.id.clone()]);
     // Reading the corrupt original fails at the end instead of handing out bad bytes.
     let (_, mut reader) = archive
-        .open_original(&a.id, &Actor::local_operator("t"), None)
+        .open_original(&a.id, &Actor::local_operator("t"), &Default::default())
         .unwrap();
     let err = reader.read_to_end(&mut Vec::new()).unwrap_err();
     assert!(err.to_string().contains("corrupt"));

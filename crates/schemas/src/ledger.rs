@@ -51,8 +51,28 @@ pub struct NewEvent {
     pub doc_id: Option<String>,
     pub owner_id: Option<String>,
     pub dossier_code: Option<String>,
+    /// The procedure a reuse served. Left out of the JSON when absent, so that the hashes of
+    /// events written before this field existed still check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_code: Option<String>,
     pub purpose: Option<String>,
     pub detail: Option<String>,
+}
+
+impl NewEvent {
+    /// An event with only its action and actor; the caller fills in what it is about.
+    pub fn new(action: Action, actor: &Actor) -> Self {
+        NewEvent {
+            action,
+            actor: actor.clone(),
+            doc_id: None,
+            owner_id: None,
+            dossier_code: None,
+            procedure_code: None,
+            purpose: None,
+            detail: None,
+        }
+    }
 }
 
 /// One entry of the append-only, hash-chained ledger. `hash` is the sha256 of this event's JSON
@@ -66,4 +86,90 @@ pub struct LedgerEvent {
     pub event: NewEvent,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// Why someone reads or reuses a document: the dossier it serves, its procedure, and a purpose in
+/// words. A clerk's read must name the dossier and the purpose; the owner sees both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessReason {
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub purpose: Option<String>,
+}
+
+/// Longest purpose accepted, in characters.
+pub const MAX_PURPOSE_CHARS: usize = 500;
+
+impl AccessReason {
+    /// Validates each part that is given; empty parts count as absent.
+    pub fn new(
+        dossier_code: Option<&str>,
+        procedure_code: Option<&str>,
+        purpose: Option<&str>,
+    ) -> Result<Self, crate::FieldError> {
+        let dossier_code = given(dossier_code)
+            .map(|v| {
+                crate::ids::DossierCode::parse(v)
+                    .map(|c| c.as_str().to_string())
+                    .map_err(|e| e.at("dossier_code", v))
+            })
+            .transpose()?;
+        let procedure_code = given(procedure_code)
+            .map(|v| {
+                crate::ids::ProcedureCode::parse(v)
+                    .map(|c| c.as_str().to_string())
+                    .map_err(|e| e.at("procedure_code", v))
+            })
+            .transpose()?;
+        let purpose = given(purpose).and_then(crate::clean_text);
+        if purpose
+            .as_ref()
+            .is_some_and(|p| p.chars().count() > MAX_PURPOSE_CHARS)
+        {
+            return Err(crate::RuleError::new(format!(
+                "a purpose has at most {MAX_PURPOSE_CHARS} characters"
+            ))
+            .at("purpose", ""));
+        }
+        Ok(AccessReason {
+            dossier_code,
+            procedure_code,
+            purpose,
+        })
+    }
+
+    /// Only a purpose (a command-line read, say).
+    pub fn purpose(purpose: &str) -> Self {
+        AccessReason {
+            purpose: crate::clean_text(purpose),
+            ..AccessReason::default()
+        }
+    }
+
+    /// Requires the dossier and the purpose, as a clerk's read and every reuse do.
+    pub fn require_dossier(&self) -> Result<(), crate::FieldError> {
+        if self.dossier_code.is_none() {
+            return Err(crate::RuleError::new(
+                "name the dossier this serves: its code, e.g. 000.00.00.H47-240501-0001",
+            )
+            .at("dossier_code", ""));
+        }
+        if self.purpose.is_none() {
+            return Err(
+                crate::RuleError::new("say what the document is used for").at("purpose", "")
+            );
+        }
+        Ok(())
+    }
+
+    /// Writes the reason into an event.
+    pub fn fill(&self, event: &mut NewEvent) {
+        event.dossier_code = self.dossier_code.clone();
+        event.procedure_code = self.procedure_code.clone();
+        event.purpose = self.purpose.clone();
+    }
+}
+
+fn given(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|s| !s.is_empty())
 }

@@ -15,6 +15,7 @@ pub mod ids;
 mod ledger;
 mod manifest;
 mod metadata;
+mod principal;
 pub mod provinces;
 mod record;
 mod text;
@@ -24,11 +25,12 @@ pub use date::{add_months, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};
 pub use ids::OwnerId;
-pub use ledger::{Action, Actor, LedgerEvent, NewEvent};
+pub use ledger::{AccessReason, Action, Actor, LedgerEvent, NewEvent, MAX_PURPOSE_CHARS};
 pub use manifest::{
     parse_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError, MAX_MANIFEST_BYTES,
 };
 pub use metadata::{MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS};
+pub use principal::{Principal, Role, MAX_USER_NAME_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,
 };

@@ -116,6 +116,38 @@ pub enum SupersedeReason {
     Correct,
 }
 
+impl SupersedeReason {
+    pub const ALL: [SupersedeReason; 5] = [
+        SupersedeReason::Amend,
+        SupersedeReason::Supplement,
+        SupersedeReason::Annul,
+        SupersedeReason::Replace,
+        SupersedeReason::Correct,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SupersedeReason::Amend => "amend",
+            SupersedeReason::Supplement => "supplement",
+            SupersedeReason::Annul => "annul",
+            SupersedeReason::Replace => "replace",
+            SupersedeReason::Correct => "correct",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, crate::RuleError> {
+        let s = s.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                crate::RuleError::new(format!(
+                    "a reason for superseding is amend, supplement, annul, replace or correct, got {s:?}"
+                ))
+            })
+    }
+}
+
 /// What happened to a document after it was stored. Nothing is ever deleted: a revoked or
 /// superseded document stays retrievable for agencies but is never offered for reuse.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

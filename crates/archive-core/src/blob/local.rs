@@ -145,6 +145,28 @@ impl BlobStore for LocalBlobStore {
         }
     }
 
+    fn open_range(
+        &self,
+        digest: &Sha256Digest,
+        start: u64,
+        len: u64,
+    ) -> Result<Box<dyn Read + Send>, BlobError> {
+        use std::io::Seek;
+        let path = self.path_of(digest);
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(BlobError::NotFound(*digest))
+            }
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        file.seek(io::SeekFrom::Start(start))
+            .map_err(|e| io_err(&path)(e))?;
+        Ok(Box::new(
+            io::BufReader::with_capacity(64 * 1024, file).take(len),
+        ))
+    }
+
     fn size(&self, digest: &Sha256Digest) -> Result<Option<u64>, BlobError> {
         let path = self.path_of(digest);
         match fs::metadata(&path) {

@@ -48,6 +48,21 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     /// The raw bytes of a blob. Use [`crate::VerifyingReader`] to check them on the way out.
     fn open(&self, digest: &Sha256Digest) -> Result<Box<dyn Read + Send>, BlobError>;
 
+    /// `len` bytes of a blob from byte `start` (an HTTP Range request). Not re-hashed: a part
+    /// cannot be checked against the whole's hash; background verification covers it. The
+    /// default reads and discards up to `start`; stores that can seek do better.
+    fn open_range(
+        &self,
+        digest: &Sha256Digest,
+        start: u64,
+        len: u64,
+    ) -> Result<Box<dyn Read + Send>, BlobError> {
+        let mut raw = self.open(digest)?;
+        std::io::copy(&mut (&mut raw).take(start), &mut std::io::sink())
+            .map_err(BlobError::Source)?;
+        Ok(Box::new(raw.take(len)))
+    }
+
     /// The size of a blob, or `None` if there is none by that name.
     fn size(&self, digest: &Sha256Digest) -> Result<Option<u64>, BlobError>;
 

@@ -1,0 +1,162 @@
+//! Users and API tokens, kept in the catalogue's sled database next to the ledger they act on.
+//!
+//! Trees: `users` (user name -> [`UserAccount`]) and `tokens` (sha256 hex of the token ->
+//! [`TokenGrant`]). This module stores what it is given: hashing passwords (argon2id) and
+//! tokens, and deciding what a role may do, belong to `search-api`. A token's secret is never
+//! stored, only its hash.
+
+use crate::catalog::{decode, encode};
+use crate::{ArchiveError, Result};
+use schemas::Principal;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct UserAccount {
+    pub principal: Principal,
+    /// A PHC string (`$argon2id$...`).
+    pub password_hash: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// Made by `kho token create` for a program; lasts until revoked or its expiry.
+    Api,
+    /// Made by a login with user name and password; short-lived.
+    Session,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TokenGrant {
+    pub principal: Principal,
+    pub kind: TokenKind,
+    /// For a session, the user it belongs to.
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+pub struct Accounts {
+    users: sled::Tree,
+    tokens: sled::Tree,
+    path: PathBuf,
+}
+
+impl Accounts {
+    pub(crate) fn new(users: sled::Tree, tokens: sled::Tree, path: &Path) -> Self {
+        Accounts {
+            users,
+            tokens,
+            path: path.to_path_buf(),
+        }
+    }
+
+    fn err(&self) -> impl Fn(sled::Error) -> ArchiveError + '_ {
+        |source| ArchiveError::Catalog {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.users.flush().map_err(self.err())?;
+        self.tokens.flush().map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Adds a user; a name already taken is refused.
+    pub fn add_user(&self, account: &UserAccount) -> Result<()> {
+        let name = account.principal.name.as_bytes();
+        let swapped = self
+            .users
+            .compare_and_swap(name, None as Option<&[u8]>, Some(encode(account)?))
+            .map_err(self.err())?;
+        if swapped.is_err() {
+            return Err(ArchiveError::Conflict(format!(
+                "a user named {:?} already exists",
+                account.principal.name
+            )));
+        }
+        self.flush()
+    }
+
+    /// Replaces a user's stored account (a new password, disabled).
+    pub fn update_user(&self, account: &UserAccount) -> Result<()> {
+        let name = account.principal.name.as_bytes();
+        if self.users.get(name).map_err(self.err())?.is_none() {
+            return Err(ArchiveError::NotFound(format!(
+                "user {}",
+                account.principal.name
+            )));
+        }
+        self.users
+            .insert(name, encode(account)?)
+            .map_err(self.err())?;
+        self.flush()
+    }
+
+    pub fn user(&self, name: &str) -> Result<Option<UserAccount>> {
+        match self.users.get(name.as_bytes()).map_err(self.err())? {
+            Some(bytes) => Ok(Some(decode(&format!("user {name}"), &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn users(&self) -> Result<Vec<UserAccount>> {
+        self.users
+            .iter()
+            .map(|item| {
+                let (key, bytes) = item.map_err(self.err())?;
+                decode(&format!("user {}", String::from_utf8_lossy(&key)), &bytes)
+            })
+            .collect()
+    }
+
+    pub fn user_count(&self) -> usize {
+        self.users.len()
+    }
+
+    /// Files a token under the sha256 (hex) of its secret.
+    pub fn add_token(&self, token_sha256: &str, grant: &TokenGrant) -> Result<()> {
+        self.tokens
+            .insert(token_sha256.as_bytes(), encode(grant)?)
+            .map_err(self.err())?;
+        self.flush()
+    }
+
+    /// The grant of a token, if it exists and has not expired at `now`. An expired token is
+    /// removed when it is met.
+    pub fn token(&self, token_sha256: &str, now: OffsetDateTime) -> Result<Option<TokenGrant>> {
+        let Some(bytes) = self
+            .tokens
+            .get(token_sha256.as_bytes())
+            .map_err(self.err())?
+        else {
+            return Ok(None);
+        };
+        let grant: TokenGrant = decode("token", &bytes)?;
+        if grant.expires_at.is_some_and(|at| at <= now) {
+            self.tokens
+                .remove(token_sha256.as_bytes())
+                .map_err(self.err())?;
+            return Ok(None);
+        }
+        Ok(Some(grant))
+    }
+
+    /// Removes a token (a logout); removing one that is not there is not an error.
+    pub fn remove_token(&self, token_sha256: &str) -> Result<()> {
+        self.tokens
+            .remove(token_sha256.as_bytes())
+            .map_err(self.err())?;
+        self.flush()
+    }
+}

@@ -1,0 +1,165 @@
+//! Who may act on kho: roles and the principal (a user or a program's token) that holds one.
+//!
+//! What each role may do is decided in `search-api`; here is only what a principal is, and the
+//! rules that make one well formed (a clerk belongs to an agency, a citizen to one owner ID).
+
+use crate::ids::{AgencyCode, OwnerId};
+use crate::{Actor, RuleError};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages users and tokens.
+    Admin,
+    /// Ingests documents and changes their lifecycle.
+    Operator,
+    /// Reads documents for the dossiers of their agency, and records reuse.
+    Clerk,
+    /// Reads their own documents and who read them.
+    Citizen,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Operator, Role::Clerk, Role::Citizen];
+
+    pub fn parse(s: &str) -> Result<Self, RuleError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "admin" => Ok(Role::Admin),
+            "operator" => Ok(Role::Operator),
+            "clerk" => Ok(Role::Clerk),
+            "citizen" => Ok(Role::Citizen),
+            other => Err(RuleError::new(format!(
+                "a role is admin, operator, clerk or citizen, got {other:?}"
+            ))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Operator => "operator",
+            Role::Clerk => "clerk",
+            Role::Citizen => "citizen",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A user or token with its role and what the role is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub name: String,
+    pub role: Role,
+    /// The clerk's agency (mã định danh cơ quan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_code: Option<String>,
+    /// The citizen's or organization's owner ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+}
+
+/// Longest accepted user name.
+pub const MAX_USER_NAME_CHARS: usize = 64;
+
+impl Principal {
+    /// Checks the bindings of the role: a clerk needs an agency code, a citizen an owner ID, and
+    /// no other role takes either (an admin bound to an owner would be a confusing half-citizen).
+    pub fn new(
+        name: &str,
+        role: Role,
+        agency_code: Option<&str>,
+        owner_id: Option<&str>,
+    ) -> Result<Self, RuleError> {
+        let name = crate::nfc(name.trim());
+        if name.is_empty() || name.chars().count() > MAX_USER_NAME_CHARS {
+            return Err(RuleError::new(format!(
+                "a name has 1 to {MAX_USER_NAME_CHARS} characters"
+            )));
+        }
+        if name.chars().any(|c| c.is_control()) {
+            return Err(RuleError::new("a name has no control characters"));
+        }
+        let agency_code = agency_code.map(str::trim).filter(|s| !s.is_empty());
+        let owner_id = owner_id.map(str::trim).filter(|s| !s.is_empty());
+        let agency_code = match (role, agency_code) {
+            (Role::Clerk, Some(code)) => Some(AgencyCode::parse(code)?.as_str().to_string()),
+            (Role::Clerk, None) => {
+                return Err(RuleError::new(
+                    "a clerk is bound to an agency: give its agency code (e.g. H47.15)",
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(RuleError::new(format!(
+                    "only a clerk has an agency code, not a {role}"
+                )))
+            }
+            (_, None) => None,
+        };
+        let owner_id = match (role, owner_id) {
+            (Role::Citizen, Some(id)) => Some(OwnerId::parse(id)?.as_str().to_string()),
+            (Role::Citizen, None) => {
+                return Err(RuleError::new(
+                    "a citizen is bound to one owner ID: give the 12-digit personal ID or the enterprise code",
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(RuleError::new(format!(
+                    "only a citizen has an owner ID, not a {role}"
+                )))
+            }
+            (_, None) => None,
+        };
+        Ok(Principal {
+            name,
+            role,
+            agency_code,
+            owner_id,
+        })
+    }
+
+    /// The principal as the ledger names it; `kind` is `user` or `token`.
+    pub fn actor(&self, kind: &str) -> Actor {
+        Actor {
+            kind: kind.to_string(),
+            name: self.name.clone(),
+            role: Some(self.role.as_str().to_string()),
+            agency_code: self.agency_code.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_follow_the_role() {
+        assert!(Principal::new("an", Role::Clerk, Some("H47.15"), None).is_ok());
+        let e = Principal::new("an", Role::Clerk, None, None).unwrap_err();
+        assert!(e.0.contains("agency"), "{e}");
+        let e = Principal::new("an", Role::Clerk, Some("nope"), None).unwrap_err();
+        assert!(!e.0.is_empty());
+        let c = Principal::new("binh", Role::Citizen, None, Some(" 049075001234 ")).unwrap();
+        assert_eq!(c.owner_id.as_deref(), Some("049075001234"));
+        assert!(Principal::new("binh", Role::Citizen, None, None).is_err());
+        assert!(Principal::new("root", Role::Admin, None, Some("049075001234")).is_err());
+        assert!(Principal::new("root", Role::Operator, Some("H47.15"), None).is_err());
+        assert!(Principal::new("", Role::Admin, None, None).is_err());
+        assert!(Principal::new("a\u{7}", Role::Admin, None, None).is_err());
+    }
+
+    #[test]
+    fn roles_parse_and_print() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+        assert!(Role::parse("root").unwrap_err().0.contains("root"));
+    }
+}
