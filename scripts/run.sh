@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build kho, load the sample dossiers into the default
-# store (./kho-data, or $KHO_DATA), show what is stored, search it, and verify it. Safe to run
-# again (duplicates are recognised, nothing is stored twice).
+# store (./kho-data, or $KHO_DATA), show what is stored, search it, verify it, then serve the
+# HTTP API on $KHO_ADDR (default 127.0.0.1:8080) with one demo user per role. Safe to run again
+# (duplicates are recognised, nothing is stored twice, users are made once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -29,3 +30,35 @@ echo "== Checking every stored byte"
 "$kho" verify
 echo
 echo "Store: $KHO_DATA. Try: $kho search \"hoa binh\" --valid-only, $kho show ID --text, $kho get ID -o copy.pdf, $kho --help"
+
+# Demo users, one per role, made once with random passwords kept in target/demo-users.txt.
+users=target/demo-users.txt
+if [ ! -s "$users" ] || ! "$kho" user list | grep -q '^quantri'; then
+  umask 077
+  : > "$users"
+  add_user() { # name role [binding flags...]
+    local name=$1 role=$2 password
+    shift 2
+    password="$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
+    if echo "$password" | "$kho" user add "$name" --role "$role" "$@" >/dev/null; then
+      echo "$name $password ($role $*)" >> "$users"
+    fi
+  }
+  add_user quantri admin
+  add_user vanhanh operator
+  add_user canbo clerk --agency H47.15
+  add_user duc citizen --owner 049075001234
+fi
+addr="${KHO_ADDR:-127.0.0.1:8080}"
+echo
+echo "== Serving the API on http://$addr (Ctrl-C stops it)"
+echo "Demo users (name password role), from $users:"
+sed 's/^/  /' "$users"
+cat <<EOF
+Try (with Đức's password from above):
+  TOKEN=\$(curl -s -X POST http://$addr/api/v1/login -H 'content-type: application/json' \\
+    -d '{"username":"duc","password":"PASSWORD"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  curl -s "http://$addr/api/v1/search?q=nguyen+van+duc" -H "Authorization: Bearer \$TOKEN"
+  curl -s http://$addr/api/v1/openapi.json
+EOF
+exec "$kho" serve --addr "$addr"

@@ -14,8 +14,10 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 # Debian packages: OCR engine with the Vietnamese model and page-orientation data, PDF tools
-# used by the benchmarks, coreutils' sha256sum (tests compare against it), fonts for the corpus.
-packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core coreutils)
+# used by the benchmarks, coreutils' sha256sum (tests compare against it), fonts for the corpus,
+# python3-venv for the test tools below.
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core coreutils
+  python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,4 +26,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   need_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive need_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python test tools, pinned, in a venv inside target/ (nothing installed system-wide):
+# openapi-spec-validator checks the API's OpenAPI document.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+py="$root/target/py"
+if [ ! -x "$py/bin/openapi-spec-validator" ]; then
+  echo "setup: installing openapi-spec-validator into $py"
+  python3 -m venv "$py"
+  "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0
 fi

@@ -44,6 +44,14 @@ enum Command {
     Reextract(commands::reextract::Args),
     /// List the document types this store accepts.
     Types(commands::types::Args),
+    /// Serve the HTTP API (`/api/v1`, described at /api/v1/openapi.json).
+    Serve(commands::serve::Args),
+    /// Manage users (admins, operators, clerks, citizens).
+    #[command(subcommand)]
+    User(commands::accounts::UserCommand),
+    /// Manage API tokens for programs.
+    #[command(subcommand)]
+    Token(commands::accounts::TokenCommand),
 }
 
 /// What a command tells `main` about how it went.
@@ -77,6 +85,9 @@ fn main() -> ExitCode {
         Command::Extract(args) => commands::extract::run(&cli.data, args),
         Command::Reextract(args) => commands::reextract::run(&cli.data, args),
         Command::Types(args) => commands::types::run(&cli.data, args),
+        Command::Serve(args) => commands::serve::run(&cli.data, args),
+        Command::User(command) => commands::accounts::user(&cli.data, command),
+        Command::Token(command) => commands::accounts::token(&cli.data, command),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

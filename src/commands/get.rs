@@ -14,7 +14,8 @@ pub struct Args {
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let archive = super::open(data)?;
-    let (record, mut reader) = archive.open_original(&args.id, &super::local_actor(), &Default::default())?;
+    let (record, mut reader) =
+        archive.open_original(&args.id, &super::local_actor(), &Default::default())?;
     match args.output {
         None => {
             let mut out = std::io::stdout().lock();

@@ -1,11 +1,13 @@
 //! One module per subcommand.
 
+pub mod accounts;
 pub mod extract;
 pub mod get;
 pub mod ingest;
 pub mod reextract;
 pub mod reindex;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod types;
 pub mod verify;

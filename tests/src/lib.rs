@@ -2,6 +2,7 @@
 //! the `kho` binary ([`Kho`]). The tests themselves live in `tests/`.
 
 pub mod fixtures;
+pub mod http;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -27,6 +28,12 @@ pub fn workspace_bin(name: &str) -> PathBuf {
         bin.display()
     );
     bin
+}
+
+/// sha256 of bytes, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// A store folder of its own and the binary to drive it.

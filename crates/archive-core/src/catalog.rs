@@ -476,6 +476,11 @@ impl Catalog {
         self.records.len()
     }
 
+    /// How many events the ledger holds.
+    pub fn ledger_len(&self) -> usize {
+        self.ledger.len()
+    }
+
     /// Ledger events, oldest first.
     pub fn events(&self) -> impl Iterator<Item = Result<LedgerEvent>> + '_ {
         self.ledger.iter().map(move |item| {

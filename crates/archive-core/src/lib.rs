@@ -17,6 +17,7 @@ mod catalog;
 mod digest;
 mod error;
 pub mod ledger;
+mod previews;
 pub mod search;
 mod verify;
 

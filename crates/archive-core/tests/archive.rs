@@ -108,7 +108,9 @@ fn records_survive_reopen_and_reads_are_ledgered() {
         record.metadata.owner_name.as_deref(),
         Some("Nguyễn Văn Đức")
     );
-    archive.read_record(&id, &actor, &Default::default()).unwrap();
+    archive
+        .read_record(&id, &actor, &Default::default())
+        .unwrap();
     let actions: Vec<_> = archive
         .catalog()
         .events()

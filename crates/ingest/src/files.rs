@@ -131,9 +131,9 @@ impl FileReport {
 }
 
 impl FileReport {
-    fn of_record(input: &InputFile, status: FileStatus, record: &DocumentRecord) -> Self {
+    fn of_record(display: &str, status: FileStatus, record: &DocumentRecord) -> Self {
         FileReport {
-            file: input.display.clone(),
+            file: display.to_string(),
             line: None,
             status,
             id: Some(record.id.clone()),
@@ -191,6 +191,15 @@ pub fn load_file(
 ) -> Result<LoadedFile, Box<FileReport>> {
     let bytes = read_bounded(&input.path, max_bytes)
         .map_err(|reason| Box::new(FileReport::rejected(&input.display, reason)))?;
+    load_bytes(&input.display, bytes, limits)
+}
+
+/// Recognises bytes already in memory (an HTTP upload, say) as [`load_file`] does a file.
+pub fn load_bytes(
+    display: &str,
+    bytes: Vec<u8>,
+    limits: &Limits,
+) -> Result<LoadedFile, Box<FileReport>> {
     let sha256 = Sha256Digest::of(&bytes).to_hex();
     let inspection = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
         .map_err(|e| e.to_string())
@@ -198,7 +207,7 @@ pub fn load_file(
         .map_err(|reason| {
             Box::new(FileReport {
                 sha256: Some(sha256.clone()),
-                ..FileReport::rejected(&input.display, reason)
+                ..FileReport::rejected(display, reason)
             })
         })?;
     Ok(LoadedFile {
@@ -219,17 +228,44 @@ pub fn ingest_file(
     actor: &Actor,
     cfg: &ExtractConfig,
 ) -> Result<FileReport, ArchiveError> {
+    let loaded = match load_file(input, archive.max_file_bytes(), &cfg.limits) {
+        Ok(loaded) => loaded,
+        Err(rejected) => return Ok(*rejected),
+    };
+    let source_name = input
+        .path
+        .file_name()
+        .map(|n| schemas::nfc(&n.to_string_lossy()));
+    ingest_loaded(
+        archive,
+        &input.display,
+        source_name,
+        loaded,
+        metadata,
+        actor,
+        cfg,
+    )
+}
+
+/// Stores a loaded file: the second half of [`ingest_file`], for bytes that came from elsewhere.
+/// `display` names it in the report; `source_name` is the file name kept in the record.
+pub fn ingest_loaded(
+    archive: &Archive,
+    display: &str,
+    source_name: Option<String>,
+    loaded: LoadedFile,
+    metadata: &DocumentMetadata,
+    actor: &Actor,
+    cfg: &ExtractConfig,
+) -> Result<FileReport, ArchiveError> {
     let LoadedFile {
         bytes,
         sha256,
         inspection,
-    } = match load_file(input, archive.max_file_bytes(), &cfg.limits) {
-        Ok(loaded) => loaded,
-        Err(rejected) => return Ok(*rejected),
-    };
+    } = loaded;
     if let Some(existing) = archive.find_existing(&sha256, metadata.owner_id.as_str())? {
         return Ok(FileReport::of_record(
-            input,
+            display,
             FileStatus::Duplicate,
             &existing,
         ));
@@ -243,10 +279,7 @@ pub fn ingest_file(
         metadata: metadata.clone(),
         format: inspection.format,
         pages: inspection.pages,
-        source_name: input
-            .path
-            .file_name()
-            .map(|n| schemas::nfc(&n.to_string_lossy())),
+        source_name,
         actor: actor.clone(),
         text: Some(text),
     };
@@ -254,7 +287,7 @@ pub fn ingest_file(
         Ok(i) => i,
         Err(ArchiveError::Blob(BlobError::TooLarge { max })) => {
             return Ok(FileReport::rejected(
-                &input.display,
+                display,
                 format!("the file is larger than the limit of {max} bytes"),
             ))
         }
@@ -267,7 +300,7 @@ pub fn ingest_file(
     };
     Ok(FileReport {
         warnings,
-        ..FileReport::of_record(input, status, &ingested.record)
+        ..FileReport::of_record(display, status, &ingested.record)
     })
 }
 

@@ -12,12 +12,13 @@ mod batch;
 pub mod extract;
 mod files;
 mod inspect;
+pub mod preview;
 mod sniff;
 
 pub use batch::{plan_manifest, plan_paths, run, Planned, PlannedItem, Summary};
 pub use files::{
-    expand_paths, ingest_file, load_file, text_warnings, FileReport, FileStatus, InputError,
-    InputFile, LoadedFile,
+    expand_paths, ingest_file, ingest_loaded, load_bytes, load_file, text_warnings, FileReport,
+    FileStatus, InputError, InputFile, LoadedFile,
 };
 pub use inspect::{inspect, InspectError, Inspection, Limits};
 pub use sniff::{sniff, SniffError, SNIFF_BYTES};

@@ -65,28 +65,6 @@ pub enum ManifestError {
     DuplicateColumn(String),
 }
 
-fn set(input: &mut MetadataInput, column: &str, value: String) {
-    let slot = match column {
-        "owner_id" => &mut input.owner_id,
-        "owner_name" => &mut input.owner_name,
-        "doc_type" => &mut input.doc_type,
-        "title" => &mut input.title,
-        "issuer" => &mut input.issuer,
-        "issuer_code" => &mut input.issuer_code,
-        "issued_on" => &mut input.issued_on,
-        "valid_until" => &mut input.valid_until,
-        "validity_scope" => &mut input.validity_scope,
-        "signer" => &mut input.signer,
-        "dossier_code" => &mut input.dossier_code,
-        "procedure_code" => &mut input.procedure_code,
-        "result_code" => &mut input.result_code,
-        "doc_number" => &mut input.doc_number,
-        "summary" => &mut input.summary,
-        _ => return,
-    };
-    *slot = Some(value);
-}
-
 /// Parses manifest bytes. Header names are matched trimmed and case-insensitively.
 pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, ManifestError> {
     if bytes.len() > MAX_MANIFEST_BYTES {
@@ -212,7 +190,7 @@ fn read_row(
         if column == "file" {
             file = text;
         } else {
-            set(&mut input, column, text);
+            input.set(column, text);
         }
     }
     if file.is_empty() {

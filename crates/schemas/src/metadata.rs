@@ -84,6 +84,31 @@ impl Checker<'_> {
 }
 
 impl MetadataInput {
+    /// Sets a field by its manifest column (and form field) name; `false` for a name that is not
+    /// a metadata field.
+    pub fn set(&mut self, field: &str, value: String) -> bool {
+        let slot = match field {
+            "owner_id" => &mut self.owner_id,
+            "owner_name" => &mut self.owner_name,
+            "doc_type" => &mut self.doc_type,
+            "title" => &mut self.title,
+            "issuer" => &mut self.issuer,
+            "issuer_code" => &mut self.issuer_code,
+            "issued_on" => &mut self.issued_on,
+            "valid_until" => &mut self.valid_until,
+            "validity_scope" => &mut self.validity_scope,
+            "signer" => &mut self.signer,
+            "dossier_code" => &mut self.dossier_code,
+            "procedure_code" => &mut self.procedure_code,
+            "result_code" => &mut self.result_code,
+            "doc_number" => &mut self.doc_number,
+            "summary" => &mut self.summary,
+            _ => return false,
+        };
+        *slot = Some(value);
+        true
+    }
+
     /// Validates every field against the domain rules, the document-type table and today's date.
     /// All broken rules are reported at once.
     pub fn validate(&self, types: &DocTypes, today: Date) -> Result<DocumentMetadata, FieldErrors> {

@@ -65,6 +65,16 @@ impl Format {
             Format::Tiff => "TIFF",
         }
     }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Png => "png",
+            Format::Jpeg => "jpg",
+            Format::Tiff => "tif",
+        }
+    }
 }
 
 /// Until when a document is valid. Serialized as `"permanent"`, a date, or `null` (unknown).

@@ -1,3 +1,183 @@
-//! The HTTP API and web UI of kho (axum). Not built yet: the issue "The HTTP API: retrieval,
-//! reuse, lifecycle, and who read what" fills this crate. It will be the only crate that knows
-//! HTTP, sessions and wire JSON.
+//! kho over HTTP: the REST API under `/api/v1` that clerks' one-stop systems and citizens'
+//! portals use, and `kho serve`.
+//!
+//! The only crate that knows HTTP, tokens and wire JSON. Handlers ([`routes`]) are thin: they
+//! authenticate ([`auth`]), authorize ([`policy`]: the whole matrix in one place), call
+//! [`archive_core::Archive`] off the async threads, and answer in [`wire`] types or a
+//! problem+json [`error`]. The OpenAPI document is built from the same annotations that register
+//! the routes, so a route cannot be missing from it.
+
+pub mod auth;
+pub mod error;
+pub mod metrics;
+pub mod policy;
+pub mod routes;
+pub mod state;
+pub mod wire;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use routes::{accounts, documents, lifecycle, owners, search, session, system};
+use state::AppState;
+use std::time::Instant;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use state::ServerConfig;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kho",
+        description = "The e-data store of citizens and organizations: digitized results of administrative procedures, found and reused once-only, every read in the owner's ledger.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "documents", description = "Upload, metadata, original bytes, previews"),
+        (name = "search"), (name = "owners"), (name = "reuse"), (name = "lifecycle"),
+        (name = "ledger", description = "Who read what, for which dossier"),
+        (name = "session"), (name = "accounts"), (name = "system"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The router and its OpenAPI document, from one list of routes.
+pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
+    // Uploads may be as large as the store accepts, plus the form's overhead; every other body
+    // is small.
+    let upload_limit = usize::try_from(state.archive.max_file_bytes())
+        .unwrap_or(usize::MAX)
+        .saturating_add(1 << 20);
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(documents::upload))
+        .layer(DefaultBodyLimit::max(upload_limit));
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(uploads)
+        .routes(routes!(documents::get_document))
+        .routes(routes!(documents::content))
+        .routes(routes!(documents::preview))
+        .routes(routes!(documents::list_reuses, documents::reuse))
+        .routes(routes!(documents::document_ledger))
+        .routes(routes!(lifecycle::revoke))
+        .routes(routes!(lifecycle::supersede))
+        .routes(routes!(search::search))
+        .routes(routes!(owners::owner_documents))
+        .routes(routes!(owners::owner_ledger))
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
+        .routes(routes!(session::me))
+        .routes(routes!(accounts::list_users, accounts::add_user))
+        .routes(routes!(accounts::create_token))
+        .routes(routes!(system::health))
+        .routes(routes!(system::ready))
+        .routes(routes!(system::metrics))
+        .routes(routes!(system::openapi))
+        .layer(DefaultBodyLimit::max(1 << 20))
+        .split_for_parts();
+    let json = api.to_json().unwrap_or_default();
+    let _ = state.openapi.set(json);
+    let router = router
+        .fallback(|| async {
+            error::ApiError::NotFound(
+                "no such route; the API is described at /api/v1/openapi.json".into(),
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state);
+    (router, api)
+}
+
+/// Times every request for the metrics and writes one plain log line for it.
+async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    state.metrics.observe(&route, &method, status, seconds);
+    if state.config.access_log {
+        eprintln!("{method} {path} {status} {:.1}ms", seconds * 1000.0);
+    }
+    response
+}
+
+/// Serves until SIGINT or SIGTERM. The index is brought up to date with the catalogue first.
+/// `on_listening` is called with the bound address (port 0 picks a free one).
+pub async fn serve(
+    archive: archive_core::Archive,
+    config: ServerConfig,
+    addr: std::net::SocketAddr,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> std::io::Result<()> {
+    let stop_on_eof = config.stop_on_stdin_eof;
+    let state = AppState::new(archive, config);
+    let (app, _) = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    on_listening(listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal(stop_on_eof))
+        .await
+}
+
+async fn shutdown_signal(stop_on_eof: bool) {
+    let stdin_closed = async {
+        if !stop_on_eof {
+            return std::future::pending::<()>().await;
+        }
+        let _ = tokio::task::spawn_blocking(|| {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        })
+        .await;
+    };
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+        _ = stdin_closed => {},
+    }
+}
+
+/// [`serve`] on its own multi-threaded runtime, for callers that are not async (the binary).
+pub fn serve_blocking(
+    archive: archive_core::Archive,
+    config: ServerConfig,
+    addr: std::net::SocketAddr,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> std::io::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(archive, config, addr, on_listening))
+}

@@ -5,7 +5,7 @@
 //! that yields no text says why in its note, and the document is still stored.
 
 mod ocr;
-mod page_image;
+pub mod page_image;
 mod pdf_pages;
 mod pdf_text;
 mod quality;

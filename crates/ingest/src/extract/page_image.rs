@@ -52,15 +52,15 @@ impl PageImage {
         }
     }
 
-    /// The image turned clockwise by `degrees` (90, 180 or 270), as pixels.
-    pub fn rotated(&self, degrees: u16) -> Result<PageImage, String> {
-        let img = match self {
+    /// The image decoded (an encoded one under the decoder's default memory limits).
+    pub fn to_dynamic(&self) -> Result<image::DynamicImage, String> {
+        match self {
             PageImage::Encoded { bytes, .. } => {
                 let mut reader = image::ImageReader::new(Cursor::new(bytes))
                     .with_guessed_format()
                     .map_err(|e| e.to_string())?;
                 reader.limits(image::Limits::default());
-                reader.decode().map_err(|e| e.to_string())?
+                reader.decode().map_err(|e| e.to_string())
             }
             PageImage::Pixels {
                 width,
@@ -76,9 +76,14 @@ impl PageImage {
                     image::RgbImage::from_raw(*width, *height, buf)
                         .map(image::DynamicImage::ImageRgb8)
                 }
-                .ok_or("pixel buffer does not match its size")?
+                .ok_or_else(|| "pixel buffer does not match its size".to_string())
             }
-        };
+        }
+    }
+
+    /// The image turned clockwise by `degrees` (90, 180 or 270), as pixels.
+    pub fn rotated(&self, degrees: u16) -> Result<PageImage, String> {
+        let img = self.to_dynamic()?;
         let turned = match degrees {
             90 => img.rotate90(),
             180 => img.rotate180(),

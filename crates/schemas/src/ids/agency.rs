@@ -6,8 +6,8 @@ use crate::RuleError;
 /// QCVN 102 form `NNN.NN.NN.[A-Y]NN` (e.g. `000.00.00.H47`), which dossier codes embed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AgencyCode {
-    text: String,
-    form: AgencyCodeForm,
+    pub(super) text: String,
+    pub(super) form: AgencyCodeForm,
 }
 string_identifier!(AgencyCode);
 
@@ -91,6 +91,15 @@ impl AgencyCode {
 
     pub fn form(&self) -> AgencyCodeForm {
         self.form
+    }
+
+    /// The level-1 unit (`H47`: a province; `G15`: a ministry) the agency belongs to: the head of
+    /// a QĐ 20 code, the tail of a QCVN 102 code. The one thing both forms say alike.
+    pub fn level1_unit(&self) -> &str {
+        match self.form {
+            AgencyCodeForm::Qd20 => self.text.split('.').next().unwrap_or_default(),
+            AgencyCodeForm::Qcvn102 => self.text.rsplit('.').next().unwrap_or_default(),
+        }
     }
 }
 

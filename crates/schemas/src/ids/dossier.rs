@@ -32,6 +32,17 @@ impl DossierCode {
         Ok(DossierCode { text, received_on })
     }
 
+    /// The agency that received the dossier (the QCVN 102 code the dossier code starts with).
+    pub fn agency(&self) -> super::AgencyCode {
+        let head = self.text.rsplitn(3, '-').nth(2).unwrap_or_default();
+        // The code was checked at parse time, so this parse cannot fail; fall back to the whole
+        // text rather than panic if it ever did.
+        super::AgencyCode::parse(head).unwrap_or_else(|_| super::AgencyCode {
+            text: head.to_string(),
+            form: super::AgencyCodeForm::Qcvn102,
+        })
+    }
+
     /// The reception date encoded in the code.
     pub fn received_on(&self) -> Date {
         self.received_on
@@ -104,6 +115,19 @@ impl ResultCode {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_agency_and_its_province_come_from_the_code() {
+        let code = DossierCode::parse("000.00.00.H47-240501-0001").unwrap();
+        assert_eq!(code.agency().as_str(), "000.00.00.H47");
+        assert_eq!(code.agency().level1_unit(), "H47");
+        assert_eq!(
+            crate::ids::AgencyCode::parse("H47.15")
+                .unwrap()
+                .level1_unit(),
+            "H47"
+        );
+    }
 
     #[test]
     fn dossier_codes() {

@@ -1,0 +1,179 @@
+//! Prometheus metrics, kept by hand (a few counters and one histogram do not need a library):
+//! requests by route, method and status; request duration by route; events worth alerting on.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+
+/// Upper bounds of the duration histogram, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: BTreeMap<(String, String, u16), u64>,
+    durations: BTreeMap<String, Histogram>,
+    events: BTreeMap<&'static str, u64>,
+}
+
+/// Counters named in the `kho_events_total{event=...}` family.
+pub mod event {
+    pub const REFUSED: &str = "refused";
+    pub const LOGIN_FAILED: &str = "login_failed";
+    pub const LOGIN_THROTTLED: &str = "login_throttled";
+    pub const UPLOAD_STORED: &str = "upload_stored";
+    pub const UPLOAD_DUPLICATE: &str = "upload_duplicate";
+    pub const UPLOAD_REJECTED: &str = "upload_rejected";
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    inner: Mutex<Inner>,
+}
+
+/// Figures read from the store when metrics are scraped.
+pub struct StoreFigures {
+    pub documents: u64,
+    pub index_pending: u64,
+    pub ledger_events: u64,
+}
+
+impl Metrics {
+    pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        *inner
+            .requests
+            .entry((route.to_string(), method.to_string(), status))
+            .or_insert(0) += 1;
+        let h = inner.durations.entry(route.to_string()).or_default();
+        h.count += 1;
+        h.sum += seconds;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                h.counts[i] += 1;
+            }
+        }
+    }
+
+    pub fn count(&self, event: &'static str) {
+        if let Ok(mut inner) = self.inner.lock() {
+            *inner.events.entry(event).or_insert(0) += 1;
+        }
+    }
+
+    /// The Prometheus text exposition format (version 0.0.4).
+    pub fn render(&self, store: &StoreFigures) -> String {
+        let mut out = String::new();
+        let Ok(inner) = self.inner.lock() else {
+            return out;
+        };
+        let _ = writeln!(
+            out,
+            "# HELP kho_http_requests_total HTTP requests answered."
+        );
+        let _ = writeln!(out, "# TYPE kho_http_requests_total counter");
+        for ((route, method, status), n) in &inner.requests {
+            let _ = writeln!(
+                out,
+                "kho_http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {n}",
+                escape(route)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP kho_http_request_duration_seconds Time to answer."
+        );
+        let _ = writeln!(out, "# TYPE kho_http_request_duration_seconds histogram");
+        for (route, h) in &inner.durations {
+            let route = escape(route);
+            for (bound, n) in BUCKETS.iter().zip(h.counts) {
+                let _ = writeln!(
+                    out,
+                    "kho_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "kho_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "kho_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "kho_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
+        }
+        let _ = writeln!(out, "# HELP kho_events_total Refusals, logins and uploads.");
+        let _ = writeln!(out, "# TYPE kho_events_total counter");
+        for (event, n) in &inner.events {
+            let _ = writeln!(out, "kho_events_total{{event=\"{event}\"}} {n}");
+        }
+        for (name, help, value) in [
+            (
+                "kho_documents",
+                "Records in the catalogue.",
+                store.documents,
+            ),
+            (
+                "kho_index_pending",
+                "Catalogue changes not yet in the search index.",
+                store.index_pending,
+            ),
+            (
+                "kho_ledger_events",
+                "Events in the access ledger.",
+                store.ledger_events,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} gauge");
+            let _ = writeln!(out, "{name} {value}");
+        }
+        out
+    }
+}
+
+fn escape(label: &str) -> String {
+    label.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_and_cumulative_buckets() {
+        let m = Metrics::default();
+        m.observe("/api/v1/health", "GET", 200, 0.002);
+        m.observe("/api/v1/health", "GET", 200, 0.2);
+        m.count(event::REFUSED);
+        let text = m.render(&StoreFigures {
+            documents: 3,
+            index_pending: 0,
+            ledger_events: 7,
+        });
+        assert!(text.contains(
+            "kho_http_requests_total{route=\"/api/v1/health\",method=\"GET\",status=\"200\"} 2"
+        ));
+        assert!(text.contains("le=\"0.0025\"} 1"), "{text}");
+        assert!(text.contains("le=\"0.25\"} 2"));
+        assert!(text.contains("le=\"+Inf\"} 2"));
+        assert!(text.contains("kho_events_total{event=\"refused\"} 1"));
+        assert!(text.contains("kho_documents 3"));
+    }
+}

@@ -1,0 +1,626 @@
+//! One document: upload, metadata, original bytes (with ranges), page previews, reuse.
+
+use super::{allow, readable, reason_of};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::metrics::event;
+use crate::policy::{self, Act};
+use crate::state::AppState;
+use crate::wire::{
+    events, DocumentDetail, DocumentView, EventPage, EventView, PageParams, PreviewParams,
+    ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
+};
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ingest::FileStatus;
+use schemas::MetadataInput;
+use std::io::Read;
+
+/// Upload form: the file and its metadata, with the manifest's column names.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    owner_id: String,
+    doc_type: String,
+    owner_name: Option<String>,
+    title: Option<String>,
+    issuer: Option<String>,
+    issuer_code: Option<String>,
+    doc_number: Option<String>,
+    issued_on: Option<String>,
+    signer: Option<String>,
+    valid_until: Option<String>,
+    validity_scope: Option<String>,
+    dossier_code: Option<String>,
+    procedure_code: Option<String>,
+    result_code: Option<String>,
+    summary: Option<String>,
+}
+
+const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// Store a document (operators). The same rules and answers as `kho ingest`.
+#[utoipa::path(post, path = "/api/v1/documents", tag = "documents",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored", body = UploadResult),
+        (status = 200, description = "The owner already has these bytes", body = UploadResult),
+        (status = 413, description = "Too large", body = Problem),
+        (status = 422, description = "Rejected: bad metadata or an unreadable file", body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    mut form: Multipart,
+) -> ApiResult<Response> {
+    allow(&state, &caller, Act::Upload, None, "upload").await?;
+    let max_bytes = state.archive.max_file_bytes();
+    let mut input = MetadataInput::default();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut warnings = Vec::new();
+    while let Some(mut field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("the form cannot be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field
+                .file_name()
+                .map(schemas::nfc)
+                .unwrap_or_else(|| "upload".into());
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|e| ApiError::BadRequest(format!("the file cannot be read: {e}")))?
+            {
+                if (bytes.len() + chunk.len()) as u64 > max_bytes {
+                    return Err(ApiError::TooLarge(format!(
+                        "{file_name}: kho accepts at most {max_bytes} bytes per file"
+                    )));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            file = Some((file_name, bytes));
+            continue;
+        }
+        let mut value = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|e| ApiError::BadRequest(format!("field {name} cannot be read: {e}")))?
+        {
+            if value.len() + chunk.len() > MAX_FIELD_BYTES {
+                return Err(ApiError::TooLarge(format!(
+                    "field {name} is longer than {MAX_FIELD_BYTES} bytes"
+                )));
+            }
+            value.extend_from_slice(&chunk);
+        }
+        let value = String::from_utf8(value)
+            .map_err(|_| ApiError::BadRequest(format!("field {name} is not UTF-8 text")))?;
+        if !input.set(&name, value) {
+            warnings.push(format!("unknown field {name} ignored"));
+        }
+    }
+    let (file_name, bytes) =
+        file.ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
+    let permit = state
+        .uploads
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))?;
+    let actor = caller.actor.clone();
+    let config = state.config.clone();
+    let report = state
+        .blocking(move |archive| {
+            let _permit = permit;
+            let metadata = input.validate(archive.doc_types(), schemas::today())?;
+            let loaded = match ingest::load_bytes(&file_name, bytes, &config.extract.limits) {
+                Ok(loaded) => loaded,
+                Err(rejected) => return Ok(*rejected),
+            };
+            let report = ingest::ingest_loaded(
+                archive,
+                &file_name,
+                Some(file_name.clone()),
+                loaded,
+                &metadata,
+                &actor,
+                &config.extract,
+            )?;
+            if report.status == FileStatus::Stored {
+                archive.sync_index(&mut |_, _| {})?;
+            }
+            Ok(report)
+        })
+        .await;
+    let report = match report {
+        Ok(report) => report,
+        Err(e) => {
+            state.metrics.count(event::UPLOAD_REJECTED);
+            return Err(e);
+        }
+    };
+    let status = match report.status {
+        FileStatus::Stored => {
+            state.metrics.count(event::UPLOAD_STORED);
+            StatusCode::CREATED
+        }
+        FileStatus::Duplicate => {
+            state.metrics.count(event::UPLOAD_DUPLICATE);
+            StatusCode::OK
+        }
+        FileStatus::Rejected => {
+            state.metrics.count(event::UPLOAD_REJECTED);
+            let why = report.error.unwrap_or_default();
+            return Err(ApiError::Invalid(
+                format!("{}: {why}", report.file),
+                vec![schemas::RuleError::new(why).at("file", &report.file)],
+            ));
+        }
+    };
+    warnings.extend(report.warnings);
+    let body = UploadResult {
+        file: report.file,
+        status: if status == StatusCode::CREATED {
+            "stored".into()
+        } else {
+            "duplicate".into()
+        },
+        id: report.id,
+        sha256: report.sha256,
+        pages: report.pages,
+        text_source: report
+            .text_source
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().map(str::to_string)),
+        ocr_confidence: report.ocr_confidence,
+        low_confidence_pages: report.low_confidence_pages,
+        warnings,
+    };
+    Ok((status, Json(body)).into_response())
+}
+
+/// A document's metadata, state and lifecycle history (ledgered as a read).
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents",
+    params(("id" = String, Path, description = "Document id"), ReasonParams),
+    responses(
+        (status = 200, body = DocumentDetail),
+        (status = 404, description = "No such document, or not the caller's", body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn get_document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(params): Query<ReasonParams>,
+) -> ApiResult<Json<DocumentDetail>> {
+    let reason = params.reason()?;
+    let record = readable(&state, &caller, &id, &reason, "read metadata").await?;
+    let actor = caller.actor.clone();
+    let detail = state
+        .blocking(move |archive| {
+            let record = archive.read_record(&record.id, &actor, &reason)?;
+            let history = archive.history(&record.id)?;
+            Ok(DocumentDetail {
+                document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
+                history: events(&history),
+            })
+        })
+        .await?;
+    Ok(Json(detail))
+}
+
+/// `bytes=a-b`, `bytes=a-` or `bytes=-n` against a size: the inclusive range, `None` to serve
+/// the whole (absent, several ranges, or not bytes), an error when it is outside the file.
+fn parse_range(header: Option<&HeaderValue>, size: u64) -> ApiResult<Option<(u64, u64)>> {
+    let Some(spec) = header
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("bytes="))
+    else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let unsatisfiable = || {
+        ApiError::RangeNotSatisfiable(
+            format!("range {spec} is outside the file ({size} bytes)"),
+            size,
+        )
+    };
+    let (first, last) = spec.split_once('-').ok_or_else(unsatisfiable)?;
+    let (first, last) = (first.trim(), last.trim());
+    let range = if first.is_empty() {
+        let n: u64 = last.parse().map_err(|_| unsatisfiable())?;
+        if n == 0 || size == 0 {
+            return Err(unsatisfiable());
+        }
+        (size.saturating_sub(n), size - 1)
+    } else {
+        let a: u64 = first.parse().map_err(|_| unsatisfiable())?;
+        let b: u64 = if last.is_empty() {
+            size.saturating_sub(1)
+        } else {
+            last.parse::<u64>()
+                .map_err(|_| unsatisfiable())?
+                .min(size.saturating_sub(1))
+        };
+        if a >= size || b < a {
+            return Err(unsatisfiable());
+        }
+        (a, b)
+    };
+    Ok(Some(range))
+}
+
+/// Streams a reader to the client from a blocking thread, 64 KiB at a time. A read error (the
+/// re-hash found the bytes damaged) ends the stream with an error, so the client sees a broken
+/// download rather than wrong bytes.
+fn stream_body(mut reader: Box<dyn Read + Send>) -> Body {
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    tokio::task::spawn_blocking(move || loop {
+        let mut buf = vec![0u8; 64 * 1024];
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                buf.truncate(n);
+                if tx.blocking_send(Ok(buf)).is_err() {
+                    break;
+                }
+            }
+            Err(e) => {
+                eprintln!("kho serve: download stopped: {e}");
+                let _ = tx.blocking_send(Err(e));
+                break;
+            }
+        }
+    });
+    Body::from_stream(ReceiverStream(rx))
+}
+
+struct ReceiverStream(tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>);
+
+impl futures_core::Stream for ReceiverStream {
+    type Item = std::io::Result<Vec<u8>>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// The original bytes: `Range` requests, `ETag` = sha256, the file's real media type. Whole
+/// downloads are re-hashed on the way out. Ledgered as a download.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/content", tag = "documents",
+    params(("id" = String, Path, description = "Document id"),
+        ("Range" = Option<String>, Header, description = "bytes=START-END"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag seen before"),
+        ReasonParams),
+    responses(
+        (status = 200, description = "The whole file", content_type = "application/octet-stream"),
+        (status = 206, description = "Part of it", content_type = "application/octet-stream"),
+        (status = 304, description = "Not modified (the ETag matches)"),
+        (status = 404, body = Problem),
+        (status = 416, body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn content(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(params): Query<ReasonParams>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let reason = params.reason()?;
+    let record = readable(&state, &caller, &id, &reason, "download").await?;
+    let etag = format!("\"{}\"", record.sha256);
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    let size = record.size;
+    let range = parse_range(headers.get(header::RANGE), size)?;
+    let actor = caller.actor.clone();
+    let wanted = record.clone();
+    let reader: Box<dyn Read + Send> = state
+        .blocking(move |archive| match range {
+            Some((a, b)) => {
+                Ok(archive.open_original_range(&wanted, &actor, &reason, a, b - a + 1)?)
+            }
+            None => {
+                let (_, reader) = archive.open_original(&wanted.id, &actor, &reason)?;
+                Ok(Box::new(reader) as Box<dyn Read + Send>)
+            }
+        })
+        .await?;
+    let file_name = record
+        .source_name
+        .clone()
+        .unwrap_or_else(|| format!("{}.{}", record.id, record.format.extension()));
+    let disposition = format!(
+        "inline; filename=\"{}\"; filename*=UTF-8''{}",
+        file_name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        ),
+        percent_encode(&file_name)
+    );
+    let mut response = Response::new(stream_body(reader));
+    let h = response.headers_mut();
+    let set = |h: &mut HeaderMap, name, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    };
+    set(
+        h,
+        header::CONTENT_TYPE,
+        record.format.media_type().to_string(),
+    );
+    set(h, header::ETAG, etag);
+    set(h, header::ACCEPT_RANGES, "bytes".into());
+    set(h, header::CONTENT_DISPOSITION, disposition);
+    set(h, header::CACHE_CONTROL, "private, no-cache".into());
+    match range {
+        Some((a, b)) => {
+            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+            let h = response.headers_mut();
+            set(h, header::CONTENT_RANGE, format!("bytes {a}-{b}/{size}"));
+            set(h, header::CONTENT_LENGTH, (b - a + 1).to_string());
+        }
+        None => set(
+            response.headers_mut(),
+            header::CONTENT_LENGTH,
+            size.to_string(),
+        ),
+    }
+    Ok(response)
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A page as a PNG preview, made once and cached. Ledgered as a download of that page.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/pages/{page}/preview", tag = "documents",
+    params(("id" = String, Path, description = "Document id"),
+        ("page" = u32, Path, description = "Page number, from 1"),
+        PreviewParams),
+    responses(
+        (status = 200, description = "PNG", content_type = "image/png"),
+        (status = 404, body = Problem),
+        (status = 422, description = "No such page, or the page cannot be drawn", body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, page)): Path<(String, u32)>,
+    Query(params): Query<PreviewParams>,
+) -> ApiResult<Response> {
+    let reason = reason_of(
+        &params.dossier_code,
+        &params.procedure_code,
+        &params.purpose,
+    )?;
+    let record = readable(&state, &caller, &id, &reason, "preview").await?;
+    let width = params.width.unwrap_or(400);
+    if page == 0 || page > record.pages.max(1) {
+        return Err(ApiError::Invalid(
+            format!(
+                "the document has {} pages; there is no page {page}",
+                record.pages
+            ),
+            vec![schemas::RuleError::new(format!("1 to {}", record.pages))
+                .at("page", &page.to_string())],
+        ));
+    }
+    let actor = caller.actor.clone();
+    let limits = state.config.extract.limits;
+    let png = state
+        .blocking(move |archive| {
+            let png = match archive.cached_preview(&record.sha256, page, width) {
+                Some(png) => png,
+                None => {
+                    let bytes = archive.read_blob(&record.sha256, archive.max_file_bytes())?;
+                    let png = ingest::preview::page_preview(
+                        record.format,
+                        &bytes,
+                        page,
+                        width,
+                        &limits,
+                    )
+                    .map_err(|why| {
+                        ApiError::Invalid(
+                            format!("page {page} cannot be shown: {why}"),
+                            vec![schemas::RuleError::new(why).at("page", &page.to_string())],
+                        )
+                    })?;
+                    archive.store_preview(&record.sha256, page, width, &png)?;
+                    png
+                }
+            };
+            let mut event_reason = reason.clone();
+            if event_reason.purpose.is_none() {
+                event_reason.purpose = Some(format!("preview of page {page}"));
+            }
+            archive.record_reads(
+                std::slice::from_ref(&record),
+                &actor,
+                &event_reason,
+                &format!("preview of page {page}"),
+            )?;
+            Ok(png)
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        png,
+    )
+        .into_response())
+}
+
+/// The dossiers that reused a document.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/reuses", tag = "reuse",
+    params(("id" = String, Path, description = "Document id"), ReasonParams),
+    responses((status = 200, body = Vec<EventView>), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_reuses(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(params): Query<ReasonParams>,
+) -> ApiResult<Json<Vec<EventView>>> {
+    let reason = params.reason()?;
+    let record = readable(&state, &caller, &id, &reason, "list reuses").await?;
+    let actor = caller.actor.clone();
+    let reuses = state
+        .blocking(move |archive| {
+            archive.record_reads(
+                std::slice::from_ref(&record),
+                &actor,
+                &reason,
+                "list of reuses",
+            )?;
+            Ok(archive.reuses(&record.id)?)
+        })
+        .await?;
+    Ok(Json(events(&reuses)))
+}
+
+/// A clerk records that the document serves a dossier, and receives it.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/reuses", tag = "reuse",
+    params(("id" = String, Path, description = "Document id")),
+    request_body = ReuseRequest,
+    responses(
+        (status = 201, body = ReuseReceipt),
+        (status = 404, body = Problem),
+        (status = 422, body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn reuse(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<ReuseRequest>,
+) -> ApiResult<Response> {
+    allow(&state, &caller, Act::Reuse, Some(&id), "reuse").await?;
+    let reason = reason_of(
+        &Some(body.dossier_code),
+        &body.procedure_code,
+        &Some(body.purpose),
+    )?;
+    let record = readable(&state, &caller, &id, &reason, "reuse").await?;
+    let actor = caller.actor.clone();
+    let receipt = state
+        .blocking(move |archive| {
+            let (record, event) = archive.reuse(&record.id, &actor, &reason)?;
+            Ok(ReuseReceipt {
+                document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
+                event: EventView::from(&event),
+            })
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(receipt)).into_response())
+}
+
+/// Every event about one document: reads, downloads, reuses, changes, refused attempts. For its
+/// owner, and for admins.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/ledger", tag = "ledger",
+    params(("id" = String, Path, description = "Document id"), PageParams),
+    responses((status = 200, body = EventPage), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn document_ledger(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<Json<EventPage>> {
+    allow(&state, &caller, Act::SeeLedger, Some(&id), "see the ledger").await?;
+    let wanted = id.clone();
+    let record = state
+        .blocking(move |archive| archive.record(&wanted).map_err(ApiError::from))
+        .await?;
+    if !policy::may_see_owner(&caller, record.metadata.owner_id.as_str(), Act::SeeLedger) {
+        super::record_refusal(
+            &state,
+            &caller,
+            Some(&id),
+            "see the ledger: not the caller's document".into(),
+        )
+        .await;
+        return Err(ApiError::no_document(&id));
+    }
+    let (after, limit) = page_bounds(&page);
+    let list = state
+        .blocking(move |archive| Ok(archive.ledger_of_doc(&record.id, after, limit)?))
+        .await?;
+    Ok(Json(event_page(&list, limit)))
+}
+
+pub(crate) fn page_bounds(page: &PageParams) -> (u64, usize) {
+    (
+        page.after.unwrap_or(0),
+        page.limit.unwrap_or(100).clamp(1, 1000),
+    )
+}
+
+pub(crate) fn event_page(list: &[schemas::LedgerEvent], limit: usize) -> EventPage {
+    EventPage {
+        next_after: (list.len() == limit)
+            .then(|| list.last().map(|e| e.seq))
+            .flatten(),
+        events: events(list),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(v: &str, size: u64) -> ApiResult<Option<(u64, u64)>> {
+        parse_range(Some(&HeaderValue::from_str(v).unwrap()), size)
+    }
+
+    #[test]
+    fn ranges_as_rfc_9110_reads_them() {
+        assert_eq!(range("bytes=0-9", 100).unwrap(), Some((0, 9)));
+        assert_eq!(range("bytes=90-", 100).unwrap(), Some((90, 99)));
+        assert_eq!(range("bytes=-10", 100).unwrap(), Some((90, 99)));
+        assert_eq!(range("bytes=-500", 100).unwrap(), Some((0, 99)));
+        assert_eq!(range("bytes=50-500", 100).unwrap(), Some((50, 99)));
+        assert_eq!(range("bytes=0-1,5-6", 100).unwrap(), None);
+        assert_eq!(range("items=0-1", 100).unwrap(), None);
+        assert!(range("bytes=100-", 100).is_err());
+        assert!(range("bytes=9-3", 100).is_err());
+        assert!(range("bytes=abc", 100).is_err());
+        assert!(range("bytes=-0", 100).is_err());
+        assert_eq!(parse_range(None, 100).unwrap(), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! Revoking and superseding (operators). Nothing is deleted; the history is in the ledger.
+
+use super::allow;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::policy::Act;
+use crate::state::AppState;
+use crate::wire::{DocumentView, RevokeRequest, SupersedeRequest};
+use axum::extract::{Path, State};
+use axum::Json;
+
+/// Mark a document revoked, with the reason.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/revoke", tag = "lifecycle",
+    params(("id" = String, Path, description = "Document id")),
+    request_body = RevokeRequest,
+    responses(
+        (status = 200, body = DocumentView),
+        (status = 404, body = Problem),
+        (status = 409, description = "Already revoked or superseded", body = Problem),
+        (status = 422, body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<RevokeRequest>,
+) -> ApiResult<Json<DocumentView>> {
+    allow(&state, &caller, Act::ChangeLifecycle, Some(&id), "revoke").await?;
+    let actor = caller.actor.clone();
+    let view = state
+        .blocking(move |archive| {
+            let record = archive.revoke(&id, &body.reason, &actor)?;
+            archive.sync_index(&mut |_, _| {})?;
+            Ok(DocumentView::new(
+                &record,
+                archive.doc_types(),
+                schemas::today(),
+            ))
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// Mark a document superseded by a newer one of the same owner (amend, supplement, annul,
+/// replace, correct).
+#[utoipa::path(post, path = "/api/v1/documents/{id}/supersede", tag = "lifecycle",
+    params(("id" = String, Path, description = "Document id")),
+    request_body = SupersedeRequest,
+    responses(
+        (status = 200, body = DocumentView),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem),
+        (status = 422, body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn supersede(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<SupersedeRequest>,
+) -> ApiResult<Json<DocumentView>> {
+    allow(
+        &state,
+        &caller,
+        Act::ChangeLifecycle,
+        Some(&id),
+        "supersede",
+    )
+    .await?;
+    let reason = schemas::SupersedeReason::parse(&body.reason)
+        .map_err(|e| ApiError::field(e.at("reason", &body.reason)))?;
+    let actor = caller.actor.clone();
+    let view = state
+        .blocking(move |archive| {
+            let record = archive.supersede(&id, &body.successor, reason, &actor)?;
+            archive.sync_index(&mut |_, _| {})?;
+            Ok(DocumentView::new(
+                &record,
+                archive.doc_types(),
+                schemas::today(),
+            ))
+        })
+        .await?;
+    Ok(Json(view))
+}

@@ -1,0 +1,101 @@
+//! The handlers, by resource. Each is thin: authorize, call the archive off the async threads,
+//! shape the answer. The checks they share are here.
+
+pub mod accounts;
+pub mod documents;
+pub mod lifecycle;
+pub mod owners;
+pub mod search;
+pub mod session;
+pub mod system;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::metrics::event;
+use crate::policy::{self, Act};
+use crate::state::AppState;
+use schemas::{AccessReason, DocumentRecord};
+
+/// Refuses (and records the refusal of) a caller whose role does not allow `act`. `doc` names
+/// the document the attempt was about, so that its owner sees it.
+pub(crate) async fn allow(
+    state: &AppState,
+    caller: &Caller,
+    act: Act,
+    doc: Option<&str>,
+    attempt: &str,
+) -> ApiResult<()> {
+    match policy::require(caller, act) {
+        Ok(()) => Ok(()),
+        Err(refusal) => {
+            record_refusal(state, caller, doc, format!("{attempt}: {refusal}")).await;
+            Err(refusal)
+        }
+    }
+}
+
+/// Writes a refusal to the ledger. A failure to write it is logged, not hidden behind the
+/// refusal the caller gets anyway.
+pub(crate) async fn record_refusal(
+    state: &AppState,
+    caller: &Caller,
+    doc: Option<&str>,
+    detail: String,
+) {
+    state.metrics.count(event::REFUSED);
+    let actor = caller.actor.clone();
+    let doc = doc.map(str::to_string);
+    let logged = state
+        .blocking(move |archive| {
+            archive
+                .record_refusal(&actor, doc.as_deref(), &detail)
+                .map_err(ApiError::from)
+        })
+        .await;
+    if let Err(e) = logged {
+        eprintln!("kho serve: could not record a refusal in the ledger: {e}");
+    }
+}
+
+/// The record of `id` if the caller may read it. A document the caller may not read gets the
+/// same answer as one that does not exist; the attempt is recorded.
+pub(crate) async fn readable(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    reason: &AccessReason,
+    attempt: &str,
+) -> ApiResult<DocumentRecord> {
+    allow(state, caller, Act::ReadDocuments, Some(id), attempt).await?;
+    policy::check_reason(caller, reason)?;
+    let wanted = id.to_string();
+    let record = state
+        .blocking(move |archive| archive.record(&wanted).map_err(ApiError::from))
+        .await?;
+    if policy::may_read(caller, &record) {
+        Ok(record)
+    } else {
+        record_refusal(
+            state,
+            caller,
+            Some(id),
+            format!("{attempt}: not the caller's document"),
+        )
+        .await;
+        Err(ApiError::no_document(id))
+    }
+}
+
+/// The reason a request gives, validated.
+pub(crate) fn reason_of(
+    dossier_code: &Option<String>,
+    procedure_code: &Option<String>,
+    purpose: &Option<String>,
+) -> ApiResult<AccessReason> {
+    AccessReason::new(
+        dossier_code.as_deref(),
+        procedure_code.as_deref(),
+        purpose.as_deref(),
+    )
+    .map_err(ApiError::field)
+}

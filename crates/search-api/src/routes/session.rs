@@ -1,0 +1,82 @@
+//! Signing in with a user name and password, signing out, and who am I.
+
+use crate::auth::{self, Caller, Throttle};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::metrics::event;
+use crate::state::AppState;
+use crate::wire::{LoginRequest, PrincipalView, TokenView};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+/// Trade a user name and password for a session token (12 hours). Repeated failures for a name
+/// lock it for a few minutes.
+#[utoipa::path(post, path = "/api/v1/login", tag = "session",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenView),
+        (status = 401, description = "Wrong user name or password", body = Problem),
+        (status = 429, description = "Too many failures for this name", body = Problem),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult<Json<TokenView>> {
+    let username = body.username.trim().to_string();
+    if let Some(seconds) = state.throttle.locked_for(&username) {
+        state.metrics.count(event::LOGIN_THROTTLED);
+        return Err(ApiError::TooManyRequests(
+            format!(
+                "too many failed sign-ins for {username}; try again in {seconds} s ({} failures lock a name for {} minutes)",
+                Throttle::MAX_FAILURES,
+                Throttle::WINDOW.as_secs() / 60
+            ),
+            seconds,
+        ));
+    }
+    let name = username.clone();
+    let opened = state
+        .blocking(move |archive| {
+            auth::login(archive, &name, &body.password)
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
+    match opened {
+        Some((token, grant)) => {
+            state.throttle.succeeded(&username);
+            Ok(Json(TokenView {
+                token,
+                expires_at: grant.expires_at.and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                }),
+                principal: PrincipalView::from(&grant.principal),
+            }))
+        }
+        None => {
+            state.throttle.failed(&username);
+            state.metrics.count(event::LOGIN_FAILED);
+            Err(ApiError::InvalidLogin)
+        }
+    }
+}
+
+/// End the session of the token sent.
+#[utoipa::path(post, path = "/api/v1/logout", tag = "session",
+    responses((status = 204, description = "Signed out")),
+    security(("bearer" = [])))]
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    let hash = caller.token_hash.clone();
+    state
+        .blocking(move |archive| Ok(archive.catalog().accounts().remove_token(&hash)?))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = PrincipalView), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn me(caller: Caller) -> Json<PrincipalView> {
+    Json(PrincipalView::from(&caller.principal))
+}

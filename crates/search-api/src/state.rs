@@ -1,0 +1,72 @@
+//! What every handler shares: the archive, the login throttle, the metrics, the settings.
+
+use crate::auth::Throttle;
+use crate::metrics::Metrics;
+use archive_core::Archive;
+use ingest::extract::ExtractConfig;
+use std::sync::Arc;
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// How text is extracted from uploads.
+    pub extract: ExtractConfig,
+    /// One line per request on standard error.
+    pub access_log: bool,
+    /// Stop when standard input reaches its end: a supervisor (or a test) that dies takes the
+    /// server with it.
+    pub stop_on_stdin_eof: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            extract: ExtractConfig::default(),
+            access_log: true,
+            stop_on_stdin_eof: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub archive: Arc<Archive>,
+    pub throttle: Arc<Throttle>,
+    pub metrics: Arc<Metrics>,
+    pub config: Arc<ServerConfig>,
+    /// Uploads extract text (OCR): a few at a time, so that a burst cannot exhaust memory.
+    pub uploads: Arc<tokio::sync::Semaphore>,
+    /// The OpenAPI document, made from the router when it is built.
+    pub openapi: Arc<std::sync::OnceLock<String>>,
+}
+
+impl AppState {
+    pub fn new(archive: Archive, config: ServerConfig) -> Self {
+        let uploads = Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .max(1),
+        ));
+        AppState {
+            archive: Arc::new(archive),
+            throttle: Arc::default(),
+            metrics: Arc::default(),
+            config: Arc::new(config),
+            uploads,
+            openapi: Arc::default(),
+        }
+    }
+
+    /// Runs store work (sled, tantivy, files, OCR) off the async threads.
+    pub async fn blocking<T, F>(&self, work: F) -> Result<T, crate::error::ApiError>
+    where
+        F: FnOnce(&archive_core::Archive) -> Result<T, crate::error::ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let archive = self.archive.clone();
+        tokio::task::spawn_blocking(move || work(&archive))
+            .await
+            .map_err(|e| crate::error::ApiError::Internal(format!("a worker stopped: {e}")))?
+    }
+}

@@ -1,0 +1,434 @@
+//! The JSON of the API: what goes over the wire, with its OpenAPI schema. Domain types stay in
+//! `schemas` (which knows nothing of HTTP); these are their views, built from them.
+
+use schemas::{DocumentRecord, LedgerEvent, Lifecycle, Principal, State, Validity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+fn iso(d: schemas::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+fn rfc3339(t: schemas::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// A document's metadata, its state today and what happened to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: String,
+    pub owner_id: String,
+    pub owner_name: Option<String>,
+    /// Key of the document type (`birth_certificate`, ...).
+    pub doc_type: String,
+    /// The type's Vietnamese title.
+    pub doc_type_title: Option<String>,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issuer_code: Option<String>,
+    pub doc_number: Option<String>,
+    /// YYYY-MM-DD.
+    pub issued_on: Option<String>,
+    pub signer: Option<String>,
+    /// `permanent`, a date (YYYY-MM-DD), or null when unknown.
+    pub valid_until: Option<String>,
+    pub validity_scope: Option<String>,
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub result_code: Option<String>,
+    pub summary: Option<String>,
+    /// `valid`, `expired`, `revoked` or `superseded`, as of today (Vietnam time).
+    #[schema(value_type = String, example = "valid")]
+    pub state: State,
+    /// Whether it can be offered for reuse: valid today.
+    pub reusable: bool,
+    #[schema(value_type = Object)]
+    pub lifecycle: Lifecycle,
+    pub sha256: String,
+    pub size: u64,
+    /// `pdf`, `png`, `jpeg` or `tiff`.
+    pub format: String,
+    pub media_type: String,
+    pub pages: u32,
+    pub text_source: Option<String>,
+    pub ocr_confidence: Option<f64>,
+    pub ingested_at: String,
+    pub ingested_by: String,
+    /// Where the original bytes are.
+    pub content_url: String,
+}
+
+impl DocumentView {
+    pub fn new(record: &DocumentRecord, types: &schemas::DocTypes, today: schemas::Date) -> Self {
+        let m = &record.metadata;
+        let state = record.state(today);
+        DocumentView {
+            id: record.id.clone(),
+            owner_id: m.owner_id.to_string(),
+            owner_name: m.owner_name.clone(),
+            doc_type: m.doc_type.clone(),
+            doc_type_title: types.get(&m.doc_type).map(|t| t.title.clone()),
+            title: m.title.clone(),
+            issuer: m.issuer.clone(),
+            issuer_code: m.issuer_code.as_ref().map(|c| c.to_string()),
+            doc_number: m.doc_number.clone(),
+            issued_on: m.issued_on.map(iso),
+            signer: m.signer.clone(),
+            valid_until: match m.valid_until {
+                Validity::Permanent => Some("permanent".into()),
+                Validity::Until(d) => Some(iso(d)),
+                Validity::Unknown => None,
+            },
+            validity_scope: m.validity_scope.clone(),
+            dossier_code: m.dossier_code.as_ref().map(|c| c.to_string()),
+            procedure_code: m.procedure_code.as_ref().map(|c| c.to_string()),
+            result_code: m.result_code.as_ref().map(|c| c.to_string()),
+            summary: m.summary.clone(),
+            state,
+            reusable: state == State::Valid,
+            lifecycle: record.lifecycle.clone(),
+            sha256: record.sha256.clone(),
+            size: record.size,
+            format: serde_json::to_value(record.format)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            media_type: record.format.media_type().to_string(),
+            pages: record.pages,
+            text_source: record.text_source.map(|s| {
+                serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            }),
+            ocr_confidence: record.ocr_confidence,
+            ingested_at: rfc3339(record.ingested_at),
+            ingested_by: record.ingested_by.clone(),
+            content_url: format!("/api/v1/documents/{}/content", record.id),
+        }
+    }
+}
+
+/// A document with its lifecycle history (stored, revoked, superseded).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentDetail {
+    #[serde(flatten)]
+    pub document: DocumentView,
+    pub history: Vec<EventView>,
+}
+
+/// One ledger event: who did what to which document, when and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub seq: u64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// `ingest`, `read_metadata`, `download`, `reuse`, `revoke`, `supersede` or `refused`.
+    pub action: String,
+    /// `user`, `token` or `cli`.
+    pub actor_kind: String,
+    pub actor: String,
+    pub actor_role: Option<String>,
+    pub agency_code: Option<String>,
+    pub doc_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub purpose: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl From<&LedgerEvent> for EventView {
+    fn from(e: &LedgerEvent) -> Self {
+        let n = &e.event;
+        EventView {
+            seq: e.seq,
+            at: rfc3339(e.at),
+            action: serde_json::to_value(n.action)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            actor_kind: n.actor.kind.clone(),
+            actor: n.actor.name.clone(),
+            actor_role: n.actor.role.clone(),
+            agency_code: n.actor.agency_code.clone(),
+            doc_id: n.doc_id.clone(),
+            owner_id: n.owner_id.clone(),
+            dossier_code: n.dossier_code.clone(),
+            procedure_code: n.procedure_code.clone(),
+            purpose: n.purpose.clone(),
+            detail: n.detail.clone(),
+        }
+    }
+}
+
+pub fn events(list: &[LedgerEvent]) -> Vec<EventView> {
+    list.iter().map(EventView::from).collect()
+}
+
+/// A page of ledger events; ask for the next with `after=next_after`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    pub events: Vec<EventView>,
+    /// The `after` of the next page, or null at the end.
+    pub next_after: Option<u64>,
+}
+
+/// Why the caller reads: required of clerks (the dossier code and purpose), recorded for all.
+#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct ReasonParams {
+    /// The dossier the document serves (AGENCY-YYMMDD-XXXX). Required of clerks.
+    pub dossier_code: Option<String>,
+    /// The procedure of that dossier.
+    pub procedure_code: Option<String>,
+    /// What the document is used for, in words. Required of clerks.
+    pub purpose: Option<String>,
+}
+
+impl ReasonParams {
+    pub fn reason(&self) -> Result<schemas::AccessReason, schemas::FieldError> {
+        schemas::AccessReason::new(
+            self.dossier_code.as_deref(),
+            self.procedure_code.as_deref(),
+            self.purpose.as_deref(),
+        )
+    }
+}
+
+/// A clerk takes a document for a dossier.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReuseRequest {
+    pub dossier_code: String,
+    pub procedure_code: Option<String>,
+    pub purpose: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReuseReceipt {
+    pub document: DocumentView,
+    /// The ledger event that records the reuse (the owner sees it).
+    pub event: EventView,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RevokeRequest {
+    /// Why, in words (kept in the record and the ledger).
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SupersedeRequest {
+    /// The id of the newer document of the same owner.
+    pub successor: String,
+    /// `amend`, `supplement`, `annul`, `replace` or `correct`.
+    pub reason: String,
+}
+
+/// The outcome of an upload, in the shape of one line of `kho ingest --json`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadResult {
+    pub file: String,
+    /// `stored` or `duplicate` (a rejected upload is a problem report).
+    pub status: String,
+    pub id: Option<String>,
+    pub sha256: Option<String>,
+    pub pages: Option<u32>,
+    pub text_source: Option<String>,
+    pub ocr_confidence: Option<f64>,
+    pub low_confidence_pages: Vec<u32>,
+    pub warnings: Vec<String>,
+}
+
+/// Search parameters; everything `kho search` takes.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The query: words (all must match), "phrases", prefix*, -excluded, or an ID or code alone.
+    pub q: Option<String>,
+    pub owner: Option<String>,
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub doc_type: Option<String>,
+    pub issuer: Option<String>,
+    /// Issued on or after (YYYY-MM-DD or DD/MM/YYYY).
+    pub from: Option<String>,
+    /// Issued on or before.
+    pub to: Option<String>,
+    /// Only documents valid today.
+    pub valid_only: Option<bool>,
+    /// 1 to 100, default 20.
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+    /// `relevance` (default) or `issued`.
+    pub sort: Option<String>,
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub purpose: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHitView {
+    pub id: String,
+    pub score: f32,
+    pub owner_id: String,
+    pub owner_name: Option<String>,
+    pub doc_type: String,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issued_on: Option<String>,
+    #[schema(value_type = String)]
+    pub state: State,
+    /// Matched words marked with `<b>`, in the original text; everything else HTML-escaped.
+    pub snippet: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetsView {
+    pub doc_type: BTreeMap<String, u64>,
+    pub issuer: BTreeMap<String, u64>,
+    pub year: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchView {
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub hits: Vec<SearchHitView>,
+    pub facets: FacetsView,
+}
+
+/// An owner's documents, each with its state: what they can reuse.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnerDocuments {
+    pub owner_id: String,
+    pub documents: Vec<DocumentView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OwnerDocsParams {
+    /// Only documents produced by this procedure (procedure code).
+    pub procedure: Option<String>,
+    /// Only documents of this type (key).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub doc_type: Option<String>,
+    /// Only documents valid today.
+    pub valid_only: Option<bool>,
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub purpose: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Events after this sequence number (0: from the start).
+    pub after: Option<u64>,
+    /// 1 to 1000, default 100.
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewParams {
+    /// Width in pixels, 64 to 1600 (default 400).
+    pub width: Option<u32>,
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub purpose: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    /// Send as `Authorization: Bearer TOKEN`. Shown once; only its hash is kept.
+    pub token: String,
+    /// RFC 3339, or null for a token that does not expire.
+    pub expires_at: Option<String>,
+    pub principal: PrincipalView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrincipalView {
+    pub name: String,
+    /// `admin`, `operator`, `clerk` or `citizen`.
+    pub role: String,
+    pub agency_code: Option<String>,
+    pub owner_id: Option<String>,
+}
+
+impl From<&Principal> for PrincipalView {
+    fn from(p: &Principal) -> Self {
+        PrincipalView {
+            name: p.name.clone(),
+            role: p.role.as_str().to_string(),
+            agency_code: p.agency_code.clone(),
+            owner_id: p.owner_id.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    /// `admin`, `operator`, `clerk` or `citizen`.
+    pub role: String,
+    /// Required for a clerk.
+    pub agency_code: Option<String>,
+    /// Required for a citizen.
+    pub owner_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewToken {
+    /// What the token is for (a program's name).
+    pub name: String,
+    pub role: String,
+    pub agency_code: Option<String>,
+    pub owner_id: Option<String>,
+    /// Days until it expires; none for a token that lasts until revoked.
+    pub days: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    #[serde(flatten)]
+    pub principal: PrincipalView,
+    pub created_at: String,
+    pub disabled: bool,
+}
+
+impl From<&archive_core::accounts::UserAccount> for UserView {
+    fn from(a: &archive_core::accounts::UserAccount) -> Self {
+        UserView {
+            principal: PrincipalView::from(&a.principal),
+            created_at: rfc3339(a.created_at),
+            disabled: a.disabled,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    pub ready: bool,
+    pub documents: u64,
+    /// Catalogue changes the search index has not caught up with.
+    pub index_pending: u64,
+}

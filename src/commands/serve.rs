@@ -1,0 +1,41 @@
+use crate::Outcome;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on; port 0 picks a free port (printed on the first line).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Pages read (OCR) at once for uploads; default one per core.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// No log line per request.
+    #[arg(long)]
+    quiet: bool,
+    /// Stop when standard input closes (for supervisors and tests).
+    #[arg(long)]
+    stop_on_eof: bool,
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+    if let Some(jobs) = args.jobs {
+        ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
+    }
+    let archive = super::open(data)?;
+    // Start-up reconciliation: what the catalogue holds and the index does not yet.
+    super::sync_index(&archive)?;
+    let config = search_api::ServerConfig {
+        access_log: !args.quiet,
+        stop_on_stdin_eof: args.stop_on_eof,
+        ..Default::default()
+    };
+    search_api::serve_blocking(archive, config, args.addr, |bound| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "kho: listening on http://{bound}");
+        let _ = out.flush();
+    })?;
+    eprintln!("kho: stopped");
+    Ok(Outcome::Success)
+}

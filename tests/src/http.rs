@@ -1,0 +1,265 @@
+//! A served kho and a small HTTP/1.1 client for it, so that the API tests go over a real socket
+//! to a real `kho serve` process (no in-process router, no mocks).
+//!
+//! The client is a few dozen lines over `TcpStream` rather than a library: the tests need raw
+//! statuses and headers (Range, ETag, problem+json) and nothing else a library would bring.
+
+use crate::{kho_bin, Kho};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// An answer: status, headers (lower-case names) and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body is not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+}
+
+/// A request under construction.
+pub struct Request {
+    method: &'static str,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+impl Request {
+    pub fn new(method: &'static str, target: &str) -> Self {
+        Request {
+            method,
+            target: target.to_string(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn bearer(self, token: Option<&str>) -> Self {
+        match token {
+            Some(t) => self.header("Authorization", &format!("Bearer {t}")),
+            None => self,
+        }
+    }
+
+    /// Adds `name=value` to the query string.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        let sep = if self.target.contains('?') { '&' } else { '?' };
+        self.target = format!("{}{sep}{name}={}", self.target, encode(value));
+        self
+    }
+
+    pub fn json(mut self, value: &serde_json::Value) -> Self {
+        self.body = serde_json::to_vec(value).unwrap_or_default();
+        self.header("Content-Type", "application/json")
+    }
+
+    /// A multipart form: text fields, then one file field named `file`.
+    pub fn multipart(mut self, fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> Self {
+        let boundary = "kho-test-boundary-7d1f0c";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.body = body;
+        self.header(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+    }
+
+    /// Sends the request on a new connection and reads the whole answer.
+    pub fn send(self, addr: &str) -> Answer {
+        let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
+        stream
+            .set_read_timeout(Some(Duration::from_secs(300)))
+            .expect("timeout");
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.method,
+            self.target,
+            self.body.len()
+        );
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("write request");
+        stream.write_all(&self.body).expect("write body");
+        let mut reader = BufReader::new(stream);
+        let mut status_line = String::new();
+        reader.read_line(&mut status_line).expect("status line");
+        let status = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+        let mut headers = BTreeMap::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("header line");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+            }
+        }
+        let mut body = Vec::new();
+        if headers
+            .get("transfer-encoding")
+            .is_some_and(|v| v.contains("chunked"))
+        {
+            loop {
+                let mut size_line = String::new();
+                reader.read_line(&mut size_line).expect("chunk size");
+                let size =
+                    usize::from_str_radix(size_line.trim().split(';').next().unwrap_or("0"), 16)
+                        .unwrap_or(0);
+                if size == 0 {
+                    break;
+                }
+                let mut chunk = vec![0; size + 2];
+                if reader.read_exact(&mut chunk).is_err() {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..size]);
+            }
+        } else {
+            let _ = reader.read_to_end(&mut body);
+        }
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// A `kho serve` process on a store of its own, on a free port. It stops when this handle is
+/// dropped, and also when the test process dies (it is started with `--stop-on-eof` and its
+/// standard input is a pipe from here).
+pub struct Served {
+    pub kho: Kho,
+    pub addr: String,
+    child: Child,
+}
+
+impl Served {
+    /// Starts the server on an existing store.
+    pub fn start(kho: Kho) -> Served {
+        let mut child = Command::new(kho_bin())
+            .arg("--data")
+            .arg(kho.data.path())
+            .args(["serve", "--addr", "127.0.0.1:0", "--stop-on-eof", "--quiet"])
+            .env_remove("KHO_DATA")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("cannot start kho serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut first = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("kho serve printed nothing");
+        let addr = first
+            .trim()
+            .rsplit("http://")
+            .next()
+            .filter(|a| a.contains(':'))
+            .unwrap_or_else(|| panic!("kho serve said {first:?}"))
+            .to_string();
+        Served { kho, addr, child }
+    }
+
+    pub fn get(&self, target: &str, token: Option<&str>) -> Answer {
+        Request::new("GET", target).bearer(token).send(&self.addr)
+    }
+
+    pub fn post(&self, target: &str, token: Option<&str>, body: &serde_json::Value) -> Answer {
+        Request::new("POST", target)
+            .bearer(token)
+            .json(body)
+            .send(&self.addr)
+    }
+
+    pub fn send(&self, request: Request) -> Answer {
+        request.send(&self.addr)
+    }
+
+    /// Stops the server and waits for it (the store can then be opened by the CLI).
+    pub fn stop(mut self) -> Kho {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+        // `Drop` would kill again; take the store out first.
+        let kho = std::mem::take(&mut self.kho);
+        std::mem::forget(self);
+        kho
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
