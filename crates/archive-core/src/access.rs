@@ -165,31 +165,14 @@ impl Archive {
 
     /// The reuses of a document, oldest first.
     pub fn reuses(&self, id: &str) -> Result<Vec<LedgerEvent>> {
-        self.events_of_doc_where(id, |a| a == Action::Reuse)
+        let record = self.record(id)?;
+        self.catalog.reuses_of_doc(&record.id)
     }
 
     /// What happened to a document: stored, revoked, superseded; oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<LedgerEvent>> {
-        self.events_of_doc_where(id, |a| {
-            matches!(a, Action::Ingest | Action::Revoke | Action::Supersede)
-        })
-    }
-
-    fn events_of_doc_where(
-        &self,
-        id: &str,
-        keep: impl Fn(Action) -> bool,
-    ) -> Result<Vec<LedgerEvent>> {
         let record = self.record(id)?;
-        let mut out = Vec::new();
-        let mut after = 0;
-        loop {
-            let page = self.catalog.events_of_doc(&record.id, after, 1000)?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            out.extend(page.into_iter().filter(|e| keep(e.event.action)));
-        }
-        Ok(out)
+        self.catalog.history_of_doc(&record.id)
     }
 
     /// Every event about an owner's documents after event `after`, at most `limit`, oldest first.

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 
 const SEQ_KEY: &[u8] = b"seq";
 /// Set once `event_refs` holds every ledger event (stores from before it existed are backfilled).
-const REFS_READY_KEY: &[u8] = b"event_refs_ready";
+const REFS_READY_KEY: &[u8] = b"event_refs_v2";
 
 /// The error type carried out of a sled transaction closure.
 #[derive(Debug)]
@@ -80,6 +80,7 @@ pub struct Catalog {
     texts: sled::Tree,
     event_refs: sled::Tree,
     accounts: crate::accounts::Accounts,
+    group_flush: crate::group_flush::GroupFlush,
 }
 
 /// How long `open` waits for a catalogue lock that is being released.
@@ -142,6 +143,7 @@ impl Catalog {
             texts: tree("texts")?,
             event_refs: tree("event_refs")?,
             accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
+            group_flush: Default::default(),
             path: path.to_path_buf(),
             db,
         };
@@ -360,6 +362,16 @@ impl Catalog {
         self.referenced_events(&ledger::ref_prefix(ledger::DOC_REF, id), after, limit)
     }
 
+    /// A document's lifecycle events (stored, revoked, superseded), oldest first.
+    pub fn history_of_doc(&self, id: &str) -> Result<Vec<LedgerEvent>> {
+        self.referenced_events(&ledger::ref_prefix(ledger::HISTORY_REF, id), 0, usize::MAX)
+    }
+
+    /// A document's reuses, oldest first.
+    pub fn reuses_of_doc(&self, id: &str) -> Result<Vec<LedgerEvent>> {
+        self.referenced_events(&ledger::ref_prefix(ledger::REUSE_REF, id), 0, usize::MAX)
+    }
+
     fn referenced_events(
         &self,
         prefix: &[u8],
@@ -388,9 +400,14 @@ impl Catalog {
         &self.accounts
     }
 
-    /// Makes everything inserted so far durable (fsync).
+    /// Makes everything inserted so far durable (fsync). Concurrent callers share flushes.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(self.err())
+        self.group_flush
+            .flush(|| self.db.flush().map(|_| ()).map_err(|e| e.to_string()))
+            .map_err(|detail| ArchiveError::Damaged {
+                key: format!("catalogue {}", self.path.display()),
+                detail: format!("cannot make it durable: {detail}"),
+            })
     }
 
     pub fn get(&self, id: &str) -> Result<Option<DocumentRecord>> {

@@ -2,7 +2,7 @@
 //! event and the change it records commit together.
 
 use crate::catalog::{decode, encode, tx_err, CatalogTxError};
-use schemas::{LedgerEvent, NewEvent};
+use schemas::{Action, LedgerEvent, NewEvent};
 use sha2::{Digest, Sha256};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use time::OffsetDateTime;
@@ -37,6 +37,29 @@ pub(crate) fn ref_prefix(kind: u8, id: &str) -> Vec<u8> {
 
 pub(crate) const OWNER_REF: u8 = b'o';
 pub(crate) const DOC_REF: u8 = b'd';
+/// A document's lifecycle events (ingest, revoke, supersede): its history without its reads.
+pub(crate) const HISTORY_REF: u8 = b'h';
+/// A document's reuses.
+pub(crate) const REUSE_REF: u8 = b'u';
+
+/// Every key an event is filed under.
+fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
+    let mut keys = Vec::new();
+    if let Some(owner) = &event.event.owner_id {
+        keys.push(ref_key(OWNER_REF, owner, event.seq));
+    }
+    if let Some(doc) = &event.event.doc_id {
+        keys.push(ref_key(DOC_REF, doc, event.seq));
+        match event.event.action {
+            Action::Ingest | Action::Revoke | Action::Supersede => {
+                keys.push(ref_key(HISTORY_REF, doc, event.seq))
+            }
+            Action::Reuse => keys.push(ref_key(REUSE_REF, doc, event.seq)),
+            _ => {}
+        }
+    }
+    keys
+}
 
 /// The ledger trees a transaction that appends events must hold.
 pub(crate) struct LedgerTx<'a> {
@@ -82,11 +105,8 @@ fn file_refs(
     refs: &TransactionalTree,
     stored: &LedgerEvent,
 ) -> Result<(), ConflictableTransactionError<CatalogTxError>> {
-    if let Some(owner) = &stored.event.owner_id {
-        refs.insert(ref_key(OWNER_REF, owner, stored.seq), &[])?;
-    }
-    if let Some(doc) = &stored.event.doc_id {
-        refs.insert(ref_key(DOC_REF, doc, stored.seq), &[])?;
+    for key in ref_keys(stored) {
+        refs.insert(key, &[])?;
     }
     Ok(())
 }
@@ -98,19 +118,7 @@ pub(crate) fn backfill_refs(ledger: &sled::Tree, refs: &sled::Tree) -> crate::Re
         let Ok(event) = decode::<LedgerEvent>("ledger event", &value) else {
             continue;
         };
-        let keys = [
-            event
-                .event
-                .owner_id
-                .as_deref()
-                .map(|o| ref_key(OWNER_REF, o, event.seq)),
-            event
-                .event
-                .doc_id
-                .as_deref()
-                .map(|d| ref_key(DOC_REF, d, event.seq)),
-        ];
-        for key in keys.into_iter().flatten() {
+        for key in ref_keys(&event) {
             refs.insert(key, &[])
                 .map_err(|e| crate::ArchiveError::Damaged {
                     key: "event_refs".into(),

@@ -16,6 +16,7 @@ pub mod blob;
 mod catalog;
 mod digest;
 mod error;
+mod group_flush;
 pub mod ledger;
 mod previews;
 pub mod search;
