@@ -28,8 +28,13 @@ pub fn run(_data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let results: Vec<Result<_, Box<ingest::FileReport>>> = ingest::expand_paths(&args.paths)
         .into_par_iter()
         .map(|input| {
-            let input =
-                input.map_err(|e| Box::new(ingest::FileReport::rejected(e.display, e.reason)))?;
+            let input = input.map_err(|e| {
+                Box::new(ingest::FileReport::rejected(
+                    e.display,
+                    ingest::RejectKind::Path,
+                    e.reason,
+                ))
+            })?;
             let loaded = load_file(&input, archive_core::DEFAULT_MAX_FILE_BYTES, &cfg.limits)?;
             let text = extract(
                 loaded.inspection.format,

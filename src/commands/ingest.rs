@@ -61,6 +61,12 @@ pub struct Args {
     /// One JSON object per input file on stdout, in input order.
     #[arg(long)]
     json: bool,
+    /// Also write the report to FILE: CSV (`.csv`), JSON (`.json`) or JSON lines (`.jsonl`).
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Check the batch (metadata, paths, repeated files, file formats) and store nothing.
+    #[arg(long)]
+    check: bool,
 }
 
 impl Args {
@@ -132,6 +138,11 @@ fn print_human(r: &FileReport) {
         ),
         (None, None) => println!("{status:<9}  {}", r.file),
     }
+    if let Some(earlier) = &r.rescan_of {
+        println!(
+            "           probable rescan of {earlier} (same owner, type and number or date; linked)"
+        );
+    }
     if !r.low_confidence_pages.is_empty() {
         let pages: Vec<String> = r.low_confidence_pages.iter().map(u32::to_string).collect();
         println!(
@@ -159,6 +170,10 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         )
         .into());
     }
+    let mut report_file = match &args.report {
+        Some(path) => Some(ReportFile::create(path)?),
+        None => None,
+    };
     if let Some(jobs) = args.jobs {
         ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
     }
@@ -172,30 +187,105 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
             schemas::today(),
         ),
     };
+    if args.check {
+        return check(items, &args, report_file.as_mut());
+    }
     let actor = super::local_actor();
-    let mut print_error = None;
+    let started = std::time::Instant::now();
+    let progress = std::cell::RefCell::new(BatchProgress::new(started));
+    let mut write_error: Option<anyhow::Error> = None;
     let summary = ingest::run(
         &archive,
         items,
         &actor,
         &ExtractConfig::default(),
         &mut |r| {
-            if args.json {
-                if let Err(e) = super::print_json(r) {
-                    print_error.get_or_insert(e);
-                }
+            progress.borrow_mut().clear();
+            let printed = if args.json {
+                super::print_json(r)
             } else {
                 print_human(r);
+                Ok(())
+            };
+            let filed = match report_file.as_mut() {
+                Some(file) => file.write(r),
+                None => Ok(()),
+            };
+            if let Err(e) = printed.and(filed) {
+                write_error.get_or_insert(e);
             }
         },
+        &mut |s| progress.borrow_mut().update(s),
     )?;
+    progress.borrow_mut().clear();
     super::sync_index(&archive)?;
-    if let Some(e) = print_error {
-        return Err(e.context("cannot write the report to stdout"));
+    if let Some(file) = report_file.as_mut() {
+        file.finish(&summary)?;
+    }
+    if let Some(e) = write_error {
+        return Err(e.context("cannot write the report"));
+    }
+    let line = summary_line(&summary, started.elapsed());
+    if args.json {
+        eprintln!("kho: {line}");
+    } else {
+        println!("{line}");
+    }
+    Ok(if summary.rejected > 0 {
+        Outcome::Partial
+    } else {
+        Outcome::Success
+    })
+}
+
+/// `--check`: every row validated and every file's format recognised from its first bytes;
+/// nothing read further, nothing stored.
+fn check(
+    items: Vec<PlannedItem>,
+    args: &Args,
+    mut report_file: Option<&mut ReportFile>,
+) -> anyhow::Result<Outcome> {
+    let mut summary = ingest::Summary {
+        total: items.len() as u64,
+        ..Default::default()
+    };
+    let mut ok = 0u64;
+    for item in items {
+        let rejected = match item {
+            Err(rejected) => Some(*rejected),
+            Ok(planned) => ingest::check_format(&planned.input)
+                .err()
+                .map(|r| match planned.line {
+                    Some(line) => r.at_line(line),
+                    None => *r,
+                }),
+        };
+        summary.done += 1;
+        match rejected {
+            None => ok += 1,
+            Some(r) => {
+                summary.rejected += 1;
+                if let Some(kind) = r.reject_kind {
+                    *summary.rejected_by.entry(kind).or_insert(0) += 1;
+                }
+                if args.json {
+                    super::print_json(&r)?;
+                } else {
+                    print_human(&r);
+                }
+                if let Some(file) = report_file.as_deref_mut() {
+                    file.write(&r)?;
+                }
+            }
+        }
+    }
+    if let Some(file) = report_file {
+        file.finish(&summary)?;
     }
     let line = format!(
-        "{} stored, {} duplicate, {} rejected, {} page(s)",
-        summary.stored, summary.duplicate, summary.rejected, summary.pages
+        "check: {ok} file(s) ready, {} rejected{}; nothing stored",
+        summary.rejected,
+        by_reason(&summary)
     );
     if args.json {
         eprintln!("kho: {line}");
@@ -208,3 +298,35 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         Outcome::Success
     })
 }
+
+fn by_reason(summary: &ingest::Summary) -> String {
+    if summary.rejected_by.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = summary
+        .rejected_by
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.words()))
+        .collect();
+    format!(" ({})", parts.join(", "))
+}
+
+fn summary_line(s: &ingest::Summary, elapsed: std::time::Duration) -> String {
+    let seconds = elapsed.as_secs_f64().max(0.001);
+    format!(
+        "{} stored, {} duplicate, {} rejected{}; {} page(s), {} by OCR, {} to review (low OCR confidence), {} probable rescan(s); {}, {:.1} pages/s",
+        s.stored,
+        s.duplicate,
+        s.rejected,
+        by_reason(s),
+        s.pages,
+        s.ocr_pages,
+        s.low_confidence_pages,
+        s.rescans,
+        super::progress::duration(elapsed),
+        s.pages as f64 / seconds
+    )
+}
+
+use super::progress::BatchProgress;
+use super::report_file::ReportFile;

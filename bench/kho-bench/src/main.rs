@@ -233,6 +233,7 @@ fn generate(args: &[String]) -> Result<(), String> {
             text_source: None,
             ocr_confidence: None,
             low_confidence_pages: vec![],
+            rescan_of: None,
         };
         record.set_text_summary(&text);
         let event = NewEvent::new(schemas::Action::Ingest, &actor);

@@ -1,6 +1,6 @@
 //! The [`Archive`] facade: one store folder, its blobs, catalogue and ledger, kept consistent.
 
-use crate::blob::{BlobStore, LocalBlobStore};
+use crate::blob::{BlobStore, LocalBlobStore, PutBlob};
 use crate::catalog::{Catalog, Inserted};
 use crate::search::index::{IndexState, SearchIndex};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
@@ -32,6 +32,8 @@ pub struct NewDocument {
     pub actor: Actor,
     /// Page texts, if extracted. Kept once per blob.
     pub text: Option<DocumentText>,
+    /// An earlier record of the same document (a rescan), to link to.
+    pub rescan_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -179,7 +181,22 @@ impl Archive {
     /// survives a crash, and a record never points at a missing blob. The same bytes for the same
     /// owner return the existing record; for another owner, a new record shares the blob.
     pub fn ingest(&self, src: &mut dyn Read, doc: NewDocument) -> Result<Ingested> {
-        let blob = self.blobs.put(src, self.max_file_bytes)?;
+        let blob = self.put_blob(src)?;
+        let ingested = self.commit(doc, &blob)?;
+        self.catalog.flush()?;
+        Ok(ingested)
+    }
+
+    /// The first half of [`Archive::ingest`]: the bytes, durable when this returns. Safe to run
+    /// on many threads at once; a crash after it leaves an orphan blob, never a broken record.
+    pub fn put_blob(&self, src: &mut dyn Read) -> Result<PutBlob> {
+        Ok(self.blobs.put(src, self.max_file_bytes)?)
+    }
+
+    /// The second half of [`Archive::ingest`]: the record, its indexes and its ledger event in
+    /// one transaction, for a blob already stored. Not durable until [`Archive::flush`]: a batch
+    /// commits many documents and flushes once, and reports them stored only after that.
+    pub fn commit(&self, doc: NewDocument, blob: &PutBlob) -> Result<Ingested> {
         let now = OffsetDateTime::now_utc();
         let owner = doc.metadata.owner_id.as_str().to_string();
         let mut record = DocumentRecord {
@@ -197,28 +214,35 @@ impl Archive {
             text_source: None,
             ocr_confidence: None,
             low_confidence_pages: Vec::new(),
+            rescan_of: doc.rescan_of.clone(),
         };
         if let Some(text) = &doc.text {
             record.set_text_summary(text);
         }
         let mut event = NewEvent::new(Action::Ingest, &doc.actor);
         event.owner_id = Some(owner);
+        event.detail = doc
+            .rescan_of
+            .as_ref()
+            .map(|earlier| format!("probable rescan of {earlier}"));
         match self
             .catalog
             .insert(record, doc.text.as_ref(), &event, now)?
         {
-            Inserted::Stored(record) => {
-                self.catalog.flush()?;
-                Ok(Ingested {
-                    status: IngestStatus::Stored,
-                    record,
-                })
-            }
+            Inserted::Stored(record) => Ok(Ingested {
+                status: IngestStatus::Stored,
+                record,
+            }),
             Inserted::Duplicate(record) => Ok(Ingested {
                 status: IngestStatus::Duplicate,
                 record,
             }),
         }
+    }
+
+    /// Makes every commit so far durable (concurrent callers share the fsync).
+    pub fn flush(&self) -> Result<()> {
+        self.catalog.flush()
     }
 
     /// The owner's existing record of these bytes, if any: a re-ingest returns it as a duplicate

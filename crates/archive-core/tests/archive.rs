@@ -19,6 +19,7 @@ fn doc(owner: &str) -> NewDocument {
         source_name: Some("a.pdf".into()),
         actor: Actor::local_operator("test"),
         text: None,
+        rescan_of: None,
     }
 }
 

@@ -1,11 +1,17 @@
-//! A batch: every input planned and validated before any is stored, then stored one by one, each
-//! outcome reported as it happens. Used by both `kho ingest PATH...` and `kho ingest --manifest`.
+//! A batch: every input planned and validated before any is stored; then a pipeline in which a
+//! window of files is read, extracted (OCR) and written to the blob store in parallel, while one
+//! writer records the previous window in the catalogue and flushes once for all of it (group
+//! commit). Outcomes are reported in input order, each only after it is durable. Memory holds at
+//! most two windows of files, whatever the size of the batch. Used by both `kho ingest PATH...`
+//! and `kho ingest --manifest`.
 
 use crate::extract::ExtractConfig;
-use crate::{ingest_file, FileReport, FileStatus, InputFile};
+use crate::files::{commit_prepared, prepare_file, RejectKind, Stage};
+use crate::{FileReport, FileStatus, InputFile};
 use archive_core::{Archive, ArchiveError};
+use rayon::prelude::*;
 use schemas::{Actor, DocTypes, DocumentMetadata, Manifest, MetadataInput};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use time::Date;
 
@@ -21,13 +27,49 @@ pub struct Planned {
     pub line: Option<u64>,
 }
 
-/// Counts of a finished batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+/// Counts of a batch, as it goes and when it ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
+    /// Files with an outcome so far, and in all.
+    pub done: u64,
+    pub total: u64,
     pub stored: u64,
     pub duplicate: u64,
     pub rejected: u64,
+    /// Rejections by kind of reason.
+    pub rejected_by: BTreeMap<RejectKind, u64>,
+    /// Pages of the stored and duplicate files.
     pub pages: u64,
+    /// Pages read by OCR (in files stored by this run).
+    pub ocr_pages: u64,
+    /// OCR pages below the review threshold.
+    pub low_confidence_pages: u64,
+    /// Stored files linked to an earlier record as probable rescans.
+    pub rescans: u64,
+}
+
+impl Summary {
+    fn count(&mut self, r: &FileReport) {
+        self.done += 1;
+        match r.status {
+            FileStatus::Stored => self.stored += 1,
+            FileStatus::Duplicate => self.duplicate += 1,
+            FileStatus::Rejected => {
+                self.rejected += 1;
+                if let Some(kind) = r.reject_kind {
+                    *self.rejected_by.entry(kind).or_insert(0) += 1;
+                }
+            }
+        }
+        if r.status != FileStatus::Rejected {
+            self.pages += u64::from(r.pages.unwrap_or(0));
+        }
+        if r.status == FileStatus::Stored {
+            self.ocr_pages += u64::from(r.ocr_pages.unwrap_or(0));
+            self.low_confidence_pages += r.low_confidence_pages.len() as u64;
+            self.rescans += u64::from(r.rescan_of.is_some());
+        }
+    }
 }
 
 /// Plans `kho ingest PATH...`: the same metadata for every file. If the metadata breaks a rule,
@@ -42,7 +84,9 @@ pub fn plan_paths(
     inputs
         .into_iter()
         .map(|input| {
-            let input = input.map_err(|e| Box::new(FileReport::rejected(e.display, e.reason)))?;
+            let input = input.map_err(|e| {
+                Box::new(FileReport::rejected(e.display, RejectKind::Path, e.reason))
+            })?;
             match &validated {
                 Ok(metadata) => Ok(Planned {
                     input,
@@ -51,6 +95,7 @@ pub fn plan_paths(
                 }),
                 Err(reason) => Err(Box::new(FileReport::rejected(
                     input.display,
+                    RejectKind::Metadata,
                     reason.clone(),
                 ))),
             }
@@ -76,25 +121,30 @@ pub fn plan_manifest(
             let row = row.map_err(|e| {
                 let report = FileReport::rejected(
                     format!("line {}", e.line),
+                    RejectKind::ManifestRow,
                     format!("line {}: {}", e.line, e.error),
                 );
                 Box::new(report.at_line(e.line))
             })?;
-            let reject = |reason: String| {
+            let reject = |kind: RejectKind, reason: String| {
                 Box::new(
-                    FileReport::rejected(&row.file, format!("line {}: {reason}", row.line))
+                    FileReport::rejected(&row.file, kind, format!("line {}: {reason}", row.line))
                         .at_line(row.line),
                 )
             };
-            let path = resolve(&canonical_root, &row.file).map_err(reject)?;
+            let path =
+                resolve(&canonical_root, &row.file).map_err(|r| reject(RejectKind::Path, r))?;
             if let Some(first) = seen.get(&path) {
-                return Err(reject(format!("names the same file as line {first}")));
+                return Err(reject(
+                    RejectKind::RepeatedFile,
+                    format!("names the same file as line {first}"),
+                ));
             }
             seen.insert(path.clone(), row.line);
             let metadata = row
                 .metadata
                 .validate(types, today)
-                .map_err(|e| reject(e.to_string()))?;
+                .map_err(|e| reject(RejectKind::Metadata, e.to_string()))?;
             Ok(Planned {
                 input: InputFile {
                     path,
@@ -143,36 +193,74 @@ fn resolve(root: &Path, file: &str) -> Result<PathBuf, String> {
     Ok(canonical)
 }
 
-/// Stores every planned item in order, calling `report` with each outcome as soon as it is
-/// known (for a `stored` line, after the document is durable). Stops only on a store failure.
+/// Files read and extracted at once: two per worker, so that a slow file (many OCR pages) does
+/// not leave the others idle, and memory stays a few files deep.
+fn window() -> usize {
+    rayon::current_num_threads().max(1) * 2
+}
+
+/// Stores every planned item, reporting each outcome in input order as soon as it is durable
+/// (`report`), with the running counts (`progress`). Stops only on a store failure; a file's own
+/// problems are rejections in the report.
 pub fn run(
     archive: &Archive,
     items: Vec<PlannedItem>,
     actor: &Actor,
     cfg: &ExtractConfig,
     report: &mut dyn FnMut(&FileReport),
+    progress: &mut dyn FnMut(&Summary),
 ) -> Result<Summary, ArchiveError> {
-    let mut summary = Summary::default();
-    for item in items {
-        let outcome = match item {
-            Err(rejected) => *rejected,
-            Ok(planned) => {
-                let r = ingest_file(archive, &planned.input, &planned.metadata, actor, cfg)?;
-                match planned.line {
-                    Some(line) => r.at_line(line),
-                    None => r,
+    let mut summary = Summary {
+        total: items.len() as u64,
+        ..Summary::default()
+    };
+    let window = window();
+    type Staged = (Option<u64>, Result<Stage, ArchiveError>);
+    std::thread::scope(|scope| {
+        // The window being recorded and the one being extracted: one chunk in the channel.
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Staged>>(0);
+        scope.spawn(move || {
+            let mut items = items.into_iter();
+            loop {
+                let chunk: Vec<PlannedItem> = items.by_ref().take(window).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                let staged: Vec<Staged> = chunk
+                    .into_par_iter()
+                    .map(|item| match item {
+                        Err(rejected) => (rejected.line, Ok(Stage::Done(rejected))),
+                        Ok(planned) => (
+                            planned.line,
+                            prepare_file(archive, &planned.input, &planned.metadata, cfg),
+                        ),
+                    })
+                    .collect();
+                if chunks.send(staged).is_err() {
+                    break; // the writer stopped on a store failure
                 }
             }
-        };
-        match outcome.status {
-            FileStatus::Stored => summary.stored += 1,
-            FileStatus::Duplicate => summary.duplicate += 1,
-            FileStatus::Rejected => summary.rejected += 1,
+        });
+        for chunk in received {
+            let mut outcomes = Vec::with_capacity(chunk.len());
+            for (line, staged) in chunk {
+                let outcome = match staged? {
+                    Stage::Done(done) => *done,
+                    Stage::Ready(prepared) => commit_prepared(archive, *prepared, actor)?,
+                };
+                outcomes.push(match line {
+                    Some(line) => outcome.at_line(line),
+                    None => outcome,
+                });
+            }
+            // Group commit: one flush makes the whole window durable before it is reported.
+            archive.flush()?;
+            for outcome in &outcomes {
+                summary.count(outcome);
+                report(outcome);
+                progress(&summary);
+            }
         }
-        if outcome.status != FileStatus::Rejected {
-            summary.pages += u64::from(outcome.pages.unwrap_or(0));
-        }
-        report(&outcome);
-    }
-    Ok(summary)
+        Ok(summary)
+    })
 }

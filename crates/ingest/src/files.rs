@@ -2,9 +2,11 @@
 //! every outcome into a [`FileReport`] line.
 
 use crate::extract::{extract, ExtractConfig};
-use crate::{inspect, sniff, Inspection, Limits, SNIFF_BYTES};
-use archive_core::{Archive, ArchiveError, BlobError, IngestStatus, NewDocument, Sha256Digest};
-use schemas::{Actor, DocumentMetadata, DocumentRecord, TextSource};
+use crate::{inspect, sniff, InspectError, Inspection, Limits, SNIFF_BYTES};
+use archive_core::{
+    Archive, ArchiveError, BlobError, IngestStatus, NewDocument, PutBlob, Sha256Digest,
+};
+use schemas::{Actor, DocumentMetadata, DocumentRecord, DocumentText, TextSource};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -88,6 +90,49 @@ pub enum FileStatus {
     Rejected,
 }
 
+/// Why a file was rejected, as a category an operator can count and act on (the `error` says
+/// the particulars).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectKind {
+    /// A metadata field breaks a rule (owner ID, type, dates, codes).
+    Metadata,
+    /// The manifest row cannot be read.
+    ManifestRow,
+    /// The file is missing, a folder, or outside the root.
+    Path,
+    /// An earlier row named the same file.
+    RepeatedFile,
+    /// The file cannot be read from disk.
+    Unreadable,
+    TooLarge,
+    /// Not a PDF, PNG, JPEG or TIFF.
+    UnsupportedFormat,
+    /// A PDF or image that is broken.
+    Damaged,
+    /// A password-protected PDF.
+    Encrypted,
+    /// More pages or pixels than the limits.
+    OverLimits,
+}
+
+impl RejectKind {
+    pub fn words(self) -> &'static str {
+        match self {
+            RejectKind::Metadata => "bad metadata",
+            RejectKind::ManifestRow => "unreadable manifest row",
+            RejectKind::Path => "missing file or bad path",
+            RejectKind::RepeatedFile => "file named twice",
+            RejectKind::Unreadable => "unreadable file",
+            RejectKind::TooLarge => "too large",
+            RejectKind::UnsupportedFormat => "not a PDF, PNG, JPEG or TIFF",
+            RejectKind::Damaged => "damaged file",
+            RejectKind::Encrypted => "password-protected",
+            RejectKind::OverLimits => "over the page or pixel limits",
+        }
+    }
+}
+
 /// The outcome for one input file: one line of `kho ingest --json`, in the shape of design.md.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileReport {
@@ -110,10 +155,20 @@ pub struct FileReport {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     pub error: Option<String>,
+    /// For a rejected file: the kind of reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_kind: Option<RejectKind>,
+    /// How many pages were read by OCR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_pages: Option<u32>,
+    /// A stored document that looks like a new scan of this earlier one (same owner and type,
+    /// same number or issue date, much the same text); the record is linked to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rescan_of: Option<String>,
 }
 
 impl FileReport {
-    pub fn rejected(file: impl Into<String>, error: impl Into<String>) -> Self {
+    pub fn rejected(file: impl Into<String>, kind: RejectKind, error: impl Into<String>) -> Self {
         FileReport {
             file: file.into(),
             line: None,
@@ -126,6 +181,9 @@ impl FileReport {
             low_confidence_pages: Vec::new(),
             warnings: Vec::new(),
             error: Some(error.into()),
+            reject_kind: Some(kind),
+            ocr_pages: None,
+            rescan_of: None,
         }
     }
 }
@@ -144,6 +202,9 @@ impl FileReport {
             low_confidence_pages: record.low_confidence_pages.clone(),
             warnings: Vec::new(),
             error: None,
+            reject_kind: None,
+            ocr_pages: None,
+            rescan_of: record.rescan_of.clone(),
         }
     }
 
@@ -156,11 +217,20 @@ impl FileReport {
 }
 
 /// Reads a whole file, refusing it (without reading further) once it passes `max_bytes`.
-fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
+fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, (RejectKind, String)> {
+    let unreadable = |what: &str, e: std::io::Error| {
+        (
+            RejectKind::Unreadable,
+            format!("cannot {what} the file: {e}"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable("open", e))?;
     let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
     let too_large = |size: u64| {
-        format!("the file is {size} bytes; kho accepts at most {max_bytes} bytes per file")
+        (
+            RejectKind::TooLarge,
+            format!("the file is {size} bytes; kho accepts at most {max_bytes} bytes per file"),
+        )
     };
     if declared > max_bytes {
         return Err(too_large(declared));
@@ -168,11 +238,27 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::with_capacity(declared as usize);
     file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| unreadable("read", e))?;
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// What `kho ingest --check` asks of a file: that it can be opened and its first bytes are a
+/// format kho takes. Nothing more is read.
+pub fn check_format(input: &InputFile) -> Result<(), Box<FileReport>> {
+    let reject =
+        |kind, reason: String| Box::new(FileReport::rejected(&input.display, kind, reason));
+    let file = std::fs::File::open(&input.path)
+        .map_err(|e| reject(RejectKind::Unreadable, format!("cannot open the file: {e}")))?;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    file.take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| reject(RejectKind::Unreadable, format!("cannot read the file: {e}")))?;
+    sniff(&head)
+        .map(|_| ())
+        .map_err(|e| reject(RejectKind::UnsupportedFormat, e.to_string()))
 }
 
 /// A file read whole and recognised: its bytes, their sha256, its format and page count.
@@ -190,7 +276,7 @@ pub fn load_file(
     limits: &Limits,
 ) -> Result<LoadedFile, Box<FileReport>> {
     let bytes = read_bounded(&input.path, max_bytes)
-        .map_err(|reason| Box::new(FileReport::rejected(&input.display, reason)))?;
+        .map_err(|(kind, reason)| Box::new(FileReport::rejected(&input.display, kind, reason)))?;
     load_bytes(&input.display, bytes, limits)
 }
 
@@ -202,12 +288,25 @@ pub fn load_bytes(
 ) -> Result<LoadedFile, Box<FileReport>> {
     let sha256 = Sha256Digest::of(&bytes).to_hex();
     let inspection = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
-        .map_err(|e| e.to_string())
-        .and_then(|format| inspect(format, &bytes, limits).map_err(|e| e.to_string()))
-        .map_err(|reason| {
+        .map_err(|e| (RejectKind::UnsupportedFormat, e.to_string()))
+        .and_then(|format| {
+            inspect(format, &bytes, limits).map_err(|e| {
+                let kind = match e {
+                    InspectError::Encrypted => RejectKind::Encrypted,
+                    InspectError::TooManyPages { .. } | InspectError::TooManyPixels { .. } => {
+                        RejectKind::OverLimits
+                    }
+                    InspectError::Damaged { .. } | InspectError::NoPages { .. } => {
+                        RejectKind::Damaged
+                    }
+                };
+                (kind, e.to_string())
+            })
+        })
+        .map_err(|(kind, reason)| {
             Box::new(FileReport {
                 sha256: Some(sha256.clone()),
-                ..FileReport::rejected(display, reason)
+                ..FileReport::rejected(display, kind, reason)
             })
         })?;
     Ok(LoadedFile {
@@ -258,49 +357,136 @@ pub fn ingest_loaded(
     actor: &Actor,
     cfg: &ExtractConfig,
 ) -> Result<FileReport, ArchiveError> {
+    match prepare_loaded(archive, display, source_name, loaded, metadata, cfg)? {
+        Stage::Done(report) => Ok(*report),
+        Stage::Ready(prepared) => {
+            let report = commit_prepared(archive, *prepared, actor)?;
+            archive.flush()?;
+            Ok(report)
+        }
+    }
+}
+
+/// A file after the parallel stage of a batch: either its outcome is already known (rejected,
+/// or a duplicate), or it is ready to be recorded.
+pub enum Stage {
+    Done(Box<FileReport>),
+    Ready(Box<Prepared>),
+}
+
+/// A file read, recognised, its text extracted and its bytes durable in the blob store: all that
+/// is left is the catalogue transaction, which the single writer of a batch does.
+pub struct Prepared {
+    pub display: String,
+    pub metadata: DocumentMetadata,
+    pub format: schemas::Format,
+    pub pages: u32,
+    pub source_name: Option<String>,
+    pub text: DocumentText,
+    pub blob: PutBlob,
+}
+
+/// The parallel stage for a file on disk: read, recognise, check for a duplicate, extract, store
+/// the bytes. Touches the catalogue only to read.
+pub fn prepare_file(
+    archive: &Archive,
+    input: &InputFile,
+    metadata: &DocumentMetadata,
+    cfg: &ExtractConfig,
+) -> Result<Stage, ArchiveError> {
+    let loaded = match load_file(input, archive.max_file_bytes(), &cfg.limits) {
+        Ok(loaded) => loaded,
+        Err(rejected) => return Ok(Stage::Done(rejected)),
+    };
+    let source_name = input
+        .path
+        .file_name()
+        .map(|n| schemas::nfc(&n.to_string_lossy()));
+    prepare_loaded(archive, &input.display, source_name, loaded, metadata, cfg)
+}
+
+fn prepare_loaded(
+    archive: &Archive,
+    display: &str,
+    source_name: Option<String>,
+    loaded: LoadedFile,
+    metadata: &DocumentMetadata,
+    cfg: &ExtractConfig,
+) -> Result<Stage, ArchiveError> {
     let LoadedFile {
         bytes,
         sha256,
         inspection,
     } = loaded;
     if let Some(existing) = archive.find_existing(&sha256, metadata.owner_id.as_str())? {
-        return Ok(FileReport::of_record(
+        return Ok(Stage::Done(Box::new(FileReport::of_record(
             display,
             FileStatus::Duplicate,
             &existing,
-        ));
+        ))));
     }
     let text = match archive.text_of_blob(&sha256)? {
         Some(text) => text,
         None => extract(inspection.format, &bytes, inspection.pages, cfg),
     };
-    let warnings = text_warnings(&text);
-    let doc = NewDocument {
-        metadata: metadata.clone(),
-        format: inspection.format,
-        pages: inspection.pages,
-        source_name,
-        actor: actor.clone(),
-        text: Some(text),
-    };
-    let ingested = match archive.ingest(&mut bytes.as_slice(), doc) {
-        Ok(i) => i,
+    let blob = match archive.put_blob(&mut bytes.as_slice()) {
+        Ok(blob) => blob,
         Err(ArchiveError::Blob(BlobError::TooLarge { max })) => {
-            return Ok(FileReport::rejected(
+            return Ok(Stage::Done(Box::new(FileReport::rejected(
                 display,
+                RejectKind::TooLarge,
                 format!("the file is larger than the limit of {max} bytes"),
-            ))
+            ))))
         }
         // Store-level failures (disk, catalogue) are not the file's fault: stop the run.
         Err(e) => return Err(e),
     };
+    Ok(Stage::Ready(Box::new(Prepared {
+        display: display.to_string(),
+        metadata: metadata.clone(),
+        format: inspection.format,
+        pages: inspection.pages,
+        source_name,
+        text,
+        blob,
+    })))
+}
+
+/// The writer's stage: the record, linked to an earlier scan of the same document if there is
+/// one, in one catalogue transaction. Not durable until the caller flushes (a batch flushes once
+/// per group of files, and reports them only then).
+pub fn commit_prepared(
+    archive: &Archive,
+    prepared: Prepared,
+    actor: &Actor,
+) -> Result<FileReport, ArchiveError> {
+    let warnings = text_warnings(&prepared.text);
+    let ocr_pages = prepared
+        .text
+        .pages
+        .iter()
+        .filter(|p| p.source == schemas::PageSource::Ocr)
+        .count() as u32;
+    let rescan_of =
+        crate::rescan::find_rescan(archive, &prepared.metadata, &prepared.blob, &prepared.text)?;
+    let doc = NewDocument {
+        metadata: prepared.metadata,
+        format: prepared.format,
+        pages: prepared.pages,
+        source_name: prepared.source_name,
+        actor: actor.clone(),
+        text: Some(prepared.text),
+        rescan_of,
+    };
+    let ingested = archive.commit(doc, &prepared.blob)?;
     let status = match ingested.status {
         IngestStatus::Stored => FileStatus::Stored,
         IngestStatus::Duplicate => FileStatus::Duplicate,
     };
     Ok(FileReport {
         warnings,
-        ..FileReport::of_record(display, status, &ingested.record)
+        ocr_pages: Some(ocr_pages),
+        ..FileReport::of_record(&prepared.display, status, &ingested.record)
     })
 }
 

@@ -13,12 +13,14 @@ pub mod extract;
 mod files;
 mod inspect;
 pub mod preview;
+pub mod rescan;
 mod sniff;
 
 pub use batch::{plan_manifest, plan_paths, run, Planned, PlannedItem, Summary};
 pub use files::{
-    expand_paths, ingest_file, ingest_loaded, load_bytes, load_file, text_warnings, FileReport,
-    FileStatus, InputError, InputFile, LoadedFile,
+    check_format, commit_prepared, expand_paths, ingest_file, ingest_loaded, load_bytes, load_file,
+    prepare_file, text_warnings, FileReport, FileStatus, InputError, InputFile, LoadedFile,
+    Prepared, RejectKind, Stage,
 };
 pub use inspect::{inspect, InspectError, Inspection, Limits};
 pub use sniff::{sniff, SniffError, SNIFF_BYTES};

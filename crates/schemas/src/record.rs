@@ -239,6 +239,9 @@ pub struct DocumentRecord {
     /// OCR pages below the review threshold.
     #[serde(default)]
     pub low_confidence_pages: Vec<u32>,
+    /// The earlier record this one is probably a new scan of (kept apart, linked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rescan_of: Option<String>,
 }
 
 impl DocumentRecord {
@@ -298,6 +301,7 @@ mod tests {
             text_source: None,
             ocr_confidence: None,
             low_confidence_pages: vec![],
+            rescan_of: None,
         }
     }
 
