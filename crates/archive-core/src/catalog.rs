@@ -91,14 +91,25 @@ pub struct Catalog {
 /// caller gets `Locked`.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// sled's page cache, `$KHO_CATALOG_CACHE_MB` (default 64 MiB). sled keeps what it writes in
+/// this cache until it is full, so it is what a long batch's memory grows to: 1 GiB by sled's
+/// default, 64 MiB here. Reads that miss it are served by the operating system's page cache.
+fn cache_bytes() -> u64 {
+    std::env::var("KHO_CATALOG_CACHE_MB")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(64)
+        .clamp(8, 64 * 1024)
+        * 1024
+        * 1024
+}
+
 fn open_sled_waiting_for_lock(path: &Path) -> Result<sled::Db> {
     let started = std::time::Instant::now();
     loop {
         let opened = sled::Config::new()
             .path(path)
-            // sled's default page cache is 1 GiB; a quarter of that keeps a store's memory
-            // modest (reindexing a million documents stays well under 2 GiB) at little cost.
-            .cache_capacity(256 * 1024 * 1024)
+            .cache_capacity(cache_bytes())
             .open();
         match opened {
             Ok(db) => return Ok(db),

@@ -193,6 +193,9 @@ fn resolve(root: &Path, file: &str) -> Result<PathBuf, String> {
     Ok(canonical)
 }
 
+/// Stored documents between two index updates during a batch.
+const INDEX_EVERY_DOCS: u64 = 2000;
+
 /// Files read and extracted at once: two per worker, so that a slow file (many OCR pages) does
 /// not leave the others idle, and memory stays a few files deep.
 fn window() -> usize {
@@ -215,6 +218,7 @@ pub fn run(
         ..Summary::default()
     };
     let window = window();
+    let mut unindexed = 0u64;
     type Staged = (Option<u64>, Result<Stage, ArchiveError>);
     std::thread::scope(|scope| {
         // The window being recorded and the one being extracted: one chunk in the channel.
@@ -255,6 +259,17 @@ pub fn run(
             }
             // Group commit: one flush makes the whole window durable before it is reported.
             archive.flush()?;
+            // The index follows every few thousand documents, so that a long batch is searchable
+            // as it goes and the index writer's memory does not grow with the batch.
+            let stored: u64 = outcomes
+                .iter()
+                .filter(|o| o.status == FileStatus::Stored)
+                .count() as u64;
+            unindexed += stored;
+            if unindexed >= INDEX_EVERY_DOCS {
+                archive.sync_index(&mut |_, _| {})?;
+                unindexed = 0;
+            }
             for outcome in &outcomes {
                 summary.count(outcome);
                 report(outcome);
