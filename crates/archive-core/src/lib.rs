@@ -17,6 +17,7 @@ mod catalog;
 mod digest;
 mod error;
 mod group_flush;
+mod memory;
 pub mod ledger;
 mod previews;
 pub mod search;

@@ -313,6 +313,7 @@ impl SearchIndex {
             Ok(done)
         })?;
         self.reader.reload().map_err(err(&self.path))?;
+        crate::memory::release_free_memory();
         Ok(done)
     }
 
