@@ -164,9 +164,8 @@ fn the_report_names_every_bad_row_and_the_summary_counts_them() {
         10
     );
     assert!(
-        lines
-            .any(|l| l.starts_with("15,scans/extra.pdf,rejected,")
-                && l.contains("unknown document type")),
+        lines.any(|l| l.starts_with("15,scans/extra.pdf,rejected,")
+            && l.contains("unknown document type")),
         "{table}"
     );
     assert_eq!(kho.run(["verify", "--json"]).json()["records"], 10);
