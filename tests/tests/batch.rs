@@ -5,9 +5,10 @@
 use kho_tests::{fixtures, Kho};
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A batch folder with a manifest: `good` good rows (PDFs, a TIFF, PNG scans) and a fixed set
 /// of bad ones.
@@ -224,9 +225,16 @@ fn a_new_scan_of_a_stored_document_is_linked_to_it() {
     );
 }
 
-/// A tiny deterministic generator (xorshift), seeded from the clock and printed, so that a failure
-/// can be replayed with KHO_CRASH_SEED.
-fn random_delays(n: usize) -> (u64, Vec<Duration>) {
+/// Where to kill a run: after this many newly stored files (0: before any), plus a delay, so
+/// that kills land anywhere in the pipeline whatever the machine's speed.
+struct KillPoint {
+    after_stored: usize,
+    delay: Duration,
+}
+
+/// Kill points from a tiny deterministic generator (xorshift), seeded from the clock and
+/// printed, so that a failure can be replayed with KHO_CRASH_SEED.
+fn kill_points(n: usize) -> (u64, Vec<KillPoint>) {
     let seed = std::env::var("KHO_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -238,15 +246,19 @@ fn random_delays(n: usize) -> (u64, Vec<Duration>) {
                 | 1
         });
     let mut x = seed;
-    let delays = (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            Duration::from_millis(50 + x % 1500)
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let points = (0..n)
+        .map(|_| KillPoint {
+            after_stored: (next() % 3) as usize,
+            delay: Duration::from_millis(next() % 40),
         })
         .collect();
-    (seed, delays)
+    (seed, points)
 }
 
 /// What a store holds, without what differs between runs (ids, times, sequence numbers).
@@ -270,32 +282,37 @@ fn contents(kho: &Kho, manifest: &Path) -> BTreeMap<String, serde_json::Value> {
 #[test]
 fn a_batch_killed_ten_times_ends_as_a_clean_run() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = batch(dir.path(), 40);
+    let bad = batch(dir.path(), 60);
     let manifest = dir.path().join("batch.csv");
-    let (seed, delays) = random_delays(10);
+    let (seed, points) = kill_points(10);
     eprintln!("crash test seed {seed} (KHO_CRASH_SEED={seed} replays it)");
 
     let killed = Kho::new();
     let mut kills = 0;
-    for delay in &delays {
+    for point in &points {
         let mut child = killed
             .command()
             .args(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        while started.elapsed() < *delay {
-            if child.try_wait().unwrap().is_some() {
-                break;
+        let stdout = child.stdout.take().unwrap();
+        let mut stored = 0;
+        let mut lines = BufReader::new(stdout).lines();
+        while stored < point.after_stored {
+            match lines.next() {
+                Some(Ok(line)) if line.contains("\"status\":\"stored\"") => stored += 1,
+                Some(Ok(_)) => {}
+                _ => break,
             }
-            std::thread::sleep(Duration::from_millis(5));
         }
+        std::thread::sleep(point.delay);
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap(); // SIGKILL
             kills += 1;
         }
+        drop(lines);
         child.wait().unwrap();
         let verify = killed.run(["verify", "--json"]);
         assert_eq!(
@@ -304,10 +321,11 @@ fn a_batch_killed_ten_times_ends_as_a_clean_run() {
             verify.stdout
         );
     }
+    eprintln!("{kills} of {} runs killed", points.len());
     let finish = killed.run(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"]);
     assert_eq!(finish.code, 1, "the bad rows are still bad");
     assert!(
-        kills >= 5,
+        kills >= 8,
         "seed {seed}: most runs should have been killed, only {kills} were"
     );
 
@@ -319,15 +337,15 @@ fn a_batch_killed_ten_times_ends_as_a_clean_run() {
         .iter()
         .filter(|l| l["status"] == "stored")
         .count();
-    assert_eq!(stored, 40);
-    assert_eq!(run.json_lines().len(), 40 + bad);
+    assert_eq!(stored, 60);
+    assert_eq!(run.json_lines().len(), 60 + bad);
 
     let after_kills = contents(&killed, &manifest);
     let after_clean = contents(&clean, &manifest);
-    assert_eq!(after_kills.len(), 40);
+    assert_eq!(after_kills.len(), 60);
     assert_eq!(after_kills, after_clean, "seed {seed}");
     let report = killed.run(["verify", "--json"]).json();
-    assert_eq!(report["records"], 40, "seed {seed}: no record stored twice");
+    assert_eq!(report["records"], 60, "seed {seed}: no record stored twice");
     assert_eq!(report["ledger_ok"], true);
     assert!(report["corrupt"].as_array().unwrap().is_empty());
     assert!(report["missing"].as_array().unwrap().is_empty());
