@@ -2,7 +2,7 @@
 
 use crate::{Outcome, UsageError};
 use archive_core::accounts::TokenKind;
-use schemas::{Principal, Role};
+use schemas::Principal;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
@@ -58,8 +58,10 @@ fn principal(
     agency: Option<&str>,
     owner: Option<&str>,
 ) -> anyhow::Result<Principal> {
-    let role = Role::parse(role).map_err(|e| UsageError(format!("--role: {e}")))?;
-    Principal::new(name, role, agency, owner).map_err(|e| UsageError(format!("{name}: {e}")).into())
+    Principal::parse(name, role, agency, owner).map_err(|e| {
+        let flag = if e.field == "role" { "--role" } else { name };
+        UsageError(format!("{flag}: {}", e.rule)).into()
+    })
 }
 
 fn read_password() -> anyhow::Result<String> {

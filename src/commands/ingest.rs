@@ -201,17 +201,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         &ExtractConfig::default(),
         &mut |r| {
             progress.borrow_mut().clear();
-            let printed = if args.json {
-                super::print_json(r)
-            } else {
-                print_human(r);
-                Ok(())
-            };
-            let filed = match report_file.as_mut() {
-                Some(file) => file.write(r),
-                None => Ok(()),
-            };
-            if let Err(e) = printed.and(filed) {
+            if let Err(e) = emit(args.json, report_file.as_mut(), r) {
                 write_error.get_or_insert(e);
             }
         },
@@ -225,17 +215,41 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     if let Some(e) = write_error {
         return Err(e.context("cannot write the report"));
     }
-    let line = summary_line(&summary, started.elapsed());
-    if args.json {
+    Ok(conclude(
+        args.json,
+        &summary_line(&summary, started.elapsed()),
+        &summary,
+    ))
+}
+
+/// One file's outcome: on stdout (a JSON line, or words) and in the report file, if any.
+fn emit(json: bool, report_file: Option<&mut ReportFile>, r: &FileReport) -> anyhow::Result<()> {
+    // The report file is written even when stdout is gone (a closed pipe).
+    let printed = if json {
+        super::print_json(r)
+    } else {
+        print_human(r);
+        Ok(())
+    };
+    let filed = match report_file {
+        Some(file) => file.write(r),
+        None => Ok(()),
+    };
+    printed.and(filed)
+}
+
+/// Prints the closing line (on stderr when stdout is JSON) and says how the batch went.
+fn conclude(json: bool, line: &str, summary: &ingest::Summary) -> Outcome {
+    if json {
         eprintln!("kho: {line}");
     } else {
         println!("{line}");
     }
-    Ok(if summary.rejected > 0 {
+    if summary.rejected > 0 {
         Outcome::Partial
     } else {
         Outcome::Success
-    })
+    }
 }
 
 /// `--check`: every row validated and every file's format recognised from its first bytes;
@@ -249,7 +263,6 @@ fn check(
         total: items.len() as u64,
         ..Default::default()
     };
-    let mut ok = 0u64;
     for item in items {
         let rejected = match item {
             Err(rejected) => Some(*rejected),
@@ -260,25 +273,15 @@ fn check(
                     None => *r,
                 }),
         };
-        summary.done += 1;
         match rejected {
-            None => ok += 1,
+            None => summary.done += 1,
             Some(r) => {
-                summary.rejected += 1;
-                if let Some(kind) = r.reject_kind {
-                    *summary.rejected_by.entry(kind).or_insert(0) += 1;
-                }
-                if args.json {
-                    super::print_json(&r)?;
-                } else {
-                    print_human(&r);
-                }
-                if let Some(file) = report_file.as_deref_mut() {
-                    file.write(&r)?;
-                }
+                summary.count(&r);
+                emit(args.json, report_file.as_deref_mut(), &r)?;
             }
         }
     }
+    let ok = summary.done - summary.rejected;
     if let Some(file) = report_file {
         file.finish(&summary)?;
     }
@@ -287,16 +290,7 @@ fn check(
         summary.rejected,
         by_reason(&summary)
     );
-    if args.json {
-        eprintln!("kho: {line}");
-    } else {
-        println!("{line}");
-    }
-    Ok(if summary.rejected > 0 {
-        Outcome::Partial
-    } else {
-        Outcome::Success
-    })
+    Ok(conclude(args.json, &line, &summary))
 }
 
 fn by_reason(summary: &ingest::Summary) -> String {

@@ -197,9 +197,10 @@ impl Request {
 /// dropped, and also when the test process dies (it is started with `--stop-on-eof` and its
 /// standard input is a pipe from here).
 pub struct Served {
-    pub kho: Kho,
     pub addr: String,
     child: Child,
+    /// `None` once [`Served::stop`] has handed the store back.
+    kho: Option<Kho>,
 }
 
 impl Served {
@@ -227,7 +228,11 @@ impl Served {
             .filter(|a| a.contains(':'))
             .unwrap_or_else(|| panic!("kho serve said {first:?}"))
             .to_string();
-        Served { kho, addr, child }
+        Served {
+            addr,
+            child,
+            kho: Some(kho),
+        }
     }
 
     pub fn get(&self, target: &str, token: Option<&str>) -> Answer {
@@ -249,10 +254,7 @@ impl Served {
     pub fn stop(mut self) -> Kho {
         drop(self.child.stdin.take());
         let _ = self.child.wait();
-        // `Drop` would kill again; take the store out first.
-        let kho = std::mem::take(&mut self.kho);
-        std::mem::forget(self);
-        kho
+        self.kho.take().expect("a running server has its store")
     }
 }
 

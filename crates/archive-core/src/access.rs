@@ -6,7 +6,7 @@
 //! sure that whatever is done is in the ledger, durably, before its result is handed out.
 
 use crate::archive::Archive;
-use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
+use crate::{ArchiveError, Result, VerifyingReader};
 use schemas::{
     AccessReason, Action, Actor, DocumentRecord, LedgerEvent, Lifecycle, NewEvent, RuleError,
     SupersedeReason,
@@ -34,13 +34,6 @@ fn event_about(
 }
 
 impl Archive {
-    fn digest_of(record: &DocumentRecord) -> Result<Sha256Digest> {
-        Sha256Digest::from_hex(&record.sha256).ok_or_else(|| ArchiveError::Damaged {
-            key: format!("record {}", record.id),
-            detail: format!("sha256 {:?} is not 64 hex digits", record.sha256),
-        })
-    }
-
     /// Appends events and makes them durable: a read is in the ledger before its result leaves.
     fn log(&self, events: &[NewEvent]) -> Result<Vec<LedgerEvent>> {
         if events.is_empty() {
@@ -61,8 +54,19 @@ impl Archive {
         reason: &AccessReason,
     ) -> Result<DocumentRecord> {
         let record = self.record(id)?;
-        self.log(&[event_about(Action::ReadMetadata, actor, &record, reason)])?;
+        self.log_read(&record, actor, reason)?;
         Ok(record)
+    }
+
+    /// Records a read of a record the caller already holds (looked up to check access).
+    pub fn log_read(
+        &self,
+        record: &DocumentRecord,
+        actor: &Actor,
+        reason: &AccessReason,
+    ) -> Result<()> {
+        self.log(&[event_about(Action::ReadMetadata, actor, record, reason)])
+            .map(|_| ())
     }
 
     /// Records that `records` were shown to `actor` (the hits of a search, an owner's list), in
@@ -94,10 +98,21 @@ impl Archive {
         reason: &AccessReason,
     ) -> Result<(DocumentRecord, VerifyingReader<Box<dyn Read + Send>>)> {
         let record = self.record(id)?;
-        let digest = Self::digest_of(&record)?;
+        let reader = self.open_record_original(&record, actor, reason)?;
+        Ok((record, reader))
+    }
+
+    /// [`Archive::open_original`] for a record the caller already holds.
+    pub fn open_record_original(
+        &self,
+        record: &DocumentRecord,
+        actor: &Actor,
+        reason: &AccessReason,
+    ) -> Result<VerifyingReader<Box<dyn Read + Send>>> {
+        let digest = Self::digest_of(record)?;
         let raw = self.blobs.open(&digest)?;
-        self.log(&[event_about(Action::Download, actor, &record, reason)])?;
-        Ok((record, VerifyingReader::new(raw, digest)))
+        self.log(&[event_about(Action::Download, actor, record, reason)])?;
+        Ok(VerifyingReader::new(raw, digest))
     }
 
     /// Opens `len` bytes of the original from `start` (ledgered as a download of that range).
@@ -118,14 +133,6 @@ impl Archive {
         ));
         self.log(&[event])?;
         Ok(raw)
-    }
-
-    /// The size of a document's original in bytes.
-    pub fn original_size(&self, record: &DocumentRecord) -> Result<u64> {
-        let digest = Self::digest_of(record)?;
-        self.blobs
-            .size(&digest)?
-            .ok_or(ArchiveError::Blob(crate::BlobError::NotFound(digest)))
     }
 
     /// Records an attempt that authorization refused. When `id` names a document, the event is
@@ -164,14 +171,12 @@ impl Archive {
     }
 
     /// The reuses of a document, oldest first.
-    pub fn reuses(&self, id: &str) -> Result<Vec<LedgerEvent>> {
-        let record = self.record(id)?;
+    pub fn reuses(&self, record: &DocumentRecord) -> Result<Vec<LedgerEvent>> {
         self.catalog.reuses_of_doc(&record.id)
     }
 
     /// What happened to a document: stored, revoked, superseded; oldest first.
-    pub fn history(&self, id: &str) -> Result<Vec<LedgerEvent>> {
-        let record = self.record(id)?;
+    pub fn history(&self, record: &DocumentRecord) -> Result<Vec<LedgerEvent>> {
         self.catalog.history_of_doc(&record.id)
     }
 
@@ -186,8 +191,12 @@ impl Archive {
     }
 
     /// Every event about one document after event `after`, at most `limit`, oldest first.
-    pub fn ledger_of_doc(&self, id: &str, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
-        let record = self.record(id)?;
+    pub fn ledger_of_doc(
+        &self,
+        record: &DocumentRecord,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<LedgerEvent>> {
         self.catalog.events_of_doc(&record.id, after, limit)
     }
 
@@ -202,22 +211,14 @@ impl Archive {
                 ))
                 .at("reason", "")
             })?;
-        let id = id.trim();
         let current = self.record(id)?;
-        let mut event = event_about(Action::Revoke, actor, &current, &AccessReason::default());
-        event.detail = Some(reason.clone());
-        let at = OffsetDateTime::now_utc();
-        let changed = self.catalog.change_record(id, &event, at, |record| {
-            ensure_active(record)?;
-            record.lifecycle = Lifecycle::Revoked {
+        self.end_lifecycle(&current, Action::Revoke, reason.clone(), actor, |at| {
+            Lifecycle::Revoked {
                 reason: reason.clone(),
                 at,
                 by: actor.name.clone(),
-            };
-            Ok(())
-        })?;
-        self.catalog.flush()?;
-        Ok(changed)
+            }
+        })
     }
 
     /// Marks an active document superseded by `successor`, a document of the same owner that is
@@ -229,7 +230,6 @@ impl Archive {
         reason: SupersedeReason,
         actor: &Actor,
     ) -> Result<DocumentRecord> {
-        let id = id.trim();
         let current = self.record(id)?;
         let next = self
             .catalog
@@ -254,19 +254,37 @@ impl Archive {
                 next.id
             )));
         }
-        let mut event = event_about(Action::Supersede, actor, &current, &AccessReason::default());
-        event.detail = Some(format!("{} by {}", reason.as_str(), next.id));
-        let at = OffsetDateTime::now_utc();
-        let changed = self.catalog.change_record(id, &event, at, |record| {
-            ensure_active(record)?;
-            record.lifecycle = Lifecycle::Superseded {
+        let detail = format!("{} by {}", reason.as_str(), next.id);
+        self.end_lifecycle(&current, Action::Supersede, detail, actor, |at| {
+            Lifecycle::Superseded {
                 successor: next.id.clone(),
                 reason,
                 at,
                 by: actor.name.clone(),
-            };
-            Ok(())
-        })?;
+            }
+        })
+    }
+
+    /// Moves an active record to its final lifecycle state (`lifecycle` made with the time of
+    /// the change) with the event that says so, in one transaction, durable on return.
+    fn end_lifecycle(
+        &self,
+        current: &DocumentRecord,
+        action: Action,
+        detail: String,
+        actor: &Actor,
+        lifecycle: impl Fn(OffsetDateTime) -> Lifecycle,
+    ) -> Result<DocumentRecord> {
+        let mut event = event_about(action, actor, current, &AccessReason::default());
+        event.detail = Some(detail);
+        let at = OffsetDateTime::now_utc();
+        let changed = self
+            .catalog
+            .change_record(&current.id, &event, at, |record| {
+                ensure_active(record)?;
+                record.lifecycle = lifecycle(at);
+                Ok(())
+            })?;
         self.catalog.flush()?;
         Ok(changed)
     }

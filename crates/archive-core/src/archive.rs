@@ -79,6 +79,14 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
 }
 
 /// 26 random characters of lower-case base32 (130 bits): opaque, not sequential, not guessable.
+/// A stored sha256 read back as a digest; `key` names where it was found, for the message.
+fn digest_named(sha256: &str, key: &str) -> Result<Sha256Digest> {
+    Sha256Digest::from_hex(sha256).ok_or_else(|| ArchiveError::Damaged {
+        key: key.to_string(),
+        detail: format!("sha256 {sha256:?} is not 64 hex digits"),
+    })
+}
+
 fn new_record_id() -> Result<String> {
     const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let mut bytes = [0u8; 26];
@@ -271,10 +279,7 @@ impl Archive {
 
     /// Reads a blob whole, verifying it (for re-extraction).
     pub fn read_blob(&self, sha256: &str, max_bytes: u64) -> Result<Vec<u8>> {
-        let digest = Sha256Digest::from_hex(sha256).ok_or_else(|| ArchiveError::Damaged {
-            key: sha256.to_string(),
-            detail: "not a sha256".into(),
-        })?;
+        let digest = digest_named(sha256, sha256)?;
         let mut bytes = Vec::new();
         VerifyingReader::new(self.blobs.open(&digest)?, digest)
             .take(max_bytes + 1)
@@ -284,6 +289,11 @@ impl Archive {
                 source,
             })?;
         Ok(bytes)
+    }
+
+    /// The blob digest a record names.
+    pub(crate) fn digest_of(record: &DocumentRecord) -> Result<Sha256Digest> {
+        digest_named(&record.sha256, &format!("record {}", record.id))
     }
 
     /// A record, without recording a read (for internal use and checks).

@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 const SEQ_KEY: &[u8] = b"seq";
+/// How many records there are (sled's `len` walks the whole tree; metrics ask often).
+const RECORD_COUNT_KEY: &[u8] = b"record_count";
 /// Set once `event_refs` holds every ledger event (stores from before it existed are backfilled).
 const REFS_READY_KEY: &[u8] = b"event_refs_v2";
 
@@ -170,6 +172,18 @@ impl Catalog {
                 .insert(REFS_READY_KEY, &[1])
                 .map_err(catalog.err())?;
         }
+        if catalog
+            .meta
+            .get(RECORD_COUNT_KEY)
+            .map_err(catalog.err())?
+            .is_none()
+        {
+            let count = catalog.records.len() as u64;
+            catalog
+                .meta
+                .insert(RECORD_COUNT_KEY, &count.to_be_bytes())
+                .map_err(catalog.err())?;
+        }
         Ok(catalog)
     }
 
@@ -229,6 +243,8 @@ impl Catalog {
                 }
                 let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
                 meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
+                let count = read_u64(meta.get(RECORD_COUNT_KEY)?) + 1;
+                meta.insert(RECORD_COUNT_KEY, &count.to_be_bytes())?;
                 let mut record = record.clone();
                 record.seq = seq;
                 let id = record.id.as_bytes();
@@ -500,13 +516,20 @@ impl Catalog {
         Ok(read_u64(self.meta.get(SEQ_KEY).map_err(self.err())?))
     }
 
-    pub fn record_count(&self) -> usize {
+    /// Records counted one by one (what `verify` reports; O(n)).
+    pub(crate) fn count_records(&self) -> usize {
         self.records.len()
     }
 
-    /// How many events the ledger holds.
+    /// Records as counted at each insert (O(1), for metrics and readiness).
+    pub fn record_count(&self) -> usize {
+        read_u64(self.meta.get(RECORD_COUNT_KEY).ok().flatten()) as usize
+    }
+
+    /// How many events the ledger holds: the sequence number of its head, since events are
+    /// numbered from 1 without gaps (`verify` checks that).
     pub fn ledger_len(&self) -> usize {
-        self.ledger.len()
+        ledger::head_seq(&self.meta) as usize
     }
 
     /// Ledger events, oldest first.

@@ -129,6 +129,15 @@ pub(crate) fn backfill_refs(ledger: &sled::Tree, refs: &sled::Tree) -> crate::Re
     Ok(())
 }
 
+/// The sequence number of the last event (0 for an empty ledger).
+pub(crate) fn head_seq(meta: &sled::Tree) -> u64 {
+    meta.get(HEAD_KEY)
+        .ok()
+        .flatten()
+        .and_then(|bytes| decode::<Head>("ledger head", &bytes).ok())
+        .map_or(0, |head| head.seq)
+}
+
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerCheck {

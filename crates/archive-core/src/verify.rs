@@ -52,7 +52,7 @@ pub(crate) fn verify(
     progress: &mut dyn FnMut(u64),
 ) -> Result<VerifyReport> {
     let mut report = VerifyReport {
-        records: catalog.record_count() as u64,
+        records: catalog.count_records() as u64,
         blobs_checked: 0,
         bytes_checked: 0,
         corrupt: Vec::new(),

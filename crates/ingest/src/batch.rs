@@ -49,7 +49,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn count(&mut self, r: &FileReport) {
+    /// Adds one file's outcome.
+    pub fn count(&mut self, r: &FileReport) {
         self.done += 1;
         match r.status {
             FileStatus::Stored => self.stored += 1,

@@ -6,12 +6,11 @@
 //! under the same limits as at ingest and scaled down.
 
 use crate::extract::page_image::{tiff_pages, PageImage};
+use crate::extract::pdf_pages::PdfRenderer;
 use crate::Limits;
 use schemas::Format;
 use std::io::Cursor;
-use std::process::{Command, Stdio};
 use std::time::Duration;
-use wait_timeout::ChildExt;
 
 /// Widths a preview may be asked at, in pixels.
 pub const PREVIEW_WIDTHS: std::ops::RangeInclusive<u32> = 64..=1600;
@@ -65,48 +64,7 @@ pub fn page_preview(
 }
 
 fn pdf_preview(bytes: &[u8], page: u32, width: u32) -> Result<Vec<u8>, String> {
-    let dir = tempfile::Builder::new()
-        .prefix("kho-preview-")
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    let pdf = dir.path().join("input.pdf");
-    std::fs::write(&pdf, bytes).map_err(|e| format!("cannot write a temporary file: {e}"))?;
-    let base = dir.path().join("preview");
-    let mut child = Command::new("pdftoppm")
-        .args(["-png", "-singlefile", "-scale-to-x"])
-        .arg(width.to_string())
-        .args([
-            "-scale-to-y",
-            "-1",
-            "-f",
-            &page.to_string(),
-            "-l",
-            &page.to_string(),
-        ])
-        .arg(&pdf)
-        .arg(&base)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            format!(
-                "cannot draw the page: pdftoppm could not be started ({e}); install poppler-utils"
-            )
-        })?;
-    match child.wait_timeout(PDF_TIMEOUT) {
-        Ok(Some(status)) if status.success() => {}
-        Ok(Some(_)) => return Err(format!("cannot draw page {page} of this PDF")),
-        _ => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "drawing page {page} took longer than {} s",
-                PDF_TIMEOUT.as_secs()
-            ));
-        }
-    }
-    std::fs::read(base.with_extension("png")).map_err(|_| format!("the PDF has no page {page}"))
+    PdfRenderer::new(bytes, PDF_TIMEOUT)?.png(page, width)
 }
 
 #[cfg(test)]

@@ -124,6 +124,18 @@ impl Principal {
         })
     }
 
+    /// [`Principal::new`] with the role as typed: the error names the field that broke a rule
+    /// (`role`, or `principal` for the name and its bindings).
+    pub fn parse(
+        name: &str,
+        role: &str,
+        agency_code: Option<&str>,
+        owner_id: Option<&str>,
+    ) -> Result<Self, crate::FieldError> {
+        let role = Role::parse(role).map_err(|e| e.at("role", role))?;
+        Principal::new(name, role, agency_code, owner_id).map_err(|e| e.at("principal", name))
+    }
+
     /// The principal as the ledger names it; `kind` is `user` or `token`.
     pub fn actor(&self, kind: &str) -> Actor {
         Actor {

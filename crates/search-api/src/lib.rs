@@ -123,8 +123,10 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
     response
 }
 
-/// Serves until SIGINT or SIGTERM. The index is brought up to date with the catalogue first.
-/// `on_listening` is called with the bound address (port 0 picks a free one).
+/// Serves until SIGINT or SIGTERM (or, if configured, the end of standard input). The caller
+/// brings the index up to date first (`kho serve` does, with progress lines); until it is,
+/// `/api/v1/ready` answers 503. `on_listening` is called with the bound address (port 0 picks a
+/// free one).
 pub async fn serve(
     archive: archive_core::Archive,
     config: ServerConfig,

@@ -10,6 +10,14 @@ fn iso(d: schemas::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// The name a unit enum variant has in JSON (`text_layer`, `read_metadata`, `pdf`).
+pub(crate) fn json_name<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn rfc3339(t: schemas::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -91,18 +99,10 @@ impl DocumentView {
             lifecycle: record.lifecycle.clone(),
             sha256: record.sha256.clone(),
             size: record.size,
-            format: serde_json::to_value(record.format)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            format: json_name(record.format),
             media_type: record.format.media_type().to_string(),
             pages: record.pages,
-            text_source: record.text_source.map(|s| {
-                serde_json::to_value(s)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            }),
+            text_source: record.text_source.map(json_name),
             ocr_confidence: record.ocr_confidence,
             ingested_at: rfc3339(record.ingested_at),
             ingested_by: record.ingested_by.clone(),
@@ -146,10 +146,7 @@ impl From<&LedgerEvent> for EventView {
         EventView {
             seq: e.seq,
             at: rfc3339(e.at),
-            action: serde_json::to_value(n.action)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            action: json_name(n.action),
             actor_kind: n.actor.kind.clone(),
             actor: n.actor.name.clone(),
             actor_role: n.actor.role.clone(),
@@ -186,16 +183,6 @@ pub struct ReasonParams {
     pub procedure_code: Option<String>,
     /// What the document is used for, in words. Required of clerks.
     pub purpose: Option<String>,
-}
-
-impl ReasonParams {
-    pub fn reason(&self) -> Result<schemas::AccessReason, schemas::FieldError> {
-        schemas::AccessReason::new(
-            self.dossier_code.as_deref(),
-            self.procedure_code.as_deref(),
-            self.purpose.as_deref(),
-        )
-    }
 }
 
 /// A clerk takes a document for a dossier.

@@ -47,6 +47,14 @@ impl LocalBlobStore {
         self.root.join(&hex[0..2]).join(&hex[2..4]).join(hex)
     }
 
+    fn open_file(&self, digest: &Sha256Digest) -> Result<File, BlobError> {
+        let path = self.path_of(digest);
+        File::open(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => BlobError::NotFound(*digest),
+            _ => io_err(&path)(e),
+        })
+    }
+
     fn temp_file(&self) -> Result<(PathBuf, File), BlobError> {
         let tmp = self.root.join(TMP);
         loop {
@@ -137,12 +145,8 @@ impl BlobStore for LocalBlobStore {
     }
 
     fn open(&self, digest: &Sha256Digest) -> Result<Box<dyn Read + Send>, BlobError> {
-        let path = self.path_of(digest);
-        match File::open(&path) {
-            Ok(f) => Ok(Box::new(io::BufReader::with_capacity(256 * 1024, f))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(BlobError::NotFound(*digest)),
-            Err(e) => Err(io_err(&path)(e)),
-        }
+        let file = self.open_file(digest)?;
+        Ok(Box::new(io::BufReader::with_capacity(256 * 1024, file)))
     }
 
     fn open_range(
@@ -152,16 +156,9 @@ impl BlobStore for LocalBlobStore {
         len: u64,
     ) -> Result<Box<dyn Read + Send>, BlobError> {
         use std::io::Seek;
-        let path = self.path_of(digest);
-        let mut file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(BlobError::NotFound(*digest))
-            }
-            Err(e) => return Err(io_err(&path)(e)),
-        };
+        let mut file = self.open_file(digest)?;
         file.seek(io::SeekFrom::Start(start))
-            .map_err(|e| io_err(&path)(e))?;
+            .map_err(|e| io_err(&self.path_of(digest))(e))?;
         Ok(Box::new(
             io::BufReader::with_capacity(64 * 1024, file).take(len),
         ))

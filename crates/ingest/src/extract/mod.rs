@@ -6,7 +6,7 @@
 
 mod ocr;
 pub mod page_image;
-mod pdf_pages;
+pub(crate) mod pdf_pages;
 mod pdf_text;
 mod quality;
 

@@ -45,27 +45,16 @@ impl PdfRenderer {
         let max_dpi = limits.max_side.min(10_000) as f32 * 72.0 / longest_pt;
         let dpi = RENDER_DPI.min(max_dpi).max(10.0);
         let base = self.dir.path().join(format!("page-{page}"));
-        let mut child = Command::new("pdftoppm")
-            .args(["-gray", "-singlefile", "-r"])
-            .arg(format!("{dpi:.0}"))
-            .args(["-f", &page.to_string(), "-l", &page.to_string()])
-            .arg(&self.pdf)
-            .arg(&base)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot render the page: pdftoppm could not be started ({e}); install poppler-utils"))?;
-        match child.wait_timeout(self.timeout) {
-            Ok(Some(s)) if s.success() => {}
-            Ok(Some(s)) => return Err(format!("cannot render the page: pdftoppm exited with {s}")),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
+        let dpi = format!("{dpi:.0}");
+        match self.pdftoppm(&["-gray", "-singlefile", "-r", &dpi], page, &base) {
+            Ok(()) => {}
+            Err(Pdftoppm::NotStarted(e)) => return Err(format!("cannot render the page: pdftoppm could not be started ({e}); install poppler-utils")),
+            Err(Pdftoppm::Failed(s)) => return Err(format!("cannot render the page: pdftoppm exited with {s}")),
+            Err(Pdftoppm::TimedOut) => {
                 return Err(format!(
                     "rendering the page took longer than {} s",
                     self.timeout.as_secs()
-                ));
+                ))
             }
         }
         let path = base.with_extension("pgm");
@@ -73,6 +62,67 @@ impl PdfRenderer {
         let _ = std::fs::remove_file(&path);
         parse_pgm(&bytes).ok_or_else(|| "pdftoppm wrote an unreadable image".to_string())
     }
+
+    /// Page `page` as a PNG `width` pixels wide (a preview).
+    pub fn png(&self, page: u32, width: u32) -> Result<Vec<u8>, String> {
+        let base = self.dir.path().join(format!("preview-{page}-{width}"));
+        let width = width.to_string();
+        let args = [
+            "-png",
+            "-singlefile",
+            "-scale-to-x",
+            &width,
+            "-scale-to-y",
+            "-1",
+        ];
+        match self.pdftoppm(&args, page, &base) {
+            Ok(()) => {}
+            Err(Pdftoppm::NotStarted(e)) => {
+                return Err(format!(
+                "cannot draw the page: pdftoppm could not be started ({e}); install poppler-utils"
+            ))
+            }
+            Err(Pdftoppm::Failed(_)) => return Err(format!("cannot draw page {page} of this PDF")),
+            Err(Pdftoppm::TimedOut) => {
+                return Err(format!(
+                    "drawing page {page} took longer than {} s",
+                    self.timeout.as_secs()
+                ))
+            }
+        }
+        std::fs::read(base.with_extension("png")).map_err(|_| format!("the PDF has no page {page}"))
+    }
+
+    /// Runs `pdftoppm ARGS -f PAGE -l PAGE input.pdf BASE` under the time limit.
+    fn pdftoppm(&self, args: &[&str], page: u32, base: &std::path::Path) -> Result<(), Pdftoppm> {
+        let page = page.to_string();
+        let mut child = Command::new("pdftoppm")
+            .args(args)
+            .args(["-f", &page, "-l", &page])
+            .arg(&self.pdf)
+            .arg(base)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(Pdftoppm::NotStarted)?;
+        match child.wait_timeout(self.timeout) {
+            Ok(Some(s)) if s.success() => Ok(()),
+            Ok(Some(s)) => Err(Pdftoppm::Failed(s)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(Pdftoppm::TimedOut)
+            }
+        }
+    }
+}
+
+/// How a `pdftoppm` run went wrong.
+enum Pdftoppm {
+    NotStarted(std::io::Error),
+    Failed(std::process::ExitStatus),
+    TimedOut,
 }
 
 fn parse_pgm(bytes: &[u8]) -> Option<PageImage> {

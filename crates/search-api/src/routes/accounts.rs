@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use schemas::{Principal, Role};
+use schemas::Principal;
 use std::time::Duration;
 
 fn principal(
@@ -20,8 +20,7 @@ fn principal(
     agency: Option<&str>,
     owner: Option<&str>,
 ) -> ApiResult<Principal> {
-    let role = Role::parse(role).map_err(|e| ApiError::field(e.at("role", role)))?;
-    Principal::new(name, role, agency, owner).map_err(|e| ApiError::field(e.at("principal", name)))
+    Principal::parse(name, role, agency, owner).map_err(ApiError::field)
 }
 
 fn auth_error(e: auth::AuthError) -> ApiError {

@@ -75,35 +75,19 @@ pub async fn upload(
                 .file_name()
                 .map(schemas::nfc)
                 .unwrap_or_else(|| "upload".into());
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|e| ApiError::BadRequest(format!("the file cannot be read: {e}")))?
-            {
-                if (bytes.len() + chunk.len()) as u64 > max_bytes {
-                    return Err(ApiError::TooLarge(format!(
-                        "{file_name}: kho accepts at most {max_bytes} bytes per file"
-                    )));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
+            let too_large = format!("{file_name}: kho accepts at most {max_bytes} bytes per file");
+            let bytes = read_field(&mut field, max_bytes, "the file", too_large).await?;
             file = Some((file_name, bytes));
             continue;
         }
-        let mut value = Vec::new();
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| ApiError::BadRequest(format!("field {name} cannot be read: {e}")))?
-        {
-            if value.len() + chunk.len() > MAX_FIELD_BYTES {
-                return Err(ApiError::TooLarge(format!(
-                    "field {name} is longer than {MAX_FIELD_BYTES} bytes"
-                )));
-            }
-            value.extend_from_slice(&chunk);
-        }
+        let too_large = format!("field {name} is longer than {MAX_FIELD_BYTES} bytes");
+        let value = read_field(
+            &mut field,
+            MAX_FIELD_BYTES as u64,
+            &format!("field {name}"),
+            too_large,
+        )
+        .await?;
         let value = String::from_utf8(value)
             .map_err(|_| ApiError::BadRequest(format!("field {name} is not UTF-8 text")))?;
         if !input.set(&name, value) {
@@ -171,23 +155,37 @@ pub async fn upload(
     warnings.extend(report.warnings);
     let body = UploadResult {
         file: report.file,
-        status: if status == StatusCode::CREATED {
-            "stored".into()
-        } else {
-            "duplicate".into()
-        },
+        status: crate::wire::json_name(report.status),
         id: report.id,
         sha256: report.sha256,
         pages: report.pages,
-        text_source: report
-            .text_source
-            .and_then(|s| serde_json::to_value(s).ok())
-            .and_then(|v| v.as_str().map(str::to_string)),
+        text_source: report.text_source.map(crate::wire::json_name),
         ocr_confidence: report.ocr_confidence,
         low_confidence_pages: report.low_confidence_pages,
         warnings,
     };
     Ok((status, Json(body)).into_response())
+}
+
+/// A form field's bytes, refused with `too_large` past `limit` bytes (before reading further).
+async fn read_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    limit: u64,
+    what: &str,
+    too_large: String,
+) -> ApiResult<Vec<u8>> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("{what} cannot be read: {e}")))?
+    {
+        if (bytes.len() + chunk.len()) as u64 > limit {
+            return Err(ApiError::TooLarge(too_large));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }
 
 /// A document's metadata, state and lifecycle history (ledgered as a read).
@@ -204,13 +202,18 @@ pub async fn get_document(
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<DocumentDetail>> {
-    let reason = params.reason()?;
-    let record = readable(&state, &caller, &id, &reason, "read metadata").await?;
+    let reason = reason_of(
+        &caller,
+        &params.dossier_code,
+        &params.procedure_code,
+        &params.purpose,
+    )?;
+    let record = readable(&state, &caller, &id, "read metadata").await?;
     let actor = caller.actor.clone();
     let detail = state
         .blocking(move |archive| {
-            let record = archive.read_record(&record.id, &actor, &reason)?;
-            let history = archive.history(&record.id)?;
+            archive.log_read(&record, &actor, &reason)?;
+            let history = archive.history(&record)?;
             Ok(DocumentDetail {
                 document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
                 history: events(&history),
@@ -323,8 +326,13 @@ pub async fn content(
     Query(params): Query<ReasonParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let reason = params.reason()?;
-    let record = readable(&state, &caller, &id, &reason, "download").await?;
+    let reason = reason_of(
+        &caller,
+        &params.dossier_code,
+        &params.procedure_code,
+        &params.purpose,
+    )?;
+    let record = readable(&state, &caller, &id, "download").await?;
     let etag = format!("\"{}\"", record.sha256);
     if headers
         .get(header::IF_NONE_MATCH)
@@ -343,7 +351,7 @@ pub async fn content(
                 Ok(archive.open_original_range(&wanted, &actor, &reason, a, b - a + 1)?)
             }
             None => {
-                let (_, reader) = archive.open_original(&wanted.id, &actor, &reason)?;
+                let reader = archive.open_record_original(&wanted, &actor, &reason)?;
                 Ok(Box::new(reader) as Box<dyn Read + Send>)
             }
         })
@@ -422,11 +430,12 @@ pub async fn preview(
     Query(params): Query<PreviewParams>,
 ) -> ApiResult<Response> {
     let reason = reason_of(
+        &caller,
         &params.dossier_code,
         &params.procedure_code,
         &params.purpose,
     )?;
-    let record = readable(&state, &caller, &id, &reason, "preview").await?;
+    let record = readable(&state, &caller, &id, "preview").await?;
     let width = params.width.unwrap_or(400);
     if page == 0 || page > record.pages.max(1) {
         return Err(ApiError::Invalid(
@@ -463,14 +472,10 @@ pub async fn preview(
                     png
                 }
             };
-            let mut event_reason = reason.clone();
-            if event_reason.purpose.is_none() {
-                event_reason.purpose = Some(format!("preview of page {page}"));
-            }
             archive.record_reads(
                 std::slice::from_ref(&record),
                 &actor,
-                &event_reason,
+                &reason,
                 &format!("preview of page {page}"),
             )?;
             Ok(png)
@@ -497,8 +502,13 @@ pub async fn list_reuses(
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<Vec<EventView>>> {
-    let reason = params.reason()?;
-    let record = readable(&state, &caller, &id, &reason, "list reuses").await?;
+    let reason = reason_of(
+        &caller,
+        &params.dossier_code,
+        &params.procedure_code,
+        &params.purpose,
+    )?;
+    let record = readable(&state, &caller, &id, "list reuses").await?;
     let actor = caller.actor.clone();
     let reuses = state
         .blocking(move |archive| {
@@ -508,7 +518,7 @@ pub async fn list_reuses(
                 &reason,
                 "list of reuses",
             )?;
-            Ok(archive.reuses(&record.id)?)
+            Ok(archive.reuses(&record)?)
         })
         .await?;
     Ok(Json(events(&reuses)))
@@ -532,11 +542,12 @@ pub async fn reuse(
 ) -> ApiResult<Response> {
     allow(&state, &caller, Act::Reuse, Some(&id), "reuse").await?;
     let reason = reason_of(
+        &caller,
         &Some(body.dossier_code),
         &body.procedure_code,
         &Some(body.purpose),
     )?;
-    let record = readable(&state, &caller, &id, &reason, "reuse").await?;
+    let record = readable(&state, &caller, &id, "reuse").await?;
     let actor = caller.actor.clone();
     let receipt = state
         .blocking(move |archive| {
@@ -579,7 +590,7 @@ pub async fn document_ledger(
     }
     let (after, limit) = page_bounds(&page);
     let list = state
-        .blocking(move |archive| Ok(archive.ledger_of_doc(&record.id, after, limit)?))
+        .blocking(move |archive| Ok(archive.ledger_of_doc(&record, after, limit)?))
         .await?;
     Ok(Json(event_page(&list, limit)))
 }

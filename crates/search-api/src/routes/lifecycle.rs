@@ -6,8 +6,10 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{DocumentView, RevokeRequest, SupersedeRequest};
+use archive_core::Archive;
 use axum::extract::{Path, State};
 use axum::Json;
+use schemas::DocumentRecord;
 
 /// Mark a document revoked, with the reason.
 #[utoipa::path(post, path = "/api/v1/documents/{id}/revoke", tag = "lifecycle",
@@ -28,9 +30,21 @@ pub async fn revoke(
 ) -> ApiResult<Json<DocumentView>> {
     allow(&state, &caller, Act::ChangeLifecycle, Some(&id), "revoke").await?;
     let actor = caller.actor.clone();
+    changed(&state, move |archive| {
+        archive.revoke(&id, &body.reason, &actor)
+    })
+    .await
+}
+
+/// Runs a lifecycle change, brings the index up to date (the document's `active` filter), and
+/// answers with the changed document.
+async fn changed(
+    state: &AppState,
+    change: impl FnOnce(&Archive) -> archive_core::Result<DocumentRecord> + Send + 'static,
+) -> ApiResult<Json<DocumentView>> {
     let view = state
         .blocking(move |archive| {
-            let record = archive.revoke(&id, &body.reason, &actor)?;
+            let record = change(archive)?;
             archive.sync_index(&mut |_, _| {})?;
             Ok(DocumentView::new(
                 &record,
@@ -71,16 +85,8 @@ pub async fn supersede(
     let reason = schemas::SupersedeReason::parse(&body.reason)
         .map_err(|e| ApiError::field(e.at("reason", &body.reason)))?;
     let actor = caller.actor.clone();
-    let view = state
-        .blocking(move |archive| {
-            let record = archive.supersede(&id, &body.successor, reason, &actor)?;
-            archive.sync_index(&mut |_, _| {})?;
-            Ok(DocumentView::new(
-                &record,
-                archive.doc_types(),
-                schemas::today(),
-            ))
-        })
-        .await?;
-    Ok(Json(view))
+    changed(&state, move |archive| {
+        archive.supersede(&id, &body.successor, reason, &actor)
+    })
+    .await
 }

@@ -58,16 +58,15 @@ pub(crate) async fn record_refusal(
 }
 
 /// The record of `id` if the caller may read it. A document the caller may not read gets the
-/// same answer as one that does not exist; the attempt is recorded.
+/// same answer as one that does not exist; the attempt is recorded. The reason of the read has
+/// been checked already ([`reason_of`]).
 pub(crate) async fn readable(
     state: &AppState,
     caller: &Caller,
     id: &str,
-    reason: &AccessReason,
     attempt: &str,
 ) -> ApiResult<DocumentRecord> {
     allow(state, caller, Act::ReadDocuments, Some(id), attempt).await?;
-    policy::check_reason(caller, reason)?;
     let wanted = id.to_string();
     let record = state
         .blocking(move |archive| archive.record(&wanted).map_err(ApiError::from))
@@ -86,16 +85,20 @@ pub(crate) async fn readable(
     }
 }
 
-/// The reason a request gives, validated.
+/// The reason a request gives for reading, validated, and checked against what the caller's
+/// role requires (a clerk names a dossier of their province).
 pub(crate) fn reason_of(
+    caller: &Caller,
     dossier_code: &Option<String>,
     procedure_code: &Option<String>,
     purpose: &Option<String>,
 ) -> ApiResult<AccessReason> {
-    AccessReason::new(
+    let reason = AccessReason::new(
         dossier_code.as_deref(),
         procedure_code.as_deref(),
         purpose.as_deref(),
     )
-    .map_err(ApiError::field)
+    .map_err(ApiError::field)?;
+    policy::check_reason(caller, &reason)?;
+    Ok(reason)
 }

@@ -48,11 +48,11 @@ pub async fn owner_documents(
         return Err(ApiError::NotFound(format!("no owner {owner}")));
     }
     let reason = reason_of(
+        &caller,
         &params.dossier_code,
         &params.procedure_code,
         &params.purpose,
     )?;
-    policy::check_reason(&caller, &reason)?;
     let procedure = params
         .procedure
         .as_deref()
