@@ -194,8 +194,18 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let started = std::time::Instant::now();
     let progress = std::cell::RefCell::new(BatchProgress::new(started));
     let mut write_error: Option<anyhow::Error> = None;
+    let source = match &args.manifest {
+        Some(manifest) => manifest.display().to_string(),
+        None => args
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
     let summary = ingest::run(
         &archive,
+        &source,
         items,
         &actor,
         &ExtractConfig::default(),

@@ -17,6 +17,10 @@ pub struct Args {
     /// Stop when standard input closes (for supervisors and tests).
     #[arg(long)]
     stop_on_eof: bool,
+    /// Web session cookies without `Secure` also for addresses other than loopback: only to try
+    /// kho over plain HTTP on a trusted network (put it behind TLS otherwise).
+    #[arg(long)]
+    insecure_cookies: bool,
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
@@ -29,6 +33,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let config = search_api::ServerConfig {
         access_log: !args.quiet,
         stop_on_stdin_eof: args.stop_on_eof,
+        insecure_cookies: args.insecure_cookies,
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

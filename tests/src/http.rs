@@ -11,7 +11,8 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// An answer: status, headers (lower-case names) and body.
+/// An answer: status, headers (lower-case names; a repeated header's values one per line) and
+/// body.
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
@@ -92,6 +93,12 @@ impl Request {
         self
     }
 
+    /// A raw body (set its Content-Type with [`Request::header`]).
+    pub fn body(mut self, body: Vec<u8>) -> Self {
+        self.body = body;
+        self
+    }
+
     pub fn json(mut self, value: &serde_json::Value) -> Self {
         self.body = serde_json::to_vec(value).unwrap_or_default();
         self.header("Content-Type", "application/json")
@@ -159,7 +166,14 @@ impl Request {
                 break;
             }
             if let Some((name, value)) = line.split_once(':') {
-                headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+                // A repeated header (Set-Cookie) keeps every value, one per line.
+                headers
+                    .entry(name.trim().to_ascii_lowercase())
+                    .and_modify(|v: &mut String| {
+                        v.push('\n');
+                        v.push_str(value.trim());
+                    })
+                    .or_insert_with(|| value.trim().to_string());
             }
         }
         let mut body = Vec::new();
@@ -182,6 +196,14 @@ impl Request {
                 }
                 body.extend_from_slice(&chunk[..size]);
             }
+        } else if let Some(length) = headers
+            .get("content-length")
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            // Read what was announced, no more: chromedriver keeps the connection open although
+            // it says "close".
+            body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
         } else {
             let _ = reader.read_to_end(&mut body);
         }

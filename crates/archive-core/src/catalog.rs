@@ -82,6 +82,7 @@ pub struct Catalog {
     texts: sled::Tree,
     event_refs: sled::Tree,
     accounts: crate::accounts::Accounts,
+    batches: crate::batches::Batches,
     group_flush: crate::group_flush::GroupFlush,
 }
 
@@ -156,6 +157,12 @@ impl Catalog {
             texts: tree("texts")?,
             event_refs: tree("event_refs")?,
             accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
+            batches: crate::batches::Batches::new(
+                db.clone(),
+                tree("batches")?,
+                tree("batch_lines")?,
+                path,
+            ),
             group_flush: Default::default(),
             path: path.to_path_buf(),
             db,
@@ -425,6 +432,10 @@ impl Catalog {
 
     pub fn accounts(&self) -> &crate::accounts::Accounts {
         &self.accounts
+    }
+
+    pub fn batches(&self) -> &crate::batches::Batches {
+        &self.batches
     }
 
     /// Makes everything inserted so far durable (fsync). Concurrent callers share flushes.

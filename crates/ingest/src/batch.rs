@@ -8,6 +8,7 @@
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_file, RejectKind, Stage};
 use crate::{FileReport, FileStatus, InputFile};
+use archive_core::batches::BatchLine;
 use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
 use schemas::{Actor, DocTypes, DocumentMetadata, Manifest, MetadataInput};
@@ -203,11 +204,25 @@ fn window() -> usize {
     rayon::current_num_threads().max(1) * 2
 }
 
+/// The batch's line in the store's record of batches.
+fn batch_line(r: &FileReport) -> BatchLine {
+    BatchLine {
+        line: r.line,
+        file: r.file.clone(),
+        status: schemas::json_name(r.status),
+        id: r.id.clone(),
+        reject_kind: r.reject_kind.map(schemas::json_name),
+        reason: r.error.clone(),
+    }
+}
+
 /// Stores every planned item, reporting each outcome in input order as soon as it is durable
 /// (`report`), with the running counts (`progress`). Stops only on a store failure; a file's own
-/// problems are rejections in the report.
+/// problems are rejections in the report. The batch and every outcome are also recorded in the
+/// store under `source` (what it was run on), for the operators' list of recent batches.
 pub fn run(
     archive: &Archive,
+    source: &str,
     items: Vec<PlannedItem>,
     actor: &Actor,
     cfg: &ExtractConfig,
@@ -220,6 +235,12 @@ pub fn run(
     };
     let window = window();
     let mut unindexed = 0u64;
+    let batches = archive.catalog().batches();
+    let mut record = batches.start(
+        &format!("{}:{}", actor.kind, actor.name),
+        source,
+        summary.total,
+    )?;
     type Staged = (Option<u64>, Result<Stage, ArchiveError>);
     std::thread::scope(|scope| {
         // The window being recorded and the one being extracted: one chunk in the channel.
@@ -258,7 +279,18 @@ pub fn run(
                     None => outcome,
                 });
             }
-            // Group commit: one flush makes the whole window durable before it is reported.
+            let first_index = summary.done;
+            let before = summary.clone();
+            for outcome in &outcomes {
+                summary.count(outcome);
+            }
+            record.stored = summary.stored;
+            record.duplicate = summary.duplicate;
+            record.rejected = summary.rejected;
+            let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
+            batches.record_lines(&record, first_index, &lines)?;
+            // Group commit: one flush makes the whole window (and its report lines) durable
+            // before it is reported.
             archive.flush()?;
             // The index follows every few thousand documents, so that a long batch is searchable
             // as it goes and the index writer's memory does not grow with the batch.
@@ -271,12 +303,14 @@ pub fn run(
                 archive.sync_index(&mut |_, _| {})?;
                 unindexed = 0;
             }
+            let mut shown = before;
             for outcome in &outcomes {
-                summary.count(outcome);
+                shown.count(outcome);
                 report(outcome);
-                progress(&summary);
+                progress(&shown);
             }
         }
+        batches.finish(&mut record)?;
         Ok(summary)
     })
 }

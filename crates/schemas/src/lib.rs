@@ -38,3 +38,12 @@ pub use text::{canonical_tones, clean_text, fold, nfc};
 pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
 
 pub use time::{Date, OffsetDateTime};
+
+/// The name a unit enum variant has on the wire (its serde name): `FileStatus::Stored` ->
+/// `"stored"`. Empty for a value that is not a plain string.
+pub fn json_name<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -13,11 +13,12 @@ pub mod metrics;
 pub mod policy;
 pub mod routes;
 pub mod state;
+pub mod web;
 pub mod wire;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use routes::{accounts, documents, lifecycle, owners, search, session, system};
 use state::AppState;
 use std::time::Instant;
@@ -93,10 +94,16 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     let json = api.to_json().unwrap_or_default();
     let _ = state.openapi.set(json);
     let router = router
-        .fallback(|| async {
-            error::ApiError::NotFound(
+        .merge(web::router())
+        .fallback(|uri: axum::http::Uri| async move {
+            let missing = error::ApiError::NotFound(
                 "no such route; the API is described at /api/v1/openapi.json".into(),
-            )
+            );
+            if uri.path().starts_with("/api/") {
+                missing.into_response()
+            } else {
+                web::error_page(None, missing)
+            }
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state);

@@ -16,6 +16,9 @@ pub struct ServerConfig {
     /// Stop when standard input reaches its end: a supervisor (or a test) that dies takes the
     /// server with it.
     pub stop_on_stdin_eof: bool,
+    /// Web session cookies without `Secure` even for non-loopback hosts: only for trying kho on
+    /// a trusted network without TLS.
+    pub insecure_cookies: bool,
 }
 
 impl Default for ServerConfig {
@@ -24,6 +27,7 @@ impl Default for ServerConfig {
             extract: ExtractConfig::default(),
             access_log: true,
             stop_on_stdin_eof: false,
+            insecure_cookies: false,
         }
     }
 }
@@ -38,6 +42,18 @@ pub struct AppState {
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// The OpenAPI document, made from the router when it is built.
     pub openapi: Arc<std::sync::OnceLock<String>>,
+    /// The key of the web UI's CSRF tokens, new at each start.
+    pub csrf_key: [u8; 32],
+}
+
+fn random_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    if getrandom::fill(&mut key).is_err() {
+        // No system randomness: a key from the clock and the process still differs per start.
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        key.copy_from_slice(&<sha2::Sha256 as sha2::Digest>::digest(seed.as_bytes()));
+    }
+    key
 }
 
 impl AppState {
@@ -55,6 +71,7 @@ impl AppState {
             config: Arc::new(config),
             uploads,
             openapi: Arc::default(),
+            csrf_key: random_key(),
         }
     }
 

@@ -10,13 +10,7 @@ fn iso(d: schemas::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// The name a unit enum variant has in JSON (`text_layer`, `read_metadata`, `pdf`).
-pub(crate) fn json_name<T: Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
+pub(crate) use schemas::json_name;
 
 fn rfc3339(t: schemas::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
@@ -174,7 +168,7 @@ pub struct EventPage {
 }
 
 /// Why the caller reads: required of clerks (the dossier code and purpose), recorded for all.
-#[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct ReasonParams {
     /// The dossier the document serves (AGENCY-YYMMDD-XXXX). Required of clerks.
@@ -230,7 +224,7 @@ pub struct UploadResult {
 }
 
 /// Search parameters; everything `kho search` takes.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// The query: words (all must match), "phrases", prefix*, -excluded, or an ID or code alone.

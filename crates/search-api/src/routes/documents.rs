@@ -57,13 +57,37 @@ const MAX_FIELD_BYTES: usize = 64 * 1024;
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
-    mut form: Multipart,
+    form: Multipart,
 ) -> ApiResult<Response> {
     allow(&state, &caller, Act::Upload, None, "upload").await?;
+    let mut form = read_upload_form(&state, form).await?;
+    form.warnings.extend(
+        form.other_fields
+            .iter()
+            .map(|(name, _)| format!("unknown field {name} ignored")),
+    );
+    let (status, body) = store_upload(&state, &caller, form).await?;
+    Ok((status, Json(body)).into_response())
+}
+
+/// An upload form as read: the metadata fields, the file, and any other fields (the API warns
+/// about them; the web UI finds its CSRF token among them).
+pub(crate) struct ReadUpload {
+    pub input: MetadataInput,
+    pub file: Option<(String, Vec<u8>)>,
+    pub other_fields: Vec<(String, String)>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads a multipart upload within the store's size limits.
+pub(crate) async fn read_upload_form(
+    state: &AppState,
+    mut form: Multipart,
+) -> ApiResult<ReadUpload> {
     let max_bytes = state.archive.max_file_bytes();
     let mut input = MetadataInput::default();
     let mut file: Option<(String, Vec<u8>)> = None;
-    let mut warnings = Vec::new();
+    let mut other_fields = Vec::new();
     while let Some(mut field) = form
         .next_field()
         .await
@@ -90,10 +114,30 @@ pub async fn upload(
         .await?;
         let value = String::from_utf8(value)
             .map_err(|_| ApiError::BadRequest(format!("field {name} is not UTF-8 text")))?;
-        if !input.set(&name, value) {
-            warnings.push(format!("unknown field {name} ignored"));
+        if !input.set(&name, value.clone()) {
+            other_fields.push((name, value));
         }
     }
+    Ok(ReadUpload {
+        input,
+        file,
+        other_fields,
+        warnings: Vec::new(),
+    })
+}
+
+/// Stores an upload the way `kho ingest` stores a file, and counts the outcome.
+pub(crate) async fn store_upload(
+    state: &AppState,
+    caller: &Caller,
+    form: ReadUpload,
+) -> ApiResult<(StatusCode, UploadResult)> {
+    let ReadUpload {
+        input,
+        file,
+        mut warnings,
+        ..
+    } = form;
     let (file_name, bytes) =
         file.ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
     let permit = state
@@ -164,7 +208,7 @@ pub async fn upload(
         low_confidence_pages: report.low_confidence_pages,
         warnings,
     };
-    Ok((status, Json(body)).into_response())
+    Ok((status, body))
 }
 
 /// A form field's bytes, refused with `too_large` past `limit` bytes (before reading further).
@@ -400,7 +444,7 @@ pub async fn content(
     Ok(response)
 }
 
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -540,16 +584,28 @@ pub async fn reuse(
     Path(id): Path<String>,
     Json(body): Json<ReuseRequest>,
 ) -> ApiResult<Response> {
-    allow(&state, &caller, Act::Reuse, Some(&id), "reuse").await?;
+    let receipt = reuse_document(&state, &caller, &id, body).await?;
+    Ok((StatusCode::CREATED, Json(receipt)).into_response())
+}
+
+/// Records the reuse of a document in a dossier (the API's and the web UI's).
+pub(crate) async fn reuse_document(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body: ReuseRequest,
+) -> ApiResult<ReuseReceipt> {
+    let (state, caller) = (state.clone(), caller.clone());
+    allow(&state, &caller, Act::Reuse, Some(id), "reuse").await?;
     let reason = reason_of(
         &caller,
         &Some(body.dossier_code),
         &body.procedure_code,
         &Some(body.purpose),
     )?;
-    let record = readable(&state, &caller, &id, "reuse").await?;
+    let record = readable(&state, &caller, id, "reuse").await?;
     let actor = caller.actor.clone();
-    let receipt = state
+    state
         .blocking(move |archive| {
             let (record, event) = archive.reuse(&record.id, &actor, &reason)?;
             Ok(ReuseReceipt {
@@ -557,8 +613,7 @@ pub async fn reuse(
                 event: EventView::from(&event),
             })
         })
-        .await?;
-    Ok((StatusCode::CREATED, Json(receipt)).into_response())
+        .await
 }
 
 /// Every event about one document: reads, downloads, reuses, changes, refused attempts. For its

@@ -1,0 +1,524 @@
+//! The clerk's pages (operators see them too): one search box with filters and facets, the
+//! search kept in the URL; a document with its previews, download, history and "reuse in a
+//! dossier". A clerk's reads name the dossier being handled and the purpose; both travel in the
+//! URL from the search to the document, its previews and its download, so each read is ledgered
+//! with them.
+
+use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
+use super::WebUser;
+use crate::error::ApiError;
+use crate::routes::{accounts, documents, search};
+use crate::state::AppState;
+use crate::wire::{
+    DocumentDetail, PreviewParams, ReasonParams, ReuseRequest, SearchParams, SearchView,
+};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use maud::{html, Markup};
+use schemas::Role;
+
+/// Hits per page.
+const PAGE_SIZE: usize = 20;
+/// Previews shown on a document page; the rest are in the download.
+const MAX_PREVIEWS: u32 = 12;
+
+fn bad_query(e: QueryRejection) -> ApiError {
+    ApiError::BadRequest(format!("the address's parameters cannot be read: {e}"))
+}
+
+fn reason_pairs(r: &ReasonParams) -> [(&'static str, String); 3] {
+    [
+        ("dossier_code", r.dossier_code.clone().unwrap_or_default()),
+        (
+            "procedure_code",
+            r.procedure_code.clone().unwrap_or_default(),
+        ),
+        ("purpose", r.purpose.clone().unwrap_or_default()),
+    ]
+}
+
+fn with_reason(path: &str, reason: &ReasonParams, extra: &[(&str, &str)]) -> String {
+    let pairs = reason_pairs(reason);
+    let mut all: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    all.extend_from_slice(extra);
+    let query = query_string(&all);
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+fn reason_of_search(p: &SearchParams) -> ReasonParams {
+    ReasonParams {
+        dossier_code: p.dossier_code.clone(),
+        procedure_code: p.procedure_code.clone(),
+        purpose: p.purpose.clone(),
+    }
+}
+
+/// The search's address with some parameters replaced (facet links, pages).
+fn search_url(p: &SearchParams, set: &[(&str, &str)]) -> String {
+    let valid_only = if p.valid_only == Some(true) {
+        "true"
+    } else {
+        ""
+    };
+    let offset = p.offset.map(|o| o.to_string()).unwrap_or_default();
+    let mut pairs: Vec<(&str, String)> = vec![
+        ("q", p.q.clone().unwrap_or_default()),
+        ("type", p.doc_type.clone().unwrap_or_default()),
+        ("issuer", p.issuer.clone().unwrap_or_default()),
+        ("owner", p.owner.clone().unwrap_or_default()),
+        ("from", p.from.clone().unwrap_or_default()),
+        ("to", p.to.clone().unwrap_or_default()),
+        ("valid_only", valid_only.to_string()),
+        ("sort", p.sort.clone().unwrap_or_default()),
+        ("offset", offset),
+    ];
+    pairs.extend(reason_pairs(&reason_of_search(p)));
+    for (key, value) in set {
+        match pairs.iter_mut().find(|(k, _)| k == key) {
+            Some(pair) => pair.1 = value.to_string(),
+            None => pairs.push((key, value.to_string())),
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    format!("/?{}", query_string(&borrowed))
+}
+
+fn filled(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|v| !v.trim().is_empty())
+}
+
+/// `/`: the search for clerks and operators; citizens go to their documents, admins see the
+/// accounts.
+pub async fn home(
+    State(state): State<AppState>,
+    user: WebUser,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
+    match user.caller.principal.role {
+        Role::Citizen => return Redirect::to("/my").into_response(),
+        Role::Admin => {
+            let users = accounts::list_users(State(state), user.caller.clone()).await;
+            return user.respond(users.map(|Json(users)| {
+                user.page(
+                    "Tài khoản",
+                    html! {
+                        p { "Thêm người dùng bằng lệnh " code { "kho user add" } "; người quản trị không xem giấy tờ của công dân." }
+                        table {
+                            thead { tr { th { "Tên" } th { "Vai trò" } th { "Cơ quan / chủ sở hữu" } th { "Tạo lúc" } } }
+                            tbody {
+                                @for u in &users {
+                                    tr {
+                                        td { (u.principal.name) }
+                                        td { (layout::role_name_str(&u.principal.role)) }
+                                        td { (u.principal.agency_code.as_deref().or(u.principal.owner_id.as_deref()).unwrap_or("")) }
+                                        td { (instant(&u.created_at)) }
+                                    }
+                                }
+                            }
+                        }
+                    },
+                )
+            }));
+        }
+        Role::Clerk | Role::Operator => {}
+    }
+    let result = async {
+        let Query(mut params) = params.map_err(bad_query)?;
+        params.limit = Some(PAGE_SIZE);
+        let asked = filled(&params.q)
+            || filled(&params.doc_type)
+            || filled(&params.issuer)
+            || filled(&params.owner)
+            || filled(&params.from)
+            || filled(&params.to);
+        let outcome = if asked {
+            Some(
+                search::search(
+                    State(state.clone()),
+                    user.caller.clone(),
+                    Query(params.clone()),
+                )
+                .await
+                .map(|Json(view)| view),
+            )
+        } else {
+            None
+        };
+        Ok(user.page(
+            "Tra cứu giấy tờ",
+            search_page(&state, &user, &params, outcome),
+        ))
+    }
+    .await;
+    user.respond(result)
+}
+
+fn search_page(
+    state: &AppState,
+    user: &WebUser,
+    p: &SearchParams,
+    outcome: Option<Result<SearchView, ApiError>>,
+) -> Markup {
+    let is_clerk = user.caller.principal.role == Role::Clerk;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    html! {
+        form.search method="get" action="/" role="search" {
+            div.reason {
+                div {
+                    label for="dossier_code" { "Mã hồ sơ đang xử lý" @if is_clerk { " *" } }
+                    input #dossier_code name="dossier_code" value=(value(&p.dossier_code))
+                        placeholder="000.00.00.H29-261127-0001" required[is_clerk];
+                }
+                div {
+                    label for="purpose" { "Mục đích tra cứu" @if is_clerk { " *" } }
+                    input #purpose name="purpose" value=(value(&p.purpose))
+                        placeholder="Giải quyết thủ tục ..." required[is_clerk];
+                }
+            }
+            div.query {
+                label for="q" { "Từ khóa (có dấu hoặc không dấu, số định danh, mã hồ sơ)" }
+                input #q type="search" name="q" value=(value(&p.q)) autofocus
+                    placeholder="nguyen van duc giay khai sinh";
+                button type="submit" { "Tìm" }
+            }
+            details.filters open[filled(&p.doc_type) || filled(&p.issuer) || filled(&p.from) || filled(&p.to) || p.valid_only == Some(true)] {
+                summary { "Bộ lọc" }
+                div.grid {
+                    div {
+                        label for="type" { "Loại giấy tờ" }
+                        select #type name="type" {
+                            option value="" { "Tất cả" }
+                            @for t in state.archive.doc_types().iter() {
+                                option value=(t.key) selected[p.doc_type.as_deref() == Some(t.key.as_str())] { (t.title) }
+                            }
+                        }
+                    }
+                    div {
+                        label for="issuer" { "Cơ quan cấp" }
+                        input #issuer name="issuer" value=(value(&p.issuer));
+                    }
+                    div {
+                        label for="owner" { "Số định danh chủ sở hữu" }
+                        input #owner name="owner" value=(value(&p.owner)) inputmode="numeric";
+                    }
+                    div {
+                        label for="from" { "Cấp từ ngày" }
+                        input #from type="date" name="from" value=(value(&p.from));
+                    }
+                    div {
+                        label for="to" { "Đến ngày" }
+                        input #to type="date" name="to" value=(value(&p.to));
+                    }
+                    div {
+                        label for="sort" { "Sắp xếp" }
+                        select #sort name="sort" {
+                            option value="relevance" { "Phù hợp nhất" }
+                            option value="date" selected[p.sort.as_deref() == Some("date")] { "Ngày cấp mới nhất" }
+                        }
+                    }
+                    div.check {
+                        input #valid_only type="checkbox" name="valid_only" value="true" checked[p.valid_only == Some(true)];
+                        label for="valid_only" { "Chỉ giấy tờ còn hiệu lực" }
+                    }
+                }
+            }
+        }
+        @match outcome {
+            None => {
+                p.hint { "Gõ tên, số định danh, loại giấy tờ hoặc nội dung; gõ không dấu cũng được. "
+                    "Dùng \"ngoặc kép\" cho cụm từ, " code { "nguy*" } " cho tiền tố, " code { "-tu" } " để loại trừ." }
+            }
+            Some(Err(e)) => {
+                div.alert role="alert" { (super::problem_details(&e)) }
+            }
+            Some(Ok(view)) => { (results(state, p, &view)) }
+        }
+    }
+}
+
+fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
+    let reason = reason_of_search(p);
+    let offset = p.offset.unwrap_or(0);
+    let type_title = |key: &str| {
+        state
+            .archive
+            .doc_types()
+            .get(key)
+            .map(|t| t.title.clone())
+            .unwrap_or_else(|| key.to_string())
+    };
+    html! {
+        div.results {
+            aside.facets aria-label="Thu hẹp kết quả" {
+                @if !view.facets.doc_type.is_empty() {
+                    h2 { "Loại giấy tờ" }
+                    ul { @for (key, n) in &view.facets.doc_type {
+                        li { a href=(search_url(p, &[("type", key), ("offset", "")])) { (type_title(key)) } " (" (n) ")" }
+                    } }
+                }
+                @if !view.facets.issuer.is_empty() {
+                    h2 { "Cơ quan cấp" }
+                    ul { @for (issuer, n) in &view.facets.issuer {
+                        li { a href=(search_url(p, &[("issuer", issuer), ("offset", "")])) { (issuer) } " (" (n) ")" }
+                    } }
+                }
+                @if !view.facets.year.is_empty() {
+                    h2 { "Năm cấp" }
+                    ul { @for (year, n) in view.facets.year.iter().rev() {
+                        li { a href=(search_url(p, &[("from", &format!("{year}-01-01")), ("to", &format!("{year}-12-31")), ("offset", "")])) { (year) } " (" (n) ")" }
+                    } }
+                }
+            }
+            section aria-live="polite" {
+                p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
+                ol.hits start=(offset + 1) {
+                    @for hit in &view.hits {
+                        li.hit {
+                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), &reason, &[])) { (hit.title) } }
+                            p.meta {
+                                (state_badge(hit.state)) " "
+                                (hit.owner_name.as_deref().unwrap_or("")) " · " (hit.owner_id)
+                                " · " (type_title(&hit.doc_type))
+                                @if let Some(issuer) = &hit.issuer { " · " (issuer) }
+                                @if let Some(on) = &hit.issued_on { " · cấp ngày " (date(on)) }
+                            }
+                            @if !hit.snippet.is_empty() { p.snippet { (trusted_html(&hit.snippet)) } }
+                        }
+                    }
+                }
+                nav.pages aria-label="Trang kết quả" {
+                    @if offset > 0 {
+                        a rel="prev" href=(search_url(p, &[("offset", &offset.saturating_sub(PAGE_SIZE).to_string())])) { "← Trang trước" }
+                    }
+                    @if offset + view.hits.len() < view.total {
+                        a rel="next" href=(search_url(p, &[("offset", &(offset + PAGE_SIZE).to_string())])) { "Trang sau →" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct DocumentQuery {
+    dossier_code: Option<String>,
+    procedure_code: Option<String>,
+    purpose: Option<String>,
+    /// `reuse` after a reuse was recorded.
+    done: Option<String>,
+}
+
+/// A document: metadata, state, previews, download, history and (for clerks) reuse.
+pub async fn document(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    query: Result<Query<DocumentQuery>, QueryRejection>,
+) -> Response {
+    let result = async {
+        let Query(query) = query.map_err(bad_query)?;
+        let reason = ReasonParams {
+            dossier_code: query.dossier_code.clone(),
+            procedure_code: query.procedure_code.clone(),
+            purpose: query.purpose.clone(),
+        };
+        let Json(detail) = documents::get_document(
+            State(state.clone()),
+            user.caller.clone(),
+            Path(id),
+            Query(reason.clone()),
+        )
+        .await?;
+        let title = detail.document.title.clone();
+        Ok(user.page(
+            &title,
+            document_page(&user, &detail, &reason, query.done.as_deref()),
+        ))
+    }
+    .await;
+    user.respond(result)
+}
+
+fn document_page(
+    user: &WebUser,
+    detail: &DocumentDetail,
+    reason: &ReasonParams,
+    done: Option<&str>,
+) -> Markup {
+    let d = &detail.document;
+    let base = format!("/documents/{}", d.id);
+    let shown = d.pages.min(MAX_PREVIEWS);
+    let row = |label: &str, value: Option<String>| {
+        html! { @if let Some(v) = value { div { dt { (label) } dd { (v) } } } }
+    };
+    html! {
+        @if done == Some("reuse") {
+            div.notice role="status" #da-tai-su-dung {
+                p { "Đã ghi nhận tái sử dụng giấy tờ này cho hồ sơ "
+                    strong { (reason.dossier_code.as_deref().unwrap_or("")) } "." }
+            }
+        }
+        p.state { (state_badge(d.state)) " " (validity(d.valid_until.as_deref())) }
+        dl.metadata {
+            (row("Loại giấy tờ", Some(d.doc_type_title.clone().unwrap_or_else(|| d.doc_type.clone()))))
+            (row("Chủ sở hữu", Some(format!("{} · {}", d.owner_name.as_deref().unwrap_or(""), d.owner_id))))
+            (row("Số, ký hiệu", d.doc_number.clone()))
+            (row("Cơ quan cấp", d.issuer.clone()))
+            (row("Ngày cấp", d.issued_on.as_deref().map(date)))
+            (row("Người ký", d.signer.clone()))
+            (row("Phạm vi hiệu lực", d.validity_scope.clone()))
+            (row("Mã hồ sơ gốc", d.dossier_code.clone()))
+            (row("Mã thủ tục", d.procedure_code.clone()))
+            (row("Tóm tắt", d.summary.clone()))
+            (row("Số trang", Some(d.pages.to_string())))
+            (row("Mã băm SHA-256", Some(d.sha256.clone())))
+            (row("Lưu vào kho lúc", Some(instant(&d.ingested_at))))
+        }
+        p.actions {
+            a.button href=(with_reason(&format!("{base}/content"), reason, &[])) download { "Tải bản gốc (" (d.format.to_uppercase()) ", " (d.size / 1024 + 1) " KB)" }
+        }
+        @if user.caller.principal.role == Role::Clerk {
+            section.reuse aria-labelledby="tieu-de-tai-su-dung" {
+                h2 #tieu-de-tai-su-dung { "Tái sử dụng trong hồ sơ" }
+                @if d.reusable {
+                    form method="post" action=(format!("{base}/reuse")) {
+                        input type="hidden" name="csrf" value=(user.csrf);
+                        div {
+                            label for="reuse_dossier" { "Mã hồ sơ *" }
+                            input #reuse_dossier name="dossier_code" required value=(reason.dossier_code.clone().unwrap_or_default());
+                        }
+                        div {
+                            label for="reuse_procedure" { "Mã thủ tục" }
+                            input #reuse_procedure name="procedure_code" value=(reason.procedure_code.clone().unwrap_or_default());
+                        }
+                        div.wide {
+                            label for="reuse_purpose" { "Mục đích *" }
+                            input #reuse_purpose name="purpose" required value=(reason.purpose.clone().unwrap_or_default());
+                        }
+                        div { button type="submit" { "Tái sử dụng" } }
+                    }
+                } @else {
+                    p { "Giấy tờ không còn hiệu lực nên không thể tái sử dụng." }
+                }
+            }
+        }
+        section aria-labelledby="tieu-de-trang" {
+            h2 #tieu-de-trang { "Các trang" }
+            @if d.pages > shown { p { "Hiển thị " (shown) " / " (d.pages) " trang; tải bản gốc để xem đủ." } }
+            div.previews {
+                @for n in 1..=shown {
+                    figure {
+                        img loading="lazy" width="400"
+                            src=(with_reason(&format!("{base}/pages/{n}/preview"), reason, &[("width", "800")]))
+                            alt=(format!("Trang {n} của {}", d.title));
+                        figcaption { "Trang " (n) }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="tieu-de-lich-su" {
+            h2 #tieu-de-lich-su { "Lịch sử" }
+            table {
+                thead { tr { th { "Thời điểm" } th { "Việc" } th { "Người thực hiện" } th { "Ghi chú" } } }
+                tbody {
+                    @for e in &detail.history {
+                        tr {
+                            td { (instant(&e.at)) }
+                            td { (layout::action_name(&e.action)) }
+                            td { (e.actor) }
+                            td { (layout::event_note(e)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The original bytes (with ranges), through the API's handler: same checks, same ledger.
+pub async fn download(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    reason: Result<Query<ReasonParams>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let reason = reason.map_err(bad_query)?;
+        documents::content(State(state), user.caller.clone(), Path(id), reason, headers).await
+    }
+    .await;
+    user.respond(result)
+}
+
+/// A page preview, through the API's handler.
+pub async fn preview(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(at): Path<(String, u32)>,
+    params: Result<Query<PreviewParams>, QueryRejection>,
+) -> Response {
+    let result = async {
+        let params = params.map_err(bad_query)?;
+        documents::preview(State(state), user.caller.clone(), Path(at), params).await
+    }
+    .await;
+    user.respond(result)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReuseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    dossier_code: String,
+    #[serde(default)]
+    procedure_code: String,
+    #[serde(default)]
+    purpose: String,
+}
+
+/// Records a reuse, then shows the document again with a confirmation.
+pub async fn reuse(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<ReuseForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&headers, &form.csrf)?;
+        let procedure = Some(form.procedure_code.clone()).filter(|p| !p.trim().is_empty());
+        documents::reuse_document(
+            &state,
+            &user.caller,
+            &id,
+            ReuseRequest {
+                dossier_code: form.dossier_code.clone(),
+                procedure_code: procedure.clone(),
+                purpose: form.purpose.clone(),
+            },
+        )
+        .await?;
+        let reason = ReasonParams {
+            dossier_code: Some(form.dossier_code.trim().to_string()),
+            procedure_code: procedure,
+            purpose: Some(form.purpose.trim().to_string()),
+        };
+        let target = with_reason(
+            &format!("/documents/{}", documents::percent_encode(&id)),
+            &reason,
+            &[("done", "reuse")],
+        );
+        Ok(Redirect::to(&target).into_response())
+    }
+    .await;
+    user.respond(result)
+}

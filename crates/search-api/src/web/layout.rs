@@ -1,0 +1,232 @@
+//! The page frame and the small pieces every page shows the same way: Vietnamese names of
+//! states, actions, roles and fields; dates as dd/mm/yyyy in Vietnam time; validity badges.
+
+use crate::auth::Caller;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use schemas::Role;
+
+/// The signed-in user as the frame shows them, with the CSRF token of their forms.
+pub struct Frame<'a> {
+    pub caller: Option<&'a Caller>,
+    pub csrf: &'a str,
+}
+
+/// A whole page: header with the user's menu, `main` with the content.
+pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · kho" }
+                link rel="stylesheet" href="/static/kho.css";
+                script src="/static/kho.js" defer {}
+            }
+            body {
+                a.skip href="#noi-dung" { "Bỏ qua đến nội dung chính" }
+                header.top {
+                    a.brand href="/" { "kho" span.sub { " · Kho dữ liệu điện tử" } }
+                    @if let Some(caller) = frame.caller {
+                        nav aria-label="Chức năng" {
+                            ul {
+                                @for (href, label) in menu(caller.principal.role) {
+                                    li { a href=(href) { (label) } }
+                                }
+                            }
+                        }
+                        div.who {
+                            span { (caller.principal.name) " (" (role_name(caller.principal.role)) ")" }
+                            form method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(frame.csrf);
+                                button type="submit" { "Đăng xuất" }
+                            }
+                        }
+                    }
+                }
+                main #noi-dung tabindex="-1" {
+                    h1 { (title) }
+                    (content)
+                }
+                footer { "kho: lưu trữ kết quả thủ tục hành chính đã số hóa, dùng lại một lần là đủ." }
+            }
+        }
+    }
+}
+
+fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Clerk => &[("/", "Tra cứu")],
+        Role::Operator => &[
+            ("/", "Tra cứu"),
+            ("/upload", "Tải lên"),
+            ("/batches", "Các lô số hóa"),
+        ],
+        Role::Citizen => &[("/my", "Giấy tờ của tôi"), ("/my/ledger", "Ai đã xem")],
+        Role::Admin => &[("/", "Tài khoản")],
+    }
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "quản trị",
+        Role::Operator => "cán bộ số hóa",
+        Role::Clerk => "cán bộ một cửa",
+        Role::Citizen => "công dân",
+    }
+}
+
+pub fn role_name_str(role: &str) -> &str {
+    Role::parse(role).map(role_name).unwrap_or(role)
+}
+
+/// The badge of a document's state today.
+pub fn state_badge(state: schemas::State) -> Markup {
+    let (class, label) = match state {
+        schemas::State::Valid => ("valid", "Còn hiệu lực"),
+        schemas::State::Expired => ("expired", "Hết hiệu lực"),
+        schemas::State::Revoked => ("revoked", "Đã thu hồi"),
+        schemas::State::Superseded => ("superseded", "Đã được thay thế"),
+    };
+    html! { span class={"badge " (class)} { (label) } }
+}
+
+pub fn action_name(action: &str) -> &str {
+    match action {
+        "ingest" => "Lưu vào kho",
+        "read_metadata" => "Xem thông tin",
+        "download" => "Tải bản gốc / xem trang",
+        "reuse" => "Tái sử dụng trong hồ sơ",
+        "revoke" => "Thu hồi",
+        "supersede" => "Thay thế",
+        "refused" => "Bị từ chối truy cập",
+        other => other,
+    }
+}
+
+/// What an event says beyond its action: the purpose the reader gave, else the ledger's own
+/// note in Vietnamese (the ledger keeps the notes kho writes in English, as the API shows them).
+pub fn event_note(e: &crate::wire::EventView) -> String {
+    if let Some(purpose) = &e.purpose {
+        return purpose.clone();
+    }
+    let Some(detail) = e.detail.as_deref() else {
+        return String::new();
+    };
+    if let Some(page) = detail.strip_prefix("preview of page ") {
+        return format!("Xem trang {page}");
+    }
+    match detail {
+        "search result" => "Kết quả tra cứu".into(),
+        "list of the owner's documents" => "Danh sách giấy tờ của chủ sở hữu".into(),
+        d if d.ends_with(": not the caller's document") => {
+            "Không phải giấy tờ của người truy cập".into()
+        }
+        d => d.to_string(),
+    }
+}
+
+/// `YYYY-MM-DD` as `dd/mm/yyyy`; anything else as it is.
+pub fn date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.splitn(3, '-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+/// An RFC 3339 instant as `dd/mm/yyyy HH:MM` in Vietnam time.
+pub fn instant(rfc3339: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    match time::OffsetDateTime::parse(rfc3339, &Rfc3339) {
+        Ok(t) => {
+            let t = t.to_offset(schemas::VIETNAM_OFFSET);
+            format!(
+                "{:02}/{:02}/{:04} {:02}:{:02}",
+                t.day(),
+                u8::from(t.month()),
+                t.year(),
+                t.hour(),
+                t.minute()
+            )
+        }
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
+/// What the validity field says, in words.
+pub fn validity(valid_until: Option<&str>) -> String {
+    match valid_until {
+        Some("permanent") => "Vĩnh viễn".into(),
+        Some(d) => format!("Đến hết ngày {}", date(d)),
+        None => "Không rõ".into(),
+    }
+}
+
+/// The Vietnamese label of a metadata or form field.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "owner_id" | "owner" => "Số định danh / mã số doanh nghiệp",
+        "owner_name" => "Họ tên chủ sở hữu",
+        "doc_type" | "type" => "Loại giấy tờ",
+        "title" => "Tên giấy tờ",
+        "issuer" => "Cơ quan cấp",
+        "issuer_code" => "Mã cơ quan cấp",
+        "doc_number" => "Số, ký hiệu",
+        "issued_on" => "Ngày cấp",
+        "signer" => "Người ký",
+        "valid_until" => "Hiệu lực đến",
+        "validity_scope" => "Phạm vi hiệu lực",
+        "dossier_code" => "Mã hồ sơ",
+        "procedure_code" => "Mã thủ tục",
+        "result_code" => "Mã kết quả",
+        "summary" => "Tóm tắt",
+        "purpose" => "Mục đích sử dụng",
+        "file" => "Tệp",
+        "q" => "Từ khóa",
+        "from" => "Từ ngày",
+        "to" => "Đến ngày",
+        "sort" => "Sắp xếp",
+        other => other,
+    }
+}
+
+/// Text that came from our own code as safe HTML (the search snippets: escaped, with `<b>`).
+pub fn trusted_html(s: &str) -> PreEscaped<&str> {
+    PreEscaped(s)
+}
+
+/// A `key=value&...` query string, percent-encoded, without empty values.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (key, value) in pairs.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&crate::routes::documents::percent_encode(value));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_the_vietnamese_way() {
+        assert_eq!(date("2024-05-01"), "01/05/2024");
+        assert_eq!(date("permanent"), "permanent");
+        assert_eq!(instant("2026-11-27T17:30:00Z"), "28/11/2026 00:30");
+        assert_eq!(validity(Some("2030-01-31")), "Đến hết ngày 31/01/2030");
+    }
+
+    #[test]
+    fn queries_are_encoded_and_empty_values_dropped() {
+        assert_eq!(
+            query_string(&[("q", "Nguyễn Văn Đức"), ("type", ""), ("x", "a&b")]),
+            "q=Nguy%E1%BB%85n%20V%C4%83n%20%C4%90%E1%BB%A9c&x=a%26b"
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! Signing in and out of the web UI. The login is the API's (`routes::session::login`: same
+//! password check, same throttle); this adds the form, its CSRF cookie and the session cookie.
+
+use super::layout::{page, Frame};
+use super::{
+    cookie, html_response, secure_cookies, set_cookie, WebUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
+};
+use crate::auth::SESSION_TTL;
+use crate::error::ApiError;
+use crate::routes::session;
+use crate::state::AppState;
+use crate::wire::LoginRequest;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use maud::html;
+
+#[derive(serde::Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where to go after signing in: only a path of this site (never another host).
+fn safe_next(next: &str) -> &str {
+    let next = next.trim();
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn login_page(
+    status: StatusCode,
+    csrf: &str,
+    next: &str,
+    username: &str,
+    message: Option<&str>,
+) -> Response {
+    let content = html! {
+        @if let Some(message) = message {
+            div.alert role="alert" #loi-dang-nhap { p { (message) } }
+        }
+        form.login method="post" action="/login" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="next" value=(next);
+            label for="username" { "Tên đăng nhập" }
+            input #username type="text" name="username" value=(username) autocomplete="username"
+                required;
+            label for="password" { "Mật khẩu" }
+            input #password type="password" name="password" autocomplete="current-password" required;
+            button type="submit" { "Đăng nhập" }
+        }
+    };
+    html_response(
+        status,
+        page(
+            "Đăng nhập",
+            &Frame {
+                caller: None,
+                csrf: "",
+            },
+            content,
+        ),
+    )
+}
+
+/// The login form, with a fresh CSRF value in a cookie and in the form.
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let csrf = match random_token() {
+        Ok(csrf) => csrf,
+        Err(e) => return super::error_page(None, e),
+    };
+    let next = safe_next(query.next.as_deref().unwrap_or("/"));
+    let mut response = login_page(StatusCode::OK, &csrf, next, "", None);
+    if let Some(cookie) = set_cookie(
+        LOGIN_CSRF_COOKIE,
+        &csrf,
+        3600,
+        secure_cookies(&state, &headers),
+    ) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn random_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ApiError::Internal(format!("the system gave no random bytes: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// Checks the password (through the API's login) and sets the session cookie.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(&form.next).to_string();
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let origin_ok = super::check_origin(&headers).is_ok();
+    if !origin_ok
+        || expected.is_empty()
+        || !super::constant_time_eq(form.csrf.as_bytes(), expected.as_bytes())
+    {
+        return login_page(
+            StatusCode::FORBIDDEN,
+            &expected,
+            &next,
+            &form.username,
+            Some("Phiên của biểu mẫu đã hết hạn. Vui lòng tải lại trang và đăng nhập lại."),
+        );
+    }
+    let answer = session::login(
+        State(state.clone()),
+        Json(LoginRequest {
+            username: form.username.clone(),
+            password: form.password,
+        }),
+    )
+    .await;
+    match answer {
+        Ok(Json(opened)) => {
+            let secure = secure_cookies(&state, &headers);
+            let mut response = Redirect::to(&next).into_response();
+            let cookies = [
+                set_cookie(SESSION_COOKIE, &opened.token, SESSION_TTL.as_secs(), secure),
+                set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure),
+            ];
+            for cookie in cookies.into_iter().flatten() {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(ApiError::TooManyRequests(_, seconds)) => login_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &expected,
+            &next,
+            &form.username,
+            Some(&format!(
+                "Tài khoản này đã nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau {} phút.",
+                seconds.div_ceil(60)
+            )),
+        ),
+        Err(ApiError::InvalidLogin) => login_page(
+            StatusCode::UNAUTHORIZED,
+            &expected,
+            &next,
+            &form.username,
+            Some("Tên đăng nhập hoặc mật khẩu không đúng."),
+        ),
+        Err(other) => super::error_page(None, other),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Ends the session (the token is removed from the store) and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    if let Err(e) = user.check_csrf(&headers, &form.csrf) {
+        return user.respond(Err(e));
+    }
+    if let Err(e) = session::logout(State(state.clone()), user.caller.clone()).await {
+        return user.respond(Err(e));
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Some(cookie) = set_cookie(SESSION_COOKIE, "", 0, secure_cookies(&state, &headers)) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_login() {
+        assert_eq!(super::safe_next("/documents/x?y=1"), "/documents/x?y=1");
+        assert_eq!(super::safe_next("https://evil.example/"), "/");
+        assert_eq!(super::safe_next("//evil.example/"), "/");
+        assert_eq!(super::safe_next("/\\evil.example"), "/");
+        assert_eq!(super::safe_next(""), "/");
+    }
+}

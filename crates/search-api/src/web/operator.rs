@@ -1,0 +1,331 @@
+//! The operator's pages: upload one document with its metadata (the API's upload: same rules,
+//! same answers), and the recent batches of `kho ingest` with their reports, read from the
+//! store's record of batches.
+
+use super::layout::instant;
+use super::WebUser;
+use crate::error::ApiError;
+use crate::policy::{self, Act};
+use crate::routes::documents::{read_upload_form, store_upload};
+use crate::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::{html, Markup};
+use schemas::MetadataInput;
+
+/// Batches listed on the page.
+const RECENT_BATCHES: usize = 30;
+/// Report lines per page of a batch.
+const LINES_PER_PAGE: usize = 200;
+
+/// The form's metadata fields: name, label, input type, required, hint.
+const FIELDS: &[(&str, &str, &str, bool, &str)] = &[
+    (
+        "owner_id",
+        "Số định danh / mã số doanh nghiệp",
+        "text",
+        true,
+        "12 chữ số (CCCD) hoặc mã số doanh nghiệp",
+    ),
+    ("owner_name", "Họ tên chủ sở hữu", "text", false, ""),
+    (
+        "title",
+        "Tên giấy tờ",
+        "text",
+        false,
+        "để trống: theo loại giấy tờ",
+    ),
+    ("doc_number", "Số, ký hiệu", "text", false, ""),
+    ("issuer", "Cơ quan cấp", "text", false, ""),
+    (
+        "issuer_code",
+        "Mã cơ quan cấp",
+        "text",
+        false,
+        "ví dụ 000.00.01.H29",
+    ),
+    ("issued_on", "Ngày cấp", "date", false, ""),
+    ("signer", "Người ký", "text", false, ""),
+    (
+        "valid_until",
+        "Hiệu lực đến",
+        "text",
+        false,
+        "dd/mm/yyyy, \"vĩnh viễn\", hoặc để trống: theo loại giấy tờ",
+    ),
+    ("validity_scope", "Phạm vi hiệu lực", "text", false, ""),
+    ("dossier_code", "Mã hồ sơ gốc", "text", false, ""),
+    ("procedure_code", "Mã thủ tục", "text", false, ""),
+    ("result_code", "Mã kết quả", "text", false, ""),
+    ("summary", "Tóm tắt", "text", false, ""),
+];
+
+fn field_value<'a>(input: &'a MetadataInput, name: &str) -> Option<&'a str> {
+    let value = match name {
+        "owner_id" => &input.owner_id,
+        "owner_name" => &input.owner_name,
+        "doc_type" => &input.doc_type,
+        "title" => &input.title,
+        "issuer" => &input.issuer,
+        "issuer_code" => &input.issuer_code,
+        "doc_number" => &input.doc_number,
+        "issued_on" => &input.issued_on,
+        "signer" => &input.signer,
+        "valid_until" => &input.valid_until,
+        "validity_scope" => &input.validity_scope,
+        "dossier_code" => &input.dossier_code,
+        "procedure_code" => &input.procedure_code,
+        "result_code" => &input.result_code,
+        "summary" => &input.summary,
+        _ => &None,
+    };
+    value.as_deref()
+}
+
+fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: Markup) -> Markup {
+    html! {
+        (before)
+        form.upload method="post" action="/upload" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="file" { "Tệp (PDF, PNG, JPEG, TIFF) *" }
+            input #file type="file" name="file" required accept=".pdf,.png,.jpg,.jpeg,.tif,.tiff,application/pdf,image/png,image/jpeg,image/tiff";
+            label for="doc_type" { "Loại giấy tờ *" }
+            select #doc_type name="doc_type" required {
+                option value="" { "Chọn loại giấy tờ" }
+                @for t in state.archive.doc_types().iter() {
+                    option value=(t.key) selected[input.doc_type.as_deref() == Some(t.key.as_str())] { (t.title) }
+                }
+            }
+            @for (name, label, kind, required, hint) in FIELDS {
+                label for=(name) { (label) @if *required { " *" } }
+                input id=(name) name=(name) type=(kind) required[*required]
+                    value=(field_value(input, name).unwrap_or(""))
+                    placeholder=(hint);
+            }
+            button type="submit" { "Lưu vào kho" }
+        }
+    }
+}
+
+fn require_upload(user: &WebUser) -> Result<(), ApiError> {
+    policy::require(&user.caller, Act::Upload)
+}
+
+/// `/upload`: the form.
+pub async fn upload_form(State(state): State<AppState>, user: WebUser) -> Response {
+    let result = require_upload(&user).map(|()| {
+        user.page(
+            "Tải lên giấy tờ",
+            upload_page(&state, &user, &MetadataInput::default(), html! {}),
+        )
+    });
+    user.respond(result)
+}
+
+/// Stores the uploaded document and shows what happened; a rejected form comes back with its
+/// values and the rules it broke.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Response {
+    let result = async {
+        require_upload(&user)?;
+        let form = read_upload_form(&state, form).await?;
+        let csrf = form
+            .other_fields
+            .iter()
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_default();
+        user.check_csrf(&headers, csrf)?;
+        let input = form.input.clone();
+        match store_upload(&state, &user.caller, form).await {
+            Ok((status, stored)) => {
+                let id = stored.id.clone().unwrap_or_default();
+                let content = html! {
+                    div.notice role="status" #ket-qua-tai-len {
+                        @if status == StatusCode::CREATED {
+                            p { "Đã lưu " strong { (stored.file) } " vào kho (" (stored.pages.unwrap_or(0)) " trang)." }
+                        } @else {
+                            p { "Chủ sở hữu này đã có đúng tệp " strong { (stored.file) } " trong kho; không lưu thêm bản nào." }
+                        }
+                        @for w in &stored.warnings { p.detail lang="en" { (w) } }
+                        @if !stored.low_confidence_pages.is_empty() {
+                            p { "Cần người kiểm tra lại chữ nhận dạng ở các trang: "
+                                (stored.low_confidence_pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }
+                        }
+                        p { a href=(format!("/documents/{id}")) { "Xem giấy tờ" } " · " a href="/upload" { "Tải lên giấy tờ khác" } }
+                    }
+                };
+                Ok(user.page("Tải lên giấy tờ", content))
+            }
+            Err(e @ (ApiError::Invalid(..) | ApiError::BadRequest(_) | ApiError::TooLarge(_))) => {
+                let before = html! {
+                    div.alert role="alert" #loi-tai-len {
+                        p { "Kho chưa nhận giấy tờ này. Vui lòng sửa rồi gửi lại (chọn lại tệp)." }
+                        (super::problem_details(&e))
+                    }
+                };
+                let mut page = user.page("Tải lên giấy tờ", upload_page(&state, &user, &input, before));
+                *page.status_mut() = e.status();
+                Ok(page)
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    user.respond(result)
+}
+
+/// `/batches`: the recent runs of `kho ingest`, newest first.
+pub async fn batches(State(state): State<AppState>, user: WebUser) -> Response {
+    let result = async {
+        require_upload(&user)?;
+        let list = state
+            .blocking(|archive| Ok(archive.catalog().batches().recent(RECENT_BATCHES)?))
+            .await?;
+        Ok(user.page(
+            "Các lô số hóa gần đây",
+            html! {
+                p { "Mỗi lần chạy " code { "kho ingest" } " là một lô. Lô bị dừng giữa chừng được chạy lại bằng đúng lệnh đó: tệp đã lưu sẽ được báo là đã có." }
+                @if list.is_empty() {
+                    p { "Chưa có lô nào." }
+                } @else {
+                    table.batches {
+                        thead { tr { th { "Lô" } th { "Bắt đầu" } th { "Nguồn" } th { "Tổng" } th { "Đã lưu" } th { "Đã có" } th { "Bị từ chối" } th { "Tình trạng" } } }
+                        tbody {
+                            @for b in &list {
+                                tr {
+                                    td { a href=(format!("/batches/{}", b.id)) { "#" (b.id) } }
+                                    td { (instant(&rfc3339(b.started_at))) }
+                                    td { (b.source) }
+                                    td.num { (b.total) }
+                                    td.num { (b.stored) }
+                                    td.num { (b.duplicate) }
+                                    td.num { (b.rejected) }
+                                    td { (batch_state(b)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        ))
+    }
+    .await;
+    user.respond(result)
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn batch_state(b: &archive_core::batches::BatchRecord) -> String {
+    match b.finished_at {
+        Some(at) => format!("Xong lúc {}", instant(&rfc3339(at))),
+        None if b.stored + b.duplicate + b.rejected < b.total => {
+            "Đang chạy hoặc bị dừng giữa chừng".to_string()
+        }
+        None => "Bị dừng trước khi kết thúc".to_string(),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct BatchQuery {
+    /// `rejected` to list only the rejected files.
+    show: Option<String>,
+    from: Option<u64>,
+}
+
+/// `/batches/{id}`: one batch's report, every file with its outcome and reason.
+pub async fn batch(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<u64>,
+    query: Result<Query<BatchQuery>, QueryRejection>,
+) -> Response {
+    let result = async {
+        require_upload(&user)?;
+        let Query(query) = query.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let only_rejected = query.show.as_deref() == Some("rejected");
+        let from = query.from.unwrap_or(0);
+        let (record, lines) = state
+            .blocking(move |archive| {
+                let batches = archive.catalog().batches();
+                let record = batches
+                    .get(id)?
+                    .ok_or_else(|| ApiError::NotFound(format!("no batch {id}")))?;
+                let lines = batches.lines(id, from, LINES_PER_PAGE + 1, only_rejected)?;
+                Ok((record, lines))
+            })
+            .await?;
+        let more = lines.get(LINES_PER_PAGE).map(|(index, _)| *index);
+        let show = if only_rejected { "&show=rejected" } else { "" };
+        Ok(user.page(
+            &format!("Lô #{}", record.id),
+            html! {
+                dl.metadata {
+                    div { dt { "Nguồn" } dd { (record.source) } }
+                    div { dt { "Người chạy" } dd { (record.actor) } }
+                    div { dt { "Bắt đầu" } dd { (instant(&rfc3339(record.started_at))) } }
+                    div { dt { "Tình trạng" } dd { (batch_state(&record)) } }
+                    div { dt { "Kết quả" } dd { (record.stored) " đã lưu, " (record.duplicate) " đã có, " (record.rejected) " bị từ chối / " (record.total) " tệp" } }
+                }
+                p {
+                    @if only_rejected { a href=(format!("/batches/{id}")) { "Xem tất cả tệp" } }
+                    @else { a href=(format!("/batches/{id}?show=rejected")) { "Chỉ xem tệp bị từ chối" } }
+                }
+                table.report {
+                    thead { tr { th { "#" } th { "Dòng" } th { "Tệp" } th { "Kết quả" } th { "Lý do" } } }
+                    tbody {
+                        @for (index, line) in lines.iter().take(LINES_PER_PAGE) {
+                            tr class=(line.status) {
+                                td.num { (index + 1) }
+                                td.num { (line.line.map(|l| l.to_string()).unwrap_or_default()) }
+                                td { (line.file) }
+                                td {
+                                    @match line.status.as_str() {
+                                        "stored" => { "Đã lưu" }
+                                        "duplicate" => { "Đã có" }
+                                        "rejected" => { "Bị từ chối" }
+                                        other => { (other) }
+                                    }
+                                    @if let Some(doc) = &line.id { " · " a href=(format!("/documents/{doc}")) { "xem" } }
+                                }
+                                td { (reject_kind(line.reject_kind.as_deref())) @if let Some(reason) = &line.reason { span.detail lang="en" { " " (reason) } } }
+                            }
+                        }
+                    }
+                }
+                @if let Some(next) = more {
+                    p { a rel="next" href=(format!("/batches/{id}?from={next}{show}")) { "Xem tiếp →" } }
+                }
+            },
+        ))
+    }
+    .await;
+    user.respond(result)
+}
+
+/// The kind of a rejection, in Vietnamese (the detail stays in the report's words).
+fn reject_kind(kind: Option<&str>) -> &'static str {
+    match kind {
+        Some("metadata") => "Thông tin mô tả sai:",
+        Some("manifest_row") => "Dòng danh mục sai:",
+        Some("path") => "Đường dẫn tệp sai:",
+        Some("repeated_file") => "Tệp bị lặp trong lô:",
+        Some("unreadable") => "Không đọc được tệp:",
+        Some("too_large") => "Tệp quá lớn:",
+        Some("unsupported_format") => "Định dạng không hỗ trợ:",
+        Some("damaged") => "Tệp bị hỏng:",
+        Some("encrypted") => "Tệp được mã hóa:",
+        Some("over_limits") => "Vượt giới hạn xử lý:",
+        Some(_) => "Bị từ chối:",
+        None => "",
+    }
+}

@@ -1,0 +1,475 @@
+//! The web UI in a real browser (headless Chromium through chromedriver) against a real
+//! `kho serve`: a clerk signs in, searches without diacritics, opens a document and reuses it in
+//! a dossier; the citizen sees that read in their ledger; a citizen who types another's document
+//! address is refused; an operator uploads and reads a batch report. The screenshots of
+//! docs/screenshots/ come from these tests (`KHO_UPDATE_SCREENSHOTS=1`). Cookie and CSRF rules
+//! are checked at the HTTP level, where the exact headers can be seen.
+
+use kho_tests::browser::Browser;
+use kho_tests::http::{Request, Served};
+use kho_tests::Kho;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+const DUC: &str = "049075001234";
+const THUY: &str = "079305000001";
+const DOSSIER: &str = "000.00.01.H47-261127-0042";
+const PURPOSE: &str = "Đối chiếu khi cấp đổi giấy chứng nhận";
+const ENTER: &str = "\u{E007}";
+const TAB: &str = "\u{E004}";
+
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")
+}
+
+struct World {
+    served: Served,
+    docs: BTreeMap<String, String>,
+}
+
+const USERS: [(&str, &str, &[&str]); 4] = [
+    ("vanhanh", "operator", &[]),
+    ("canbo", "clerk", &["--agency", "H47.15"]),
+    ("duc", "citizen", &["--owner", DUC]),
+    ("thuy", "citizen", &["--owner", THUY]),
+];
+
+fn password(user: &str) -> String {
+    format!("mật-khẩu-web-{user}")
+}
+
+fn world() -> &'static World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    WORLD.get_or_init(|| {
+        let kho = Kho::new();
+        let manifest = corpus().join("manifest.csv");
+        let run = kho.run(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let docs = run
+            .json_lines()
+            .iter()
+            .map(|l| {
+                (
+                    l["file"].as_str().unwrap().to_string(),
+                    l["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        for (name, role, extra) in USERS {
+            let mut cmd = kho.command();
+            cmd.args(["user", "add", name, "--role", role]).args(extra);
+            cmd.stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped());
+            let mut child = cmd.spawn().unwrap();
+            use std::io::Write;
+            writeln!(child.stdin.take().unwrap(), "{}", password(name)).unwrap();
+            assert!(child.wait_with_output().unwrap().status.success());
+        }
+        World {
+            served: Served::start(kho),
+            docs,
+        }
+    })
+}
+
+/// Signs in through the form with the keyboard only: type, Tab, type, Enter.
+fn sign_in(browser: &Browser, user: &str) {
+    browser.goto("/login");
+    browser.find("#username").fill(user);
+    browser.keys(TAB);
+    browser.focused().send(&password(user));
+    browser.keys(ENTER);
+    browser.find("header .who");
+}
+
+fn sign_out(browser: &Browser) {
+    browser.find(".who button").click();
+    browser.find("form.login");
+}
+
+#[test]
+fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+
+    // Signed out, any page leads to the login form, which keeps where the user was going.
+    browser.goto("/?q=abc");
+    browser.find("form.login");
+    assert!(
+        browser.path().starts_with("/login?next="),
+        "{}",
+        browser.path()
+    );
+
+    // A wrong password: a clear message, in Vietnamese, and still on the form.
+    browser.find("#username").fill("canbo");
+    browser.find("#password").fill("không phải mật khẩu");
+    browser.find("form.login button").click();
+    assert!(
+        browser
+            .find("#loi-dang-nhap")
+            .text()
+            .contains("mật khẩu không đúng"),
+        "{}",
+        browser.find("main").text()
+    );
+    browser.screenshot("login-wrong-password");
+
+    // The skip link is the first thing the keyboard reaches.
+    browser.goto("/login");
+    browser.keys(TAB);
+    let first = browser.focused();
+    assert_eq!(
+        first.attribute("href").as_deref(),
+        Some("#noi-dung"),
+        "{}",
+        browser.script("return document.activeElement.outerHTML")
+    );
+    assert_eq!(
+        first.text(),
+        "Bỏ qua đến nội dung chính",
+        "shown when focused"
+    );
+
+    sign_in(&browser, "canbo");
+    assert_eq!(browser.path(), "/");
+
+    // The clerk names the dossier and the purpose, then types without diacritics.
+    browser.find("#dossier_code").fill(DOSSIER);
+    browser.find("#purpose").fill(PURPOSE);
+    browser.find("#q").fill("nguyen van duc giay khai sinh");
+    browser.keys(ENTER);
+    browser.find("ol.hits");
+    let search_url = browser.url();
+    assert!(
+        search_url.contains("q=nguyen+van+duc+giay+khai+sinh")
+            || search_url.contains("q=nguyen%20van%20duc%20giay%20khai%20sinh"),
+        "the search lives in the URL: {search_url}"
+    );
+    let titles = browser.texts("li.hit h2");
+    assert_eq!(
+        titles.first().map(String::as_str),
+        Some("Giấy khai sinh"),
+        "{titles:?}"
+    );
+    let snippet = browser.find("li.hit .snippet").property("innerHTML");
+    assert!(
+        snippet
+            .as_str()
+            .unwrap_or_default()
+            .contains("<b>NGUYỄN</b>"),
+        "matches marked in the original spelling: {snippet}"
+    );
+    assert!(browser
+        .find("li.hit .badge")
+        .text()
+        .contains("Còn hiệu lực"));
+    assert!(browser.find(".facets").text().contains("Giấy khai sinh"));
+    browser.screenshot("clerk-search");
+
+    // Reloading the address gives the same search.
+    browser.goto(&search_url);
+    assert_eq!(browser.texts("li.hit h2"), titles);
+
+    // A facet narrows the search, and stays in the URL.
+    browser.find(".facets a").click();
+    browser.find("ol.hits");
+    assert!(browser.url().contains("type="), "{}", browser.url());
+
+    // The document: metadata, state, page previews, download, history.
+    browser.goto(&search_url);
+    browser.find("li.hit h2 a").click();
+    browser.find("dl.metadata");
+    assert_eq!(browser.find("main h1").text(), "Giấy khai sinh");
+    let metadata = browser.find("dl.metadata").text();
+    assert!(
+        metadata.contains("12/03/1975"),
+        "dates as dd/mm/yyyy: {metadata}"
+    );
+    assert!(metadata.contains("Nguyễn Văn Đức"), "{metadata}");
+    let download = browser
+        .find("a[download]")
+        .attribute("href")
+        .unwrap_or_default();
+    assert!(download.contains("/content?dossier_code="), "{download}");
+    browser.script("document.querySelector('.previews img').scrollIntoView()");
+    let started = std::time::Instant::now();
+    while browser
+        .script("return document.querySelector('.previews img').naturalWidth")
+        .as_u64()
+        .unwrap_or(0)
+        == 0
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the page preview did not load"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(browser.find("table").text().contains("Lưu vào kho"));
+
+    // Reuse in the dossier: code and purpose come filled from the search.
+    browser.script("window.scrollTo(0, 0)");
+    assert_eq!(
+        browser.find("#reuse_dossier").property("value").as_str(),
+        Some(DOSSIER)
+    );
+    browser.find("#reuse_procedure").fill("1.001193");
+    browser.find(".reuse button").click();
+    let confirmation = browser.find("#da-tai-su-dung").text();
+    assert!(confirmation.contains(DOSSIER), "{confirmation}");
+    browser.screenshot("clerk-document");
+    sign_out(&browser);
+
+    // Đức signs in: his documents, then who read them.
+    sign_in(&browser, "duc");
+    assert_eq!(browser.path(), "/my");
+    let mine = browser.find("table.documents").text();
+    assert!(
+        mine.contains("Giấy khai sinh") && mine.contains("Còn hiệu lực"),
+        "{mine}"
+    );
+    assert!(!mine.contains("kết hôn"), "not Thuý's documents: {mine}");
+    browser.screenshot("citizen-documents");
+    browser.resize(390, 844);
+    browser.screenshot("citizen-documents-phone");
+    browser.resize(1280, 1000);
+
+    browser.find("a[href='/my/ledger']").click();
+    browser.find("table.ledger");
+    let rows = browser.texts("table.ledger tbody tr");
+    let reuse = rows
+        .iter()
+        .find(|r| r.contains("Tái sử dụng trong hồ sơ"))
+        .unwrap_or_else(|| panic!("no reuse in Đức's ledger: {rows:#?}"));
+    assert!(
+        reuse.contains("canbo") && reuse.contains(DOSSIER) && reuse.contains(PURPOSE),
+        "{reuse}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Xem thông tin") && r.contains("canbo") && r.contains(DOSSIER)),
+        "the clerk's read of the document: {rows:#?}"
+    );
+    browser.screenshot("citizen-ledger");
+}
+
+#[test]
+fn a_citizen_who_types_another_citizens_document_address_is_refused() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    sign_in(&browser, "duc");
+    let thuy_doc = &world.docs["giay-chung-nhan-ket-hon-tran-thi-thuy.png"];
+    browser.goto(&format!("/documents/{thuy_doc}"));
+    assert_eq!(browser.find("main h1").text(), "Không tìm thấy");
+    let page = browser.find("main").text();
+    assert!(
+        !page.contains("Trần Thị Thuý"),
+        "nothing of Thuý's shows: {page}"
+    );
+    browser.goto(&format!("/documents/{thuy_doc}/content"));
+    assert_eq!(browser.find("main h1").text(), "Không tìm thấy");
+    browser.screenshot("citizen-refused");
+
+    // Thuý sees the attempt in her ledger.
+    sign_out(&browser);
+    sign_in(&browser, "thuy");
+    browser.goto("/my/ledger");
+    let rows = browser.texts("table.ledger tbody tr");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Bị từ chối truy cập") && r.contains("duc")),
+        "{rows:#?}"
+    );
+}
+
+#[test]
+fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    sign_in(&browser, "vanhanh");
+    browser.find("a[href='/upload']").click();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("giay-xac-nhan-cu-tru.pdf");
+    std::fs::write(
+        &file,
+        kho_tests::fixtures::pdf(1, "Giấy xác nhận thông tin về cư trú của Lê Thị Mai"),
+    )
+    .unwrap();
+
+    // A rejected form comes back with its values and the rule broken.
+    browser.find("#file").send(file.to_str().unwrap());
+    browser
+        .find("#doc_type option[value='residence_confirmation']")
+        .click();
+    browser.find("#owner_id").fill("12345");
+    browser.find("#owner_name").fill("Lê Thị Mai");
+    browser.find("form.upload button").click();
+    let error = browser.find("#loi-tai-len").text();
+    assert!(error.contains("Số định danh"), "{error}");
+    assert_eq!(
+        browser.find("#owner_name").property("value").as_str(),
+        Some("Lê Thị Mai")
+    );
+
+    browser.find("#file").send(file.to_str().unwrap());
+    browser.find("#owner_id").fill("001190012345");
+    browser.find("form.upload button").click();
+    let stored = browser.find("#ket-qua-tai-len").text();
+    assert!(stored.contains("Đã lưu"), "{stored}");
+    browser.screenshot("operator-upload");
+    browser.find("#ket-qua-tai-len a").click();
+    assert!(browser.find("dl.metadata").text().contains("Lê Thị Mai"));
+
+    // The batch that loaded the sample dossiers, with its report.
+    browser.goto("/batches");
+    let batches = browser.find("table.batches").text();
+    assert!(batches.contains("manifest.csv"), "{batches}");
+    browser.screenshot("operator-batches");
+    browser.find("table.batches a").click();
+    let report = browser.find("table.report").text();
+    assert!(
+        report.contains("giay-khai-sinh-nguyen-van-duc.pdf") && report.contains("Đã lưu"),
+        "{report}"
+    );
+    assert_eq!(browser.texts("table.report tbody tr").len(), 6);
+}
+
+fn form_login(world: &World, user: &str) -> String {
+    let form = Request::new("GET", "/login").send(&world.served.addr);
+    let cookies = form.header("set-cookie").unwrap_or_default().to_string();
+    assert!(
+        cookies.contains("HttpOnly") && cookies.contains("SameSite=Strict"),
+        "{cookies}"
+    );
+    let csrf = cookies
+        .split(';')
+        .next()
+        .and_then(|c| c.strip_prefix("kho_login_csrf="))
+        .unwrap_or_default()
+        .to_string();
+    let body = format!(
+        "username={user}&password={}&csrf={csrf}",
+        kho_tests::http::encode(&password(user))
+    );
+    let answer = Request::new("POST", "/login")
+        .header("Cookie", &format!("kho_login_csrf={csrf}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body.into_bytes())
+        .send(&world.served.addr);
+    assert_eq!(answer.status, 303, "{}", answer.text());
+    let set = answer.header("set-cookie").unwrap_or_default();
+    let session = set
+        .lines()
+        .find(|l| l.starts_with("kho_session="))
+        .unwrap_or_else(|| panic!("no session cookie: {set}"));
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(
+            session.contains(attribute),
+            "{attribute} missing: {session}"
+        );
+    }
+    session.split(';').next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn forms_without_the_sessions_csrf_token_or_from_another_site_are_refused() {
+    let world = world();
+    let duc_birth = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    let session = form_login(world, "canbo");
+    let reuse = |csrf: &str, origin: Option<&str>| {
+        let mut request = Request::new("POST", &format!("/documents/{duc_birth}/reuse"))
+            .header("Cookie", &session)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(
+                format!(
+                    "csrf={csrf}&dossier_code={}&purpose=x",
+                    kho_tests::http::encode(DOSSIER)
+                )
+                .into_bytes(),
+            );
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        request.send(&world.served.addr)
+    };
+    assert_eq!(reuse("", None).status, 403);
+    assert_eq!(
+        reuse("0123456789abcdef0123456789abcdef01234567", None).status,
+        403
+    );
+    // The token of the session, read from a page of the site, works; from another site it does
+    // not.
+    let page = Request::new("GET", "/")
+        .header("Cookie", &session)
+        .send(&world.served.addr)
+        .text();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF token in the page")
+        .to_string();
+    assert_eq!(reuse(&csrf, Some("http://evil.example")).status, 403);
+    let done = reuse(&csrf, None);
+    assert_eq!(done.status, 303, "{}", done.text());
+
+    // The login form itself needs its CSRF cookie.
+    let forged = Request::new("POST", "/login")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("username=canbo&password={}&csrf=x", password("canbo")).into_bytes())
+        .send(&world.served.addr);
+    assert_eq!(forged.status, 403);
+    assert!(!forged
+        .header("set-cookie")
+        .unwrap_or_default()
+        .contains("kho_session"));
+
+    // Pages are not cached or framed and load nothing from elsewhere.
+    let page = Request::new("GET", "/my")
+        .header("Cookie", &form_login(world, "duc"))
+        .send(&world.served.addr);
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert!(page
+        .header("content-security-policy")
+        .is_some_and(|p| p.contains("default-src 'self'")));
+    assert!(!page.text().contains("http://") && !page.text().contains("https://"));
+}
+
+#[test]
+fn a_wrong_password_is_throttled_on_the_form_too() {
+    let world = world();
+    let attempt = || {
+        let form = Request::new("GET", "/login").send(&world.served.addr);
+        let csrf = form
+            .header("set-cookie")
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .and_then(|c| c.strip_prefix("kho_login_csrf="))
+            .unwrap_or_default()
+            .to_string();
+        Request::new("POST", "/login")
+            .header("Cookie", &format!("kho_login_csrf={csrf}"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("username=khong-ai&password=sai-mat-khau&csrf={csrf}").into_bytes())
+            .send(&world.served.addr)
+    };
+    for _ in 0..5 {
+        let answer = attempt();
+        assert_eq!(answer.status, 401);
+        assert!(answer
+            .text()
+            .contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+    }
+    let locked = attempt();
+    assert_eq!(locked.status, 429);
+    assert!(
+        locked.text().contains("Vui lòng thử lại sau"),
+        "{}",
+        locked.text()
+    );
+}
