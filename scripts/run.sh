@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build kho, load the sample dossiers into the default
 # store (./kho-data, or $KHO_DATA), show what is stored, search it, verify it, then serve the
-# HTTP API on $KHO_ADDR (default 127.0.0.1:8080) with one demo user per role. Safe to run again
+# web UI and the HTTP API on $KHO_ADDR (default 127.0.0.1:8080) with one demo user per role. Safe to run again
 # (duplicates are recognised, nothing is stored twice, users are made once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,11 +51,14 @@ if [ ! -s "$users" ] || ! "$kho" user list | grep -q '^quantri'; then
 fi
 addr="${KHO_ADDR:-127.0.0.1:8080}"
 echo
-echo "== Serving the API on http://$addr (Ctrl-C stops it)"
+echo "== Serving the web UI and the API on http://$addr (Ctrl-C stops it)"
 echo "Demo users (name password role), from $users:"
 sed 's/^/  /' "$users"
 cat <<EOF
-Try (with Đức's password from above):
+Open http://$addr/ in a browser and sign in: canbo (clerk: search, read, reuse; give a dossier
+code of Quảng Nam such as 000.00.01.H47-261127-0001), duc (citizen: his documents and who read
+them), vanhanh (operator: upload, batch reports).
+Or the API (with Đức's password from above):
   TOKEN=\$(curl -s -X POST http://$addr/api/v1/login -H 'content-type: application/json' \\
     -d '{"username":"duc","password":"PASSWORD"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
   curl -s "http://$addr/api/v1/search?q=nguyen+van+duc" -H "Authorization: Bearer \$TOKEN"
