@@ -211,6 +211,9 @@ fn cell_request(w: &World, route: &str, who: Who) -> Request {
         })),
         "create_token" => Request::new("POST", "/api/v1/tokens")
             .json(&serde_json::json!({"name": "cổng dịch vụ công", "role": "clerk", "agency_code": "H47"})),
+        "list_batches" => Request::new("GET", "/api/v1/batches"),
+        // The world's store was loaded by one `kho ingest`: batch 1.
+        "get_batch" => Request::new("GET", "/api/v1/batches/1"),
         "me" => Request::new("GET", "/api/v1/me"),
         "health" => Request::new("GET", "/api/v1/health"),
         "ready" => Request::new("GET", "/api/v1/ready"),
@@ -302,6 +305,8 @@ matrix! {
     list_users:      401 200 403 403 403 403;
     add_user:        401 201 403 403 403 403;
     create_token:    401 201 403 403 403 403;
+    list_batches:    401 403 200 403 403 403;
+    get_batch:       401 403 200 403 403 403;
     me:              401 200 200 200 200 200;
     health:          200 200 200 200 200 200;
     ready:           200 200 200 200 200 200;
@@ -855,4 +860,58 @@ fn ledger_of(w: &World, owner: &str) -> Vec<serde_json::Value> {
     );
     assert_eq!(answer.status, 200, "{}", answer.text());
     answer.json()["events"].as_array().unwrap().clone()
+}
+
+#[test]
+fn the_batch_that_loaded_the_store_is_recorded_with_every_file() {
+    let w = world();
+    let operator = w.token("vanhanh");
+    let list = w.served.get("/api/v1/batches", operator).json();
+    let batch = list["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["source"].as_str().unwrap_or("").ends_with("manifest.csv"))
+        .unwrap_or_else(|| panic!("no manifest batch: {list}"))
+        .clone();
+    assert_eq!(batch["total"], 6);
+    assert_eq!(batch["stored"], 6);
+    assert!(batch["finished_at"].is_string(), "{batch}");
+    let id = batch["id"].as_u64().unwrap();
+    let report = w
+        .served
+        .get(&format!("/api/v1/batches/{id}?limit=4"), operator)
+        .json();
+    let lines = report["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["index"], 0);
+    assert_eq!(
+        lines[0]["line"], 2,
+        "manifest line numbers, header is line 1"
+    );
+    assert_eq!(lines[0]["status"], "stored");
+    assert_eq!(
+        lines[0]["id"].as_str(),
+        Some(w.docs["giay-khai-sinh-nguyen-van-duc.pdf"].as_str())
+    );
+    assert_eq!(report["next_from"], 4);
+    let rest = w
+        .served
+        .get(&format!("/api/v1/batches/{id}?from=4"), operator)
+        .json();
+    assert_eq!(rest["lines"].as_array().unwrap().len(), 2);
+    assert!(rest["next_from"].is_null());
+    let rejected = w
+        .served
+        .get(
+            &format!("/api/v1/batches/{id}?rejected_only=true"),
+            operator,
+        )
+        .json();
+    assert!(rejected["lines"].as_array().unwrap().is_empty());
+    assert_eq!(w.served.get("/api/v1/batches/999999", operator).status, 404);
+    assert_eq!(
+        w.served.get("/api/v1/batches?limit=0", operator).status,
+        422
+    );
 }

@@ -26,6 +26,7 @@ fn corpus() -> PathBuf {
 struct World {
     served: Served,
     docs: BTreeMap<String, String>,
+    _inputs: tempfile::TempDir,
 }
 
 const USERS: [(&str, &str, &[&str]); 4] = [
@@ -56,6 +57,22 @@ fn world() -> &'static World {
                 )
             })
             .collect();
+        // A second batch with a rejected row, for the operator's report pages.
+        let inputs = tempfile::tempdir().unwrap();
+        let dir = inputs.path().join("lo-2");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("trich-luc.pdf"),
+            kho_tests::fixtures::pdf(1, "Trích lục khai tử"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("manifest.csv"),
+            "file,owner_id,doc_type\ntrich-luc.pdf,001190012346,death_extract\nkhong-co.pdf,001190012346,death_extract\n",
+        )
+        .unwrap();
+        let second = kho.run(["ingest", "--manifest", dir.join("manifest.csv").to_str().unwrap()]);
+        assert_eq!(second.code, 1, "one row is rejected: {}", second.stdout);
         for (name, role, extra) in USERS {
             let mut cmd = kho.command();
             cmd.args(["user", "add", name, "--role", role]).args(extra);
@@ -69,6 +86,7 @@ fn world() -> &'static World {
         World {
             served: Served::start(kho),
             docs,
+            _inputs: inputs,
         }
     })
 }
@@ -327,13 +345,28 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     let batches = browser.find("table.batches").text();
     assert!(batches.contains("manifest.csv"), "{batches}");
     browser.screenshot("operator-batches");
-    browser.find("table.batches a").click();
+    let rows = browser.texts("table.batches tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains("lo-2"), "newest first: {rows:?}");
+    browser.find("table.batches tbody tr:last-child a").click();
     let report = browser.find("table.report").text();
     assert!(
         report.contains("giay-khai-sinh-nguyen-van-duc.pdf") && report.contains("Đã lưu"),
         "{report}"
     );
     assert_eq!(browser.texts("table.report tbody tr").len(), 6);
+
+    // The batch with a rejected row: only the rejections, with their reason.
+    browser.goto("/batches");
+    browser.find("table.batches tbody tr:first-child a").click();
+    browser.find("a[href$='show=rejected']").click();
+    let rejected = browser.texts("table.report tbody tr");
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(
+        rejected[0].contains("khong-co.pdf") && rejected[0].contains("Bị từ chối"),
+        "{rejected:?}"
+    );
+    browser.screenshot("operator-batch-report");
 }
 
 fn form_login(world: &World, user: &str) -> String {

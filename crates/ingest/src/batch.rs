@@ -236,11 +236,7 @@ pub fn run(
     let window = window();
     let mut unindexed = 0u64;
     let batches = archive.catalog().batches();
-    let mut record = batches.start(
-        &format!("{}:{}", actor.kind, actor.name),
-        source,
-        summary.total,
-    )?;
+    let mut record = batches.start(&actor.name, source, summary.total)?;
     type Staged = (Option<u64>, Result<Stage, ArchiveError>);
     std::thread::scope(|scope| {
         // The window being recorded and the one being extracted: one chunk in the channel.

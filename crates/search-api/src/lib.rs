@@ -19,7 +19,7 @@ pub mod wire;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use routes::{accounts, documents, lifecycle, owners, search, session, system};
+use routes::{accounts, batches, documents, lifecycle, owners, search, session, system};
 use state::AppState;
 use std::time::Instant;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -41,6 +41,7 @@ pub use state::ServerConfig;
         (name = "documents", description = "Upload, metadata, original bytes, previews"),
         (name = "search"), (name = "owners"), (name = "reuse"), (name = "lifecycle"),
         (name = "ledger", description = "Who read what, for which dossier"),
+        (name = "batches", description = "Batch runs of `kho ingest` and their reports"),
         (name = "session"), (name = "accounts"), (name = "system"),
     )
 )]
@@ -85,6 +86,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(session::me))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::create_token))
+        .routes(routes!(batches::list_batches))
+        .routes(routes!(batches::get_batch))
         .routes(routes!(system::health))
         .routes(routes!(system::ready))
         .routes(routes!(system::metrics))

@@ -9,6 +9,7 @@
 //! | reuse in a dossier             |       |          | naming the dossier    |              |
 //! | see the ledger of a document   | any   |          |                       | own only     |
 //! |   or an owner                  |       |          |                       |              |
+//! | read batch reports             |       | yes      |                       |              |
 //! | manage users and tokens        | yes   |          |                       |              |
 //!
 //! Admins manage accounts and audit the ledger but do not read citizens' papers; operators handle
@@ -27,6 +28,7 @@ pub enum Act {
     ReadDocuments,
     Reuse,
     SeeLedger,
+    SeeBatches,
     ManageAccounts,
 }
 
@@ -38,13 +40,14 @@ impl Act {
             Act::ReadDocuments => "read documents",
             Act::Reuse => "reuse documents in a dossier",
             Act::SeeLedger => "see the access ledger",
+            Act::SeeBatches => "read batch reports",
             Act::ManageAccounts => "manage users and tokens",
         }
     }
 
     fn roles(self) -> &'static [Role] {
         match self {
-            Act::Upload | Act::ChangeLifecycle => &[Role::Operator],
+            Act::Upload | Act::ChangeLifecycle | Act::SeeBatches => &[Role::Operator],
             Act::ReadDocuments => &[Role::Operator, Role::Clerk, Role::Citizen],
             Act::Reuse => &[Role::Clerk],
             Act::SeeLedger => &[Role::Admin, Role::Citizen],

@@ -413,3 +413,76 @@ pub struct Readiness {
     /// Catalogue changes the search index has not caught up with.
     pub index_pending: u64,
 }
+
+/// A batch run of `kho ingest`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchView {
+    pub id: u64,
+    /// Who ran it (`cli:NAME`).
+    pub actor: String,
+    /// The manifest or paths it was run on.
+    pub source: String,
+    pub started_at: String,
+    /// Null while it runs, and for ever if its process died (re-running it is how it resumes).
+    pub finished_at: Option<String>,
+    pub total: u64,
+    pub stored: u64,
+    pub duplicate: u64,
+    pub rejected: u64,
+}
+
+impl From<&archive_core::batches::BatchRecord> for BatchView {
+    fn from(b: &archive_core::batches::BatchRecord) -> Self {
+        BatchView {
+            id: b.id,
+            actor: b.actor.clone(),
+            source: b.source.clone(),
+            started_at: rfc3339(b.started_at),
+            finished_at: b.finished_at.map(rfc3339),
+            total: b.total,
+            stored: b.stored,
+            duplicate: b.duplicate,
+            rejected: b.rejected,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchList {
+    pub batches: Vec<BatchView>,
+}
+
+/// One file of a batch: its place in the batch (from 0), and its outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchLineView {
+    pub index: u64,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub line: archive_core::batches::BatchLine,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchReport {
+    pub batch: BatchView,
+    pub lines: Vec<BatchLineView>,
+    /// `from` for the next page, if there is one.
+    pub next_from: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BatchLinesParams {
+    /// First line (index from 0).
+    pub from: Option<u64>,
+    /// Lines per page (default 200, at most 1000).
+    pub limit: Option<usize>,
+    /// Only the rejected files.
+    pub rejected_only: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BatchListParams {
+    /// How many, newest first (default 30, at most 200).
+    pub limit: Option<usize>,
+}

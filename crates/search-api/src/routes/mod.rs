@@ -2,6 +2,7 @@
 //! shape the answer. The checks they share are here.
 
 pub mod accounts;
+pub mod batches;
 pub mod documents;
 pub mod lifecycle;
 pub mod owners;

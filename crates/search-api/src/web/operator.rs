@@ -5,13 +5,16 @@
 use super::layout::instant;
 use super::WebUser;
 use crate::error::ApiError;
-use crate::policy::{self, Act};
+use crate::policy::Act;
+use crate::routes::batches;
 use crate::routes::documents::{read_upload_form, store_upload};
 use crate::state::AppState;
-use axum::extract::rejection::QueryRejection;
+use crate::wire::{BatchLineView, BatchLinesParams, BatchListParams, BatchView};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::Json;
 use maud::{html, Markup};
 use schemas::MetadataInput;
 
@@ -109,13 +112,14 @@ fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: 
     }
 }
 
-fn require_upload(user: &WebUser) -> Result<(), ApiError> {
-    policy::require(&user.caller, Act::Upload)
+/// Only operators upload; a refusal is ledgered as the API's is.
+async fn require_upload(state: &AppState, user: &WebUser) -> Result<(), ApiError> {
+    crate::routes::allow(state, &user.caller, Act::Upload, None, "upload").await
 }
 
 /// `/upload`: the form.
 pub async fn upload_form(State(state): State<AppState>, user: WebUser) -> Response {
-    let result = require_upload(&user).map(|()| {
+    let result = require_upload(&state, &user).await.map(|()| {
         user.page(
             "Tải lên giấy tờ",
             upload_page(&state, &user, &MetadataInput::default(), html! {}),
@@ -133,7 +137,7 @@ pub async fn upload(
     form: Multipart,
 ) -> Response {
     let result = async {
-        require_upload(&user)?;
+        require_upload(&state, &user).await?;
         let form = read_upload_form(&state, form).await?;
         let csrf = form
             .other_fields
@@ -184,10 +188,15 @@ pub async fn upload(
 /// `/batches`: the recent runs of `kho ingest`, newest first.
 pub async fn batches(State(state): State<AppState>, user: WebUser) -> Response {
     let result = async {
-        require_upload(&user)?;
-        let list = state
-            .blocking(|archive| Ok(archive.catalog().batches().recent(RECENT_BATCHES)?))
-            .await?;
+        let Json(list) = batches::list_batches(
+            State(state),
+            user.caller.clone(),
+            Query(BatchListParams {
+                limit: Some(RECENT_BATCHES),
+            }),
+        )
+        .await?;
+        let list = list.batches;
         Ok(user.page(
             "Các lô số hóa gần đây",
             html! {
@@ -201,7 +210,7 @@ pub async fn batches(State(state): State<AppState>, user: WebUser) -> Response {
                             @for b in &list {
                                 tr {
                                     td { a href=(format!("/batches/{}", b.id)) { "#" (b.id) } }
-                                    td { (instant(&rfc3339(b.started_at))) }
+                                    td { (instant(&b.started_at)) }
                                     td { (b.source) }
                                     td.num { (b.total) }
                                     td.num { (b.stored) }
@@ -220,14 +229,9 @@ pub async fn batches(State(state): State<AppState>, user: WebUser) -> Response {
     user.respond(result)
 }
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-fn batch_state(b: &archive_core::batches::BatchRecord) -> String {
-    match b.finished_at {
-        Some(at) => format!("Xong lúc {}", instant(&rfc3339(at))),
+fn batch_state(b: &BatchView) -> String {
+    match &b.finished_at {
+        Some(at) => format!("Xong lúc {}", instant(at)),
         None if b.stored + b.duplicate + b.rejected < b.total => {
             "Đang chạy hoặc bị dừng giữa chừng".to_string()
         }
@@ -246,25 +250,25 @@ pub struct BatchQuery {
 pub async fn batch(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<u64>,
+    id: Result<Path<u64>, PathRejection>,
     query: Result<Query<BatchQuery>, QueryRejection>,
 ) -> Response {
     let result = async {
-        require_upload(&user)?;
+        let Path(id) = id.map_err(|_| ApiError::NotFound("no such batch".into()))?;
         let Query(query) = query.map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let only_rejected = query.show.as_deref() == Some("rejected");
-        let from = query.from.unwrap_or(0);
-        let (record, lines) = state
-            .blocking(move |archive| {
-                let batches = archive.catalog().batches();
-                let record = batches
-                    .get(id)?
-                    .ok_or_else(|| ApiError::NotFound(format!("no batch {id}")))?;
-                let lines = batches.lines(id, from, LINES_PER_PAGE + 1, only_rejected)?;
-                Ok((record, lines))
-            })
-            .await?;
-        let more = lines.get(LINES_PER_PAGE).map(|(index, _)| *index);
+        let Json(report) = batches::get_batch(
+            State(state),
+            user.caller.clone(),
+            Path(id),
+            Query(BatchLinesParams {
+                from: query.from,
+                limit: Some(LINES_PER_PAGE),
+                rejected_only: Some(only_rejected),
+            }),
+        )
+        .await?;
+        let (record, lines, more) = (report.batch, report.lines, report.next_from);
         let show = if only_rejected { "&show=rejected" } else { "" };
         Ok(user.page(
             &format!("Lô #{}", record.id),
@@ -272,7 +276,7 @@ pub async fn batch(
                 dl.metadata {
                     div { dt { "Nguồn" } dd { (record.source) } }
                     div { dt { "Người chạy" } dd { (record.actor) } }
-                    div { dt { "Bắt đầu" } dd { (instant(&rfc3339(record.started_at))) } }
+                    div { dt { "Bắt đầu" } dd { (instant(&record.started_at)) } }
                     div { dt { "Tình trạng" } dd { (batch_state(&record)) } }
                     div { dt { "Kết quả" } dd { (record.stored) " đã lưu, " (record.duplicate) " đã có, " (record.rejected) " bị từ chối / " (record.total) " tệp" } }
                 }
@@ -283,7 +287,7 @@ pub async fn batch(
                 table.report {
                     thead { tr { th { "#" } th { "Dòng" } th { "Tệp" } th { "Kết quả" } th { "Lý do" } } }
                     tbody {
-                        @for (index, line) in lines.iter().take(LINES_PER_PAGE) {
+                        @for BatchLineView { index, line } in &lines {
                             tr class=(line.status) {
                                 td.num { (index + 1) }
                                 td.num { (line.line.map(|l| l.to_string()).unwrap_or_default()) }
