@@ -340,6 +340,16 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     browser.find("#ket-qua-tai-len a").click();
     assert!(browser.find("dl.metadata").text().contains("Lê Thị Mai"));
 
+    // Revoked from its page: final, with the reason, and shown as such.
+    browser.find("#revoke_reason").fill("Cấp nhầm người");
+    browser.find("#revoke_reason").send(ENTER);
+    assert!(browser.find("p.state .badge").text().contains("Đã thu hồi"));
+    assert!(browser
+        .find("p.lifecycle")
+        .text()
+        .contains("Cấp nhầm người"));
+    assert!(!browser.exists("#revoke_reason"), "no second revocation");
+
     // The batch that loaded the sample dossiers, with its report.
     browser.goto("/batches");
     let batches = browser.find("table.batches").text();

@@ -12,7 +12,7 @@ fn iso(d: schemas::Date) -> String {
 
 pub(crate) use schemas::json_name;
 
-fn rfc3339(t: schemas::OffsetDateTime) -> String {
+pub(crate) fn rfc3339(t: schemas::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

@@ -105,10 +105,7 @@ pub async fn create_token(
         .await?;
     let view = TokenView {
         token,
-        expires_at: grant.expires_at.and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        }),
+        expires_at: grant.expires_at.map(crate::wire::rfc3339),
         principal: PrincipalView::from(&grant.principal),
     };
     Ok((StatusCode::CREATED, Json(view)).into_response())

@@ -7,10 +7,11 @@
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
 use super::WebUser;
 use crate::error::ApiError;
-use crate::routes::{accounts, documents, search};
+use crate::routes::{accounts, documents, lifecycle, search};
 use crate::state::AppState;
 use crate::wire::{
-    DocumentDetail, PreviewParams, ReasonParams, ReuseRequest, SearchParams, SearchView,
+    DocumentDetail, PreviewParams, ReasonParams, ReuseRequest, RevokeRequest, SearchParams,
+    SearchView, SupersedeRequest,
 };
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -352,6 +353,7 @@ fn document_page(
     reason: &ReasonParams,
     done: Option<&str>,
 ) -> Markup {
+    let reason_params = reason;
     let d = &detail.document;
     let base = format!("/documents/{}", d.id);
     let shown = d.pages.min(MAX_PREVIEWS);
@@ -366,6 +368,18 @@ fn document_page(
             }
         }
         p.state { (state_badge(d.state)) " " (validity(d.valid_until.as_deref())) }
+        @match &d.lifecycle {
+            schemas::Lifecycle::Revoked { reason, at, .. } => {
+                p.lifecycle { "Thu hồi ngày " (instant(&crate::wire::rfc3339(*at))) ". Lý do: " (reason) }
+            }
+            schemas::Lifecycle::Superseded { successor, reason, at, .. } => {
+                p.lifecycle {
+                    "Được thay thế ngày " (instant(&crate::wire::rfc3339(*at))) " (" (layout::supersede_reason(*reason)) ") bởi "
+                    a href=(with_reason(&format!("/documents/{successor}"), reason_params, &[])) { "giấy tờ mới" } "."
+                }
+            }
+            schemas::Lifecycle::Active => {}
+        }
         dl.metadata {
             (row("Loại giấy tờ", Some(d.doc_type_title.clone().unwrap_or_else(|| d.doc_type.clone()))))
             (row("Chủ sở hữu", Some(format!("{} · {}", d.owner_name.as_deref().unwrap_or(""), d.owner_id))))
@@ -406,6 +420,38 @@ fn document_page(
                     }
                 } @else {
                     p { "Giấy tờ không còn hiệu lực nên không thể tái sử dụng." }
+                }
+            }
+        }
+        @if user.caller.principal.role == Role::Operator && matches!(d.lifecycle, schemas::Lifecycle::Active) {
+            section.lifecycle-actions aria-labelledby="tieu-de-vong-doi" {
+                h2 #tieu-de-vong-doi { "Thu hồi hoặc thay thế" }
+                p.hint { "Không hoàn tác được: giấy tờ vẫn được lưu, lịch sử ghi lại ai làm và vì sao." }
+                form.inline method="post" action=(format!("{base}/lifecycle")) {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    input type="hidden" name="change" value="revoke";
+                    div.wide {
+                        label for="revoke_reason" { "Lý do thu hồi *" }
+                        input #revoke_reason name="reason" required;
+                    }
+                    div { button type="submit" { "Thu hồi" } }
+                }
+                form.inline method="post" action=(format!("{base}/lifecycle")) {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    input type="hidden" name="change" value="supersede";
+                    div {
+                        label for="successor" { "Mã giấy tờ thay thế *" }
+                        input #successor name="successor" required;
+                    }
+                    div {
+                        label for="supersede_reason" { "Hình thức" }
+                        select #supersede_reason name="reason" {
+                            @for r in schemas::SupersedeReason::ALL {
+                                option value=(r.as_str()) { (layout::supersede_reason(r)) }
+                            }
+                        }
+                    }
+                    div { button type="submit" { "Thay thế" } }
                 }
             }
         }
@@ -518,6 +564,65 @@ pub async fn reuse(
             &[("done", "reuse")],
         );
         Ok(Redirect::to(&target).into_response())
+    }
+    .await;
+    user.respond(result)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LifecycleForm {
+    #[serde(default)]
+    csrf: String,
+    /// `revoke` or `supersede`.
+    change: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    successor: String,
+}
+
+/// Revokes or supersedes a document (operators), through the API's handlers.
+pub async fn change_lifecycle(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<LifecycleForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&headers, &form.csrf)?;
+        let target = Path(id.clone());
+        let Json(_changed) = match form.change.as_str() {
+            "revoke" => {
+                lifecycle::revoke(
+                    State(state),
+                    user.caller.clone(),
+                    target,
+                    Json(RevokeRequest {
+                        reason: form.reason,
+                    }),
+                )
+                .await?
+            }
+            "supersede" => {
+                lifecycle::supersede(
+                    State(state),
+                    user.caller.clone(),
+                    target,
+                    Json(SupersedeRequest {
+                        successor: form.successor.trim().to_string(),
+                        reason: form.reason,
+                    }),
+                )
+                .await?
+            }
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "unknown change {other:?}: revoke or supersede"
+                )))
+            }
+        };
+        Ok(Redirect::to(&format!("/documents/{}", documents::percent_encode(&id))).into_response())
     }
     .await;
     user.respond(result)

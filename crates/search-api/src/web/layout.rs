@@ -126,6 +126,17 @@ pub fn event_note(e: &crate::wire::EventView) -> String {
     }
 }
 
+pub fn supersede_reason(reason: schemas::SupersedeReason) -> &'static str {
+    use schemas::SupersedeReason as R;
+    match reason {
+        R::Amend => "sửa đổi",
+        R::Supplement => "bổ sung",
+        R::Annul => "hủy bỏ",
+        R::Replace => "thay thế",
+        R::Correct => "đính chính",
+    }
+}
+
 /// `YYYY-MM-DD` as `dd/mm/yyyy`; anything else as it is.
 pub fn date(iso: &str) -> String {
     let parts: Vec<&str> = iso.splitn(3, '-').collect();

@@ -45,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/documents/{id}/content", get(clerk::download))
         .route("/documents/{id}/pages/{page}/preview", get(clerk::preview))
         .route("/documents/{id}/reuse", post(clerk::reuse))
+        .route("/documents/{id}/lifecycle", post(clerk::change_lifecycle))
         .route("/my", get(citizen::documents))
         .route("/my/ledger", get(citizen::ledger))
         .route(
