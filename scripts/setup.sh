@@ -30,11 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Python test tools, pinned, in a venv inside target/ (nothing installed system-wide):
-# openapi-spec-validator checks the API's OpenAPI document.
+# openapi-spec-validator checks the API's OpenAPI document; schemathesis fuzzes the running API
+# against it.
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py="$root/target/py"
-if [ ! -x "$py/bin/openapi-spec-validator" ]; then
-  echo "setup: installing openapi-spec-validator into $py"
+if [ ! -x "$py/bin/openapi-spec-validator" ] || [ ! -x "$py/bin/schemathesis" ]; then
+  echo "setup: installing openapi-spec-validator and schemathesis into $py"
   python3 -m venv "$py"
-  "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0
+  "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0 schemathesis==4.32.5
 fi

@@ -915,3 +915,37 @@ fn the_batch_that_loaded_the_store_is_recorded_with_every_file() {
         422
     );
 }
+
+/// schemathesis (PyPI, installed by scripts/setup.sh) generates requests from the OpenAPI
+/// document, valid and not, and sends them to a running server as an operator and as a clerk:
+/// no answer may be a 5xx, and every answer must match the document (status, content type,
+/// headers, body schema). Requests the document allows but a domain rule refuses (a dossier
+/// code of the wrong shape) are fine: they get a documented 422 naming the rule. Logout is left
+/// out, since it would end the token under test. A fixed seed makes a failure replayable.
+#[test]
+fn schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_document() {
+    let w = build_world();
+    let schemathesis =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/py/bin/schemathesis");
+    assert!(
+        schemathesis.exists(),
+        "{} is missing: run scripts/setup.sh",
+        schemathesis.display()
+    );
+    for user in ["vanhanh", "canbo"] {
+        let out = std::process::Command::new(&schemathesis)
+            .args(["run", &format!("http://{}/api/v1/openapi.json", w.served.addr)])
+            .args(["-H", &format!("Authorization: Bearer {}", w.token(user).unwrap())])
+            .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance"])
+            .args(["--exclude-path-regex", "logout", "-n", "25", "--seed", "20261127", "--no-color"])
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "schemathesis as {user}:\n{report}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(report.contains("passed"), "{report}");
+    }
+}

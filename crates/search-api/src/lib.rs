@@ -9,7 +9,9 @@
 
 pub mod auth;
 pub mod error;
+pub mod extract;
 pub mod metrics;
+pub mod openapi;
 pub mod policy;
 pub mod routes;
 pub mod state;
@@ -94,6 +96,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(system::openapi))
         .layer(DefaultBodyLimit::max(1 << 20))
         .split_for_parts();
+    let mut api = api;
+    openapi::complete(&mut api);
     let json = api.to_json().unwrap_or_default();
     let _ = state.openapi.set(json);
     let router = router

@@ -241,7 +241,10 @@ pub struct SearchParams {
     /// Only documents valid today.
     pub valid_only: Option<bool>,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
+    /// At most 10000.
+    #[param(maximum = 10000)]
     pub offset: Option<usize>,
     /// `relevance` (default) or `issued`.
     pub sort: Option<String>,
@@ -318,6 +321,7 @@ pub struct PageParams {
 #[into_params(parameter_in = Query)]
 pub struct PreviewParams {
     /// Width in pixels, 64 to 1600 (default 400).
+    #[param(minimum = 64, maximum = 1600)]
     pub width: Option<u32>,
     pub dossier_code: Option<String>,
     pub procedure_code: Option<String>,
@@ -484,5 +488,6 @@ pub struct BatchLinesParams {
 #[into_params(parameter_in = Query)]
 pub struct BatchListParams {
     /// How many, newest first (default 30, at most 200).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
 }

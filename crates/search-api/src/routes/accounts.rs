@@ -3,6 +3,7 @@
 use super::allow;
 use crate::auth::{self, Caller};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::JsonBody;
 use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{NewToken, NewUser, PrincipalView, TokenView, UserView};
@@ -60,7 +61,7 @@ pub async fn list_users(
 pub async fn add_user(
     State(state): State<AppState>,
     caller: Caller,
-    Json(body): Json<NewUser>,
+    JsonBody(body): JsonBody<NewUser>,
 ) -> ApiResult<Response> {
     allow(&state, &caller, Act::ManageAccounts, None, "add a user").await?;
     let principal = principal(
@@ -86,7 +87,7 @@ pub async fn add_user(
 pub async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
-    Json(body): Json<NewToken>,
+    JsonBody(body): JsonBody<NewToken>,
 ) -> ApiResult<Response> {
     allow(&state, &caller, Act::ManageAccounts, None, "create a token").await?;
     let principal = principal(

@@ -4,12 +4,13 @@
 use super::allow;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Path, Query};
 use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{
     BatchLineView, BatchLinesParams, BatchList, BatchListParams, BatchReport, BatchView,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 
 /// Most batches listed, and most report lines per page.

@@ -3,6 +3,8 @@
 use super::{allow, readable, reason_of};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::JsonBody;
+use crate::extract::{MultipartForm, Path, Query};
 use crate::metrics::event;
 use crate::policy::{self, Act};
 use crate::state::AppState;
@@ -11,7 +13,7 @@ use crate::wire::{
     ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
 };
 use axum::body::Body;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -57,7 +59,7 @@ const MAX_FIELD_BYTES: usize = 64 * 1024;
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
-    form: Multipart,
+    MultipartForm(form): MultipartForm,
 ) -> ApiResult<Response> {
     allow(&state, &caller, Act::Upload, None, "upload").await?;
     let mut form = read_upload_form(&state, form).await?;
@@ -582,7 +584,7 @@ pub async fn reuse(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(body): Json<ReuseRequest>,
+    JsonBody(body): JsonBody<ReuseRequest>,
 ) -> ApiResult<Response> {
     let receipt = reuse_document(&state, &caller, &id, body).await?;
     Ok((StatusCode::CREATED, Json(receipt)).into_response())

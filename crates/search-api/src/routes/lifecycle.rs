@@ -3,11 +3,13 @@
 use super::allow;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::JsonBody;
+use crate::extract::Path;
 use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{DocumentView, RevokeRequest, SupersedeRequest};
 use archive_core::Archive;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use schemas::DocumentRecord;
 
@@ -26,7 +28,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(body): Json<RevokeRequest>,
+    JsonBody(body): JsonBody<RevokeRequest>,
 ) -> ApiResult<Json<DocumentView>> {
     allow(&state, &caller, Act::ChangeLifecycle, Some(&id), "revoke").await?;
     let actor = caller.actor.clone();
@@ -72,7 +74,7 @@ pub async fn supersede(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(body): Json<SupersedeRequest>,
+    JsonBody(body): JsonBody<SupersedeRequest>,
 ) -> ApiResult<Json<DocumentView>> {
     allow(
         &state,

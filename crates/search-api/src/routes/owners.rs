@@ -4,10 +4,11 @@ use super::documents::{event_page, page_bounds};
 use super::{allow, reason_of, record_refusal};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Path, Query};
 use crate::policy::{self, Act};
 use crate::state::AppState;
 use crate::wire::{DocumentView, EventPage, OwnerDocsParams, OwnerDocuments, PageParams};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 
 fn owner_id(raw: &str) -> ApiResult<String> {

@@ -3,11 +3,12 @@
 use super::{allow, reason_of};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::Query;
 use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{FacetsView, SearchHitView, SearchParams, SearchView};
 use archive_core::search::{SearchRequest, SortOrder};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use schemas::Role;
 

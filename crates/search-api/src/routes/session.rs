@@ -2,6 +2,7 @@
 
 use crate::auth::{self, Caller, Throttle};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::JsonBody;
 use crate::metrics::event;
 use crate::state::AppState;
 use crate::wire::{LoginRequest, PrincipalView, TokenView};
@@ -20,7 +21,7 @@ use axum::Json;
     ))]
 pub async fn login(
     State(state): State<AppState>,
-    Json(body): Json<LoginRequest>,
+    JsonBody(body): JsonBody<LoginRequest>,
 ) -> ApiResult<Json<TokenView>> {
     let username = body.username.trim().to_string();
     if let Some(seconds) = state.throttle.locked_for(&username) {

@@ -4,11 +4,11 @@
 use super::layout::{action_name, date, event_note, instant, role_name_str, state_badge, validity};
 use super::WebUser;
 use crate::error::ApiError;
+use crate::extract::{Path, Query};
 use crate::routes::owners;
 use crate::state::AppState;
 use crate::wire::{OwnerDocsParams, PageParams};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use maud::html;
@@ -77,10 +77,10 @@ pub async fn documents(State(state): State<AppState>, user: WebUser) -> Response
 pub async fn ledger(
     State(state): State<AppState>,
     user: WebUser,
-    page: Result<Query<PageParams>, QueryRejection>,
+    page: Result<Query<PageParams>, ApiError>,
 ) -> Response {
     let result = async {
-        let Query(page) = page.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let Query(page) = page?;
         let owner = own_id(&user)?;
         let Json(events) = owners::owner_ledger(
             State(state),

@@ -7,14 +7,14 @@
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
 use super::WebUser;
 use crate::error::ApiError;
+use crate::extract::{JsonBody, Path, Query};
 use crate::routes::{accounts, documents, lifecycle, search};
 use crate::state::AppState;
 use crate::wire::{
     DocumentDetail, PreviewParams, ReasonParams, ReuseRequest, RevokeRequest, SearchParams,
     SearchView, SupersedeRequest,
 };
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
@@ -25,10 +25,6 @@ use schemas::Role;
 const PAGE_SIZE: usize = 20;
 /// Previews shown on a document page; the rest are in the download.
 const MAX_PREVIEWS: u32 = 12;
-
-fn bad_query(e: QueryRejection) -> ApiError {
-    ApiError::BadRequest(format!("the address's parameters cannot be read: {e}"))
-}
 
 fn reason_pairs(r: &ReasonParams) -> [(&'static str, String); 3] {
     [
@@ -100,7 +96,7 @@ fn filled(v: &Option<String>) -> bool {
 pub async fn home(
     State(state): State<AppState>,
     user: WebUser,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    params: Result<Query<SearchParams>, ApiError>,
 ) -> Response {
     match user.caller.principal.role {
         Role::Citizen => return Redirect::to("/my").into_response(),
@@ -131,7 +127,7 @@ pub async fn home(
         Role::Clerk | Role::Operator => {}
     }
     let result = async {
-        let Query(mut params) = params.map_err(bad_query)?;
+        let Query(mut params) = params?;
         params.limit = Some(PAGE_SIZE);
         let asked = filled(&params.q)
             || filled(&params.doc_type)
@@ -321,10 +317,10 @@ pub async fn document(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    query: Result<Query<DocumentQuery>, QueryRejection>,
+    query: Result<Query<DocumentQuery>, ApiError>,
 ) -> Response {
     let result = async {
-        let Query(query) = query.map_err(bad_query)?;
+        let Query(query) = query?;
         let reason = ReasonParams {
             dossier_code: query.dossier_code.clone(),
             procedure_code: query.procedure_code.clone(),
@@ -493,11 +489,11 @@ pub async fn download(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    reason: Result<Query<ReasonParams>, QueryRejection>,
+    reason: Result<Query<ReasonParams>, ApiError>,
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reason = reason.map_err(bad_query)?;
+        let reason = reason?;
         documents::content(State(state), user.caller.clone(), Path(id), reason, headers).await
     }
     .await;
@@ -509,10 +505,10 @@ pub async fn preview(
     State(state): State<AppState>,
     user: WebUser,
     Path(at): Path<(String, u32)>,
-    params: Result<Query<PreviewParams>, QueryRejection>,
+    params: Result<Query<PreviewParams>, ApiError>,
 ) -> Response {
     let result = async {
-        let params = params.map_err(bad_query)?;
+        let params = params?;
         documents::preview(State(state), user.caller.clone(), Path(at), params).await
     }
     .await;
@@ -598,7 +594,7 @@ pub async fn change_lifecycle(
                     State(state),
                     user.caller.clone(),
                     target,
-                    Json(RevokeRequest {
+                    JsonBody(RevokeRequest {
                         reason: form.reason,
                     }),
                 )
@@ -609,7 +605,7 @@ pub async fn change_lifecycle(
                     State(state),
                     user.caller.clone(),
                     target,
-                    Json(SupersedeRequest {
+                    JsonBody(SupersedeRequest {
                         successor: form.successor.trim().to_string(),
                         reason: form.reason,
                     }),

@@ -7,10 +7,11 @@ use super::{
 };
 use crate::auth::SESSION_TTL;
 use crate::error::ApiError;
+use crate::extract::{JsonBody, Query};
 use crate::routes::session;
 use crate::state::AppState;
 use crate::wire::LoginRequest;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
@@ -129,7 +130,7 @@ pub async fn submit(
     }
     let answer = session::login(
         State(state.clone()),
-        Json(LoginRequest {
+        JsonBody(LoginRequest {
             username: form.username.clone(),
             password: form.password,
         }),

@@ -5,13 +5,13 @@
 use super::layout::instant;
 use super::WebUser;
 use crate::error::ApiError;
+use crate::extract::{MultipartForm, Path, Query};
 use crate::policy::Act;
 use crate::routes::batches;
 use crate::routes::documents::{read_upload_form, store_upload};
 use crate::state::AppState;
 use crate::wire::{BatchLineView, BatchLinesParams, BatchListParams, BatchView};
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -134,7 +134,7 @@ pub async fn upload(
     State(state): State<AppState>,
     user: WebUser,
     headers: HeaderMap,
-    form: Multipart,
+    MultipartForm(form): MultipartForm,
 ) -> Response {
     let result = async {
         require_upload(&state, &user).await?;
@@ -250,12 +250,12 @@ pub struct BatchQuery {
 pub async fn batch(
     State(state): State<AppState>,
     user: WebUser,
-    id: Result<Path<u64>, PathRejection>,
-    query: Result<Query<BatchQuery>, QueryRejection>,
+    id: Result<Path<u64>, ApiError>,
+    query: Result<Query<BatchQuery>, ApiError>,
 ) -> Response {
     let result = async {
-        let Path(id) = id.map_err(|_| ApiError::NotFound("no such batch".into()))?;
-        let Query(query) = query.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let Path(id) = id?;
+        let Query(query) = query?;
         let only_rejected = query.show.as_deref() == Some("rejected");
         let Json(report) = batches::get_batch(
             State(state),

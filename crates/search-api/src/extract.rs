@@ -1,0 +1,81 @@
+//! The request extractors of the handlers: axum's, with their rejections answered as
+//! problem+json [`ApiError`]s (a malformed query string, path, JSON body or form is a 400 that
+//! says what could not be read), like every other error of the API.
+
+use crate::error::ApiError;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// Query string parameters.
+pub struct Query<T>(pub T);
+
+/// Path segments.
+pub struct Path<T>(pub T);
+
+/// A JSON request body (responses use `axum::Json`).
+pub struct JsonBody<T>(pub T);
+
+/// A `multipart/form-data` body.
+pub struct MultipartForm(pub axum::extract::Multipart);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Query(value))
+            .map_err(|e| {
+                ApiError::BadRequest(format!(
+                    "the query string cannot be read: {}",
+                    e.body_text()
+                ))
+            })
+    }
+}
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|e| {
+                ApiError::BadRequest(format!("the path cannot be read: {}", e.body_text()))
+            })
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|axum::Json(value)| JsonBody(value))
+            .map_err(|e| {
+                ApiError::BadRequest(format!(
+                    "the body cannot be read as the JSON this route takes (Content-Type: application/json): {}",
+                    e.body_text()
+                ))
+            })
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for MultipartForm {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(request, state)
+            .await
+            .map(MultipartForm)
+            .map_err(|e| {
+                ApiError::BadRequest(format!(
+                    "the body is not a multipart/form-data form: {}",
+                    e.body_text()
+                ))
+            })
+    }
+}
