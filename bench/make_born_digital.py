@@ -3,7 +3,7 @@
 diacritics, every file different) and a manifest for them, for the batch throughput benchmark.
 Written by hand (a PDF of one text page is six objects), so no PDF library is needed.
 
-    python3 bench/make_born_digital.py N OUTDIR
+    python3 bench/make_born_digital.py N OUTDIR [FIRST]
 """
 import os
 import random
@@ -58,10 +58,13 @@ def pdf(lines):
 
 def main():
     n, outdir = int(sys.argv[1]), sys.argv[2]
-    rng = random.Random(20261127)
+    # Optional: a first number other than 0, for a batch of new owners and files on top of an
+    # earlier one (the memory-against-store-size measurement).
+    first = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    rng = random.Random(20261127 + first)
     os.makedirs(os.path.join(outdir, "pdf"), exist_ok=True)
     rows = ["file,owner_id,owner_name,doc_type,issued_on,doc_number"]
-    for i in range(n):
+    for i in range(first, first + n):
         name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         # Quang Nam (049), born 1960-1999 (century digit 0 or 1 by gender), a different ID each.
         pid = f"049{rng.choice('01')}{rng.randint(60, 99):02d}{i:06d}"
