@@ -126,6 +126,29 @@ impl Browser {
         self.call("POST", "/url", Some(json!({ "url": url })));
     }
 
+    /// Does something that loads a new page (a click on a link, a form sent), and waits until
+    /// the new page has replaced the old one: finding an element right after a click could
+    /// otherwise find it on the page being left.
+    pub fn navigating(&self, action: impl FnOnce()) {
+        let page_of = || self.script("return String(performance.timeOrigin)");
+        let before = page_of();
+        action();
+        let started = Instant::now();
+        loop {
+            let now = page_of();
+            let loaded = self.script("return document.readyState") == json!("complete");
+            if now != before && loaded {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "no new page after the action, still on {}",
+                self.url()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn url(&self) -> String {
         self.call("GET", "/url", None)
             .as_str()

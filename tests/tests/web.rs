@@ -97,12 +97,12 @@ fn sign_in(browser: &Browser, user: &str) {
     browser.find("#username").fill(user);
     browser.keys(TAB);
     browser.focused().send(&password(user));
-    browser.keys(ENTER);
+    browser.navigating(|| browser.keys(ENTER));
     browser.find("header .who");
 }
 
 fn sign_out(browser: &Browser) {
-    browser.find(".who button").click();
+    browser.navigating(|| browser.find(".who button").click());
     browser.find("form.login");
 }
 
@@ -123,7 +123,7 @@ fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger()
     // A wrong password: a clear message, in Vietnamese, and still on the form.
     browser.find("#username").fill("canbo");
     browser.find("#password").fill("không phải mật khẩu");
-    browser.find("form.login button").click();
+    browser.navigating(|| browser.find("form.login button").click());
     assert!(
         browser
             .find("#loi-dang-nhap")
@@ -157,7 +157,7 @@ fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger()
     browser.find("#dossier_code").fill(DOSSIER);
     browser.find("#purpose").fill(PURPOSE);
     browser.find("#q").fill("nguyen van duc giay khai sinh");
-    browser.keys(ENTER);
+    browser.navigating(|| browser.keys(ENTER));
     browser.find("ol.hits");
     let search_url = browser.url();
     assert!(
@@ -191,13 +191,13 @@ fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger()
     assert_eq!(browser.texts("li.hit h2"), titles);
 
     // A facet narrows the search, and stays in the URL.
-    browser.find(".facets a").click();
+    browser.navigating(|| browser.find(".facets a").click());
     browser.find("ol.hits");
     assert!(browser.url().contains("type="), "{}", browser.url());
 
     // The document: metadata, state, page previews, download, history.
     browser.goto(&search_url);
-    browser.find("li.hit h2 a").click();
+    browser.navigating(|| browser.find("li.hit h2 a").click());
     browser.find("dl.metadata");
     assert_eq!(browser.find("main h1").text(), "Giấy khai sinh");
     let metadata = browser.find("dl.metadata").text();
@@ -234,7 +234,7 @@ fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger()
         Some(DOSSIER)
     );
     browser.find("#reuse_procedure").fill("1.001193");
-    browser.find(".reuse button").click();
+    browser.navigating(|| browser.find(".reuse button").click());
     let confirmation = browser.find("#da-tai-su-dung").text();
     assert!(confirmation.contains(DOSSIER), "{confirmation}");
     browser.screenshot("clerk-document");
@@ -254,7 +254,7 @@ fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger()
     browser.screenshot("citizen-documents-phone");
     browser.resize(1280, 1000);
 
-    browser.find("a[href='/my/ledger']").click();
+    browser.navigating(|| browser.find("a[href='/my/ledger']").click());
     browser.find("table.ledger");
     let rows = browser.texts("table.ledger tbody tr");
     let reuse = rows
@@ -307,7 +307,7 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     let world = world();
     let browser = Browser::start(&world.served.addr);
     sign_in(&browser, "vanhanh");
-    browser.find("a[href='/upload']").click();
+    browser.navigating(|| browser.find("a[href='/upload']").click());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("giay-xac-nhan-cu-tru.pdf");
     std::fs::write(
@@ -323,7 +323,7 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
         .click();
     browser.find("#owner_id").fill("12345");
     browser.find("#owner_name").fill("Lê Thị Mai");
-    browser.find("form.upload button").click();
+    browser.navigating(|| browser.find("form.upload button").click());
     let error = browser.find("#loi-tai-len").text();
     assert!(error.contains("Số định danh"), "{error}");
     assert_eq!(
@@ -333,16 +333,18 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
 
     browser.find("#file").send(file.to_str().unwrap());
     browser.find("#owner_id").fill("001190012345");
-    browser.find("form.upload button").click();
+    browser.navigating(|| browser.find("form.upload button").click());
     let stored = browser.find("#ket-qua-tai-len").text();
     assert!(stored.contains("Đã lưu"), "{stored}");
     browser.screenshot("operator-upload");
-    browser.find("#ket-qua-tai-len a").click();
+    browser.navigating(|| browser.find("#ket-qua-tai-len a").click());
     assert!(browser.find("dl.metadata").text().contains("Lê Thị Mai"));
 
     // Revoked from its page: final, with the reason, and shown as such.
     browser.find("#revoke_reason").fill("Cấp nhầm người");
-    browser.find("#revoke_reason").send(ENTER);
+    browser.navigating(|| {
+        browser.find("#revoke_reason").send(ENTER);
+    });
     assert!(browser.find("p.state .badge").text().contains("Đã thu hồi"));
     assert!(browser
         .find("p.lifecycle")
@@ -358,7 +360,7 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     let rows = browser.texts("table.batches tbody tr");
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows[0].contains("lo-2"), "newest first: {rows:?}");
-    browser.find("table.batches tbody tr:last-child a").click();
+    browser.navigating(|| browser.find("table.batches tbody tr:last-child a").click());
     let report = browser.find("table.report").text();
     assert!(
         report.contains("giay-khai-sinh-nguyen-van-duc.pdf") && report.contains("Đã lưu"),
@@ -368,8 +370,8 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
 
     // The batch with a rejected row: only the rejections, with their reason.
     browser.goto("/batches");
-    browser.find("table.batches tbody tr:first-child a").click();
-    browser.find("a[href$='show=rejected']").click();
+    browser.navigating(|| browser.find("table.batches tbody tr:first-child a").click());
+    browser.navigating(|| browser.find("a[href$='show=rejected']").click());
     let rejected = browser.texts("table.report tbody tr");
     assert_eq!(rejected.len(), 1, "{rejected:?}");
     assert!(

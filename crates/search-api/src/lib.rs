@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     let json = api.to_json().unwrap_or_default();
     let _ = state.openapi.set(json);
     let router = router
-        .merge(web::router())
+        .merge(web::router(upload_limit))
         .fallback(|uri: axum::http::Uri| async move {
             let missing = error::ApiError::NotFound(
                 "no such route; the API is described at /api/v1/openapi.json".into(),

@@ -35,8 +35,9 @@ use sha2::{Digest, Sha256};
 pub(crate) const SESSION_COOKIE: &str = "kho_session";
 const LOGIN_CSRF_COOKIE: &str = "kho_login_csrf";
 
-/// The web pages, to be merged with the API's router.
-pub fn router() -> Router<AppState> {
+/// The web pages, to be merged with the API's router. `upload_limit` caps an upload form's body,
+/// as it caps the API's.
+pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/", get(clerk::home))
         .route("/login", get(login::form).post(login::submit))
@@ -50,9 +51,9 @@ pub fn router() -> Router<AppState> {
         .route("/my/ledger", get(citizen::ledger))
         .route(
             "/upload",
-            get(operator::upload_form).post(operator::upload).layer(
-                axum::extract::DefaultBodyLimit::disable(), // the reader enforces the store's limit
-            ),
+            get(operator::upload_form)
+                .post(operator::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/batches", get(operator::batches))
         .route("/batches/{id}", get(operator::batch))
