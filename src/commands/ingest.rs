@@ -1,3 +1,5 @@
+use super::progress::BatchProgress;
+use super::report_file::ReportFile;
 use crate::{Outcome, UsageError};
 use anyhow::Context;
 use ingest::extract::ExtractConfig;
@@ -331,6 +333,3 @@ fn summary_line(s: &ingest::Summary, elapsed: std::time::Duration) -> String {
         s.pages as f64 / seconds
     )
 }
-
-use super::progress::BatchProgress;
-use super::report_file::ReportFile;

@@ -4,6 +4,7 @@
 use crate::UsageError;
 use anyhow::Context;
 use ingest::{FileReport, Summary};
+use schemas::json_name;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -29,13 +30,6 @@ fn csv_cell(value: &str) -> String {
     } else {
         value.to_string()
     }
-}
-
-fn json_str<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 impl ReportFile {
@@ -78,18 +72,18 @@ impl ReportFile {
                 let cells = [
                     r.line.map(|l| l.to_string()).unwrap_or_default(),
                     r.file.clone(),
-                    json_str(&r.status),
+                    json_name(r.status),
                     r.id.clone().unwrap_or_default(),
                     r.sha256.clone().unwrap_or_default(),
                     r.pages.map(|p| p.to_string()).unwrap_or_default(),
-                    r.text_source.map(|t| json_str(&t)).unwrap_or_default(),
+                    r.text_source.map(json_name).unwrap_or_default(),
                     r.ocr_confidence
                         .map(|c| format!("{c:.1}"))
                         .unwrap_or_default(),
                     r.ocr_pages.map(|p| p.to_string()).unwrap_or_default(),
                     pages.join(" "),
                     r.rescan_of.clone().unwrap_or_default(),
-                    r.reject_kind.map(|k| json_str(&k)).unwrap_or_default(),
+                    r.reject_kind.map(json_name).unwrap_or_default(),
                     r.error.clone().unwrap_or_default(),
                     r.warnings.join("; "),
                 ];

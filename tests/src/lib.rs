@@ -31,6 +31,11 @@ pub fn workspace_bin(name: &str) -> PathBuf {
     bin
 }
 
+/// The committed sample dossiers (`corpus/`, with `manifest.csv`).
+pub fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
+}
+
 /// sha256 of bytes, in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -56,6 +61,19 @@ impl Run {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+            .collect()
+    }
+
+    /// Document ids by file name, from the JSON lines of an ingest.
+    pub fn ids_by_file(&self) -> std::collections::BTreeMap<String, String> {
+        self.json_lines()
+            .iter()
+            .filter_map(|l| {
+                Some((
+                    l["file"].as_str()?.to_string(),
+                    l["id"].as_str()?.to_string(),
+                ))
+            })
             .collect()
     }
 
@@ -100,6 +118,32 @@ impl Kho {
             .output()
             .expect("cannot start kho")
             .into()
+    }
+
+    /// Ingests the sample dossiers of corpus/manifest.csv; returns the run (JSON lines).
+    pub fn ingest_corpus(&self) -> Run {
+        let manifest = corpus().join("manifest.csv");
+        let run = self.run(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run
+    }
+
+    /// `kho user add NAME --role ROLE EXTRA...` with the password on standard input.
+    pub fn add_user(&self, name: &str, role: &str, extra: &[&str], password: &str) {
+        use std::io::Write;
+        let mut child = self
+            .command()
+            .args(["user", "add", name, "--role", role])
+            .args(extra)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("cannot start kho user add");
+        if let Some(mut stdin) = child.stdin.take() {
+            writeln!(stdin, "{password}").expect("write the password");
+        }
+        let out = child.wait_with_output().expect("kho user add");
+        assert!(out.status.success(), "user add {name}");
     }
 
     /// Where the blob of a sha256 lives in this store.

@@ -2,11 +2,8 @@
 //! reason its index names, nothing panics, and a good file in the same command is still stored.
 
 use kho_tests::Kho;
-use std::path::PathBuf;
 
-fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")
-}
+use kho_tests::corpus;
 
 #[test]
 fn hostile_files_are_refused_with_their_reason_and_the_rest_is_stored() {

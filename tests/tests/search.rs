@@ -3,7 +3,6 @@
 //! convention, among thousands of synthetic documents of the same kinds.
 
 use kho_tests::{workspace_bin, Kho};
-use std::path::Path;
 use std::process::Command;
 use unicode_normalization::UnicodeNormalization;
 
@@ -71,18 +70,6 @@ fn synthetic_documents(kho: &Kho, n: u64) {
     assert!(status.success());
 }
 
-fn corpus() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
-}
-
-/// Ingests the sample dossiers of corpus/manifest.csv; returns the run.
-fn ingest_samples(kho: &Kho) -> kho_tests::Run {
-    let manifest = corpus().join("manifest.csv");
-    let run = kho.run(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    run
-}
-
 struct Sample {
     id: String,
     queries: Vec<String>,
@@ -92,7 +79,7 @@ struct Sample {
 fn every_sample_is_in_the_top_10_for_its_queries_in_every_spelling() {
     let kho = Kho::new();
     synthetic_documents(&kho, 3000);
-    let run = ingest_samples(&kho);
+    let run = kho.ingest_corpus();
     let types = kho.run(["types", "--json"]).json();
     let title_of = |key: &str| {
         types
@@ -176,7 +163,7 @@ fn the_other_tone_style_helper_swaps_both_ways() {
 #[test]
 fn filters_facets_and_bad_queries_over_the_binary() {
     let kho = Kho::new();
-    ingest_samples(&kho);
+    kho.ingest_corpus();
     let all = kho.run(["search", "", "--json"]).json();
     assert_eq!(all["total"], 6);
     assert_eq!(all["facets"]["year"]["1975"], 1);
@@ -241,7 +228,7 @@ fn filters_facets_and_bad_queries_over_the_binary() {
 #[test]
 fn a_deleted_index_is_detected_and_rebuilt() {
     let kho = Kho::new();
-    ingest_samples(&kho);
+    kho.ingest_corpus();
     std::fs::remove_dir_all(kho.data.path().join("index")).unwrap();
     std::fs::create_dir(kho.data.path().join("index")).unwrap();
     let damaged = kho.run(["verify", "--json"]);

@@ -9,7 +9,6 @@ use kho_tests::browser::Browser;
 use kho_tests::http::{Request, Served};
 use kho_tests::Kho;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 const DUC: &str = "049075001234";
@@ -18,10 +17,6 @@ const DOSSIER: &str = "000.00.01.H47-261127-0042";
 const PURPOSE: &str = "Đối chiếu khi cấp đổi giấy chứng nhận";
 const ENTER: &str = "\u{E007}";
 const TAB: &str = "\u{E004}";
-
-fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")
-}
 
 struct World {
     served: Served,
@@ -44,19 +39,7 @@ fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
         let kho = Kho::new();
-        let manifest = corpus().join("manifest.csv");
-        let run = kho.run(["ingest", "--manifest", manifest.to_str().unwrap(), "--json"]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let docs = run
-            .json_lines()
-            .iter()
-            .map(|l| {
-                (
-                    l["file"].as_str().unwrap().to_string(),
-                    l["id"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
+        let docs = kho.ingest_corpus().ids_by_file();
         // A second batch with a rejected row, for the operator's report pages.
         let inputs = tempfile::tempdir().unwrap();
         let dir = inputs.path().join("lo-2");
@@ -74,14 +57,7 @@ fn world() -> &'static World {
         let second = kho.run(["ingest", "--manifest", dir.join("manifest.csv").to_str().unwrap()]);
         assert_eq!(second.code, 1, "one row is rejected: {}", second.stdout);
         for (name, role, extra) in USERS {
-            let mut cmd = kho.command();
-            cmd.args(["user", "add", name, "--role", role]).args(extra);
-            cmd.stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped());
-            let mut child = cmd.spawn().unwrap();
-            use std::io::Write;
-            writeln!(child.stdin.take().unwrap(), "{}", password(name)).unwrap();
-            assert!(child.wait_with_output().unwrap().status.success());
+            kho.add_user(name, role, extra, &password(name));
         }
         World {
             served: Served::start(kho),

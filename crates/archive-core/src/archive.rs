@@ -78,7 +78,6 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     }
 }
 
-/// 26 random characters of lower-case base32 (130 bits): opaque, not sequential, not guessable.
 /// A stored sha256 read back as a digest; `key` names where it was found, for the message.
 fn digest_named(sha256: &str, key: &str) -> Result<Sha256Digest> {
     Sha256Digest::from_hex(sha256).ok_or_else(|| ArchiveError::Damaged {
@@ -87,6 +86,7 @@ fn digest_named(sha256: &str, key: &str) -> Result<Sha256Digest> {
     })
 }
 
+/// 26 random characters of lower-case base32 (130 bits): opaque, not sequential, not guessable.
 fn new_record_id() -> Result<String> {
     const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let mut bytes = [0u8; 26];

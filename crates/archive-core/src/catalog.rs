@@ -94,9 +94,9 @@ pub struct Catalog {
 /// caller gets `Locked`.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// sled's page cache, `$KHO_CATALOG_CACHE_MB` (default 64 MiB). sled keeps what it writes in
-/// this cache until it is full, so it is what a long batch's memory grows to: 1 GiB by sled's
-/// default, 64 MiB here. Reads that miss it are served by the operating system's page cache.
+/// sled's page cache, `$KHO_CATALOG_CACHE_MB` (default 64 MiB; sled's own default is 1 GiB).
+/// Reads that miss it are served by the operating system's page cache. It is not a bound on
+/// sled's memory: a batch measured the same peak with 16 and 64 MiB (docs/benchmarks.md).
 fn cache_bytes() -> u64 {
     std::env::var("KHO_CATALOG_CACHE_MB")
         .ok()
@@ -157,12 +157,7 @@ impl Catalog {
             texts: tree("texts")?,
             event_refs: tree("event_refs")?,
             accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
-            batches: crate::batches::Batches::new(
-                db.clone(),
-                tree("batches")?,
-                tree("batch_lines")?,
-                path,
-            ),
+            batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
             group_flush: Default::default(),
             path: path.to_path_buf(),
             db,

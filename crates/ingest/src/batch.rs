@@ -1,14 +1,14 @@
 //! A batch: every input planned and validated before any is stored; then a pipeline in which a
 //! window of files is read, extracted (OCR) and written to the blob store in parallel, while one
 //! writer records the previous window in the catalogue and flushes once for all of it (group
-//! commit). Outcomes are reported in input order, each only after it is durable. Memory holds at
-//! most two windows of files, whatever the size of the batch. Used by both `kho ingest PATH...`
-//! and `kho ingest --manifest`.
+//! commit). Outcomes are reported in input order, each only after it is durable. At most two
+//! windows of files are held in memory, whatever the size of the batch. Used by both
+//! `kho ingest PATH...` and `kho ingest --manifest`.
 
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_file, RejectKind, Stage};
 use crate::{FileReport, FileStatus, InputFile};
-use archive_core::batches::BatchLine;
+use archive_core::batches::{BatchLine, BatchRecord};
 use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
 use schemas::{Actor, DocTypes, DocumentMetadata, Manifest, MetadataInput};
@@ -204,6 +204,15 @@ fn window() -> usize {
     rayon::current_num_threads().max(1) * 2
 }
 
+/// Adds one outcome to the counts kept in the store's record of the batch.
+fn tally(record: &mut BatchRecord, status: FileStatus) {
+    match status {
+        FileStatus::Stored => record.stored += 1,
+        FileStatus::Duplicate => record.duplicate += 1,
+        FileStatus::Rejected => record.rejected += 1,
+    }
+}
+
 /// The batch's line in the store's record of batches.
 fn batch_line(r: &FileReport) -> BatchLine {
     BatchLine {
@@ -275,16 +284,11 @@ pub fn run(
                     None => outcome,
                 });
             }
-            let first_index = summary.done;
-            let before = summary.clone();
             for outcome in &outcomes {
-                summary.count(outcome);
+                tally(&mut record, outcome.status);
             }
-            record.stored = summary.stored;
-            record.duplicate = summary.duplicate;
-            record.rejected = summary.rejected;
             let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
-            batches.record_lines(&record, first_index, &lines)?;
+            batches.record_lines(&record, summary.done, &lines)?;
             // Group commit: one flush makes the whole window (and its report lines) durable
             // before it is reported.
             archive.flush()?;
@@ -299,11 +303,10 @@ pub fn run(
                 archive.sync_index(&mut |_, _| {})?;
                 unindexed = 0;
             }
-            let mut shown = before;
             for outcome in &outcomes {
-                shown.count(outcome);
+                summary.count(outcome);
                 report(outcome);
-                progress(&shown);
+                progress(&summary);
             }
         }
         batches.finish(&mut record)?;

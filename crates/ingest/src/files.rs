@@ -316,38 +316,11 @@ pub fn load_bytes(
     })
 }
 
-/// Stores one file under `metadata`. The file is read once: the bytes that are sniffed,
-/// inspected and extracted are exactly the bytes that are hashed and stored. A file the owner
-/// already has is reported as a duplicate before any extraction work. Never panics on any input;
-/// every failure becomes a rejected report saying why.
-pub fn ingest_file(
-    archive: &Archive,
-    input: &InputFile,
-    metadata: &DocumentMetadata,
-    actor: &Actor,
-    cfg: &ExtractConfig,
-) -> Result<FileReport, ArchiveError> {
-    let loaded = match load_file(input, archive.max_file_bytes(), &cfg.limits) {
-        Ok(loaded) => loaded,
-        Err(rejected) => return Ok(*rejected),
-    };
-    let source_name = input
-        .path
-        .file_name()
-        .map(|n| schemas::nfc(&n.to_string_lossy()));
-    ingest_loaded(
-        archive,
-        &input.display,
-        source_name,
-        loaded,
-        metadata,
-        actor,
-        cfg,
-    )
-}
-
-/// Stores a loaded file: the second half of [`ingest_file`], for bytes that came from elsewhere.
-/// `display` names it in the report; `source_name` is the file name kept in the record.
+/// Stores one file that is already in memory (an upload), durably: [`prepare_file`]'s work on
+/// bytes from elsewhere, then [`commit_prepared`] and a flush. `display` names it in the report;
+/// `source_name` is the file name kept in the record. The bytes that are sniffed, inspected and
+/// extracted are exactly the bytes that are hashed and stored; a file the owner already has is
+/// a duplicate before any extraction work; every problem of the file is a rejected report.
 pub fn ingest_loaded(
     archive: &Archive,
     display: &str,

@@ -2,8 +2,9 @@
 //! their pages, and handing them to the archive with validated metadata.
 //!
 //! Inspection ([`sniff`], [`inspect`]) is a pure function of bytes: it never touches the store,
-//! so it can run on any number of threads and be re-run later. [`ingest_file`] is the only part
-//! that writes, and it writes only through [`archive_core::Archive`].
+//! so it can run on any number of threads and be re-run later. Writing goes only through
+//! [`archive_core::Archive`]: [`prepare_file`] stores the bytes (on many threads at once) and
+//! [`commit_prepared`] the record (by a batch's single writer).
 //!
 //! [`extract`] turns the bytes into page texts: the PDF text layer where it is sound, Vietnamese
 //! OCR (tesseract) elsewhere.
@@ -18,7 +19,7 @@ mod sniff;
 
 pub use batch::{plan_manifest, plan_paths, run, Planned, PlannedItem, Summary};
 pub use files::{
-    check_format, commit_prepared, expand_paths, ingest_file, ingest_loaded, load_bytes, load_file,
+    check_format, commit_prepared, expand_paths, ingest_loaded, load_bytes, load_file,
     prepare_file, text_warnings, FileReport, FileStatus, InputError, InputFile, LoadedFile,
     Prepared, RejectKind, Stage,
 };

@@ -24,12 +24,15 @@ fn words(text: &DocumentText) -> HashSet<String> {
 
 /// Jaccard similarity of the distinct words of two texts (0 when either has none).
 pub fn similarity(a: &DocumentText, b: &DocumentText) -> f64 {
-    let (a, b) = (words(a), words(b));
-    let union = a.union(&b).count();
+    jaccard(&words(a), &words(b))
+}
+
+fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    let union = a.union(b).count();
     if union == 0 {
         return 0.0;
     }
-    a.intersection(&b).count() as f64 / union as f64
+    a.intersection(b).count() as f64 / union as f64
 }
 
 /// The earlier record `metadata` and `text` are probably a rescan of, if any (the most similar).
@@ -40,6 +43,8 @@ pub fn find_rescan(
     text: &DocumentText,
 ) -> Result<Option<String>, ArchiveError> {
     let sha = blob.digest.to_hex();
+    // The new text's words, made once for all the candidates.
+    let mut mine: Option<HashSet<String>> = None;
     let mut best: Option<(f64, String)> = None;
     for earlier in archive
         .catalog()
@@ -59,7 +64,8 @@ pub fn find_rescan(
         let Some(earlier_text) = archive.text(&earlier)? else {
             continue;
         };
-        let score = similarity(text, &earlier_text);
+        let mine = mine.get_or_insert_with(|| words(text));
+        let score = jaccard(mine, &words(&earlier_text));
         if score >= SAME_TEXT && best.as_ref().is_none_or(|(b, _)| score > *b) {
             best = Some((score, earlier.id.clone()));
         }

@@ -83,32 +83,51 @@ impl Checker<'_> {
     }
 }
 
-impl MetadataInput {
-    /// Sets a field by its manifest column (and form field) name; `false` for a name that is not
-    /// a metadata field.
-    pub fn set(&mut self, field: &str, value: String) -> bool {
-        let slot = match field {
-            "owner_id" => &mut self.owner_id,
-            "owner_name" => &mut self.owner_name,
-            "doc_type" => &mut self.doc_type,
-            "title" => &mut self.title,
-            "issuer" => &mut self.issuer,
-            "issuer_code" => &mut self.issuer_code,
-            "issued_on" => &mut self.issued_on,
-            "valid_until" => &mut self.valid_until,
-            "validity_scope" => &mut self.validity_scope,
-            "signer" => &mut self.signer,
-            "dossier_code" => &mut self.dossier_code,
-            "procedure_code" => &mut self.procedure_code,
-            "result_code" => &mut self.result_code,
-            "doc_number" => &mut self.doc_number,
-            "summary" => &mut self.summary,
-            _ => return false,
-        };
-        *slot = Some(value);
-        true
-    }
+/// The fields by their manifest column (and form field) names: the one list `set` and `get`
+/// are made from.
+macro_rules! named_fields {
+    ($($name:ident),* $(,)?) => {
+        impl MetadataInput {
+            /// Sets a field by its manifest column (and form field) name; `false` for a name that
+            /// is not a metadata field.
+            pub fn set(&mut self, field: &str, value: String) -> bool {
+                match field {
+                    $(stringify!($name) => self.$name = Some(value),)*
+                    _ => return false,
+                }
+                true
+            }
 
+            /// A field as given, by its manifest column (and form field) name.
+            pub fn get(&self, field: &str) -> Option<&str> {
+                match field {
+                    $(stringify!($name) => self.$name.as_deref(),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+named_fields!(
+    owner_id,
+    owner_name,
+    doc_type,
+    title,
+    issuer,
+    issuer_code,
+    issued_on,
+    valid_until,
+    validity_scope,
+    signer,
+    dossier_code,
+    procedure_code,
+    result_code,
+    doc_number,
+    summary,
+);
+
+impl MetadataInput {
     /// Validates every field against the domain rules, the document-type table and today's date.
     /// All broken rules are reported at once.
     pub fn validate(&self, types: &DocTypes, today: Date) -> Result<DocumentMetadata, FieldErrors> {
@@ -211,6 +230,18 @@ mod tests {
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 27);
+
+    #[test]
+    fn fields_are_set_and_read_back_by_their_column_names() {
+        let mut m = MetadataInput::default();
+        assert!(m.set("issuer", "UBND xã Tam Xuân".into()));
+        assert!(m.set("doc_number", "12/KS".into()));
+        assert!(!m.set("csrf", "x".into()));
+        assert_eq!(m.issuer.as_deref(), Some("UBND xã Tam Xuân"));
+        assert_eq!(m.get("doc_number"), Some("12/KS"));
+        assert_eq!(m.get("title"), None);
+        assert_eq!(m.get("csrf"), None);
+    }
 
     fn input(owner: &str, doc_type: &str) -> MetadataInput {
         MetadataInput {

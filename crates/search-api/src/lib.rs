@@ -71,7 +71,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     let uploads = OpenApiRouter::new()
         .routes(routes!(documents::upload))
         .layer(DefaultBodyLimit::max(upload_limit));
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
         .routes(routes!(documents::get_document))
         .routes(routes!(documents::content))
@@ -96,7 +96,6 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(system::openapi))
         .layer(DefaultBodyLimit::max(1 << 20))
         .split_for_parts();
-    let mut api = api;
     openapi::complete(&mut api);
     let json = api.to_json().unwrap_or_default();
     let _ = state.openapi.set(json);

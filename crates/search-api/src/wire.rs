@@ -179,6 +179,38 @@ pub struct ReasonParams {
     pub purpose: Option<String>,
 }
 
+/// A request that says why it reads: the dossier it serves, the procedure and the purpose, each
+/// as given (validated by `routes::reason_of`).
+pub trait GivesReason {
+    fn reason_fields(&self) -> [Option<&str>; 3];
+}
+
+/// The query-string structs that carry the three reason parameters under their usual names.
+macro_rules! gives_reason {
+    ($($params:ty),*) => {$(
+        impl GivesReason for $params {
+            fn reason_fields(&self) -> [Option<&str>; 3] {
+                [
+                    self.dossier_code.as_deref(),
+                    self.procedure_code.as_deref(),
+                    self.purpose.as_deref(),
+                ]
+            }
+        }
+    )*};
+}
+gives_reason!(ReasonParams, SearchParams, OwnerDocsParams, PreviewParams);
+
+impl GivesReason for ReuseRequest {
+    fn reason_fields(&self) -> [Option<&str>; 3] {
+        [
+            Some(&self.dossier_code),
+            self.procedure_code.as_deref(),
+            Some(&self.purpose),
+        ]
+    }
+}
+
 /// A clerk takes a document for a dossier.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReuseRequest {

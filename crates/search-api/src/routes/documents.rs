@@ -62,13 +62,13 @@ pub async fn upload(
     MultipartForm(form): MultipartForm,
 ) -> ApiResult<Response> {
     allow(&state, &caller, Act::Upload, None, "upload").await?;
-    let mut form = read_upload_form(&state, form).await?;
-    form.warnings.extend(
-        form.other_fields
-            .iter()
-            .map(|(name, _)| format!("unknown field {name} ignored")),
-    );
-    let (status, body) = store_upload(&state, &caller, form).await?;
+    let form = read_upload_form(&state, form).await?;
+    let warnings = form
+        .other_fields
+        .iter()
+        .map(|(name, _)| format!("unknown field {name} ignored"))
+        .collect();
+    let (status, body) = store_upload(&state, &caller, form, warnings).await?;
     Ok((status, Json(body)).into_response())
 }
 
@@ -78,7 +78,6 @@ pub(crate) struct ReadUpload {
     pub input: MetadataInput,
     pub file: Option<(String, Vec<u8>)>,
     pub other_fields: Vec<(String, String)>,
-    pub warnings: Vec<String>,
 }
 
 /// Reads a multipart upload within the store's size limits.
@@ -124,22 +123,18 @@ pub(crate) async fn read_upload_form(
         input,
         file,
         other_fields,
-        warnings: Vec::new(),
     })
 }
 
-/// Stores an upload the way `kho ingest` stores a file, and counts the outcome.
+/// Stores an upload the way `kho ingest` stores a file, and counts the outcome. `warnings` go
+/// into the answer ahead of the file's own.
 pub(crate) async fn store_upload(
     state: &AppState,
     caller: &Caller,
     form: ReadUpload,
+    mut warnings: Vec<String>,
 ) -> ApiResult<(StatusCode, UploadResult)> {
-    let ReadUpload {
-        input,
-        file,
-        mut warnings,
-        ..
-    } = form;
+    let ReadUpload { input, file, .. } = form;
     let (file_name, bytes) =
         file.ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
     let permit = state
@@ -248,12 +243,7 @@ pub async fn get_document(
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<DocumentDetail>> {
-    let reason = reason_of(
-        &caller,
-        &params.dossier_code,
-        &params.procedure_code,
-        &params.purpose,
-    )?;
+    let reason = reason_of(&caller, &params)?;
     let record = readable(&state, &caller, &id, "read metadata").await?;
     let actor = caller.actor.clone();
     let detail = state
@@ -372,12 +362,7 @@ pub async fn content(
     Query(params): Query<ReasonParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let reason = reason_of(
-        &caller,
-        &params.dossier_code,
-        &params.procedure_code,
-        &params.purpose,
-    )?;
+    let reason = reason_of(&caller, &params)?;
     let record = readable(&state, &caller, &id, "download").await?;
     let etag = format!("\"{}\"", record.sha256);
     if headers
@@ -475,12 +460,7 @@ pub async fn preview(
     Path((id, page)): Path<(String, u32)>,
     Query(params): Query<PreviewParams>,
 ) -> ApiResult<Response> {
-    let reason = reason_of(
-        &caller,
-        &params.dossier_code,
-        &params.procedure_code,
-        &params.purpose,
-    )?;
+    let reason = reason_of(&caller, &params)?;
     let record = readable(&state, &caller, &id, "preview").await?;
     let width = params.width.unwrap_or(400);
     if page == 0 || page > record.pages.max(1) {
@@ -548,12 +528,7 @@ pub async fn list_reuses(
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<Vec<EventView>>> {
-    let reason = reason_of(
-        &caller,
-        &params.dossier_code,
-        &params.procedure_code,
-        &params.purpose,
-    )?;
+    let reason = reason_of(&caller, &params)?;
     let record = readable(&state, &caller, &id, "list reuses").await?;
     let actor = caller.actor.clone();
     let reuses = state
@@ -597,15 +572,9 @@ pub(crate) async fn reuse_document(
     id: &str,
     body: ReuseRequest,
 ) -> ApiResult<ReuseReceipt> {
-    let (state, caller) = (state.clone(), caller.clone());
-    allow(&state, &caller, Act::Reuse, Some(id), "reuse").await?;
-    let reason = reason_of(
-        &caller,
-        &Some(body.dossier_code),
-        &body.procedure_code,
-        &Some(body.purpose),
-    )?;
-    let record = readable(&state, &caller, id, "reuse").await?;
+    allow(state, caller, Act::Reuse, Some(id), "reuse").await?;
+    let reason = reason_of(caller, &body)?;
+    let record = readable(state, caller, id, "reuse").await?;
     let actor = caller.actor.clone();
     state
         .blocking(move |archive| {

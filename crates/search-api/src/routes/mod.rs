@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::metrics::event;
 use crate::policy::{self, Act};
 use crate::state::AppState;
+use crate::wire::GivesReason;
 use schemas::{AccessReason, DocumentRecord};
 
 /// Refuses (and records the refusal of) a caller whose role does not allow `act`. `doc` names
@@ -88,18 +89,10 @@ pub(crate) async fn readable(
 
 /// The reason a request gives for reading, validated, and checked against what the caller's
 /// role requires (a clerk names a dossier of their province).
-pub(crate) fn reason_of(
-    caller: &Caller,
-    dossier_code: &Option<String>,
-    procedure_code: &Option<String>,
-    purpose: &Option<String>,
-) -> ApiResult<AccessReason> {
-    let reason = AccessReason::new(
-        dossier_code.as_deref(),
-        procedure_code.as_deref(),
-        purpose.as_deref(),
-    )
-    .map_err(ApiError::field)?;
+pub(crate) fn reason_of(caller: &Caller, request: &impl GivesReason) -> ApiResult<AccessReason> {
+    let [dossier_code, procedure_code, purpose] = request.reason_fields();
+    let reason =
+        AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::field)?;
     policy::check_reason(caller, &reason)?;
     Ok(reason)
 }

@@ -48,12 +48,7 @@ pub async fn owner_documents(
         .await;
         return Err(ApiError::NotFound(format!("no owner {owner}")));
     }
-    let reason = reason_of(
-        &caller,
-        &params.dossier_code,
-        &params.procedure_code,
-        &params.purpose,
-    )?;
+    let reason = reason_of(&caller, &params)?;
     let procedure = params
         .procedure
         .as_deref()

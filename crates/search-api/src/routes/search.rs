@@ -40,12 +40,7 @@ pub async fn search(
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<SearchView>> {
     allow(&state, &caller, Act::ReadDocuments, None, "search").await?;
-    let reason = reason_of(
-        &caller,
-        &params.dossier_code,
-        &params.procedure_code,
-        &params.purpose,
-    )?;
+    let reason = reason_of(&caller, &params)?;
     let sort = match params.sort.as_deref().map(str::trim) {
         None | Some("") | Some("relevance") => SortOrder::Relevance,
         Some("date") | Some("issued") => SortOrder::IssuedDesc,

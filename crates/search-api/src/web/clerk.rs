@@ -11,8 +11,8 @@ use crate::extract::{JsonBody, Path, Query};
 use crate::routes::{accounts, documents, lifecycle, search};
 use crate::state::AppState;
 use crate::wire::{
-    DocumentDetail, PreviewParams, ReasonParams, ReuseRequest, RevokeRequest, SearchParams,
-    SearchView, SupersedeRequest,
+    DocumentDetail, GivesReason, PreviewParams, ReasonParams, ReuseRequest, RevokeRequest,
+    SearchParams, SearchView, SupersedeRequest,
 };
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -26,18 +26,18 @@ const PAGE_SIZE: usize = 20;
 /// Previews shown on a document page; the rest are in the download.
 const MAX_PREVIEWS: u32 = 12;
 
-fn reason_pairs(r: &ReasonParams) -> [(&'static str, String); 3] {
+/// The reason of a read as query parameters, to carry it on to the next page.
+fn reason_pairs(r: &impl GivesReason) -> [(&'static str, String); 3] {
+    let [dossier_code, procedure_code, purpose] =
+        r.reason_fields().map(|f| f.unwrap_or_default().to_string());
     [
-        ("dossier_code", r.dossier_code.clone().unwrap_or_default()),
-        (
-            "procedure_code",
-            r.procedure_code.clone().unwrap_or_default(),
-        ),
-        ("purpose", r.purpose.clone().unwrap_or_default()),
+        ("dossier_code", dossier_code),
+        ("procedure_code", procedure_code),
+        ("purpose", purpose),
     ]
 }
 
-fn with_reason(path: &str, reason: &ReasonParams, extra: &[(&str, &str)]) -> String {
+fn with_reason(path: &str, reason: &impl GivesReason, extra: &[(&str, &str)]) -> String {
     let pairs = reason_pairs(reason);
     let mut all: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     all.extend_from_slice(extra);
@@ -46,14 +46,6 @@ fn with_reason(path: &str, reason: &ReasonParams, extra: &[(&str, &str)]) -> Str
         path.to_string()
     } else {
         format!("{path}?{query}")
-    }
-}
-
-fn reason_of_search(p: &SearchParams) -> ReasonParams {
-    ReasonParams {
-        dossier_code: p.dossier_code.clone(),
-        procedure_code: p.procedure_code.clone(),
-        purpose: p.purpose.clone(),
     }
 }
 
@@ -76,7 +68,7 @@ fn search_url(p: &SearchParams, set: &[(&str, &str)]) -> String {
         ("sort", p.sort.clone().unwrap_or_default()),
         ("offset", offset),
     ];
-    pairs.extend(reason_pairs(&reason_of_search(p)));
+    pairs.extend(reason_pairs(p));
     for (key, value) in set {
         match pairs.iter_mut().find(|(k, _)| k == key) {
             Some(pair) => pair.1 = value.to_string(),
@@ -241,7 +233,6 @@ fn search_page(
 }
 
 fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
-    let reason = reason_of_search(p);
     let offset = p.offset.unwrap_or(0);
     let type_title = |key: &str| {
         state
@@ -278,7 +269,7 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                 ol.hits start=(offset + 1) {
                     @for hit in &view.hits {
                         li.hit {
-                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), &reason, &[])) { (hit.title) } }
+                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), p, &[])) { (hit.title) } }
                             p.meta {
                                 (state_badge(hit.state)) " "
                                 (hit.owner_name.as_deref().unwrap_or("")) " · " (hit.owner_id)
@@ -305,9 +296,8 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
 
 #[derive(serde::Deserialize, Default)]
 pub struct DocumentQuery {
-    dossier_code: Option<String>,
-    procedure_code: Option<String>,
-    purpose: Option<String>,
+    #[serde(flatten)]
+    reason: ReasonParams,
     /// `reuse` after a reuse was recorded.
     done: Option<String>,
 }
@@ -321,11 +311,7 @@ pub async fn document(
 ) -> Response {
     let result = async {
         let Query(query) = query?;
-        let reason = ReasonParams {
-            dossier_code: query.dossier_code.clone(),
-            procedure_code: query.procedure_code.clone(),
-            purpose: query.purpose.clone(),
-        };
+        let reason = query.reason;
         let Json(detail) = documents::get_document(
             State(state.clone()),
             user.caller.clone(),

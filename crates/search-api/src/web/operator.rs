@@ -2,7 +2,7 @@
 //! same answers), and the recent batches of `kho ingest` with their reports, read from the
 //! store's record of batches.
 
-use super::layout::instant;
+use super::layout::{field_label, instant};
 use super::WebUser;
 use crate::error::ApiError;
 use crate::extract::{MultipartForm, Path, Query};
@@ -23,69 +23,34 @@ const RECENT_BATCHES: usize = 30;
 /// Report lines per page of a batch.
 const LINES_PER_PAGE: usize = 200;
 
-/// The form's metadata fields: name, label, input type, required, hint.
-const FIELDS: &[(&str, &str, &str, bool, &str)] = &[
+/// The form's metadata fields (labelled as everywhere, by `field_label`): name, input type,
+/// required, hint.
+const FIELDS: &[(&str, &str, bool, &str)] = &[
     (
         "owner_id",
-        "Số định danh / mã số doanh nghiệp",
         "text",
         true,
         "12 chữ số (CCCD) hoặc mã số doanh nghiệp",
     ),
-    ("owner_name", "Họ tên chủ sở hữu", "text", false, ""),
-    (
-        "title",
-        "Tên giấy tờ",
-        "text",
-        false,
-        "để trống: theo loại giấy tờ",
-    ),
-    ("doc_number", "Số, ký hiệu", "text", false, ""),
-    ("issuer", "Cơ quan cấp", "text", false, ""),
-    (
-        "issuer_code",
-        "Mã cơ quan cấp",
-        "text",
-        false,
-        "ví dụ 000.00.01.H29",
-    ),
-    ("issued_on", "Ngày cấp", "date", false, ""),
-    ("signer", "Người ký", "text", false, ""),
+    ("owner_name", "text", false, ""),
+    ("title", "text", false, "để trống: theo loại giấy tờ"),
+    ("doc_number", "text", false, ""),
+    ("issuer", "text", false, ""),
+    ("issuer_code", "text", false, "ví dụ 000.00.01.H29"),
+    ("issued_on", "date", false, ""),
+    ("signer", "text", false, ""),
     (
         "valid_until",
-        "Hiệu lực đến",
         "text",
         false,
         "dd/mm/yyyy, \"vĩnh viễn\", hoặc để trống: theo loại giấy tờ",
     ),
-    ("validity_scope", "Phạm vi hiệu lực", "text", false, ""),
-    ("dossier_code", "Mã hồ sơ gốc", "text", false, ""),
-    ("procedure_code", "Mã thủ tục", "text", false, ""),
-    ("result_code", "Mã kết quả", "text", false, ""),
-    ("summary", "Tóm tắt", "text", false, ""),
+    ("validity_scope", "text", false, ""),
+    ("dossier_code", "text", false, "hồ sơ đã cấp ra giấy tờ này"),
+    ("procedure_code", "text", false, ""),
+    ("result_code", "text", false, ""),
+    ("summary", "text", false, ""),
 ];
-
-fn field_value<'a>(input: &'a MetadataInput, name: &str) -> Option<&'a str> {
-    let value = match name {
-        "owner_id" => &input.owner_id,
-        "owner_name" => &input.owner_name,
-        "doc_type" => &input.doc_type,
-        "title" => &input.title,
-        "issuer" => &input.issuer,
-        "issuer_code" => &input.issuer_code,
-        "doc_number" => &input.doc_number,
-        "issued_on" => &input.issued_on,
-        "signer" => &input.signer,
-        "valid_until" => &input.valid_until,
-        "validity_scope" => &input.validity_scope,
-        "dossier_code" => &input.dossier_code,
-        "procedure_code" => &input.procedure_code,
-        "result_code" => &input.result_code,
-        "summary" => &input.summary,
-        _ => &None,
-    };
-    value.as_deref()
-}
 
 fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: Markup) -> Markup {
     html! {
@@ -101,10 +66,10 @@ fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: 
                     option value=(t.key) selected[input.doc_type.as_deref() == Some(t.key.as_str())] { (t.title) }
                 }
             }
-            @for (name, label, kind, required, hint) in FIELDS {
-                label for=(name) { (label) @if *required { " *" } }
+            @for (name, kind, required, hint) in FIELDS {
+                label for=(name) { (field_label(name)) @if *required { " *" } }
                 input id=(name) name=(name) type=(kind) required[*required]
-                    value=(field_value(input, name).unwrap_or(""))
+                    value=(input.get(name).unwrap_or(""))
                     placeholder=(hint);
             }
             button type="submit" { "Lưu vào kho" }
@@ -147,7 +112,7 @@ pub async fn upload(
             .unwrap_or_default();
         user.check_csrf(&headers, csrf)?;
         let input = form.input.clone();
-        match store_upload(&state, &user.caller, form).await {
+        match store_upload(&state, &user.caller, form, Vec::new()).await {
             Ok((status, stored)) => {
                 let id = stored.id.clone().unwrap_or_default();
                 let content = html! {
