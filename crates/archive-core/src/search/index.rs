@@ -20,7 +20,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, FAST, INDEXED, STRING, TEXT};
 use tantivy::{
-    doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+    doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
+    TantivyDocument, Term,
 };
 
 /// Text indexed per document, at most (a bound on memory, not on what is stored).
@@ -37,8 +38,15 @@ fn commit_every_docs() -> usize {
         .unwrap_or(COMMIT_EVERY_DOCS)
 }
 const COMMIT_EVERY: Duration = Duration::from_secs(60);
-/// How many of the best word matches the phrase check re-ranks.
+/// How many of the best word matches the second pass re-ranks.
 const RERANK_WINDOW: usize = 100;
+/// How much a match in the exact form typed (with its diacritics) weighs, over the folded match.
+const EXACT_BOOST: f32 = 1.5;
+/// A word's exact form is not scored when at least this share of the documents with its folded
+/// form have it ([`SearchIndex::exact_tells_apart`]).
+const EXACT_SAME_SHARE: f64 = 0.95;
+/// How much the query's words standing together as a phrase weigh.
+const PHRASE_BOOST: f32 = 3.0;
 const NO_DATE: u64 = 0;
 const NO_END: u64 = 99_991_231;
 
@@ -53,10 +61,10 @@ struct Fields {
     year: Field,
     valid_until: Field,
     active: Field,
-    meta_exact: Field,
-    meta_folded: Field,
-    body_exact: Field,
-    body_folded: Field,
+    /// Metadata and text, tone placement made canonical (diacritics kept).
+    exact: Field,
+    /// Metadata and text, folded (no diacritics, đ -> d).
+    folded: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -71,10 +79,8 @@ fn schema() -> (Schema, Fields) {
         year: b.add_u64_field("year", INDEXED | FAST),
         valid_until: b.add_u64_field("valid_until", INDEXED | FAST),
         active: b.add_u64_field("active", INDEXED | FAST),
-        meta_exact: b.add_text_field("meta_exact", TEXT),
-        meta_folded: b.add_text_field("meta_folded", TEXT),
-        body_exact: b.add_text_field("body_exact", TEXT),
-        body_folded: b.add_text_field("body_folded", TEXT),
+        exact: b.add_text_field("exact", TEXT),
+        folded: b.add_text_field("folded", TEXT),
     };
     (b.build(), fields)
 }
@@ -227,7 +233,6 @@ impl SearchIndex {
         .into_iter()
         .flatten()
         .collect();
-        let meta = meta.join("\n");
         let mut body = text.map(DocumentText::joined).unwrap_or_default();
         if body.len() > MAX_INDEXED_TEXT {
             let mut cut = MAX_INDEXED_TEXT;
@@ -241,6 +246,13 @@ impl SearchIndex {
             Validity::Until(d) => ymd(d),
             _ => NO_END,
         };
+        // One field per form, metadata written twice before the text: a word of the title, the
+        // owner's name or the issuer counts double, so metadata matches rank above mentions in
+        // the text (BM25F by repetition) while a word is still one posting list, not a union of
+        // one per part. At a million documents a union per word was most of a common word's
+        // cost (docs/benchmarks.md).
+        let meta = meta.join("\n");
+        let all = format!("{meta}\n{meta}\n{body}");
         let mut doc = doc!(
             f.id => record.id.as_str(),
             f.owner => m.owner_id.as_str(),
@@ -250,10 +262,8 @@ impl SearchIndex {
             f.year => issued / 10_000,
             f.valid_until => valid_until,
             f.active => u64::from(record.lifecycle == Lifecycle::Active),
-            f.meta_exact => schemas::canonical_tones(&meta),
-            f.meta_folded => schemas::fold(&meta),
-            f.body_exact => schemas::canonical_tones(&body),
-            f.body_folded => schemas::fold(&body),
+            f.exact => schemas::canonical_tones(&all),
+            f.folded => schemas::fold(&all),
         );
         if let Some(issuer) = &m.issuer {
             doc.add_text(f.issuer, issuer);
@@ -353,104 +363,113 @@ impl SearchIndex {
         Ok(missing)
     }
 
-    fn text_query(&self, words: &[String], negated: bool) -> Box<dyn Query> {
-        let f = self.fields;
-        // Exact (tone-canonical) matches rank above folded ones, metadata above body text.
-        let weighted = [
-            (f.meta_exact, 4.0, true),
-            (f.meta_folded, 2.5, false),
-            (f.body_exact, 1.5, true),
-            (f.body_folded, 1.0, false),
-        ];
-        // Typed without diacritics, the exact form of the words is their folded form: the exact
-        // fields would only repeat the folded ones' work (half the postings of a common word).
-        let already_folded = words
+    /// The words (in this order when more than one) in a field.
+    fn words_in(field: Field, words: &[String], form: fn(&str) -> String) -> Box<dyn Query> {
+        let mut terms: Vec<Term> = words
             .iter()
-            .all(|w| schemas::canonical_tones(w) == schemas::fold(w));
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, boost, exact) in weighted {
-            if exact && already_folded {
-                continue;
-            }
-            let terms: Vec<Term> = words
-                .iter()
-                .map(|w| {
-                    let t = if exact {
-                        schemas::canonical_tones(w)
-                    } else {
-                        schemas::fold(w)
-                    };
-                    Term::from_field_text(field, &t)
-                })
-                .collect();
-            let q: Box<dyn Query> = if terms.len() == 1 {
-                Box::new(TermQuery::new(
-                    terms[0].clone(),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new(terms))
-            };
-            should.push((
-                Occur::Should,
-                if negated {
-                    q
-                } else {
-                    Box::new(BoostQuery::new(q, boost))
-                },
-            ));
+            .map(|w| Term::from_field_text(field, &form(w)))
+            .collect();
+        match terms.len() {
+            1 => Box::new(TermQuery::new(
+                terms.remove(0),
+                IndexRecordOption::WithFreqs,
+            )),
+            _ => Box::new(PhraseQuery::new(terms)),
         }
-        Box::new(BooleanQuery::new(should))
+    }
+
+    /// Words match in their folded form. A single word typed with diacritics also scores its
+    /// exact (tone-canonical) form, so that "Hòa" ranks Hòa above Hoa; a phrase's exact form is
+    /// scored in the second pass ([`Self::second_pass`]), since whole phrases rarely collide.
+    fn text_query(&self, searcher: &Searcher, words: &[String], negated: bool) -> Box<dyn Query> {
+        let f = self.fields;
+        let folded = Self::words_in(f.folded, words, schemas::fold);
+        let [word] = words else {
+            return folded;
+        };
+        if negated || !self.exact_tells_apart(searcher, word) {
+            return folded;
+        }
+        let exact = Self::words_in(f.exact, words, schemas::canonical_tones);
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, folded),
+            (Occur::Should, Box::new(BoostQuery::new(exact, EXACT_BOOST))),
+        ]))
+    }
+
+    /// Whether scoring the word's exact form can change the order: not when it was typed
+    /// without diacritics (its exact form is its folded form), nor when nearly every document
+    /// with the folded form has the exact one (then the boost is the same for nearly all
+    /// matches, and it would cost a second walk of a list as long as the first: "ủy" in
+    /// every document of a province).
+    fn exact_tells_apart(&self, searcher: &Searcher, word: &str) -> bool {
+        let exact = schemas::canonical_tones(word);
+        let folded = schemas::fold(word);
+        if exact == folded {
+            return false;
+        }
+        let frequency = |field: Field, text: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, text))
+                .unwrap_or(0)
+        };
+        let with_folded = frequency(self.fields.folded, &folded);
+        let with_exact = frequency(self.fields.exact, &exact);
+        (with_exact as f64) < EXACT_SAME_SHARE * with_folded as f64
     }
 
     fn prefix_query(&self, prefix: &str) -> Box<dyn Query> {
-        let f = self.fields;
         let pattern = format!("{}.*", regex_escape(prefix));
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, boost) in [(f.meta_folded, 2.0), (f.body_folded, 1.0)] {
-            if let Ok(q) = RegexQuery::from_pattern(&pattern, field) {
-                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-            }
+        match RegexQuery::from_pattern(&pattern, self.fields.folded) {
+            Ok(q) => Box::new(q),
+            // The prefix is escaped, so this is not expected; match nothing rather than fail.
+            Err(_) => Box::new(BooleanQuery::new(Vec::new())),
         }
-        Box::new(BooleanQuery::new(should))
     }
 
-    /// The query's plain words as one phrase, in the folded fields: documents where they stand
-    /// together rank above those where they are scattered. `None` for fewer than two words.
-    fn phrase_boost(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
-        let words: Vec<&String> = parsed
-            .clauses
-            .iter()
-            .filter(|c| !c.negated)
-            .filter_map(|c| match &c.kind {
-                ClauseKind::Words(w) => Some(w),
-                ClauseKind::Prefix(_) => None,
-            })
-            .flatten()
-            .collect();
-        if words.len() < 2 || parsed.identifier.is_some() {
+    /// What the second pass adds to the best matches of the first: the query's plain words as
+    /// one phrase (documents where they stand together rank above those where they are
+    /// scattered; for two words or more), and the exact form of each quoted phrase typed with
+    /// diacritics. `None` when there is nothing to add.
+    fn second_pass(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
+        if parsed.identifier.is_some() {
             return None;
         }
         let f = self.fields;
-        let should: Vec<(Occur, Box<dyn Query>)> = [(f.meta_folded, 6.0), (f.body_folded, 3.0)]
-            .into_iter()
-            .map(|(field, boost)| {
-                let terms = words
-                    .iter()
-                    .map(|w| Term::from_field_text(field, &schemas::fold(w)))
-                    .collect();
-                let phrase: Box<dyn Query> = Box::new(PhraseQuery::new(terms));
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(phrase, boost)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        Some(Box::new(BooleanQuery::new(should)))
+        let wanted = || {
+            parsed
+                .clauses
+                .iter()
+                .filter(|c| !c.negated)
+                .filter_map(|c| match &c.kind {
+                    ClauseKind::Words(w) => Some(w),
+                    ClauseKind::Prefix(_) => None,
+                })
+        };
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let words: Vec<String> = wanted().flatten().cloned().collect();
+        if words.len() >= 2 {
+            let phrase = Self::words_in(f.folded, &words, schemas::fold);
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
+            ));
+        }
+        for phrase in wanted().filter(|w| w.len() >= 2) {
+            let typed_plain = phrase
+                .iter()
+                .all(|w| schemas::canonical_tones(w) == schemas::fold(w));
+            if !typed_plain {
+                let exact = Self::words_in(f.exact, phrase, schemas::canonical_tones);
+                should.push((Occur::Should, Box::new(BoostQuery::new(exact, EXACT_BOOST))));
+            }
+        }
+        (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>)
     }
 
     fn build(
         &self,
+        searcher: &Searcher,
         req: &SearchRequest,
         parsed: &ParsedQuery,
         today: schemas::Date,
@@ -459,7 +478,7 @@ impl SearchIndex {
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for clause in &parsed.clauses {
             let q = match &clause.kind {
-                ClauseKind::Words(words) => self.text_query(words, clause.negated),
+                ClauseKind::Words(words) => self.text_query(searcher, words, clause.negated),
                 ClauseKind::Prefix(p) => self.prefix_query(p),
             };
             must.push((
@@ -541,7 +560,7 @@ impl SearchIndex {
         today: schemas::Date,
     ) -> Result<IndexHits> {
         let searcher = self.reader.searcher();
-        let query = self.build(req, parsed, today);
+        let query = self.build(&searcher, req, parsed, today);
         let limit = req.limit.clamp(1, 1000);
         // Ids are read from their fast column (one dictionary lookup), not from the compressed
         // document store: the re-ranking window needs a hundred or so of them per search.
@@ -571,13 +590,11 @@ impl SearchIndex {
         let FacetFruit { total, facets } = match req.sort {
             SortOrder::Relevance => {
                 // Pass 1 scores every match on its words alone and counts facets over all of
-                // them; pass 2 checks the words as a phrase only in the best RERANK_WINDOW.
-                // Checking word positions in every match was most of the cost of a query that
-                // matches most documents (118 of 141 ms at a million).
-                // Facets are counted in the same walk: a second walk without scores (so that
-                // the top-k one could skip blocks) measured slower, 53 against 48 ms p50 for a
-                // term in all of a million documents, because the query is a union over four
-                // fields per word and gains little from skipping.
+                // them; pass 2 checks word positions (the words as a phrase, a quoted phrase's
+                // exact form) only in the best RERANK_WINDOW. Checking positions in every match
+                // was most of the cost of a query that matches most documents (118 of 141 ms at
+                // a million). Facets are counted in the same walk: a second walk without scores
+                // (so that the top-k one could skip blocks) measured slower (docs/benchmarks.md).
                 let window = (req.offset + limit).max(RERANK_WINDOW);
                 let (top, counted) = searcher
                     .search(
@@ -590,13 +607,17 @@ impl SearchIndex {
                         hits.push((id, score));
                     }
                 }
-                if let Some(phrase) = self.phrase_boost(parsed) {
+                if let Some(second) = self.second_pass(parsed) {
                     let ids = hits
                         .iter()
                         .map(|(id, _)| Term::from_field_text(self.fields.id, id));
                     let within: Vec<(Occur, Box<dyn Query>)> = vec![
-                        (Occur::Must, phrase),
-                        (Occur::Must, Box::new(TermSetQuery::new(ids))),
+                        (Occur::Must, second),
+                        // A filter: it must add nothing to the phrase's score.
+                        (
+                            Occur::Must,
+                            Box::new(BoostQuery::new(Box::new(TermSetQuery::new(ids)), 0.0)),
+                        ),
                     ];
                     let boosted = searcher
                         .search(

@@ -1,0 +1,144 @@
+//! What ranks first: the exact spelling typed over its folded twin (a word or a quoted phrase), the owner over a mention in
+//! the text, the words as a phrase over the same words scattered. The recall test (tests/search.rs)
+//! checks that documents are found; this checks the order the index is built to give.
+
+use archive_core::search::SearchRequest;
+use archive_core::{Archive, NewDocument};
+use schemas::{Actor, DocTypes, DocumentText, Format, MetadataInput, PageSource, PageText};
+
+fn store(archive: &Archive, owner_id: &str, owner_name: &str, text: &str) -> String {
+    let metadata = MetadataInput {
+        owner_id: Some(owner_id.into()),
+        doc_type: Some("birth_certificate".into()),
+        owner_name: Some(owner_name.into()),
+        ..Default::default()
+    }
+    .validate(&DocTypes::builtin(), schemas::today())
+    .unwrap();
+    let bytes = format!("%PDF-1.4 {owner_id} {text}");
+    let text = DocumentText {
+        pages: vec![PageText {
+            page: 1,
+            text: text.into(),
+            source: PageSource::TextLayer,
+            ocr_confidence: None,
+            rotated: 0,
+            note: None,
+        }],
+        engine: "test".into(),
+    };
+    let doc = NewDocument {
+        metadata,
+        format: Format::Pdf,
+        pages: 1,
+        source_name: Some(format!("{owner_id}.pdf")),
+        actor: Actor::local_operator("test"),
+        text: Some(text),
+        rescan_of: None,
+    };
+    archive
+        .ingest(&mut bytes.as_bytes(), doc)
+        .unwrap()
+        .record
+        .id
+}
+
+fn ranked(archive: &Archive, query: &str) -> Vec<String> {
+    let req = SearchRequest {
+        query: query.into(),
+        limit: 20,
+        ..Default::default()
+    };
+    archive
+        .search(&req, schemas::today())
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.record.id)
+        .collect()
+}
+
+#[test]
+fn exact_spelling_owner_and_phrase_rank_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    // The same folded word, two spellings: "Hòa" (peace) and "Hoa" (flower) are different names.
+    let hoa = store(
+        &archive,
+        "001090000001",
+        "Lê Văn Hoa",
+        "Giấy khai sinh của Lê Văn Hoa, sinh tại xã Tân Phú.",
+    );
+    let hoa_tone = store(
+        &archive,
+        "001090000002",
+        "Trần Thị Hòa",
+        "Giấy khai sinh của Trần Thị Hòa, sinh tại xã Tân Phú.",
+    );
+    // The owner, and a document that only names him as a witness, of about the same length.
+    let owner = store(
+        &archive,
+        "001090000003",
+        "Nguyễn Văn Đức",
+        "Giấy khai sinh, đăng ký tại Ủy ban nhân dân xã Bình An, huyện Châu Thành.",
+    );
+    let witness = store(
+        &archive,
+        "001090000004",
+        "Phạm Thị Lan",
+        "Giấy khai sinh, người làm chứng Nguyễn Văn Đức, xã Bình An, huyện Châu Thành.",
+    );
+    // The same words scattered, and together (stored second: a tie would not favour it).
+    let scattered = store(
+        &archive,
+        "001090000006",
+        "Đỗ Minh Khoa",
+        "Đất ở thửa số 14; quyền của hộ được ghi nhận; sử dụng theo giấy chứng nhận.",
+    );
+    let phrase = store(
+        &archive,
+        "001090000005",
+        "Võ Minh Tâm",
+        "Đã cấp giấy chứng nhận quyền sử dụng đất cho hộ ông Tâm tại thửa số 12.",
+    );
+    // A quoted phrase whose folded form two spellings share (stored in this order so that a
+    // tie would favour the wrong one).
+    let vase = store(
+        &archive,
+        "001090000007",
+        "Mai Thị Thu",
+        "Biên bản kiểm kê: một hoa bình bằng gốm, để tại nhà kho của thôn.",
+    );
+    let place = store(
+        &archive,
+        "001090000008",
+        "Mai Văn Thuận",
+        "Biên bản kiểm kê: một tủ gỗ cũ, để tại trụ sở xã Hòa Bình.",
+    );
+    archive.sync_index(&mut |_, _| {}).unwrap();
+
+    let peace = ranked(&archive, "Hòa");
+    assert_eq!(peace.first(), Some(&hoa_tone), "{peace:?}");
+    assert!(peace.contains(&hoa), "folded twin still found: {peace:?}");
+    let flower = ranked(&archive, "Hoa");
+    assert!(
+        flower.contains(&hoa) && flower.contains(&hoa_tone),
+        "typed plain, both spellings match: {flower:?}"
+    );
+
+    for query in ["nguyen van duc", "Nguyễn Văn Đức", "NGUYỄN VĂN ĐỨC"] {
+        let found = ranked(&archive, query);
+        assert_eq!(found.first(), Some(&owner), "{query}: {found:?}");
+        assert!(found.contains(&witness), "{query}: {found:?}");
+    }
+
+    let found = ranked(&archive, "\"Hòa Bình\" kiểm kê");
+    assert_eq!(found.first(), Some(&place), "{found:?}");
+    assert!(found.contains(&vase), "{found:?}");
+
+    for query in ["quyen su dung dat", "quyền sử dụng đất"] {
+        let found = ranked(&archive, query);
+        assert_eq!(found.first(), Some(&phrase), "{query}: {found:?}");
+        assert!(found.contains(&scattered), "{query}: {found:?}");
+    }
+}
