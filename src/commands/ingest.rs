@@ -97,29 +97,37 @@ impl Args {
     }
 }
 
-fn plan_manifest(
-    manifest: &Path,
-    root: Option<&Path>,
-    archive: &archive_core::Archive,
-) -> anyhow::Result<Vec<PlannedItem>> {
-    let bytes = std::fs::read(manifest)
-        .with_context(|| format!("cannot read the manifest {}", manifest.display()))?;
-    let parsed = schemas::parse_manifest(&bytes)
-        .with_context(|| format!("manifest {}", manifest.display()))?;
-    for warning in &parsed.warnings {
-        eprintln!("kho: warning: manifest {}: {warning}", manifest.display());
-    }
-    let root = match root {
+/// The folder a manifest's `file` paths are relative to.
+fn manifest_root(manifest: &Path, root: Option<&Path>) -> PathBuf {
+    match root {
         Some(r) => r.to_path_buf(),
         None => manifest
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf(),
-    };
+    }
+}
+
+/// The manifest's rows, planned one at a time as they are read.
+fn manifest_items<'a>(
+    manifest: &Path,
+    root: &Path,
+    archive: &'a archive_core::Archive,
+    say_warnings: bool,
+) -> anyhow::Result<impl Iterator<Item = PlannedItem> + Send + 'a> {
+    let file = std::fs::File::open(manifest)
+        .with_context(|| format!("cannot read the manifest {}", manifest.display()))?;
+    let rows = schemas::read_manifest(std::io::BufReader::new(file))
+        .with_context(|| format!("manifest {}", manifest.display()))?;
+    if say_warnings {
+        for warning in &rows.warnings {
+            eprintln!("kho: warning: manifest {}: {warning}", manifest.display());
+        }
+    }
     Ok(ingest::plan_manifest(
-        parsed,
-        &root,
+        rows,
+        root,
         archive.doc_types(),
         schemas::today(),
     ))
@@ -180,48 +188,83 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
     }
     let archive = super::open(data)?;
-    let items = match &args.manifest {
-        Some(manifest) => plan_manifest(manifest, args.root.as_deref(), &archive)?,
-        None => ingest::plan_paths(
+    let Some(manifest) = &args.manifest else {
+        let items = ingest::plan_paths(
             ingest::expand_paths(&args.paths),
             &args.metadata(),
             archive.doc_types(),
             schemas::today(),
-        ),
-    };
-    if args.check {
-        return check(items, &args, report_file.as_mut());
-    }
-    let actor = super::local_actor();
-    let started = std::time::Instant::now();
-    let progress = std::cell::RefCell::new(BatchProgress::new(started));
-    let mut write_error: Option<anyhow::Error> = None;
-    let source = match &args.manifest {
-        Some(manifest) => manifest.display().to_string(),
-        None => args
+        );
+        if args.check {
+            return check(items.into_iter(), &args, report_file.as_mut());
+        }
+        let source = args
             .paths
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
-            .join(" "),
+            .join(" ");
+        let batch = ingest::Batch {
+            source: &source,
+            total: items.len() as u64,
+            items: items.into_iter(),
+        };
+        return store(&archive, batch, &args, report_file.as_mut());
     };
+    let root = manifest_root(manifest, args.root.as_deref());
+    if args.check {
+        let items = manifest_items(manifest, &root, &archive, true)?;
+        return check(items, &args, report_file.as_mut());
+    }
+    // Every row is validated before any file is read, so that a manifest's mistakes are known
+    // from the start; the rows are then read again as the batch goes rather than kept.
+    let (mut total, mut refused) = (0u64, 0u64);
+    for item in manifest_items(manifest, &root, &archive, true)? {
+        total += 1;
+        refused += u64::from(item.is_err());
+    }
+    if refused > 0 {
+        eprintln!(
+            "kho: manifest {}: {refused} of {total} row(s) will be rejected without reading their file (each is in the report, with its reason)",
+            manifest.display()
+        );
+    }
+    let source = manifest.display().to_string();
+    let batch = ingest::Batch {
+        source: &source,
+        items: manifest_items(manifest, &root, &archive, false)?,
+        total,
+    };
+    store(&archive, batch, &args, report_file.as_mut())
+}
+
+/// Runs the batch, reporting each outcome as it becomes durable.
+fn store(
+    archive: &archive_core::Archive,
+    batch: ingest::Batch<'_, impl Iterator<Item = PlannedItem> + Send>,
+    args: &Args,
+    mut report_file: Option<&mut ReportFile>,
+) -> anyhow::Result<Outcome> {
+    let actor = super::local_actor();
+    let started = std::time::Instant::now();
+    let progress = std::cell::RefCell::new(BatchProgress::new(started));
+    let mut write_error: Option<anyhow::Error> = None;
     let summary = ingest::run(
-        &archive,
-        &source,
-        items,
+        archive,
+        batch,
         &actor,
         &ExtractConfig::default(),
         &mut |r| {
             progress.borrow_mut().clear();
-            if let Err(e) = emit(args.json, report_file.as_mut(), r) {
+            if let Err(e) = emit(args.json, report_file.as_deref_mut(), r) {
                 write_error.get_or_insert(e);
             }
         },
         &mut |s| progress.borrow_mut().update(s),
     )?;
     progress.borrow_mut().clear();
-    super::sync_index(&archive)?;
-    if let Some(file) = report_file.as_mut() {
+    super::sync_index(archive)?;
+    if let Some(file) = report_file {
         file.finish(&summary)?;
     }
     if let Some(e) = write_error {
@@ -267,15 +310,13 @@ fn conclude(json: bool, line: &str, summary: &ingest::Summary) -> Outcome {
 /// `--check`: every row validated and every file's format recognised from its first bytes;
 /// nothing read further, nothing stored.
 fn check(
-    items: Vec<PlannedItem>,
+    items: impl Iterator<Item = PlannedItem>,
     args: &Args,
     mut report_file: Option<&mut ReportFile>,
 ) -> anyhow::Result<Outcome> {
-    let mut summary = ingest::Summary {
-        total: items.len() as u64,
-        ..Default::default()
-    };
+    let mut summary = ingest::Summary::default();
     for item in items {
+        summary.total += 1;
         let rejected = match item {
             Err(rejected) => Some(*rejected),
             Ok(planned) => ingest::check_format(&planned.input)

@@ -101,6 +101,14 @@ fn the_report_names_every_bad_row_and_the_summary_counts_them() {
             "{part:?} not in {summary_line}"
         );
     }
+    // The manifest's own mistakes are announced before any file is read (the unsupported
+    // format is only found by reading the file).
+    assert!(
+        run.stderr
+            .contains("3 of 14 row(s) will be rejected without reading their file"),
+        "{}",
+        run.stderr
+    );
     // Not a terminal: plain progress lines on stderr, the last one complete.
     assert!(
         run.stderr.contains("kho: ingest: 14/14 files"),

@@ -11,7 +11,7 @@ use crate::{FileReport, FileStatus, InputFile};
 use archive_core::batches::{BatchLine, BatchRecord};
 use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
-use schemas::{Actor, DocTypes, DocumentMetadata, Manifest, MetadataInput};
+use schemas::{Actor, DocTypes, DocumentMetadata, ManifestRow, ManifestRowError, MetadataInput};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use time::Date;
@@ -26,6 +26,16 @@ pub struct Planned {
     pub metadata: DocumentMetadata,
     /// The manifest line it came from, if any.
     pub line: Option<u64>,
+}
+
+/// What a run stores: the planned items, taken a window at a time as the batch goes, so that
+/// they need not all be in memory.
+pub struct Batch<'a, I> {
+    /// What the batch was run on (a manifest, folders), as the store records it.
+    pub source: &'a str,
+    pub items: I,
+    /// How many items there are, for the progress.
+    pub total: u64,
 }
 
 /// Counts of a batch, as it goes and when it ends.
@@ -105,58 +115,63 @@ pub fn plan_paths(
         .collect()
 }
 
-/// Plans a manifest: each row's metadata validated, each file resolved under `root` and refused
-/// if it escapes it (`..`, an absolute path, a symbolic link out), is missing, is a folder, or was
-/// already named by an earlier row.
-pub fn plan_manifest(
-    manifest: Manifest,
+/// Plans a manifest as it is read: each row's metadata validated, each file resolved under
+/// `root` and refused if it escapes it (`..`, an absolute path, a symbolic link out), is missing,
+/// is a folder, or was already named by an earlier row. Rows are planned one at a time; what is
+/// kept across rows is a 16-byte fingerprint of each file named, for the repeated-file check.
+pub fn plan_manifest<'a>(
+    rows: impl Iterator<Item = Result<ManifestRow, ManifestRowError>> + 'a,
     root: &Path,
-    types: &DocTypes,
+    types: &'a DocTypes,
     today: Date,
-) -> Vec<PlannedItem> {
+) -> impl Iterator<Item = PlannedItem> + 'a {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut seen: HashMap<PathBuf, u64> = HashMap::new();
-    manifest
-        .rows
-        .into_iter()
-        .map(|row| {
-            let row = row.map_err(|e| {
-                let report = FileReport::rejected(
-                    format!("line {}", e.line),
-                    RejectKind::ManifestRow,
-                    format!("line {}: {}", e.line, e.error),
-                );
-                Box::new(report.at_line(e.line))
-            })?;
-            let reject = |kind: RejectKind, reason: String| {
-                Box::new(
-                    FileReport::rejected(&row.file, kind, format!("line {}: {reason}", row.line))
-                        .at_line(row.line),
-                )
-            };
-            let path =
-                resolve(&canonical_root, &row.file).map_err(|r| reject(RejectKind::Path, r))?;
-            if let Some(first) = seen.get(&path) {
-                return Err(reject(
-                    RejectKind::RepeatedFile,
-                    format!("names the same file as line {first}"),
-                ));
-            }
-            seen.insert(path.clone(), row.line);
-            let metadata = row
-                .metadata
-                .validate(types, today)
-                .map_err(|e| reject(RejectKind::Metadata, e.to_string()))?;
-            Ok(Planned {
-                input: InputFile {
-                    path,
-                    display: row.file.clone(),
-                },
-                metadata,
-                line: Some(row.line),
-            })
+    let mut seen: HashMap<u128, u64> = HashMap::new();
+    rows.map(move |row| {
+        let row = row.map_err(|e| {
+            let report = FileReport::rejected(
+                format!("line {}", e.line),
+                RejectKind::ManifestRow,
+                format!("line {}: {}", e.line, e.error),
+            );
+            Box::new(report.at_line(e.line))
+        })?;
+        let reject = |kind: RejectKind, reason: String| {
+            Box::new(
+                FileReport::rejected(&row.file, kind, format!("line {}: {reason}", row.line))
+                    .at_line(row.line),
+            )
+        };
+        let path = resolve(&canonical_root, &row.file).map_err(|r| reject(RejectKind::Path, r))?;
+        let first = *seen.entry(fingerprint(&path)).or_insert(row.line);
+        if first != row.line {
+            return Err(reject(
+                RejectKind::RepeatedFile,
+                format!("names the same file as line {first}"),
+            ));
+        }
+        let metadata = row
+            .metadata
+            .validate(types, today)
+            .map_err(|e| reject(RejectKind::Metadata, e.to_string()))?;
+        Ok(Planned {
+            input: InputFile {
+                path,
+                display: row.file,
+            },
+            metadata,
+            line: Some(row.line),
         })
-        .collect()
+    })
+}
+
+/// The first 16 bytes of the path's sha256: a collision between two of a million paths has a
+/// chance of about 1 in 10^27, and it costs 16 bytes a row instead of the whole path.
+fn fingerprint(path: &Path) -> u128 {
+    let digest = archive_core::Sha256Digest::of(path.as_os_str().as_encoded_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest.0[..16]);
+    u128::from_le_bytes(first)
 }
 
 /// Resolves a manifest `file` cell under the root. Backslashes count as separators, since
@@ -228,18 +243,22 @@ fn batch_line(r: &FileReport) -> BatchLine {
 /// Stores every planned item, reporting each outcome in input order as soon as it is durable
 /// (`report`), with the running counts (`progress`). Stops only on a store failure; a file's own
 /// problems are rejections in the report. The batch and every outcome are also recorded in the
-/// store under `source` (what it was run on), for the operators' list of recent batches.
+/// store under its `source`, for the operators' list of recent batches.
 pub fn run(
     archive: &Archive,
-    source: &str,
-    items: Vec<PlannedItem>,
+    batch: Batch<'_, impl Iterator<Item = PlannedItem> + Send>,
     actor: &Actor,
     cfg: &ExtractConfig,
     report: &mut dyn FnMut(&FileReport),
     progress: &mut dyn FnMut(&Summary),
 ) -> Result<Summary, ArchiveError> {
+    let Batch {
+        source,
+        items,
+        total,
+    } = batch;
     let mut summary = Summary {
-        total: items.len() as u64,
+        total,
         ..Summary::default()
     };
     let window = window();
@@ -251,7 +270,7 @@ pub fn run(
         // The window being recorded and the one being extracted: one chunk in the channel.
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Staged>>(0);
         scope.spawn(move || {
-            let mut items = items.into_iter();
+            let mut items = items;
             loop {
                 let chunk: Vec<PlannedItem> = items.by_ref().take(window).collect();
                 if chunk.is_empty() {

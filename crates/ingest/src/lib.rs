@@ -17,7 +17,7 @@ pub mod preview;
 pub mod rescan;
 mod sniff;
 
-pub use batch::{plan_manifest, plan_paths, run, Planned, PlannedItem, Summary};
+pub use batch::{plan_manifest, plan_paths, run, Batch, Planned, PlannedItem, Summary};
 pub use files::{
     check_format, commit_prepared, expand_paths, ingest_loaded, load_bytes, load_file,
     prepare_file, text_warnings, FileReport, FileStatus, InputError, InputFile, LoadedFile,

@@ -27,7 +27,7 @@ pub use error::{FieldError, FieldErrors, RuleError};
 pub use ids::OwnerId;
 pub use ledger::{AccessReason, Action, Actor, LedgerEvent, NewEvent, MAX_PURPOSE_CHARS};
 pub use manifest::{
-    parse_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError, MAX_MANIFEST_BYTES,
+    read_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError, MAX_MANIFEST_BYTES,
 };
 pub use metadata::{MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS};
 pub use principal::{Principal, Role, MAX_USER_NAME_CHARS};

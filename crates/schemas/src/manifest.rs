@@ -4,6 +4,7 @@
 //! document types with [`crate::MetadataInput::validate`].
 
 use crate::{nfc, MetadataInput};
+use std::io::Read;
 
 /// Largest manifest accepted, in bytes (about a million rows).
 pub const MAX_MANIFEST_BYTES: usize = 256 * 1024 * 1024;
@@ -44,17 +45,11 @@ pub struct ManifestRowError {
     pub error: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Manifest {
-    pub rows: Vec<Result<ManifestRow, ManifestRowError>>,
-    pub warnings: Vec<String>,
-}
-
 /// The whole manifest is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ManifestError {
-    #[error("the manifest is {0} bytes; at most {MAX_MANIFEST_BYTES} are accepted (split it)")]
-    TooLarge(usize),
+    #[error("the manifest is larger than {MAX_MANIFEST_BYTES} bytes (split it)")]
+    TooLarge,
     #[error("the manifest has no header row")]
     NoHeader,
     #[error("the manifest's header row cannot be read: {0}")]
@@ -65,33 +60,54 @@ pub enum ManifestError {
     DuplicateColumn(String),
 }
 
-/// Parses manifest bytes. Header names are matched trimmed and case-insensitively.
-pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, ManifestError> {
-    if bytes.len() > MAX_MANIFEST_BYTES {
-        return Err(ManifestError::TooLarge(bytes.len()));
-    }
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+/// A manifest being read: the header is checked when it is opened, then the rows are read one at
+/// a time, so that a batch of a million rows is never held in memory.
+pub struct Manifest<'a> {
+    reader: csv::Reader<LineTracker<'a>>,
+    columns: Vec<String>,
+    /// Unknown columns, said once.
+    pub warnings: Vec<String>,
+    record: csv::ByteRecord,
+    newlines: u64,
+    finished: bool,
+}
+
+/// Opens a manifest: reads and checks its header (names matched trimmed and case-insensitively).
+pub fn read_manifest<'a>(source: impl Read + Send + 'a) -> Result<Manifest<'a>, ManifestError> {
+    read_at_most(source, MAX_MANIFEST_BYTES as u64)
+}
+
+fn read_at_most<'a>(
+    source: impl Read + Send + 'a,
+    limit: u64,
+) -> Result<Manifest<'a>, ManifestError> {
+    let mut tracker = LineTracker::new(Box::new(source), limit);
+    tracker.skip_bom().map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => ManifestError::TooLarge,
+        _ => ManifestError::BadHeader(e.to_string()),
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(bytes);
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        None => return Err(ManifestError::NoHeader),
-        Some(Err(e)) => return Err(ManifestError::BadHeader(e.to_string())),
-        Some(Ok(h)) => h,
-    };
+        .from_reader(tracker);
+    let mut header = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut header) {
+        Ok(false) => return Err(ManifestError::NoHeader),
+        Err(e) if too_large(&e) => return Err(ManifestError::TooLarge),
+        Err(e) => return Err(ManifestError::BadHeader(e.to_string())),
+        Ok(true) => {}
+    }
     let columns: Vec<String> = header
         .iter()
         .map(|c| nfc(String::from_utf8_lossy(c).trim()).to_lowercase())
         .collect();
-    let mut manifest = Manifest::default();
+    let mut warnings = Vec::new();
     for (i, c) in columns.iter().enumerate() {
         if columns[..i].contains(c) {
             return Err(ManifestError::DuplicateColumn(c.clone()));
         }
         if !KNOWN.contains(&c.as_str()) {
-            manifest.warnings.push(format!(
+            warnings.push(format!(
                 "column {c:?} is not a known column and is ignored (known: {})",
                 KNOWN.join(", ")
             ));
@@ -108,57 +124,148 @@ pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, ManifestError> {
             columns.join(", "),
         ));
     }
-    // csv's own line numbers skip blank lines; count newlines up to each record's byte offset.
-    let mut lines = LineCounter::default();
-    for record in records {
-        let (line, row) = match record {
-            Err(e) => {
-                let line = lines.line_at(bytes, e.position().map_or(0, |p| p.byte()));
-                (line, Err(format!("cannot be read as CSV: {e}")))
+    Ok(Manifest {
+        reader,
+        columns,
+        warnings,
+        record: csv::ByteRecord::new(),
+        newlines: 0,
+        finished: false,
+    })
+}
+
+impl Iterator for Manifest<'_> {
+    type Item = Result<ManifestRow, ManifestRowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.finished {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => self.finished = true,
+                Err(e) => {
+                    // Only reading can fail here (rows of any width are accepted): the rest of the
+                    // manifest is out of reach, so this row is the last.
+                    self.finished = true;
+                    let offset = e.position().map_or(0, |p| p.byte());
+                    let line = self.line_at(offset);
+                    let error = if too_large(&e) {
+                        format!("the manifest is larger than {MAX_MANIFEST_BYTES} bytes; the rows from here on were not read (split it)")
+                    } else {
+                        format!("cannot be read as CSV: {e}")
+                    };
+                    return Some(Err(ManifestRowError { line, error }));
+                }
+                Ok(true) => {
+                    let offset = self.record.position().map_or(0, |p| p.byte());
+                    let line = self.line_at(offset);
+                    match read_row(&self.columns, &self.record) {
+                        Ok(None) => continue, // a blank line
+                        Ok(Some((file, metadata))) => {
+                            return Some(Ok(ManifestRow {
+                                line,
+                                file,
+                                metadata,
+                            }))
+                        }
+                        Err(error) => return Some(Err(ManifestRowError { line, error })),
+                    }
+                }
             }
-            Ok(r) => {
-                let line = lines.line_at(bytes, r.position().map_or(0, |p| p.byte()));
-                (line, read_row(&columns, &r))
-            }
-        };
-        if let Ok(None) = row {
-            continue; // a blank line
         }
-        manifest.rows.push(match row {
-            Ok(Some((file, metadata))) => Ok(ManifestRow {
-                line,
-                file,
-                metadata,
-            }),
-            Ok(None) => continue,
-            Err(error) => Err(ManifestRowError { line, error }),
-        });
+        None
     }
-    Ok(manifest)
 }
 
-/// Line numbers of increasing byte offsets, in one pass over the text.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    newlines: u64,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, text: &[u8], offset: u64) -> u64 {
-        let mut offset = (offset as usize).min(text.len());
-        // A record's position is where the reader resumed, before any blank lines it skipped.
-        while matches!(text.get(offset), Some(b'\n' | b'\r')) {
-            offset += 1;
-        }
-        if offset > self.offset {
-            self.newlines += text[self.offset..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            self.offset = offset;
+impl Manifest<'_> {
+    /// The line of the record that starts at this byte offset (the header is line 1). csv's own
+    /// line numbers skip blank lines, so newlines are counted as the bytes go by.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let marks = &mut self.reader.get_mut().marks;
+        let mut offset = offset;
+        while let Some(&(at, byte)) = marks.front() {
+            // A record's position is where the reader resumed, before any blank lines it skipped.
+            if at > offset {
+                break;
+            }
+            if at == offset {
+                offset += 1;
+            }
+            self.newlines += u64::from(byte == b'\n');
+            marks.pop_front();
         }
         self.newlines + 1
+    }
+}
+
+fn too_large(e: &csv::Error) -> bool {
+    matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge)
+}
+
+/// Passes the manifest's bytes through, noting where each line break is (only those not yet
+/// claimed by a row: a few kilobytes' worth, the reader's look-ahead), and refusing to read past
+/// [`MAX_MANIFEST_BYTES`].
+struct LineTracker<'a> {
+    inner: Box<dyn Read + Send + 'a>,
+    /// Leading bytes read to look for a byte-order mark, handed out first.
+    head: Vec<u8>,
+    offset: u64,
+    limit: u64,
+    marks: std::collections::VecDeque<(u64, u8)>,
+}
+
+impl<'a> LineTracker<'a> {
+    fn new(inner: Box<dyn Read + Send + 'a>, limit: u64) -> Self {
+        LineTracker {
+            inner,
+            head: Vec::new(),
+            offset: 0,
+            limit,
+            marks: Default::default(),
+        }
+    }
+
+    /// Drops a UTF-8 byte-order mark, if the source starts with one.
+    fn skip_bom(&mut self) -> std::io::Result<()> {
+        let bom = "\u{feff}".as_bytes();
+        let mut head = [0u8; 3];
+        let mut got = 0;
+        while got < head.len() {
+            match self.inner.read(&mut head[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if &head[..got] != bom {
+            self.head = head[..got].to_vec();
+        }
+        Ok(())
+    }
+}
+
+impl Read for LineTracker<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = if self.head.is_empty() {
+            self.inner.read(buf)?
+        } else {
+            let n = self.head.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.head[..n]);
+            self.head.drain(..n);
+            n
+        };
+        for (i, byte) in buf[..n].iter().enumerate() {
+            if matches!(byte, b'\n' | b'\r') {
+                self.marks.push_back((self.offset + i as u64, *byte));
+            }
+        }
+        self.offset += n as u64;
+        if self.offset > self.limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "the manifest is too large",
+            ));
+        }
+        Ok(n)
     }
 }
 
@@ -210,10 +317,10 @@ mod tests {
                     a.pdf,049075001234,birth_certificate,\"Nguyễn Văn Đức\",red\n\
                     \n\
                     b.png,0100109106,enterprise_registration,,blue\n";
-        let m = parse_manifest(text.as_bytes()).unwrap();
+        let m = read_manifest(text.as_bytes()).unwrap();
         assert_eq!(m.warnings.len(), 1);
         assert!(m.warnings[0].contains("colour"));
-        let rows: Vec<_> = m.rows.into_iter().map(Result::unwrap).collect();
+        let rows: Vec<_> = m.map(Result::unwrap).collect();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
         assert_eq!(rows[0].file, "a.pdf");
@@ -227,20 +334,76 @@ mod tests {
 
     #[test]
     fn bad_rows_and_headers_are_named() {
-        let m = parse_manifest(b"file,owner_id,doc_type\na.pdf,1\n,049075001234,other\n").unwrap();
-        let errors: Vec<_> = m.rows.into_iter().map(Result::unwrap_err).collect();
+        let m =
+            read_manifest(&b"file,owner_id,doc_type\na.pdf,1\n,049075001234,other\n"[..]).unwrap();
+        let errors: Vec<_> = m.map(Result::unwrap_err).collect();
         assert_eq!(errors[0].line, 2);
         assert!(errors[0].error.contains("2 cells"));
         assert_eq!(errors[1].line, 3);
         assert!(errors[1].error.contains("file column is required"));
-        let e = parse_manifest(b"file,owner\nx,y\n")
-            .unwrap_err()
+        let e = read_manifest(&b"file,owner\nx,y\n"[..])
+            .err()
+            .unwrap()
             .to_string();
         assert!(e.contains("owner_id, doc_type"), "{e}");
-        assert_eq!(parse_manifest(b""), Err(ManifestError::NoHeader));
-        assert!(parse_manifest(b"file,file,owner_id,doc_type\n").is_err());
-        let m = parse_manifest(b"file,owner_id,doc_type\na.pdf,\xff\xfe,other\n").unwrap();
-        assert!(m.rows[0].as_ref().unwrap_err().error.contains("UTF-8"));
+        assert_eq!(read_manifest(&b""[..]).err(), Some(ManifestError::NoHeader));
+        assert!(read_manifest(&b"file,file,owner_id,doc_type\n"[..]).is_err());
+        let rows: Vec<_> = read_manifest(&b"file,owner_id,doc_type\na.pdf,\xff\xfe,other\n"[..])
+            .unwrap()
+            .collect();
+        assert!(rows[0].as_ref().unwrap_err().error.contains("UTF-8"));
+    }
+
+    /// Hands out one byte per read: every row boundary falls at the edge of a read.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((byte, rest)), Some(slot)) => {
+                    *slot = *byte;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_crlf_and_quoted_breaks() {
+        let text = "\u{feff}file,owner_id,doc_type\r\n\r\na.pdf,049075001234,other\r\n\
+                    \"b\nc.pdf\",049075001234,other\n\n\n   \nd.pdf,1\n";
+        for rows in [
+            read_manifest(text.as_bytes()).unwrap().collect::<Vec<_>>(),
+            read_manifest(Trickle(text.as_bytes())).unwrap().collect(),
+        ] {
+            let lines: Vec<u64> = rows
+                .iter()
+                .map(|r| match r {
+                    Ok(row) => row.line,
+                    Err(e) => e.line,
+                })
+                .collect();
+            assert_eq!(lines, vec![3, 4, 9], "{rows:?}");
+            assert_eq!(rows[1].as_ref().unwrap().file, "b\nc.pdf");
+        }
+    }
+
+    #[test]
+    fn an_endless_manifest_stops_at_the_limit() {
+        let endless = std::io::repeat(b'x');
+        let header = &b"file,owner_id,doc_type\n"[..];
+        let rows: Vec<_> = read_at_most(header.chain(endless), 1 << 20)
+            .unwrap()
+            .collect();
+        assert_eq!(rows.len(), 1);
+        let error = rows[0].as_ref().unwrap_err();
+        assert!(error.error.contains("larger than"), "{error:?}");
+        assert_eq!(
+            read_at_most(std::io::repeat(b'x'), 1 << 20).err(),
+            Some(ManifestError::TooLarge)
+        );
     }
 
     proptest! {
@@ -248,7 +411,7 @@ mod tests {
         fn never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
             let mut text = b"file,owner_id,doc_type\n".to_vec();
             text.extend(bytes);
-            let _ = parse_manifest(&text);
+            let _ = read_manifest(&text[..]).map(|rows| rows.count());
         }
     }
 }
