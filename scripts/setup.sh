@@ -31,11 +31,11 @@ fi
 
 # Python test tools, pinned, in a venv inside target/ (nothing installed system-wide):
 # openapi-spec-validator checks the API's OpenAPI document; schemathesis fuzzes the running API
-# against it.
+# against it; bagit (the Library of Congress's BagIt tool) validates `kho export` bags.
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py="$root/target/py"
-if [ ! -x "$py/bin/openapi-spec-validator" ] || [ ! -x "$py/bin/schemathesis" ]; then
-  echo "setup: installing openapi-spec-validator and schemathesis into $py"
+if [ ! -x "$py/bin/openapi-spec-validator" ] || [ ! -x "$py/bin/schemathesis" ] || [ ! -x "$py/bin/bagit.py" ]; then
+  echo "setup: installing openapi-spec-validator, schemathesis and bagit into $py"
   python3 -m venv "$py"
-  "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0 schemathesis==4.32.5
+  "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0 schemathesis==4.32.5 bagit==1.8.1
 fi

@@ -42,6 +42,10 @@ enum Command {
     Extract(commands::extract::Args),
     /// Run text extraction (text layer, OCR) again on stored documents; originals untouched.
     Reextract(commands::reextract::Args),
+    /// Write the store (or, with --owner, one owner's documents and ledger) as a BagIt bag.
+    Export(commands::bag::ExportArgs),
+    /// Build a new store at --data from a bag written by `kho export`, checking every hash.
+    Import(commands::bag::ImportArgs),
     /// List the document types this store accepts.
     Types(commands::types::Args),
     /// Serve the HTTP API (`/api/v1`, described at /api/v1/openapi.json).
@@ -84,6 +88,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(&cli.data, args),
         Command::Extract(args) => commands::extract::run(&cli.data, args),
         Command::Reextract(args) => commands::reextract::run(&cli.data, args),
+        Command::Export(args) => commands::bag::export(&cli.data, args),
+        Command::Import(args) => commands::bag::import(&cli.data, args),
         Command::Types(args) => commands::types::run(&cli.data, args),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::User(command) => commands::accounts::user(&cli.data, command),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod accounts;
+pub mod bag;
 pub mod extract;
 pub mod get;
 pub mod ingest;

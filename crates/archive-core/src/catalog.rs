@@ -550,6 +550,74 @@ impl Catalog {
         ledger::check(&self.meta, &self.ledger).map_err(self.err())
     }
 
+    /// Writes an exported blob's page texts back.
+    pub(crate) fn restore_text(&self, sha256: &str, text: &DocumentText) -> Result<()> {
+        self.texts
+            .insert(sha256.as_bytes(), encode(text)?)
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Writes an exported record back as it was (its id and sequence number kept), with its
+    /// indexes. For [`crate::bag`], which imports into an empty store only.
+    pub(crate) fn restore_record(&self, record: &DocumentRecord) -> Result<()> {
+        let id = record.id.as_bytes();
+        let owner = record.metadata.owner_id.as_str();
+        let conflict = |what: &str| {
+            ArchiveError::Conflict(format!(
+                "record {} repeats the {what} of another record",
+                record.id
+            ))
+        };
+        if self
+            .records
+            .insert(id, encode(record)?)
+            .map_err(self.err())?
+            .is_some()
+        {
+            return Err(conflict("id"));
+        }
+        let dedupe_key = sha_key(&record.sha256, owner);
+        if self
+            .sha_docs
+            .insert(dedupe_key, id)
+            .map_err(self.err())?
+            .is_some()
+        {
+            return Err(conflict("owner and bytes"));
+        }
+        if self
+            .seq_docs
+            .insert(record.seq.to_be_bytes(), id)
+            .map_err(self.err())?
+            .is_some()
+        {
+            return Err(conflict("sequence number"));
+        }
+        self.owner_docs
+            .insert(owner_key(owner, &record.id), &[])
+            .map_err(self.err())?;
+        let seq = self.last_seq()?.max(record.seq);
+        self.meta
+            .insert(SEQ_KEY, &seq.to_be_bytes())
+            .map_err(self.err())?;
+        let count = self.record_count() as u64 + 1;
+        self.meta
+            .insert(RECORD_COUNT_KEY, &count.to_be_bytes())
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Writes an exported ledger event back, checking that it continues the chain.
+    pub(crate) fn restore_event(&self, event: &LedgerEvent) -> Result<()> {
+        ledger::restore(&self.meta, &self.ledger, &self.event_refs, event)
+    }
+
+    /// Whether nothing has been stored or recorded yet (what an import needs).
+    pub fn is_empty(&self) -> bool {
+        self.record_count() == 0 && self.ledger_len() == 0
+    }
+
     /// Raw access for tests and repair tools that must reach under the invariants.
     #[doc(hidden)]
     pub fn ledger_tree(&self) -> &sled::Tree {

@@ -43,6 +43,8 @@ pub enum ArchiveError {
         #[source]
         source: schemas::RuleError,
     },
+    #[error("the bag {path} cannot be imported: {problems}; nothing was imported")]
+    Bag { path: PathBuf, problems: String },
     #[error("the store at {path} has layout version {found}; this kho reads version {supported}; use a matching kho release")]
     Version {
         path: PathBuf,

@@ -111,6 +111,51 @@ fn file_refs(
     Ok(())
 }
 
+/// Writes an exported event back as it was (its sequence number and hashes kept), after checking
+/// that it follows the head: the chain a restored store holds is the chain that was exported.
+pub(crate) fn restore(
+    meta: &sled::Tree,
+    ledger: &sled::Tree,
+    refs: &sled::Tree,
+    event: &LedgerEvent,
+) -> crate::Result<()> {
+    let damaged = |detail: String| crate::ArchiveError::Damaged {
+        key: format!("ledger event {}", event.seq),
+        detail,
+    };
+    let sled_err = |e: sled::Error| damaged(e.to_string());
+    let head: Head = match meta.get(HEAD_KEY).map_err(sled_err)? {
+        Some(bytes) => decode("ledger head", &bytes)?,
+        None => Head {
+            seq: 0,
+            hash: GENESIS.to_string(),
+        },
+    };
+    if event.seq != head.seq + 1 || event.prev_hash != head.hash {
+        return Err(damaged(format!(
+            "does not follow event {} of the chain being restored",
+            head.seq
+        )));
+    }
+    if event_hash(event) != event.hash {
+        return Err(damaged(
+            "its hash does not match its content (altered after it was written)".into(),
+        ));
+    }
+    ledger
+        .insert(event.seq.to_be_bytes(), encode(event)?)
+        .map_err(sled_err)?;
+    let head = Head {
+        seq: event.seq,
+        hash: event.hash.clone(),
+    };
+    meta.insert(HEAD_KEY, encode(&head)?).map_err(sled_err)?;
+    for key in ref_keys(event) {
+        refs.insert(key, &[]).map_err(sled_err)?;
+    }
+    Ok(())
+}
+
 /// Files every event under its owner and document: stores written before `event_refs` existed.
 pub(crate) fn backfill_refs(ledger: &sled::Tree, refs: &sled::Tree) -> crate::Result<()> {
     for item in ledger.iter() {

@@ -12,6 +12,7 @@
 mod access;
 pub mod accounts;
 mod archive;
+pub mod bag;
 pub mod batches;
 pub mod blob;
 mod catalog;

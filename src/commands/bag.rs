@@ -1,0 +1,85 @@
+//! `kho export` and `kho import`: a store (or one owner's part of it) as a BagIt bag, and back.
+
+use crate::Outcome;
+use anyhow::Context;
+use archive_core::bag::{self, BagSummary, Scope};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Folder to write the bag to (new or empty).
+    bag: PathBuf,
+    /// Only this owner's documents and ledger events (12-digit personal ID or enterprise code).
+    #[arg(long = "owner")]
+    owner_id: Option<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// A bag written by `kho export` (without --owner).
+    bag: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn say(json: bool, summary: &BagSummary, line: String) -> anyhow::Result<()> {
+    if json {
+        super::print_json(summary)
+    } else {
+        println!("{line}");
+        Ok(())
+    }
+}
+
+pub fn export(data: &Path, args: ExportArgs) -> anyhow::Result<Outcome> {
+    let archive = super::open(data)?;
+    let scope = match &args.owner_id {
+        Some(owner) => Scope::Owner(owner.trim().to_string()),
+        None => Scope::Store,
+    };
+    let summary = bag::export(
+        &archive,
+        &args.bag,
+        &scope,
+        &mut super::progress_printer("export"),
+    )
+    .with_context(|| format!("cannot export to {}", args.bag.display()))?;
+    say(
+        args.json,
+        &summary,
+        format!(
+            "exported {} record(s), {} original(s), {} page text(s), {} ledger event(s) ({} bytes) to {}",
+            summary.records,
+            summary.blobs,
+            summary.texts,
+            summary.events,
+            summary.payload_bytes,
+            args.bag.display()
+        ),
+    )?;
+    Ok(Outcome::Success)
+}
+
+pub fn import(data: &Path, args: ImportArgs) -> anyhow::Result<Outcome> {
+    let summary = bag::import(&args.bag, data, &mut super::progress_printer("import"))?;
+    // The index is derived data, not in the bag: build it now rather than at the first search.
+    let archive = super::open(data)?;
+    super::sync_index(&archive)?;
+    say(
+        args.json,
+        &summary,
+        format!(
+            "imported {} record(s), {} original(s), {} page text(s), {} ledger event(s) into {}; every hash checked",
+            summary.records,
+            summary.blobs,
+            summary.texts,
+            summary.events,
+            data.display()
+        ),
+    )?;
+    Ok(Outcome::Success)
+}

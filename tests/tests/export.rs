@@ -1,0 +1,289 @@
+//! Export, wipe, import: the same records, originals, page texts and ledger; a damaged bag is
+//! refused with every problem named and nothing written; an owner's bag holds only theirs; and a
+//! bag passes the Library of Congress's BagIt validator (bagit-python, installed by
+//! scripts/setup.sh), not only kho's own reading of it.
+
+use archive_core::Archive;
+use kho_tests::{sha256_hex, Kho};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Everything a store holds that an export must carry, as comparable values.
+#[derive(Debug, PartialEq)]
+struct Contents {
+    records: Vec<serde_json::Value>,
+    texts: BTreeMap<String, serde_json::Value>,
+    events: Vec<serde_json::Value>,
+    blobs: Vec<String>,
+}
+
+fn contents(data: &Path) -> Contents {
+    let archive = Archive::open(data).unwrap();
+    let catalog = archive.catalog();
+    let records: Vec<_> = catalog.records_by_seq().map(Result::unwrap).collect();
+    let texts = records
+        .iter()
+        .filter_map(|r| {
+            let text = catalog.text(&r.sha256).unwrap()?;
+            Some((r.sha256.clone(), serde_json::to_value(text).unwrap()))
+        })
+        .collect();
+    let mut blobs: Vec<String> = archive
+        .blobs()
+        .list()
+        .unwrap()
+        .map(|d| d.unwrap().to_hex())
+        .collect();
+    blobs.sort();
+    let events = catalog
+        .events()
+        .map(|e| serde_json::to_value(e.unwrap()).unwrap())
+        .collect();
+    Contents {
+        records: records
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap())
+            .collect(),
+        texts,
+        events,
+        blobs,
+    }
+}
+
+fn bagit_validates(bag: &Path) -> (bool, String) {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/py/bin/python");
+    let out = Command::new(&python)
+        .args(["-m", "bagit", "--validate", "--quiet"])
+        .arg(bag)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}; run scripts/setup.sh", python.display()));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files(dir: &Path, base: &Path, out: &mut Vec<String>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, base, out);
+        } else {
+            out.push(
+                path.strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+}
+
+/// Rewrites a bag's manifests and Payload-Oxum after its payload was edited: what a careful
+/// forger (or a newer kho) would produce, so that only kho's own checks can refuse it.
+fn reseal(bag: &Path) {
+    let mut payload = Vec::new();
+    files(&bag.join("data"), bag, &mut payload);
+    payload.sort();
+    let (mut manifest, mut bytes) = (String::new(), 0);
+    for file in &payload {
+        let content = fs::read(bag.join(file)).unwrap();
+        bytes += content.len();
+        manifest.push_str(&format!("{}  {file}\n", sha256_hex(&content)));
+    }
+    fs::write(bag.join("manifest-sha256.txt"), manifest).unwrap();
+    let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    let info: String = info
+        .lines()
+        .map(|l| match l.starts_with("Payload-Oxum:") {
+            true => format!("Payload-Oxum: {bytes}.{}\n", payload.len()),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(bag.join("bag-info.txt"), info).unwrap();
+    let tags: String = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
+        .iter()
+        .map(|t| format!("{}  {t}\n", sha256_hex(&fs::read(bag.join(t)).unwrap())))
+        .collect();
+    fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();
+}
+
+#[test]
+fn export_wipe_import_gives_the_same_store_and_damage_is_refused() {
+    let kho = Kho::new();
+    fs::write(
+        kho.data.path().join("doc-types.csv"),
+        "key,title,validity\nfire_safety_permit,Giấy chứng nhận thẩm duyệt PCCC,permanent\n",
+    )
+    .unwrap();
+    let ids = kho.ingest_corpus().ids_by_file();
+    let id = ids.values().next().unwrap().clone();
+    // Reads are ledger events too: the bag must carry them.
+    assert_eq!(kho.run(["show", &id]).code, 0);
+    let out = tempfile::tempdir().unwrap();
+    let bag = out.path().join("bag");
+
+    let export = kho.run(["export", bag.to_str().unwrap(), "--json"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let exported = export.json();
+    assert_eq!(exported["records"].as_u64(), Some(ids.len() as u64));
+    let (valid, why) = bagit_validates(&bag);
+    assert!(valid, "bagit-python refuses the bag: {why}");
+    // Nothing is overwritten: a second export to the same folder is refused.
+    let again = kho.run(["export", bag.to_str().unwrap()]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+
+    let before = contents(kho.data.path());
+    assert!(before.events.len() > ids.len(), "reads are in the ledger");
+    let restored = Kho::new();
+    let import = restored.run(["import", bag.to_str().unwrap(), "--json"]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert_eq!(
+        import.json()["events"].as_u64(),
+        Some(before.events.len() as u64)
+    );
+    assert_eq!(contents(restored.data.path()), before);
+    let verify = restored.run(["verify", "--json"]).json();
+    assert_eq!(verify["ledger_ok"], true, "{verify}");
+    assert_eq!(verify["corrupt"].as_array().map(Vec::len), Some(0));
+    assert_eq!(verify["index_missing"].as_array().map(Vec::len), Some(0));
+    let types = restored.run(["types"]);
+    assert!(
+        types.stdout.contains("fire_safety_permit"),
+        "{}",
+        types.stdout
+    );
+    let search = |k: &Kho| k.run(["search", "nguyen van duc", "--json"]).json()["total"].clone();
+    assert_eq!(search(&restored), search(&kho));
+    // Importing over a store that holds anything is refused.
+    let over = restored.run(["import", bag.to_str().unwrap()]);
+    assert_eq!(over.code, 1);
+    assert!(over.stderr.contains("not empty"), "{}", over.stderr);
+
+    // Damage of every kind, all named at once; nothing is created where the store would go.
+    let bad = out.path().join("bad");
+    copy_dir(&bag, &bad);
+    let mut blobs = Vec::new();
+    files(&bad.join("data/blobs"), &bad, &mut blobs);
+    blobs.sort();
+    let flipped = bad.join(&blobs[0]);
+    let mut bytes = fs::read(&flipped).unwrap();
+    bytes[10] ^= 0x01;
+    fs::write(&flipped, bytes).unwrap();
+    fs::remove_file(bad.join(&blobs[1])).unwrap();
+    fs::write(bad.join("data/notes.txt"), "added later").unwrap();
+    let target = out.path().join("from-bad");
+    let refused = Command::new(kho_tests::kho_bin())
+        .arg("--data")
+        .arg(&target)
+        .args(["import", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    for named in [
+        format!("{} is damaged", blobs[0]),
+        format!("{} is missing", blobs[1]),
+        "data/notes.txt is in the bag but not in manifest-sha256.txt".to_string(),
+        "Payload-Oxum".to_string(),
+        "nothing was imported".to_string(),
+    ] {
+        assert!(stderr.contains(&named), "{named:?} not in: {stderr}");
+    }
+    assert!(!target.exists() || fs::read_dir(&target).unwrap().next().is_none());
+    assert!(
+        !bagit_validates(&bad).0,
+        "bagit-python agrees the bag is damaged"
+    );
+
+    // A bag whose hashes were all recomputed after an edit still cannot slip a broken ledger
+    // chain past the import.
+    let forged = out.path().join("forged");
+    copy_dir(&bag, &forged);
+    let ledger = fs::read_to_string(forged.join("data/ledger.jsonl")).unwrap();
+    // One event taken out of the middle of the chain (a read someone would rather hide).
+    let mut lines: Vec<&str> = ledger.lines().collect();
+    lines.remove(lines.len() / 2);
+    let edited = lines.join("\n") + "\n";
+    fs::write(forged.join("data/ledger.jsonl"), edited).unwrap();
+    reseal(&forged);
+    assert!(bagit_validates(&forged).0, "the forgery is a valid bag");
+    let forged_target = out.path().join("from-forged");
+    let refused = Command::new(kho_tests::kho_bin())
+        .arg("--data")
+        .arg(&forged_target)
+        .args(["import", forged.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("ledger event"), "{stderr}");
+    assert!(!forged_target.exists(), "nothing half-built is left");
+
+    // A bag from a newer kho is refused by version, not misread.
+    let newer = out.path().join("newer");
+    copy_dir(&bag, &newer);
+    let info = fs::read_to_string(newer.join("data/kho-export.json")).unwrap();
+    fs::write(
+        newer.join("data/kho-export.json"),
+        info.replace("\"version\": 1", "\"version\": 2"),
+    )
+    .unwrap();
+    reseal(&newer);
+    let refused = Kho::new().run(["import", newer.to_str().unwrap()]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("newer kho"), "{}", refused.stderr);
+}
+
+#[test]
+fn an_owners_bag_holds_only_theirs_and_is_not_a_store() {
+    let kho = Kho::new();
+    kho.ingest_corpus();
+    let owner = "049075001234";
+    let out = tempfile::tempdir().unwrap();
+    let bag = out.path().join("owner");
+    let export = kho.run(["export", bag.to_str().unwrap(), "--owner", owner, "--json"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert!(bagit_validates(&bag).0);
+    let records = fs::read_to_string(bag.join("data/records.jsonl")).unwrap();
+    let owners: Vec<String> = records
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|r| r["owner_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(owners.len() >= 2, "{owners:?}");
+    assert!(owners.iter().all(|o| o == owner), "{owners:?}");
+    let ledger = fs::read_to_string(bag.join("data/ledger.jsonl")).unwrap();
+    assert_eq!(
+        ledger.lines().count(),
+        owners.len(),
+        "one ingest event each"
+    );
+    assert!(ledger.lines().all(|l| l.contains(owner)));
+    let mut blobs = Vec::new();
+    files(&bag.join("data/blobs"), &bag, &mut blobs);
+    assert_eq!(blobs.len(), owners.len());
+    let refused = Kho::new().run(["import", bag.to_str().unwrap()]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("one owner's documents"),
+        "{}",
+        refused.stderr
+    );
+}
