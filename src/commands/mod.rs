@@ -20,7 +20,12 @@ use archive_core::Archive;
 use std::path::Path;
 
 pub fn open(data: &Path) -> anyhow::Result<Archive> {
-    Archive::open(data).with_context(|| format!("cannot open the store at {}", data.display()))
+    let archive = Archive::open(data)
+        .with_context(|| format!("cannot open the store at {}", data.display()))?;
+    if let Some(why) = archive.index_reset() {
+        eprintln!("kho: warning: the search index was damaged: {why}");
+    }
+    Ok(archive)
 }
 
 /// The local operator, for the ledger: `$KHO_OPERATOR`, else the login name.

@@ -133,10 +133,15 @@ impl Request {
 
     /// Sends the request on a new connection and reads the whole answer.
     pub fn send(self, addr: &str) -> Answer {
-        let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
-        stream
-            .set_read_timeout(Some(Duration::from_secs(300)))
-            .expect("timeout");
+        self.try_send(addr)
+            .unwrap_or_else(|e| panic!("request to {addr}: {e}"))
+    }
+
+    /// [`Request::send`] for a server that may go away (a crash test): the failure to connect,
+    /// write or read is returned, not a panic.
+    pub fn try_send(self, addr: &str) -> std::io::Result<Answer> {
+        let mut stream = TcpStream::connect(addr)?;
+        stream.set_read_timeout(Some(Duration::from_secs(300)))?;
         let mut head = format!(
             "{} {} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
             self.method,
@@ -147,20 +152,25 @@ impl Request {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).expect("write request");
-        stream.write_all(&self.body).expect("write body");
+        stream.write_all(head.as_bytes())?;
+        stream.write_all(&self.body)?;
         let mut reader = BufReader::new(stream);
         let mut status_line = String::new();
-        reader.read_line(&mut status_line).expect("status line");
+        reader.read_line(&mut status_line)?;
         let status = status_line
             .split_whitespace()
             .nth(1)
             .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("bad status line {status_line:?}"),
+                )
+            })?;
         let mut headers = BTreeMap::new();
         loop {
             let mut line = String::new();
-            reader.read_line(&mut line).expect("header line");
+            reader.read_line(&mut line)?;
             let line = line.trim_end();
             if line.is_empty() {
                 break;
@@ -183,7 +193,7 @@ impl Request {
         {
             loop {
                 let mut size_line = String::new();
-                reader.read_line(&mut size_line).expect("chunk size");
+                reader.read_line(&mut size_line)?;
                 let size =
                     usize::from_str_radix(size_line.trim().split(';').next().unwrap_or("0"), 16)
                         .unwrap_or(0);
@@ -203,15 +213,15 @@ impl Request {
             // Read what was announced, no more: chromedriver keeps the connection open although
             // it says "close".
             body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
+            reader.read_exact(&mut body)?;
         } else {
-            let _ = reader.read_to_end(&mut body);
+            reader.read_to_end(&mut body)?;
         }
-        Answer {
+        Ok(Answer {
             status,
             headers,
             body,
-        }
+        })
     }
 }
 
@@ -270,6 +280,13 @@ impl Served {
 
     pub fn send(&self, request: Request) -> Answer {
         request.send(&self.addr)
+    }
+
+    /// Kills the server with SIGKILL, as a power cut would, and hands the store back.
+    pub fn kill(mut self) -> Kho {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.kho.take().expect("a running server has its store")
     }
 
     /// Stops the server and waits for it (the store can then be opened by the CLI).

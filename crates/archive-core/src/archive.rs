@@ -331,6 +331,11 @@ impl Archive {
         self.index.rebuild(&self.catalog, &self.doc_types, progress)
     }
 
+    /// Why the search index was found damaged and started afresh at open, if it was.
+    pub fn index_reset(&self) -> Option<&str> {
+        self.index.reset()
+    }
+
     pub fn index_state(&self) -> IndexState {
         self.index.state()
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 pub enum ArchiveError {
     #[error("the store at {path} is in use by another kho process (a running `kho serve`, say); stop it or use another --data folder")]
     Locked { path: PathBuf },
-    #[error("catalogue error in {path}: {source}; run `kho verify`, and restore from an export if it persists")]
+    #[error("catalogue error in {path}: {source}; if it persists the catalogue is damaged: build a new store from the last export (`kho --data NEW import BAG`)")]
     Catalog {
         path: PathBuf,
         #[source]

@@ -112,6 +112,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
+    /// Why the index found at open was set aside and started afresh, if it was.
+    reset: Option<String>,
 }
 
 fn err(path: &Path) -> impl Fn(tantivy::TantivyError) -> ArchiveError + '_ {
@@ -122,7 +124,40 @@ fn err(path: &Path) -> impl Fn(tantivy::TantivyError) -> ArchiveError + '_ {
 }
 
 impl SearchIndex {
+    /// Opens the index, creating it on first use. An index that cannot be opened (a segment
+    /// file deleted or truncated, its metadata damaged) is derived data: it is moved aside to
+    /// `index.damaged-SECONDS` and started afresh, so that the next sync rebuilds it from the
+    /// catalogue, and [`SearchIndex::reset`] says so. Without this a damaged index would make
+    /// the whole store unopenable, `kho reindex` included.
     pub fn open(path: &Path) -> Result<Self> {
+        let damage = match Self::open_as_is(path) {
+            Ok(index) => return Ok(index),
+            Err(e @ ArchiveError::Io { .. }) => return Err(e),
+            Err(ArchiveError::Index { detail, .. }) => detail,
+            Err(e) => e.to_string(),
+        };
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let aside = path.with_file_name(format!("index.damaged-{seconds}"));
+        std::fs::rename(path, &aside).map_err(|source| ArchiveError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut index = Self::open_as_is(path)?;
+        index.reset = Some(format!(
+            "{damage}; it was moved to {} (delete it when done) and is rebuilt from the catalogue",
+            aside.display()
+        ));
+        Ok(index)
+    }
+
+    /// Why the index was started afresh when it was opened, if it was.
+    pub fn reset(&self) -> Option<&str> {
+        self.reset.as_deref()
+    }
+
+    fn open_as_is(path: &Path) -> Result<Self> {
         std::fs::create_dir_all(path).map_err(|source| ArchiveError::Io {
             path: path.to_path_buf(),
             source,
@@ -170,6 +205,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(None),
             fields,
+            reset: None,
         })
     }
 
