@@ -21,6 +21,10 @@ pub struct Args {
     /// kho over plain HTTP on a trusted network (put it behind TLS otherwise).
     #[arg(long)]
     insecure_cookies: bool,
+    /// Folder for online backups (`POST /api/v1/backups`, admins): each is a bag that
+    /// `kho import` restores. Put it on another disk. Without it, backups are refused.
+    #[arg(long)]
+    backup_dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
@@ -34,6 +38,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         access_log: !args.quiet,
         stop_on_stdin_eof: args.stop_on_eof,
         insecure_cookies: args.insecure_cookies,
+        backup_dir: args.backup_dir,
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

@@ -230,6 +230,8 @@ impl Request {
 /// standard input is a pipe from here).
 pub struct Served {
     pub addr: String,
+    /// The server's `--backup-dir`.
+    pub backups: tempfile::TempDir,
     child: Child,
     /// `None` once [`Served::stop`] has handed the store back.
     kho: Option<Kho>,
@@ -238,10 +240,13 @@ pub struct Served {
 impl Served {
     /// Starts the server on an existing store.
     pub fn start(kho: Kho) -> Served {
+        let backups = tempfile::tempdir().expect("temp dir");
         let mut child = Command::new(kho_bin())
             .arg("--data")
             .arg(kho.data.path())
             .args(["serve", "--addr", "127.0.0.1:0", "--stop-on-eof", "--quiet"])
+            .arg("--backup-dir")
+            .arg(backups.path())
             .env_remove("KHO_DATA")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -262,6 +267,7 @@ impl Served {
             .to_string();
         Served {
             addr,
+            backups,
             child,
             kho: Some(kho),
         }

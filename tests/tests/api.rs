@@ -188,6 +188,7 @@ fn cell_request(w: &World, route: &str, who: Who) -> Request {
         })),
         "create_token" => Request::new("POST", "/api/v1/tokens")
             .json(&serde_json::json!({"name": "cổng dịch vụ công", "role": "clerk", "agency_code": "H47"})),
+        "create_backup" => Request::new("POST", "/api/v1/backups"),
         "list_batches" => Request::new("GET", "/api/v1/batches"),
         // The world's store was loaded by one `kho ingest`: batch 1.
         "get_batch" => Request::new("GET", "/api/v1/batches/1"),
@@ -282,6 +283,7 @@ matrix! {
     list_users:      401 200 403 403 403 403;
     add_user:        401 201 403 403 403 403;
     create_token:    401 201 403 403 403 403;
+    create_backup:   401 201 403 403 403 403;
     list_batches:    401 403 200 403 403 403;
     get_batch:       401 403 200 403 403 403;
     me:              401 200 200 200 200 200;

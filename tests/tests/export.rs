@@ -287,3 +287,82 @@ fn an_owners_bag_holds_only_theirs_and_is_not_a_store() {
         refused.stderr
     );
 }
+
+#[test]
+fn an_online_backup_taken_during_uploads_restores_everything_acknowledged_before_it() {
+    use kho_tests::http::{Request, Served};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let kho = Kho::new();
+    kho.ingest_corpus();
+    let token = |role: &str| {
+        let run = kho.run(["token", "create", "--role", role, "--name", role]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout.trim().to_string()
+    };
+    let (admin, operator) = (token("admin"), token("operator"));
+    let served = Served::start(kho);
+    let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
+    let running = Arc::new(AtomicBool::new(true));
+    let uploaders: Vec<_> = (0..2)
+        .map(|u| {
+            let (addr, operator) = (served.addr.clone(), operator.clone());
+            let (acknowledged, running) = (acknowledged.clone(), running.clone());
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while running.load(Ordering::Relaxed) {
+                    n += 1;
+                    let pdf = kho_tests::fixtures::pdf(1, &format!("sao luu {u} {n}"));
+                    let answer = Request::new("POST", "/api/v1/documents")
+                        .bearer(Some(&operator))
+                        .multipart(
+                            &[("owner_id", "049075001234"), ("doc_type", "other")],
+                            "ban-sao.pdf",
+                            &pdf,
+                        )
+                        .send(&addr);
+                    assert_eq!(answer.status, 201, "{}", answer.text());
+                    let id = answer.json()["id"].as_str().unwrap().to_string();
+                    acknowledged.lock().unwrap().push(id);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let backup = served.send(Request::new("POST", "/api/v1/backups").bearer(Some(&admin)));
+    assert_eq!(backup.status, 201, "{}", backup.text());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    running.store(false, Ordering::Relaxed);
+    for uploader in uploaders {
+        uploader
+            .join()
+            .expect("an upload failed while the backup ran");
+    }
+    let after = acknowledged.lock().unwrap().len();
+    assert!(
+        !before.is_empty() && after > before.len(),
+        "uploads went on around the backup"
+    );
+    let bag = PathBuf::from(backup.json()["path"].as_str().unwrap());
+    assert!(bag.starts_with(served.backups.path()));
+    assert!(bagit_validates(&bag).0);
+
+    let restored = Kho::new();
+    let import = restored.run(["import", bag.to_str().unwrap(), "--json"]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    let archive = Archive::open(restored.data.path()).unwrap();
+    for id in &before {
+        assert!(
+            archive.catalog().get(id).unwrap().is_some(),
+            "{id}, acknowledged before the backup, is not in it"
+        );
+    }
+    let report = archive.verify(&mut |_| {}).unwrap();
+    assert!(report.ledger_ok && report.missing.is_empty() && report.corrupt.is_empty());
+    assert_eq!(
+        report.records,
+        backup.json()["records"].as_u64().unwrap(),
+        "the bag is one moment: its records and their events"
+    );
+}

@@ -14,7 +14,9 @@
 //!   data/blobs/ab/<sha256>      the originals, named by their hash
 //! ```
 //!
-//! Export writes the bag beside its destination and renames it into place once complete. Import
+//! Export reads the records, texts and ledger with the catalogue's writes paused (one moment,
+//! also from a running server), then copies the originals with writes resumed; it writes the bag
+//! beside its destination and renames it into place once complete. Import
 //! checks the whole bag first (every hash, every file listed and none extra, the counts) and
 //! refuses it with every problem named; it then builds the new store beside `--data`, checking
 //! that each record's blob is there and that the ledger chain links, and renames it into place.
@@ -247,6 +249,10 @@ pub fn export(
     };
     let catalog = archive.catalog();
     let mut summary = BagSummary::default();
+    // Records, texts and the ledger are read at one moment (writers wait; this is what makes an
+    // export from a running server consistent); the originals are copied after, with writes
+    // resumed, since a stored blob never changes and every record read has its blob already.
+    let paused = catalog.pause_writes();
 
     let mut blobs: BTreeSet<Sha256Digest> = BTreeSet::new();
     let mut records = writer.create("data/records.jsonl")?;
@@ -312,6 +318,7 @@ pub fn export(
         writer.add(out)?;
     }
 
+    drop(paused);
     let total = blobs.len() as u64;
     for digest in &blobs {
         let sha256 = digest.to_hex();

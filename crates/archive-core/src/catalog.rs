@@ -84,6 +84,9 @@ pub struct Catalog {
     accounts: crate::accounts::Accounts,
     batches: crate::batches::Batches,
     group_flush: crate::group_flush::GroupFlush,
+    /// Every write to what a bag carries (records, texts, the ledger) holds this shared; an
+    /// online export holds it exclusively while it reads them, so that it reads one moment.
+    writes: std::sync::RwLock<()>,
 }
 
 /// How long `open` waits for a catalogue lock that is being released.
@@ -159,6 +162,7 @@ impl Catalog {
             accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
             batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
             group_flush: Default::default(),
+            writes: Default::default(),
             path: path.to_path_buf(),
             db,
         };
@@ -187,6 +191,17 @@ impl Catalog {
                 .map_err(catalog.err())?;
         }
         Ok(catalog)
+    }
+
+    /// Held while writing records, texts or the ledger (see `writes`).
+    fn writing(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        self.writes.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Holds every write to records, texts and the ledger until the guard is dropped: what they
+    /// hold meanwhile is one consistent moment (an online export reads them under it).
+    pub fn pause_writes(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
+        self.writes.write().unwrap_or_else(|p| p.into_inner())
     }
 
     fn err(&self) -> impl Fn(sled::Error) -> ArchiveError + '_ {
@@ -218,6 +233,7 @@ impl Catalog {
         at: OffsetDateTime,
     ) -> Result<Inserted> {
         let text_bytes = text.map(encode).transpose()?;
+        let _writing = self.writing();
         let owner = record.metadata.owner_id.as_str().to_string();
         let dedupe_key = sha_key(&record.sha256, &owner);
         let trees = (
@@ -294,6 +310,7 @@ impl Catalog {
     pub fn replace_text(&self, sha256: &str, text: &DocumentText) -> Result<Vec<DocumentRecord>> {
         let ids = self.docs_with_blob(sha256)?;
         let text_bytes = encode(text)?;
+        let _writing = self.writing();
         let trees = (&self.records, &self.seq_docs, &self.meta, &self.texts);
         let result = trees.transaction(|(records, seq_docs, meta, texts)| {
             texts.insert(sha256.as_bytes(), text_bytes.as_slice())?;
@@ -332,6 +349,7 @@ impl Catalog {
         events: &[NewEvent],
         at: OffsetDateTime,
     ) -> Result<Vec<LedgerEvent>> {
+        let _writing = self.writing();
         let result =
             (&self.meta, &self.ledger, &self.event_refs).transaction(|(meta, ledger, refs)| {
                 let tx = LedgerTx { meta, ledger, refs };
@@ -350,6 +368,7 @@ impl Catalog {
         at: OffsetDateTime,
         change: impl Fn(&mut DocumentRecord) -> Result<()>,
     ) -> Result<DocumentRecord> {
+        let _writing = self.writing();
         let trees = (
             &self.records,
             &self.seq_docs,

@@ -21,7 +21,7 @@ pub mod wire;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use routes::{accounts, batches, documents, lifecycle, owners, search, session, system};
+use routes::{accounts, backups, batches, documents, lifecycle, owners, search, session, system};
 use state::AppState;
 use std::time::Instant;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::create_token))
         .routes(routes!(batches::list_batches))
         .routes(routes!(batches::get_batch))
+        .routes(routes!(backups::create_backup))
         .routes(routes!(system::health))
         .routes(routes!(system::ready))
         .routes(routes!(system::metrics))

@@ -30,6 +30,7 @@ pub enum Act {
     SeeLedger,
     SeeBatches,
     ManageAccounts,
+    Backup,
 }
 
 impl Act {
@@ -42,6 +43,7 @@ impl Act {
             Act::SeeLedger => "see the access ledger",
             Act::SeeBatches => "read batch reports",
             Act::ManageAccounts => "manage users and tokens",
+            Act::Backup => "make backups",
         }
     }
 
@@ -51,7 +53,7 @@ impl Act {
             Act::ReadDocuments => &[Role::Operator, Role::Clerk, Role::Citizen],
             Act::Reuse => &[Role::Clerk],
             Act::SeeLedger => &[Role::Admin, Role::Citizen],
-            Act::ManageAccounts => &[Role::Admin],
+            Act::ManageAccounts | Act::Backup => &[Role::Admin],
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct ServerConfig {
     /// Web session cookies without `Secure` even for non-loopback hosts: only for trying kho on
     /// a trusted network without TLS.
     pub insecure_cookies: bool,
+    /// Where `POST /api/v1/backups` writes its bags (none: backups are refused).
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -28,6 +30,7 @@ impl Default for ServerConfig {
             access_log: true,
             stop_on_stdin_eof: false,
             insecure_cookies: false,
+            backup_dir: None,
         }
     }
 }
@@ -44,6 +47,8 @@ pub struct AppState {
     pub openapi: Arc<std::sync::OnceLock<String>>,
     /// The key of the web UI's CSRF tokens, new at each start.
     pub csrf_key: [u8; 32],
+    /// Held while a backup runs: one at a time.
+    pub backup: Arc<tokio::sync::Mutex<()>>,
 }
 
 fn random_key() -> [u8; 32] {
@@ -72,6 +77,7 @@ impl AppState {
             uploads,
             openapi: Arc::default(),
             csrf_key: random_key(),
+            backup: Default::default(),
         }
     }
 

@@ -483,6 +483,21 @@ impl From<&archive_core::batches::BatchRecord> for BatchView {
     }
 }
 
+/// A backup made by `POST /api/v1/backups`: a BagIt bag that `kho import` restores.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BackupView {
+    /// The bag's folder name, `kho-backup-YYYYMMDDTHHMMSSZ`.
+    pub name: String,
+    /// Where it is on the server.
+    pub path: String,
+    pub records: u64,
+    pub blobs: u64,
+    pub texts: u64,
+    pub events: u64,
+    pub payload_bytes: u64,
+    pub seconds: f64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BatchList {
     pub batches: Vec<BatchView>,

@@ -2,6 +2,7 @@
 //! shape the answer. The checks they share are here.
 
 pub mod accounts;
+pub mod backups;
 pub mod batches;
 pub mod documents;
 pub mod lifecycle;

@@ -1,0 +1,72 @@
+//! Online backups: the running store exported as a BagIt bag into the server's backup folder
+//! (`kho serve --backup-dir`), for admins. The bag is the one `kho export` writes, read at one
+//! moment (writes wait while records, texts and the ledger are read; originals are copied after),
+//! so `kho import` restores it.
+
+use super::allow;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::policy::Act;
+use crate::state::AppState;
+use crate::wire::BackupView;
+use archive_core::bag::{self, Scope};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+/// Makes a backup now and answers when it is complete, with where it is and what it holds.
+#[utoipa::path(post, path = "/api/v1/backups", tag = "system",
+    responses((status = 201, body = BackupView), (status = 403, body = Problem),
+        (status = 409, body = Problem, description = "No backup folder configured, or a backup is running")),
+    security(("bearer" = [])))]
+pub async fn create_backup(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<(StatusCode, Json<BackupView>)> {
+    allow(&state, &caller, Act::Backup, None, "make a backup").await?;
+    let Some(folder) = state.config.backup_dir.clone() else {
+        return Err(ApiError::Conflict(
+            "backups are not configured: start kho serve with --backup-dir FOLDER".into(),
+        ));
+    };
+    let Ok(running) = state.backup.clone().try_lock_owned() else {
+        return Err(ApiError::Conflict(
+            "a backup is already running; try again when it has finished".into(),
+        ));
+    };
+    let started = std::time::Instant::now();
+    let at = time::OffsetDateTime::now_utc();
+    let name = format!(
+        "kho-backup-{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+    let path = folder.join(&name);
+    let view = state
+        .blocking(move |archive| {
+            let _running = running;
+            std::fs::create_dir_all(&folder).map_err(|e| {
+                ApiError::Internal(format!(
+                    "cannot create the backup folder {}: {e}",
+                    folder.display()
+                ))
+            })?;
+            let summary = bag::export(archive, &path, &Scope::Store, &mut |_, _| {})?;
+            Ok(BackupView {
+                name,
+                path: path.display().to_string(),
+                records: summary.records,
+                blobs: summary.blobs,
+                texts: summary.texts,
+                events: summary.events,
+                payload_bytes: summary.payload_bytes,
+                seconds: started.elapsed().as_secs_f64(),
+            })
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
