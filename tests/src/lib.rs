@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod fixtures;
+pub mod fuzz;
 pub mod http;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,20 @@ pub fn workspace_bin(name: &str) -> PathBuf {
 /// The committed sample dossiers (`corpus/`, with `manifest.csv`).
 pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
+}
+
+/// Copies a folder and everything under it (a store, a bag) for a test to damage the copy.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy's folder");
+    for entry in std::fs::read_dir(from).expect("list the folder") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("its type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
 }
 
 /// sha256 of bytes, in hex.

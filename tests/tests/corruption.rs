@@ -4,24 +4,11 @@
 //! can by itself (the index, from the catalogue) and that the rest comes back from an export.
 //! Run with `--nocapture` to see the table written in docs/reliability.md.
 
-use kho_tests::Kho;
+use kho_tests::{copy_dir, Kho};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 struct Outcome {
     code: i32,

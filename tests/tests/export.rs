@@ -4,7 +4,7 @@
 //! scripts/setup.sh), not only kho's own reading of it.
 
 use archive_core::Archive;
-use kho_tests::{sha256_hex, Kho};
+use kho_tests::{copy_dir, sha256_hex, Kho};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -63,19 +63,6 @@ fn bagit_validates(bag: &Path) -> (bool, String) {
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn files(dir: &Path, base: &Path, out: &mut Vec<String>) {
