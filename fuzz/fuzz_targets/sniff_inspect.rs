@@ -1,3 +1,6 @@
 //! See `kho_tests::fuzz::sniff_inspect` (the suite replays this target's seeds and regressions through it).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| kho_tests::fuzz::sniff_inspect(data));
+libfuzzer_sys::fuzz_target!(
+    init: kho_tests::fuzz::quiet_contained_panics(),
+    |data: &[u8]| kho_tests::fuzz::sniff_inspect(data)
+);

@@ -224,7 +224,10 @@ impl BagWriter {
 }
 
 fn blob_path(sha256: &str) -> String {
-    format!("data/blobs/{}/{sha256}", &sha256[..2.min(sha256.len())])
+    format!(
+        "data/blobs/{}/{sha256}",
+        sha256.get(..2).unwrap_or_default()
+    )
 }
 
 /// Writes `scope` of the archive as a bag at `bag` (a new or empty folder). `progress(done,
@@ -631,6 +634,10 @@ fn check_bag(bag: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<CheckedBa
     }
 }
 
+/// Longest line of a bag's JSON-lines file: a record, an event, or one blob's page texts (a
+/// document of thousands of pages). A longer line is refused rather than read into memory.
+const MAX_LINE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Reads a JSON-lines file of the bag, one value per line, naming the line that fails.
 fn json_lines<T: serde::de::DeserializeOwned>(
     bag: &Path,
@@ -638,16 +645,31 @@ fn json_lines<T: serde::de::DeserializeOwned>(
     mut each: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
     let path = bag.join(name);
-    let file = File::open(&path).map_err(io_err(&path))?;
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(io_err(&path))?;
+    let refuse = |problem: String| ArchiveError::Bag {
+        path: bag.to_path_buf(),
+        problems: format!("{name} {problem}"),
+    };
+    let mut reader = BufReader::new(File::open(&path).map_err(io_err(&path))?);
+    let mut line = String::new();
+    for number in 1u64.. {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES)
+            .read_line(&mut line)
+            .map_err(|e| refuse(format!("line {number}: {e}")))?;
+        if read == 0 {
+            break;
+        }
+        if read as u64 == MAX_LINE_BYTES && !line.ends_with('\n') {
+            return Err(refuse(format!(
+                "line {number} is longer than {MAX_LINE_BYTES} bytes"
+            )));
+        }
         if line.trim().is_empty() {
             continue;
         }
-        let value = serde_json::from_str(&line).map_err(|e| ArchiveError::Bag {
-            path: bag.to_path_buf(),
-            problems: format!("{name} line {}: {e}", i + 1),
-        })?;
+        let value =
+            serde_json::from_str(&line).map_err(|e| refuse(format!("line {number}: {e}")))?;
         each(value)?;
     }
     Ok(())
@@ -726,12 +748,19 @@ fn restore(
     }
     let catalog = archive.catalog();
     json_lines(bag, "data/texts.jsonl", |line: TextLine| {
+        if Sha256Digest::from_hex(&line.sha256).is_none() {
+            return Err(ArchiveError::Bag {
+                path: bag.to_path_buf(),
+                problems: format!("data/texts.jsonl names {:?}, not a sha256", line.sha256),
+            });
+        }
         catalog.restore_text(&line.sha256, &line.text)?;
         summary.texts += 1;
         Ok(())
     })?;
     json_lines(bag, "data/records.jsonl", |record: DocumentRecord| {
-        if !checked.payload.contains_key(&blob_path(&record.sha256)) {
+        let named = Sha256Digest::from_hex(&record.sha256).is_some();
+        if !named || !checked.payload.contains_key(&blob_path(&record.sha256)) {
             return Err(ArchiveError::Bag {
                 path: bag.to_path_buf(),
                 problems: format!(
