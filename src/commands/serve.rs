@@ -25,6 +25,13 @@ pub struct Args {
     /// `kho import` restores. Put it on another disk. Without it, backups are refused.
     #[arg(long)]
     backup_dir: Option<std::path::PathBuf>,
+    /// Background fixity: re-hash the stored originals at this many MiB per second, one after
+    /// another, and report any that no longer match (log, metrics, the owner's ledger). 0: off.
+    #[arg(long, default_value_t = 8.0, value_name = "MIB_PER_SECOND")]
+    fixity_rate: f64,
+    /// Seconds of rest between two fixity passes over every original.
+    #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
+    fixity_pause: u64,
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
@@ -39,6 +46,8 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         stop_on_stdin_eof: args.stop_on_eof,
         insecure_cookies: args.insecure_cookies,
         backup_dir: args.backup_dir,
+        fixity_bytes_per_second: (args.fixity_rate.max(0.0) * 1024.0 * 1024.0) as u64,
+        fixity_pause: std::time::Duration::from_secs(args.fixity_pause),
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

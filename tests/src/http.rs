@@ -240,6 +240,11 @@ pub struct Served {
 impl Served {
     /// Starts the server on an existing store.
     pub fn start(kho: Kho) -> Served {
+        Self::start_with(kho, &[])
+    }
+
+    /// Starts the server with more `kho serve` options.
+    pub fn start_with(kho: Kho, options: &[&str]) -> Served {
         let backups = tempfile::tempdir().expect("temp dir");
         let mut child = Command::new(kho_bin())
             .arg("--data")
@@ -247,6 +252,7 @@ impl Served {
             .args(["serve", "--addr", "127.0.0.1:0", "--stop-on-eof", "--quiet"])
             .arg("--backup-dir")
             .arg(backups.path())
+            .args(options)
             .env_remove("KHO_DATA")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -286,6 +292,14 @@ impl Served {
 
     pub fn send(&self, request: Request) -> Answer {
         request.send(&self.addr)
+    }
+
+    /// The store folder the server runs on.
+    pub fn data_path(&self) -> std::path::PathBuf {
+        self.kho
+            .as_ref()
+            .map(|k| k.data.path().to_path_buf())
+            .expect("a running server has its store")
     }
 
     /// Kills the server with SIGKILL, as a power cut would, and hands the store back.

@@ -81,6 +81,8 @@ pub struct Catalog {
     ledger: sled::Tree,
     texts: sled::Tree,
     event_refs: sled::Tree,
+    /// sha256 hex -> the last background check of that blob ([`crate::fixity`]).
+    pub(crate) fixity: sled::Tree,
     accounts: crate::accounts::Accounts,
     batches: crate::batches::Batches,
     group_flush: crate::group_flush::GroupFlush,
@@ -159,6 +161,7 @@ impl Catalog {
             ledger: tree("ledger")?,
             texts: tree("texts")?,
             event_refs: tree("event_refs")?,
+            fixity: tree("fixity")?,
             accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
             batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
             group_flush: Default::default(),
@@ -504,6 +507,21 @@ impl Catalog {
         }
     }
 
+    /// The blobs whose sha256 comes after `after` (all of them for `None`), with their records,
+    /// in sha256 order: where a background pass over the blobs resumes.
+    pub fn blobs_after(
+        &self,
+        after: Option<&str>,
+    ) -> impl Iterator<Item = Result<(String, Vec<String>)>> + '_ {
+        // Keys are "sha256 \0 owner": every key of a later blob sorts after "sha256 \x01".
+        let start = after.map_or_else(Vec::new, |sha| [sha.as_bytes(), b"\x01"].concat());
+        BlobGroups {
+            inner: self.sha_docs.range(start..),
+            pending: None,
+            catalog: self,
+        }
+    }
+
     /// Every record's sequence number and id, in insertion order, without reading the records.
     pub fn ids_by_seq(&self) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
         self.seq_docs.iter().map(move |item| {
@@ -635,6 +653,11 @@ impl Catalog {
     /// Whether nothing has been stored or recorded yet (what an import needs).
     pub fn is_empty(&self) -> bool {
         self.record_count() == 0 && self.ledger_len() == 0
+    }
+
+    /// The small facts kept beside the trees (sequence counters, the ledger head, cursors).
+    pub(crate) fn meta_tree(&self) -> &sled::Tree {
+        &self.meta
     }
 
     /// Raw access for tests and repair tools that must reach under the invariants.

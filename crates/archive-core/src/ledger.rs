@@ -51,7 +51,7 @@ fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
     if let Some(doc) = &event.event.doc_id {
         keys.push(ref_key(DOC_REF, doc, event.seq));
         match event.event.action {
-            Action::Ingest | Action::Revoke | Action::Supersede => {
+            Action::Ingest | Action::Revoke | Action::Supersede | Action::FixityFailed => {
                 keys.push(ref_key(HISTORY_REF, doc, event.seq))
             }
             Action::Reuse => keys.push(ref_key(REUSE_REF, doc, event.seq)),

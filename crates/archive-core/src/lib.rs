@@ -18,6 +18,7 @@ pub mod blob;
 mod catalog;
 mod digest;
 mod error;
+pub mod fixity;
 mod group_flush;
 pub mod ledger;
 mod memory;

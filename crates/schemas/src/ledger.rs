@@ -19,6 +19,8 @@ pub enum Action {
     Supersede,
     /// An attempt that authorization refused.
     Refused,
+    /// The server's background check found the document's original no longer matching its hash.
+    FixityFailed,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.
@@ -32,6 +34,16 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// kho itself, doing background work (`name` says which).
+    pub fn system(name: &str) -> Self {
+        Actor {
+            kind: "system".into(),
+            name: name.into(),
+            role: None,
+            agency_code: None,
+        }
+    }
+
     /// The operator running `kho` on the machine that holds the store.
     pub fn local_operator(name: &str) -> Self {
         Actor {

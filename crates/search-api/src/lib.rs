@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+mod fixity;
 pub mod metrics;
 pub mod openapi;
 pub mod policy;
@@ -149,12 +150,15 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let stop_on_eof = config.stop_on_stdin_eof;
     let state = AppState::new(archive, config);
+    let fixity = fixity::start(&state);
     let (app, _) = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_listening(listener.local_addr()?);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal(stop_on_eof))
-        .await
+        .await;
+    fixity.stop();
+    served
 }
 
 async fn shutdown_signal(stop_on_eof: bool) {

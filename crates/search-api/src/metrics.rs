@@ -32,6 +32,10 @@ pub mod event {
     pub const UPLOAD_STORED: &str = "upload_stored";
     pub const UPLOAD_DUPLICATE: &str = "upload_duplicate";
     pub const UPLOAD_REJECTED: &str = "upload_rejected";
+    /// An original re-hashed by the background fixity check and found sound.
+    pub const FIXITY_VERIFIED: &str = "fixity_verified";
+    /// An original found damaged or missing by it (once per damage found).
+    pub const FIXITY_DAMAGED: &str = "fixity_damaged";
 }
 
 #[derive(Default)]
@@ -118,7 +122,10 @@ impl Metrics {
                 h.count
             );
         }
-        let _ = writeln!(out, "# HELP kho_events_total Refusals, logins and uploads.");
+        let _ = writeln!(
+            out,
+            "# HELP kho_events_total Refusals, logins, uploads and background fixity checks."
+        );
         let _ = writeln!(out, "# TYPE kho_events_total counter");
         for (event, n) in &inner.events {
             let _ = writeln!(out, "kho_events_total{{event=\"{event}\"}} {n}");

@@ -21,6 +21,10 @@ pub struct ServerConfig {
     pub insecure_cookies: bool,
     /// Where `POST /api/v1/backups` writes its bags (none: backups are refused).
     pub backup_dir: Option<std::path::PathBuf>,
+    /// Background fixity: originals re-hashed at this many bytes per second (0: off).
+    pub fixity_bytes_per_second: u64,
+    /// The rest between two fixity passes over every original.
+    pub fixity_pause: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -31,6 +35,8 @@ impl Default for ServerConfig {
             stop_on_stdin_eof: false,
             insecure_cookies: false,
             backup_dir: None,
+            fixity_bytes_per_second: 8 * 1024 * 1024,
+            fixity_pause: std::time::Duration::from_secs(3600),
         }
     }
 }

@@ -111,6 +111,27 @@ pub struct DocumentDetail {
     #[serde(flatten)]
     pub document: DocumentView,
     pub history: Vec<EventView>,
+    /// The last background check of the original (`kho serve`'s fixity), if it has had one.
+    pub fixity: Option<FixityView>,
+}
+
+/// When the original was last re-hashed in the background, and whether it still matched.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FixityView {
+    /// RFC 3339, UTC.
+    pub checked_at: String,
+    pub ok: bool,
+    pub detail: Option<String>,
+}
+
+impl From<archive_core::fixity::FixityCheck> for FixityView {
+    fn from(check: archive_core::fixity::FixityCheck) -> Self {
+        FixityView {
+            checked_at: rfc3339(check.checked_at),
+            ok: check.ok,
+            detail: check.detail,
+        }
+    }
 }
 
 /// One ledger event: who did what to which document, when and why.
@@ -119,9 +140,10 @@ pub struct EventView {
     pub seq: u64,
     /// RFC 3339, UTC.
     pub at: String,
-    /// `ingest`, `read_metadata`, `download`, `reuse`, `revoke`, `supersede` or `refused`.
+    /// `ingest`, `read_metadata`, `download`, `reuse`, `revoke`, `supersede`, `refused` or
+    /// `fixity_failed`.
     pub action: String,
-    /// `user`, `token` or `cli`.
+    /// `user`, `token`, `cli` or `system` (kho's own background work).
     pub actor_kind: String,
     pub actor: String,
     pub actor_role: Option<String>,

@@ -9,8 +9,8 @@ use crate::metrics::event;
 use crate::policy::{self, Act};
 use crate::state::AppState;
 use crate::wire::{
-    events, DocumentDetail, DocumentView, EventPage, EventView, PageParams, PreviewParams,
-    ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
+    events, DocumentDetail, DocumentView, EventPage, EventView, FixityView, PageParams,
+    PreviewParams, ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
 };
 use axum::body::Body;
 use axum::extract::{Multipart, State};
@@ -253,6 +253,7 @@ pub async fn get_document(
             Ok(DocumentDetail {
                 document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
                 history: events(&history),
+                fixity: archive.fixity_of(&record.sha256)?.map(FixityView::from),
             })
         })
         .await?;

@@ -100,6 +100,7 @@ pub fn action_name(action: &str) -> &str {
         "revoke" => "Thu hồi",
         "supersede" => "Thay thế",
         "refused" => "Bị từ chối truy cập",
+        "fixity_failed" => "Bản gốc không còn nguyên vẹn",
         other => other,
     }
 }
