@@ -2,7 +2,7 @@
 # Fuzzes kho's parsers with cargo-fuzz (libFuzzer + AddressSanitizer) on the stable toolchain.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     (default: 600 seconds each, every target, two at a time)
 # Targets (fuzz/fuzz_targets, bodies in tests/src/fuzz.rs): sniff_inspect pdf_extract tiff_pages
-# manifest query. Starts from fuzz/seeds/TARGET (committed) and grows fuzz/corpus/TARGET (not
+# image_decode manifest query. Starts from fuzz/seeds/TARGET (committed) and grows fuzz/corpus/TARGET (not
 # committed); a crash lands in fuzz/artifacts/TARGET: fix it, then copy the input to
 # fuzz/regressions/TARGET, which the test suite replays (tests/tests/fuzz_inputs.rs).
 set -euo pipefail
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(sniff_inspect pdf_extract tiff_pages manifest query)
+[ ${#targets[@]} -gt 0 ] || targets=(sniff_inspect pdf_extract tiff_pages image_decode manifest query)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1   # cargo-fuzz needs -Z flags; the machine has only stable Rust
 (cd fuzz && cargo fuzz build -O)

@@ -42,6 +42,24 @@ pub fn tiff_pages(data: &[u8]) {
     }
 }
 
+/// Image decoding as previews do it: PNG, JPEG and TIFF that pass inspection (as every stored
+/// file has) decoded, scaled and encoded to PNG, the first pages of a TIFF each.
+pub fn image_decode(data: &[u8]) {
+    let limits = ingest::Limits::default();
+    let Ok(format) = ingest::sniff(data) else {
+        return;
+    };
+    if format == schemas::Format::Pdf {
+        return;
+    }
+    let Ok(inspection) = ingest::inspect(format, data, &limits) else {
+        return;
+    };
+    for page in 1..=inspection.pages.min(3) {
+        let _ = ingest::preview::page_preview(format, data, page, 200, &limits);
+    }
+}
+
 /// Manifest parsing and each row's validation.
 pub fn manifest(data: &[u8]) {
     let types = schemas::DocTypes::builtin();
@@ -64,10 +82,11 @@ pub fn query(data: &[u8]) {
 pub type Body = fn(&[u8]);
 
 /// Every target by name, as `fuzz/` names them.
-pub const TARGETS: [(&str, Body); 5] = [
+pub const TARGETS: [(&str, Body); 6] = [
     ("sniff_inspect", sniff_inspect),
     ("pdf_extract", pdf_extract),
     ("tiff_pages", tiff_pages),
+    ("image_decode", image_decode),
     ("manifest", manifest),
     ("query", query),
 ];
