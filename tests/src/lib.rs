@@ -143,6 +143,13 @@ impl Kho {
         run
     }
 
+    /// `kho token create --role ROLE --name ROLE EXTRA...`: a new API token.
+    pub fn token(&self, role: &str, extra: &[&str]) -> String {
+        let run = self.run([&["token", "create", "--role", role, "--name", role], extra].concat());
+        assert_eq!(run.code, 0, "token create: {}", run.stderr);
+        run.stdout.trim().to_string()
+    }
+
     /// `kho user add NAME --role ROLE EXTRA...` with the password on standard input.
     pub fn add_user(&self, name: &str, role: &str, extra: &[&str], password: &str) {
         use std::io::Write;

@@ -282,12 +282,7 @@ fn an_online_backup_taken_during_uploads_restores_everything_acknowledged_before
     use std::sync::{Arc, Mutex};
     let kho = Kho::new();
     kho.ingest_corpus();
-    let token = |role: &str| {
-        let run = kho.run(["token", "create", "--role", role, "--name", role]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        run.stdout.trim().to_string()
-    };
-    let (admin, operator) = (token("admin"), token("operator"));
+    let (admin, operator) = (kho.token("admin", &[]), kho.token("operator", &[]));
     let served = Served::start(kho);
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let running = Arc::new(AtomicBool::new(true));

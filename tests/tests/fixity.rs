@@ -31,12 +31,7 @@ fn event_count(served: &Served, event: &str) -> u64 {
 fn a_damaged_original_is_found_by_the_server_and_reported_once() {
     let kho = Kho::new();
     let ids = kho.ingest_corpus().ids_by_file();
-    let token = |role: &str| {
-        let run = kho.run(["token", "create", "--role", role, "--name", role]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        run.stdout.trim().to_string()
-    };
-    let (admin, operator) = (token("admin"), token("operator"));
+    let (admin, operator) = (kho.token("admin", &[]), kho.token("operator", &[]));
     let id = ids["giay-khai-sinh-nguyen-van-duc.pdf"].clone();
     let served = Served::start_with(kho, &["--fixity-rate", "1000", "--fixity-pause", "1"]);
     let document = |served: &Served| {

@@ -16,12 +16,6 @@ const UPLOADERS: usize = 3;
 const OWNER: &str = "049075001234";
 const DOSSIER: &str = "000.00.00.H47-261120-0007";
 
-fn token(kho: &Kho, args: &[&str]) -> String {
-    let run = kho.run([&["token", "create"], args].concat());
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    run.stdout.trim().to_string()
-}
-
 /// What the searchers saw: answers by status, and the worst failure.
 #[derive(Default)]
 struct Seen {
@@ -44,18 +38,8 @@ fn indexed_total(served: &Served, clerk: &str) -> u64 {
 #[test]
 fn every_acknowledged_upload_survives_sigkills_of_the_server() {
     let mut kho = Kho::new();
-    let operator = token(&kho, &["--role", "operator", "--name", "crash-operator"]);
-    let clerk = token(
-        &kho,
-        &[
-            "--role",
-            "clerk",
-            "--agency",
-            "H47.15",
-            "--name",
-            "crash-clerk",
-        ],
-    );
+    let operator = kho.token("operator", &[]);
+    let clerk = kho.token("clerk", &["--agency", "H47.15"]);
     // (id, sha256) of every upload the server answered 201 to.
     let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let seen: Arc<Mutex<Seen>> = Arc::default();
