@@ -51,6 +51,28 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Where the blob of a sha256 lives in the store folder `data`.
+pub fn blob_in(data: &Path, sha256: &str) -> PathBuf {
+    data.join("blobs")
+        .join(&sha256[0..2])
+        .join(&sha256[2..4])
+        .join(sha256)
+}
+
+/// Flips the bits of `mask` in byte `at` of a file, in place, as a failing disk would (made
+/// writable first: stored blobs are read-only).
+pub fn damage(path: &Path, at: usize, mask: u8) {
+    let mut perms = std::fs::metadata(path).expect("the file").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(path, perms).expect("make it writable");
+    let mut bytes = std::fs::read(path).expect("read it");
+    if let Some(byte) = bytes.get_mut(at) {
+        *byte ^= mask;
+    }
+    std::fs::write(path, bytes).expect("write it back");
+}
+
 /// sha256 of bytes, in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -170,12 +192,7 @@ impl Kho {
 
     /// Where the blob of a sha256 lives in this store.
     pub fn blob_path(&self, sha256: &str) -> PathBuf {
-        self.data
-            .path()
-            .join("blobs")
-            .join(&sha256[0..2])
-            .join(&sha256[2..4])
-            .join(sha256)
+        blob_in(self.data.path(), sha256)
     }
 }
 

@@ -69,14 +69,6 @@ fn offsets(len: u64, n: usize) -> Vec<u64> {
         .collect()
 }
 
-fn flip(path: &Path, at: u64) {
-    let mut bytes = fs::read(path).unwrap();
-    if let Some(b) = bytes.get_mut(at as usize) {
-        *b ^= 0x5a;
-    }
-    fs::write(path, bytes).unwrap();
-}
-
 fn truncate(path: &Path, len: u64) {
     fs::OpenOptions::new()
         .write(true)
@@ -99,25 +91,15 @@ fn files_in(dir: &Path, ending: &str) -> Vec<PathBuf> {
 /// Something done to a copy of a store.
 type Damage = dyn Fn(&Path);
 
-/// The first file under `dir` named like a blob (64 hex digits).
-fn first_blob(dir: &Path) -> Option<PathBuf> {
-    for path in files_in(dir, "") {
-        let name = path.file_name()?.to_string_lossy().into_owned();
-        if path.is_dir() {
-            if let Some(found) = first_blob(&path) {
-                return Some(found);
-            }
-        } else if name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Some(path);
-        }
-    }
-    None
-}
-
 #[test]
 fn damage_is_named_never_a_panic_and_an_export_brings_the_store_back() {
     let kho = Kho::new();
-    let ids = kho.ingest_corpus().ids_by_file();
+    let ingested = kho.ingest_corpus();
+    let ids = ingested.ids_by_file();
+    let a_blob = ingested.json_lines()[0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let total = |o: &Outcome| -> u64 {
         serde_json::from_str::<serde_json::Value>(&o.stdout).unwrap()["total"]
             .as_u64()
@@ -171,12 +153,7 @@ fn damage_is_named_never_a_panic_and_an_export_brings_the_store_back() {
 
     // Originals: every flipped byte is found and named with the record that uses the blob.
     let (_, verify) = damaged_store("a byte flipped in an original", &|store| {
-        let blob = &first_blob(&store.join("blobs")).expect("a blob");
-        let mut perms = fs::metadata(blob).unwrap().permissions();
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        fs::set_permissions(blob, perms).unwrap();
-        flip(blob, 7);
+        kho_tests::damage(&kho_tests::blob_in(store, &a_blob), 7, 0x5a);
     });
     assert_eq!(verify.code, 1);
     let report: serde_json::Value = serde_json::from_str(&verify.stdout).unwrap();
@@ -204,7 +181,7 @@ fn damage_is_named_never_a_panic_and_an_export_brings_the_store_back() {
     // its segments; flips in the unused rest are harmless).
     for at in offsets(db_len.min(32 * 1024), 8) {
         let (_, verify) = damaged_store(&format!("catalogue `db`: byte {at} flipped"), &|store| {
-            flip(&store.join("catalog/db"), at)
+            kho_tests::damage(&store.join("catalog/db"), at as usize, 0x5a)
         });
         if verify.code == 1 && verify.stdout.is_empty() {
             assert!(verify.stderr.contains("catalog"), "{}", verify.stderr);

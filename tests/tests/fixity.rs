@@ -50,19 +50,7 @@ fn a_damaged_original_is_found_by_the_server_and_reported_once() {
 
     // Damage the original on disk, as a failing disk would, behind the server's back.
     let sha = document(&served)["sha256"].as_str().unwrap().to_string();
-    let blob = served
-        .data_path()
-        .join("blobs")
-        .join(&sha[0..2])
-        .join(&sha[2..4])
-        .join(&sha);
-    let mut perms = std::fs::metadata(&blob).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    std::fs::set_permissions(&blob, perms).unwrap();
-    let mut bytes = std::fs::read(&blob).unwrap();
-    bytes[100] ^= 0x20;
-    std::fs::write(&blob, bytes).unwrap();
+    kho_tests::damage(&kho_tests::blob_in(&served.data_path(), &sha), 100, 0x20);
 
     wait_for("the damage to be found", || {
         document(&served)["fixity"]["ok"] == false

@@ -133,15 +133,9 @@ fn a_flipped_byte_fails_verify_and_names_the_record() {
     let victim_sha = lines[1]["sha256"].as_str().unwrap();
     let victim_id = lines[1]["id"].as_str().unwrap();
     let blob = kho.blob_path(victim_sha);
-    let mut perms = fs::metadata(&blob).unwrap().permissions();
-    assert!(perms.readonly(), "stored blobs are read-only");
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    fs::set_permissions(&blob, perms).unwrap();
-    let mut bytes = fs::read(&blob).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x01;
-    fs::write(&blob, bytes).unwrap();
+    let meta = fs::metadata(&blob).unwrap();
+    assert!(meta.permissions().readonly(), "stored blobs are read-only");
+    kho_tests::damage(&blob, meta.len() as usize / 2, 0x01);
 
     let damaged = kho.run(["verify", "--json"]);
     assert_eq!(damaged.code, 1);

@@ -26,7 +26,7 @@
 //! travel in a bag, and batch records describe work done on one machine.
 
 use crate::archive::DOC_TYPES_FILE;
-use crate::{Archive, ArchiveError, Result, Sha256Digest, VerifyingReader};
+use crate::{Archive, ArchiveError, HashingReader, Result, Sha256Digest, VerifyingReader};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -433,23 +433,14 @@ impl Problems {
 }
 
 fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        bytes += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), bytes))
+    let mut file = HashingReader::new(File::open(path)?);
+    std::io::copy(&mut file, &mut std::io::sink())?;
+    let (digest, bytes) = file.finish();
+    Ok((digest.to_hex(), bytes))
 }
 
 /// Reads a `manifest-sha256.txt`-style file: `HASH  PATH` per line.
-fn read_manifest(
+fn read_checksums(
     bag: &Path,
     name: &str,
     problems: &mut Problems,
@@ -535,7 +526,7 @@ fn check_bag(bag: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<CheckedBa
             bag.display()
         )),
     }
-    if let Some(tags) = read_manifest(bag, "tagmanifest-sha256.txt", &mut problems) {
+    if let Some(tags) = read_checksums(bag, "tagmanifest-sha256.txt", &mut problems) {
         for (file, expected) in &tags {
             match hash_file(&bag.join(file)) {
                 Ok((actual, _)) if &actual == expected => {}
@@ -544,7 +535,7 @@ fn check_bag(bag: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<CheckedBa
             }
         }
     }
-    let payload = read_manifest(bag, "manifest-sha256.txt", &mut problems).unwrap_or_default();
+    let payload = read_checksums(bag, "manifest-sha256.txt", &mut problems).unwrap_or_default();
     let mut present = Vec::new();
     files_under(bag, &bag.join("data"), &mut present, &mut problems);
     for file in &present {

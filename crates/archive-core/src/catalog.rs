@@ -650,11 +650,6 @@ impl Catalog {
         ledger::restore(&self.meta, &self.ledger, &self.event_refs, event)
     }
 
-    /// Whether nothing has been stored or recorded yet (what an import needs).
-    pub fn is_empty(&self) -> bool {
-        self.record_count() == 0 && self.ledger_len() == 0
-    }
-
     /// The small facts kept beside the trees (sequence counters, the ledger head, cursors).
     pub(crate) fn meta_tree(&self) -> &sled::Tree {
         &self.meta

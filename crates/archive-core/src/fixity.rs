@@ -71,10 +71,6 @@ impl Archive {
                         .map_err(|e| e.to_string())
                 }),
         };
-        let previous: Option<FixityCheck> = match catalog.fixity.get(&sha256).map_err(err)? {
-            Some(bytes) => decode("fixity check", &bytes).ok(),
-            None => None,
-        };
         let now = OffsetDateTime::now_utc();
         let (check, step) = match outcome {
             Ok(bytes) => (
@@ -89,7 +85,8 @@ impl Archive {
                 },
             ),
             Err(detail) => {
-                let newly = previous.is_none_or(|p| p.ok);
+                // Damage already reported at an earlier pass is not written to the ledger again.
+                let newly = self.fixity_of(&sha256)?.is_none_or(|p| p.ok);
                 if newly {
                     let actor = Actor::system("fixity");
                     let events: Vec<NewEvent> = records
