@@ -110,6 +110,19 @@ fn reseal(bag: &Path) {
     fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();
 }
 
+/// `kho --data TARGET import BAG`, which must refuse (exit 1); returns what it said.
+fn refused_import(bag: &Path, target: &Path) -> String {
+    let out = Command::new(kho_tests::kho_bin())
+        .arg("--data")
+        .arg(target)
+        .args(["import", bag.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 #[test]
 fn export_wipe_import_gives_the_same_store_and_damage_is_refused() {
     let kho = Kho::new();
@@ -169,21 +182,11 @@ fn export_wipe_import_gives_the_same_store_and_damage_is_refused() {
     let mut blobs = Vec::new();
     files(&bad.join("data/blobs"), &bad, &mut blobs);
     blobs.sort();
-    let flipped = bad.join(&blobs[0]);
-    let mut bytes = fs::read(&flipped).unwrap();
-    bytes[10] ^= 0x01;
-    fs::write(&flipped, bytes).unwrap();
+    kho_tests::damage(&bad.join(&blobs[0]), 10, 0x01);
     fs::remove_file(bad.join(&blobs[1])).unwrap();
     fs::write(bad.join("data/notes.txt"), "added later").unwrap();
     let target = out.path().join("from-bad");
-    let refused = Command::new(kho_tests::kho_bin())
-        .arg("--data")
-        .arg(&target)
-        .args(["import", bad.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    let stderr = refused_import(&bad, &target);
     for named in [
         format!("{} is damaged", blobs[0]),
         format!("{} is missing", blobs[1]),
@@ -212,14 +215,7 @@ fn export_wipe_import_gives_the_same_store_and_damage_is_refused() {
     reseal(&forged);
     assert!(bagit_validates(&forged).0, "the forgery is a valid bag");
     let forged_target = out.path().join("from-forged");
-    let refused = Command::new(kho_tests::kho_bin())
-        .arg("--data")
-        .arg(&forged_target)
-        .args(["import", forged.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    let stderr = refused_import(&forged, &forged_target);
     assert!(stderr.contains("ledger event"), "{stderr}");
     assert!(!forged_target.exists(), "nothing half-built is left");
 
