@@ -20,6 +20,11 @@ struct Cli {
     /// The store folder; created on first use.
     #[arg(long, global = true, env = "KHO_DATA", default_value = "./kho-data")]
     data: PathBuf,
+    /// Where originals live: s3://BUCKET[/PREFIX] for an S3-compatible service (endpoint and key
+    /// from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). Remembered by
+    /// the store; without it, the store's folder (DIR/blobs) or what the store remembers.
+    #[arg(long, global = true, env = "KHO_BLOBS")]
+    blobs: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +35,9 @@ enum Command {
     Ingest(Box<commands::ingest::Args>),
     /// Find documents: words with or without diacritics, "phrases", prefixes*, -exclusions, IDs.
     Search(commands::search::Args),
+    /// Build this store's catalogue and index from the bucket's journal (a new node), or with
+    /// --since pick up what other nodes added.
+    Rebuild(commands::rebuild::Args),
     /// Rebuild the search index from the catalogue (resumable).
     Reindex(commands::reindex::Args),
     /// Print a document's record.
@@ -79,21 +87,26 @@ impl std::error::Error for UsageError {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let store = commands::Store {
+        data: cli.data,
+        blobs: cli.blobs,
+    };
     let result = match cli.command {
-        Command::Ingest(args) => commands::ingest::run(&cli.data, *args),
-        Command::Search(args) => commands::search::run(&cli.data, args),
-        Command::Reindex(args) => commands::reindex::run(&cli.data, args),
-        Command::Show(args) => commands::show::run(&cli.data, args),
-        Command::Get(args) => commands::get::run(&cli.data, args),
-        Command::Verify(args) => commands::verify::run(&cli.data, args),
-        Command::Extract(args) => commands::extract::run(&cli.data, args),
-        Command::Reextract(args) => commands::reextract::run(&cli.data, args),
-        Command::Export(args) => commands::bag::export(&cli.data, args),
-        Command::Import(args) => commands::bag::import(&cli.data, args),
-        Command::Types(args) => commands::types::run(&cli.data, args),
-        Command::Serve(args) => commands::serve::run(&cli.data, args),
-        Command::User(command) => commands::accounts::user(&cli.data, command),
-        Command::Token(command) => commands::accounts::token(&cli.data, command),
+        Command::Ingest(args) => commands::ingest::run(&store, *args),
+        Command::Search(args) => commands::search::run(&store, args),
+        Command::Rebuild(args) => commands::rebuild::run(&store, args),
+        Command::Reindex(args) => commands::reindex::run(&store, args),
+        Command::Show(args) => commands::show::run(&store, args),
+        Command::Get(args) => commands::get::run(&store, args),
+        Command::Verify(args) => commands::verify::run(&store, args),
+        Command::Extract(args) => commands::extract::run(&store, args),
+        Command::Reextract(args) => commands::reextract::run(&store, args),
+        Command::Export(args) => commands::bag::export(&store, args),
+        Command::Import(args) => commands::bag::import(&store, args),
+        Command::Types(args) => commands::types::run(&store, args),
+        Command::Serve(args) => commands::serve::run(&store, args),
+        Command::User(command) => commands::accounts::user(&store, command),
+        Command::Token(command) => commands::accounts::token(&store, command),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -4,7 +4,6 @@ use crate::{Outcome, UsageError};
 use archive_core::accounts::TokenKind;
 use schemas::Principal;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
 
 #[derive(clap::Subcommand)]
 pub enum UserCommand {
@@ -75,8 +74,8 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-pub fn user(data: &Path, command: UserCommand) -> anyhow::Result<Outcome> {
-    let archive = super::open(data)?;
+pub fn user(store: &super::Store, command: UserCommand) -> anyhow::Result<Outcome> {
+    let archive = store.open()?;
     match command {
         UserCommand::Add(args) => {
             let who = principal(
@@ -107,9 +106,9 @@ pub fn user(data: &Path, command: UserCommand) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-pub fn token(data: &Path, command: TokenCommand) -> anyhow::Result<Outcome> {
+pub fn token(store: &super::Store, command: TokenCommand) -> anyhow::Result<Outcome> {
     let TokenCommand::Create(args) = command;
-    let archive = super::open(data)?;
+    let archive = store.open()?;
     let who = principal(
         &args.name,
         &args.role,

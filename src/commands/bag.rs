@@ -3,7 +3,7 @@
 use crate::Outcome;
 use anyhow::Context;
 use archive_core::bag::{self, BagSummary, Scope};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
@@ -35,8 +35,8 @@ fn say(json: bool, summary: &BagSummary, line: String) -> anyhow::Result<()> {
     }
 }
 
-pub fn export(data: &Path, args: ExportArgs) -> anyhow::Result<Outcome> {
-    let archive = super::open(data)?;
+pub fn export(store: &super::Store, args: ExportArgs) -> anyhow::Result<Outcome> {
+    let archive = store.open()?;
     let scope = match &args.owner_id {
         Some(owner) => Scope::Owner(owner.trim().to_string()),
         None => Scope::Store,
@@ -64,11 +64,17 @@ pub fn export(data: &Path, args: ExportArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-pub fn import(data: &Path, args: ImportArgs) -> anyhow::Result<Outcome> {
-    let summary = bag::import(&args.bag, data, &mut super::progress_printer("import"))?;
+pub fn import(store: &super::Store, args: ImportArgs) -> anyhow::Result<Outcome> {
+    let summary = bag::import(
+        &args.bag,
+        &store.data,
+        &store.options(),
+        &mut super::progress_printer("import"),
+    )?;
     // The index is derived data, not in the bag: build it now rather than at the first search.
-    let archive = super::open(data)?;
+    let archive = store.open()?;
     super::sync_index(&archive)?;
+    super::push_journal(&archive)?;
     say(
         args.json,
         &summary,
@@ -78,7 +84,7 @@ pub fn import(data: &Path, args: ImportArgs) -> anyhow::Result<Outcome> {
             summary.blobs,
             summary.texts,
             summary.events,
-            data.display()
+            store.data.display()
         ),
     )?;
     Ok(Outcome::Success)

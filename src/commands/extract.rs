@@ -2,7 +2,7 @@ use crate::Outcome;
 use ingest::extract::{extract, ExtractConfig};
 use ingest::load_file;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,7 +19,7 @@ pub struct Args {
 
 /// Shows what kho reads from files, without storing them: for checking a scanner's output or an
 /// unusual PDF before a batch, and for measuring extraction (bench/).
-pub fn run(_data: &Path, args: Args) -> anyhow::Result<Outcome> {
+pub fn run(_store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if let Some(jobs) = args.jobs {
         ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
     }

@@ -12,8 +12,8 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
-    let archive = super::open(data)?;
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
+    let archive = store.open()?;
     let (record, mut reader) =
         archive.open_original(&args.id, &super::local_actor(), &Default::default())?;
     match args.output {

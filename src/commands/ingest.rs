@@ -166,7 +166,7 @@ fn print_human(r: &FileReport) {
     let _ = std::io::stdout().flush();
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if args.manifest.is_some() && args.has_metadata_flags() {
         return Err(UsageError(
             "metadata flags apply to PATH arguments; with --manifest the metadata comes from its columns".into(),
@@ -187,7 +187,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     if let Some(jobs) = args.jobs {
         ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
     }
-    let archive = super::open(data)?;
+    let archive = store.open()?;
     let Some(manifest) = &args.manifest else {
         let items = ingest::plan_paths(
             ingest::expand_paths(&args.paths),
@@ -209,7 +209,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
             total: items.len() as u64,
             items: items.into_iter(),
         };
-        return store(&archive, batch, &args, report_file.as_mut());
+        return store_batch(&archive, batch, &args, report_file.as_mut());
     };
     let root = manifest_root(manifest, args.root.as_deref());
     if args.check {
@@ -235,11 +235,11 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         items: manifest_items(manifest, &root, &archive, false)?,
         total,
     };
-    store(&archive, batch, &args, report_file.as_mut())
+    store_batch(&archive, batch, &args, report_file.as_mut())
 }
 
 /// Runs the batch, reporting each outcome as it becomes durable.
-fn store(
+fn store_batch(
     archive: &archive_core::Archive,
     batch: ingest::Batch<'_, impl Iterator<Item = PlannedItem> + Send>,
     args: &Args,
@@ -264,6 +264,7 @@ fn store(
     )?;
     progress.borrow_mut().clear();
     super::sync_index(archive)?;
+    super::push_journal(archive)?;
     if let Some(file) = report_file {
         file.finish(&summary)?;
     }

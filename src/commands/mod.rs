@@ -6,6 +6,7 @@ pub mod extract;
 pub mod get;
 pub mod ingest;
 pub mod progress;
+pub mod rebuild;
 pub mod reextract;
 pub mod reindex;
 pub mod report_file;
@@ -16,16 +17,32 @@ pub mod types;
 pub mod verify;
 
 use anyhow::Context;
-use archive_core::Archive;
-use std::path::Path;
+use archive_core::{Archive, StoreOptions};
+use std::path::PathBuf;
 
-pub fn open(data: &Path) -> anyhow::Result<Archive> {
-    let archive = Archive::open(data)
-        .with_context(|| format!("cannot open the store at {}", data.display()))?;
-    if let Some(why) = archive.index_reset() {
-        eprintln!("kho: warning: the search index was damaged: {why}");
+/// The store the global flags name: its folder and where its originals live.
+pub struct Store {
+    pub data: PathBuf,
+    /// `s3://BUCKET[/PREFIX]`, or `None`: what the store already uses (a folder by default).
+    pub blobs: Option<String>,
+}
+
+impl Store {
+    pub fn options(&self) -> StoreOptions {
+        StoreOptions {
+            blobs: self.blobs.clone(),
+        }
     }
-    Ok(archive)
+
+    pub fn open(&self) -> anyhow::Result<Archive> {
+        let options = self.options();
+        let archive = Archive::open_with(&self.data, &options)
+            .with_context(|| format!("cannot open the store at {}", self.data.display()))?;
+        if let Some(why) = archive.index_reset() {
+            eprintln!("kho: warning: the search index was damaged: {why}");
+        }
+        Ok(archive)
+    }
 }
 
 /// The local operator, for the ledger: `$KHO_OPERATOR`, else the login name.
@@ -56,6 +73,21 @@ pub fn progress_printer(what: &'static str) -> impl FnMut(u64, u64) {
             last = std::time::Instant::now();
         }
     }
+}
+
+/// Sends what this command stored or changed to the bucket's journal, for the other nodes (a
+/// no-op for a store on a local folder).
+pub fn push_journal(archive: &Archive) -> anyhow::Result<()> {
+    let pushed = archive
+        .push_journal()
+        .context("the documents are stored, but not yet in the bucket's journal; the next `kho ingest`, `kho rebuild --since` or `kho serve` on this store sends them")?;
+    if pushed.records > 0 {
+        eprintln!(
+            "kho: journal: {} record(s) written to the bucket in {} page(s)",
+            pushed.records, pushed.pages
+        );
+    }
+    Ok(())
 }
 
 /// Brings the search index up to date (start-up reconciliation, or after a batch).

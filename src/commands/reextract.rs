@@ -2,7 +2,6 @@ use crate::{Outcome, UsageError};
 use anyhow::Context;
 use ingest::extract::{extract, ExtractConfig};
 use std::collections::BTreeSet;
-use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,11 +17,11 @@ pub struct Args {
 
 /// Runs text extraction again on stored originals (after an OCR upgrade, say). The originals are
 /// read back verified and never modified; only the page texts and the records' summaries change.
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if !args.all && args.ids.is_empty() {
         return Err(UsageError("kho reextract needs document ids, or --all".into()).into());
     }
-    let archive = super::open(data)?;
+    let archive = store.open()?;
     let mut blobs = BTreeSet::new();
     if args.all {
         for group in archive.catalog().blobs() {
@@ -76,6 +75,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
             }
         }
     }
+    super::push_journal(&archive)?;
     Ok(if failed > 0 {
         Outcome::Partial
     } else {

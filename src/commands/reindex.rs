@@ -1,12 +1,11 @@
 use crate::Outcome;
-use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {}
 
 /// Rebuilds the search index from the catalogue. Interrupted, it resumes where it stopped.
-pub fn run(data: &Path, _args: Args) -> anyhow::Result<Outcome> {
-    let archive = super::open(data)?;
+pub fn run(store: &super::Store, _args: Args) -> anyhow::Result<Outcome> {
+    let archive = store.open()?;
     if archive.index_state().rebuilding {
         eprintln!("kho: reindex: resuming the interrupted rebuild");
     }

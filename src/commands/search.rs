@@ -1,7 +1,6 @@
 use crate::{Outcome, UsageError};
 use archive_core::search::{SearchRequest, SortOrder};
 use std::io::IsTerminal;
-use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -63,7 +62,7 @@ fn plain_snippet(snippet: &str, tty: bool) -> String {
         .replace("&amp;", "&")
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let sort = match args.sort.as_str() {
         "relevance" => SortOrder::Relevance,
         "date" => SortOrder::IssuedDesc,
@@ -84,7 +83,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         offset: args.offset,
         sort,
     };
-    let archive = super::open(data)?;
+    let archive = store.open()?;
     super::sync_index(&archive)?;
     let results = match archive.search(&req, schemas::today()) {
         Ok(r) => r,

@@ -1,7 +1,6 @@
 use crate::Outcome;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,13 +31,18 @@ pub struct Args {
     /// Seconds of rest between two fixity passes over every original.
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     fixity_pause: u64,
+    /// For a store whose originals are in a bucket (--blobs s3://...): read what other nodes
+    /// stored or changed every this many seconds (0: never; `kho rebuild --since` does it by
+    /// hand). This node's own changes go to the bucket within seconds regardless.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    follow: u64,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if let Some(jobs) = args.jobs {
         ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
     }
-    let archive = super::open(data)?;
+    let archive = store.open()?;
     // Start-up reconciliation: what the catalogue holds and the index does not yet.
     super::sync_index(&archive)?;
     let config = search_api::ServerConfig {
@@ -48,6 +52,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         backup_dir: args.backup_dir,
         fixity_bytes_per_second: (args.fixity_rate.max(0.0) * 1024.0 * 1024.0) as u64,
         fixity_pause: std::time::Duration::from_secs(args.fixity_pause),
+        follow_every: std::time::Duration::from_secs(args.follow),
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

@@ -1,6 +1,5 @@
 use crate::Outcome;
 use schemas::{DocumentRecord, DocumentText, Lifecycle, PageSource, Validity};
-use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -171,8 +170,8 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
-    let archive = super::open(data)?;
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
+    let archive = store.open()?;
     let record = archive.read_record(&args.id, &super::local_actor(), &Default::default())?;
     let text = if args.text {
         archive.text(&record)?

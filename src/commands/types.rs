@@ -1,5 +1,4 @@
 use crate::Outcome;
-use std::path::Path;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -8,8 +7,8 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
-    let archive = super::open(data)?;
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
+    let archive = store.open()?;
     let types: Vec<_> = archive.doc_types().iter().collect();
     if args.json {
         super::print_json(&types)?;

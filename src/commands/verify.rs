@@ -1,5 +1,4 @@
 use crate::Outcome;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
@@ -9,8 +8,8 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
-    let archive = super::open(data)?;
+pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
+    let archive = store.open()?;
     let started = Instant::now();
     let mut last = Instant::now();
     let report = archive.verify(&mut |blobs| {

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod fixtures;
 pub mod fuzz;
+pub mod garage;
 pub mod http;
 
 use std::path::{Path, PathBuf};
@@ -82,6 +83,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// A store folder of its own and the binary to drive it.
 pub struct Kho {
     pub data: tempfile::TempDir,
+    /// Environment for every run on this store (the bucket's endpoint and key, say).
+    pub env: Vec<(String, String)>,
 }
 
 /// What one run of the binary did.
@@ -134,14 +137,28 @@ impl Kho {
     pub fn new() -> Self {
         Kho {
             data: tempfile::tempdir().expect("temp dir"),
+            env: Vec::new(),
         }
+    }
+
+    /// A new store whose originals go to the bucket of `garage`, reached through its node `node`.
+    pub fn on_bucket(garage: &garage::Garage, node: usize) -> Self {
+        let kho = Kho {
+            env: garage.env(node),
+            ..Kho::new()
+        };
+        let bucket = format!("s3://{}", garage::BUCKET);
+        let run = kho.run(["--blobs", bucket.as_str(), "types"]);
+        assert_eq!(run.code, 0, "open a store on {bucket}: {}", run.stderr);
+        kho
     }
 
     /// A command on this store, not yet run.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(kho_bin());
         cmd.arg("--data").arg(self.data.path());
-        cmd.env_remove("KHO_DATA");
+        cmd.env_remove("KHO_DATA").env_remove("KHO_BLOBS");
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 

@@ -6,6 +6,11 @@
 //!
 //! `kho-bench query --data DIR [--runs N]`: search latency in-process (p50/p99, top 20 with
 //! facets) for a rare term, a common term, a 4-syllable phrase, an owner ID, and a filtered query.
+//!
+//! `kho-bench blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]`: blob store
+//! upload, download and dedupe throughput ([`blobs`]).
+
+mod blobs;
 
 use archive_core::search::{SearchRequest, SortOrder};
 use archive_core::{Archive, Catalog};
@@ -361,7 +366,8 @@ fn main() {
     let result = match args.get(1).map(String::as_str) {
         Some("generate") => generate(&args),
         Some("query") => query(&args),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N]".into()),
+        Some("blobs") => blobs::run(&args),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");

@@ -1,7 +1,8 @@
 //! The [`Archive`] facade: one store folder, its blobs, catalogue and ledger, kept consistent.
 
-use crate::blob::{BlobStore, LocalBlobStore, PutBlob};
+use crate::blob::{BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
 use crate::catalog::{Catalog, Inserted};
+use crate::journal::{self, Journal};
 use crate::search::index::{IndexState, SearchIndex};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
@@ -52,6 +53,19 @@ pub struct Ingested {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoreFile {
     kho_store_version: u64,
+    /// `s3://BUCKET[/PREFIX]` when the originals live in a bucket; absent for `DIR/blobs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    blobs: Option<String>,
+}
+
+/// How to open a store beyond its folder.
+#[derive(Debug, Default, Clone)]
+pub struct StoreOptions {
+    /// `s3://BUCKET[/PREFIX]`: originals in an S3-compatible bucket, reached through the
+    /// standard AWS environment variables ([`S3Config::from_env`]). `None`: whatever the store
+    /// was created with (its own `blobs/` folder by default). Recorded in `kho-store.json` at
+    /// creation; a store cannot be reopened on another location.
+    pub blobs: Option<String>,
 }
 
 /// A store folder:
@@ -61,6 +75,7 @@ struct StoreFile {
 /// DIR/blobs/ab/cd/SHA  original bytes, read-only
 /// DIR/index/           tantivy full-text index (derived: `reindex` rebuilds it)
 /// DIR/doc-types.csv    optional: extra document types
+/// DIR/spool/           incoming bytes being hashed, when the blobs are in a bucket
 /// ```
 pub struct Archive {
     root: PathBuf,
@@ -69,6 +84,8 @@ pub struct Archive {
     index: SearchIndex,
     doc_types: DocTypes,
     max_file_bytes: u64,
+    /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
+    pub(crate) journal: Option<Journal>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
@@ -103,12 +120,44 @@ fn new_record_id() -> Result<String> {
 impl Archive {
     /// Opens the store at `root`, creating it on first use.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
+        Self::open_with(root, &StoreOptions::default())
+    }
+
+    /// Opens the store at `root` with `options`, creating it on first use.
+    pub fn open_with(root: impl Into<PathBuf>, options: &StoreOptions) -> Result<Self> {
         let root = root.into();
         std::fs::create_dir_all(&root).map_err(io_err(&root))?;
-        Self::check_version(&root)?;
+        let stored = Self::check_version(&root)?;
         // The catalogue's lock guards the whole folder, so take it before touching blobs.
         let catalog = Catalog::open(&root.join("catalog"))?;
-        let blobs = Box::new(LocalBlobStore::open(root.join("blobs"))?);
+        let blobs_url = match (&options.blobs, &stored.blobs) {
+            (Some(asked), Some(kept)) if asked != kept => {
+                return Err(ArchiveError::Conflict(format!(
+                    "the store at {} keeps its originals in {kept}, not {asked}; give --blobs {kept} or no --blobs",
+                    root.display()
+                )))
+            }
+            (Some(asked), None) if catalog.last_seq()? > 0 => {
+                return Err(ArchiveError::Conflict(format!(
+                    "the store at {} keeps its originals in its own folder; it cannot move to {asked}: export it and import the bag with --blobs {asked} into a new --data folder",
+                    root.display()
+                )))
+            }
+            (asked, kept) => asked.clone().or_else(|| kept.clone()),
+        };
+        let (blobs, journal): (Box<dyn BlobStore>, Option<Journal>) = match &blobs_url {
+            None => (Box::new(LocalBlobStore::open(root.join("blobs"))?), None),
+            Some(url) => {
+                let config = S3Config::from_env(url)?;
+                let store = S3BlobStore::open(&config, root.join("spool"))?;
+                let node = journal::node_id(catalog.meta_tree(), &root.join("catalog"))?;
+                let journal = Journal::open(store.client(), node)?;
+                (Box::new(store), Some(journal))
+            }
+        };
+        if stored.blobs != blobs_url {
+            Self::write_store_file(&root, blobs_url)?;
+        }
         let index = SearchIndex::open(&root.join("index"))?;
         let mut doc_types = DocTypes::builtin();
         let extra = root.join(DOC_TYPES_FILE);
@@ -128,10 +177,21 @@ impl Archive {
             index,
             doc_types,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            journal,
         })
     }
 
-    fn check_version(root: &Path) -> Result<()> {
+    fn write_store_file(root: &Path, blobs: Option<String>) -> Result<()> {
+        let path = root.join(STORE_FILE);
+        let body = serde_json::to_vec_pretty(&StoreFile {
+            kho_store_version: STORE_VERSION,
+            blobs,
+        })
+        .unwrap_or_default();
+        std::fs::write(&path, body).map_err(io_err(&path))
+    }
+
+    fn check_version(root: &Path) -> Result<StoreFile> {
         let path = root.join(STORE_FILE);
         match std::fs::read(&path) {
             Ok(bytes) => {
@@ -147,14 +207,14 @@ impl Archive {
                         supported: STORE_VERSION,
                     });
                 }
-                Ok(())
+                Ok(file)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let body = serde_json::to_vec_pretty(&StoreFile {
+                Self::write_store_file(root, None)?;
+                Ok(StoreFile {
                     kho_store_version: STORE_VERSION,
+                    blobs: None,
                 })
-                .unwrap_or_default();
-                std::fs::write(&path, body).map_err(io_err(&path))
             }
             Err(e) => Err(io_err(&path)(e)),
         }

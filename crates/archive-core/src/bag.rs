@@ -669,8 +669,14 @@ fn json_lines<T: serde::de::DeserializeOwned>(
 /// Builds a new store at `data` (a new or empty folder) from a whole-store bag: the same records
 /// (ids and sequence numbers), originals, page texts and ledger (every event and hash). The
 /// search index is not in the bag; it is built when the store is next opened for search.
-/// `progress(done, total)` counts files checked, then originals restored.
-pub fn import(bag: &Path, data: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<BagSummary> {
+/// `options` say where the originals go (a bucket, say). `progress(done, total)` counts files
+/// checked, then originals restored.
+pub fn import(
+    bag: &Path,
+    data: &Path,
+    options: &crate::StoreOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<BagSummary> {
     let checked = check_bag(bag, progress)?;
     if checked.info.scope != "store" {
         return Err(ArchiveError::Bag {
@@ -687,7 +693,7 @@ pub fn import(bag: &Path, data: &Path, progress: &mut dyn FnMut(u64, u64)) -> Re
         std::fs::remove_dir_all(&work).map_err(io_err(&work))?;
     }
     std::fs::create_dir_all(&work).map_err(io_err(&work))?;
-    let restored = restore(bag, &checked, &work, progress);
+    let restored = restore(bag, &checked, &work, options, progress);
     match restored {
         Ok(summary) => {
             put_in_place(&work, data)?;
@@ -705,13 +711,14 @@ fn restore(
     bag: &Path,
     checked: &CheckedBag,
     work: &Path,
+    options: &crate::StoreOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<BagSummary> {
     if checked.payload.contains_key("data/doc-types.csv") {
         let target = work.join(DOC_TYPES_FILE);
         std::fs::copy(bag.join("data/doc-types.csv"), &target).map_err(io_err(&target))?;
     }
-    let archive = Archive::open(work)?;
+    let archive = Archive::open_with(work, options)?;
     let mut summary = BagSummary {
         payload_files: checked.payload.len() as u64,
         ..Default::default()

@@ -13,6 +13,10 @@
 //!   document's events, so that "who read my documents" does not walk the whole ledger
 //! - `users`, `tokens`: see [`crate::accounts`]
 
+mod replicate;
+
+pub use replicate::Applied;
+
 use crate::ledger::{self, LedgerCheck, LedgerTx};
 use crate::{ArchiveError, Result};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent, NewEvent};
@@ -89,6 +93,8 @@ pub struct Catalog {
     /// Every write to what a bag carries (records, texts, the ledger) holds this shared; an
     /// online export holds it exclusively while it reads them, so that it reads one moment.
     writes: std::sync::RwLock<()>,
+    /// Sequence numbers given to changes that came from another node's journal.
+    replicated: sled::Tree,
 }
 
 /// How long `open` waits for a catalogue lock that is being released.
@@ -162,6 +168,7 @@ impl Catalog {
             texts: tree("texts")?,
             event_refs: tree("event_refs")?,
             fixity: tree("fixity")?,
+            replicated: tree("replicated")?,
             accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
             batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
             group_flush: Default::default(),

@@ -20,6 +20,7 @@ mod digest;
 mod error;
 pub mod fixity;
 mod group_flush;
+pub mod journal;
 pub mod ledger;
 mod memory;
 mod previews;
@@ -28,10 +29,10 @@ mod verify;
 
 pub use access::ReadReason;
 pub use archive::{
-    Archive, IngestStatus, Ingested, NewDocument, DEFAULT_MAX_FILE_BYTES, DOC_TYPES_FILE,
-    STORE_VERSION,
+    Archive, IngestStatus, Ingested, NewDocument, StoreOptions, DEFAULT_MAX_FILE_BYTES,
+    DOC_TYPES_FILE, STORE_VERSION,
 };
-pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob};
+pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
 pub use catalog::{Catalog, Inserted};
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
 pub use error::{ArchiveError, Result};

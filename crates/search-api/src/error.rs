@@ -93,6 +93,10 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
             ArchiveError::Query(q) => ApiError::BadRequest(q.to_string()),
+            // The bucket did not answer (after retries): worth trying again later.
+            ArchiveError::Blob(remote @ archive_core::BlobError::Remote { .. }) => {
+                ApiError::Unavailable(remote.to_string())
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

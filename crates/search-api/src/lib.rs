@@ -8,12 +8,14 @@
 //! the routes, so a route cannot be missing from it.
 
 pub mod auth;
+mod background;
 pub mod error;
 pub mod extract;
 mod fixity;
 pub mod metrics;
 pub mod openapi;
 pub mod policy;
+mod replication;
 pub mod routes;
 pub mod state;
 pub mod web;
@@ -151,6 +153,7 @@ pub async fn serve(
     let stop_on_eof = config.stop_on_stdin_eof;
     let state = AppState::new(archive, config);
     let fixity = fixity::start(&state);
+    let journal = replication::start(&state);
     let (app, _) = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_listening(listener.local_addr()?);
@@ -158,6 +161,8 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown_signal(stop_on_eof))
         .await;
     fixity.stop();
+    // Its last push sends what was stored up to the stop.
+    journal.stop();
     served
 }
 

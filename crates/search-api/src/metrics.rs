@@ -36,6 +36,10 @@ pub mod event {
     pub const FIXITY_VERIFIED: &str = "fixity_verified";
     /// An original found damaged or missing by it (once per damage found).
     pub const FIXITY_DAMAGED: &str = "fixity_damaged";
+    /// A record this node stored or changed, written to the bucket's journal.
+    pub const JOURNAL_PUSHED: &str = "journal_pushed";
+    /// A record another node wrote, new or changed here.
+    pub const JOURNAL_PULLED: &str = "journal_pulled";
 }
 
 #[derive(Default)]
@@ -70,8 +74,12 @@ impl Metrics {
     }
 
     pub fn count(&self, event: &'static str) {
+        self.count_n(event, 1);
+    }
+
+    pub fn count_n(&self, event: &'static str, n: u64) {
         if let Ok(mut inner) = self.inner.lock() {
-            *inner.events.entry(event).or_insert(0) += 1;
+            *inner.events.entry(event).or_insert(0) += n;
         }
     }
 

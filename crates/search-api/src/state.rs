@@ -25,6 +25,9 @@ pub struct ServerConfig {
     pub fixity_bytes_per_second: u64,
     /// The rest between two fixity passes over every original.
     pub fixity_pause: std::time::Duration,
+    /// For a store on a bucket: how often other nodes' changes are read from the journal
+    /// (zero: never; this node's own changes are written within seconds regardless).
+    pub follow_every: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -37,6 +40,7 @@ impl Default for ServerConfig {
             backup_dir: None,
             fixity_bytes_per_second: 8 * 1024 * 1024,
             fixity_pause: std::time::Duration::from_secs(3600),
+            follow_every: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -1,7 +1,8 @@
+use super::spool::{self, io_err};
 use super::{BlobError, BlobStore, PutBlob};
-use crate::{HashingReader, Sha256Digest};
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use crate::Sha256Digest;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// Blobs as files in a folder: `<root>/ab/cd/<sha256>`, written to `<root>/.tmp/` first, fsynced,
@@ -14,13 +15,6 @@ pub struct LocalBlobStore {
 
 const TMP: &str = ".tmp";
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> BlobError + '_ {
-    move |source| BlobError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 fn sync_dir(dir: &Path) -> Result<(), BlobError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -32,12 +26,7 @@ impl LocalBlobStore {
     /// removed: they were never acknowledged. Call only while holding the store's lock.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, BlobError> {
         let root = root.into();
-        let tmp = root.join(TMP);
-        fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
-        for entry in fs::read_dir(&tmp).map_err(io_err(&tmp))? {
-            let path = entry.map_err(io_err(&tmp))?.path();
-            fs::remove_file(&path).map_err(io_err(&path))?;
-        }
+        spool::clear(&root.join(TMP))?;
         Ok(LocalBlobStore { root })
     }
 
@@ -54,83 +43,25 @@ impl LocalBlobStore {
             _ => io_err(&path)(e),
         })
     }
-
-    fn temp_file(&self) -> Result<(PathBuf, File), BlobError> {
-        let tmp = self.root.join(TMP);
-        loop {
-            let mut name = [0u8; 12];
-            getrandom::fill(&mut name).map_err(|e| BlobError::Io {
-                path: tmp.clone(),
-                source: io::Error::other(e.to_string()),
-            })?;
-            let path = tmp.join(hex::encode(name));
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(file) => return Ok((path, file)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(io_err(&path)(e)),
-            }
-        }
-    }
-
-    fn write_temp(
-        &self,
-        src: &mut dyn Read,
-        max_bytes: u64,
-        path: &Path,
-        file: File,
-    ) -> Result<(Sha256Digest, u64), BlobError> {
-        let mut reader = HashingReader::new(src.take(max_bytes.saturating_add(1)));
-        let mut writer = io::BufWriter::with_capacity(256 * 1024, file);
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(BlobError::Source(e)),
-            };
-            writer.write_all(&buf[..n]).map_err(io_err(path))?;
-        }
-        let file = writer
-            .into_inner()
-            .map_err(|e| io_err(path)(e.into_error()))?;
-        let (digest, size) = reader.finish();
-        if size > max_bytes {
-            return Err(BlobError::TooLarge { max: max_bytes });
-        }
-        file.sync_all().map_err(io_err(path))?;
-        Ok((digest, size))
-    }
 }
 
 impl BlobStore for LocalBlobStore {
     fn put(&self, src: &mut dyn Read, max_bytes: u64) -> Result<PutBlob, BlobError> {
-        let (tmp_path, file) = self.temp_file()?;
-        let written = self.write_temp(src, max_bytes, &tmp_path, file);
-        let (digest, size) = match written {
-            Ok(v) => v,
-            Err(e) => {
-                let _ = fs::remove_file(&tmp_path);
-                return Err(e);
-            }
-        };
+        let spooled = spool::spool(&self.root.join(TMP), src, max_bytes)?;
+        let (digest, size) = (spooled.digest, spooled.size);
         let final_path = self.path_of(&digest);
         if final_path.exists() {
-            fs::remove_file(&tmp_path).map_err(io_err(&tmp_path))?;
             return Ok(PutBlob {
                 digest,
                 size,
                 newly_written: false,
             });
         }
+        // Only bytes that become a blob are worth an fsync.
+        spooled.sync()?;
         let leaf = final_path.parent().unwrap_or(&self.root);
         fs::create_dir_all(leaf).map_err(io_err(leaf))?;
-        let mut perms = fs::metadata(&tmp_path)
-            .map_err(io_err(&tmp_path))?
-            .permissions();
-        perms.set_readonly(true);
-        fs::set_permissions(&tmp_path, perms).map_err(io_err(&tmp_path))?;
-        fs::rename(&tmp_path, &final_path).map_err(io_err(&final_path))?;
+        spooled.persist(&final_path)?;
         // The rename is durable only once the folders that changed are synced.
         sync_dir(leaf)?;
         if let Some(mid) = leaf.parent() {

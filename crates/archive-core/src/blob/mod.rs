@@ -6,8 +6,11 @@
 //! modifies or deletes a blob once written.
 
 mod local;
+pub mod s3;
+mod spool;
 
 pub use local::LocalBlobStore;
+pub use s3::{S3BlobStore, S3Config};
 
 use crate::Sha256Digest;
 use std::io::Read;
@@ -38,6 +41,15 @@ pub enum BlobError {
     },
     #[error("cannot read the input: {0}")]
     Source(#[source] std::io::Error),
+    #[error("{what} on {location} failed: {detail}")]
+    Remote {
+        what: String,
+        location: String,
+        detail: String,
+    },
+    /// The configuration of a blob store (a URL, an environment variable) is unusable.
+    #[error("{0}")]
+    Config(String),
 }
 
 pub trait BlobStore: Send + Sync + std::fmt::Debug {
