@@ -39,9 +39,24 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             }
         }
         if !report.orphans.is_empty() {
+            let or_elsewhere = if report.journal_pending.is_some() {
+                ", or stored by another node whose journal this node has not read yet"
+            } else {
+                ""
+            };
             println!(
-                "{} orphan blob(s) (stored bytes whose record was never written, e.g. after a crash; harmless)",
+                "{} orphan blob(s) (stored bytes whose record was never written, e.g. after a crash{or_elsewhere}; harmless)",
                 report.orphans.len()
+            );
+        }
+        if let Some(pending) = report.journal_pending {
+            println!(
+                "journal: {pending} record change(s) made here not yet in the bucket{}",
+                if pending > 0 {
+                    " (the next `kho ingest`, `kho rebuild --since` or `kho serve` sends them)"
+                } else {
+                    ""
+                }
             );
         }
         if !report.index_missing.is_empty() {

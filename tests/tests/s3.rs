@@ -35,11 +35,13 @@ fn corpus_files() -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// A query, its total and its hits as (minus score x 10^4, id).
-type QueryResult = (String, u64, Vec<(i64, String)>);
+/// A query, its total and its hits' ids, best first.
+type QueryResult = (String, u64, Vec<String>);
 
-/// Each query's total and hits, best first, as `kho search --json` gives them: (score, id)
-/// pairs, equal scores in id order (the index's order among equals is not part of the contract).
+/// Each query's total and hits, as `kho search --json` gives them. Hits of equal score are put
+/// in id order: the index's order among equals is not part of the contract. Scores themselves
+/// are not compared: BM25's statistics count a changed record's old version until its segment
+/// is merged, so two nodes' scores differ while their order agrees.
 fn search_results(kho: &Kho) -> Vec<QueryResult> {
     QUERIES
         .iter()
@@ -58,7 +60,8 @@ fn search_results(kho: &Kho) -> Vec<QueryResult> {
                 })
                 .collect();
             hits.sort();
-            (q.to_string(), v["total"].as_u64().unwrap(), hits)
+            let ids = hits.into_iter().map(|(_, id)| id).collect();
+            (q.to_string(), v["total"].as_u64().unwrap(), ids)
         })
         .collect()
 }
@@ -113,6 +116,13 @@ fn originals_go_to_the_bucket_and_the_store_rebuilds_from_it() {
     assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
     assert!(
         verify.stdout.contains("6 blob(s) checked"),
+        "{}",
+        verify.stdout
+    );
+    assert!(
+        verify
+            .stdout
+            .contains("journal: 0 record change(s) made here not yet in the bucket"),
         "{}",
         verify.stdout
     );

@@ -377,6 +377,7 @@ impl Archive {
             }
         }
         report.index_missing = self.index.missing(ids.iter().map(String::as_str))?;
+        report.journal_pending = self.journal_pending()?;
         Ok(report)
     }
 

@@ -531,7 +531,12 @@ impl Catalog {
 
     /// Every record's sequence number and id, in insertion order, without reading the records.
     pub fn ids_by_seq(&self) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
-        self.seq_docs.iter().map(move |item| {
+        self.ids_by_seq_since(0)
+    }
+
+    /// [`Catalog::ids_by_seq`] from sequence number `from`.
+    pub fn ids_by_seq_since(&self, from: u64) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
+        self.seq_docs.range(from.to_be_bytes()..).map(move |item| {
             let (seq, id) = item.map_err(self.err())?;
             let seq = <[u8; 8]>::try_from(seq.as_ref()).map_or(0, u64::from_be_bytes);
             Ok((seq, String::from_utf8_lossy(&id).into_owned()))

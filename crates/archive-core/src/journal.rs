@@ -171,6 +171,27 @@ impl Archive {
         self.journal.as_ref().map(Journal::node)
     }
 
+    /// How many record changes made here are not in the bucket's journal yet (`None` for a
+    /// store on a local folder).
+    pub fn journal_pending(&self) -> Result<Option<u64>> {
+        if self.journal.is_none() {
+            return Ok(None);
+        }
+        let cursor = read_cursor(
+            self.catalog.meta_tree(),
+            PUSHED_KEY,
+            &self.root().join("catalog"),
+        )?;
+        let mut pending = 0;
+        for item in self.catalog.ids_by_seq_since(cursor + 1) {
+            let (seq, _) = item?;
+            if !self.catalog.is_replicated(seq)? {
+                pending += 1;
+            }
+        }
+        Ok(Some(pending))
+    }
+
     /// Writes the records this node stored or changed since the last push to the bucket's
     /// journal. A no-op for a store on a local folder.
     pub fn push_journal(&self) -> Result<Pushed> {

@@ -33,6 +33,10 @@ pub struct VerifyReport {
     pub index_missing: Vec<String>,
     /// Records newer than the index's last commit (indexed at the next start-up or batch).
     pub index_pending: u64,
+    /// For a store on a bucket: record changes made here and not yet in the bucket's journal
+    /// (sent by the next `kho ingest`, `kho rebuild --since` or `kho serve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal_pending: Option<u64>,
 }
 
 impl VerifyReport {
@@ -63,6 +67,7 @@ pub(crate) fn verify(
         ledger_error: None,
         index_missing: Vec::new(),
         index_pending: 0,
+        journal_pending: None,
     };
     let mut present: HashSet<Sha256Digest> = HashSet::new();
     let mut bad: Vec<(Sha256Digest, String)> = Vec::new();

@@ -5,8 +5,12 @@
 
 use super::S3Config;
 use crate::blob::BlobError;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use md5::Md5;
 use rusty_s3::actions::ListObjectsV2;
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
+use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -18,6 +22,8 @@ const SIGNED_FOR: Duration = Duration::from_secs(15 * 60);
 const ATTEMPTS: u32 = 5;
 /// Object bodies kho reads whole (journal pages, the bucket file) are at most this large.
 const MAX_SMALL_OBJECT: u64 = 256 * 1024 * 1024;
+const CHECKSUM_SHA256: &str = "x-amz-checksum-sha256";
+const CONTENT_MD5: &str = "content-md5";
 
 pub(crate) struct S3Client {
     bucket: Bucket,
@@ -274,20 +280,27 @@ impl S3Client {
         Ok(Some(bytes))
     }
 
+    /// Uploads `bytes` in one request, with their sha256 for the service to check
+    /// (`x-amz-checksum-sha256`): a byte changed on the way is refused, not stored.
     pub fn put_bytes(&self, key: &str, bytes: &[u8]) -> Result<(), BlobError> {
         let full = self.full_key(key);
+        let checksum = BASE64.encode(Sha256::digest(bytes));
         let sign = || {
-            self.bucket
-                .put_object(Some(&self.credentials), &full)
-                .sign(SIGNED_FOR)
+            let mut action = self.bucket.put_object(Some(&self.credentials), &full);
+            action
+                .headers_mut()
+                .insert(CHECKSUM_SHA256, checksum.as_str());
+            action.sign(SIGNED_FOR)
         };
-        self.send("PUT", &sign, &[], &Body::Bytes(bytes))
+        let headers = [(CHECKSUM_SHA256, checksum.clone())];
+        self.send("PUT", &sign, &headers, &Body::Bytes(bytes))
             .map(drop)
             .map_err(|f| self.error("PUT", key, f))
     }
 
-    /// Uploads a local file: one request up to `part_size`, a multipart upload above it.
-    pub fn put_file(
+    /// Uploads a local file as a multipart upload in parts of `part_size`, each with its MD5
+    /// for the service to check (`Content-MD5`).
+    pub fn put_multipart(
         &self,
         key: &str,
         path: &Path,
@@ -295,22 +308,6 @@ impl S3Client {
         part_size: u64,
     ) -> Result<(), BlobError> {
         let full = self.full_key(key);
-        if size <= part_size {
-            let sign = || {
-                self.bucket
-                    .put_object(Some(&self.credentials), &full)
-                    .sign(SIGNED_FOR)
-            };
-            let body = Body::File {
-                path,
-                offset: 0,
-                len: size,
-            };
-            return self
-                .send("PUT", &sign, &[], &body)
-                .map(drop)
-                .map_err(|f| self.error("PUT", key, f));
-        }
         let upload_id = self.create_multipart(key, &full)?;
         let uploaded = self.upload_parts(key, &full, &upload_id, path, size, part_size);
         if uploaded.is_err() {
@@ -366,14 +363,19 @@ impl S3Client {
         let mut number: u16 = 1;
         while offset < size {
             let len = part_size.min(size - offset);
-            let sign = || {
-                self.bucket
-                    .upload_part(Some(&self.credentials), full, number, upload_id)
-                    .sign(SIGNED_FOR)
-            };
             let what = format!("upload part {number} of");
+            let md5 = part_md5(path, offset, len)
+                .map_err(|e| self.error(&what, key, Failure::Local(e)))?;
+            let sign = || {
+                let mut action =
+                    self.bucket
+                        .upload_part(Some(&self.credentials), full, number, upload_id);
+                action.headers_mut().insert(CONTENT_MD5, md5.as_str());
+                action.sign(SIGNED_FOR)
+            };
+            let headers = [(CONTENT_MD5, md5.clone())];
             let response = self
-                .send("PUT", &sign, &[], &Body::File { path, offset, len })
+                .send("PUT", &sign, &headers, &Body::File { path, offset, len })
                 .map_err(|f| self.error(&what, key, f))?;
             let etag = response.header("ETag").unwrap_or_default().to_string();
             if etag.is_empty() {
@@ -534,6 +536,23 @@ impl Iterator for Listing<'_> {
             }));
         }
     }
+}
+
+/// The base64 MD5 of `len` bytes of a file from `offset` (a part's `Content-MD5`).
+fn part_md5(path: &Path, offset: u64, len: u64) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(offset))?;
+    let mut hasher = Md5::new();
+    let mut reader = file.take(len);
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(BASE64.encode(hasher.finalize()))
 }
 
 /// The text of the first `<name>` element of an S3 error document ("" if none).

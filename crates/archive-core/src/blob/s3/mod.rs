@@ -44,12 +44,12 @@ pub struct S3Config {
 
 impl fmt::Display for S3Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = self.prefix.trim_end_matches('/');
+        let slash = if prefix.is_empty() { "" } else { "/" };
         write!(
             f,
-            "s3://{}/{} at {}",
-            self.bucket,
-            self.prefix.trim_end_matches('/'),
-            self.endpoint
+            "s3://{}{slash}{prefix} at {}",
+            self.bucket, self.endpoint
         )
     }
 }
@@ -202,9 +202,10 @@ impl BlobStore for S3BlobStore {
             _ => {
                 match &spooled {
                     None => self.client.put_bytes(&key, &head)?,
-                    Some(file) => self
-                        .client
-                        .put_file(&key, &file.path, size, self.part_size)?,
+                    Some(file) => {
+                        self.client
+                            .put_multipart(&key, &file.path, size, self.part_size)?
+                    }
                 }
                 true
             }
@@ -308,6 +309,15 @@ mod tests {
         assert!(config.path_style);
         assert_eq!(config.region, "garage");
         assert_eq!(config.to_string(), "s3://kho/x at http://127.0.0.1:3900");
+        let bare = S3Config::from_vars(
+            "s3://kho",
+            vars(&[("AWS_ACCESS_KEY_ID", "A"), ("AWS_SECRET_ACCESS_KEY", "B")]),
+        )
+        .unwrap();
+        assert_eq!(
+            bare.to_string(),
+            "s3://kho at https://s3.us-east-1.amazonaws.com"
+        );
         assert!(!format!("{config:?}").contains("secret"));
         let aws = S3Config::from_vars(
             "s3://kho",
