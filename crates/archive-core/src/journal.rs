@@ -321,7 +321,7 @@ impl Archive {
                         page.kho_journal_version
                     )));
                 }
-                if page_key(&node, page.last_seq) != key {
+                if page.node != node || page_key(&node, page.last_seq) != key {
                     return Err(damaged(format!(
                         "says it is page {} of {}",
                         page.last_seq, page.node
