@@ -41,6 +41,11 @@ impl Store {
         if let Some(why) = archive.index_reset() {
             eprintln!("kho: warning: the search index was damaged: {why}");
         }
+        if let Some(why) = archive.blobs_unreachable() {
+            eprintln!(
+                "kho: warning: {why}; records and search work, originals cannot be read or stored until the bucket answers"
+            );
+        }
         Ok(archive)
     }
 }

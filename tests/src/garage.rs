@@ -175,14 +175,18 @@ index = "index.html"
         }
     }
 
-    /// Runs `garage ARGS` against node `i`; panics with its output if it fails.
-    pub fn cli(&self, i: usize, args: &[&str]) -> String {
-        let out = Command::new(garage_bin())
+    fn run(&self, i: usize, args: &[&str]) -> std::process::Output {
+        Command::new(garage_bin())
             .arg("-c")
             .arg(&self.nodes[i].config)
             .args(args)
             .output()
-            .expect("cannot run garage");
+            .expect("cannot run garage")
+    }
+
+    /// Runs `garage ARGS` against node `i`; panics with its output if it fails.
+    pub fn cli(&self, i: usize, args: &[&str]) -> String {
+        let out = self.run(i, args);
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
             out.status.success(),
@@ -196,12 +200,7 @@ index = "index.html"
     fn retry(&self, i: usize, args: &[&str]) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let out = Command::new(garage_bin())
-                .arg("-c")
-                .arg(&self.nodes[i].config)
-                .args(args)
-                .output()
-                .expect("cannot run garage");
+            let out = self.run(i, args);
             if out.status.success() {
                 return String::from_utf8_lossy(&out.stdout).into_owned();
             }

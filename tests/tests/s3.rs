@@ -244,6 +244,17 @@ fn large_files_go_up_in_parts_and_come_back_whole() {
     assert_eq!(store.size(&missing).unwrap(), None);
 }
 
+/// A store on `garage` whose environment has `name` set to `value` instead.
+fn with_var(garage: &Garage, name: &str, value: &str) -> Kho {
+    let mut kho = a_kho_on(garage, 0);
+    for (k, v) in &mut kho.env {
+        if k == name {
+            *v = value.to_string();
+        }
+    }
+    kho
+}
+
 #[test]
 fn a_wrong_bucket_key_or_endpoint_is_named() {
     let garage = Garage::single();
@@ -255,13 +266,8 @@ fn a_wrong_bucket_key_or_endpoint_is_named() {
         "{}",
         missing.stderr
     );
-    let mut wrong_secret = a_kho_on(&garage, 0);
-    for (k, v) in &mut wrong_secret.env {
-        if k == "AWS_SECRET_ACCESS_KEY" {
-            *v = "0".repeat(64);
-        }
-    }
-    let denied = wrong_secret.run(["--blobs", BUCKET_URL, "types"]);
+    let denied = with_var(&garage, "AWS_SECRET_ACCESS_KEY", &"0".repeat(64))
+        .run(["--blobs", BUCKET_URL, "types"]);
     assert_ne!(denied.code, 0);
     assert!(
         denied.stderr.contains("AWS_SECRET_ACCESS_KEY"),
@@ -277,18 +283,28 @@ fn a_wrong_bucket_key_or_endpoint_is_named() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&unset.stderr).contains("AWS_ACCESS_KEY_ID is not set"));
-    let mut nowhere = a_kho_on(&garage, 0);
-    for (k, v) in &mut nowhere.env {
-        if k == "AWS_ENDPOINT_URL" {
-            *v = "http://127.0.0.1:9".into();
-        }
-    }
-    let unreachable = nowhere.run(["--blobs", BUCKET_URL, "types"]);
-    assert_ne!(unreachable.code, 0);
+    // No answer at all is not a configuration error: the store opens (records and search are
+    // local), says so, and each file that needs the bucket is refused with the reason.
+    let nowhere = with_var(&garage, "AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    let opened = nowhere.run(["--blobs", BUCKET_URL, "types"]);
+    assert_eq!(opened.code, 0, "{}", opened.stderr);
+    assert!(opened.stderr.contains("reachable"), "{}", opened.stderr);
+    let pdf = nowhere.data.path().join("ban-sao.pdf");
+    std::fs::write(&pdf, kho_tests::fixtures::pdf(1, "Ban sao")).unwrap();
+    let refused = nowhere.run([
+        "ingest",
+        pdf.to_str().unwrap(),
+        "--owner",
+        DUC,
+        "--doc-type",
+        "birth_certificate",
+        "--json",
+    ]);
+    assert_ne!(refused.code, 0);
+    let report = format!("{}{}", refused.stdout, refused.stderr);
     assert!(
-        unreachable.stderr.contains("reachable"),
-        "{}",
-        unreachable.stderr
+        report.contains("127.0.0.1:9") && report.contains("reachable"),
+        "{report}"
     );
     let bad_url = kho.run(["--blobs", "s3://Bad_Name", "types"]);
     assert!(bad_url.stderr.contains("bucket name"), "{}", bad_url.stderr);
@@ -525,6 +541,22 @@ fn the_bucket_going_away_is_a_503_and_kho_recovers() {
     // The record is metadata the node still has; search goes on.
     let found = served.get(&with_reason("/api/v1/search?q=khai+sinh"), Some(&clerk));
     assert_eq!(found.status, 200, "{}", found.text());
+
+    // A node (re)started while the bucket is away comes up, says so, and serves what it holds.
+    let kho = served.stop();
+    let restarted = kho.run(["search", "khai sinh"]);
+    assert_eq!(restarted.code, 0, "{}", restarted.stderr);
+    assert!(
+        restarted
+            .stderr
+            .contains("originals cannot be read or stored until the bucket answers"),
+        "{}",
+        restarted.stderr
+    );
+    let served = Served::start_with(kho, &["--fixity-rate", "0"]);
+    let found = served.get(&with_reason("/api/v1/search?q=khai+sinh"), Some(&clerk));
+    assert_eq!(found.status, 200, "{}", found.text());
+    assert_eq!(served.get(&content, Some(&clerk)).status, 503);
 
     garage.start_node(0);
     garage::wait_for(

@@ -86,6 +86,8 @@ pub struct Archive {
     max_file_bytes: u64,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
+    /// Why the bucket did not answer at open, if it did not.
+    blobs_unreachable: Option<String>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
@@ -145,13 +147,16 @@ impl Archive {
             }
             (asked, kept) => asked.clone().or_else(|| kept.clone()),
         };
+        let mut blobs_unreachable = None;
         let (blobs, journal): (Box<dyn BlobStore>, Option<Journal>) = match &blobs_url {
             None => (Box::new(LocalBlobStore::open(root.join("blobs"))?), None),
             Some(url) => {
                 let config = S3Config::from_env(url)?;
                 let store = S3BlobStore::open(&config, root.join("spool"))?;
                 let node = journal::node_id(catalog.meta_tree(), &root.join("catalog"))?;
-                let journal = Journal::open(store.client(), node)?;
+                let reachable = store.unreachable().is_none();
+                blobs_unreachable = store.unreachable().map(str::to_string);
+                let journal = Journal::open(store.client(), node, reachable)?;
                 (Box::new(store), Some(journal))
             }
         };
@@ -178,6 +183,7 @@ impl Archive {
             doc_types,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             journal,
+            blobs_unreachable,
         })
     }
 
@@ -390,6 +396,12 @@ impl Archive {
     /// Rebuilds the search index from the catalogue; resumes an interrupted rebuild.
     pub fn reindex(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         self.index.rebuild(&self.catalog, &self.doc_types, progress)
+    }
+
+    /// Why the bucket of originals did not answer when the store was opened, if it did not:
+    /// records and search work, originals cannot be read or stored until it answers.
+    pub fn blobs_unreachable(&self) -> Option<&str> {
+        self.blobs_unreachable.as_deref()
     }
 
     /// Why the search index was found damaged and started afresh at open, if it was.

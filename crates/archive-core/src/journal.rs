@@ -108,29 +108,32 @@ pub(crate) fn node_id(meta: &sled::Tree, path: &std::path::Path) -> Result<Strin
 }
 
 impl Journal {
-    /// Checks (or, in a new bucket, writes) the bucket's description.
-    pub fn open(client: Arc<S3Client>, node: String) -> Result<Journal> {
-        match client.get_bytes(BUCKET_FILE)? {
-            Some(bytes) => {
-                let file: BucketFile =
-                    serde_json::from_slice(&bytes).map_err(|e| ArchiveError::Damaged {
-                        key: format!("{} {BUCKET_FILE}", client.location()),
-                        detail: e.to_string(),
-                    })?;
-                if file.kho_bucket_version > JOURNAL_VERSION {
-                    return Err(ArchiveError::Conflict(format!(
-                        "the bucket {} has layout version {}; this kho reads version {JOURNAL_VERSION}: use a matching kho release",
-                        client.location(),
-                        file.kho_bucket_version
-                    )));
+    /// Checks (or, in a new bucket, writes) the bucket's description; not when the bucket does
+    /// not answer (`reachable` false): every later request fails or succeeds on its own.
+    pub fn open(client: Arc<S3Client>, node: String, reachable: bool) -> Result<Journal> {
+        if reachable {
+            match client.get_bytes(BUCKET_FILE)? {
+                Some(bytes) => {
+                    let file: BucketFile =
+                        serde_json::from_slice(&bytes).map_err(|e| ArchiveError::Damaged {
+                            key: format!("{} {BUCKET_FILE}", client.location()),
+                            detail: e.to_string(),
+                        })?;
+                    if file.kho_bucket_version > JOURNAL_VERSION {
+                        return Err(ArchiveError::Conflict(format!(
+                            "the bucket {} has layout version {}; this kho reads version {JOURNAL_VERSION}: use a matching kho release",
+                            client.location(),
+                            file.kho_bucket_version
+                        )));
+                    }
                 }
-            }
-            None => {
-                let body = serde_json::to_vec(&BucketFile {
-                    kho_bucket_version: JOURNAL_VERSION,
-                })
-                .unwrap_or_default();
-                client.put_bytes(BUCKET_FILE, &body)?;
+                None => {
+                    let body = serde_json::to_vec(&BucketFile {
+                        kho_bucket_version: JOURNAL_VERSION,
+                    })
+                    .unwrap_or_default();
+                    client.put_bytes(BUCKET_FILE, &body)?;
+                }
             }
         }
         Ok(Journal {

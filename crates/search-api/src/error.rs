@@ -94,7 +94,7 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Invalid(f) => ApiError::field(f),
             ArchiveError::Query(q) => ApiError::BadRequest(q.to_string()),
             // The bucket did not answer (after retries): worth trying again later.
-            ArchiveError::Blob(remote @ archive_core::BlobError::Remote { .. }) => {
+            ArchiveError::Blob(remote) if remote.is_unavailable() => {
                 ApiError::Unavailable(remote.to_string())
             }
             other => ApiError::Internal(other.to_string()),

@@ -46,10 +46,26 @@ pub enum BlobError {
         what: String,
         location: String,
         detail: String,
+        /// The service did not answer, or answered "try later" (5xx, 429), after retries: the
+        /// same request may succeed later. Otherwise it refused (a key, a bucket, a rule).
+        unavailable: bool,
     },
     /// The configuration of a blob store (a URL, an environment variable) is unusable.
     #[error("{0}")]
     Config(String),
+}
+
+impl BlobError {
+    /// A remote store that did not answer: worth trying again later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            BlobError::Remote {
+                unavailable: true,
+                ..
+            }
+        )
+    }
 }
 
 pub trait BlobStore: Send + Sync + std::fmt::Debug {

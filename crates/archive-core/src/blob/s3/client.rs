@@ -138,6 +138,7 @@ impl S3Client {
     }
 
     fn error(&self, what: &str, key: &str, failure: Failure) -> BlobError {
+        let unavailable = failure.retryable();
         let detail = match failure {
             Failure::Status {
                 code,
@@ -162,6 +163,7 @@ impl S3Client {
             what: format!("{what} {}", self.full_key(key)),
             location: self.location.clone(),
             detail,
+            unavailable,
         }
     }
 

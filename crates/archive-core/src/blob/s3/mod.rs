@@ -147,22 +147,34 @@ pub struct S3BlobStore {
     client: Arc<S3Client>,
     spool: PathBuf,
     part_size: u64,
+    unreachable: Option<String>,
 }
 
 impl S3BlobStore {
-    /// Connects to the bucket (a listing request, so that a wrong endpoint, key or bucket is
-    /// reported now, not at the first file) and clears `spool`, the local folder where incoming
-    /// bytes wait while they are hashed.
+    /// Connects to the bucket (a listing request, so that a wrong key or bucket is reported
+    /// now, not at the first file) and clears `spool`, the local folder where incoming bytes
+    /// wait while they are hashed. A bucket that does not answer is not an error here: what the
+    /// node holds locally (records, search) stays usable; see [`S3BlobStore::unreachable`].
     pub fn open(config: &S3Config, spool_dir: impl Into<PathBuf>) -> Result<Self, BlobError> {
         let client = Arc::new(S3Client::new(config)?);
-        client.list(BLOBS, None).next().transpose()?;
+        let unreachable = match client.list(BLOBS, None).next().transpose() {
+            Ok(_) => None,
+            Err(e) if e.is_unavailable() => Some(e.to_string()),
+            Err(e) => return Err(e),
+        };
         let spool_dir = spool_dir.into();
         spool::clear(&spool_dir)?;
         Ok(S3BlobStore {
             client,
             spool: spool_dir,
             part_size: DEFAULT_PART_SIZE,
+            unreachable,
         })
+    }
+
+    /// Why the bucket did not answer when the store was opened, if it did not.
+    pub fn unreachable(&self) -> Option<&str> {
+        self.unreachable.as_deref()
     }
 
     /// Files larger than `bytes` (at least 5 MiB, S3's smallest part) go up in parts of it.
