@@ -306,6 +306,14 @@ fn a_wrong_bucket_key_or_endpoint_is_named() {
         report.contains("127.0.0.1:9") && report.contains("reachable"),
         "{report}"
     );
+    let bad_endpoint = with_var(&garage, "AWS_ENDPOINT_URL", "file:///tmp/garage")
+        .run(["--blobs", BUCKET_URL, "types"]);
+    assert_ne!(bad_endpoint.code, 0);
+    assert!(
+        bad_endpoint.stderr.contains("AWS_ENDPOINT_URL") && bad_endpoint.stderr.contains("http://"),
+        "{}",
+        bad_endpoint.stderr
+    );
     let bad_url = kho.run(["--blobs", "s3://Bad_Name", "types"]);
     assert!(bad_url.stderr.contains("bucket name"), "{}", bad_url.stderr);
 }

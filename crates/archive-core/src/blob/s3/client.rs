@@ -90,6 +90,11 @@ impl S3Client {
             ))
         };
         let endpoint = Url::parse(&config.endpoint).map_err(|e| bad_endpoint(e.to_string()))?;
+        if !matches!(endpoint.scheme(), "http" | "https") || endpoint.host_str().is_none() {
+            return Err(bad_endpoint(
+                "it must be http:// or https:// and a host, e.g. http://127.0.0.1:3900".into(),
+            ));
+        }
         // A custom endpoint (Garage, MinIO) is addressed by path; AWS by virtual host.
         let style = if config.path_style {
             UrlStyle::Path
