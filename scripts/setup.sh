@@ -15,10 +15,11 @@ fi
 
 # Debian packages: OCR engine with the Vietnamese model and page-orientation data, PDF tools
 # used by the benchmarks, coreutils' sha256sum (tests compare against it), fonts for the corpus
-# and the browser, python3-venv for the test tools below, and the headless browser the web UI
-# tests drive (Chromium through chromedriver, W3C WebDriver).
+# and the browser, python3-venv for the test tools below, the headless browser the web UI
+# tests drive (Chromium through chromedriver, W3C WebDriver), and openssl and socat, which put a
+# TLS endpoint of a private certificate authority in front of Garage for the https test.
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core coreutils
-  python3-venv chromium chromium-driver)
+  python3-venv chromium chromium-driver openssl socat)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

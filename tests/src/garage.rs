@@ -259,6 +259,114 @@ index = "index.html"
     }
 }
 
+/// An `https://localhost:PORT` in front of a Garage node's S3 API: socat terminating TLS with a
+/// certificate signed by a certificate authority made for the test (openssl), which no system
+/// trusts. Stopped when dropped.
+pub struct TlsProxy {
+    pub endpoint: String,
+    /// The authority's certificate (PEM), what AWS_CA_BUNDLE must name.
+    pub ca: PathBuf,
+    _dir: tempfile::TempDir,
+    child: Child,
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("cannot run openssl (scripts/setup.sh installs it)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Garage {
+    /// A TLS proxy to node `i`'s S3 API.
+    pub fn tls_proxy(&self, i: usize) -> TlsProxy {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let subject_ca = "/CN=kho test authority";
+        openssl(
+            dir.path(),
+            &[
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+                "ca.pem", "-days", "2", "-subj", subject_ca,
+            ],
+        );
+        openssl(
+            dir.path(),
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        );
+        std::fs::write(
+            dir.path().join("san.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+        )
+        .expect("write san.ext");
+        openssl(
+            dir.path(),
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "san.ext",
+            ],
+        );
+        let port = free_port();
+        let listen = format!(
+            "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,cert={},key={},verify=0",
+            dir.path().join("server.pem").display(),
+            dir.path().join("server.key").display()
+        );
+        let child = Command::new("socat")
+            .arg(listen)
+            .arg(format!("TCP:127.0.0.1:{}", self.nodes[i].s3_port))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start socat (scripts/setup.sh installs it)");
+        wait_for(Duration::from_secs(10), "the TLS proxy", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        TlsProxy {
+            endpoint: format!("https://localhost:{port}"),
+            ca: dir.path().join("ca.pem"),
+            _dir: dir,
+            child,
+        }
+    }
+}
+
+impl Drop for TlsProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Garage {
     fn drop(&mut self) {
         for i in 0..self.nodes.len() {

@@ -306,6 +306,7 @@ fn a_wrong_bucket_key_or_endpoint_is_named() {
         report.contains("127.0.0.1:9") && report.contains("reachable"),
         "{report}"
     );
+    assert!(!report.contains("X-Amz-Signature"), "{report}");
     let bad_endpoint = with_var(&garage, "AWS_ENDPOINT_URL", "file:///tmp/garage")
         .run(["--blobs", BUCKET_URL, "types"]);
     assert_ne!(bad_endpoint.code, 0);
@@ -583,4 +584,61 @@ fn the_bucket_going_away_is_a_503_and_kho_recovers() {
     assert_eq!(run.json()["records"], 7);
     let show = rebuilt.run(["show", fresh["id"].as_str().unwrap(), "--json"]);
     assert_eq!(show.code, 0, "{}", show.stderr);
+}
+
+#[test]
+fn an_https_endpoint_of_a_private_authority_is_trusted_through_aws_ca_bundle() {
+    let garage = Garage::single();
+    let proxy = garage.tls_proxy(0);
+    let over_tls = |ca: Option<&std::path::Path>| {
+        let mut kho = with_var(&garage, "AWS_ENDPOINT_URL", &proxy.endpoint);
+        kho.env.retain(|(k, _)| k != "AWS_CA_BUNDLE");
+        if let Some(ca) = ca {
+            kho.env
+                .push(("AWS_CA_BUNDLE".into(), ca.display().to_string()));
+        }
+        kho
+    };
+    // Not trusted: refused at once, naming what to set (not taken for an outage).
+    let untrusted = over_tls(None);
+    let refused = untrusted
+        .command()
+        .env_remove("AWS_CA_BUNDLE")
+        .args(["--blobs", BUCKET_URL, "types"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(stderr.contains("AWS_CA_BUNDLE"), "{stderr}");
+    assert!(stderr.contains("UnknownIssuer"), "{stderr}");
+    // A signed URL in a message would let its reader repeat the request.
+    assert!(!stderr.contains("X-Amz-Signature"), "{stderr}");
+    // Trusted: the whole path works over TLS.
+    let kho = over_tls(Some(&proxy.ca));
+    let run = kho.run(
+        ["--blobs", BUCKET_URL, "ingest", "--manifest"]
+            .into_iter()
+            .map(String::from)
+            .chain([
+                corpus().join("manifest.csv").display().to_string(),
+                "--json".into(),
+            ]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (_, id) in run.ids_by_file() {
+        let got = kho.command().args(["get", &id]).output().unwrap();
+        assert!(
+            got.status.success(),
+            "{}",
+            String::from_utf8_lossy(&got.stderr)
+        );
+    }
+    let verify = kho.run(["verify"]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    // A bundle that is not PEM is named.
+    let not_pem = kho.data.path().join("not-a-bundle.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    let bad = over_tls(Some(&not_pem)).run(["--blobs", BUCKET_URL, "types"]);
+    assert_ne!(bad.code, 0);
+    assert!(bad.stderr.contains("not-a-bundle.pem"), "{}", bad.stderr);
 }

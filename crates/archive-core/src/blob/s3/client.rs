@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -62,6 +63,8 @@ enum Failure {
         message: String,
     },
     Transport(String),
+    /// The endpoint's certificate was refused: a configuration to fix, not an outage.
+    Tls(String),
     Local(std::io::Error),
 }
 
@@ -70,7 +73,7 @@ impl Failure {
         match self {
             Failure::Status { code, .. } => *code == 429 || *code >= 500,
             Failure::Transport(_) => true,
-            Failure::Local(_) => false,
+            Failure::Tls(_) | Failure::Local(_) => false,
         }
     }
 }
@@ -119,12 +122,15 @@ impl S3Client {
                 config.secret_access_key.clone(),
             ),
         };
-        let agent = ureq::AgentBuilder::new()
+        let mut agent = ureq::AgentBuilder::new()
             .timeout_connect(Duration::from_secs(10))
             .timeout_read(Duration::from_secs(120))
             .timeout_write(Duration::from_secs(120))
-            .max_idle_connections_per_host(16)
-            .build();
+            .max_idle_connections_per_host(16);
+        if let Some(bundle) = &config.ca_bundle {
+            agent = agent.tls_config(Arc::new(tls_trusting(bundle)?));
+        }
+        let agent = agent.build();
         Ok(S3Client {
             bucket,
             credentials,
@@ -162,6 +168,9 @@ impl S3Client {
             Failure::Transport(detail) => {
                 format!("{detail}; is the endpoint (AWS_ENDPOINT_URL) reachable?")
             }
+            Failure::Tls(detail) => format!(
+                "{detail}; if the endpoint's certificate comes from a private authority, set AWS_CA_BUNDLE to its certificate (PEM)"
+            ),
             Failure::Local(e) => format!("reading the local copy: {e}"),
         };
         BlobError::Remote {
@@ -227,7 +236,22 @@ impl S3Client {
                     message: xml_field(&text, "Message"),
                 })
             }
-            Err(ureq::Error::Transport(t)) => Err(Failure::Transport(t.to_string())),
+            Err(ureq::Error::Transport(t)) => {
+                // Not `t.to_string()`: that starts with the URL, whose signature would let anyone
+                // who reads the log repeat the request for 15 minutes.
+                let mut detail = t.kind().to_string();
+                if let Some(message) = t.message() {
+                    detail = format!("{detail}: {message}");
+                }
+                if let Some(source) = std::error::Error::source(&t) {
+                    detail = format!("{detail}: {source}");
+                }
+                if detail.contains("certificate") {
+                    Err(Failure::Tls(detail))
+                } else {
+                    Err(Failure::Transport(detail))
+                }
+            }
         }
     }
 
@@ -552,6 +576,35 @@ impl Iterator for Listing<'_> {
             }));
         }
     }
+}
+
+/// TLS that trusts Mozilla's roots (ureq's default) and the certificates of a PEM `bundle`.
+fn tls_trusting(bundle: &Path) -> Result<rustls::ClientConfig, BlobError> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::CertificateDer;
+    let unusable = |detail: String| {
+        BlobError::Config(format!(
+            "AWS_CA_BUNDLE {}: {detail}; name a PEM file of certificates",
+            bundle.display()
+        ))
+    };
+    let certs = CertificateDer::pem_file_iter(bundle)
+        .map_err(|e| unusable(e.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| unusable(e.to_string()))?;
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let (added, _) = roots.add_parsable_certificates(certs);
+    if added == 0 {
+        return Err(unusable("no usable certificate in it".into()));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| unusable(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 /// The base64 MD5 of `len` bytes of a file from `offset` (a part's `Content-MD5`).

@@ -40,6 +40,9 @@ pub struct S3Config {
     pub access_key_id: String,
     pub secret_access_key: String,
     pub session_token: Option<String>,
+    /// PEM certificates trusted for an `https://` endpoint besides Mozilla's roots (a private
+    /// certificate authority), from AWS_CA_BUNDLE.
+    pub ca_bundle: Option<PathBuf>,
 }
 
 impl fmt::Display for S3Config {
@@ -103,8 +106,8 @@ pub fn parse_s3_url(url: &str) -> Result<(String, String), BlobError> {
 
 impl S3Config {
     /// Reads AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL (AWS itself when neither is set),
-    /// AWS_REGION or AWS_DEFAULT_REGION (us-east-1), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
-    /// and AWS_SESSION_TOKEN through `var`.
+    /// AWS_REGION or AWS_DEFAULT_REGION (us-east-1), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    /// AWS_SESSION_TOKEN and AWS_CA_BUNDLE through `var`.
     pub fn from_vars(
         url: &str,
         var: impl Fn(&str) -> Option<String>,
@@ -132,6 +135,7 @@ impl S3Config {
             secret_access_key: set("AWS_SECRET_ACCESS_KEY")
                 .ok_or_else(|| missing("AWS_SECRET_ACCESS_KEY"))?,
             session_token: set("AWS_SESSION_TOKEN"),
+            ca_bundle: set("AWS_CA_BUNDLE").map(PathBuf::from),
         })
     }
 
