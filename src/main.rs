@@ -22,8 +22,8 @@ struct Cli {
     data: PathBuf,
     /// Where originals live: s3://BUCKET[/PREFIX] for an S3-compatible service (endpoint and key
     /// from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; AWS_CA_BUNDLE
-    /// for a private certificate authority). Remembered by
-    /// the store; without it, the store's folder (DIR/blobs) or what the store remembers.
+    /// for a private certificate authority). Remembered by the store; without it, the store's
+    /// folder (DIR/blobs) or what the store remembers.
     #[arg(long, global = true, env = "KHO_BLOBS")]
     blobs: Option<String>,
     #[command(subcommand)]
