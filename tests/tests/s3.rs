@@ -66,6 +66,24 @@ fn search_results(kho: &Kho) -> Vec<QueryResult> {
         .collect()
 }
 
+/// `kho get ID`: the original's bytes, re-hashed by kho on the way out.
+fn original(kho: &Kho, id: &str) -> Vec<u8> {
+    let got = kho.command().args(["get", id]).output().expect("kho get");
+    assert!(
+        got.status.success(),
+        "kho get {id}: {}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    got.stdout
+}
+
+/// `kho verify`, which must find nothing wrong; its report.
+fn verified(kho: &Kho) -> String {
+    let verify = kho.run(["verify"]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    verify.stdout
+}
+
 fn a_kho_on(garage: &Garage, node: usize) -> Kho {
     Kho {
         env: garage.env(node),
@@ -112,19 +130,12 @@ fn originals_go_to_the_bucket_and_the_store_rebuilds_from_it() {
         1
     );
 
-    let verify = kho.run(["verify"]);
-    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    let verify = verified(&kho);
+    assert!(verify.contains("6 blob(s) checked"), "{}", verify);
     assert!(
-        verify.stdout.contains("6 blob(s) checked"),
+        verify.contains("journal: 0 record change(s) made here not yet in the bucket"),
         "{}",
-        verify.stdout
-    );
-    assert!(
         verify
-            .stdout
-            .contains("journal: 0 record change(s) made here not yet in the bucket"),
-        "{}",
-        verify.stdout
     );
 
     // The same bytes again: nothing new in the bucket.
@@ -153,23 +164,19 @@ fn originals_go_to_the_bucket_and_the_store_rebuilds_from_it() {
         let id = line["id"].as_str().unwrap();
         let show = rebuilt.run(["show", id, "--json"]);
         assert_eq!(show.code, 0, "{}", show.stderr);
-        let original = kho.run(["show", id, "--json"]);
-        let (mut a, mut b) = (show.json(), original.json());
+        let on_first_node = kho.run(["show", id, "--json"]);
+        let (mut a, mut b) = (show.json(), on_first_node.json());
         // Only the local sequence number may differ.
         for v in [&mut a, &mut b] {
             v.as_object_mut().unwrap().remove("seq");
         }
         assert_eq!(a, b);
-        let got = rebuilt
-            .command()
-            .args(["get", id])
-            .output()
-            .expect("kho get");
-        assert!(got.status.success());
-        assert_eq!(sha256_hex(&got.stdout), line["sha256"].as_str().unwrap());
+        assert_eq!(
+            sha256_hex(&original(&rebuilt, id)),
+            line["sha256"].as_str().unwrap()
+        );
     }
-    let verify = rebuilt.run(["verify"]);
-    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    verified(&rebuilt);
     // Rebuilding over a store that has records is refused; --since adds nothing new.
     let refused = rebuilt.run(["rebuild"]);
     assert_eq!(refused.code, 2);
@@ -446,8 +453,7 @@ fn a_second_node_on_the_same_bucket_serves_reads_and_follows() {
         assert_eq!(since.code, 0, "{}", since.stderr);
         assert_eq!(since.json()["new"], 0, "{}", since.stdout);
         assert_eq!(since.json()["changed"], 0, "{}", since.stdout);
-        let verify = kho.run(["verify"]);
-        assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+        verified(kho);
     }
     assert_eq!(search_results(&a), search_results(&b));
     // In the bucket: 7 originals, its description, A's two pages (the corpus, the upload) and
@@ -496,20 +502,10 @@ fn a_three_node_cluster_loses_a_node_and_kho_goes_on() {
         3
     );
     for (_, id) in first.ids_by_file() {
-        let got = kho.command().args(["get", &id]).output().unwrap();
-        assert!(
-            got.status.success(),
-            "{}",
-            String::from_utf8_lossy(&got.stderr)
-        );
+        original(&kho, &id);
     }
-    let verify = kho.run(["verify"]);
-    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
-    assert!(
-        verify.stdout.contains("9 blob(s) checked"),
-        "{}",
-        verify.stdout
-    );
+    let verify = verified(&kho);
+    assert!(verify.contains("9 blob(s) checked"), "{}", verify);
     // A new node rebuilt through another Garage node sees all nine.
     let rebuilt = a_kho_on(&garage, 1);
     let run = rebuilt.run(["--blobs", BUCKET_URL, "rebuild", "--json"]);
@@ -575,8 +571,7 @@ fn the_bucket_going_away_is_a_503_and_kho_recovers() {
     );
     let fresh = upload(&served, &operator, "sau-khi-ket-noi-lai");
     let kho = served.stop();
-    let verify = kho.run(["verify"]);
-    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    verified(&kho);
     // What was stored after the outage reached the journal: a new node sees it.
     let rebuilt = a_kho_on(&garage, 0);
     let run = rebuilt.run(["--blobs", BUCKET_URL, "rebuild", "--json"]);
@@ -626,15 +621,9 @@ fn an_https_endpoint_of_a_private_authority_is_trusted_through_aws_ca_bundle() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     for (_, id) in run.ids_by_file() {
-        let got = kho.command().args(["get", &id]).output().unwrap();
-        assert!(
-            got.status.success(),
-            "{}",
-            String::from_utf8_lossy(&got.stderr)
-        );
+        original(&kho, &id);
     }
-    let verify = kho.run(["verify"]);
-    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    verified(&kho);
     // A bundle that is not PEM is named.
     let not_pem = kho.data.path().join("not-a-bundle.pem");
     std::fs::write(&not_pem, "hello").unwrap();
