@@ -42,10 +42,10 @@ if [ ! -x "$py/bin/openapi-spec-validator" ] || [ ! -x "$py/bin/schemathesis" ] 
 fi
 
 # Garage, the S3-compatible object store that the tests of `--blobs s3://` run against (one node,
-# and a three-node cluster). Debian does not package it: built once from crates.io (about 15
+# and a three-node cluster). Debian does not package it: built once from crates.io (8.5 to 9
 # minutes on 2 cores) into target/tools, and kept there. $KHO_GARAGE names another binary.
 garage_version=2.5.0
 if [ -z "${KHO_GARAGE:-}" ] && ! "$root/target/tools/bin/garage" --version 2>/dev/null | grep -q "cargo:$garage_version "; then
-  echo "setup: building Garage $garage_version into $root/target/tools (about 15 minutes, once)"
+  echo "setup: building Garage $garage_version into $root/target/tools (about 10 minutes, once)"
   cargo install garage --locked --quiet --version "$garage_version" --root "$root/target/tools"
 fi
