@@ -20,7 +20,9 @@ pub use replicate::Applied;
 use crate::ledger::{self, LedgerCheck, LedgerTx};
 use crate::{ArchiveError, Result};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent, NewEvent};
-use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
+};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
@@ -58,6 +60,24 @@ fn sha_key(sha256: &str, owner: &str) -> Vec<u8> {
 
 fn owner_key(owner: &str, id: &str) -> Vec<u8> {
     [owner.as_bytes(), b"\0", id.as_bytes()].concat()
+}
+
+/// Gives `record` the next sequence number, filed in `seq_docs` in place of its `previous` one,
+/// so that derived data (the index, the bucket's journal) catches up with it.
+fn renumber(
+    meta: &TransactionalTree,
+    seq_docs: &TransactionalTree,
+    record: &mut DocumentRecord,
+    previous: Option<u64>,
+) -> std::result::Result<(), ConflictableTransactionError<CatalogTxError>> {
+    if let Some(old) = previous {
+        seq_docs.remove(&old.to_be_bytes())?;
+    }
+    let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
+    meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
+    record.seq = seq;
+    seq_docs.insert(&seq.to_be_bytes(), record.id.as_bytes())?;
+    Ok(())
 }
 
 fn read_u64(bytes: Option<sled::IVec>) -> u64 {
@@ -269,17 +289,14 @@ impl Catalog {
                         decode("record", &bytes).map_err(tx_err)?,
                     ));
                 }
-                let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
-                meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
                 let count = read_u64(meta.get(RECORD_COUNT_KEY)?) + 1;
                 meta.insert(RECORD_COUNT_KEY, &count.to_be_bytes())?;
                 let mut record = record.clone();
-                record.seq = seq;
+                renumber(meta, seq_docs, &mut record, None)?;
                 let id = record.id.as_bytes();
                 records.insert(id, encode(&record).map_err(tx_err)?)?;
                 owner_docs.insert(owner_key(&owner, &record.id), &[])?;
                 sha_docs.insert(dedupe_key.as_slice(), id)?;
-                seq_docs.insert(&seq.to_be_bytes(), id)?;
                 if let Some(bytes) = &text_bytes {
                     if texts.get(record.sha256.as_bytes())?.is_none() {
                         texts.insert(record.sha256.as_bytes(), bytes.as_slice())?;
@@ -330,13 +347,10 @@ impl Catalog {
                     continue;
                 };
                 let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
-                seq_docs.remove(&record.seq.to_be_bytes())?;
-                let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
-                meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
-                record.seq = seq;
+                let previous = record.seq;
+                renumber(meta, seq_docs, &mut record, Some(previous))?;
                 record.set_text_summary(text);
                 records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
-                seq_docs.insert(&seq.to_be_bytes(), id.as_bytes())?;
                 updated.push(record);
             }
             Ok(updated)
@@ -392,12 +406,9 @@ impl Catalog {
                 .ok_or_else(|| tx_err(ArchiveError::NotFound(id.to_string())))?;
             let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
             change(&mut record).map_err(tx_err)?;
-            seq_docs.remove(&record.seq.to_be_bytes())?;
-            let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
-            meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
-            record.seq = seq;
+            let previous = record.seq;
+            renumber(meta, seq_docs, &mut record, Some(previous))?;
             records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
-            seq_docs.insert(&seq.to_be_bytes(), id.as_bytes())?;
             ledger::append(&LedgerTx { meta, ledger, refs }, event, at)?;
             Ok(record)
         });

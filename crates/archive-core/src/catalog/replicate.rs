@@ -8,7 +8,7 @@
 //! record that went through several nodes, adds each event once.
 
 use super::{
-    decode, encode, owner_key, read_u64, sha_key, tx_err, Catalog, RECORD_COUNT_KEY, SEQ_KEY,
+    decode, encode, owner_key, read_u64, renumber, sha_key, tx_err, Catalog, RECORD_COUNT_KEY,
 };
 use crate::ledger::{self, LedgerTx};
 use crate::Result;
@@ -61,8 +61,8 @@ impl Catalog {
     }
 
     /// Merges a record written by another node, with its page texts and its history, in one
-    /// transaction. Whatever changes gets a new sequence number here (so the index catches up),
-    /// marked as replicated.
+    /// transaction. A record whose state or text changes gets a new sequence number here (so the
+    /// index catches up), marked as replicated.
     pub(crate) fn apply_replicated(
         &self,
         incoming: &DocumentRecord,
@@ -105,34 +105,21 @@ impl Catalog {
                         .is_none_or(|have| have.as_ref() != bytes.as_slice()),
                     None => false,
                 };
-                let (mut merged, outcome) = match &local {
-                    None => (incoming.clone(), Applied::New),
-                    Some(local) => {
-                        let mut merged = local.clone();
-                        merged.lifecycle = merge_lifecycle(&local.lifecycle, &incoming.lifecycle);
-                        if text_changed {
-                            if let Some(text) = text {
-                                merged.set_text_summary(text);
-                            }
-                        }
-                        let changed = merged != *local || !missing.is_empty();
-                        let outcome = if changed || text_changed {
-                            Applied::Changed
-                        } else {
-                            Applied::Unchanged
-                        };
-                        (merged, outcome)
-                    }
-                };
-                if outcome == Applied::Unchanged {
-                    return Ok(Applied::Unchanged);
+                let mut merged = local.clone().unwrap_or_else(|| incoming.clone());
+                merged.lifecycle = merge_lifecycle(&merged.lifecycle, &incoming.lifecycle);
+                if let (Some(text), true) = (text, text_changed) {
+                    merged.set_text_summary(text);
                 }
+                let record_changed = local.as_ref() != Some(&merged) || text_changed;
+                let outcome = match &local {
+                    None => Applied::New,
+                    Some(_) if record_changed || !missing.is_empty() => Applied::Changed,
+                    Some(_) => return Ok(Applied::Unchanged),
+                };
                 if let (Some(bytes), true) = (&text_bytes, text_changed) {
                     texts.insert(incoming.sha256.as_bytes(), bytes.as_slice())?;
                 }
-                if let Some(local) = &local {
-                    seq_docs.remove(&local.seq.to_be_bytes())?;
-                } else {
+                if local.is_none() {
                     let owner = merged.metadata.owner_id.as_str().to_string();
                     owner_docs.insert(owner_key(&owner, &merged.id), &[])?;
                     // Two nodes may each have stored the same bytes for the same owner: both
@@ -144,12 +131,13 @@ impl Catalog {
                     let count = read_u64(meta.get(RECORD_COUNT_KEY)?) + 1;
                     meta.insert(RECORD_COUNT_KEY, &count.to_be_bytes())?;
                 }
-                let seq = read_u64(meta.get(SEQ_KEY)?) + 1;
-                meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
-                merged.seq = seq;
-                records.insert(id, encode(&merged).map_err(tx_err)?)?;
-                seq_docs.insert(&seq.to_be_bytes(), id)?;
-                replicated.insert(&seq.to_be_bytes(), &[])?;
+                // Only a record whose state or text moved needs a new number (the index follows
+                // numbers); events added to its history alone do not.
+                if record_changed {
+                    renumber(meta, seq_docs, &mut merged, local.as_ref().map(|l| l.seq))?;
+                    records.insert(id, encode(&merged).map_err(tx_err)?)?;
+                    replicated.insert(&merged.seq.to_be_bytes(), &[])?;
+                }
                 let tx = LedgerTx { meta, ledger, refs };
                 for event in &missing {
                     ledger::append(&tx, &event.event, event.at)?;
