@@ -2,7 +2,7 @@
 
 use crate::blob::{BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
 use crate::catalog::{Catalog, Inserted};
-use crate::journal::{self, Journal};
+use crate::journal::Journal;
 use crate::search::index::{IndexState, SearchIndex};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
@@ -75,7 +75,7 @@ pub struct StoreOptions {
 /// DIR/blobs/ab/cd/SHA  original bytes, read-only
 /// DIR/index/           tantivy full-text index (derived: `reindex` rebuilds it)
 /// DIR/doc-types.csv    optional: extra document types
-/// DIR/spool/           incoming bytes being hashed, when the blobs are in a bucket
+/// DIR/spool/           incoming files over one part (16 MiB) being hashed, blobs in a bucket
 /// ```
 pub struct Archive {
     root: PathBuf,
@@ -86,8 +86,6 @@ pub struct Archive {
     max_file_bytes: u64,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
-    /// Why the bucket did not answer at open, if it did not.
-    blobs_unreachable: Option<String>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
@@ -147,16 +145,12 @@ impl Archive {
             }
             (asked, kept) => asked.clone().or_else(|| kept.clone()),
         };
-        let mut blobs_unreachable = None;
         let (blobs, journal): (Box<dyn BlobStore>, Option<Journal>) = match &blobs_url {
             None => (Box::new(LocalBlobStore::open(root.join("blobs"))?), None),
             Some(url) => {
                 let config = S3Config::from_env(url)?;
                 let store = S3BlobStore::open(&config, root.join("spool"))?;
-                let node = journal::node_id(catalog.meta_tree(), &root.join("catalog"))?;
-                let reachable = store.unreachable().is_none();
-                blobs_unreachable = store.unreachable().map(str::to_string);
-                let journal = Journal::open(store.client(), node, reachable)?;
+                let journal = Journal::open(store.client(), catalog.node_id()?)?;
                 (Box::new(store), Some(journal))
             }
         };
@@ -183,7 +177,6 @@ impl Archive {
             doc_types,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             journal,
-            blobs_unreachable,
         })
     }
 
@@ -401,7 +394,7 @@ impl Archive {
     /// Why the bucket of originals did not answer when the store was opened, if it did not:
     /// records and search work, originals cannot be read or stored until it answers.
     pub fn blobs_unreachable(&self) -> Option<&str> {
-        self.blobs_unreachable.as_deref()
+        self.journal.as_ref().and_then(Journal::unreachable)
     }
 
     /// Why the search index was found damaged and started afresh at open, if it was.

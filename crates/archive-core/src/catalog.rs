@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 const SEQ_KEY: &[u8] = b"seq";
+const NODE_KEY: &[u8] = b"node_id";
 /// How many records there are (sled's `len` walks the whole tree; metrics ask often).
 const RECORD_COUNT_KEY: &[u8] = b"record_count";
 /// Set once `event_refs` holds every ledger event (stores from before it existed are backfilled).
@@ -676,6 +677,35 @@ impl Catalog {
     /// The small facts kept beside the trees (sequence counters, the ledger head, cursors).
     pub(crate) fn meta_tree(&self) -> &sled::Tree {
         &self.meta
+    }
+
+    /// A number kept in `meta` under `key` (a cursor), 0 when there is none.
+    pub(crate) fn meta_u64(&self, key: &[u8]) -> Result<u64> {
+        Ok(read_u64(self.meta.get(key).map_err(self.err())?))
+    }
+
+    pub(crate) fn set_meta_u64(&self, key: &[u8], value: u64) -> Result<()> {
+        self.meta
+            .insert(key, &value.to_be_bytes())
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// This store's name among the nodes sharing a bucket: made at first use, then kept.
+    pub(crate) fn node_id(&self) -> Result<String> {
+        if let Some(id) = self.meta.get(NODE_KEY).map_err(self.err())? {
+            return Ok(String::from_utf8_lossy(&id).into_owned());
+        }
+        let mut bytes = [0u8; 10];
+        getrandom::fill(&mut bytes).map_err(|e| ArchiveError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let id = format!("node-{}", hex::encode(bytes));
+        self.meta
+            .insert(NODE_KEY, id.as_bytes())
+            .map_err(self.err())?;
+        Ok(id)
     }
 
     /// Raw access for tests and repair tools that must reach under the invariants.

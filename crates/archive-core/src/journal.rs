@@ -19,7 +19,7 @@
 
 use crate::blob::s3::S3Client;
 use crate::catalog::Applied;
-use crate::{Archive, ArchiveError, Result};
+use crate::{Archive, ArchiveError, Result, Sha256Digest};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
@@ -29,7 +29,6 @@ const BUCKET_FILE: &str = "kho-bucket.json";
 const JOURNAL: &str = "journal/";
 const PUSHED_KEY: &[u8] = b"journal_pushed";
 const PULLED_PREFIX: &str = "journal_pulled/";
-const NODE_KEY: &[u8] = b"node_id";
 /// A page closes at this many records or bytes, whichever comes first.
 const PAGE_RECORDS: usize = 500;
 const PAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -82,90 +81,68 @@ pub(crate) struct Journal {
     /// One push and one pull at a time: each moves a cursor.
     pushing: Mutex<()>,
     pulling: Mutex<()>,
+    /// Why the bucket did not answer when the store was opened, if it did not.
+    unreachable: Option<String>,
 }
 
 fn page_key(node: &str, last_seq: u64) -> String {
     format!("{JOURNAL}{node}/{last_seq:020}.json")
 }
 
-/// This node's name in the bucket: made once, kept in the catalogue's `meta`.
-pub(crate) fn node_id(meta: &sled::Tree, path: &std::path::Path) -> Result<String> {
-    let err = |source| ArchiveError::Catalog {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(id) = meta.get(NODE_KEY).map_err(err)? {
-        return Ok(String::from_utf8_lossy(&id).into_owned());
-    }
-    let mut bytes = [0u8; 10];
-    getrandom::fill(&mut bytes).map_err(|e| ArchiveError::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    let id = format!("node-{}", hex::encode(bytes));
-    meta.insert(NODE_KEY, id.as_bytes()).map_err(err)?;
-    Ok(id)
-}
-
 impl Journal {
-    /// Checks (or, in a new bucket, writes) the bucket's description; not when the bucket does
-    /// not answer (`reachable` false): every later request fails or succeeds on its own.
-    pub fn open(client: Arc<S3Client>, node: String, reachable: bool) -> Result<Journal> {
-        if reachable {
-            match client.get_bytes(BUCKET_FILE)? {
-                Some(bytes) => {
-                    let file: BucketFile =
-                        serde_json::from_slice(&bytes).map_err(|e| ArchiveError::Damaged {
-                            key: format!("{} {BUCKET_FILE}", client.location()),
-                            detail: e.to_string(),
-                        })?;
-                    if file.kho_bucket_version > JOURNAL_VERSION {
-                        return Err(ArchiveError::Conflict(format!(
-                            "the bucket {} has layout version {}; this kho reads version {JOURNAL_VERSION}: use a matching kho release",
-                            client.location(),
-                            file.kho_bucket_version
-                        )));
-                    }
-                }
-                None => {
-                    let body = serde_json::to_vec(&BucketFile {
-                        kho_bucket_version: JOURNAL_VERSION,
-                    })
-                    .unwrap_or_default();
-                    client.put_bytes(BUCKET_FILE, &body)?;
-                }
-            }
-        }
+    /// Checks (or, in a new bucket, writes) the bucket's description. That first request is the
+    /// store's check of the bucket: a refusal (a key, a bucket, a newer layout) stops here; no
+    /// answer does not, since what the node holds locally (records, search) stays usable.
+    pub fn open(client: Arc<S3Client>, node: String) -> Result<Journal> {
+        let unreachable = match Self::check_bucket(&client) {
+            Ok(()) => None,
+            Err(ArchiveError::Blob(e)) if e.is_unavailable() => Some(e.to_string()),
+            Err(e) => return Err(e),
+        };
         Ok(Journal {
             client,
             node,
             pushing: Mutex::new(()),
             pulling: Mutex::new(()),
+            unreachable,
         })
+    }
+
+    fn check_bucket(client: &S3Client) -> Result<()> {
+        match client.get_bytes(BUCKET_FILE)? {
+            Some(bytes) => {
+                let file: BucketFile =
+                    serde_json::from_slice(&bytes).map_err(|e| ArchiveError::Damaged {
+                        key: format!("{} {BUCKET_FILE}", client.location()),
+                        detail: e.to_string(),
+                    })?;
+                if file.kho_bucket_version > JOURNAL_VERSION {
+                    return Err(ArchiveError::Conflict(format!(
+                        "the bucket {} has layout version {}; this kho reads version {JOURNAL_VERSION}: use a matching kho release",
+                        client.location(),
+                        file.kho_bucket_version
+                    )));
+                }
+            }
+            None => {
+                let body = serde_json::to_vec(&BucketFile {
+                    kho_bucket_version: JOURNAL_VERSION,
+                })
+                .unwrap_or_default();
+                client.put_bytes(BUCKET_FILE, &body, &Sha256Digest::of(&body))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Why the bucket did not answer when the store was opened, if it did not.
+    pub fn unreachable(&self) -> Option<&str> {
+        self.unreachable.as_deref()
     }
 
     pub fn node(&self) -> &str {
         &self.node
     }
-}
-
-fn read_cursor(meta: &sled::Tree, key: &[u8], path: &std::path::Path) -> Result<u64> {
-    let bytes = meta.get(key).map_err(|source| ArchiveError::Catalog {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(bytes
-        .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
-        .map_or(0, u64::from_be_bytes))
-}
-
-fn write_cursor(meta: &sled::Tree, key: &[u8], value: u64, path: &std::path::Path) -> Result<()> {
-    meta.insert(key, &value.to_be_bytes())
-        .map_err(|source| ArchiveError::Catalog {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    Ok(())
 }
 
 impl Archive {
@@ -180,11 +157,7 @@ impl Archive {
         if self.journal.is_none() {
             return Ok(None);
         }
-        let cursor = read_cursor(
-            self.catalog.meta_tree(),
-            PUSHED_KEY,
-            &self.root().join("catalog"),
-        )?;
+        let cursor = self.catalog.meta_u64(PUSHED_KEY)?;
         let mut pending = 0;
         for item in self.catalog.ids_by_seq_since(cursor + 1) {
             let (seq, _) = item?;
@@ -207,13 +180,9 @@ impl Archive {
         // a crash would leave its number to another record, under the same page name.)
         let durable = self.catalog.last_seq()?;
         self.catalog.flush()?;
-        let meta = self.catalog.meta_tree();
-        let path = self.root().join("catalog");
-        let cursor = read_cursor(meta, PUSHED_KEY, &path)?;
+        let cursor = self.catalog.meta_u64(PUSHED_KEY)?;
         let mut pushed = Pushed::default();
-        let mut entries = Vec::new();
-        let mut bytes = 0;
-        let mut first_seq = None;
+        let mut page = PageDraft::default();
         let mut last_seen = cursor;
         for record in self.catalog.records_since(cursor + 1) {
             let record = record?;
@@ -224,57 +193,58 @@ impl Archive {
             if self.catalog.is_replicated(record.seq)? {
                 continue;
             }
-            first_seq.get_or_insert(record.seq);
+            page.first_seq.get_or_insert(record.seq);
             let text = self.catalog.text(&record.sha256)?;
-            bytes += text.as_ref().map_or(0, |t| t.joined().len()) + 1024;
-            entries.push(Entry {
+            page.bytes += text
+                .as_ref()
+                .map_or(0, |t| t.pages.iter().map(|p| p.text.len()).sum::<usize>())
+                + 1024;
+            page.entries.push(Entry {
                 history: self.catalog.history_of_doc(&record.id)?,
                 record,
                 text,
             });
-            if entries.len() >= PAGE_RECORDS || bytes >= PAGE_BYTES {
-                let first = first_seq.take().unwrap_or(last_seen);
-                pushed.records += entries.len() as u64;
-                self.write_page(journal, first, last_seen, std::mem::take(&mut entries))?;
-                pushed.pages += 1;
-                write_cursor(meta, PUSHED_KEY, last_seen, &path)?;
-                bytes = 0;
+            if page.entries.len() >= PAGE_RECORDS || page.bytes >= PAGE_BYTES {
+                self.write_page(journal, std::mem::take(&mut page), last_seen, &mut pushed)?;
             }
         }
-        if !entries.is_empty() {
-            let first = first_seq.unwrap_or(last_seen);
-            pushed.records += entries.len() as u64;
-            self.write_page(journal, first, last_seen, entries)?;
-            pushed.pages += 1;
+        if !page.entries.is_empty() {
+            self.write_page(journal, page, last_seen, &mut pushed)?;
         }
         if last_seen != cursor {
-            write_cursor(meta, PUSHED_KEY, last_seen, &path)?;
+            self.catalog.set_meta_u64(PUSHED_KEY, last_seen)?;
         }
         Ok(pushed)
     }
 
+    /// Writes a page ending at `last_seq` and moves the push cursor past it.
     fn write_page(
         &self,
         journal: &Journal,
-        first_seq: u64,
+        draft: PageDraft,
         last_seq: u64,
-        entries: Vec<Entry>,
+        pushed: &mut Pushed,
     ) -> Result<()> {
+        let records = draft.entries.len() as u64;
         let page = Page {
             kho_journal_version: JOURNAL_VERSION,
             node: journal.node.clone(),
-            first_seq,
+            first_seq: draft.first_seq.unwrap_or(last_seq),
             last_seq,
             written_at: OffsetDateTime::now_utc(),
-            entries,
+            entries: draft.entries,
         };
+        let key = page_key(&journal.node, last_seq);
         let body = serde_json::to_vec(&page).map_err(|e| ArchiveError::Damaged {
-            key: page_key(&journal.node, last_seq),
+            key: key.clone(),
             detail: format!("cannot encode the journal page: {e}"),
         })?;
         journal
             .client
-            .put_bytes(&page_key(&journal.node, last_seq), &body)?;
+            .put_bytes(&key, &body, &Sha256Digest::of(&body))?;
+        self.catalog.set_meta_u64(PUSHED_KEY, last_seq)?;
+        pushed.pages += 1;
+        pushed.records += records;
         Ok(())
     }
 
@@ -286,8 +256,6 @@ impl Archive {
             return Ok(Pulled::default());
         };
         let _one = journal.pulling.lock().unwrap_or_else(|p| p.into_inner());
-        let meta = self.catalog.meta_tree();
-        let path = self.root().join("catalog");
         let mut pulled = Pulled::default();
         for folder in journal.client.list_folders(JOURNAL)? {
             let node = folder
@@ -300,36 +268,15 @@ impl Archive {
             }
             pulled.nodes += 1;
             let cursor_key = format!("{PULLED_PREFIX}{node}");
-            let cursor = read_cursor(meta, cursor_key.as_bytes(), &path)?;
+            let cursor = self.catalog.meta_u64(cursor_key.as_bytes())?;
             let start_after = (cursor > 0).then(|| page_key(&node, cursor));
             // Listed first, read after: pages written meanwhile wait for the next pull.
             let keys: Vec<String> = journal
                 .client
                 .list(&folder, start_after.as_deref())
-                .map(|item| item.map(|listed| listed.key))
                 .collect::<std::result::Result<_, _>>()?;
             for key in keys {
-                let damaged = |detail: String| ArchiveError::Damaged {
-                    key: format!("{} {key}", journal.client.location()),
-                    detail,
-                };
-                let Some(bytes) = journal.client.get_bytes(&key)? else {
-                    return Err(damaged("listed but gone".into()));
-                };
-                let page: Page = serde_json::from_slice(&bytes)
-                    .map_err(|e| damaged(format!("not a journal page: {e}")))?;
-                if page.kho_journal_version > JOURNAL_VERSION {
-                    return Err(damaged(format!(
-                        "journal version {}; this kho reads {JOURNAL_VERSION}: use a matching kho release",
-                        page.kho_journal_version
-                    )));
-                }
-                if page.node != node || page_key(&node, page.last_seq) != key {
-                    return Err(damaged(format!(
-                        "says it is page {} of {}",
-                        page.last_seq, page.node
-                    )));
-                }
+                let page = read_page(journal, &node, &key)?;
                 for entry in &page.entries {
                     match self.catalog.apply_replicated(
                         &entry.record,
@@ -342,7 +289,8 @@ impl Archive {
                     }
                 }
                 self.catalog.flush()?;
-                write_cursor(meta, cursor_key.as_bytes(), page.last_seq, &path)?;
+                self.catalog
+                    .set_meta_u64(cursor_key.as_bytes(), page.last_seq)?;
                 pulled.pages += 1;
                 progress(&pulled);
             }
@@ -350,4 +298,39 @@ impl Archive {
         self.catalog.flush()?;
         Ok(pulled)
     }
+}
+
+/// Entries gathered for the next page.
+#[derive(Default)]
+struct PageDraft {
+    first_seq: Option<u64>,
+    entries: Vec<Entry>,
+    /// About how large the page will be.
+    bytes: usize,
+}
+
+/// Page `key` of `node`'s journal, checked to be what its name says.
+fn read_page(journal: &Journal, node: &str, key: &str) -> Result<Page> {
+    let damaged = |detail: String| ArchiveError::Damaged {
+        key: format!("{} {key}", journal.client.location()),
+        detail,
+    };
+    let Some(bytes) = journal.client.get_bytes(key)? else {
+        return Err(damaged("listed but gone".into()));
+    };
+    let page: Page =
+        serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not a journal page: {e}")))?;
+    if page.kho_journal_version > JOURNAL_VERSION {
+        return Err(damaged(format!(
+            "journal version {}; this kho reads {JOURNAL_VERSION}: use a matching kho release",
+            page.kho_journal_version
+        )));
+    }
+    if page.node != node || page_key(node, page.last_seq) != key {
+        return Err(damaged(format!(
+            "says it is page {} of {}",
+            page.last_seq, page.node
+        )));
+    }
+    Ok(page)
 }

@@ -5,12 +5,13 @@
 
 use super::S3Config;
 use crate::blob::BlobError;
+use crate::Sha256Digest;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
+use md5::Digest as _;
 use md5::Md5;
 use rusty_s3::actions::ListObjectsV2;
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
-use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -76,12 +77,6 @@ impl Failure {
             Failure::Tls(_) | Failure::Local(_) => false,
         }
     }
-}
-
-/// One entry of a listing: the key, without the store's prefix.
-#[derive(Debug, Clone)]
-pub(crate) struct Listed {
-    pub key: String,
 }
 
 impl S3Client {
@@ -302,7 +297,10 @@ impl S3Client {
                 }
                 _ => Ok(Some(Box::new(response.into_reader()))),
             },
-            Err(Failure::Status { code: 404, .. }) => Ok(None),
+            // A missing bucket is a configuration to fix, not a missing object.
+            Err(Failure::Status {
+                code: 404, s3_code, ..
+            }) if s3_code != "NoSuchBucket" => Ok(None),
             Err(f) => Err(self.error("GET", key, f)),
         }
     }
@@ -320,11 +318,17 @@ impl S3Client {
         Ok(Some(bytes))
     }
 
-    /// Uploads `bytes` in one request, with their sha256 for the service to check
-    /// (`x-amz-checksum-sha256`): a byte changed on the way is refused, not stored.
-    pub fn put_bytes(&self, key: &str, bytes: &[u8]) -> Result<(), BlobError> {
+    /// Uploads `bytes` in one request, with their sha256 (`digest`, which the caller has
+    /// already) for the service to check (`x-amz-checksum-sha256`): a byte changed on the way is
+    /// refused, not stored.
+    pub fn put_bytes(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        digest: &Sha256Digest,
+    ) -> Result<(), BlobError> {
         let full = self.full_key(key);
-        let checksum = BASE64.encode(Sha256::digest(bytes));
+        let checksum = BASE64.encode(digest.0);
         let sign = || {
             let mut action = self.bucket.put_object(Some(&self.credentials), &full);
             action
@@ -533,18 +537,18 @@ impl S3Client {
     }
 }
 
-/// Keys listed a page at a time.
+/// Keys listed a page at a time, without the store's prefix.
 pub(crate) struct Listing<'a> {
     client: &'a S3Client,
     prefix: String,
     start_after: Option<String>,
     token: Option<String>,
-    page: VecDeque<Listed>,
+    page: VecDeque<String>,
     done: bool,
 }
 
 impl Iterator for Listing<'_> {
-    type Item = Result<Listed, BlobError>;
+    type Item = Result<String, BlobError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -570,9 +574,9 @@ impl Iterator for Listing<'_> {
             self.done = self.token.is_none();
             let store_prefix = &self.client.prefix;
             self.page.extend(page.contents.into_iter().filter_map(|c| {
-                Some(Listed {
-                    key: c.key.strip_prefix(store_prefix.as_str())?.to_string(),
-                })
+                c.key
+                    .strip_prefix(store_prefix.as_str())
+                    .map(str::to_string)
             }));
         }
     }

@@ -151,34 +151,21 @@ pub struct S3BlobStore {
     client: Arc<S3Client>,
     spool: PathBuf,
     part_size: u64,
-    unreachable: Option<String>,
 }
 
 impl S3BlobStore {
-    /// Connects to the bucket (a listing request, so that a wrong key or bucket is reported
-    /// now, not at the first file) and clears `spool`, the local folder where incoming bytes
-    /// wait while they are hashed. A bucket that does not answer is not an error here: what the
-    /// node holds locally (records, search) stays usable; see [`S3BlobStore::unreachable`].
+    /// A store on the bucket of `config` (no request is made: an archive checks the bucket
+    /// when it opens its journal), and a cleared `spool`, the local folder where large incoming
+    /// files wait while they are hashed.
     pub fn open(config: &S3Config, spool_dir: impl Into<PathBuf>) -> Result<Self, BlobError> {
         let client = Arc::new(S3Client::new(config)?);
-        let unreachable = match client.list(BLOBS, None).next().transpose() {
-            Ok(_) => None,
-            Err(e) if e.is_unavailable() => Some(e.to_string()),
-            Err(e) => return Err(e),
-        };
         let spool_dir = spool_dir.into();
         spool::clear(&spool_dir)?;
         Ok(S3BlobStore {
             client,
             spool: spool_dir,
             part_size: DEFAULT_PART_SIZE,
-            unreachable,
         })
-    }
-
-    /// Why the bucket did not answer when the store was opened, if it did not.
-    pub fn unreachable(&self) -> Option<&str> {
-        self.unreachable.as_deref()
     }
 
     /// Files larger than `bytes` (at least 5 MiB, S3's smallest part) go up in parts of it.
@@ -217,7 +204,7 @@ impl BlobStore for S3BlobStore {
             // Absent, or (an interrupted foreign writer) of the wrong size: write it whole.
             _ => {
                 match &spooled {
-                    None => self.client.put_bytes(&key, &head)?,
+                    None => self.client.put_bytes(&key, &head, &digest)?,
                     Some(file) => {
                         self.client
                             .put_multipart(&key, &file.path, size, self.part_size)?
@@ -260,8 +247,7 @@ impl BlobStore for S3BlobStore {
         Ok(Box::new(self.client.list(BLOBS, None).filter_map(|item| {
             match item {
                 // Anything under blobs/ that is not named by a sha256 is not a blob.
-                Ok(listed) => listed
-                    .key
+                Ok(key) => key
                     .strip_prefix(BLOBS)
                     .and_then(Sha256Digest::from_hex)
                     .map(Ok),
