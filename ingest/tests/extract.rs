@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 fn corpus(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../corpus")
+        .join("../corpus")
         .join(rel)
 }
 
