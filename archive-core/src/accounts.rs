@@ -5,7 +5,7 @@
 //! tokens, and deciding what a role may do, belong to `search-api`. A token's secret is never
 //! stored, only its hash.
 
-use crate::catalog::{decode, encode};
+use crate::catalog::codec::{decode, encode};
 use crate::{ArchiveError, Result};
 use schemas::Principal;
 use std::path::{Path, PathBuf};

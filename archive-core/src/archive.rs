@@ -1,19 +1,18 @@
-//! The [`Archive`] facade: one store folder, its blobs, catalogue and ledger, kept consistent.
+//! The [`Archive`] facade: one store folder, its blobs, catalogue, index and ledger, kept
+//! consistent. Opening, the store's parts (crate-private), and the work that no caller asks for
+//! (verify, index upkeep). What is done on someone's behalf is in [`crate::service`]; storing
+//! documents in [`crate::storing`].
 
-use crate::blob::{BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
-use crate::catalog::{Catalog, Inserted};
+use crate::blob::{BlobStore, LocalBlobStore, S3BlobStore, S3Config};
+use crate::catalog::Catalog;
 use crate::journal::Journal;
 use crate::search::index::{IndexState, SearchIndex};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
-use schemas::{
-    Action, Actor, DocTypes, DocumentMetadata, DocumentRecord, DocumentText, Format, Lifecycle,
-    NewEvent,
-};
+use schemas::{DocTypes, DocumentRecord, DocumentText};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use time::OffsetDateTime;
 
 /// The layout version of a store folder; bumped when a release changes it incompatibly.
 pub const STORE_VERSION: u64 = 1;
@@ -22,33 +21,6 @@ const STORE_FILE: &str = "kho-store.json";
 pub const DOC_TYPES_FILE: &str = "doc-types.csv";
 /// Default limit on one file's size.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
-/// A document about to be stored: validated metadata plus what the ingest stage learnt of the file.
-#[derive(Debug, Clone)]
-pub struct NewDocument {
-    pub metadata: DocumentMetadata,
-    pub format: Format,
-    pub pages: u32,
-    pub source_name: Option<String>,
-    pub actor: Actor,
-    /// Page texts, if extracted. Kept once per blob.
-    pub text: Option<DocumentText>,
-    /// An earlier record of the same document (a rescan), to link to.
-    pub rescan_of: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IngestStatus {
-    Stored,
-    Duplicate,
-}
-
-#[derive(Debug, Clone)]
-pub struct Ingested {
-    pub status: IngestStatus,
-    pub record: DocumentRecord,
-}
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoreFile {
@@ -79,6 +51,7 @@ pub struct StoreOptions {
 /// ```
 pub struct Archive {
     root: PathBuf,
+    /// Private to the crate: callers above reach records only through the services.
     pub(crate) catalog: Catalog,
     pub(crate) blobs: Box<dyn BlobStore>,
     index: SearchIndex,
@@ -86,6 +59,15 @@ pub struct Archive {
     max_file_bytes: u64,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
+}
+
+/// Counts read from the store for metrics and readiness, without walking anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreFigures {
+    pub documents: u64,
+    /// Catalogue changes not yet in the search index.
+    pub index_pending: u64,
+    pub ledger_events: u64,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
@@ -104,7 +86,7 @@ fn digest_named(sha256: &str, key: &str) -> Result<Sha256Digest> {
 }
 
 /// 26 random characters of lower-case base32 (130 bits): opaque, not sequential, not guessable.
-fn new_record_id() -> Result<String> {
+pub(crate) fn new_record_id() -> Result<String> {
     const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let mut bytes = [0u8; 26];
     getrandom::fill(&mut bytes).map_err(|e| ArchiveError::Io {
@@ -227,11 +209,17 @@ impl Archive {
         &self.doc_types
     }
 
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
+    /// The users and tokens of this store (hashing and deciding belong to the caller).
+    pub fn accounts(&self) -> &crate::accounts::Accounts {
+        self.catalog.accounts()
     }
 
-    pub fn blobs(&self) -> &dyn BlobStore {
+    /// The record of batch runs (what each `kho ingest` did, file by file).
+    pub fn batches(&self) -> &crate::batches::Batches {
+        self.catalog.batches()
+    }
+
+    pub(crate) fn blobs(&self) -> &dyn BlobStore {
         self.blobs.as_ref()
     }
 
@@ -243,101 +231,19 @@ impl Archive {
         self.max_file_bytes = max;
     }
 
-    /// Stores one document: the bytes first (durable), then the record, its indexes and the ledger
-    /// event in one transaction, flushed before this returns. So an acknowledged document
-    /// survives a crash, and a record never points at a missing blob. The same bytes for the same
-    /// owner return the existing record; for another owner, a new record shares the blob.
-    pub fn ingest(&self, src: &mut dyn Read, doc: NewDocument) -> Result<Ingested> {
-        let blob = self.put_blob(src)?;
-        let ingested = self.commit(doc, &blob)?;
-        self.catalog.flush()?;
-        Ok(ingested)
-    }
-
-    /// The first half of [`Archive::ingest`]: the bytes, durable when this returns. Safe to run
-    /// on many threads at once; a crash after it leaves an orphan blob, never a broken record.
-    pub fn put_blob(&self, src: &mut dyn Read) -> Result<PutBlob> {
-        Ok(self.blobs.put(src, self.max_file_bytes)?)
-    }
-
-    /// The second half of [`Archive::ingest`]: the record, its indexes and its ledger event in
-    /// one transaction, for a blob already stored. Not durable until [`Archive::flush`]: a batch
-    /// commits many documents and flushes once, and reports them stored only after that.
-    pub fn commit(&self, doc: NewDocument, blob: &PutBlob) -> Result<Ingested> {
-        let now = OffsetDateTime::now_utc();
-        let owner = doc.metadata.owner_id.as_str().to_string();
-        let mut record = DocumentRecord {
-            id: new_record_id()?,
-            seq: 0,
-            metadata: doc.metadata,
-            sha256: blob.digest.to_hex(),
-            size: blob.size,
-            format: doc.format,
-            pages: doc.pages,
-            source_name: doc.source_name,
-            ingested_at: now,
-            ingested_by: doc.actor.name.clone(),
-            lifecycle: Lifecycle::Active,
-            text_source: None,
-            ocr_confidence: None,
-            low_confidence_pages: Vec::new(),
-            rescan_of: doc.rescan_of.clone(),
-        };
-        if let Some(text) = &doc.text {
-            record.set_text_summary(text);
-        }
-        let mut event = NewEvent::new(Action::Ingest, &doc.actor);
-        event.owner_id = Some(owner);
-        event.detail = doc
-            .rescan_of
-            .as_ref()
-            .map(|earlier| format!("probable rescan of {earlier}"));
-        match self
-            .catalog
-            .insert(record, doc.text.as_ref(), &event, now)?
-        {
-            Inserted::Stored(record) => Ok(Ingested {
-                status: IngestStatus::Stored,
-                record,
-            }),
-            Inserted::Duplicate(record) => Ok(Ingested {
-                status: IngestStatus::Duplicate,
-                record,
-            }),
-        }
-    }
-
     /// Makes every commit so far durable (concurrent callers share the fsync).
     pub fn flush(&self) -> Result<()> {
         self.catalog.flush()
     }
 
-    /// The owner's existing record of these bytes, if any: a re-ingest returns it as a duplicate
-    /// without extracting anything again.
-    pub fn find_existing(&self, sha256: &str, owner: &str) -> Result<Option<DocumentRecord>> {
-        self.catalog.find(sha256, owner)
-    }
-
-    /// The page texts of a document.
-    pub fn text(&self, record: &DocumentRecord) -> Result<Option<DocumentText>> {
-        self.catalog.text(&record.sha256)
-    }
-
-    /// The page texts already extracted from a blob (another owner's copy of the same bytes).
-    pub fn text_of_blob(&self, sha256: &str) -> Result<Option<DocumentText>> {
+    /// The page texts of a blob, unledgered: for the services and the write path.
+    pub(crate) fn text_of(&self, sha256: &str) -> Result<Option<DocumentText>> {
         self.catalog.text(sha256)
     }
 
-    /// Replaces the page texts of a document's blob (after a new extraction); every record
-    /// sharing the blob is updated. The original bytes are untouched.
-    pub fn replace_text(&self, sha256: &str, text: &DocumentText) -> Result<Vec<DocumentRecord>> {
-        let updated = self.catalog.replace_text(sha256, text)?;
-        self.catalog.flush()?;
-        Ok(updated)
-    }
-
-    /// Reads a blob whole, verifying it (for re-extraction).
-    pub fn read_blob(&self, sha256: &str, max_bytes: u64) -> Result<Vec<u8>> {
+    /// Reads a blob whole, verifying it, unledgered: for the services that ledger what they
+    /// make of it (a preview, a re-extraction).
+    pub(crate) fn read_blob(&self, sha256: &str, max_bytes: u64) -> Result<Vec<u8>> {
         let digest = digest_named(sha256, sha256)?;
         let mut bytes = Vec::new();
         VerifyingReader::new(self.blobs.open(&digest)?, digest)
@@ -355,11 +261,23 @@ impl Archive {
         digest_named(&record.sha256, &format!("record {}", record.id))
     }
 
-    /// A record, without recording a read (for internal use and checks).
-    pub fn record(&self, id: &str) -> Result<DocumentRecord> {
+    /// A record, without recording a read: for the services, which decide and ledger.
+    pub(crate) fn record(&self, id: &str) -> Result<DocumentRecord> {
         self.catalog
             .get(id.trim())?
             .ok_or_else(|| ArchiveError::NotFound(id.trim().to_string()))
+    }
+
+    /// How many documents, ledger events and index changes to come there are.
+    pub fn figures(&self) -> Result<StoreFigures> {
+        Ok(StoreFigures {
+            documents: self.catalog.record_count() as u64,
+            index_pending: self
+                .catalog
+                .last_seq()?
+                .saturating_sub(self.index_state().seq),
+            ledger_events: self.catalog.ledger_len() as u64,
+        })
     }
 
     /// Re-hashes every blob and cross-checks blobs, records, the ledger and the search index.
@@ -406,10 +324,15 @@ impl Archive {
         self.index.state()
     }
 
-    /// Searches. The index finds candidates; each hit is read back from the catalogue, which
-    /// decides its state (as of `today`) and its snippet. A hit the catalogue no longer holds, or
-    /// that is not valid when only valid documents are asked for, is dropped.
-    pub fn search(&self, req: &SearchRequest, today: schemas::Date) -> Result<SearchResults> {
+    /// Searches, unledgered (the service [`Archive::search`] decides and ledgers). The index
+    /// finds candidates; each hit is read back from the catalogue, which decides its state (as of
+    /// `today`) and its snippet. A hit the catalogue no longer holds, or that is not valid when
+    /// only valid documents are asked for, is dropped.
+    pub(crate) fn search_catalogue(
+        &self,
+        req: &SearchRequest,
+        today: schemas::Date,
+    ) -> Result<SearchResults> {
         let parsed = query::parse(&req.query)?;
         let found = self.index.search(req, &parsed, today)?;
         let mut hits = Vec::with_capacity(found.hits.len());

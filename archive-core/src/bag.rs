@@ -250,7 +250,7 @@ pub fn export(
         payload: BTreeMap::new(),
         payload_bytes: 0,
     };
-    let catalog = archive.catalog();
+    let catalog = &archive.catalog;
     let mut summary = BagSummary::default();
     // Records, texts and the ledger are read at one moment (writers wait; this is what makes an
     // export from a running server consistent); the originals are copied after, with writes
@@ -734,17 +734,17 @@ fn restore(
         let named = file.rsplit('/').next().unwrap_or_default();
         let mut src = File::open(&path).map_err(io_err(&path))?;
         let put = archive.put_blob(&mut src)?;
-        if put.digest.to_hex() != named {
+        if put.digest().to_hex() != named {
             return Err(ArchiveError::Bag {
                 path: bag.to_path_buf(),
-                problems: format!("{file} holds bytes whose sha256 is {}", put.digest),
+                problems: format!("{file} holds bytes whose sha256 is {}", put.digest()),
             });
         }
-        summary.payload_bytes += put.size;
+        summary.payload_bytes += put.size();
         summary.blobs += 1;
         progress(summary.blobs, total);
     }
-    let catalog = archive.catalog();
+    let catalog = &archive.catalog;
     json_lines(bag, "data/texts.jsonl", |line: TextLine| {
         if Sha256Digest::from_hex(&line.sha256).is_none() {
             return Err(ArchiveError::Bag {

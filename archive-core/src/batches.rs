@@ -8,7 +8,7 @@
 //! process died keeps `finished_at: None`: it shows as interrupted, and re-running it (the way a
 //! batch is resumed) makes a new batch whose stored files show as duplicates.
 
-use crate::catalog::{decode, encode};
+use crate::catalog::codec::{decode, encode};
 use crate::{ArchiveError, Result};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -186,7 +186,7 @@ impl Batches {
 
 #[cfg(test)]
 mod tests {
-    use crate::Catalog;
+    use crate::catalog::Catalog;
 
     fn line(file: &str, status: &str) -> super::BatchLine {
         super::BatchLine {

@@ -18,6 +18,14 @@ pub enum ArchiveError {
     Blob(#[from] BlobError),
     #[error("no document with id {0}")]
     NotFound(String),
+    #[error("no batch {0}")]
+    NoBatch(u64),
+    /// The policy refused the caller (and the service recorded the attempt where it should be).
+    #[error("{0}")]
+    Refused(#[from] schemas::policy::Refusal),
+    /// The function given to re-extract a blob's text failed on it.
+    #[error("the text of blob {sha256} cannot be extracted: {detail}")]
+    Extraction { sha256: String, detail: String },
     /// The request is well formed but the store's current state refuses it (a name taken, a
     /// document already revoked).
     #[error("{0}")]

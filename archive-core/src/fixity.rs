@@ -5,7 +5,7 @@
 //! went, and damage found is written once to the ledger, on every record that uses the blob, so
 //! that each owner sees it.
 
-use crate::catalog::{decode, encode};
+use crate::catalog::codec::{decode, encode};
 use crate::{Archive, ArchiveError, Result, Sha256Digest, VerifyingReader};
 use schemas::{Action, Actor, NewEvent};
 use time::OffsetDateTime;
@@ -45,7 +45,7 @@ pub enum FixityStep {
 impl Archive {
     /// Checks the next blob after the last one checked.
     pub fn fixity_step(&self) -> Result<FixityStep> {
-        let catalog = self.catalog();
+        let catalog = &self.catalog;
         let meta = catalog.meta_tree();
         let err = |e: sled::Error| ArchiveError::Damaged {
             key: "fixity".into(),
@@ -128,9 +128,9 @@ impl Archive {
     }
 
     /// The last background check of a blob, if it has had one.
-    pub fn fixity_of(&self, sha256: &str) -> Result<Option<FixityCheck>> {
+    pub(crate) fn fixity_of(&self, sha256: &str) -> Result<Option<FixityCheck>> {
         match self
-            .catalog()
+            .catalog
             .fixity
             .get(sha256)
             .map_err(|e| ArchiveError::Damaged {

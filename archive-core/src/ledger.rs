@@ -1,7 +1,7 @@
 //! The access ledger: append-only, hash-chained, inside the catalogue's sled database so that an
 //! event and the change it records commit together.
 
-use crate::catalog::{decode, encode, tx_err, CatalogTxError};
+use crate::catalog::codec::{decode, encode, tx_err, CatalogTxError};
 use schemas::{Action, LedgerEvent, NewEvent};
 use sha2::{Digest, Sha256};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -51,7 +51,11 @@ fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
     if let Some(doc) = &event.event.doc_id {
         keys.push(ref_key(DOC_REF, doc, event.seq));
         match event.event.action {
-            Action::Ingest | Action::Revoke | Action::Supersede | Action::FixityFailed => {
+            Action::Ingest
+            | Action::Revoke
+            | Action::Supersede
+            | Action::FixityFailed
+            | Action::Reextract => {
                 keys.push(ref_key(HISTORY_REF, doc, event.seq))
             }
             Action::Reuse => keys.push(ref_key(REUSE_REF, doc, event.seq)),

@@ -2,14 +2,17 @@
 //! that writes them.
 //!
 //! An [`Archive`] is one store folder: a [`BlobStore`] of original bytes named by their sha256, a
-//! [`Catalog`] in sled (records, owner and hash indexes, sequence numbers) and the hash-chained
-//! access ledger inside the same sled database. The facade keeps the invariants of design.md:
-//! bytes are durable before the record that points at them, a record and its ledger event commit
-//! together, nothing stored is modified or deleted, and reads go through a re-hashing reader.
+//! catalogue in sled (records, owner and hash indexes, sequence numbers) with the hash-chained
+//! access ledger inside the same sled database, and a search index derived from them. The
+//! catalogue is private: callers get documents only through the [`service`]s, which take the
+//! [`schemas::Caller`], apply [`schemas::policy`] and write the ledger event before anything
+//! leaves. The facade keeps the invariants of design.md: bytes are durable before the record
+//! that points at them ([`PutBlob`]), a record and its ledger event commit together, nothing
+//! stored is modified or deleted, and reads go through a re-hashing reader.
 //!
-//! This crate does not parse files, extract text or speak HTTP.
+//! This crate does not parse files or extract text (callers pass those functions in), and
+//! knows no HTTP server; its one HTTP client talks to an S3-compatible bucket ([`blob::s3`]).
 
-mod access;
 pub mod accounts;
 mod archive;
 pub mod bag;
@@ -25,15 +28,19 @@ pub mod ledger;
 mod memory;
 mod previews;
 pub mod search;
+pub mod service;
+mod storing;
 mod verify;
 
-pub use access::ReadReason;
 pub use archive::{
-    Archive, IngestStatus, Ingested, NewDocument, StoreOptions, DEFAULT_MAX_FILE_BYTES,
-    DOC_TYPES_FILE, STORE_VERSION,
+    Archive, StoreFigures, StoreOptions, DEFAULT_MAX_FILE_BYTES, DOC_TYPES_FILE, STORE_VERSION,
 };
 pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
-pub use catalog::{Catalog, Inserted};
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
+pub use service::{
+    BatchReport, ByteRange, Document, LedgerEvents, LedgerPage, OriginalAccess, ReextractTarget,
+    Reextracted,
+};
+pub use storing::{IngestStatus, Ingested, NewDocument};
 pub use error::{ArchiveError, Result};
 pub use verify::{DamagedBlob, VerifyReport};

@@ -127,3 +127,66 @@ pub(crate) fn verify(
     report.ledger_error = ledger.error;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    //! An attacker with the disk edits the ledger under the catalogue: `verify` must say so.
+    //! (Unit tests: only this crate can reach the ledger's tree at all.)
+
+    use crate::{Archive, NewDocument};
+    use schemas::{Caller, DocTypes, Format, MetadataInput};
+
+    fn store_three(archive: &Archive) {
+        let metadata = MetadataInput {
+            owner_id: Some("049075001234".into()),
+            doc_type: Some("birth_certificate".into()),
+            ..Default::default()
+        }
+        .validate(&DocTypes::builtin(), schemas::today())
+        .unwrap();
+        for i in 0..3u8 {
+            let doc = NewDocument {
+                metadata: metadata.clone(),
+                format: Format::Pdf,
+                pages: 1,
+                source_name: None,
+                text: None,
+            };
+            archive
+                .ingest(&Caller::local_operator("test"), &mut &[i][..], doc)
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn an_edited_ledger_event_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path()).unwrap();
+        store_three(&archive);
+        assert!(archive.verify(&mut |_| {}).unwrap().ledger_ok);
+        let tree = archive.catalog.ledger_tree();
+        let key = 2u64.to_be_bytes();
+        let mut event: serde_json::Value =
+            serde_json::from_slice(&tree.get(key).unwrap().unwrap()).unwrap();
+        event["actor"]["name"] = "someone else".into();
+        tree.insert(key, serde_json::to_vec(&event).unwrap())
+            .unwrap();
+        let report = archive.verify(&mut |_| {}).unwrap();
+        assert!(!report.ledger_ok);
+        assert!(report.ledger_error.unwrap().contains("event 2 was altered"));
+    }
+
+    #[test]
+    fn a_removed_last_event_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path()).unwrap();
+        store_three(&archive);
+        archive
+            .catalog
+            .ledger_tree()
+            .remove(3u64.to_be_bytes())
+            .unwrap();
+        let report = archive.verify(&mut |_| {}).unwrap();
+        assert!(!report.ledger_ok, "{report:?}");
+    }
+}

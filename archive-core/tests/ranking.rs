@@ -4,7 +4,7 @@
 
 use archive_core::search::SearchRequest;
 use archive_core::{Archive, NewDocument};
-use schemas::{Actor, DocTypes, DocumentText, Format, MetadataInput, PageSource, PageText};
+use schemas::{Caller, DocTypes, DocumentText, Format, MetadataInput, PageSource, PageText};
 
 fn store(archive: &Archive, owner_id: &str, owner_name: &str, text: &str) -> String {
     let metadata = MetadataInput {
@@ -32,12 +32,10 @@ fn store(archive: &Archive, owner_id: &str, owner_name: &str, text: &str) -> Str
         format: Format::Pdf,
         pages: 1,
         source_name: Some(format!("{owner_id}.pdf")),
-        actor: Actor::local_operator("test"),
         text: Some(text),
-        rescan_of: None,
     };
     archive
-        .ingest(&mut bytes.as_bytes(), doc)
+        .ingest(&Caller::local_operator("test"), &mut bytes.as_bytes(), doc)
         .unwrap()
         .record
         .id
@@ -50,7 +48,7 @@ fn ranked(archive: &Archive, query: &str) -> Vec<String> {
         ..Default::default()
     };
     archive
-        .search(&req, schemas::today())
+        .search(&Caller::local_operator("test"), &req, &Default::default())
         .unwrap()
         .hits
         .into_iter()

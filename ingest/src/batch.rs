@@ -11,7 +11,7 @@ use crate::{FileReport, FileStatus, InputFile};
 use archive_core::batches::{BatchLine, BatchRecord};
 use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
-use schemas::{Actor, DocTypes, DocumentMetadata, ManifestRow, ManifestRowError, MetadataInput};
+use schemas::{Caller, DocTypes, DocumentMetadata, ManifestRow, ManifestRowError, MetadataInput};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use time::Date;
@@ -247,7 +247,7 @@ fn batch_line(r: &FileReport) -> BatchLine {
 pub fn run(
     archive: &Archive,
     batch: Batch<'_, impl Iterator<Item = PlannedItem> + Send>,
-    actor: &Actor,
+    caller: &Caller,
     cfg: &ExtractConfig,
     report: &mut dyn FnMut(&FileReport),
     progress: &mut dyn FnMut(&Summary),
@@ -263,8 +263,8 @@ pub fn run(
     };
     let window = window();
     let mut unindexed = 0u64;
-    let batches = archive.catalog().batches();
-    let mut record = batches.start(&actor.name, source, summary.total)?;
+    let batches = archive.batches();
+    let mut record = batches.start(&caller.actor().name, source, summary.total)?;
     type Staged = (Option<u64>, Result<Stage, ArchiveError>);
     std::thread::scope(|scope| {
         // The window being recorded and the one being extracted: one chunk in the channel.
@@ -282,7 +282,13 @@ pub fn run(
                         Err(rejected) => (rejected.line, Ok(Stage::Done(rejected))),
                         Ok(planned) => (
                             planned.line,
-                            prepare_file(archive, &planned.input, &planned.metadata, cfg),
+                            prepare_file(
+                                archive,
+                                caller,
+                                &planned.input,
+                                &planned.metadata,
+                                cfg,
+                            ),
                         ),
                     })
                     .collect();
@@ -296,7 +302,7 @@ pub fn run(
             for (line, staged) in chunk {
                 let outcome = match staged? {
                     Stage::Done(done) => *done,
-                    Stage::Ready(prepared) => commit_prepared(archive, *prepared, actor)?,
+                    Stage::Ready(prepared) => commit_prepared(archive, caller, *prepared)?,
                 };
                 outcomes.push(match line {
                     Some(line) => outcome.at_line(line),

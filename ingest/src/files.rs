@@ -6,7 +6,7 @@ use crate::{inspect, sniff, InspectError, Inspection, Limits, SNIFF_BYTES};
 use archive_core::{
     Archive, ArchiveError, BlobError, IngestStatus, NewDocument, PutBlob, Sha256Digest,
 };
-use schemas::{Actor, DocumentMetadata, DocumentRecord, DocumentText, TextSource};
+use schemas::{Caller, DocumentMetadata, DocumentRecord, DocumentText, TextSource};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -323,17 +323,17 @@ pub fn load_bytes(
 /// a duplicate before any extraction work; every problem of the file is a rejected report.
 pub fn ingest_loaded(
     archive: &Archive,
+    caller: &Caller,
     display: &str,
     source_name: Option<String>,
     loaded: LoadedFile,
     metadata: &DocumentMetadata,
-    actor: &Actor,
     cfg: &ExtractConfig,
 ) -> Result<FileReport, ArchiveError> {
-    match prepare_loaded(archive, display, source_name, loaded, metadata, cfg)? {
+    match prepare_loaded(archive, caller, display, source_name, loaded, metadata, cfg)? {
         Stage::Done(report) => Ok(*report),
         Stage::Ready(prepared) => {
-            let report = commit_prepared(archive, *prepared, actor)?;
+            let report = commit_prepared(archive, caller, *prepared)?;
             archive.flush()?;
             Ok(report)
         }
@@ -360,9 +360,11 @@ pub struct Prepared {
 }
 
 /// The parallel stage for a file on disk: read, recognise, check for a duplicate, extract, store
-/// the bytes. Touches the catalogue only to read.
+/// the bytes. Touches the catalogue only to read, on behalf of `caller` (who must be allowed to
+/// upload).
 pub fn prepare_file(
     archive: &Archive,
+    caller: &Caller,
     input: &InputFile,
     metadata: &DocumentMetadata,
     cfg: &ExtractConfig,
@@ -375,11 +377,20 @@ pub fn prepare_file(
         .path
         .file_name()
         .map(|n| schemas::nfc(&n.to_string_lossy()));
-    prepare_loaded(archive, &input.display, source_name, loaded, metadata, cfg)
+    prepare_loaded(
+        archive,
+        caller,
+        &input.display,
+        source_name,
+        loaded,
+        metadata,
+        cfg,
+    )
 }
 
 fn prepare_loaded(
     archive: &Archive,
+    caller: &Caller,
     display: &str,
     source_name: Option<String>,
     loaded: LoadedFile,
@@ -391,14 +402,14 @@ fn prepare_loaded(
         sha256,
         inspection,
     } = loaded;
-    if let Some(existing) = archive.find_existing(&sha256, metadata.owner_id.as_str())? {
+    if let Some(existing) = archive.find_existing(caller, &sha256, metadata.owner_id.as_str())? {
         return Ok(Stage::Done(Box::new(FileReport::of_record(
             display,
             FileStatus::Duplicate,
             &existing,
         ))));
     }
-    let text = match archive.text_of_blob(&sha256)? {
+    let text = match archive.known_text(caller, &sha256)? {
         Some(text) => text,
         None => extract(inspection.format, &bytes, inspection.pages, cfg),
     };
@@ -426,12 +437,12 @@ fn prepare_loaded(
 }
 
 /// The writer's stage: the record, linked to an earlier scan of the same document if there is
-/// one, in one catalogue transaction. Not durable until the caller flushes (a batch flushes once
-/// per group of files, and reports them only then).
+/// one, in one catalogue transaction, on behalf of `caller`. Not durable until the caller flushes
+/// (a batch flushes once per group of files, and reports them only then).
 pub fn commit_prepared(
     archive: &Archive,
+    caller: &Caller,
     prepared: Prepared,
-    actor: &Actor,
 ) -> Result<FileReport, ArchiveError> {
     let warnings = text_warnings(&prepared.text);
     let ocr_pages = prepared
@@ -440,18 +451,14 @@ pub fn commit_prepared(
         .iter()
         .filter(|p| p.source == schemas::PageSource::Ocr)
         .count() as u32;
-    let rescan_of =
-        crate::rescan::find_rescan(archive, &prepared.metadata, &prepared.blob, &prepared.text)?;
     let doc = NewDocument {
         metadata: prepared.metadata,
         format: prepared.format,
         pages: prepared.pages,
         source_name: prepared.source_name,
-        actor: actor.clone(),
         text: Some(prepared.text),
-        rescan_of,
     };
-    let ingested = archive.commit(doc, &prepared.blob)?;
+    let ingested = archive.commit(caller, doc, &prepared.blob)?;
     let status = match ingested.status {
         IngestStatus::Stored => FileStatus::Stored,
         IngestStatus::Duplicate => FileStatus::Duplicate,

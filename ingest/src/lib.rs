@@ -3,8 +3,9 @@
 //!
 //! Inspection ([`sniff`], [`inspect`]) is a pure function of bytes: it never touches the store,
 //! so it can run on any number of threads and be re-run later. Writing goes only through
-//! [`archive_core::Archive`]: [`prepare_file`] stores the bytes (on many threads at once) and
-//! [`commit_prepared`] the record (by a batch's single writer).
+//! [`archive_core::Archive`], on behalf of the [`schemas::Caller`] who runs the batch or the
+//! upload: [`prepare_file`] stores the bytes (on many threads at once) and [`commit_prepared`]
+//! the record (by a batch's single writer; a probable rescan is linked there).
 //!
 //! [`extract`] turns the bytes into page texts: the PDF text layer where it is sound, Vietnamese
 //! OCR (tesseract) elsewhere.
@@ -14,7 +15,6 @@ pub mod extract;
 mod files;
 mod inspect;
 pub mod preview;
-pub mod rescan;
 mod sniff;
 
 pub use batch::{plan_manifest, plan_paths, run, Batch, Planned, PlannedItem, Summary};

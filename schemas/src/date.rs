@@ -14,6 +14,12 @@ pub fn today() -> Date {
     OffsetDateTime::now_utc().to_offset(VIETNAM_OFFSET).date()
 }
 
+/// A date as `YYYY-MM-DD` (ISO 8601): how kho writes dates everywhere (records, JSON, the
+/// command line), whatever the operator typed.
+pub fn iso_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
 /// Parses `YYYY-MM-DD` (ISO 8601) or `DD/MM/YYYY` (how Vietnamese forms and spreadsheets write
 /// dates; day first is never ambiguous here). The date must exist.
 pub fn parse_date(s: &str) -> Result<Date, RuleError> {
@@ -113,7 +119,7 @@ mod tests {
         #[test]
         fn round_trips(days in -40000i64..40000) {
             let d = date!(2000 - 01 - 01) + time::Duration::days(days);
-            let iso = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+            let iso = iso_date(d);
             let vn = format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year());
             prop_assert_eq!(parse_date(&iso).unwrap(), d);
             prop_assert_eq!(parse_date(&vn).unwrap(), d);

@@ -21,6 +21,9 @@ pub enum Action {
     Refused,
     /// The server's background check found the document's original no longer matching its hash.
     FixityFailed,
+    /// The page texts were made again from the original (`kho reextract`); the detail says which
+    /// pages changed and how the text was obtained before and after.
+    Reextract,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.

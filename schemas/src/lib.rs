@@ -8,9 +8,13 @@
 //! This crate does no IO: it knows nothing of files, storage or HTTP, so it can validate a
 //! manifest or a form anywhere.
 
+#![forbid(unsafe_code)]
+
+pub mod access;
 mod date;
 mod doc_types;
 mod error;
+mod filter;
 pub mod ids;
 mod ledger;
 mod manifest;
@@ -18,18 +22,23 @@ mod metadata;
 mod principal;
 pub mod provinces;
 mod record;
+pub mod rescan;
 mod text;
 mod text_layer;
 
-pub use date::{add_months, parse_date, today, VIETNAM_OFFSET};
+pub use access::{policy, Caller, Credential};
+pub use date::{add_months, iso_date, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};
+pub use filter::DocumentFilter;
 pub use ids::OwnerId;
 pub use ledger::{AccessReason, Action, Actor, LedgerEvent, NewEvent, MAX_PURPOSE_CHARS};
 pub use manifest::{
     read_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError, MAX_MANIFEST_BYTES,
 };
-pub use metadata::{MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS};
+pub use metadata::{
+    MetadataField, MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS, METADATA_FIELDS,
+};
 pub use principal::{Principal, Role, MAX_USER_NAME_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,

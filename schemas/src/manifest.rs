@@ -3,31 +3,29 @@
 //! a warning. Parsing is pure: rows come back as typed text, validated later against the store's
 //! document types with [`crate::MetadataInput::validate`].
 
-use crate::{nfc, MetadataInput};
+use crate::{nfc, MetadataInput, METADATA_FIELDS};
 use std::io::Read;
 
 /// Largest manifest accepted, in bytes (about a million rows).
 pub const MAX_MANIFEST_BYTES: usize = 256 * 1024 * 1024;
 
-const REQUIRED: [&str; 3] = ["file", "owner_id", "doc_type"];
-const KNOWN: [&str; 16] = [
-    "file",
-    "owner_id",
-    "owner_name",
-    "doc_type",
-    "title",
-    "issuer",
-    "issuer_code",
-    "issued_on",
-    "valid_until",
-    "validity_scope",
-    "signer",
-    "dossier_code",
-    "procedure_code",
-    "result_code",
-    "doc_number",
-    "summary",
-];
+/// The column of the file's path; the others are the metadata fields, by their names.
+const FILE_COLUMN: &str = "file";
+
+/// Every column a manifest may have: the file, then the metadata fields.
+fn known_columns() -> impl Iterator<Item = &'static str> {
+    std::iter::once(FILE_COLUMN).chain(METADATA_FIELDS.iter().map(|f| f.name))
+}
+
+/// The columns a manifest must have: the file and the required metadata fields.
+fn required_columns() -> impl Iterator<Item = &'static str> {
+    std::iter::once(FILE_COLUMN).chain(
+        METADATA_FIELDS
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name),
+    )
+}
 
 /// One data row, with the line it came from (the header is line 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,16 +104,14 @@ fn read_at_most<'a>(
         if columns[..i].contains(c) {
             return Err(ManifestError::DuplicateColumn(c.clone()));
         }
-        if !KNOWN.contains(&c.as_str()) {
+        if !known_columns().any(|k| k == c) {
             warnings.push(format!(
                 "column {c:?} is not a known column and is ignored (known: {})",
-                KNOWN.join(", ")
+                known_columns().collect::<Vec<_>>().join(", ")
             ));
         }
     }
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
+    let missing: Vec<&str> = required_columns()
         .filter(|r| !columns.iter().any(|c| c == r))
         .collect();
     if !missing.is_empty() {
@@ -294,7 +290,7 @@ fn read_row(
         if text.is_empty() {
             continue;
         }
-        if column == "file" {
+        if column == FILE_COLUMN {
             file = text;
         } else {
             input.set(column, text);

@@ -12,27 +12,6 @@ pub const MAX_FIELD_CHARS: usize = 1000;
 /// The summary (trích yếu) may be longer.
 pub const MAX_SUMMARY_CHARS: usize = 10_000;
 
-/// Metadata as typed: every field optional text. Empty text means unknown.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
-pub struct MetadataInput {
-    pub owner_id: Option<String>,
-    pub owner_name: Option<String>,
-    pub doc_type: Option<String>,
-    pub title: Option<String>,
-    pub issuer: Option<String>,
-    pub issuer_code: Option<String>,
-    pub doc_number: Option<String>,
-    pub issued_on: Option<String>,
-    pub signer: Option<String>,
-    pub valid_until: Option<String>,
-    pub validity_scope: Option<String>,
-    pub dossier_code: Option<String>,
-    pub procedure_code: Option<String>,
-    pub result_code: Option<String>,
-    pub summary: Option<String>,
-}
-
 /// Collects every field error instead of stopping at the first.
 struct Checker<'a> {
     errors: Vec<FieldError>,
@@ -83,13 +62,42 @@ impl Checker<'_> {
     }
 }
 
-/// The fields by their manifest column (and form field) names: the one list `set` and `get`
-/// are made from.
-macro_rules! named_fields {
-    ($($name:ident),* $(,)?) => {
+/// One metadata field, as every interface names it: the manifest column, the upload form's field,
+/// the JSON key of the record and of the API, and (with `-` for `_`) the command-line flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetadataField {
+    pub name: &'static str,
+    /// A document cannot be stored without it.
+    pub required: bool,
+    /// The `kho ingest` flag, without `--` (written with `-` for `_`).
+    pub flag: &'static str,
+    /// What it holds, in a line (the command line's and the API's help).
+    pub about: &'static str,
+}
+
+/// The metadata fields of a document: the one list the typed input ([`MetadataInput`]), the
+/// manifest's columns, the command line's flags, the upload form and its OpenAPI schema are made
+/// from (or, for the typed record and its views, checked against).
+macro_rules! metadata_fields {
+    ($($name:ident: $required:literal, $flag:literal, $about:literal;)*) => {
+        /// Metadata as typed (command-line flags, a manifest row, a form): every field optional
+        /// text. Empty text means unknown.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+        #[serde(default)]
+        pub struct MetadataInput {
+            $(#[doc = $about] pub $name: Option<String>,)*
+        }
+
+        /// Every metadata field, in the order forms and reports show them.
+        pub const METADATA_FIELDS: &[MetadataField] = &[$(MetadataField {
+            name: stringify!($name),
+            required: $required,
+            flag: if $flag.is_empty() { stringify!($name) } else { $flag },
+            about: $about,
+        },)*];
+
         impl MetadataInput {
-            /// Sets a field by its manifest column (and form field) name; `false` for a name that
-            /// is not a metadata field.
+            /// Sets a field by its name; `false` for a name that is not a metadata field.
             pub fn set(&mut self, field: &str, value: String) -> bool {
                 match field {
                     $(stringify!($name) => self.$name = Some(value),)*
@@ -98,7 +106,7 @@ macro_rules! named_fields {
                 true
             }
 
-            /// A field as given, by its manifest column (and form field) name.
+            /// A field as given, by its name.
             pub fn get(&self, field: &str) -> Option<&str> {
                 match field {
                     $(stringify!($name) => self.$name.as_deref(),)*
@@ -109,23 +117,59 @@ macro_rules! named_fields {
     };
 }
 
-named_fields!(
-    owner_id,
-    owner_name,
-    doc_type,
-    title,
-    issuer,
-    issuer_code,
-    issued_on,
-    valid_until,
-    validity_scope,
-    signer,
-    dossier_code,
-    procedure_code,
-    result_code,
-    doc_number,
-    summary,
-);
+metadata_fields! {
+    owner_id: true, "owner", "The owner: a 12-digit personal ID or a 10-digit enterprise code (a dependent unit: 10 digits, a dash and 3).";
+    owner_name: false, "", "The owner's name as the document writes it.";
+    doc_type: true, "", "The document type's key (`kho types` lists them).";
+    title: false, "", "The document's title (default: the type's Vietnamese title).";
+    doc_number: false, "", "The document's number (số ký hiệu).";
+    issuer: false, "", "The issuing agency's name.";
+    issuer_code: false, "", "The issuing agency's code, e.g. H47.15 or 000.00.00.H47.";
+    issued_on: false, "", "The issue date: YYYY-MM-DD or DD/MM/YYYY.";
+    signer: false, "", "Who signed it.";
+    valid_until: false, "", "Valid until: a date, or `permanent` (default: from the document type).";
+    validity_scope: false, "", "Where or for what it is valid.";
+    dossier_code: false, "dossier", "The dossier that produced it, e.g. 000.00.00.H47-240501-0001.";
+    procedure_code: false, "procedure", "The procedure that produced it, e.g. 1.001193.";
+    result_code: false, "result-code", "Its result code, e.g. 000.00.00.H47-240501-0001-KQ1.";
+    summary: false, "", "Its summary (trích yếu).";
+}
+
+impl DocumentMetadata {
+    /// A field's value as text, by its name (`None`: unknown, or not a field): dates as
+    /// YYYY-MM-DD, validity as `permanent` or a date.
+    pub fn value(&self, field: &str) -> Option<String> {
+        let text = |v: &Option<String>| v.clone();
+        let code = |v: Option<&str>| v.map(str::to_string);
+        match field {
+            "owner_id" => Some(self.owner_id.to_string()),
+            "owner_name" => text(&self.owner_name),
+            "doc_type" => Some(self.doc_type.clone()),
+            "title" => Some(self.title.clone()),
+            "doc_number" => text(&self.doc_number),
+            "issuer" => text(&self.issuer),
+            "issuer_code" => code(self.issuer_code.as_ref().map(|c| c.as_str())),
+            "issued_on" => self.issued_on.map(crate::iso_date),
+            "signer" => text(&self.signer),
+            "valid_until" => match self.valid_until {
+                Validity::Permanent => Some("permanent".into()),
+                Validity::Until(d) => Some(crate::iso_date(d)),
+                Validity::Unknown => None,
+            },
+            "validity_scope" => text(&self.validity_scope),
+            "dossier_code" => code(self.dossier_code.as_ref().map(|c| c.as_str())),
+            "procedure_code" => code(self.procedure_code.as_ref().map(|c| c.as_str())),
+            "result_code" => code(self.result_code.as_ref().map(|c| c.as_str())),
+            "summary" => text(&self.summary),
+            _ => None,
+        }
+    }
+
+    /// Every field with its value, in the table's order.
+    pub fn values(&self) -> impl Iterator<Item = (&'static MetadataField, Option<String>)> + '_ {
+        METADATA_FIELDS.iter().map(|f| (f, self.value(f.name)))
+    }
+}
 
 impl MetadataInput {
     /// Validates every field against the domain rules, the document-type table and today's date.
@@ -232,6 +276,30 @@ mod tests {
     const TODAY: Date = date!(2026 - 11 - 27);
 
     #[test]
+    fn the_table_names_every_field_of_the_input_once() {
+        let mut input = MetadataInput::default();
+        for (i, field) in METADATA_FIELDS.iter().enumerate() {
+            assert!(input.set(field.name, i.to_string()), "{}", field.name);
+            assert!(
+                METADATA_FIELDS[..i].iter().all(|f| f.name != field.name),
+                "{} twice",
+                field.name
+            );
+        }
+        for (i, field) in METADATA_FIELDS.iter().enumerate() {
+            assert_eq!(input.get(field.name), Some(i.to_string().as_str()));
+        }
+        let required: Vec<&str> = METADATA_FIELDS
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(required, ["owner_id", "doc_type"]);
+        assert_eq!(METADATA_FIELDS[0].flag, "owner");
+        assert_eq!(METADATA_FIELDS[1].flag, "owner_name");
+    }
+
+    #[test]
     fn fields_are_set_and_read_back_by_their_column_names() {
         let mut m = MetadataInput::default();
         assert!(m.set("issuer", "UBND xã Tam Xuân".into()));
@@ -312,6 +380,39 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("cannot be in the future"), "{e}");
+    }
+
+    #[test]
+    fn a_record_has_a_value_for_every_field_of_the_table() {
+        let mut i = input("049075001234", "birth_certificate");
+        for (field, value) in [
+            ("owner_name", "Nguyễn Văn Đức"),
+            ("title", "Giấy khai sinh"),
+            ("doc_number", "12/KS"),
+            ("issuer", "UBND xã Tam Xuân"),
+            ("issuer_code", "H47.15"),
+            ("issued_on", "2020-01-02"),
+            ("signer", "Lê Văn A"),
+            ("valid_until", "permanent"),
+            ("validity_scope", "cả nước"),
+            ("procedure_code", "1.001193"),
+            ("result_code", "000.00.00.H47-240501-0001-KQ1"),
+            ("summary", "Đăng ký khai sinh"),
+        ] {
+            assert!(i.set(field, value.into()));
+        }
+        let m = i.validate(&DocTypes::builtin(), TODAY).unwrap();
+        let missing: Vec<&str> = m
+            .values()
+            .filter(|(_, v)| v.is_none())
+            .map(|(f, _)| f.name)
+            .collect();
+        assert!(missing.is_empty(), "no value for {missing:?}");
+        assert_eq!(m.value("issued_on").as_deref(), Some("2020-01-02"));
+        assert_eq!(
+            m.value("dossier_code").as_deref(),
+            Some("000.00.00.H47-240501-0001")
+        );
     }
 
     #[test]

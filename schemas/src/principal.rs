@@ -1,6 +1,6 @@
 //! Who may act on kho: roles and the principal (a user or a program's token) that holds one.
 //!
-//! What each role may do is decided in `search-api`; here is only what a principal is, and the
+//! What each role may do is decided in [`crate::policy`]; here is only what a principal is, and the
 //! rules that make one well formed (a clerk belongs to an agency, a citizen to one owner ID).
 
 use crate::ids::{AgencyCode, OwnerId};

@@ -11,12 +11,8 @@ pub(crate) mod iso_date {
     use serde::{Deserialize, Deserializer, Serializer};
     use time::Date;
 
-    pub fn to_string(d: &Date) -> String {
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-    }
-
     pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&to_string(d))
+        s.serialize_str(&crate::iso_date(*d))
     }
 
     pub mod option {

@@ -2,17 +2,14 @@
 //! short-lived login sessions, and a throttle on password guessing.
 //!
 //! The `kho` binary calls [`add_user`] and [`create_token`]; the HTTP layer calls [`login`] and
-//! extracts a [`Caller`] from each request.
+//! [`authenticate`]s each request's token into the [`schemas::Caller`] that the services of
+//! `archive-core` take (the extractors are in [`crate::extract`] and [`crate::web`]).
 
-use crate::error::ApiError;
-use crate::state::AppState;
 use archive_core::accounts::{TokenGrant, TokenKind, UserAccount};
 use archive_core::{Archive, ArchiveError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use schemas::{Actor, Principal};
+use schemas::{Caller, Credential, Principal};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -79,7 +76,7 @@ pub fn add_user(archive: &Archive, principal: Principal, password: &str) -> Resu
         created_at: OffsetDateTime::now_utc(),
         disabled: false,
     };
-    archive.catalog().accounts().add_user(&account)?;
+    archive.accounts().add_user(&account)?;
     Ok(())
 }
 
@@ -101,10 +98,7 @@ pub fn create_token(
         created_at: now,
         expires_at: ttl.map(|ttl| now + ttl),
     };
-    archive
-        .catalog()
-        .accounts()
-        .add_token(&token_hash(&token), &grant)?;
+    archive.accounts().add_token(&token_hash(&token), &grant)?;
     Ok((token, grant))
 }
 
@@ -123,7 +117,7 @@ pub fn login(
             .and_then(|p| hash_password(&p))
             .unwrap_or_default()
     });
-    let account = archive.catalog().accounts().user(username.trim())?;
+    let account = archive.accounts().user(username.trim())?;
     let hash = account
         .as_ref()
         .map_or(decoy.as_str(), |a| a.password_hash.as_str());
@@ -186,58 +180,36 @@ impl Throttle {
     }
 }
 
-/// The authenticated caller of a request.
+/// A request's authenticated caller, with the hash of the token it came with (a logout ends
+/// that session).
 #[derive(Debug, Clone)]
-pub struct Caller {
-    pub principal: Principal,
-    pub actor: Actor,
+pub struct Authenticated {
+    pub caller: Caller,
     pub token_hash: String,
 }
 
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(ApiError::Unauthenticated)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .ok_or(ApiError::Unauthenticated)?;
-        Caller::from_token(state, token)
+/// The caller a token (from the `Authorization` header or the web UI's session cookie) stands
+/// for, if it is one of ours and has not expired.
+pub fn authenticate(archive: &Archive, token: &str) -> Result<Option<Authenticated>, ArchiveError> {
+    let token = token.trim();
+    if !token.starts_with(TOKEN_PREFIX) || token.len() >= 200 {
+        return Ok(None);
     }
-}
-
-impl Caller {
-    /// The caller a token (from the `Authorization` header or the web UI's session cookie)
-    /// stands for, if it is one of ours and has not expired.
-    pub fn from_token(state: &AppState, token: &str) -> Result<Self, ApiError> {
-        let token = token.trim();
-        if !token.starts_with(TOKEN_PREFIX) || token.len() >= 200 {
-            return Err(ApiError::Unauthenticated);
-        }
-        let hash = token_hash(token);
-        // A sled point read: microseconds, fine on the async thread.
-        let grant = state
-            .archive
-            .catalog()
-            .accounts()
-            .token(&hash, OffsetDateTime::now_utc())
-            .map_err(ApiError::from)?
-            .ok_or(ApiError::Unauthenticated)?;
-        let kind = match grant.kind {
-            TokenKind::Api => "token",
-            TokenKind::Session => "user",
-        };
-        Ok(Caller {
-            actor: grant.principal.actor(kind),
-            principal: grant.principal,
-            token_hash: hash,
-        })
-    }
+    let hash = token_hash(token);
+    let Some(grant) = archive
+        .accounts()
+        .token(&hash, OffsetDateTime::now_utc())?
+    else {
+        return Ok(None);
+    };
+    let credential = match grant.kind {
+        TokenKind::Api => Credential::ApiToken,
+        TokenKind::Session => Credential::Session,
+    };
+    Ok(Some(Authenticated {
+        caller: Caller::signed_in(grant.principal, credential),
+        token_hash: hash,
+    }))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! One error type for every handler, answered as `application/problem+json` (RFC 9457).
+//! One error type for every handler, answered as `application/problem+json` (RFC 9457): the one
+//! place where the domain's errors (the store's, the policy's refusals, broken rules) become
+//! HTTP statuses.
 
 use archive_core::ArchiveError;
+use schemas::policy::Refusal;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use schemas::FieldError;
@@ -86,10 +89,27 @@ impl ApiError {
     }
 }
 
+impl From<Refusal> for ApiError {
+    /// A refusal's kind decides the status: a role that never may is 403; a document or owner
+    /// that is not the caller's is the 404 an unknown one gets (ids cannot be probed); a reason
+    /// that breaks a rule is a 422 that names the field; a clerk's dossier outside their
+    /// province is 403.
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotTheirDocument { id } => ApiError::no_document(&id),
+            Refusal::NotTheirOwner { .. } => ApiError::NotFound(refusal.to_string()),
+            Refusal::Reason(field) => ApiError::field(field),
+            Refusal::Role { .. } | Refusal::Dossier(_) => ApiError::Forbidden(refusal.to_string()),
+        }
+    }
+}
+
 impl From<ArchiveError> for ApiError {
     fn from(e: ArchiveError) -> Self {
         match e {
             ArchiveError::NotFound(id) => ApiError::no_document(&id),
+            ArchiveError::NoBatch(id) => ApiError::NotFound(format!("no batch {id}")),
+            ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
             ArchiveError::Query(q) => ApiError::BadRequest(q.to_string()),

@@ -1,11 +1,33 @@
-//! The request extractors of the handlers: axum's, with their rejections answered as
-//! problem+json [`ApiError`]s (a malformed query string, path, JSON body or form is a 400 that
-//! says what could not be read), like every other error of the API.
+//! The request extractors of the handlers: who is calling ([`Authenticated`], from the bearer
+//! token), and axum's own, with their rejections answered as problem+json [`ApiError`]s (a
+//! malformed query string, path, JSON body or form is a 400 that says what could not be read),
+//! like every other error of the API.
 
+use crate::auth::{authenticate, Authenticated};
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+
+/// The API reads bearer tokens only, never the web UI's cookie, so it has no CSRF surface.
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(ApiError::Unauthenticated)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or(ApiError::Unauthenticated)?;
+        // A sled point read: microseconds, fine on the async thread.
+        authenticate(&state.archive, token)?.ok_or(ApiError::Unauthenticated)
+    }
+}
 
 /// Query string parameters.
 pub struct Query<T>(pub T);

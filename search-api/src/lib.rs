@@ -1,11 +1,12 @@
 //! kho over HTTP: the REST API under `/api/v1` that clerks' one-stop systems and citizens'
-//! portals use, and `kho serve`.
+//! portals use, the web UI beside it, and `kho serve`.
 //!
-//! The only crate that knows HTTP, tokens and wire JSON. Handlers ([`routes`]) are thin: they
-//! authenticate ([`auth`]), authorize ([`policy`]: the whole matrix in one place), call
-//! [`archive_core::Archive`] off the async threads, and answer in [`wire`] types or a
-//! problem+json [`error`]. The OpenAPI document is built from the same annotations that register
-//! the routes, so a route cannot be missing from it.
+//! The only crate that knows HTTP, tokens, cookies, HTML and wire JSON. Handlers ([`routes`])
+//! and web pages ([`web`]) do extract -> service -> render: they authenticate ([`auth`]) into a
+//! [`schemas::Caller`], call one of `archive-core`'s services off the async threads (the
+//! service applies [`schemas::policy`] and writes the ledger), and answer in [`wire`] types,
+//! HTML, or a problem+json [`error`]. The OpenAPI document is built from the same annotations
+//! that register the routes, so a route cannot be missing from it.
 
 pub mod auth;
 mod background;
@@ -14,7 +15,6 @@ pub mod extract;
 mod fixity;
 pub mod metrics;
 pub mod openapi;
-pub mod policy;
 mod replication;
 pub mod routes;
 pub mod state;

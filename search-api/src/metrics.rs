@@ -47,12 +47,7 @@ pub struct Metrics {
     inner: Mutex<Inner>,
 }
 
-/// Figures read from the store when metrics are scraped.
-pub struct StoreFigures {
-    pub documents: u64,
-    pub index_pending: u64,
-    pub ledger_events: u64,
-}
+pub use archive_core::StoreFigures;
 
 impl Metrics {
     pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {

@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
-fn iso(d: schemas::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
+use schemas::iso_date as iso;
 
 pub(crate) use schemas::json_name;
 
@@ -105,7 +103,7 @@ impl DocumentView {
     }
 }
 
-/// A document with its lifecycle history (stored, revoked, superseded).
+/// A document with its lifecycle history (stored, revoked, superseded, re-extracted).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentDetail {
     #[serde(flatten)]
@@ -113,6 +111,20 @@ pub struct DocumentDetail {
     pub history: Vec<EventView>,
     /// The last background check of the original (`kho serve`'s fixity), if it has had one.
     pub fixity: Option<FixityView>,
+}
+
+impl DocumentDetail {
+    pub fn new(
+        document: &archive_core::Document,
+        types: &schemas::DocTypes,
+        today: schemas::Date,
+    ) -> Self {
+        DocumentDetail {
+            document: DocumentView::new(document.record(), types, today),
+            history: events(document.history()),
+            fixity: document.fixity().cloned().map(FixityView::from),
+        }
+    }
 }
 
 /// When the original was last re-hashed in the background, and whether it still matched.
@@ -140,8 +152,8 @@ pub struct EventView {
     pub seq: u64,
     /// RFC 3339, UTC.
     pub at: String,
-    /// `ingest`, `read_metadata`, `download`, `reuse`, `revoke`, `supersede`, `refused` or
-    /// `fixity_failed`.
+    /// `ingest`, `read_metadata`, `download`, `reuse`, `revoke`, `supersede`, `refused`,
+    /// `fixity_failed` or `reextract`.
     pub action: String,
     /// `user`, `token`, `cli` or `system` (kho's own background work).
     pub actor_kind: String,
@@ -189,6 +201,15 @@ pub struct EventPage {
     pub next_after: Option<u64>,
 }
 
+impl From<&archive_core::LedgerEvents> for EventPage {
+    fn from(page: &archive_core::LedgerEvents) -> Self {
+        EventPage {
+            events: events(&page.events),
+            next_after: page.next_after,
+        }
+    }
+}
+
 /// Why the caller reads: required of clerks (the dossier code and purpose), recorded for all.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
@@ -202,7 +223,7 @@ pub struct ReasonParams {
 }
 
 /// A request that says why it reads: the dossier it serves, the procedure and the purpose, each
-/// as given (validated by `routes::reason_of`).
+/// as given (validated by `routes::reason_of`; what a role requires of it, by the services).
 pub trait GivesReason {
     fn reason_fields(&self) -> [Option<&str>; 3];
 }
@@ -337,6 +358,41 @@ pub struct SearchView {
     pub limit: usize,
     pub hits: Vec<SearchHitView>,
     pub facets: FacetsView,
+}
+
+impl SearchView {
+    /// The page of results a search returned, asked from `offset`, `limit` at most.
+    pub fn new(results: archive_core::search::SearchResults, offset: usize, limit: usize) -> Self {
+        SearchView {
+            total: results.total,
+            offset,
+            limit,
+            hits: results
+                .hits
+                .into_iter()
+                .map(|h| {
+                    let m = &h.record.metadata;
+                    SearchHitView {
+                        id: h.record.id.clone(),
+                        score: h.score,
+                        owner_id: m.owner_id.to_string(),
+                        owner_name: m.owner_name.clone(),
+                        doc_type: m.doc_type.clone(),
+                        title: m.title.clone(),
+                        issuer: m.issuer.clone(),
+                        issued_on: m.issued_on.map(iso),
+                        state: h.state,
+                        snippet: h.snippet,
+                    }
+                })
+                .collect(),
+            facets: FacetsView {
+                doc_type: results.facets.doc_type,
+                issuer: results.facets.issuer,
+                year: results.facets.year,
+            },
+        }
+    }
 }
 
 /// An owner's documents, each with its state: what they can reuse.

@@ -92,7 +92,7 @@ pub fn user(store: &super::Store, command: UserCommand) -> anyhow::Result<Outcom
             println!("kho: user {} added ({})", who.name, who.role);
         }
         UserCommand::List => {
-            for account in archive.catalog().accounts().users()? {
+            for account in archive.accounts().users()? {
                 let p = &account.principal;
                 let binding = p
                     .agency_code

@@ -14,13 +14,13 @@ pub struct Args {
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
-    let (record, mut reader) =
-        archive.open_original(&args.id, &super::local_actor(), &Default::default())?;
+    let access = archive.original_access(&super::local_caller(), &args.id, &Default::default())?;
+    let mut reader = archive.open_original(&access, None)?;
     match args.output {
         None => {
             let mut out = std::io::stdout().lock();
             std::io::copy(&mut reader, &mut out)
-                .with_context(|| format!("cannot write document {} to stdout", record.id))?;
+                .with_context(|| format!("cannot write document {} to stdout", access.id()))?;
             out.flush()?;
         }
         Some(path) => {
@@ -31,7 +31,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             let mut tmp = tempfile::NamedTempFile::new_in(dir)
                 .with_context(|| format!("cannot create a file in {}", dir.display()))?;
             std::io::copy(&mut reader, tmp.as_file_mut()).with_context(|| {
-                format!("cannot write document {} to {}", record.id, path.display())
+                format!("cannot write document {} to {}", access.id(), path.display())
             })?;
             tmp.as_file().sync_all()?;
             tmp.persist(&path)

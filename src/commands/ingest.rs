@@ -245,14 +245,14 @@ fn store_batch(
     args: &Args,
     mut report_file: Option<&mut ReportFile>,
 ) -> anyhow::Result<Outcome> {
-    let actor = super::local_actor();
+    let caller = super::local_caller();
     let started = std::time::Instant::now();
     let progress = std::cell::RefCell::new(BatchProgress::new(started));
     let mut write_error: Option<anyhow::Error> = None;
     let summary = ingest::run(
         archive,
         batch,
-        &actor,
+        &caller,
         &ExtractConfig::default(),
         &mut |r| {
             progress.borrow_mut().clear();

@@ -50,12 +50,13 @@ impl Store {
     }
 }
 
-/// The local operator, for the ledger: `$KHO_OPERATOR`, else the login name.
-pub fn local_actor() -> schemas::Actor {
+/// The operator at this machine's console, the caller of every command: `cli:` and
+/// `$KHO_OPERATOR`, else the login name.
+pub fn local_caller() -> schemas::Caller {
     let name = std::env::var("KHO_OPERATOR")
         .or_else(|_| std::env::var("USER"))
         .unwrap_or_else(|_| "operator".to_string());
-    schemas::Actor::local_operator(&format!("cli:{name}"))
+    schemas::Caller::local_operator(&format!("cli:{name}"))
 }
 
 /// Prints one JSON value on its own line.

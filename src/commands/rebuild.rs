@@ -24,7 +24,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         ))
         .into());
     };
-    let held = archive.catalog().record_count();
+    let held = archive.figures()?.documents;
     if !args.since && held > 0 {
         return Err(UsageError(format!(
             "the store at {} already holds {held} record(s); rebuild builds a new node's store (give an empty --data), and --since picks up what other nodes added",
@@ -55,7 +55,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             "new": pulled.new,
             "changed": pulled.changed,
             "unchanged": pulled.unchanged,
-            "records": archive.catalog().record_count(),
+            "records": archive.figures()?.documents,
             "seconds": started.elapsed().as_secs_f64(),
         }))?;
     } else {
@@ -67,7 +67,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             pulled.new,
             pulled.changed,
             pulled.unchanged,
-            archive.catalog().record_count()
+            archive.figures()?.documents
         );
     }
     Ok(Outcome::Success)

@@ -1,7 +1,6 @@
 use crate::{Outcome, UsageError};
-use anyhow::Context;
+use archive_core::{ReextractTarget, Reextracted};
 use ingest::extract::{extract, ExtractConfig};
-use std::collections::BTreeSet;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -16,64 +15,41 @@ pub struct Args {
 }
 
 /// Runs text extraction again on stored originals (after an OCR upgrade, say). The originals are
-/// read back verified and never modified; only the page texts and the records' summaries change.
+/// read back verified and never modified; only the page texts and the records' summaries change,
+/// and each record's ledger says so (a `reextract` event: who, when, which pages, the text
+/// source before and after).
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if !args.all && args.ids.is_empty() {
         return Err(UsageError("kho reextract needs document ids, or --all".into()).into());
     }
     let archive = store.open()?;
-    let mut blobs = BTreeSet::new();
-    if args.all {
-        for group in archive.catalog().blobs() {
-            blobs.insert(group?.0);
-        }
+    let target = if args.all {
+        ReextractTarget::All
     } else {
-        for id in &args.ids {
-            blobs.insert(archive.record(id)?.sha256);
-        }
-    }
+        ReextractTarget::Documents(args.ids.clone())
+    };
     let cfg = ExtractConfig::default();
-    let total = blobs.len();
+    let read_again = |bytes: &[u8]| -> Result<schemas::DocumentText, String> {
+        let format = ingest::sniff(&bytes[..bytes.len().min(ingest::SNIFF_BYTES)])
+            .map_err(|e| e.to_string())?;
+        let inspection = ingest::inspect(format, bytes, &cfg.limits).map_err(|e| e.to_string())?;
+        Ok(extract(format, bytes, inspection.pages, &cfg))
+    };
     let mut failed = 0;
-    for (i, sha256) in blobs.iter().enumerate() {
-        let outcome = archive
-            .read_blob(sha256, archive.max_file_bytes())
-            .with_context(|| format!("blob {sha256}"))
-            .and_then(|bytes| {
-                let format = ingest::sniff(&bytes[..bytes.len().min(ingest::SNIFF_BYTES)])?;
-                let inspection = ingest::inspect(format, &bytes, &cfg.limits)?;
-                let text = extract(format, &bytes, inspection.pages, &cfg);
-                Ok(archive.replace_text(sha256, &text)?)
-            });
-        match outcome {
-            Ok(records) => {
-                for record in records {
-                    if args.json {
-                        super::print_json(&serde_json::json!({
-                            "id": record.id, "status": "reextracted", "text_source": record.text_source,
-                            "ocr_confidence": record.ocr_confidence, "error": null,
-                        }))?;
-                    } else {
-                        println!(
-                            "[{}/{total}] {}  {}",
-                            i + 1,
-                            record.id,
-                            serde_json::to_value(record.text_source)?
-                        );
-                    }
-                }
+    let mut print_error: Option<anyhow::Error> = None;
+    archive.reextract(
+        &super::local_caller(),
+        &target,
+        &read_again,
+        &mut |done: Reextracted| {
+            if let Err(e) = report(args.json, &done) {
+                print_error.get_or_insert(e);
             }
-            Err(e) => {
-                failed += 1;
-                if args.json {
-                    super::print_json(&serde_json::json!({
-                        "sha256": sha256, "status": "failed", "error": format!("{e:#}"),
-                    }))?;
-                } else {
-                    println!("[{}/{total}] FAILED blob {sha256}: {e:#}", i + 1);
-                }
-            }
-        }
+            failed += usize::from(done.outcome.is_err());
+        },
+    )?;
+    if let Some(e) = print_error {
+        return Err(e);
     }
     super::push_journal(&archive)?;
     Ok(if failed > 0 {
@@ -81,4 +57,37 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// One blob's outcome: a line (or a JSON object) per record it updated, or why it failed.
+fn report(json: bool, done: &Reextracted) -> anyhow::Result<()> {
+    let (i, total, sha256) = (done.index, done.total, &done.sha256);
+    match &done.outcome {
+        Ok(records) => {
+            for record in records {
+                if json {
+                    super::print_json(&serde_json::json!({
+                        "id": record.id, "status": "reextracted", "text_source": record.text_source,
+                        "ocr_confidence": record.ocr_confidence, "error": null,
+                    }))?;
+                } else {
+                    println!(
+                        "[{i}/{total}] {}  {}",
+                        record.id,
+                        serde_json::to_value(record.text_source)?
+                    );
+                }
+            }
+        }
+        Err(e) => {
+            if json {
+                super::print_json(&serde_json::json!({
+                    "sha256": sha256, "status": "failed", "error": format!("blob {sha256}: {e}"),
+                }))?;
+            } else {
+                println!("[{i}/{total}] FAILED blob {sha256}: {e}");
+            }
+        }
+    }
+    Ok(())
 }

@@ -63,19 +63,13 @@ fn plain_snippet(snippet: &str, tty: bool) -> String {
 }
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
-    let sort = match args.sort.as_str() {
-        "relevance" => SortOrder::Relevance,
-        "date" => SortOrder::IssuedDesc,
-        other => return Err(UsageError(format!("--sort {other}: use relevance or date")).into()),
-    };
-    if args.limit == 0 || args.limit > 1000 {
-        return Err(UsageError("--limit is between 1 and 1000".into()).into());
-    }
+    let sort = SortOrder::parse(&args.sort)
+        .map_err(|e| UsageError(format!("--sort {}: {e}", args.sort)))?;
     let req = SearchRequest {
         query: args.query.clone(),
-        owner: args.owner.as_deref().map(str::trim).map(str::to_string),
+        owner: args.owner.clone(),
         doc_type: args.doc_type.clone(),
-        issuer: args.issuer.as_deref().map(schemas::nfc),
+        issuer: args.issuer.clone(),
         from: date("from", &args.from)?,
         to: date("to", &args.to)?,
         valid_only: args.valid_only,
@@ -85,10 +79,14 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     };
     let archive = store.open()?;
     super::sync_index(&archive)?;
-    let results = match archive.search(&req, schemas::today()) {
+    // The operator's search is a read like anyone's: each hit shown is in the ledger.
+    let results = match archive.search(&super::local_caller(), &req, &Default::default()) {
         Ok(r) => r,
         Err(archive_core::ArchiveError::Query(e)) => {
             return Err(UsageError(format!("the query {:?}: {e}", args.query)).into())
+        }
+        Err(archive_core::ArchiveError::Invalid(e)) => {
+            return Err(UsageError(format!("--{} {}: {}", e.field, e.value, e.rule)).into())
         }
         Err(e) => return Err(e.into()),
     };
@@ -101,7 +99,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 serde_json::json!({
                     "id": h.record.id, "score": h.score, "owner_id": m.owner_id, "owner_name": m.owner_name,
                     "doc_type": m.doc_type, "title": m.title, "issuer": m.issuer,
-                    "issued_on": m.issued_on.map(|d| d.to_string()), "valid_until": m.valid_until,
+                    "issued_on": m.issued_on.map(schemas::iso_date), "valid_until": m.valid_until,
                     "state": h.state, "snippet": h.snippet,
                 })
             })
@@ -121,7 +119,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 m.title,
                 m.owner_name.as_deref().unwrap_or(m.owner_id.as_str()),
                 state.as_str().unwrap_or("?"),
-                m.issued_on.map(|d| d.to_string()).unwrap_or_default()
+                m.issued_on.map(schemas::iso_date).unwrap_or_default()
             );
             println!(
                 "   id {}  owner {}  type {}",

@@ -101,13 +101,13 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
     opt("issuer", m.issuer.as_ref());
     opt("issuer_code", m.issuer_code.as_ref());
     opt("doc_number", m.doc_number.as_ref());
-    opt("issued_on", m.issued_on);
+    opt("issued_on", m.issued_on.map(schemas::iso_date));
     opt("signer", m.signer.as_ref());
     line(
         "valid_until",
         match m.valid_until {
             Validity::Permanent => "permanent".to_string(),
-            Validity::Until(d) => d.to_string(),
+            Validity::Until(d) => schemas::iso_date(d),
             Validity::Unknown => "unknown".to_string(),
         },
     );
@@ -172,20 +172,21 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
-    let record = archive.read_record(&args.id, &super::local_actor(), &Default::default())?;
+    let document = archive.read_document(&super::local_caller(), &args.id, &Default::default())?;
     let text = if args.text {
-        archive.text(&record)?
+        archive.document_text(&document)?
     } else {
         None
     };
+    let record = document.record();
     if args.json {
-        let mut value = record_json(&record)?;
+        let mut value = record_json(record)?;
         if args.text {
             add_text(&mut value, text.as_ref());
         }
         super::print_json(&value)?;
     } else {
-        print_human(&record)?;
+        print_human(record)?;
         if args.text {
             print_pages(text.as_ref());
         }

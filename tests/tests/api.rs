@@ -2,6 +2,8 @@
 //! role x route cell), the ledger holding exactly the reads made, tampering caught by verify,
 //! downloads with ranges and ETags, previews, uploads, lifecycle, sign-in.
 
+mod forensic;
+
 use kho_tests::corpus;
 use kho_tests::http::{Answer, Request, Served};
 use kho_tests::Kho;
@@ -813,14 +815,14 @@ fn the_ledger_holds_exactly_the_reads_made_and_tampering_fails_verify() {
     let kho = w.served.stop();
     assert_eq!(kho.run(["verify"]).code, 0);
     {
-        let archive = archive_core::Archive::open(kho.data.path()).unwrap();
-        let tree = archive.catalog().ledger_tree();
+        let disk = forensic::Disk::open(kho.data.path());
+        let tree = disk.tree("ledger");
         let (key, value) = tree.iter().nth(3).unwrap().unwrap();
         let mut event: serde_json::Value = serde_json::from_slice(&value).unwrap();
         event["purpose"] = serde_json::json!("sửa lại cho đẹp");
         tree.insert(key, serde_json::to_vec(&event).unwrap())
             .unwrap();
-        tree.flush().unwrap();
+        disk.flush();
     }
     let verify = kho.run(["verify", "--json"]);
     assert_eq!(verify.code, 1, "{}{}", verify.stdout, verify.stderr);

@@ -209,15 +209,15 @@ fn large_files_go_up_in_parts_and_come_back_whole() {
         bytes.push(x as u8);
     }
     let put = store.put(&mut bytes.as_slice(), 64 * 1024 * 1024).unwrap();
-    assert!(put.newly_written);
-    assert_eq!(put.size, bytes.len() as u64);
-    assert_eq!(put.digest.to_hex(), sha256_hex(&bytes));
+    assert!(put.newly_written());
+    assert_eq!(put.size(), bytes.len() as u64);
+    assert_eq!(put.digest().to_hex(), sha256_hex(&bytes));
     let again = store.put(&mut bytes.as_slice(), 64 * 1024 * 1024).unwrap();
-    assert!(!again.newly_written);
-    assert_eq!(store.size(&put.digest).unwrap(), Some(bytes.len() as u64));
+    assert!(!again.newly_written());
+    assert_eq!(store.size(&put.digest()).unwrap(), Some(bytes.len() as u64));
     let mut back = Vec::new();
     store
-        .open(&put.digest)
+        .open(&put.digest())
         .unwrap()
         .read_to_end(&mut back)
         .unwrap();
@@ -225,16 +225,16 @@ fn large_files_go_up_in_parts_and_come_back_whole() {
     let mut part = Vec::new();
     let start = 5 * 1024 * 1024 - 2;
     store
-        .open_range(&put.digest, start as u64, 10)
+        .open_range(&put.digest(), start as u64, 10)
         .unwrap()
         .read_to_end(&mut part)
         .unwrap();
     assert_eq!(part, bytes[start..start + 10]);
     let listed: Vec<_> = store.list().unwrap().map(Result::unwrap).collect();
-    assert_eq!(listed, vec![put.digest]);
+    assert_eq!(listed, vec![put.digest()]);
     assert!(
         garage
-            .object(&format!("blobs/{}", put.digest.to_hex()))
+            .object(&format!("blobs/{}", put.digest().to_hex()))
             .unwrap()
             == bytes
     );

@@ -16,13 +16,40 @@ use crate::Sha256Digest;
 use std::io::Read;
 use std::path::PathBuf;
 
-/// What a `put` did.
+/// What a `put` did: proof that these bytes are durable in the blob store under `digest`.
+///
+/// Only a [`BlobStore`] of this module makes one (its fields are private), so that
+/// [`crate::Archive::commit`], which takes one, can only write a record whose blob exists:
+///
+/// ```compile_fail
+/// // Outside the blob module a PutBlob cannot be made up:
+/// let forged = archive_core::PutBlob {
+///     digest: archive_core::Sha256Digest::of(b"never stored"),
+///     size: 12,
+///     newly_written: true,
+/// };
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PutBlob {
-    pub digest: Sha256Digest,
-    pub size: u64,
+    digest: Sha256Digest,
+    size: u64,
+    newly_written: bool,
+}
+
+impl PutBlob {
+    /// The sha256 of the bytes: the blob's name.
+    pub fn digest(&self) -> Sha256Digest {
+        self.digest
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
     /// False when a blob with the same bytes was already stored (dedupe).
-    pub newly_written: bool,
+    pub fn newly_written(&self) -> bool {
+        self.newly_written
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

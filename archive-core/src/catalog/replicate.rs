@@ -7,9 +7,8 @@
 //! History events are compared by what happened and when, so applying a page twice, or a
 //! record that went through several nodes, adds each event once.
 
-use super::{
-    decode, encode, owner_key, read_u64, renumber, sha_key, tx_err, Catalog, RECORD_COUNT_KEY,
-};
+use super::codec::{decode, encode, tx_err};
+use super::{file_new_record, renumber, Catalog, NewRecordTrees};
 use crate::ledger::{self, LedgerTx};
 use crate::Result;
 use schemas::{DocumentRecord, DocumentText, LedgerEvent, Lifecycle};
@@ -17,7 +16,7 @@ use sled::transaction::Transactional;
 
 /// What applying a foreign record did here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
+pub(crate) enum Applied {
     /// The record was not here.
     New,
     /// Its state, text or history changed here.
@@ -119,24 +118,24 @@ impl Catalog {
                 if let (Some(bytes), true) = (&text_bytes, text_changed) {
                     texts.insert(incoming.sha256.as_bytes(), bytes.as_slice())?;
                 }
-                if local.is_none() {
-                    let owner = merged.metadata.owner_id.as_str().to_string();
-                    owner_docs.insert(owner_key(&owner, &merged.id), &[])?;
-                    // Two nodes may each have stored the same bytes for the same owner: both
-                    // records are kept; the dedupe key keeps pointing at the first one here.
-                    let dedupe_key = sha_key(&merged.sha256, &owner);
-                    if sha_docs.get(&dedupe_key)?.is_none() {
-                        sha_docs.insert(dedupe_key, id)?;
-                    }
-                    let count = read_u64(meta.get(RECORD_COUNT_KEY)?) + 1;
-                    meta.insert(RECORD_COUNT_KEY, &count.to_be_bytes())?;
-                }
                 // Only a record whose state or text moved needs a new number (the index follows
-                // numbers); events added to its history alone do not.
+                // numbers); events added to its history alone do not. A new record has moved.
                 if record_changed {
                     renumber(meta, seq_docs, &mut merged, local.as_ref().map(|l| l.seq))?;
-                    records.insert(id, encode(&merged).map_err(tx_err)?)?;
                     replicated.insert(&merged.seq.to_be_bytes(), &[])?;
+                    if local.is_none() {
+                        // Two nodes may each have stored the same bytes for the same owner: both
+                        // records are kept; the dedupe key keeps pointing at the first one here.
+                        let trees = NewRecordTrees {
+                            records,
+                            owner_docs,
+                            sha_docs,
+                            meta,
+                        };
+                        file_new_record(&trees, &merged)?;
+                    } else {
+                        records.insert(id, encode(&merged).map_err(tx_err)?)?;
+                    }
                 }
                 let tx = LedgerTx { meta, ledger, refs };
                 for event in &missing {

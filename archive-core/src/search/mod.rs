@@ -3,12 +3,18 @@
 //! authoritative for state, validity and access; the index only finds candidates.
 
 mod facets;
-pub mod index;
+pub(crate) mod index;
 pub mod query;
-pub mod snippet;
+pub(crate) mod snippet;
 
-use schemas::{Date, DocumentRecord, State};
+pub use index::IndexState;
+
+use schemas::{Date, DocumentRecord, FieldError, RuleError, State};
 use std::collections::BTreeMap;
+
+/// How deep into the hits a page may start: the index ranks `offset + limit` hits to return a
+/// page, so a deep page costs as much as a long one. Narrow the search instead.
+pub const MAX_OFFSET: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -17,6 +23,17 @@ pub enum SortOrder {
     Relevance,
     /// Newest issue date first.
     IssuedDesc,
+}
+
+impl SortOrder {
+    /// `relevance` (or nothing), `date` or `issued`.
+    pub fn parse(s: &str) -> Result<Self, RuleError> {
+        match s.trim() {
+            "" | "relevance" => Ok(SortOrder::Relevance),
+            "date" | "issued" => Ok(SortOrder::IssuedDesc),
+            _ => Err(RuleError::new("sort by relevance or date")),
+        }
+    }
 }
 
 /// A search as a clerk asks it.
@@ -34,6 +51,40 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub sort: SortOrder,
+}
+
+impl SearchRequest {
+    /// The request with its filters in the form the index holds them: trimmed, the issuer in
+    /// NFC, empty filters dropped.
+    pub fn tidy(&self) -> SearchRequest {
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        SearchRequest {
+            owner: given(&self.owner),
+            doc_type: given(&self.doc_type),
+            issuer: given(&self.issuer).map(|i| schemas::nfc(&i)),
+            ..self.clone()
+        }
+    }
+
+    /// Checks the page asked for: 1 to `max_limit` hits, from at most [`MAX_OFFSET`].
+    pub fn check_page(&self, max_limit: usize) -> Result<(), FieldError> {
+        if self.limit == 0 || self.limit > max_limit {
+            return Err(RuleError::new(format!("1 to {max_limit}"))
+                .at("limit", &self.limit.to_string()));
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(
+                RuleError::new(format!("at most {MAX_OFFSET}: narrow the search instead"))
+                    .at("offset", &self.offset.to_string()),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Counts by document type, issuer and issue year over all matching documents.

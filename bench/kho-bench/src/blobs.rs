@@ -80,10 +80,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let put = store
             .put(&mut bytes.as_slice(), u64::MAX)
             .map_err(|e| e.to_string())?;
-        if !put.newly_written {
+        if !put.newly_written() {
             return Err(format!("file {i} was already stored"));
         }
-        digests.lock().unwrap_or_else(|p| p.into_inner())[i] = put.digest;
+        digests.lock().unwrap_or_else(|p| p.into_inner())[i] = put.digest();
         Ok(())
     })?;
     let digests = digests.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -104,7 +104,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let put = store
             .put(&mut bytes.as_slice(), u64::MAX)
             .map_err(|e| e.to_string())?;
-        if put.newly_written {
+        if put.newly_written() {
             return Err(format!("file {i} was not recognised as stored"));
         }
         Ok(())

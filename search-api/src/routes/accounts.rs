@@ -1,10 +1,8 @@
 //! Users and tokens (admins).
 
-use super::allow;
-use crate::auth::{self, Caller};
+use crate::auth::{self, Authenticated};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
-use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{NewToken, NewUser, PrincipalView, TokenView, UserView};
 use archive_core::accounts::TokenKind;
@@ -12,7 +10,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use schemas::Principal;
+use schemas::policy::Act;
+use schemas::{Caller, Principal};
 use std::time::Duration;
 
 fn principal(
@@ -40,13 +39,27 @@ fn auth_error(e: auth::AuthError) -> ApiError {
     security(("bearer" = [])))]
 pub async fn list_users(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
 ) -> ApiResult<Json<Vec<UserView>>> {
-    allow(&state, &caller, Act::ManageAccounts, None, "list users").await?;
+    Ok(Json(user_list(&state, auth.caller).await?))
+}
+
+/// Every user, through the service (the API's and the admin's page).
+pub(crate) async fn user_list(state: &AppState, caller: Caller) -> ApiResult<Vec<UserView>> {
     let users = state
-        .blocking(|archive| Ok(archive.catalog().accounts().users()?))
+        .blocking(move |archive| Ok(archive.users(&caller)?))
         .await?;
-    Ok(Json(users.iter().map(UserView::from).collect()))
+    Ok(users.iter().map(UserView::from).collect())
+}
+
+/// Refuses (and ledgers) a caller who may not manage accounts, before any password is hashed.
+async fn may_manage(state: &AppState, caller: &Caller, attempt: &'static str) -> ApiResult<()> {
+    let caller = caller.clone();
+    state
+        .blocking(move |archive| {
+            Ok(archive.authorize(&caller, Act::ManageAccounts, None, attempt)?)
+        })
+        .await
 }
 
 /// Add a user (the password is stored as an argon2id hash).
@@ -60,10 +73,10 @@ pub async fn list_users(
     security(("bearer" = [])))]
 pub async fn add_user(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     JsonBody(body): JsonBody<NewUser>,
 ) -> ApiResult<Response> {
-    allow(&state, &caller, Act::ManageAccounts, None, "add a user").await?;
+    may_manage(&state, &auth.caller, "add a user").await?;
     let principal = principal(
         &body.username,
         &body.role,
@@ -86,10 +99,10 @@ pub async fn add_user(
     security(("bearer" = [])))]
 pub async fn create_token(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     JsonBody(body): JsonBody<NewToken>,
 ) -> ApiResult<Response> {
-    allow(&state, &caller, Act::ManageAccounts, None, "create a token").await?;
+    may_manage(&state, &auth.caller, "create a token").await?;
     let principal = principal(
         &body.name,
         &body.role,

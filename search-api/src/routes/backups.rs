@@ -3,16 +3,25 @@
 //! moment (writes wait while records, texts and the ledger are read; originals are copied after),
 //! so `kho import` restores it.
 
-use super::allow;
-use crate::auth::Caller;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::BackupView;
 use archive_core::bag::{self, Scope};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use schemas::policy::Act;
+
+/// `kho-backup-YYYYMMDDTHHMMSSZ`: the basic ISO 8601 form, so that names sort by time and are
+/// safe in any file system.
+fn backup_name(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    let basic = time::macros::format_description!(
+        "[year][month][day]T[hour][minute][second]Z"
+    );
+    format!("kho-backup-{}", at.format(basic).unwrap_or_default())
+}
 
 /// Makes a backup now and answers when it is complete, with where it is and what it holds.
 #[utoipa::path(post, path = "/api/v1/backups", tag = "system",
@@ -21,9 +30,14 @@ use axum::Json;
     security(("bearer" = [])))]
 pub async fn create_backup(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
 ) -> ApiResult<(StatusCode, Json<BackupView>)> {
-    allow(&state, &caller, Act::Backup, None, "make a backup").await?;
+    let caller = auth.caller;
+    state
+        .blocking(move |archive| {
+            Ok(archive.authorize(&caller, Act::Backup, None, "make a backup")?)
+        })
+        .await?;
     let Some(folder) = state.config.backup_dir.clone() else {
         return Err(ApiError::Conflict(
             "backups are not configured: start kho serve with --backup-dir FOLDER".into(),
@@ -35,16 +49,7 @@ pub async fn create_backup(
         ));
     };
     let started = std::time::Instant::now();
-    let at = time::OffsetDateTime::now_utc();
-    let name = format!(
-        "kho-backup-{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    );
+    let name = backup_name(time::OffsetDateTime::now_utc());
     let path = folder.join(&name);
     let view = state
         .blocking(move |archive| {
@@ -69,4 +74,13 @@ pub async fn create_backup(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backup_names_sort_by_time() {
+        let at = time::macros::datetime!(2026-11-27 17:05:09 +7);
+        assert_eq!(super::backup_name(at), "kho-backup-20261127T100509Z");
+    }
 }

@@ -1,21 +1,16 @@
 //! The record of batch runs (`kho ingest`): the recent ones and each one's report, for
-//! operators (the web UI's batch pages read these handlers too).
+//! operators (the web UI's batch pages read the same services).
 
-use super::allow;
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::auth::Authenticated;
+use crate::error::{ApiResult, Problem};
 use crate::extract::{Path, Query};
-use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{
     BatchLineView, BatchLinesParams, BatchList, BatchListParams, BatchReport, BatchView,
 };
 use axum::extract::State;
 use axum::Json;
-
-/// Most batches listed, and most report lines per page.
-pub const MAX_BATCHES: usize = 200;
-pub const MAX_LINES: usize = 1000;
+use schemas::Caller;
 
 /// The recent batch runs, newest first, with their counts.
 #[utoipa::path(get, path = "/api/v1/batches", tag = "batches",
@@ -24,22 +19,22 @@ pub const MAX_LINES: usize = 1000;
     security(("bearer" = [])))]
 pub async fn list_batches(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Query(params): Query<BatchListParams>,
 ) -> ApiResult<Json<BatchList>> {
-    allow(&state, &caller, Act::SeeBatches, None, "list batches").await?;
-    let limit = params.limit.unwrap_or(30);
-    if !(1..=MAX_BATCHES).contains(&limit) {
-        return Err(ApiError::field(
-            schemas::RuleError::new(format!("1 to {MAX_BATCHES}")).at("limit", &limit.to_string()),
-        ));
-    }
+    Ok(Json(
+        batch_list(&state, auth.caller, params.limit.unwrap_or(30)).await?,
+    ))
+}
+
+/// The recent batches through the service (the API's and the operator's page).
+pub(crate) async fn batch_list(state: &AppState, caller: Caller, limit: usize) -> ApiResult<BatchList> {
     let batches = state
-        .blocking(move |archive| Ok(archive.catalog().batches().recent(limit)?))
+        .blocking(move |archive| Ok(archive.recent_batches(&caller, limit)?))
         .await?;
-    Ok(Json(BatchList {
+    Ok(BatchList {
         batches: batches.iter().map(BatchView::from).collect(),
-    }))
+    })
 }
 
 /// One batch and a page of its report: every file with its outcome, the document stored and,
@@ -50,39 +45,35 @@ pub async fn list_batches(
     security(("bearer" = [])))]
 pub async fn get_batch(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<u64>,
     Query(params): Query<BatchLinesParams>,
 ) -> ApiResult<Json<BatchReport>> {
-    allow(
-        &state,
-        &caller,
-        Act::SeeBatches,
-        None,
-        "read a batch report",
-    )
-    .await?;
+    Ok(Json(batch_report(&state, auth.caller, id, &params).await?))
+}
+
+/// A batch's report through the service (the API's and the operator's page).
+pub(crate) async fn batch_report(
+    state: &AppState,
+    caller: Caller,
+    id: u64,
+    params: &BatchLinesParams,
+) -> ApiResult<BatchReport> {
     let from = params.from.unwrap_or(0);
-    let limit = params.limit.unwrap_or(200).clamp(1, MAX_LINES);
+    let limit = params.limit.unwrap_or(200);
     let only_rejected = params.rejected_only.unwrap_or(false);
     let report = state
         .blocking(move |archive| {
-            let batches = archive.catalog().batches();
-            let batch = batches
-                .get(id)?
-                .ok_or_else(|| ApiError::NotFound(format!("no batch {id}")))?;
-            let mut lines = batches.lines(id, from, limit + 1, only_rejected)?;
-            let next_from = (lines.len() > limit).then(|| lines[limit].0);
-            lines.truncate(limit);
-            Ok(BatchReport {
-                batch: BatchView::from(&batch),
-                lines: lines
-                    .into_iter()
-                    .map(|(index, line)| BatchLineView { index, line })
-                    .collect(),
-                next_from,
-            })
+            Ok(archive.batch_report(&caller, id, from, limit, only_rejected)?)
         })
         .await?;
-    Ok(Json(report))
+    Ok(BatchReport {
+        batch: BatchView::from(&report.batch),
+        lines: report
+            .lines
+            .into_iter()
+            .map(|(index, line)| BatchLineView { index, line })
+            .collect(),
+        next_from: report.next_from,
+    })
 }

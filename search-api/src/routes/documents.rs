@@ -1,24 +1,25 @@
 //! One document: upload, metadata, original bytes (with ranges), page previews, reuse.
 
-use super::{allow, readable, reason_of};
-use crate::auth::Caller;
+use super::reason_of;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::extract::{MultipartForm, Path, Query};
 use crate::metrics::event;
-use crate::policy::{self, Act};
 use crate::state::AppState;
 use crate::wire::{
-    events, DocumentDetail, DocumentView, EventPage, EventView, FixityView, PageParams,
-    PreviewParams, ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
+    events, DocumentDetail, DocumentView, EventPage, EventView, PageParams, PreviewParams,
+    ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
 };
+use archive_core::{ByteRange, LedgerPage};
 use axum::body::Body;
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ingest::FileStatus;
-use schemas::MetadataInput;
+use schemas::policy::Act;
+use schemas::{AccessReason, Caller, MetadataInput};
 use std::io::Read;
 
 /// Upload form: the file and its metadata, with the manifest's column names.
@@ -58,18 +59,26 @@ const MAX_FIELD_BYTES: usize = 64 * 1024;
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     MultipartForm(form): MultipartForm,
 ) -> ApiResult<Response> {
-    allow(&state, &caller, Act::Upload, None, "upload").await?;
+    may_upload(&state, &auth.caller).await?;
     let form = read_upload_form(&state, form).await?;
     let warnings = form
         .other_fields
         .iter()
         .map(|(name, _)| format!("unknown field {name} ignored"))
         .collect();
-    let (status, body) = store_upload(&state, &caller, form, warnings).await?;
+    let (status, body) = store_upload(&state, &auth.caller, form, warnings).await?;
     Ok((status, Json(body)).into_response())
+}
+
+/// Refuses (and ledgers) a caller who may not upload, before anything of the form is read.
+pub(crate) async fn may_upload(state: &AppState, caller: &Caller) -> ApiResult<()> {
+    let caller = caller.clone();
+    state
+        .blocking(move |archive| Ok(archive.authorize(&caller, Act::Upload, None, "upload")?))
+        .await
 }
 
 /// An upload form as read: the metadata fields, the file, and any other fields (the API warns
@@ -143,7 +152,7 @@ pub(crate) async fn store_upload(
         .acquire_owned()
         .await
         .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))?;
-    let actor = caller.actor.clone();
+    let caller = caller.clone();
     let config = state.config.clone();
     let report = state
         .blocking(move |archive| {
@@ -155,11 +164,11 @@ pub(crate) async fn store_upload(
             };
             let report = ingest::ingest_loaded(
                 archive,
+                &caller,
                 &file_name,
                 Some(file_name.clone()),
                 loaded,
                 &metadata,
-                &actor,
                 &config.extract,
             )?;
             if report.status == FileStatus::Stored {
@@ -239,30 +248,36 @@ async fn read_field(
     security(("bearer" = [])))]
 pub async fn get_document(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<DocumentDetail>> {
-    let reason = reason_of(&caller, &params)?;
-    let record = readable(&state, &caller, &id, "read metadata").await?;
-    let actor = caller.actor.clone();
-    let detail = state
+    let reason = reason_of(&params)?;
+    Ok(Json(document_detail(&state, auth.caller, id, reason).await?))
+}
+
+/// A document's detail, read through the service (the API's and the web UI's).
+pub(crate) async fn document_detail(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    reason: AccessReason,
+) -> ApiResult<DocumentDetail> {
+    state
         .blocking(move |archive| {
-            archive.log_read(&record, &actor, &reason)?;
-            let history = archive.history(&record)?;
-            Ok(DocumentDetail {
-                document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
-                history: events(&history),
-                fixity: archive.fixity_of(&record.sha256)?.map(FixityView::from),
-            })
+            let document = archive.read_document(&caller, &id, &reason)?;
+            Ok(DocumentDetail::new(
+                &document,
+                archive.doc_types(),
+                schemas::today(),
+            ))
         })
-        .await?;
-    Ok(Json(detail))
+        .await
 }
 
 /// `bytes=a-b`, `bytes=a-` or `bytes=-n` against a size: the inclusive range, `None` to serve
 /// the whole (absent, several ranges, or not bytes), an error when it is outside the file.
-fn parse_range(header: Option<&HeaderValue>, size: u64) -> ApiResult<Option<(u64, u64)>> {
+fn parse_range(header: Option<&HeaderValue>, size: u64) -> ApiResult<Option<ByteRange>> {
     let Some(spec) = header
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().strip_prefix("bytes="))
@@ -300,7 +315,10 @@ fn parse_range(header: Option<&HeaderValue>, size: u64) -> ApiResult<Option<(u64
         }
         (a, b)
     };
-    Ok(Some(range))
+    Ok(Some(ByteRange {
+        first: range.0,
+        last: range.1,
+    }))
 }
 
 /// Streams a reader to the client from a blocking thread, 64 KiB at a time. A read error (the
@@ -358,14 +376,30 @@ impl futures_core::Stream for ReceiverStream {
     security(("bearer" = [])))]
 pub async fn content(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let reason = reason_of(&caller, &params)?;
-    let record = readable(&state, &caller, &id, "download").await?;
-    let etag = format!("\"{}\"", record.sha256);
+    let reason = reason_of(&params)?;
+    original_response(&state, auth.caller, id, reason, &headers).await
+}
+
+/// The original bytes as an HTTP answer (the API's and the web UI's download): leave to open
+/// them from the service, then `If-None-Match` (304, nothing read, nothing ledgered), `Range`
+/// (checked against the size before anything is read), and the bytes, whose read the service
+/// ledgers.
+pub(crate) async fn original_response(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    reason: AccessReason,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    let access = state
+        .blocking(move |archive| Ok(archive.original_access(&caller, &id, &reason)?))
+        .await?;
+    let etag = format!("\"{}\"", access.sha256());
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -373,25 +407,13 @@ pub async fn content(
     {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    let size = record.size;
+    let size = access.size();
     let range = parse_range(headers.get(header::RANGE), size)?;
-    let actor = caller.actor.clone();
-    let wanted = record.clone();
+    let file_name = access.file_name();
+    let media_type = access.format().media_type();
     let reader: Box<dyn Read + Send> = state
-        .blocking(move |archive| match range {
-            Some((a, b)) => {
-                Ok(archive.open_original_range(&wanted, &actor, &reason, a, b - a + 1)?)
-            }
-            None => {
-                let reader = archive.open_record_original(&wanted, &actor, &reason)?;
-                Ok(Box::new(reader) as Box<dyn Read + Send>)
-            }
-        })
+        .blocking(move |archive| Ok(archive.open_original(&access, range)?))
         .await?;
-    let file_name = record
-        .source_name
-        .clone()
-        .unwrap_or_else(|| format!("{}.{}", record.id, record.format.extension()));
     let disposition = format!(
         "inline; filename=\"{}\"; filename*=UTF-8''{}",
         file_name.replace(
@@ -407,21 +429,21 @@ pub async fn content(
             h.insert(name, v);
         }
     };
-    set(
-        h,
-        header::CONTENT_TYPE,
-        record.format.media_type().to_string(),
-    );
+    set(h, header::CONTENT_TYPE, media_type.to_string());
     set(h, header::ETAG, etag);
     set(h, header::ACCEPT_RANGES, "bytes".into());
     set(h, header::CONTENT_DISPOSITION, disposition);
     set(h, header::CACHE_CONTROL, "private, no-cache".into());
     match range {
-        Some((a, b)) => {
+        Some(range) => {
             *response.status_mut() = StatusCode::PARTIAL_CONTENT;
             let h = response.headers_mut();
-            set(h, header::CONTENT_RANGE, format!("bytes {a}-{b}/{size}"));
-            set(h, header::CONTENT_LENGTH, (b - a + 1).to_string());
+            set(
+                h,
+                header::CONTENT_RANGE,
+                format!("bytes {}-{}/{size}", range.first, range.last),
+            );
+            set(h, header::CONTENT_LENGTH, range.len().to_string());
         }
         None => set(
             response.headers_mut(),
@@ -457,55 +479,33 @@ pub(crate) fn percent_encode(s: &str) -> String {
     security(("bearer" = [])))]
 pub async fn preview(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path((id, page)): Path<(String, u32)>,
     Query(params): Query<PreviewParams>,
 ) -> ApiResult<Response> {
-    let reason = reason_of(&caller, &params)?;
-    let record = readable(&state, &caller, &id, "preview").await?;
-    let width = params.width.unwrap_or(400);
-    if page == 0 || page > record.pages.max(1) {
-        return Err(ApiError::Invalid(
-            format!(
-                "the document has {} pages; there is no page {page}",
-                record.pages
-            ),
-            vec![schemas::RuleError::new(format!("1 to {}", record.pages))
-                .at("page", &page.to_string())],
-        ));
-    }
-    let actor = caller.actor.clone();
+    let reason = reason_of(&params)?;
+    preview_response(&state, auth.caller, id, page, params.width, reason).await
+}
+
+/// A page preview as an HTTP answer (the API's and the web UI's): drawn by `ingest` from the
+/// original the service reads, kept in the store's cache, ledgered by the service.
+pub(crate) async fn preview_response(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    page: u32,
+    width: Option<u32>,
+    reason: AccessReason,
+) -> ApiResult<Response> {
+    let width = width.unwrap_or(400);
     let limits = state.config.extract.limits;
     let png = state
         .blocking(move |archive| {
-            let png = match archive.cached_preview(&record.sha256, page, width) {
-                Some(png) => png,
-                None => {
-                    let bytes = archive.read_blob(&record.sha256, archive.max_file_bytes())?;
-                    let png = ingest::preview::page_preview(
-                        record.format,
-                        &bytes,
-                        page,
-                        width,
-                        &limits,
-                    )
-                    .map_err(|why| {
-                        ApiError::Invalid(
-                            format!("page {page} cannot be shown: {why}"),
-                            vec![schemas::RuleError::new(why).at("page", &page.to_string())],
-                        )
-                    })?;
-                    archive.store_preview(&record.sha256, page, width, &png)?;
-                    png
-                }
-            };
-            archive.record_reads(
-                std::slice::from_ref(&record),
-                &actor,
-                &reason,
-                &format!("preview of page {page}"),
-            )?;
-            Ok(png)
+            Ok(
+                archive.preview(&caller, &id, &reason, page, width, |format, bytes| {
+                    ingest::preview::page_preview(format, bytes, page, width, &limits)
+                })?,
+            )
         })
         .await?;
     Ok((
@@ -525,23 +525,14 @@ pub async fn preview(
     security(("bearer" = [])))]
 pub async fn list_reuses(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<Vec<EventView>>> {
-    let reason = reason_of(&caller, &params)?;
-    let record = readable(&state, &caller, &id, "list reuses").await?;
-    let actor = caller.actor.clone();
+    let reason = reason_of(&params)?;
+    let caller = auth.caller;
     let reuses = state
-        .blocking(move |archive| {
-            archive.record_reads(
-                std::slice::from_ref(&record),
-                &actor,
-                &reason,
-                "list of reuses",
-            )?;
-            Ok(archive.reuses(&record)?)
-        })
+        .blocking(move |archive| Ok(archive.document_reuses(&caller, &id, &reason)?))
         .await?;
     Ok(Json(events(&reuses)))
 }
@@ -558,28 +549,25 @@ pub async fn list_reuses(
     security(("bearer" = [])))]
 pub async fn reuse(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ReuseRequest>,
 ) -> ApiResult<Response> {
-    let receipt = reuse_document(&state, &caller, &id, body).await?;
+    let reason = reason_of(&body)?;
+    let receipt = reuse_document(&state, auth.caller, id, reason).await?;
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
 }
 
 /// Records the reuse of a document in a dossier (the API's and the web UI's).
 pub(crate) async fn reuse_document(
     state: &AppState,
-    caller: &Caller,
-    id: &str,
-    body: ReuseRequest,
+    caller: Caller,
+    id: String,
+    reason: AccessReason,
 ) -> ApiResult<ReuseReceipt> {
-    allow(state, caller, Act::Reuse, Some(id), "reuse").await?;
-    let reason = reason_of(caller, &body)?;
-    let record = readable(state, caller, id, "reuse").await?;
-    let actor = caller.actor.clone();
     state
         .blocking(move |archive| {
-            let (record, event) = archive.reuse(&record.id, &actor, &reason)?;
+            let (record, event) = archive.reuse(&caller, &id, &reason)?;
             Ok(ReuseReceipt {
                 document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
                 event: EventView::from(&event),
@@ -596,63 +584,34 @@ pub(crate) async fn reuse_document(
     security(("bearer" = [])))]
 pub async fn document_ledger(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<EventPage>> {
-    allow(&state, &caller, Act::SeeLedger, Some(&id), "see the ledger").await?;
-    let wanted = id.clone();
-    let record = state
-        .blocking(move |archive| archive.record(&wanted).map_err(ApiError::from))
-        .await?;
-    if !policy::may_see_owner(&caller, record.metadata.owner_id.as_str(), Act::SeeLedger) {
-        super::record_refusal(
-            &state,
-            &caller,
-            Some(&id),
-            "see the ledger: not the caller's document".into(),
-        )
-        .await;
-        return Err(ApiError::no_document(&id));
-    }
-    let (after, limit) = page_bounds(&page);
+    let page = LedgerPage::new(page.after, page.limit);
+    let caller = auth.caller;
     let list = state
-        .blocking(move |archive| Ok(archive.ledger_of_doc(&record, after, limit)?))
+        .blocking(move |archive| Ok(archive.document_ledger(&caller, &id, page)?))
         .await?;
-    Ok(Json(event_page(&list, limit)))
-}
-
-pub(crate) fn page_bounds(page: &PageParams) -> (u64, usize) {
-    (
-        page.after.unwrap_or(0),
-        page.limit.unwrap_or(100).clamp(1, 1000),
-    )
-}
-
-pub(crate) fn event_page(list: &[schemas::LedgerEvent], limit: usize) -> EventPage {
-    EventPage {
-        next_after: (list.len() == limit)
-            .then(|| list.last().map(|e| e.seq))
-            .flatten(),
-        events: events(list),
-    }
+    Ok(Json(EventPage::from(&list)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn range(v: &str, size: u64) -> ApiResult<Option<(u64, u64)>> {
+    fn range(v: &str, size: u64) -> ApiResult<Option<ByteRange>> {
         parse_range(Some(&HeaderValue::from_str(v).unwrap()), size)
     }
 
     #[test]
     fn ranges_as_rfc_9110_reads_them() {
-        assert_eq!(range("bytes=0-9", 100).unwrap(), Some((0, 9)));
-        assert_eq!(range("bytes=90-", 100).unwrap(), Some((90, 99)));
-        assert_eq!(range("bytes=-10", 100).unwrap(), Some((90, 99)));
-        assert_eq!(range("bytes=-500", 100).unwrap(), Some((0, 99)));
-        assert_eq!(range("bytes=50-500", 100).unwrap(), Some((50, 99)));
+        let r = |first, last| Some(ByteRange { first, last });
+        assert_eq!(range("bytes=0-9", 100).unwrap(), r(0, 9));
+        assert_eq!(range("bytes=90-", 100).unwrap(), r(90, 99));
+        assert_eq!(range("bytes=-10", 100).unwrap(), r(90, 99));
+        assert_eq!(range("bytes=-500", 100).unwrap(), r(0, 99));
+        assert_eq!(range("bytes=50-500", 100).unwrap(), r(50, 99));
         assert_eq!(range("bytes=0-1,5-6", 100).unwrap(), None);
         assert_eq!(range("items=0-1", 100).unwrap(), None);
         assert!(range("bytes=100-", 100).is_err());

@@ -1,17 +1,15 @@
 //! Revoking and superseding (operators). Nothing is deleted; the history is in the ledger.
 
-use super::allow;
-use crate::auth::Caller;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::extract::Path;
-use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{DocumentView, RevokeRequest, SupersedeRequest};
 use archive_core::Archive;
 use axum::extract::State;
 use axum::Json;
-use schemas::DocumentRecord;
+use schemas::{Caller, DocumentRecord, SupersedeReason};
 
 /// Mark a document revoked, with the reason.
 #[utoipa::path(post, path = "/api/v1/documents/{id}/revoke", tag = "lifecycle",
@@ -26,36 +24,11 @@ use schemas::DocumentRecord;
     security(("bearer" = [])))]
 pub async fn revoke(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<RevokeRequest>,
 ) -> ApiResult<Json<DocumentView>> {
-    allow(&state, &caller, Act::ChangeLifecycle, Some(&id), "revoke").await?;
-    let actor = caller.actor.clone();
-    changed(&state, move |archive| {
-        archive.revoke(&id, &body.reason, &actor)
-    })
-    .await
-}
-
-/// Runs a lifecycle change, brings the index up to date (the document's `active` filter), and
-/// answers with the changed document.
-async fn changed(
-    state: &AppState,
-    change: impl FnOnce(&Archive) -> archive_core::Result<DocumentRecord> + Send + 'static,
-) -> ApiResult<Json<DocumentView>> {
-    let view = state
-        .blocking(move |archive| {
-            let record = change(archive)?;
-            archive.sync_index(&mut |_, _| {})?;
-            Ok(DocumentView::new(
-                &record,
-                archive.doc_types(),
-                schemas::today(),
-            ))
-        })
-        .await?;
-    Ok(Json(view))
+    Ok(Json(revoke_document(&state, auth.caller, id, body.reason).await?))
 }
 
 /// Mark a document superseded by a newer one of the same owner (amend, supplement, annul,
@@ -72,23 +45,58 @@ async fn changed(
     security(("bearer" = [])))]
 pub async fn supersede(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<SupersedeRequest>,
 ) -> ApiResult<Json<DocumentView>> {
-    allow(
-        &state,
-        &caller,
-        Act::ChangeLifecycle,
-        Some(&id),
-        "supersede",
-    )
-    .await?;
-    let reason = schemas::SupersedeReason::parse(&body.reason)
-        .map_err(|e| ApiError::field(e.at("reason", &body.reason)))?;
-    let actor = caller.actor.clone();
-    changed(&state, move |archive| {
-        archive.supersede(&id, &body.successor, reason, &actor)
+    let reason = supersede_reason(&body.reason)?;
+    Ok(Json(
+        supersede_document(&state, auth.caller, id, body.successor, reason).await?,
+    ))
+}
+
+/// The reason for superseding, as typed.
+pub(crate) fn supersede_reason(raw: &str) -> ApiResult<SupersedeReason> {
+    SupersedeReason::parse(raw).map_err(|e| ApiError::field(e.at("reason", raw)))
+}
+
+/// Revokes through the service (the API's and the web UI's).
+pub(crate) async fn revoke_document(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    reason: String,
+) -> ApiResult<DocumentView> {
+    changed(state, move |archive| archive.revoke(&caller, &id, &reason)).await
+}
+
+/// Supersedes through the service (the API's and the web UI's).
+pub(crate) async fn supersede_document(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    successor: String,
+    reason: SupersedeReason,
+) -> ApiResult<DocumentView> {
+    changed(state, move |archive| {
+        archive.supersede(&caller, &id, &successor, reason)
     })
     .await
+}
+
+/// Runs a lifecycle change and answers with the changed document.
+async fn changed(
+    state: &AppState,
+    change: impl FnOnce(&Archive) -> archive_core::Result<DocumentRecord> + Send + 'static,
+) -> ApiResult<DocumentView> {
+    state
+        .blocking(move |archive| {
+            let record = change(archive)?;
+            Ok(DocumentView::new(
+                &record,
+                archive.doc_types(),
+                schemas::today(),
+            ))
+        })
+        .await
 }

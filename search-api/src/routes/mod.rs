@@ -1,5 +1,13 @@
-//! The handlers, by resource. Each is thin: authorize, call the archive off the async threads,
-//! shape the answer. The checks they share are here.
+//! The handlers, by resource. Each does extract -> service -> render and nothing else: it reads
+//! the request into domain values (a parse error is a 400 or 422 that names the field), calls
+//! one of `archive-core`'s services with the [`Authenticated`](crate::auth::Authenticated)
+//! caller on the blocking pool (the service decides access, writes the ledger and returns a
+//! domain value), and answers with [`crate::wire`] types or an [`ApiError`]. Who may do what,
+//! and what is ledgered, is never decided here.
+//!
+//! The few pieces the web pages share with the handlers (reading a reason or an owner ID,
+//! streaming an original, drawing a preview, reading an upload form) are plain functions here,
+//! not handlers: pages never call a handler.
 
 pub mod accounts;
 pub mod backups;
@@ -11,89 +19,18 @@ pub mod search;
 pub mod session;
 pub mod system;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::metrics::event;
-use crate::policy::{self, Act};
-use crate::state::AppState;
 use crate::wire::GivesReason;
-use schemas::{AccessReason, DocumentRecord};
+use schemas::{AccessReason, OwnerId};
 
-/// Refuses (and records the refusal of) a caller whose role does not allow `act`. `doc` names
-/// the document the attempt was about, so that its owner sees it.
-pub(crate) async fn allow(
-    state: &AppState,
-    caller: &Caller,
-    act: Act,
-    doc: Option<&str>,
-    attempt: &str,
-) -> ApiResult<()> {
-    match policy::require(caller, act) {
-        Ok(()) => Ok(()),
-        Err(refusal) => {
-            record_refusal(state, caller, doc, format!("{attempt}: {refusal}")).await;
-            Err(refusal)
-        }
-    }
-}
-
-/// Writes a refusal to the ledger. A failure to write it is logged, not hidden behind the
-/// refusal the caller gets anyway.
-pub(crate) async fn record_refusal(
-    state: &AppState,
-    caller: &Caller,
-    doc: Option<&str>,
-    detail: String,
-) {
-    state.metrics.count(event::REFUSED);
-    let actor = caller.actor.clone();
-    let doc = doc.map(str::to_string);
-    let logged = state
-        .blocking(move |archive| {
-            archive
-                .record_refusal(&actor, doc.as_deref(), &detail)
-                .map_err(ApiError::from)
-        })
-        .await;
-    if let Err(e) = logged {
-        eprintln!("kho serve: could not record a refusal in the ledger: {e}");
-    }
-}
-
-/// The record of `id` if the caller may read it. A document the caller may not read gets the
-/// same answer as one that does not exist; the attempt is recorded. The reason of the read has
-/// been checked already ([`reason_of`]).
-pub(crate) async fn readable(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    attempt: &str,
-) -> ApiResult<DocumentRecord> {
-    allow(state, caller, Act::ReadDocuments, Some(id), attempt).await?;
-    let wanted = id.to_string();
-    let record = state
-        .blocking(move |archive| archive.record(&wanted).map_err(ApiError::from))
-        .await?;
-    if policy::may_read(caller, &record) {
-        Ok(record)
-    } else {
-        record_refusal(
-            state,
-            caller,
-            Some(id),
-            format!("{attempt}: not the caller's document"),
-        )
-        .await;
-        Err(ApiError::no_document(id))
-    }
-}
-
-/// The reason a request gives for reading, validated, and checked against what the caller's
-/// role requires (a clerk names a dossier of their province).
-pub(crate) fn reason_of(caller: &Caller, request: &impl GivesReason) -> ApiResult<AccessReason> {
+/// The reason a request gives for reading (dossier, procedure, purpose), validated. What the
+/// caller's role requires of it (a clerk names a dossier of their province) is the services'.
+pub(crate) fn reason_of(request: &impl GivesReason) -> ApiResult<AccessReason> {
     let [dossier_code, procedure_code, purpose] = request.reason_fields();
-    let reason =
-        AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::field)?;
-    policy::check_reason(caller, &reason)?;
-    Ok(reason)
+    AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::field)
+}
+
+/// An owner ID from a path segment.
+pub(crate) fn owner_id(raw: &str) -> ApiResult<OwnerId> {
+    OwnerId::parse(raw).map_err(|e| ApiError::field(e.at("owner_id", raw)))
 }

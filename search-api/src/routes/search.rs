@@ -1,19 +1,16 @@
-//! Search, with everything `kho search` has. Each hit shown is ledgered as a read.
+//! Search, with everything `kho search` has. Each hit shown is ledgered as a read (by the
+//! service, which also decides whose documents a search covers and how long a page may be).
 
-use super::{allow, reason_of};
-use crate::auth::Caller;
+use super::reason_of;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Query;
-use crate::policy::Act;
 use crate::state::AppState;
-use crate::wire::{FacetsView, SearchHitView, SearchParams, SearchView};
+use crate::wire::{SearchParams, SearchView};
 use archive_core::search::{SearchRequest, SortOrder};
 use axum::extract::State;
 use axum::Json;
-use schemas::Role;
-
-/// Most hits per page.
-pub const MAX_LIMIT: usize = 100;
+use schemas::{AccessReason, Caller};
 
 fn date(field: &str, value: &Option<String>) -> ApiResult<Option<schemas::Date>> {
     value
@@ -22,6 +19,41 @@ fn date(field: &str, value: &Option<String>) -> ApiResult<Option<schemas::Date>>
         .filter(|v| !v.is_empty())
         .map(|v| schemas::parse_date(v).map_err(|e| ApiError::field(e.at(field, v))))
         .transpose()
+}
+
+/// The search and the reason for it, read from the query string (the API's and the web UI's).
+pub(crate) fn search_request(params: &SearchParams) -> ApiResult<(SearchRequest, AccessReason)> {
+    let reason = reason_of(params)?;
+    let sort = params.sort.as_deref().unwrap_or_default();
+    let sort = SortOrder::parse(sort).map_err(|e| ApiError::field(e.at("sort", sort.trim())))?;
+    let request = SearchRequest {
+        query: params.q.clone().unwrap_or_default(),
+        owner: params.owner.clone(),
+        doc_type: params.doc_type.clone(),
+        issuer: params.issuer.clone(),
+        from: date("from", &params.from)?,
+        to: date("to", &params.to)?,
+        valid_only: params.valid_only.unwrap_or(false),
+        limit: params.limit.unwrap_or(20),
+        offset: params.offset.unwrap_or(0),
+        sort,
+    };
+    Ok((request, reason))
+}
+
+/// Runs a search through the service and shapes the page of results.
+pub(crate) async fn search_view(
+    state: &AppState,
+    caller: Caller,
+    request: SearchRequest,
+    reason: AccessReason,
+) -> ApiResult<SearchView> {
+    state
+        .blocking(move |archive| {
+            let results = archive.search(&caller, &request, &reason)?;
+            Ok(SearchView::new(results, request.offset, request.limit))
+        })
+        .await
 }
 
 /// Search by words, phrases, prefixes, IDs and codes, with or without diacritics; filters; facet
@@ -36,97 +68,11 @@ fn date(field: &str, value: &Option<String>) -> ApiResult<Option<schemas::Date>>
     security(("bearer" = [])))]
 pub async fn search(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<SearchView>> {
-    allow(&state, &caller, Act::ReadDocuments, None, "search").await?;
-    let reason = reason_of(&caller, &params)?;
-    let sort = match params.sort.as_deref().map(str::trim) {
-        None | Some("") | Some("relevance") => SortOrder::Relevance,
-        Some("date") | Some("issued") => SortOrder::IssuedDesc,
-        Some(other) => {
-            return Err(ApiError::field(
-                schemas::RuleError::new("sort by relevance or date").at("sort", other),
-            ))
-        }
-    };
-    let limit = params.limit.unwrap_or(20);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::field(
-            schemas::RuleError::new(format!("1 to {MAX_LIMIT}")).at("limit", &limit.to_string()),
-        ));
-    }
-    let offset = params.offset.unwrap_or(0);
-    if offset > 10_000 {
-        return Err(ApiError::field(
-            schemas::RuleError::new("at most 10000: narrow the search instead")
-                .at("offset", &offset.to_string()),
-        ));
-    }
-    let owner = if caller.principal.role == Role::Citizen {
-        caller.principal.owner_id.clone()
-    } else {
-        params
-            .owner
-            .as_deref()
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-            .map(str::to_string)
-    };
-    let req = SearchRequest {
-        query: params.q.clone().unwrap_or_default(),
-        owner,
-        doc_type: params.doc_type.clone().filter(|t| !t.trim().is_empty()),
-        issuer: params
-            .issuer
-            .as_deref()
-            .map(schemas::nfc)
-            .filter(|i| !i.trim().is_empty()),
-        from: date("from", &params.from)?,
-        to: date("to", &params.to)?,
-        valid_only: params.valid_only.unwrap_or(false),
-        limit,
-        offset,
-        sort,
-    };
-    let actor = caller.actor.clone();
-    let view = state
-        .blocking(move |archive| {
-            let results = archive.search(&req, schemas::today())?;
-            let records: Vec<_> = results.hits.iter().map(|h| h.record.clone()).collect();
-            archive.record_reads(&records, &actor, &reason, "search result")?;
-            Ok(SearchView {
-                total: results.total,
-                offset,
-                limit,
-                hits: results
-                    .hits
-                    .into_iter()
-                    .map(|h| {
-                        let m = &h.record.metadata;
-                        SearchHitView {
-                            id: h.record.id.clone(),
-                            score: h.score,
-                            owner_id: m.owner_id.to_string(),
-                            owner_name: m.owner_name.clone(),
-                            doc_type: m.doc_type.clone(),
-                            title: m.title.clone(),
-                            issuer: m.issuer.clone(),
-                            issued_on: m.issued_on.map(|d| {
-                                format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-                            }),
-                            state: h.state,
-                            snippet: h.snippet,
-                        }
-                    })
-                    .collect(),
-                facets: FacetsView {
-                    doc_type: results.facets.doc_type,
-                    issuer: results.facets.issuer,
-                    year: results.facets.year,
-                },
-            })
-        })
-        .await?;
-    Ok(Json(view))
+    let (request, reason) = search_request(&params)?;
+    Ok(Json(
+        search_view(&state, auth.caller, request, reason).await?,
+    ))
 }

@@ -1,6 +1,6 @@
 //! Signing in with a user name and password, signing out, and who am I.
 
-use crate::auth::{self, Caller, Throttle};
+use crate::auth::{self, Authenticated, Throttle};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::JsonBody;
 use crate::metrics::event;
@@ -23,7 +23,17 @@ pub async fn login(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> ApiResult<Json<TokenView>> {
-    let username = body.username.trim().to_string();
+    Ok(Json(open_session(&state, &body.username, body.password).await?))
+}
+
+/// Checks a user name and password under the throttle and opens a session (the API's login and
+/// the web UI's).
+pub(crate) async fn open_session(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> ApiResult<TokenView> {
+    let username = username.trim().to_string();
     if let Some(seconds) = state.throttle.locked_for(&username) {
         state.metrics.count(event::LOGIN_THROTTLED);
         return Err(ApiError::TooManyRequests(
@@ -38,18 +48,17 @@ pub async fn login(
     let name = username.clone();
     let opened = state
         .blocking(move |archive| {
-            auth::login(archive, &name, &body.password)
-                .map_err(|e| ApiError::Internal(e.to_string()))
+            auth::login(archive, &name, &password).map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await?;
     match opened {
         Some((token, grant)) => {
             state.throttle.succeeded(&username);
-            Ok(Json(TokenView {
+            Ok(TokenView {
                 token,
                 expires_at: grant.expires_at.map(crate::wire::rfc3339),
                 principal: PrincipalView::from(&grant.principal),
-            }))
+            })
         }
         None => {
             state.throttle.failed(&username);
@@ -63,18 +72,25 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/logout", tag = "session",
     responses((status = 204, description = "Signed out")),
     security(("bearer" = [])))]
-pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    let hash = caller.token_hash.clone();
-    state
-        .blocking(move |archive| Ok(archive.catalog().accounts().remove_token(&hash)?))
-        .await?;
+pub async fn logout(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<StatusCode> {
+    end_session(&state, auth.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends a session: its token is removed from the store (the API's logout and the web UI's).
+pub(crate) async fn end_session(state: &AppState, token_hash: String) -> ApiResult<()> {
+    state
+        .blocking(move |archive| Ok(archive.accounts().remove_token(&token_hash)?))
+        .await
 }
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
     responses((status = 200, body = PrincipalView), (status = 401, body = Problem)),
     security(("bearer" = [])))]
-pub async fn me(caller: Caller) -> Json<PrincipalView> {
-    Json(PrincipalView::from(&caller.principal))
+pub async fn me(auth: Authenticated) -> Json<PrincipalView> {
+    Json(PrincipalView::from(auth.caller.principal()))
 }

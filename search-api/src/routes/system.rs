@@ -1,7 +1,6 @@
 //! Health, readiness, metrics and the OpenAPI document: no sign-in needed.
 
 use crate::error::ApiResult;
-use crate::metrics::StoreFigures;
 use crate::state::AppState;
 use crate::wire::{Health, Readiness};
 use axum::extract::State;
@@ -19,20 +18,11 @@ pub async fn health() -> Json<Health> {
     })
 }
 
-fn figures(archive: &archive_core::Archive) -> ApiResult<StoreFigures> {
-    let last = archive.catalog().last_seq()?;
-    Ok(StoreFigures {
-        documents: archive.catalog().record_count() as u64,
-        index_pending: last.saturating_sub(archive.index_state().seq),
-        ledger_events: archive.catalog().ledger_len() as u64,
-    })
-}
-
 /// The store is open and the search index has caught up with the catalogue (503 otherwise).
 #[utoipa::path(get, path = "/api/v1/ready", tag = "system",
     responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub async fn ready(State(state): State<AppState>) -> ApiResult<Response> {
-    let figures = state.blocking(figures).await?;
+    let figures = state.blocking(|archive| Ok(archive.figures()?)).await?;
     let ready = figures.index_pending == 0;
     let body = Readiness {
         ready,
@@ -51,7 +41,7 @@ pub async fn ready(State(state): State<AppState>) -> ApiResult<Response> {
 #[utoipa::path(get, path = "/metrics", tag = "system",
     responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
-    let figures = state.blocking(figures).await?;
+    let figures = state.blocking(|archive| Ok(archive.figures()?)).await?;
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -4,42 +4,42 @@
 use super::layout::{action_name, date, event_note, instant, role_name_str, state_badge, validity};
 use super::WebUser;
 use crate::error::ApiError;
-use crate::extract::{Path, Query};
-use crate::routes::owners;
+use crate::extract::Query;
+use crate::routes::owners::{owner_document_list, owner_event_page};
 use crate::state::AppState;
-use crate::wire::{OwnerDocsParams, PageParams};
+use crate::wire::PageParams;
+use archive_core::LedgerPage;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Json;
 use maud::html;
+use schemas::{DocumentFilter, OwnerId};
 
 /// Ledger events per page.
 const EVENTS_PER_PAGE: usize = 50;
 
-fn own_id(user: &WebUser) -> Result<String, ApiError> {
-    user.caller.principal.owner_id.clone().ok_or_else(|| {
-        ApiError::Forbidden(
-            "these pages are for citizens and organizations with an owner ID".into(),
-        )
-    })
+fn own_id(user: &WebUser) -> Result<OwnerId, ApiError> {
+    user.caller
+        .principal()
+        .owner_id
+        .as_deref()
+        .and_then(|id| OwnerId::parse(id).ok())
+        .ok_or_else(|| {
+            ApiError::Forbidden(
+                "these pages are for citizens and organizations with an owner ID".into(),
+            )
+        })
 }
 
 /// `/my`: the caller's documents and whether each can still be reused.
 pub async fn documents(State(state): State<AppState>, user: WebUser) -> Response {
     let result = async {
         let owner = own_id(&user)?;
-        let Json(list) = owners::owner_documents(
-            State(state),
+        let list = owner_document_list(
+            &state,
             user.caller.clone(),
-            Path(owner),
-            Query(OwnerDocsParams {
-                procedure: None,
-                doc_type: None,
-                valid_only: None,
-                dossier_code: None,
-                procedure_code: None,
-                purpose: None,
-            }),
+            owner,
+            DocumentFilter::default(),
+            Default::default(),
         )
         .await?;
         Ok(user.page(
@@ -82,16 +82,8 @@ pub async fn ledger(
     let result = async {
         let Query(page) = page?;
         let owner = own_id(&user)?;
-        let Json(events) = owners::owner_ledger(
-            State(state),
-            user.caller.clone(),
-            Path(owner),
-            Query(PageParams {
-                after: page.after,
-                limit: Some(EVENTS_PER_PAGE),
-            }),
-        )
-        .await?;
+        let page = LedgerPage::new(page.after, Some(EVENTS_PER_PAGE));
+        let events = owner_event_page(&state, user.caller.clone(), owner, page).await?;
         Ok(user.page(
             "Ai đã xem giấy tờ của tôi",
             html! {

@@ -7,17 +7,23 @@
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
 use super::WebUser;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Path, Query};
-use crate::routes::{accounts, documents, lifecycle, search};
+use crate::extract::{Path, Query};
+use crate::routes::accounts::user_list;
+use crate::routes::documents::{
+    document_detail, original_response, percent_encode, preview_response, reuse_document,
+};
+use crate::routes::lifecycle::{revoke_document, supersede_document, supersede_reason};
+use crate::routes::reason_of;
+use crate::routes::search::{search_request, search_view};
 use crate::state::AppState;
 use crate::wire::{
-    DocumentDetail, GivesReason, PreviewParams, ReasonParams, ReuseRequest, RevokeRequest,
-    SearchParams, SearchView, SupersedeRequest,
+    DocumentDetail, GivesReason, PreviewParams, ReasonParams, ReuseRequest, SearchParams,
+    SearchView,
 };
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::Form;
 use maud::{html, Markup};
 use schemas::Role;
 
@@ -90,11 +96,11 @@ pub async fn home(
     user: WebUser,
     params: Result<Query<SearchParams>, ApiError>,
 ) -> Response {
-    match user.caller.principal.role {
+    match user.caller.role() {
         Role::Citizen => return Redirect::to("/my").into_response(),
         Role::Admin => {
-            let users = accounts::list_users(State(state), user.caller.clone()).await;
-            return user.respond(users.map(|Json(users)| {
+            let users = user_list(&state, user.caller.clone()).await;
+            return user.respond(users.map(|users| {
                 user.page(
                     "Tài khoản",
                     html! {
@@ -128,15 +134,13 @@ pub async fn home(
             || filled(&params.from)
             || filled(&params.to);
         let outcome = if asked {
-            Some(
-                search::search(
-                    State(state.clone()),
-                    user.caller.clone(),
-                    Query(params.clone()),
-                )
-                .await
-                .map(|Json(view)| view),
-            )
+            let outcome = match search_request(&params) {
+                Ok((request, reason)) => {
+                    search_view(&state, user.caller.clone(), request, reason).await
+                }
+                Err(e) => Err(e),
+            };
+            Some(outcome)
         } else {
             None
         };
@@ -155,7 +159,7 @@ fn search_page(
     p: &SearchParams,
     outcome: Option<Result<SearchView, ApiError>>,
 ) -> Markup {
-    let is_clerk = user.caller.principal.role == Role::Clerk;
+    let is_clerk = user.caller.role() == Role::Clerk;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     html! {
         form.search method="get" action="/" role="search" {
@@ -312,13 +316,8 @@ pub async fn document(
     let result = async {
         let Query(query) = query?;
         let reason = query.reason;
-        let Json(detail) = documents::get_document(
-            State(state.clone()),
-            user.caller.clone(),
-            Path(id),
-            Query(reason.clone()),
-        )
-        .await?;
+        let detail =
+            document_detail(&state, user.caller.clone(), id, reason_of(&reason)?).await?;
         let title = detail.document.title.clone();
         Ok(user.page(
             &title,
@@ -380,7 +379,7 @@ fn document_page(
         p.actions {
             a.button href=(with_reason(&format!("{base}/content"), reason, &[])) download { "Tải bản gốc (" (d.format.to_uppercase()) ", " (d.size / 1024 + 1) " KB)" }
         }
-        @if user.caller.principal.role == Role::Clerk {
+        @if user.caller.role() == Role::Clerk {
             section.reuse aria-labelledby="tieu-de-tai-su-dung" {
                 h2 #tieu-de-tai-su-dung { "Tái sử dụng trong hồ sơ" }
                 @if d.reusable {
@@ -405,7 +404,7 @@ fn document_page(
                 }
             }
         }
-        @if user.caller.principal.role == Role::Operator && matches!(d.lifecycle, schemas::Lifecycle::Active) {
+        @if user.caller.role() == Role::Operator && matches!(d.lifecycle, schemas::Lifecycle::Active) {
             section.lifecycle-actions aria-labelledby="tieu-de-vong-doi" {
                 h2 #tieu-de-vong-doi { "Thu hồi hoặc thay thế" }
                 p.hint { "Không hoàn tác được: giấy tờ vẫn được lưu, lịch sử ghi lại ai làm và vì sao." }
@@ -470,7 +469,8 @@ fn document_page(
     }
 }
 
-/// The original bytes (with ranges), through the API's handler: same checks, same ledger.
+/// The original bytes (with ranges), answered as the API answers them: the same service, the
+/// same checks, the same ledger.
 pub async fn download(
     State(state): State<AppState>,
     user: WebUser,
@@ -479,23 +479,25 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reason = reason?;
-        documents::content(State(state), user.caller.clone(), Path(id), reason, headers).await
+        let Query(reason) = reason?;
+        let reason = reason_of(&reason)?;
+        original_response(&state, user.caller.clone(), id, reason, &headers).await
     }
     .await;
     user.respond(result)
 }
 
-/// A page preview, through the API's handler.
+/// A page preview, answered as the API answers it.
 pub async fn preview(
     State(state): State<AppState>,
     user: WebUser,
-    Path(at): Path<(String, u32)>,
+    Path((id, page)): Path<(String, u32)>,
     params: Result<Query<PreviewParams>, ApiError>,
 ) -> Response {
     let result = async {
-        let params = params?;
-        documents::preview(State(state), user.caller.clone(), Path(at), params).await
+        let Query(params) = params?;
+        let reason = reason_of(&params)?;
+        preview_response(&state, user.caller.clone(), id, page, params.width, reason).await
     }
     .await;
     user.respond(result)
@@ -524,24 +526,19 @@ pub async fn reuse(
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
         let procedure = Some(form.procedure_code.clone()).filter(|p| !p.trim().is_empty());
-        documents::reuse_document(
-            &state,
-            &user.caller,
-            &id,
-            ReuseRequest {
-                dossier_code: form.dossier_code.clone(),
-                procedure_code: procedure.clone(),
-                purpose: form.purpose.clone(),
-            },
-        )
-        .await?;
+        let asked = reason_of(&ReuseRequest {
+            dossier_code: form.dossier_code.clone(),
+            procedure_code: procedure.clone(),
+            purpose: form.purpose.clone(),
+        })?;
+        reuse_document(&state, user.caller.clone(), id.clone(), asked).await?;
         let reason = ReasonParams {
             dossier_code: Some(form.dossier_code.trim().to_string()),
             procedure_code: procedure,
             purpose: Some(form.purpose.trim().to_string()),
         };
         let target = with_reason(
-            &format!("/documents/{}", documents::percent_encode(&id)),
+            &format!("/documents/{}", percent_encode(&id)),
             &reason,
             &[("done", "reuse")],
         );
@@ -563,7 +560,7 @@ pub struct LifecycleForm {
     successor: String,
 }
 
-/// Revokes or supersedes a document (operators), through the API's handlers.
+/// Revokes or supersedes a document (operators), through the services the API calls.
 pub async fn change_lifecycle(
     State(state): State<AppState>,
     user: WebUser,
@@ -573,30 +570,15 @@ pub async fn change_lifecycle(
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
-        let target = Path(id.clone());
-        let Json(_changed) = match form.change.as_str() {
+        match form.change.as_str() {
             "revoke" => {
-                lifecycle::revoke(
-                    State(state),
-                    user.caller.clone(),
-                    target,
-                    JsonBody(RevokeRequest {
-                        reason: form.reason,
-                    }),
-                )
-                .await?
+                revoke_document(&state, user.caller.clone(), id.clone(), form.reason).await?
             }
             "supersede" => {
-                lifecycle::supersede(
-                    State(state),
-                    user.caller.clone(),
-                    target,
-                    JsonBody(SupersedeRequest {
-                        successor: form.successor.trim().to_string(),
-                        reason: form.reason,
-                    }),
-                )
-                .await?
+                let reason = supersede_reason(&form.reason)?;
+                let successor = form.successor.trim().to_string();
+                supersede_document(&state, user.caller.clone(), id.clone(), successor, reason)
+                    .await?
             }
             other => {
                 return Err(ApiError::BadRequest(format!(
@@ -604,7 +586,7 @@ pub async fn change_lifecycle(
                 )))
             }
         };
-        Ok(Redirect::to(&format!("/documents/{}", documents::percent_encode(&id))).into_response())
+        Ok(Redirect::to(&format!("/documents/{}", percent_encode(&id))).into_response())
     }
     .await;
     user.respond(result)

@@ -1,9 +1,8 @@
 //! The page frame and the small pieces every page shows the same way: Vietnamese names of
 //! states, actions, roles and fields; dates as dd/mm/yyyy in Vietnam time; validity badges.
 
-use crate::auth::Caller;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use schemas::Role;
+use schemas::{Caller, Role};
 
 /// The signed-in user as the frame shows them, with the CSRF token of their forms.
 pub struct Frame<'a> {
@@ -30,13 +29,13 @@ pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
                     @if let Some(caller) = frame.caller {
                         nav aria-label="Chức năng" {
                             ul {
-                                @for (href, label) in menu(caller.principal.role) {
+                                @for (href, label) in menu(caller.role()) {
                                     li { a href=(href) { (label) } }
                                 }
                             }
                         }
                         div.who {
-                            span { (caller.principal.name) " (" (role_name(caller.principal.role)) ")" }
+                            span { (caller.principal().name) " (" (role_name(caller.role())) ")" }
                             form method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(frame.csrf);
                                 button type="submit" { "Đăng xuất" }
@@ -101,6 +100,7 @@ pub fn action_name(action: &str) -> &str {
         "supersede" => "Thay thế",
         "refused" => "Bị từ chối truy cập",
         "fixity_failed" => "Bản gốc không còn nguyên vẹn",
+        "reextract" => "Trích xuất lại văn bản",
         other => other,
     }
 }

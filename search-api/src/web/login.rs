@@ -1,5 +1,6 @@
-//! Signing in and out of the web UI. The login is the API's (`routes::session::login`: same
-//! password check, same throttle); this adds the form, its CSRF cookie and the session cookie.
+//! Signing in and out of the web UI. The login is the API's (`routes::session::open_session`:
+//! same password check, same throttle); this adds the form, its CSRF cookie and the session
+//! cookie.
 
 use super::layout::{page, Frame};
 use super::{
@@ -7,14 +8,13 @@ use super::{
 };
 use crate::auth::SESSION_TTL;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Query};
-use crate::routes::session;
+use crate::extract::Query;
+use crate::routes::session::{end_session, open_session};
 use crate::state::AppState;
-use crate::wire::LoginRequest;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::Form;
 use maud::html;
 
 #[derive(serde::Deserialize, Default)]
@@ -128,16 +128,9 @@ pub async fn submit(
             Some("Phiên của biểu mẫu đã hết hạn. Vui lòng tải lại trang và đăng nhập lại."),
         );
     }
-    let answer = session::login(
-        State(state.clone()),
-        JsonBody(LoginRequest {
-            username: form.username.clone(),
-            password: form.password,
-        }),
-    )
-    .await;
+    let answer = open_session(&state, &form.username, form.password).await;
     match answer {
-        Ok(Json(opened)) => {
+        Ok(opened) => {
             let secure = secure_cookies(&state, &headers);
             let mut response = Redirect::to(&next).into_response();
             let cookies = [
@@ -186,7 +179,7 @@ pub async fn logout(
     if let Err(e) = user.check_csrf(&headers, &form.csrf) {
         return user.respond(Err(e));
     }
-    if let Err(e) = session::logout(State(state.clone()), user.caller.clone()).await {
+    if let Err(e) = end_session(&state, user.token_hash.clone()).await {
         return user.respond(Err(e));
     }
     let mut response = Redirect::to("/login").into_response();

@@ -1,9 +1,10 @@
 //! The web UI in Vietnamese, served by `kho serve` next to the API: server-rendered HTML
 //! (maud), one stylesheet and a few lines of script, nothing from another host.
 //!
-//! The pages are a view over the API: every page calls the same handler the API route calls,
-//! with the [`Caller`] of the session cookie, so authorization, the ledger and validation are
-//! the API's, written once. What this module adds is HTML, the session cookie, and CSRF:
+//! The pages are a second face of the same services: every page calls the `archive-core`
+//! service its API route calls, with the [`Caller`] of the session cookie, so authorization,
+//! the ledger and validation are written once, in the services; pages never call a handler.
+//! What this module adds is HTML, the session cookie, and CSRF:
 //!
 //! - The session cookie (`kho_session`) holds a session token from the same login as
 //!   `POST /api/v1/login` (same throttle); it is HttpOnly and SameSite=Strict, and Secure unless
@@ -19,7 +20,7 @@ pub mod layout;
 mod login;
 mod operator;
 
-use crate::auth::Caller;
+use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -30,6 +31,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use layout::{field_label, page, Frame};
 use maud::{html, Markup};
+use schemas::Caller;
 use sha2::{Digest, Sha256};
 
 pub(crate) const SESSION_COOKIE: &str = "kho_session";
@@ -86,6 +88,8 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 /// A signed-in user of the web UI.
 pub struct WebUser {
     pub caller: Caller,
+    /// The hash of their session token (signing out removes it).
+    pub token_hash: String,
     /// The CSRF token their forms carry.
     pub csrf: String,
 }
@@ -137,13 +141,14 @@ impl FromRequestParts<AppState> for WebUser {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_login(parts));
         };
-        match Caller::from_token(state, &token) {
-            Ok(caller) => Ok(WebUser {
-                csrf: csrf_for(state, &caller.token_hash),
-                caller,
+        match authenticate(&state.archive, &token) {
+            Ok(Some(auth)) => Ok(WebUser {
+                csrf: csrf_for(state, &auth.token_hash),
+                caller: auth.caller,
+                token_hash: auth.token_hash,
             }),
-            Err(ApiError::Unauthenticated) => Err(to_login(parts)),
-            Err(e) => Err(error_page(None, e)),
+            Ok(None) => Err(to_login(parts)),
+            Err(e) => Err(error_page(None, e.into())),
         }
     }
 }

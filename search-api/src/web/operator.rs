@@ -6,15 +6,13 @@ use super::layout::{field_label, instant};
 use super::WebUser;
 use crate::error::ApiError;
 use crate::extract::{MultipartForm, Path, Query};
-use crate::policy::Act;
-use crate::routes::batches;
-use crate::routes::documents::{read_upload_form, store_upload};
+use crate::routes::batches::{batch_list, batch_report};
+use crate::routes::documents::{may_upload, read_upload_form, store_upload};
 use crate::state::AppState;
-use crate::wire::{BatchLineView, BatchLinesParams, BatchListParams, BatchView};
+use crate::wire::{BatchLineView, BatchLinesParams, BatchView};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Json;
 use maud::{html, Markup};
 use schemas::MetadataInput;
 
@@ -79,7 +77,7 @@ fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: 
 
 /// Only operators upload; a refusal is ledgered as the API's is.
 async fn require_upload(state: &AppState, user: &WebUser) -> Result<(), ApiError> {
-    crate::routes::allow(state, &user.caller, Act::Upload, None, "upload").await
+    may_upload(state, &user.caller).await
 }
 
 /// `/upload`: the form.
@@ -153,14 +151,7 @@ pub async fn upload(
 /// `/batches`: the recent runs of `kho ingest`, newest first.
 pub async fn batches(State(state): State<AppState>, user: WebUser) -> Response {
     let result = async {
-        let Json(list) = batches::list_batches(
-            State(state),
-            user.caller.clone(),
-            Query(BatchListParams {
-                limit: Some(RECENT_BATCHES),
-            }),
-        )
-        .await?;
+        let list = batch_list(&state, user.caller.clone(), RECENT_BATCHES).await?;
         let list = list.batches;
         Ok(user.page(
             "Các lô số hóa gần đây",
@@ -222,17 +213,12 @@ pub async fn batch(
         let Path(id) = id?;
         let Query(query) = query?;
         let only_rejected = query.show.as_deref() == Some("rejected");
-        let Json(report) = batches::get_batch(
-            State(state),
-            user.caller.clone(),
-            Path(id),
-            Query(BatchLinesParams {
-                from: query.from,
-                limit: Some(LINES_PER_PAGE),
-                rejected_only: Some(only_rejected),
-            }),
-        )
-        .await?;
+        let params = BatchLinesParams {
+            from: query.from,
+            limit: Some(LINES_PER_PAGE),
+            rejected_only: Some(only_rejected),
+        };
+        let report = batch_report(&state, user.caller.clone(), id, &params).await?;
         let (record, lines, more) = (report.batch, report.lines, report.next_from);
         let show = if only_rejected { "&show=rejected" } else { "" };
         Ok(user.page(

@@ -1,22 +1,27 @@
 //! The catalogue: records and their indexes in sled, the single source of truth for what is
-//! stored, its state, and who read it.
+//! stored, its state, and who read it. Private to `archive-core`: everything above reaches it
+//! through [`crate::Archive`], whose services decide access and write the ledger.
 //!
-//! Trees (keys are bytes; values JSON unless said otherwise):
+//! Trees (keys are bytes; values JSON unless said otherwise, see [`codec`]):
 //! - `records`    id -> record
 //! - `owner_docs` owner id, 0x00, doc id -> (empty)
 //! - `sha_docs`   sha256 hex, 0x00, owner id -> doc id (dedupe and "which records use this blob")
 //! - `seq_docs`   seq (u64 big-endian) -> doc id (what the index and replicas catch up from)
-//! - `meta`       `seq` (u64 big-endian), `ledger_head`
+//! - `meta`       `seq` (u64 big-endian), `record_count`, `ledger_head`, cursors
 //! - `ledger`     event seq (u64 big-endian) -> ledger event
 //! - `texts`      sha256 hex -> page texts (text is a function of the bytes, shared by owners)
 //! - `event_refs` `o` owner id or `d` doc id, 0x00, event seq -> (empty): each owner's and each
 //!   document's events, so that "who read my documents" does not walk the whole ledger
-//! - `users`, `tokens`: see [`crate::accounts`]
+//! - `fixity`     sha256 hex -> the last background check of that blob ([`crate::fixity`])
+//! - `replicated` seq -> (empty): changes that came from another node's journal
+//! - `users`, `tokens`: see [`crate::accounts`]; `batches`, `batch_lines`: [`crate::batches`]
 
+pub(crate) mod codec;
 mod replicate;
 
-pub use replicate::Applied;
+pub(crate) use replicate::Applied;
 
+use self::codec::{decode, encode, read_u64, tx_err, CatalogTxError};
 use crate::ledger::{self, LedgerCheck, LedgerTx};
 use crate::{ArchiveError, Result};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent, NewEvent};
@@ -33,27 +38,7 @@ const RECORD_COUNT_KEY: &[u8] = b"record_count";
 /// Set once `event_refs` holds every ledger event (stores from before it existed are backfilled).
 const REFS_READY_KEY: &[u8] = b"event_refs_v2";
 
-/// The error type carried out of a sled transaction closure.
-#[derive(Debug)]
-pub(crate) struct CatalogTxError(pub ArchiveError);
-
-pub(crate) fn tx_err(e: ArchiveError) -> ConflictableTransactionError<CatalogTxError> {
-    ConflictableTransactionError::Abort(CatalogTxError(e))
-}
-
-pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| ArchiveError::Damaged {
-        key: "(new entry)".into(),
-        detail: e.to_string(),
-    })
-}
-
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| ArchiveError::Damaged {
-        key: what.to_string(),
-        detail: e.to_string(),
-    })
-}
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<CatalogTxError>>;
 
 fn sha_key(sha256: &str, owner: &str) -> Vec<u8> {
     [sha256.as_bytes(), b"\0", owner.as_bytes()].concat()
@@ -70,7 +55,7 @@ fn renumber(
     seq_docs: &TransactionalTree,
     record: &mut DocumentRecord,
     previous: Option<u64>,
-) -> std::result::Result<(), ConflictableTransactionError<CatalogTxError>> {
+) -> TxResult<()> {
     if let Some(old) = previous {
         seq_docs.remove(&old.to_be_bytes())?;
     }
@@ -81,21 +66,56 @@ fn renumber(
     Ok(())
 }
 
-fn read_u64(bytes: Option<sled::IVec>) -> u64 {
-    bytes
-        .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
-        .map(u64::from_be_bytes)
-        .unwrap_or(0)
+/// The trees a record new to this catalogue is filed in, within one transaction.
+struct NewRecordTrees<'a> {
+    records: &'a TransactionalTree,
+    owner_docs: &'a TransactionalTree,
+    sha_docs: &'a TransactionalTree,
+    meta: &'a TransactionalTree,
+}
+
+/// What filing a new record found already there.
+struct Filed {
+    /// Another record had this id.
+    id_taken: bool,
+    /// The owner already had a record of these bytes (the dedupe key keeps pointing at it).
+    bytes_taken: bool,
+}
+
+/// Files `record`, new to this catalogue (its sequence number already settled), under its id,
+/// its owner and its bytes, and counts it: the one place that knows a new record's indexes.
+/// An insert, a record replicated from another node and a restored one all come through here.
+fn file_new_record(t: &NewRecordTrees<'_>, record: &DocumentRecord) -> TxResult<Filed> {
+    let owner = record.metadata.owner_id.as_str();
+    let id = record.id.as_bytes();
+    let id_taken = t
+        .records
+        .insert(id, encode(record).map_err(tx_err)?)?
+        .is_some();
+    t.owner_docs.insert(owner_key(owner, &record.id), &[])?;
+    let dedupe_key = sha_key(&record.sha256, owner);
+    let bytes_taken = t.sha_docs.get(&dedupe_key)?.is_some();
+    if !bytes_taken {
+        t.sha_docs.insert(dedupe_key, id)?;
+    }
+    if !id_taken {
+        let count = read_u64(t.meta.get(RECORD_COUNT_KEY)?) + 1;
+        t.meta.insert(RECORD_COUNT_KEY, &count.to_be_bytes())?;
+    }
+    Ok(Filed {
+        id_taken,
+        bytes_taken,
+    })
 }
 
 /// What an insert did: stored a new record, or found the same bytes already stored for the owner.
 #[derive(Debug, Clone)]
-pub enum Inserted {
+pub(crate) enum Inserted {
     Stored(DocumentRecord),
     Duplicate(DocumentRecord),
 }
 
-pub struct Catalog {
+pub(crate) struct Catalog {
     path: PathBuf,
     db: sled::Db,
     records: sled::Tree,
@@ -171,7 +191,7 @@ fn open_sled_waiting_for_lock(path: &Path) -> Result<sled::Db> {
 
 impl Catalog {
     /// Opens (creating) the catalogue and takes its exclusive lock.
-    pub fn open(path: &Path) -> Result<Self> {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
         let db = open_sled_waiting_for_lock(path)?;
         let tree = |name: &str| {
             db.open_tree(name).map_err(|source| ArchiveError::Catalog {
@@ -231,7 +251,7 @@ impl Catalog {
 
     /// Holds every write to records, texts and the ledger until the guard is dropped: what they
     /// hold meanwhile is one consistent moment (an online export reads them under it).
-    pub fn pause_writes(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
+    pub(crate) fn pause_writes(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
         self.writes.write().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -256,7 +276,7 @@ impl Catalog {
     /// Inserts `record` (its `seq` is assigned here) with its indexes and ledger event in one
     /// transaction, unless the owner already has a record of the same bytes. Not durable until
     /// [`Catalog::flush`].
-    pub fn insert(
+    pub(crate) fn insert(
         &self,
         record: DocumentRecord,
         text: Option<&DocumentText>,
@@ -265,8 +285,7 @@ impl Catalog {
     ) -> Result<Inserted> {
         let text_bytes = text.map(encode).transpose()?;
         let _writing = self.writing();
-        let owner = record.metadata.owner_id.as_str().to_string();
-        let dedupe_key = sha_key(&record.sha256, &owner);
+        let dedupe_key = sha_key(&record.sha256, record.metadata.owner_id.as_str());
         let trees = (
             &self.records,
             &self.owner_docs,
@@ -290,14 +309,20 @@ impl Catalog {
                         decode("record", &bytes).map_err(tx_err)?,
                     ));
                 }
-                let count = read_u64(meta.get(RECORD_COUNT_KEY)?) + 1;
-                meta.insert(RECORD_COUNT_KEY, &count.to_be_bytes())?;
                 let mut record = record.clone();
                 renumber(meta, seq_docs, &mut record, None)?;
-                let id = record.id.as_bytes();
-                records.insert(id, encode(&record).map_err(tx_err)?)?;
-                owner_docs.insert(owner_key(&owner, &record.id), &[])?;
-                sha_docs.insert(dedupe_key.as_slice(), id)?;
+                let trees = NewRecordTrees {
+                    records,
+                    owner_docs,
+                    sha_docs,
+                    meta,
+                };
+                if file_new_record(&trees, &record)?.id_taken {
+                    return Err(tx_err(ArchiveError::Conflict(format!(
+                        "a record with id {} exists already",
+                        record.id
+                    ))));
+                }
                 if let Some(bytes) = &text_bytes {
                     if texts.get(record.sha256.as_bytes())?.is_none() {
                         texts.insert(record.sha256.as_bytes(), bytes.as_slice())?;
@@ -314,7 +339,7 @@ impl Catalog {
 
     /// The record of `owner` for the blob `sha256`, if the owner has one (what a re-ingest of the
     /// same bytes returns as a duplicate, checked before any extraction work).
-    pub fn find(&self, sha256: &str, owner: &str) -> Result<Option<DocumentRecord>> {
+    pub(crate) fn find(&self, sha256: &str, owner: &str) -> Result<Option<DocumentRecord>> {
         match self
             .sha_docs
             .get(sha_key(sha256, owner))
@@ -326,32 +351,48 @@ impl Catalog {
     }
 
     /// The page texts of a blob.
-    pub fn text(&self, sha256: &str) -> Result<Option<DocumentText>> {
+    pub(crate) fn text(&self, sha256: &str) -> Result<Option<DocumentText>> {
         match self.texts.get(sha256.as_bytes()).map_err(self.err())? {
             Some(bytes) => Ok(Some(decode(&format!("text of {sha256}"), &bytes)?)),
             None => Ok(None),
         }
     }
 
-    /// Replaces the page texts of a blob (re-extraction) and updates every record that uses it.
-    /// The records get new sequence numbers, so that derived data (the index) catches up.
-    pub fn replace_text(&self, sha256: &str, text: &DocumentText) -> Result<Vec<DocumentRecord>> {
+    /// Replaces the page texts of a blob (re-extraction) and updates every record that uses it,
+    /// each with the event `event_for(before, after)` says, in one transaction. The records get
+    /// new sequence numbers, so that derived data (the index, the journal) catches up.
+    pub(crate) fn replace_text(
+        &self,
+        sha256: &str,
+        text: &DocumentText,
+        at: OffsetDateTime,
+        event_for: impl Fn(&DocumentRecord, &DocumentRecord) -> NewEvent,
+    ) -> Result<Vec<DocumentRecord>> {
         let ids = self.docs_with_blob(sha256)?;
         let text_bytes = encode(text)?;
         let _writing = self.writing();
-        let trees = (&self.records, &self.seq_docs, &self.meta, &self.texts);
-        let result = trees.transaction(|(records, seq_docs, meta, texts)| {
+        let trees = (
+            &self.records,
+            &self.seq_docs,
+            &self.meta,
+            &self.texts,
+            &self.ledger,
+            &self.event_refs,
+        );
+        let result = trees.transaction(|(records, seq_docs, meta, texts, ledger, refs)| {
             texts.insert(sha256.as_bytes(), text_bytes.as_slice())?;
             let mut updated = Vec::new();
             for id in &ids {
                 let Some(bytes) = records.get(id.as_bytes())? else {
                     continue;
                 };
-                let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
-                let previous = record.seq;
-                renumber(meta, seq_docs, &mut record, Some(previous))?;
+                let before: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
+                let mut record = before.clone();
+                renumber(meta, seq_docs, &mut record, Some(before.seq))?;
                 record.set_text_summary(text);
                 records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
+                let event = event_for(&before, &record);
+                ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
                 updated.push(record);
             }
             Ok(updated)
@@ -359,17 +400,8 @@ impl Catalog {
         self.tx_result(result)
     }
 
-    /// Appends an event that changes no record (a read, a refused attempt).
-    pub fn append_event(&self, event: &NewEvent, at: OffsetDateTime) -> Result<LedgerEvent> {
-        let mut logged = self.append_events(std::slice::from_ref(event), at)?;
-        logged.pop().ok_or_else(|| ArchiveError::Damaged {
-            key: "ledger".into(),
-            detail: "an appended event was not returned".into(),
-        })
-    }
-
     /// Appends several events in one transaction (the hits of one search, say).
-    pub fn append_events(
+    pub(crate) fn append_events(
         &self,
         events: &[NewEvent],
         at: OffsetDateTime,
@@ -386,7 +418,7 @@ impl Catalog {
     /// Changes a record and appends the event that says why, in one transaction. `change` sees
     /// the current record and refuses with an error (which aborts everything) or edits it. The
     /// record gets a new sequence number so that the index catches up.
-    pub fn change_record(
+    pub(crate) fn change_record(
         &self,
         id: &str,
         event: &NewEvent,
@@ -418,7 +450,7 @@ impl Catalog {
 
     /// The events about an owner's documents (and refused attempts on them), oldest first,
     /// starting after event `after`, at most `limit`.
-    pub fn events_of_owner(
+    pub(crate) fn events_of_owner(
         &self,
         owner: &str,
         after: u64,
@@ -428,17 +460,17 @@ impl Catalog {
     }
 
     /// The events about one document, oldest first.
-    pub fn events_of_doc(&self, id: &str, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
+    pub(crate) fn events_of_doc(&self, id: &str, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
         self.referenced_events(&ledger::ref_prefix(ledger::DOC_REF, id), after, limit)
     }
 
     /// A document's lifecycle events (stored, revoked, superseded), oldest first.
-    pub fn history_of_doc(&self, id: &str) -> Result<Vec<LedgerEvent>> {
+    pub(crate) fn history_of_doc(&self, id: &str) -> Result<Vec<LedgerEvent>> {
         self.referenced_events(&ledger::ref_prefix(ledger::HISTORY_REF, id), 0, usize::MAX)
     }
 
     /// A document's reuses, oldest first.
-    pub fn reuses_of_doc(&self, id: &str) -> Result<Vec<LedgerEvent>> {
+    pub(crate) fn reuses_of_doc(&self, id: &str) -> Result<Vec<LedgerEvent>> {
         self.referenced_events(&ledger::ref_prefix(ledger::REUSE_REF, id), 0, usize::MAX)
     }
 
@@ -466,16 +498,16 @@ impl Catalog {
         Ok(out)
     }
 
-    pub fn accounts(&self) -> &crate::accounts::Accounts {
+    pub(crate) fn accounts(&self) -> &crate::accounts::Accounts {
         &self.accounts
     }
 
-    pub fn batches(&self) -> &crate::batches::Batches {
+    pub(crate) fn batches(&self) -> &crate::batches::Batches {
         &self.batches
     }
 
     /// Makes everything inserted so far durable (fsync). Concurrent callers share flushes.
-    pub fn flush(&self) -> Result<()> {
+    pub(crate) fn flush(&self) -> Result<()> {
         self.group_flush
             .flush(|| self.db.flush().map(|_| ()).map_err(|e| e.to_string()))
             .map_err(|detail| ArchiveError::Damaged {
@@ -484,7 +516,7 @@ impl Catalog {
             })
     }
 
-    pub fn get(&self, id: &str) -> Result<Option<DocumentRecord>> {
+    pub(crate) fn get(&self, id: &str) -> Result<Option<DocumentRecord>> {
         match self.records.get(id.as_bytes()).map_err(self.err())? {
             Some(bytes) => Ok(Some(decode(&format!("record {id}"), &bytes)?)),
             None => Ok(None),
@@ -492,7 +524,7 @@ impl Catalog {
     }
 
     /// Every record of an owner, in id order.
-    pub fn docs_of_owner(&self, owner: &str) -> Result<Vec<DocumentRecord>> {
+    pub(crate) fn docs_of_owner(&self, owner: &str) -> Result<Vec<DocumentRecord>> {
         let prefix = [owner.as_bytes(), b"\0"].concat();
         let mut out = Vec::new();
         for item in self.owner_docs.scan_prefix(&prefix) {
@@ -506,7 +538,7 @@ impl Catalog {
     }
 
     /// Ids of the records that point at a blob.
-    pub fn docs_with_blob(&self, sha256: &str) -> Result<Vec<String>> {
+    pub(crate) fn docs_with_blob(&self, sha256: &str) -> Result<Vec<String>> {
         let prefix = [sha256.as_bytes(), b"\0"].concat();
         self.sha_docs
             .scan_prefix(&prefix)
@@ -518,7 +550,7 @@ impl Catalog {
     }
 
     /// Every blob the catalogue refers to, with the records that use it, in sha256 order.
-    pub fn blobs(&self) -> impl Iterator<Item = Result<(String, Vec<String>)>> + '_ {
+    pub(crate) fn blobs(&self) -> impl Iterator<Item = Result<(String, Vec<String>)>> + '_ {
         BlobGroups {
             inner: self.sha_docs.iter(),
             pending: None,
@@ -528,7 +560,7 @@ impl Catalog {
 
     /// The blobs whose sha256 comes after `after` (all of them for `None`), with their records,
     /// in sha256 order: where a background pass over the blobs resumes.
-    pub fn blobs_after(
+    pub(crate) fn blobs_after(
         &self,
         after: Option<&str>,
     ) -> impl Iterator<Item = Result<(String, Vec<String>)>> + '_ {
@@ -542,12 +574,12 @@ impl Catalog {
     }
 
     /// Every record's sequence number and id, in insertion order, without reading the records.
-    pub fn ids_by_seq(&self) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
+    pub(crate) fn ids_by_seq(&self) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
         self.ids_by_seq_since(0)
     }
 
     /// [`Catalog::ids_by_seq`] from sequence number `from`.
-    pub fn ids_by_seq_since(&self, from: u64) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
+    pub(crate) fn ids_by_seq_since(&self, from: u64) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
         self.seq_docs.range(from.to_be_bytes()..).map(move |item| {
             let (seq, id) = item.map_err(self.err())?;
             let seq = <[u8; 8]>::try_from(seq.as_ref()).map_or(0, u64::from_be_bytes);
@@ -556,7 +588,7 @@ impl Catalog {
     }
 
     /// Every record in insertion order.
-    pub fn records_by_seq(&self) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
+    pub(crate) fn records_by_seq(&self) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
         self.ids_by_seq().map(move |item| {
             let (_, id) = item?;
             self.get(&id)?.ok_or(ArchiveError::Damaged {
@@ -567,7 +599,7 @@ impl Catalog {
     }
 
     /// Records whose sequence number is `from` or more, in sequence order.
-    pub fn records_since(&self, from: u64) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
+    pub(crate) fn records_since(&self, from: u64) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
         self.seq_docs.range(from.to_be_bytes()..).map(move |item| {
             let (_, id) = item.map_err(self.err())?;
             let id = String::from_utf8_lossy(&id).into_owned();
@@ -579,7 +611,7 @@ impl Catalog {
     }
 
     /// The last sequence number given out.
-    pub fn last_seq(&self) -> Result<u64> {
+    pub(crate) fn last_seq(&self) -> Result<u64> {
         Ok(read_u64(self.meta.get(SEQ_KEY).map_err(self.err())?))
     }
 
@@ -589,25 +621,25 @@ impl Catalog {
     }
 
     /// Records as counted at each insert (O(1), for metrics and readiness).
-    pub fn record_count(&self) -> usize {
+    pub(crate) fn record_count(&self) -> usize {
         read_u64(self.meta.get(RECORD_COUNT_KEY).ok().flatten()) as usize
     }
 
     /// How many events the ledger holds: the sequence number of its head, since events are
     /// numbered from 1 without gaps (`verify` checks that).
-    pub fn ledger_len(&self) -> usize {
+    pub(crate) fn ledger_len(&self) -> usize {
         ledger::head_seq(&self.meta) as usize
     }
 
     /// Ledger events, oldest first.
-    pub fn events(&self) -> impl Iterator<Item = Result<LedgerEvent>> + '_ {
+    pub(crate) fn events(&self) -> impl Iterator<Item = Result<LedgerEvent>> + '_ {
         self.ledger.iter().map(move |item| {
             let (_, bytes) = item.map_err(self.err())?;
             decode("ledger event", &bytes)
         })
     }
 
-    pub fn check_ledger(&self) -> Result<LedgerCheck> {
+    pub(crate) fn check_ledger(&self) -> Result<LedgerCheck> {
         ledger::check(&self.meta, &self.ledger).map_err(self.err())
     }
 
@@ -620,53 +652,46 @@ impl Catalog {
     }
 
     /// Writes an exported record back as it was (its id and sequence number kept), with its
-    /// indexes. For [`crate::bag`], which imports into an empty store only.
+    /// indexes, in one transaction. For [`crate::bag`], which imports into an empty store only.
     pub(crate) fn restore_record(&self, record: &DocumentRecord) -> Result<()> {
-        let id = record.id.as_bytes();
-        let owner = record.metadata.owner_id.as_str();
         let conflict = |what: &str| {
-            ArchiveError::Conflict(format!(
+            tx_err(ArchiveError::Conflict(format!(
                 "record {} repeats the {what} of another record",
                 record.id
-            ))
+            )))
         };
-        if self
-            .records
-            .insert(id, encode(record)?)
-            .map_err(self.err())?
-            .is_some()
-        {
-            return Err(conflict("id"));
-        }
-        let dedupe_key = sha_key(&record.sha256, owner);
-        if self
-            .sha_docs
-            .insert(dedupe_key, id)
-            .map_err(self.err())?
-            .is_some()
-        {
-            return Err(conflict("owner and bytes"));
-        }
-        if self
-            .seq_docs
-            .insert(record.seq.to_be_bytes(), id)
-            .map_err(self.err())?
-            .is_some()
-        {
-            return Err(conflict("sequence number"));
-        }
-        self.owner_docs
-            .insert(owner_key(owner, &record.id), &[])
-            .map_err(self.err())?;
-        let seq = self.last_seq()?.max(record.seq);
-        self.meta
-            .insert(SEQ_KEY, &seq.to_be_bytes())
-            .map_err(self.err())?;
-        let count = self.record_count() as u64 + 1;
-        self.meta
-            .insert(RECORD_COUNT_KEY, &count.to_be_bytes())
-            .map_err(self.err())?;
-        Ok(())
+        let trees = (
+            &self.records,
+            &self.owner_docs,
+            &self.sha_docs,
+            &self.seq_docs,
+            &self.meta,
+        );
+        let result = trees.transaction(|(records, owner_docs, sha_docs, seq_docs, meta)| {
+            let trees = NewRecordTrees {
+                records,
+                owner_docs,
+                sha_docs,
+                meta,
+            };
+            let filed = file_new_record(&trees, record)?;
+            if filed.id_taken {
+                return Err(conflict("id"));
+            }
+            if filed.bytes_taken {
+                return Err(conflict("owner and bytes"));
+            }
+            if seq_docs
+                .insert(&record.seq.to_be_bytes(), record.id.as_bytes())?
+                .is_some()
+            {
+                return Err(conflict("sequence number"));
+            }
+            let seq = read_u64(meta.get(SEQ_KEY)?).max(record.seq);
+            meta.insert(SEQ_KEY, &seq.to_be_bytes())?;
+            Ok(())
+        });
+        self.tx_result(result)
     }
 
     /// Writes an exported ledger event back, checking that it continues the chain.
@@ -708,9 +733,9 @@ impl Catalog {
         Ok(id)
     }
 
-    /// Raw access for tests and repair tools that must reach under the invariants.
-    #[doc(hidden)]
-    pub fn ledger_tree(&self) -> &sled::Tree {
+    /// The ledger's tree, for the tests that play an attacker editing it.
+    #[cfg(test)]
+    pub(crate) fn ledger_tree(&self) -> &sled::Tree {
         &self.ledger
     }
 }

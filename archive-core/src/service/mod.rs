@@ -1,0 +1,190 @@
+//! The services: every read and change made on someone's behalf. Each takes the [`Caller`] that
+//! whoever authenticated built, asks [`schemas::policy`] whether it may, writes the ledger event
+//! (or the refusal's) and only then hands out a domain value. This is the one door to the
+//! documents: the unledgered reads of the catalogue are private to the crate, so no crate above
+//! can get a record, a text or an original without the event that says who read it and why.
+//!
+//! - [`documents`]: one document (metadata, original, previews, reuses, reuse, its ledger);
+//! - [`owners`]: an owner's documents and ledger;
+//! - [`search`](mod@search): the search, every hit shown ledgered;
+//! - [`changes`]: revoke, supersede, re-extract;
+//! - [`operations`]: the operators' and admins' views (batches, users).
+//!
+//! Order of checks, the same in every service: a read first checks the reason it gives (a
+//! clerk's dossier, not ledgered: a malformed or missing reason is the caller's mistake, not an
+//! attempt), then the role (refused attempts are ledgered, filed under the document they name),
+//! then the document or owner (one the caller may not see is refused as if it did not exist,
+//! and ledgered).
+
+pub mod changes;
+pub mod documents;
+pub mod operations;
+pub mod owners;
+pub mod search;
+
+pub use changes::{Reextracted, ReextractTarget};
+pub use documents::{ByteRange, Document, OriginalAccess};
+pub use operations::BatchReport;
+
+use crate::{Archive, ArchiveError, Result};
+use schemas::policy::{self, Act, Refusal};
+use schemas::{AccessReason, Action, Actor, Caller, DocumentRecord, LedgerEvent, NewEvent};
+use time::OffsetDateTime;
+
+/// Most ledger events in one page of a ledger view.
+pub const MAX_LEDGER_PAGE: usize = 1000;
+
+/// Which events of a ledger view: those after event `after`, at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerPage {
+    pub after: u64,
+    pub limit: usize,
+}
+
+impl LedgerPage {
+    /// From the start unless told otherwise, 100 at a time, 1 to [`MAX_LEDGER_PAGE`].
+    pub fn new(after: Option<u64>, limit: Option<usize>) -> Self {
+        LedgerPage {
+            after: after.unwrap_or(0),
+            limit: limit.unwrap_or(100).clamp(1, MAX_LEDGER_PAGE),
+        }
+    }
+}
+
+/// A page of ledger events, oldest first; `next_after` asks for the next page, if there may be
+/// one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEvents {
+    pub events: Vec<LedgerEvent>,
+    pub next_after: Option<u64>,
+}
+
+impl LedgerEvents {
+    fn of(events: Vec<LedgerEvent>, page: LedgerPage) -> Self {
+        let next_after = (events.len() == page.limit)
+            .then(|| events.last().map(|e| e.seq))
+            .flatten();
+        LedgerEvents { events, next_after }
+    }
+}
+
+/// An event about `record` by `actor`, with the reason given.
+pub(crate) fn event_about(
+    action: Action,
+    actor: &Actor,
+    record: &DocumentRecord,
+    reason: &AccessReason,
+) -> NewEvent {
+    let mut event = NewEvent::new(action, actor);
+    event.doc_id = Some(record.id.clone());
+    event.owner_id = Some(record.metadata.owner_id.to_string());
+    reason.fill(&mut event);
+    event
+}
+
+impl Archive {
+    /// Refuses (and records the refusal of) a caller whose role does not allow `act` at all.
+    /// `about` names the document the attempt was about, so that its owner sees it; `attempt`
+    /// says what was tried, in the ledger's words. For work that is not the archive's (hashing
+    /// a password, reading an upload form) but must be allowed first.
+    pub fn authorize(
+        &self,
+        caller: &Caller,
+        act: Act,
+        about: Option<&str>,
+        attempt: &str,
+    ) -> Result<()> {
+        policy::require(caller, act)
+            .map_err(|refusal| self.refuse(caller, about, format!("{attempt}: {refusal}"), refusal))
+    }
+
+    /// Writes a refused attempt to the ledger and returns the refusal as the error to answer
+    /// with. When `about` names a document, the event is filed under it and its owner. A failure
+    /// to write the event is logged, not hidden behind the refusal the caller gets anyway.
+    pub(crate) fn refuse(
+        &self,
+        caller: &Caller,
+        about: Option<&str>,
+        detail: String,
+        refusal: Refusal,
+    ) -> ArchiveError {
+        if let Err(e) = self.record_refusal(caller.actor(), about, &detail) {
+            tracing::error!(error = %e, %detail, "could not record a refusal in the ledger");
+        }
+        ArchiveError::Refused(refusal)
+    }
+
+    fn record_refusal(&self, actor: &Actor, about: Option<&str>, detail: &str) -> Result<()> {
+        let mut event = NewEvent::new(Action::Refused, actor);
+        event.detail = Some(detail.to_string());
+        if let Some(id) = about {
+            match self.catalog.get(id.trim())? {
+                Some(record) => {
+                    event.doc_id = Some(record.id.clone());
+                    event.owner_id = Some(record.metadata.owner_id.to_string());
+                }
+                None => event.detail = Some(format!("{detail} (no document {id:?})")),
+            }
+        }
+        self.log(&[event]).map(|_| ())
+    }
+
+    /// Appends events and makes them durable: a read is in the ledger before its result leaves.
+    pub(crate) fn log(&self, events: &[NewEvent]) -> Result<Vec<LedgerEvent>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let logged = self
+            .catalog
+            .append_events(events, OffsetDateTime::now_utc())?;
+        self.catalog.flush()?;
+        Ok(logged)
+    }
+
+    /// Records that `records` were shown to `caller` (a record read, the hits of a search, an
+    /// owner's list), in one transaction. `detail` says how they were shown.
+    pub(crate) fn log_reads(
+        &self,
+        records: &[DocumentRecord],
+        caller: &Caller,
+        reason: &AccessReason,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        let events: Vec<_> = records
+            .iter()
+            .map(|record| {
+                let mut event = event_about(Action::ReadMetadata, caller.actor(), record, reason);
+                event.detail = detail.map(str::to_string);
+                event
+            })
+            .collect();
+        self.log(&events).map(|_| ())
+    }
+
+    /// The record of `id` if the caller may read it for `reason`: the reason, the role, the
+    /// record, then whether it is theirs. A document the caller may not read is refused as one
+    /// that does not exist, and the attempt is recorded.
+    pub(crate) fn readable(
+        &self,
+        caller: &Caller,
+        id: &str,
+        reason: &AccessReason,
+        attempt: &str,
+    ) -> Result<DocumentRecord> {
+        policy::check_reason(caller, reason)?;
+        self.authorize(caller, Act::ReadDocuments, Some(id), attempt)?;
+        let record = self.record(id)?;
+        if policy::may_read(caller, &record) {
+            Ok(record)
+        } else {
+            Err(self.refuse(
+                caller,
+                Some(id),
+                format!("{attempt}: not the caller's document"),
+                Refusal::NotTheirDocument {
+                    id: id.trim().to_string(),
+                },
+            ))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The pure domain of access: who is calling ([`Caller`]) and what they may do ([`policy`]).
+//!
+//! Whoever authenticated a party builds its [`Caller`] (`search-api` from a bearer token or a
+//! session cookie, the `kho` binary for the operator at the machine's console); the ledgered
+//! services of `archive-core` take it and ask [`policy`] before they read or change anything.
+//! Nothing here does IO: every rule is a function of the caller, the request and the record,
+//! unit-tested cell by cell.
+
+mod caller;
+pub mod policy;
+
+pub use caller::{Caller, Credential};

@@ -1,0 +1,383 @@
+//! What each role may do: the authorization matrix, in one place.
+//!
+//! | act                            | admin | operator | clerk                 | citizen      |
+//! |--------------------------------|-------|----------|-----------------------|--------------|
+//! | upload, revoke, supersede,     |       | yes      |                       |              |
+//! |   re-extract                   |       |          |                       |              |
+//! | read a document (metadata,     |       | any      | any, naming a dossier | own only     |
+//! |   bytes, previews, reuses)     |       |          |   of their province   |              |
+//! | search, list an owner's docs   |       | any      | naming a dossier      | own only     |
+//! | reuse in a dossier             |       |          | naming the dossier    |              |
+//! | see the ledger of a document   | any   |          |                       | own only     |
+//! |   or an owner                  |       |          |                       |              |
+//! | read batch reports             |       | yes      |                       |              |
+//! | manage users and tokens,       | yes   |          |                       |              |
+//! |   make backups                 |       |          |                       |              |
+//!
+//! Admins manage accounts and audit the ledger but do not read citizens' papers; operators handle
+//! documents but do not see who read them. A document the caller may not read gets the same
+//! answer as one that does not exist ([`Refusal::NotTheirDocument`]). A citizen's search covers
+//! their own documents only ([`search_owner`]); a page of hits holds at most
+//! [`search_page_limit`].
+//!
+//! These are pure functions: `archive-core`'s services call them and write the ledger event (or
+//! the refusal event); nothing else decides access.
+
+use crate::{AccessReason, Caller, DocumentRecord, FieldError, Role};
+use std::fmt;
+
+/// Something a caller may want to do, allowed by role alone (whose documents is decided after).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Act {
+    Upload,
+    ChangeLifecycle,
+    /// Run text extraction again on stored originals.
+    Reextract,
+    ReadDocuments,
+    Reuse,
+    SeeLedger,
+    SeeBatches,
+    ManageAccounts,
+    Backup,
+}
+
+impl Act {
+    pub const ALL: [Act; 9] = [
+        Act::Upload,
+        Act::ChangeLifecycle,
+        Act::Reextract,
+        Act::ReadDocuments,
+        Act::Reuse,
+        Act::SeeLedger,
+        Act::SeeBatches,
+        Act::ManageAccounts,
+        Act::Backup,
+    ];
+
+    /// What the act is, in the words of a refusal ("a clerk cannot ...").
+    pub fn words(self) -> &'static str {
+        match self {
+            Act::Upload => "upload documents",
+            Act::ChangeLifecycle => "revoke or supersede documents",
+            Act::Reextract => "re-extract the text of documents",
+            Act::ReadDocuments => "read documents",
+            Act::Reuse => "reuse documents in a dossier",
+            Act::SeeLedger => "see the access ledger",
+            Act::SeeBatches => "read batch reports",
+            Act::ManageAccounts => "manage users and tokens",
+            Act::Backup => "make backups",
+        }
+    }
+
+    /// The roles that may do it.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Act::Upload | Act::ChangeLifecycle | Act::Reextract | Act::SeeBatches => {
+                &[Role::Operator]
+            }
+            Act::ReadDocuments => &[Role::Operator, Role::Clerk, Role::Citizen],
+            Act::Reuse => &[Role::Clerk],
+            Act::SeeLedger => &[Role::Admin, Role::Citizen],
+            Act::ManageAccounts | Act::Backup => &[Role::Admin],
+        }
+    }
+}
+
+/// The stable name of a kind of refusal: what a program matches on, whatever the words say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// The role never allows the act.
+    Role,
+    /// The document or owner is not the caller's; told apart from nothing at all.
+    NotFound,
+    /// A clerk's read names no dossier they may serve.
+    Dossier,
+    /// The reason given for a read breaks a rule.
+    Reason,
+}
+
+impl RefusalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalKind::Role => "role",
+            RefusalKind::NotFound => "not_found",
+            RefusalKind::Dossier => "dossier",
+            RefusalKind::Reason => "reason",
+        }
+    }
+}
+
+/// Why the policy said no.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The caller's role never allows `act`.
+    Role { role: Role, act: Act },
+    /// The caller may not read this document: answered exactly as an unknown id is, so that ids
+    /// cannot be probed.
+    NotTheirDocument { id: String },
+    /// The caller may not see what concerns this owner: answered as if there were none.
+    NotTheirOwner { owner: String },
+    /// A clerk's read does not name a dossier they may serve (the words say why).
+    Dossier(String),
+    /// The reason given for a read breaks a rule (a clerk names the dossier and the purpose).
+    Reason(FieldError),
+}
+
+impl Refusal {
+    pub fn kind(&self) -> RefusalKind {
+        match self {
+            Refusal::Role { .. } => RefusalKind::Role,
+            Refusal::NotTheirDocument { .. } | Refusal::NotTheirOwner { .. } => {
+                RefusalKind::NotFound
+            }
+            Refusal::Dossier(_) => RefusalKind::Dossier,
+            Refusal::Reason(_) => RefusalKind::Reason,
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Role { role, act } => write!(f, "a {role} cannot {}", act.words()),
+            Refusal::NotTheirDocument { id } => write!(f, "no document with id {}", id.trim()),
+            Refusal::NotTheirOwner { owner } => write!(f, "no owner {owner}"),
+            Refusal::Dossier(words) => f.write_str(words),
+            Refusal::Reason(field) => write!(f, "{field}"),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Refuses a caller whose role does not allow `act` at all.
+pub fn require(caller: &Caller, act: Act) -> Result<(), Refusal> {
+    if act.roles().contains(&caller.role()) {
+        Ok(())
+    } else {
+        Err(Refusal::Role {
+            role: caller.role(),
+            act,
+        })
+    }
+}
+
+/// A clerk reads only while naming the dossier it serves and what for, and only for dossiers of
+/// their own province or ministry (the level-1 unit their agency code and the dossier code
+/// share). Others may give a reason; it is recorded but not required.
+pub fn check_reason(caller: &Caller, reason: &AccessReason) -> Result<(), Refusal> {
+    let principal = caller.principal();
+    if principal.role != Role::Clerk {
+        return Ok(());
+    }
+    reason.require_dossier().map_err(Refusal::Reason)?;
+    let (Some(dossier), Some(agency)) = (&reason.dossier_code, &principal.agency_code) else {
+        return Err(Refusal::Dossier(
+            "this clerk has no agency code; an admin must set one".into(),
+        ));
+    };
+    let dossier_unit = crate::ids::DossierCode::parse(dossier)
+        .map(|d| d.agency().level1_unit().to_string())
+        .map_err(|e| Refusal::Reason(e.at("dossier_code", dossier)))?;
+    let own_unit = crate::ids::AgencyCode::parse(agency)
+        .map(|a| a.level1_unit().to_string())
+        .map_err(|e| Refusal::Dossier(format!("this clerk's agency code is not valid: {e}")))?;
+    if dossier_unit != own_unit {
+        return Err(Refusal::Dossier(format!(
+            "dossier {dossier} was received by an agency of {dossier_unit}; a clerk of {agency} reads for dossiers of {own_unit} only"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether the caller may read this document (given that the role allows reading at all).
+pub fn may_read(caller: &Caller, record: &DocumentRecord) -> bool {
+    match caller.role() {
+        Role::Operator | Role::Clerk => true,
+        Role::Citizen => owns(caller, record.metadata.owner_id.as_str()),
+        Role::Admin => false,
+    }
+}
+
+/// Whether the caller may see what concerns this owner under `act` (their documents, their
+/// ledger).
+pub fn may_see_owner(caller: &Caller, owner_id: &str, act: Act) -> bool {
+    match (caller.role(), act) {
+        (Role::Citizen, _) => owns(caller, owner_id),
+        (Role::Admin, Act::SeeLedger) => true,
+        (Role::Operator | Role::Clerk, Act::ReadDocuments) => true,
+        _ => false,
+    }
+}
+
+/// Whose documents a search covers: a citizen's own, whatever they asked; anyone else's what
+/// they asked (`None`: everyone's).
+pub fn search_owner(caller: &Caller, asked: Option<String>) -> Option<String> {
+    match caller.role() {
+        Role::Citizen => caller.principal().owner_id.clone(),
+        _ => asked,
+    }
+}
+
+/// Most hits in one page of a search: 100 over the network (an answer a person reads, or a
+/// program pages through), 1000 for the operator at the console.
+pub fn search_page_limit(caller: &Caller) -> usize {
+    if caller.is_local() {
+        1000
+    } else {
+        100
+    }
+}
+
+fn owns(caller: &Caller, owner_id: &str) -> bool {
+    caller.principal().owner_id.as_deref() == Some(owner_id.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Credential, Principal};
+
+    const DUC: &str = "049075001234";
+    const THUY: &str = "079305000001";
+
+    fn caller(role: Role) -> Caller {
+        let principal = match role {
+            Role::Clerk => Principal::new("canbo", role, Some("H47.15"), None),
+            Role::Citizen => Principal::new("duc", role, None, Some(DUC)),
+            _ => Principal::new("x", role, None, None),
+        };
+        Caller::signed_in(principal.unwrap(), Credential::Session)
+    }
+
+    fn record_of(owner: &str) -> DocumentRecord {
+        let json = serde_json::json!({
+            "id": "doc", "seq": 1, "owner_id": owner, "owner_name": null,
+            "doc_type": "birth_certificate", "title": "Giấy khai sinh", "issuer": null,
+            "issuer_code": null, "doc_number": null, "issued_on": null, "signer": null,
+            "valid_until": "permanent", "validity_scope": null, "dossier_code": null,
+            "procedure_code": null, "result_code": null, "summary": null,
+            "sha256": "00".repeat(32), "size": 1, "format": "pdf", "pages": 1,
+            "source_name": null, "ingested_at": "2026-01-01T00:00:00Z", "ingested_by": "t",
+            "lifecycle": {"status": "active"},
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// The matrix of the module's table, one assertion per cell.
+    #[test]
+    fn every_cell_of_the_role_matrix() {
+        use Role::*;
+        let allowed: &[(Act, &[Role])] = &[
+            (Act::Upload, &[Operator]),
+            (Act::ChangeLifecycle, &[Operator]),
+            (Act::Reextract, &[Operator]),
+            (Act::ReadDocuments, &[Operator, Clerk, Citizen]),
+            (Act::Reuse, &[Clerk]),
+            (Act::SeeLedger, &[Admin, Citizen]),
+            (Act::SeeBatches, &[Operator]),
+            (Act::ManageAccounts, &[Admin]),
+            (Act::Backup, &[Admin]),
+        ];
+        assert_eq!(allowed.len(), Act::ALL.len());
+        for (act, roles) in allowed {
+            for role in Role::ALL {
+                let outcome = require(&caller(role), *act);
+                assert_eq!(outcome.is_ok(), roles.contains(&role), "{act:?} by {role}");
+                if let Err(refusal) = outcome {
+                    assert_eq!(refusal.kind(), RefusalKind::Role);
+                    assert_eq!(
+                        refusal.to_string(),
+                        format!("a {role} cannot {}", act.words())
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn who_may_read_a_document() {
+        let own = record_of(DUC);
+        let other = record_of(THUY);
+        for (role, own_ok, other_ok) in [
+            (Role::Admin, false, false),
+            (Role::Operator, true, true),
+            (Role::Clerk, true, true),
+            (Role::Citizen, true, false),
+        ] {
+            assert_eq!(may_read(&caller(role), &own), own_ok, "{role} own");
+            assert_eq!(may_read(&caller(role), &other), other_ok, "{role} other");
+        }
+    }
+
+    #[test]
+    fn who_may_see_an_owner() {
+        for (role, act, own_ok, other_ok) in [
+            (Role::Admin, Act::SeeLedger, true, true),
+            (Role::Admin, Act::ReadDocuments, false, false),
+            (Role::Operator, Act::ReadDocuments, true, true),
+            (Role::Operator, Act::SeeLedger, false, false),
+            (Role::Clerk, Act::ReadDocuments, true, true),
+            (Role::Clerk, Act::SeeLedger, false, false),
+            (Role::Citizen, Act::ReadDocuments, true, false),
+            (Role::Citizen, Act::SeeLedger, true, false),
+        ] {
+            let c = caller(role);
+            assert_eq!(may_see_owner(&c, DUC, act), own_ok, "{role} {act:?} own");
+            assert_eq!(may_see_owner(&c, THUY, act), other_ok, "{role} {act:?} other");
+        }
+    }
+
+    #[test]
+    fn a_clerk_names_a_dossier_of_their_province() {
+        let clerk = caller(Role::Clerk);
+        let reason = |dossier: Option<&str>, purpose: Option<&str>| {
+            AccessReason::new(dossier, None, purpose).unwrap()
+        };
+        let bare = check_reason(&clerk, &AccessReason::default()).unwrap_err();
+        assert_eq!(bare.kind(), RefusalKind::Reason);
+        assert!(bare.to_string().contains("dossier_code"), "{bare}");
+        let no_purpose = check_reason(&clerk, &reason(Some("000.00.00.H47-240501-0001"), None));
+        assert_eq!(no_purpose.unwrap_err().kind(), RefusalKind::Reason);
+        assert_eq!(
+            check_reason(
+                &clerk,
+                &reason(Some("000.00.00.H47-240501-0001"), Some("đối chiếu"))
+            ),
+            Ok(())
+        );
+        let elsewhere = check_reason(
+            &clerk,
+            &reason(Some("000.00.00.H29-240501-0001"), Some("đối chiếu")),
+        )
+        .unwrap_err();
+        assert_eq!(elsewhere.kind(), RefusalKind::Dossier);
+        assert!(elsewhere.to_string().contains("H29"), "{elsewhere}");
+        for role in [Role::Admin, Role::Operator, Role::Citizen] {
+            assert_eq!(check_reason(&caller(role), &AccessReason::default()), Ok(()));
+        }
+    }
+
+    #[test]
+    fn a_citizen_searches_their_own_documents_only() {
+        assert_eq!(
+            search_owner(&caller(Role::Citizen), Some(THUY.into())).as_deref(),
+            Some(DUC)
+        );
+        assert_eq!(search_owner(&caller(Role::Citizen), None).as_deref(), Some(DUC));
+        assert_eq!(
+            search_owner(&caller(Role::Clerk), Some(THUY.into())).as_deref(),
+            Some(THUY)
+        );
+        assert_eq!(search_owner(&caller(Role::Operator), None), None);
+        assert_eq!(search_page_limit(&caller(Role::Operator)), 100);
+        assert_eq!(search_page_limit(&Caller::local_operator("cli:an")), 1000);
+    }
+
+    #[test]
+    fn a_refusal_of_a_document_reads_as_an_unknown_id() {
+        let refusal = Refusal::NotTheirDocument { id: " abc ".into() };
+        assert_eq!(refusal.to_string(), "no document with id abc");
+        assert_eq!(refusal.kind().as_str(), "not_found");
+    }
+}
