@@ -2,6 +2,8 @@
 //! the library crates, and prints. Exit codes: 0 success; 1 some inputs rejected or a check
 //! failed (the rest still done); 2 usage error.
 
+#![forbid(unsafe_code)]
+
 mod commands;
 
 use clap::{Parser, Subcommand};

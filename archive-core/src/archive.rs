@@ -59,6 +59,8 @@ pub struct Archive {
     max_file_bytes: u64,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
+    /// Refused attempts recorded since the store was opened (for metrics).
+    pub(crate) refused: std::sync::atomic::AtomicU64,
 }
 
 /// Counts read from the store for metrics and readiness, without walking anything.
@@ -68,6 +70,8 @@ pub struct StoreFigures {
     /// Catalogue changes not yet in the search index.
     pub index_pending: u64,
     pub ledger_events: u64,
+    /// Attempts the policy refused (and the ledger recorded) since the store was opened.
+    pub refused: u64,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
@@ -159,6 +163,7 @@ impl Archive {
             doc_types,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             journal,
+            refused: Default::default(),
         })
     }
 
@@ -277,6 +282,7 @@ impl Archive {
                 .last_seq()?
                 .saturating_sub(self.index_state().seq),
             ledger_events: self.catalog.ledger_len() as u64,
+            refused: self.refused.load(std::sync::atomic::Ordering::Relaxed),
         })
     }
 

@@ -13,6 +13,10 @@
 //! This crate does not parse files or extract text (callers pass those functions in), and
 //! knows no HTTP server; its one HTTP client talks to an S3-compatible bucket ([`blob::s3`]).
 
+// One function needs `unsafe` (memory.rs: glibc's malloc_trim, which has no safe binding); it
+// is allowed there alone, and nowhere else.
+#![deny(unsafe_code)]
+
 pub mod accounts;
 mod archive;
 pub mod bag;
@@ -37,10 +41,10 @@ pub use archive::{
 };
 pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
+pub use error::{ArchiveError, Result};
 pub use service::{
     BatchReport, ByteRange, Document, LedgerEvents, LedgerPage, OriginalAccess, ReextractTarget,
     Reextracted,
 };
 pub use storing::{IngestStatus, Ingested, NewDocument};
-pub use error::{ArchiveError, Result};
 pub use verify::{DamagedBlob, VerifyReport};

@@ -6,6 +6,9 @@
 //! `malloc_trim` releases it. Elsewhere (musl, other systems) this does nothing.
 
 /// Returns free heap memory to the operating system, where the allocator allows it.
+// The crate denies `unsafe`; this call is its one exception (no safe binding of malloc_trim
+// exists; the `libc` crate's is as unsafe as this declaration).
+#[allow(unsafe_code)]
 pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

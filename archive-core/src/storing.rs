@@ -46,7 +46,12 @@ impl Archive {
     /// flushed before this returns. So an acknowledged document survives a crash, and a record
     /// never points at a missing blob. The same bytes for the same owner return the existing
     /// record; for another owner, a new record shares the blob.
-    pub fn ingest(&self, caller: &Caller, src: &mut dyn Read, doc: NewDocument) -> Result<Ingested> {
+    pub fn ingest(
+        &self,
+        caller: &Caller,
+        src: &mut dyn Read,
+        doc: NewDocument,
+    ) -> Result<Ingested> {
         let blob = self.put_blob(src)?;
         let ingested = self.commit(caller, doc, &blob)?;
         self.flush()?;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 use archive_core::{Archive, ArchiveError, IngestStatus, LedgerPage, NewDocument, Sha256Digest};
 use schemas::{Caller, Credential, DocTypes, Format, MetadataInput, Principal, Role};
 use std::io::Read;
@@ -33,7 +35,9 @@ fn admin() -> Caller {
 }
 
 fn ingest(archive: &Archive, bytes: &[u8], owner: &str) -> archive_core::Ingested {
-    archive.ingest(&operator(), &mut &bytes[..], doc(owner)).unwrap()
+    archive
+        .ingest(&operator(), &mut &bytes[..], doc(owner))
+        .unwrap()
 }
 
 fn blob_path(archive: &Archive, sha: &str) -> std::path::PathBuf {
@@ -82,7 +86,10 @@ fn same_bytes_dedupe_per_owner_and_share_the_blob() {
     let report = archive.verify(&mut |_| {}).unwrap();
     assert!(report.is_clean(), "{report:?}");
     assert_eq!((report.records, report.blobs_checked), (2, 1));
-    assert_eq!(report.ledger_events, 3, "two ingests and the listing's read");
+    assert_eq!(
+        report.ledger_events, 3,
+        "two ingests and the listing's read"
+    );
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! the text, the words as a phrase over the same words scattered. The recall test (tests/search.rs)
 //! checks that documents are found; this checks the order the index is built to give.
 
+#![forbid(unsafe_code)]
+
 use archive_core::search::SearchRequest;
 use archive_core::{Archive, NewDocument};
 use schemas::{Caller, DocTypes, DocumentText, Format, MetadataInput, PageSource, PageText};

@@ -282,13 +282,7 @@ pub fn run(
                         Err(rejected) => (rejected.line, Ok(Stage::Done(rejected))),
                         Ok(planned) => (
                             planned.line,
-                            prepare_file(
-                                archive,
-                                caller,
-                                &planned.input,
-                                &planned.metadata,
-                                cfg,
-                            ),
+                            prepare_file(archive, caller, &planned.input, &planned.metadata, cfg),
                         ),
                     })
                     .collect();

@@ -10,6 +10,8 @@
 //! [`extract`] turns the bytes into page texts: the PDF text layer where it is sound, Vietnamese
 //! OCR (tesseract) elsewhere.
 
+#![forbid(unsafe_code)]
+
 mod batch;
 pub mod extract;
 mod files;

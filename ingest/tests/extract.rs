@@ -1,6 +1,8 @@
 //! Text extraction on the committed corpus (corpus/extraction), against its ground truth.
 //! Real pdf-extract, real tesseract with the Vietnamese model, real poppler for rendering.
 
+#![forbid(unsafe_code)]
+
 use ingest::extract::{extract, ExtractConfig};
 use ingest::{inspect, sniff};
 use schemas::{DocumentText, PageSource, TextSource};

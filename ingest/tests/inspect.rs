@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 use ingest::{inspect, sniff, InspectError, Limits};
 use kho_tests::fixtures;
 use schemas::Format;

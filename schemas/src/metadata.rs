@@ -69,7 +69,7 @@ pub struct MetadataField {
     pub name: &'static str,
     /// A document cannot be stored without it.
     pub required: bool,
-    /// The `kho ingest` flag, without `--` (written with `-` for `_`).
+    /// The `kho ingest` flag, without `--`: the name with `-` for `_`, or a shorter word.
     pub flag: &'static str,
     /// What it holds, in a line (the command line's and the API's help).
     pub about: &'static str,
@@ -92,7 +92,7 @@ macro_rules! metadata_fields {
         pub const METADATA_FIELDS: &[MetadataField] = &[$(MetadataField {
             name: stringify!($name),
             required: $required,
-            flag: if $flag.is_empty() { stringify!($name) } else { $flag },
+            flag: $flag,
             about: $about,
         },)*];
 
@@ -119,20 +119,20 @@ macro_rules! metadata_fields {
 
 metadata_fields! {
     owner_id: true, "owner", "The owner: a 12-digit personal ID or a 10-digit enterprise code (a dependent unit: 10 digits, a dash and 3).";
-    owner_name: false, "", "The owner's name as the document writes it.";
-    doc_type: true, "", "The document type's key (`kho types` lists them).";
-    title: false, "", "The document's title (default: the type's Vietnamese title).";
-    doc_number: false, "", "The document's number (số ký hiệu).";
-    issuer: false, "", "The issuing agency's name.";
-    issuer_code: false, "", "The issuing agency's code, e.g. H47.15 or 000.00.00.H47.";
-    issued_on: false, "", "The issue date: YYYY-MM-DD or DD/MM/YYYY.";
-    signer: false, "", "Who signed it.";
-    valid_until: false, "", "Valid until: a date, or `permanent` (default: from the document type).";
-    validity_scope: false, "", "Where or for what it is valid.";
+    owner_name: false, "owner-name", "The owner's name as the document writes it.";
+    doc_type: true, "doc-type", "The document type's key (`kho types` lists them).";
+    title: false, "title", "The document's title (default: the type's Vietnamese title).";
+    doc_number: false, "doc-number", "The document's number (số ký hiệu).";
+    issuer: false, "issuer", "The issuing agency's name.";
+    issuer_code: false, "issuer-code", "The issuing agency's code, e.g. H47.15 or 000.00.00.H47.";
+    issued_on: false, "issued-on", "The issue date: YYYY-MM-DD or DD/MM/YYYY.";
+    signer: false, "signer", "Who signed it.";
+    valid_until: false, "valid-until", "Valid until: a date, or `permanent` (default: from the document type).";
+    validity_scope: false, "validity-scope", "Where or for what it is valid.";
     dossier_code: false, "dossier", "The dossier that produced it, e.g. 000.00.00.H47-240501-0001.";
     procedure_code: false, "procedure", "The procedure that produced it, e.g. 1.001193.";
     result_code: false, "result-code", "Its result code, e.g. 000.00.00.H47-240501-0001-KQ1.";
-    summary: false, "", "Its summary (trích yếu).";
+    summary: false, "summary", "Its summary (trích yếu).";
 }
 
 impl DocumentMetadata {
@@ -295,8 +295,16 @@ mod tests {
             .map(|f| f.name)
             .collect();
         assert_eq!(required, ["owner_id", "doc_type"]);
+        for field in METADATA_FIELDS {
+            let plain = field.name.replace('_', "-");
+            assert!(
+                field.flag == plain || plain.starts_with(field.flag) || field.flag == "result-code",
+                "{}: --{}",
+                field.name,
+                field.flag
+            );
+        }
         assert_eq!(METADATA_FIELDS[0].flag, "owner");
-        assert_eq!(METADATA_FIELDS[1].flag, "owner_name");
     }
 
     #[test]

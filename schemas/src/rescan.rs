@@ -86,11 +86,20 @@ mod tests {
                 issued_on: issued.map(str::to_string),
                 ..Default::default()
             }
-            .validate(&crate::DocTypes::builtin(), time::macros::date!(2026 - 01 - 01))
+            .validate(
+                &crate::DocTypes::builtin(),
+                time::macros::date!(2026 - 01 - 01),
+            )
             .unwrap()
         };
-        assert!(same_key(&input(Some("12/KS"), None), &input(Some("12/ks"), None)));
-        assert!(!same_key(&input(Some("12/KS"), None), &input(Some("13/KS"), None)));
+        assert!(same_key(
+            &input(Some("12/KS"), None),
+            &input(Some("12/ks"), None)
+        ));
+        assert!(!same_key(
+            &input(Some("12/KS"), None),
+            &input(Some("13/KS"), None)
+        ));
         let dated = input(None, Some("2020-01-02"));
         assert!(same_key(&dated, &input(Some("12/KS"), Some("2020-01-02"))));
         assert!(!same_key(&input(None, None), &input(None, None)));

@@ -196,10 +196,7 @@ pub fn authenticate(archive: &Archive, token: &str) -> Result<Option<Authenticat
         return Ok(None);
     }
     let hash = token_hash(token);
-    let Some(grant) = archive
-        .accounts()
-        .token(&hash, OffsetDateTime::now_utc())?
-    else {
+    let Some(grant) = archive.accounts().token(&hash, OffsetDateTime::now_utc())? else {
         return Ok(None);
     };
     let credential = match grant.kind {

@@ -3,9 +3,9 @@
 //! HTTP statuses.
 
 use archive_core::ArchiveError;
-use schemas::policy::Refusal;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use schemas::policy::Refusal;
 use schemas::FieldError;
 use serde::Serialize;
 use utoipa::ToSchema;

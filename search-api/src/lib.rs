@@ -8,6 +8,8 @@
 //! HTML, or a problem+json [`error`]. The OpenAPI document is built from the same annotations
 //! that register the routes, so a route cannot be missing from it.
 
+#![forbid(unsafe_code)]
+
 pub mod auth;
 mod background;
 pub mod error;

@@ -26,6 +26,7 @@ struct Inner {
 
 /// Counters named in the `kho_events_total{event=...}` family.
 pub mod event {
+    /// An attempt the policy refused (counted by the services: [`super::StoreFigures::refused`]).
     pub const REFUSED: &str = "refused";
     pub const LOGIN_FAILED: &str = "login_failed";
     pub const LOGIN_THROTTLED: &str = "login_throttled";
@@ -130,7 +131,12 @@ impl Metrics {
             "# HELP kho_events_total Refusals, logins, uploads and background fixity checks."
         );
         let _ = writeln!(out, "# TYPE kho_events_total counter");
-        for (event, n) in &inner.events {
+        // Refusals are counted by the services that make them (in the store's figures).
+        let mut events = inner.events.clone();
+        if store.refused > 0 {
+            *events.entry(event::REFUSED).or_insert(0) += store.refused;
+        }
+        for (event, n) in &events {
             let _ = writeln!(out, "kho_events_total{{event=\"{event}\"}} {n}");
         }
         for (name, help, value) in [
@@ -171,11 +177,11 @@ mod tests {
         let m = Metrics::default();
         m.observe("/api/v1/health", "GET", 200, 0.002);
         m.observe("/api/v1/health", "GET", 200, 0.2);
-        m.count(event::REFUSED);
         let text = m.render(&StoreFigures {
             documents: 3,
             index_pending: 0,
             ledger_events: 7,
+            refused: 1,
         });
         assert!(text.contains(
             "kho_http_requests_total{route=\"/api/v1/health\",method=\"GET\",status=\"200\"} 2"

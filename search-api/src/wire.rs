@@ -616,3 +616,37 @@ pub struct BatchListParams {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document's view has every metadata field of the one table, under the same name.
+    #[test]
+    fn a_document_view_shows_every_metadata_field() {
+        let record: DocumentRecord = serde_json::from_value(serde_json::json!({
+            "id": "doc", "seq": 1, "owner_id": "049075001234", "owner_name": null,
+            "doc_type": "birth_certificate", "title": "Giấy khai sinh", "issuer": null,
+            "issuer_code": null, "doc_number": null, "issued_on": null, "signer": null,
+            "valid_until": "permanent", "validity_scope": null, "dossier_code": null,
+            "procedure_code": null, "result_code": null, "summary": null,
+            "sha256": "00".repeat(32), "size": 1, "format": "pdf", "pages": 1,
+            "source_name": null, "ingested_at": "2026-01-01T00:00:00Z", "ingested_by": "t",
+            "lifecycle": {"status": "active"},
+        }))
+        .unwrap();
+        let view = serde_json::to_value(DocumentView::new(
+            &record,
+            &schemas::DocTypes::builtin(),
+            schemas::today(),
+        ))
+        .unwrap();
+        for field in schemas::METADATA_FIELDS {
+            assert!(
+                view.get(field.name).is_some(),
+                "no {} in {view}",
+                field.name
+            );
+        }
+    }
+}

@@ -31,7 +31,11 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             let mut tmp = tempfile::NamedTempFile::new_in(dir)
                 .with_context(|| format!("cannot create a file in {}", dir.display()))?;
             std::io::copy(&mut reader, tmp.as_file_mut()).with_context(|| {
-                format!("cannot write document {} to {}", access.id(), path.display())
+                format!(
+                    "cannot write document {} to {}",
+                    access.id(),
+                    path.display()
+                )
             })?;
             tmp.as_file().sync_all()?;
             tmp.persist(&path)

@@ -4,7 +4,7 @@ use crate::{Outcome, UsageError};
 use anyhow::Context;
 use ingest::extract::ExtractConfig;
 use ingest::{FileReport, FileStatus, PlannedItem};
-use schemas::MetadataInput;
+use schemas::{MetadataInput, METADATA_FIELDS};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,44 +19,8 @@ pub struct Args {
     /// Folder the manifest's `file` paths are relative to (default: the manifest's folder).
     #[arg(long, requires = "manifest")]
     root: Option<PathBuf>,
-    /// Owner: 12-digit personal ID or 10-digit enterprise code.
-    #[arg(long = "owner")]
-    owner_id: Option<String>,
-    #[arg(long)]
-    owner_name: Option<String>,
-    /// Document type key (`kho types` lists them).
-    #[arg(long)]
-    doc_type: Option<String>,
-    #[arg(long)]
-    title: Option<String>,
-    /// Issuing agency's name.
-    #[arg(long)]
-    issuer: Option<String>,
-    /// Issuing agency's code (e.g. H47.15 or 000.00.00.H47).
-    #[arg(long)]
-    issuer_code: Option<String>,
-    /// Document number (số ký hiệu).
-    #[arg(long)]
-    doc_number: Option<String>,
-    /// YYYY-MM-DD or DD/MM/YYYY.
-    #[arg(long)]
-    issued_on: Option<String>,
-    /// YYYY-MM-DD, DD/MM/YYYY, or `permanent`; default from the document type.
-    #[arg(long)]
-    valid_until: Option<String>,
-    #[arg(long)]
-    signer: Option<String>,
-    /// Dossier code, e.g. 000.00.00.H47-240501-0001.
-    #[arg(long = "dossier")]
-    dossier_code: Option<String>,
-    /// Procedure code, e.g. 1.001193.
-    #[arg(long = "procedure")]
-    procedure_code: Option<String>,
-    /// Result code, e.g. 000.00.00.H47-240501-0001-KQ1.
-    #[arg(long = "result-code")]
-    result_code: Option<String>,
-    #[arg(long)]
-    summary: Option<String>,
+    #[command(flatten)]
+    metadata: MetadataFlags,
     /// Pages read (OCR) at once; default one per core.
     #[arg(long)]
     jobs: Option<usize>,
@@ -71,25 +35,48 @@ pub struct Args {
     check: bool,
 }
 
+/// The metadata flags, one per field of the one table of them (`schemas::METADATA_FIELDS`):
+/// `--owner`, `--doc-type`, `--issued-on`, ...
+#[derive(Debug, Clone, Default)]
+struct MetadataFlags(MetadataInput);
+
+impl clap::FromArgMatches for MetadataFlags {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut input = MetadataInput::default();
+        for field in METADATA_FIELDS {
+            if let Some(value) = matches.get_one::<String>(field.name) {
+                input.set(field.name, value.clone());
+            }
+        }
+        Ok(MetadataFlags(input))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for MetadataFlags {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        METADATA_FIELDS.iter().fold(command, |command, field| {
+            command.arg(
+                clap::Arg::new(field.name)
+                    .long(field.flag)
+                    .value_name("TEXT")
+                    .help(field.about.trim_end_matches('.')),
+            )
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
+}
+
 impl Args {
     fn metadata(&self) -> MetadataInput {
-        MetadataInput {
-            owner_id: self.owner_id.clone(),
-            owner_name: self.owner_name.clone(),
-            doc_type: self.doc_type.clone(),
-            title: self.title.clone(),
-            issuer: self.issuer.clone(),
-            issuer_code: self.issuer_code.clone(),
-            doc_number: self.doc_number.clone(),
-            issued_on: self.issued_on.clone(),
-            signer: self.signer.clone(),
-            valid_until: self.valid_until.clone(),
-            validity_scope: None,
-            dossier_code: self.dossier_code.clone(),
-            procedure_code: self.procedure_code.clone(),
-            result_code: self.result_code.clone(),
-            summary: self.summary.clone(),
-        }
+        self.metadata.0.clone()
     }
 
     fn has_metadata_flags(&self) -> bool {
@@ -173,7 +160,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         )
         .into());
     }
-    if args.manifest.is_none() && (args.owner_id.is_none() || args.doc_type.is_none()) {
+    if args.manifest.is_none()
+        && (args.metadata.0.owner_id.is_none() || args.metadata.0.doc_type.is_none())
+    {
         return Err(UsageError(
             "kho ingest PATH... needs --owner ID and --doc-type KEY (or use --manifest FILE.csv)"
                 .into(),

@@ -1,5 +1,5 @@
 use crate::Outcome;
-use schemas::{DocumentRecord, DocumentText, Lifecycle, PageSource, Validity};
+use schemas::{DocumentRecord, DocumentText, Lifecycle, PageSource};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -92,25 +92,15 @@ fn opt(label: &str, value: Option<impl std::fmt::Display>) {
 }
 
 fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
-    let m = &r.metadata;
     line("id", &r.id);
-    line("title", &m.title);
-    line("doc_type", &m.doc_type);
-    line("owner_id", &m.owner_id);
-    opt("owner_name", m.owner_name.as_ref());
-    opt("issuer", m.issuer.as_ref());
-    opt("issuer_code", m.issuer_code.as_ref());
-    opt("doc_number", m.doc_number.as_ref());
-    opt("issued_on", m.issued_on.map(schemas::iso_date));
-    opt("signer", m.signer.as_ref());
-    line(
-        "valid_until",
-        match m.valid_until {
-            Validity::Permanent => "permanent".to_string(),
-            Validity::Until(d) => schemas::iso_date(d),
-            Validity::Unknown => "unknown".to_string(),
-        },
-    );
+    // Every metadata field, in the table's order; unknown ones left out, validity said.
+    for (field, value) in r.metadata.values() {
+        match value {
+            Some(value) => line(field.name, value),
+            None if field.name == "valid_until" => line(field.name, "unknown"),
+            None => {}
+        }
+    }
     line(
         "state",
         serde_json::to_value(r.state(schemas::today()))?
@@ -130,10 +120,6 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
             format!("{at} by {by} ({reason:?}): see {successor}"),
         ),
     }
-    opt("dossier_code", m.dossier_code.as_ref());
-    opt("procedure_code", m.procedure_code.as_ref());
-    opt("result_code", m.result_code.as_ref());
-    opt("summary", m.summary.as_ref());
     line(
         "format",
         format!("{} ({})", r.format.name(), r.format.media_type()),

@@ -1,6 +1,8 @@
 //! Support for kho's end-to-end tests: real files made on the fly ([`fixtures`]) and a handle on
 //! the `kho` binary ([`Kho`]). The tests themselves live in `tests/`.
 
+#![forbid(unsafe_code)]
+
 pub mod browser;
 pub mod fixtures;
 pub mod fuzz;

@@ -2,6 +2,8 @@
 //! role x route cell), the ledger holding exactly the reads made, tampering caught by verify,
 //! downloads with ranges and ETags, previews, uploads, lifecycle, sign-in.
 
+#![forbid(unsafe_code)]
+
 mod forensic;
 
 use kho_tests::corpus;

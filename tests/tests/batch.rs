@@ -2,6 +2,8 @@
 //! JSON), `--check`, the end-of-run summary and progress lines, rescans, and a batch killed ten
 //! times at random moments that ends as a clean run would.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::{fixtures, Kho};
 use std::collections::BTreeMap;
 use std::fs;

@@ -4,6 +4,8 @@
 //! can by itself (the index, from the catalogue) and that the rest comes back from an export.
 //! Run with `--nocapture` to see the table written in docs/reliability.md.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::{copy_dir, Kho};
 use std::fs;
 use std::path::{Path, PathBuf};

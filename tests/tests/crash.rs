@@ -1,6 +1,8 @@
 //! SIGKILL in the middle of a multi-file ingest: every file reported `stored` before the kill is
 //! present and verifies, and no record points at a missing blob.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::{fixtures, Kho};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};

@@ -3,6 +3,8 @@
 //! bag passes the Library of Congress's BagIt validator (bagit-python, installed by
 //! scripts/setup.sh), not only kho's own reading of it.
 
+#![forbid(unsafe_code)]
+
 mod forensic;
 
 use archive_core::Archive;

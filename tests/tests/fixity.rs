@@ -2,6 +2,8 @@
 //! each was checked, and reports a damaged one (found without anyone running `kho verify`) in the
 //! document's view, the metrics, the log and, once, the owner's ledger.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::http::Served;
 use kho_tests::Kho;
 use std::time::{Duration, Instant};

@@ -2,6 +2,8 @@
 //! starting corpus and any input that once crashed a target) through the target's body, so that
 //! a fixed crash stays fixed without libFuzzer in the suite. A panic fails the test.
 
+#![forbid(unsafe_code)]
+
 use std::path::Path;
 
 #[test]

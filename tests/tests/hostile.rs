@@ -1,6 +1,8 @@
 //! The committed hostile files (corpus/hostile) through `kho ingest`: each gets the outcome and
 //! reason its index names, nothing panics, and a good file in the same command is still stored.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::Kho;
 
 use kho_tests::corpus;

@@ -1,5 +1,7 @@
 //! `kho ingest`, `show`, `get` and `verify` through the binary, per the CLI contract.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::{fixtures, Kho};
 use std::fs;
 use std::path::Path;
@@ -404,6 +406,29 @@ fn text_is_extracted_at_ingest_and_shown_with_text() {
         .run(["show", tiff["id"].as_str().unwrap(), "--text", "--json"])
         .json();
     assert_eq!(again["page_texts"], shown["page_texts"]);
+    // ... and leaves its trace in the document's history: who, which pages, the text source
+    // before and after.
+    let archive = archive_core::Archive::open(kho.data.path()).unwrap();
+    let document = archive
+        .read_document(
+            &schemas::Caller::local_operator("test"),
+            tiff["id"].as_str().unwrap(),
+            &Default::default(),
+        )
+        .unwrap();
+    let reextracted: Vec<_> = document
+        .history()
+        .iter()
+        .filter(|e| e.event.action == schemas::Action::Reextract)
+        .collect();
+    assert_eq!(reextracted.len(), 1, "{:?}", document.history());
+    let event = &reextracted[0].event;
+    assert!(event.actor.name.starts_with("cli:"), "{event:?}");
+    let detail = event.detail.as_deref().unwrap_or_default();
+    assert!(
+        detail.contains("of 2") && detail.contains("text source ocr -> ocr"),
+        "{detail}"
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! `kho ingest --manifest`: good rows stored, bad rows reported with their line and reason.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::{fixtures, Kho};
 use std::fs;
 

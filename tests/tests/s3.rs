@@ -2,6 +2,8 @@
 //! originals in the bucket and nowhere else, the store rebuilt from the bucket alone, a second
 //! node on the same bucket, and a three-node Garage cluster that loses a node.
 
+#![forbid(unsafe_code)]
+
 use archive_core::{BlobError, BlobStore, S3BlobStore, S3Config};
 use kho_tests::garage::{self, Garage};
 use kho_tests::http::{Request, Served};

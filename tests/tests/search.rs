@@ -2,6 +2,8 @@
 //! queries, typed with diacritics, without, in NFD, in capitals, and with the other tone-placement
 //! convention, among thousands of synthetic documents of the same kinds.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::{workspace_bin, Kho};
 use std::process::Command;
 use unicode_normalization::UnicodeNormalization;

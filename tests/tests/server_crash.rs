@@ -4,6 +4,8 @@
 //! `verify` finds no missing or corrupt blob and an intact ledger; after each restart the index
 //! holds exactly what the catalogue holds. The figures go to docs/reliability.md.
 
+#![forbid(unsafe_code)]
+
 use archive_core::Archive;
 use kho_tests::http::{encode, Request, Served};
 use kho_tests::Kho;

@@ -5,6 +5,8 @@
 //! docs/screenshots/ come from these tests (`KHO_UPDATE_SCREENSHOTS=1`). Cookie and CSRF rules
 //! are checked at the HTTP level, where the exact headers can be seen.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::browser::Browser;
 use kho_tests::http::{Request, Served};
 use kho_tests::Kho;

@@ -460,7 +460,12 @@ impl Catalog {
     }
 
     /// The events about one document, oldest first.
-    pub(crate) fn events_of_doc(&self, id: &str, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
+    pub(crate) fn events_of_doc(
+        &self,
+        id: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<LedgerEvent>> {
         self.referenced_events(&ledger::ref_prefix(ledger::DOC_REF, id), after, limit)
     }
 
@@ -579,7 +584,10 @@ impl Catalog {
     }
 
     /// [`Catalog::ids_by_seq`] from sequence number `from`.
-    pub(crate) fn ids_by_seq_since(&self, from: u64) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
+    pub(crate) fn ids_by_seq_since(
+        &self,
+        from: u64,
+    ) -> impl Iterator<Item = Result<(u64, String)>> + '_ {
         self.seq_docs.range(from.to_be_bytes()..).map(move |item| {
             let (seq, id) = item.map_err(self.err())?;
             let seq = <[u8; 8]>::try_from(seq.as_ref()).map_or(0, u64::from_be_bytes);
@@ -599,7 +607,10 @@ impl Catalog {
     }
 
     /// Records whose sequence number is `from` or more, in sequence order.
-    pub(crate) fn records_since(&self, from: u64) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
+    pub(crate) fn records_since(
+        &self,
+        from: u64,
+    ) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
         self.seq_docs.range(from.to_be_bytes()..).map(move |item| {
             let (_, id) = item.map_err(self.err())?;
             let id = String::from_utf8_lossy(&id).into_owned();

@@ -100,13 +100,13 @@ pub struct IndexState {
 }
 
 /// Hits from the index: record ids (best first), the total count and the facet counts.
-pub struct IndexHits {
+pub(crate) struct IndexHits {
     pub total: usize,
     pub hits: Vec<(String, f32)>,
     pub facets: Facets,
 }
 
-pub struct SearchIndex {
+pub(crate) struct SearchIndex {
     path: PathBuf,
     index: Index,
     reader: IndexReader,
@@ -129,7 +129,7 @@ impl SearchIndex {
     /// `index.damaged-SECONDS` and started afresh, so that the next sync rebuilds it from the
     /// catalogue, and [`SearchIndex::reset`] says so. Without this a damaged index would make
     /// the whole store unopenable, `kho reindex` included.
-    pub fn open(path: &Path) -> Result<Self> {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
         let damage = match Self::open_as_is(path) {
             Ok(index) => return Ok(index),
             Err(e @ ArchiveError::Io { .. }) => return Err(e),
@@ -153,7 +153,7 @@ impl SearchIndex {
     }
 
     /// Why the index was started afresh when it was opened, if it was.
-    pub fn reset(&self) -> Option<&str> {
+    pub(crate) fn reset(&self) -> Option<&str> {
         self.reset.as_deref()
     }
 
@@ -209,7 +209,7 @@ impl SearchIndex {
         })
     }
 
-    pub fn state(&self) -> IndexState {
+    pub(crate) fn state(&self) -> IndexState {
         self.index
             .load_metas()
             .ok()
@@ -318,7 +318,7 @@ impl SearchIndex {
 
     /// Indexes every catalogue record past the last committed sequence number, committing as it
     /// goes. `progress(done, total)` is called now and then. Returns how many were indexed.
-    pub fn sync(
+    pub(crate) fn sync(
         &self,
         catalog: &Catalog,
         types: &DocTypes,
@@ -365,7 +365,7 @@ impl SearchIndex {
 
     /// Rebuilds the index from the catalogue. Resumable: if a rebuild was interrupted, this
     /// carries on from where it stopped instead of starting over.
-    pub fn rebuild(
+    pub(crate) fn rebuild(
         &self,
         catalog: &Catalog,
         types: &DocTypes,
@@ -387,7 +387,7 @@ impl SearchIndex {
     }
 
     /// Ids of the given records that the index does not hold (for `verify`).
-    pub fn missing<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
+    pub(crate) fn missing<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
         let searcher = self.reader.searcher();
         let mut missing = Vec::new();
         for id in ids {
@@ -589,7 +589,7 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(filters))
     }
 
-    pub fn search(
+    pub(crate) fn search(
         &self,
         req: &SearchRequest,
         parsed: &ParsedQuery,

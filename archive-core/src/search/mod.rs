@@ -74,8 +74,9 @@ impl SearchRequest {
     /// Checks the page asked for: 1 to `max_limit` hits, from at most [`MAX_OFFSET`].
     pub fn check_page(&self, max_limit: usize) -> Result<(), FieldError> {
         if self.limit == 0 || self.limit > max_limit {
-            return Err(RuleError::new(format!("1 to {max_limit}"))
-                .at("limit", &self.limit.to_string()));
+            return Err(
+                RuleError::new(format!("1 to {max_limit}")).at("limit", &self.limit.to_string())
+            );
         }
         if self.offset > MAX_OFFSET {
             return Err(

@@ -202,15 +202,11 @@ impl Archive {
 /// The pages whose text or way of reading differs between two extractions (every page when
 /// there was none before), in order.
 fn changed_pages(before: Option<&DocumentText>, after: &DocumentText) -> Vec<u32> {
-    let old = |page: u32| {
-        before.and_then(|b| b.pages.iter().find(|p| p.page == page))
-    };
+    let old = |page: u32| before.and_then(|b| b.pages.iter().find(|p| p.page == page));
     after
         .pages
         .iter()
-        .filter(|p| {
-            old(p.page).is_none_or(|o| o.text != p.text || o.source != p.source)
-        })
+        .filter(|p| old(p.page).is_none_or(|o| o.text != p.text || o.source != p.source))
         .map(|p| p.page)
         .collect()
 }

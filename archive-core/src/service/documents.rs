@@ -229,12 +229,8 @@ impl Archive {
         self.authorize(caller, Act::Reuse, Some(id), "reuse")?;
         let record = self.readable(caller, id, reason, "reuse")?;
         reason.require_dossier()?;
-        let mut logged = self.log(&[event_about(
-            Action::Reuse,
-            caller.actor(),
-            &record,
-            reason,
-        )])?;
+        let mut logged =
+            self.log(&[event_about(Action::Reuse, caller.actor(), &record, reason)])?;
         let event = logged.pop().ok_or_else(|| ArchiveError::Damaged {
             key: "ledger".into(),
             detail: "an appended event was not returned".into(),

@@ -22,7 +22,7 @@ pub mod operations;
 pub mod owners;
 pub mod search;
 
-pub use changes::{Reextracted, ReextractTarget};
+pub use changes::{ReextractTarget, Reextracted};
 pub use documents::{ByteRange, Document, OriginalAccess};
 pub use operations::BatchReport;
 
@@ -108,6 +108,8 @@ impl Archive {
         detail: String,
         refusal: Refusal,
     ) -> ArchiveError {
+        self.refused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Err(e) = self.record_refusal(caller.actor(), about, &detail) {
             tracing::error!(error = %e, %detail, "could not record a refusal in the ledger");
         }

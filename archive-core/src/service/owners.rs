@@ -14,7 +14,12 @@ impl Archive {
         filter: &DocumentFilter,
         reason: &AccessReason,
     ) -> Result<Vec<DocumentRecord>> {
-        self.authorize(caller, Act::ReadDocuments, None, "list an owner's documents")?;
+        self.authorize(
+            caller,
+            Act::ReadDocuments,
+            None,
+            "list an owner's documents",
+        )?;
         if !policy::may_see_owner(caller, owner.as_str(), Act::ReadDocuments) {
             return Err(self.refuse(
                 caller,

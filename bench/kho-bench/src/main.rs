@@ -15,6 +15,8 @@
 //! `kho-bench blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]`: blob store
 //! upload, download and dedupe throughput ([`blobs`]).
 
+#![forbid(unsafe_code)]
+
 mod blobs;
 
 use archive_core::search::{SearchRequest, SortOrder};
@@ -208,7 +210,9 @@ fn pdf(lines: &[String]) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
@@ -294,7 +298,10 @@ fn generate(args: &[String]) -> Result<(), String> {
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err("a worker panicked".into())]))
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| vec![Err("a worker panicked".into())])
+                })
                 .collect()
         });
         for (ready, blob) in chunk.into_iter().zip(blobs) {

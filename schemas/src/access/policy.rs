@@ -324,7 +324,11 @@ mod tests {
         ] {
             let c = caller(role);
             assert_eq!(may_see_owner(&c, DUC, act), own_ok, "{role} {act:?} own");
-            assert_eq!(may_see_owner(&c, THUY, act), other_ok, "{role} {act:?} other");
+            assert_eq!(
+                may_see_owner(&c, THUY, act),
+                other_ok,
+                "{role} {act:?} other"
+            );
         }
     }
 
@@ -354,7 +358,10 @@ mod tests {
         assert_eq!(elsewhere.kind(), RefusalKind::Dossier);
         assert!(elsewhere.to_string().contains("H29"), "{elsewhere}");
         for role in [Role::Admin, Role::Operator, Role::Citizen] {
-            assert_eq!(check_reason(&caller(role), &AccessReason::default()), Ok(()));
+            assert_eq!(
+                check_reason(&caller(role), &AccessReason::default()),
+                Ok(())
+            );
         }
     }
 
@@ -364,7 +371,10 @@ mod tests {
             search_owner(&caller(Role::Citizen), Some(THUY.into())).as_deref(),
             Some(DUC)
         );
-        assert_eq!(search_owner(&caller(Role::Citizen), None).as_deref(), Some(DUC));
+        assert_eq!(
+            search_owner(&caller(Role::Citizen), None).as_deref(),
+            Some(DUC)
+        );
         assert_eq!(
             search_owner(&caller(Role::Clerk), Some(THUY.into())).as_deref(),
             Some(THUY)

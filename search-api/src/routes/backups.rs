@@ -17,9 +17,7 @@ use schemas::policy::Act;
 /// safe in any file system.
 fn backup_name(at: time::OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
-    let basic = time::macros::format_description!(
-        "[year][month][day]T[hour][minute][second]Z"
-    );
+    let basic = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
     format!("kho-backup-{}", at.format(basic).unwrap_or_default())
 }
 

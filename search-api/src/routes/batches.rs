@@ -28,7 +28,11 @@ pub async fn list_batches(
 }
 
 /// The recent batches through the service (the API's and the operator's page).
-pub(crate) async fn batch_list(state: &AppState, caller: Caller, limit: usize) -> ApiResult<BatchList> {
+pub(crate) async fn batch_list(
+    state: &AppState,
+    caller: Caller,
+    limit: usize,
+) -> ApiResult<BatchList> {
     let batches = state
         .blocking(move |archive| Ok(archive.recent_batches(&caller, limit)?))
         .await?;

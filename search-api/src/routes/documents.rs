@@ -22,28 +22,35 @@ use schemas::policy::Act;
 use schemas::{AccessReason, Caller, MetadataInput};
 use std::io::Read;
 
-/// Upload form: the file and its metadata, with the manifest's column names.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct UploadForm {
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-    owner_id: String,
-    doc_type: String,
-    owner_name: Option<String>,
-    title: Option<String>,
-    issuer: Option<String>,
-    issuer_code: Option<String>,
-    doc_number: Option<String>,
-    issued_on: Option<String>,
-    signer: Option<String>,
-    valid_until: Option<String>,
-    validity_scope: Option<String>,
-    dossier_code: Option<String>,
-    procedure_code: Option<String>,
-    result_code: Option<String>,
-    summary: Option<String>,
+/// Upload form: the file and its metadata, with the manifest's column names. Its OpenAPI schema
+/// is made from the one table of metadata fields (`schemas::METADATA_FIELDS`).
+pub struct UploadForm;
+
+impl utoipa::PartialSchema for UploadForm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let file = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("The document: PDF, PNG, JPEG or TIFF."));
+        let mut form = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("file", file)
+            .required("file");
+        for field in schemas::METADATA_FIELDS {
+            let text = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(field.about));
+            form = form.property(field.name, text);
+            if field.required {
+                form = form.required(field.name);
+            }
+        }
+        form.into()
+    }
 }
+
+impl utoipa::ToSchema for UploadForm {}
 
 const MAX_FIELD_BYTES: usize = 64 * 1024;
 
@@ -253,7 +260,9 @@ pub async fn get_document(
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<DocumentDetail>> {
     let reason = reason_of(&params)?;
-    Ok(Json(document_detail(&state, auth.caller, id, reason).await?))
+    Ok(Json(
+        document_detail(&state, auth.caller, id, reason).await?,
+    ))
 }
 
 /// A document's detail, read through the service (the API's and the web UI's).

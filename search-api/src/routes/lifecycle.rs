@@ -28,7 +28,9 @@ pub async fn revoke(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<RevokeRequest>,
 ) -> ApiResult<Json<DocumentView>> {
-    Ok(Json(revoke_document(&state, auth.caller, id, body.reason).await?))
+    Ok(Json(
+        revoke_document(&state, auth.caller, id, body.reason).await?,
+    ))
 }
 
 /// Mark a document superseded by a newer one of the same owner (amend, supplement, annul,

@@ -86,6 +86,10 @@ pub(crate) async fn owner_event_page(
     page: LedgerPage,
 ) -> ApiResult<EventPage> {
     state
-        .blocking(move |archive| Ok(EventPage::from(&archive.owner_ledger(&caller, &owner, page)?)))
+        .blocking(move |archive| {
+            Ok(EventPage::from(
+                &archive.owner_ledger(&caller, &owner, page)?,
+            ))
+        })
         .await
 }

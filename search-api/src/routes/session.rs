@@ -23,7 +23,9 @@ pub async fn login(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> ApiResult<Json<TokenView>> {
-    Ok(Json(open_session(&state, &body.username, body.password).await?))
+    Ok(Json(
+        open_session(&state, &body.username, body.password).await?,
+    ))
 }
 
 /// Checks a user name and password under the throttle and opens a session (the API's login and
@@ -72,10 +74,7 @@ pub(crate) async fn open_session(
 #[utoipa::path(post, path = "/api/v1/logout", tag = "session",
     responses((status = 204, description = "Signed out")),
     security(("bearer" = [])))]
-pub async fn logout(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> ApiResult<StatusCode> {
+pub async fn logout(State(state): State<AppState>, auth: Authenticated) -> ApiResult<StatusCode> {
     end_session(&state, auth.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -316,8 +316,7 @@ pub async fn document(
     let result = async {
         let Query(query) = query?;
         let reason = query.reason;
-        let detail =
-            document_detail(&state, user.caller.clone(), id, reason_of(&reason)?).await?;
+        let detail = document_detail(&state, user.caller.clone(), id, reason_of(&reason)?).await?;
         let title = detail.document.title.clone();
         Ok(user.page(
             &title,

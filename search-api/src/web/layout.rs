@@ -235,6 +235,13 @@ mod tests {
     }
 
     #[test]
+    fn every_metadata_field_has_a_vietnamese_label() {
+        for field in schemas::METADATA_FIELDS {
+            assert_ne!(field_label(field.name), field.name, "{}", field.name);
+        }
+    }
+
+    #[test]
     fn queries_are_encoded_and_empty_values_dropped() {
         assert_eq!(
             query_string(&[("q", "Nguyễn Văn Đức"), ("type", ""), ("x", "a&b")]),

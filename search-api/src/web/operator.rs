@@ -14,41 +14,29 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::{html, Markup};
-use schemas::MetadataInput;
+use schemas::{MetadataField, MetadataInput, METADATA_FIELDS};
 
 /// Batches listed on the page.
 const RECENT_BATCHES: usize = 30;
 /// Report lines per page of a batch.
 const LINES_PER_PAGE: usize = 200;
 
-/// The form's metadata fields (labelled as everywhere, by `field_label`): name, input type,
-/// required, hint.
-const FIELDS: &[(&str, &str, bool, &str)] = &[
-    (
-        "owner_id",
-        "text",
-        true,
-        "12 chữ số (CCCD) hoặc mã số doanh nghiệp",
-    ),
-    ("owner_name", "text", false, ""),
-    ("title", "text", false, "để trống: theo loại giấy tờ"),
-    ("doc_number", "text", false, ""),
-    ("issuer", "text", false, ""),
-    ("issuer_code", "text", false, "ví dụ 000.00.01.H29"),
-    ("issued_on", "date", false, ""),
-    ("signer", "text", false, ""),
-    (
-        "valid_until",
-        "text",
-        false,
-        "dd/mm/yyyy, \"vĩnh viễn\", hoặc để trống: theo loại giấy tờ",
-    ),
-    ("validity_scope", "text", false, ""),
-    ("dossier_code", "text", false, "hồ sơ đã cấp ra giấy tờ này"),
-    ("procedure_code", "text", false, ""),
-    ("result_code", "text", false, ""),
-    ("summary", "text", false, ""),
-];
+/// What the form's field for a metadata field shows inside it (the label is `field_label`'s).
+fn hint(field: &str) -> &'static str {
+    match field {
+        "owner_id" => "12 chữ số (CCCD) hoặc mã số doanh nghiệp",
+        "title" => "để trống: theo loại giấy tờ",
+        "issuer_code" => "ví dụ 000.00.01.H29",
+        "valid_until" => "dd/mm/yyyy, \"vĩnh viễn\", hoặc để trống: theo loại giấy tờ",
+        "dossier_code" => "hồ sơ đã cấp ra giấy tờ này",
+        _ => "",
+    }
+}
+
+/// The form's metadata fields, from the one table of them (the document type is a list).
+fn form_fields() -> impl Iterator<Item = &'static MetadataField> {
+    METADATA_FIELDS.iter().filter(|f| f.name != "doc_type")
+}
 
 fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: Markup) -> Markup {
     html! {
@@ -64,11 +52,13 @@ fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: 
                     option value=(t.key) selected[input.doc_type.as_deref() == Some(t.key.as_str())] { (t.title) }
                 }
             }
-            @for (name, kind, required, hint) in FIELDS {
-                label for=(name) { (field_label(name)) @if *required { " *" } }
-                input id=(name) name=(name) type=(kind) required[*required]
-                    value=(input.get(name).unwrap_or(""))
-                    placeholder=(hint);
+            @for field in form_fields() {
+                label for=(field.name) { (field_label(field.name)) @if field.required { " *" } }
+                input id=(field.name) name=(field.name)
+                    type=(if field.name == "issued_on" { "date" } else { "text" })
+                    required[field.required]
+                    value=(input.get(field.name).unwrap_or(""))
+                    placeholder=(hint(field.name));
             }
             button type="submit" { "Lưu vào kho" }
         }

@@ -1,0 +1,247 @@
+//! The services on their own (no HTTP): each decides with the policy, and what it does or refuses
+//! is in the ledger, filed where the owner sees it. The API's tests check the same cells over a
+//! socket; these check the rules at the door itself.
+
+#![forbid(unsafe_code)]
+
+use archive_core::{Archive, ArchiveError, LedgerPage, NewDocument, ReextractTarget};
+use schemas::policy::{Refusal, RefusalKind};
+use schemas::{
+    AccessReason, Action, Caller, Credential, DocTypes, DocumentText, Format, MetadataInput,
+    OwnerId, PageSource, PageText, Principal, Role,
+};
+
+const DUC: &str = "049075001234";
+const THUY: &str = "079305000001";
+
+fn signed_in(name: &str, role: Role, agency: Option<&str>, owner: Option<&str>) -> Caller {
+    Caller::signed_in(
+        Principal::new(name, role, agency, owner).unwrap(),
+        Credential::Session,
+    )
+}
+
+fn text(words: &str) -> DocumentText {
+    DocumentText {
+        pages: vec![PageText {
+            page: 1,
+            text: words.into(),
+            source: PageSource::Ocr,
+            ocr_confidence: Some(90.0),
+            rotated: 0,
+            note: None,
+        }],
+        engine: "test".into(),
+    }
+}
+
+fn store(archive: &Archive, owner: &str, bytes: &[u8], words: &str) -> String {
+    let metadata = MetadataInput {
+        owner_id: Some(owner.into()),
+        doc_type: Some("birth_certificate".into()),
+        ..Default::default()
+    }
+    .validate(&DocTypes::builtin(), schemas::today())
+    .unwrap();
+    let doc = NewDocument {
+        metadata,
+        format: Format::Pdf,
+        pages: 1,
+        source_name: None,
+        text: Some(text(words)),
+    };
+    archive
+        .ingest(&Caller::local_operator("test"), &mut &bytes[..], doc)
+        .unwrap()
+        .record
+        .id
+}
+
+fn ledger(archive: &Archive, owner: &str) -> Vec<schemas::LedgerEvent> {
+    let admin = signed_in("quantri", Role::Admin, None, None);
+    archive
+        .owner_ledger(
+            &admin,
+            &OwnerId::parse(owner).unwrap(),
+            LedgerPage::new(None, Some(1000)),
+        )
+        .unwrap()
+        .events
+}
+
+#[test]
+fn a_refused_read_answers_as_an_unknown_id_and_is_in_the_owners_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let doc = store(&archive, DUC, b"%PDF one", "giấy khai sinh");
+    let thuy = signed_in("thuy", Role::Citizen, None, Some(THUY));
+    let refused = archive
+        .read_document(&thuy, &doc, &Default::default())
+        .unwrap_err();
+    let unknown = archive
+        .read_document(&thuy, "zzzzzzzzzzzzzzzzzzzzzzzzzz", &Default::default())
+        .unwrap_err();
+    assert!(matches!(
+        &refused,
+        ArchiveError::Refused(Refusal::NotTheirDocument { .. })
+    ));
+    assert!(matches!(unknown, ArchiveError::NotFound(_)));
+    assert_eq!(
+        refused.to_string().replace(&doc, "ID"),
+        unknown
+            .to_string()
+            .replace("zzzzzzzzzzzzzzzzzzzzzzzzzz", "ID")
+    );
+    let last = ledger(&archive, DUC).pop().unwrap();
+    assert_eq!(last.event.action, Action::Refused);
+    assert_eq!(last.event.actor.name, "thuy");
+    assert_eq!(
+        last.event.detail.as_deref(),
+        Some("read metadata: not the caller's document")
+    );
+}
+
+#[test]
+fn a_role_that_never_may_is_refused_before_any_lookup_and_ledgered() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let doc = store(&archive, DUC, b"%PDF one", "giấy khai sinh");
+    let clerk = signed_in("canbo", Role::Clerk, Some("H47.15"), None);
+    let refused = archive.revoke(&clerk, &doc, "cấp nhầm").unwrap_err();
+    let ArchiveError::Refused(refusal) = refused else {
+        panic!("{refused}");
+    };
+    assert_eq!(refusal.kind(), RefusalKind::Role);
+    let last = ledger(&archive, DUC).pop().unwrap();
+    assert_eq!(
+        last.event.detail.as_deref(),
+        Some("revoke: a clerk cannot revoke or supersede documents")
+    );
+    assert_eq!(last.event.doc_id.as_deref(), Some(doc.as_str()));
+    // Nor can a clerk store anything: the write path asks the policy too.
+    let put = archive.put_blob(&mut &b"%PDF two"[..]).unwrap();
+    let metadata = MetadataInput {
+        owner_id: Some(DUC.into()),
+        doc_type: Some("birth_certificate".into()),
+        ..Default::default()
+    }
+    .validate(&DocTypes::builtin(), schemas::today())
+    .unwrap();
+    let doc = NewDocument {
+        metadata,
+        format: Format::Pdf,
+        pages: 1,
+        source_name: None,
+        text: None,
+    };
+    assert!(matches!(
+        archive.commit(&clerk, doc, &put),
+        Err(ArchiveError::Refused(Refusal::Role { .. }))
+    ));
+}
+
+#[test]
+fn a_clerks_search_names_a_dossier_and_each_hit_is_a_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    store(&archive, DUC, b"%PDF one", "giấy khai sinh Nguyễn Văn Đức");
+    store(
+        &archive,
+        THUY,
+        b"%PDF two",
+        "giấy chứng nhận kết hôn Trần Thị Thuý",
+    );
+    archive.sync_index(&mut |_, _| {}).unwrap();
+    let clerk = signed_in("canbo", Role::Clerk, Some("H47.15"), None);
+    let request = archive_core::search::SearchRequest {
+        query: "giấy".into(),
+        limit: 20,
+        ..Default::default()
+    };
+    let bare = archive
+        .search(&clerk, &request, &Default::default())
+        .unwrap_err();
+    assert!(matches!(bare, ArchiveError::Refused(Refusal::Reason(_))));
+    let reason =
+        AccessReason::new(Some("000.00.00.H47-261127-0001"), None, Some("đối chiếu")).unwrap();
+    let found = archive.search(&clerk, &request, &reason).unwrap();
+    assert_eq!(found.hits.len(), 2);
+    for owner in [DUC, THUY] {
+        let last = ledger(&archive, owner).pop().unwrap();
+        assert_eq!(last.event.action, Action::ReadMetadata);
+        assert_eq!(last.event.detail.as_deref(), Some("search result"));
+        assert_eq!(
+            last.event.dossier_code.as_deref(),
+            Some("000.00.00.H47-261127-0001")
+        );
+    }
+    // A citizen asking for someone else's documents gets their own.
+    let duc = signed_in("duc", Role::Citizen, None, Some(DUC));
+    let theirs = archive_core::search::SearchRequest {
+        owner: Some(THUY.into()),
+        ..request.clone()
+    };
+    let mine = archive.search(&duc, &theirs, &Default::default()).unwrap();
+    assert_eq!(mine.hits.len(), 1);
+    assert_eq!(mine.hits[0].record.metadata.owner_id.as_str(), DUC);
+    // Pages are bounded by who asks.
+    let long = archive_core::search::SearchRequest {
+        limit: 500,
+        ..request
+    };
+    assert!(matches!(
+        archive.search(&duc, &long, &Default::default()),
+        Err(ArchiveError::Invalid(e)) if e.field == "limit"
+    ));
+}
+
+#[test]
+fn a_reextraction_is_a_ledgered_change_of_every_record_of_the_blob() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let first = store(&archive, DUC, b"%PDF shared", "chữ đọc sai");
+    let second = store(&archive, THUY, b"%PDF shared", "chữ đọc sai");
+    let operator = Caller::local_operator("cli:an");
+    let mut outcomes = Vec::new();
+    archive
+        .reextract(
+            &operator,
+            &ReextractTarget::Documents(vec![first.clone()]),
+            &|bytes: &[u8]| {
+                assert_eq!(bytes, b"%PDF shared");
+                Ok(text("chữ đọc đúng"))
+            },
+            &mut |done| outcomes.push(done),
+        )
+        .unwrap();
+    assert_eq!(outcomes.len(), 1, "one blob");
+    let updated = outcomes.pop().unwrap().outcome.unwrap();
+    assert_eq!(updated.len(), 2, "both records of the blob");
+    for (owner, id) in [(DUC, &first), (THUY, &second)] {
+        let last = ledger(&archive, owner).pop().unwrap();
+        assert_eq!(last.event.action, Action::Reextract);
+        assert_eq!(last.event.actor.name, "cli:an");
+        assert_eq!(last.event.doc_id.as_deref(), Some(id.as_str()));
+        assert_eq!(
+            last.event.detail.as_deref(),
+            Some("text extracted again (test): page(s) 1 changed of 1; text source ocr -> ocr")
+        );
+    }
+    let document = archive
+        .read_document(&operator, &first, &Default::default())
+        .unwrap();
+    let actions: Vec<Action> = document.history().iter().map(|e| e.event.action).collect();
+    assert_eq!(actions, [Action::Ingest, Action::Reextract]);
+    let now = archive.document_text(&document).unwrap().unwrap();
+    assert_eq!(now.pages[0].text, "chữ đọc đúng");
+    // Only operators re-extract.
+    let clerk = signed_in("canbo", Role::Clerk, Some("H47.15"), None);
+    assert!(archive
+        .reextract(
+            &clerk,
+            &ReextractTarget::All,
+            &|_| Ok(text("x")),
+            &mut |_| {}
+        )
+        .is_err());
+}
