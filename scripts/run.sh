@@ -5,7 +5,7 @@
 # (duplicates are recognised, nothing is stored twice, users are made once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh  # what kho needs to run; the test tools (Garage, Chromium, the Python venv) are not built here
 cargo build --release --bin kho
 kho=target/release/kho
 export KHO_DATA="${KHO_DATA:-$PWD/kho-data}"
