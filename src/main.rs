@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod logging;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -90,6 +91,10 @@ impl std::error::Error for UsageError {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Serve(args) => logging::init(args.log_format, true),
+        _ => logging::init(logging::LogFormat::Text, false),
+    }
     let store = commands::Store {
         data: cli.data,
         blobs: cli.blobs,

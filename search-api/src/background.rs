@@ -32,7 +32,7 @@ impl Worker {
                 thread: Some(thread),
             },
             Err(e) => {
-                eprintln!("kho serve: {name}: cannot start its thread: {e}");
+                tracing::error!("{name}: cannot start its thread: {e}");
                 Worker { stop, thread: None }
             }
         }

@@ -34,15 +34,15 @@ pub(crate) fn start(state: &AppState) -> Worker {
                 }) => {
                     if newly {
                         metrics.count(event::FIXITY_DAMAGED);
-                        eprintln!(
-                                "kho serve: fixity: the original {sha256} of record(s) {} is damaged: {detail}; restore it from an export",
-                                records.join(", ")
-                            );
+                        tracing::error!(
+                            "fixity: the original {sha256} of record(s) {} is damaged: {detail}; restore it from an export",
+                            records.join(", ")
+                        );
                     }
                 }
                 Ok(FixityStep::PassComplete) => rest(&flag, pause),
                 Err(e) => {
-                    eprintln!("kho serve: fixity: {e}");
+                    tracing::error!("fixity: {e}");
                     rest(&flag, pause);
                 }
             }

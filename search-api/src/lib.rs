@@ -122,7 +122,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     (router, api)
 }
 
-/// Times every request for the metrics and writes one plain log line for it.
+/// Times every request for the metrics and logs it (target `kho::access`: method, path,
+/// status, milliseconds).
 async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
@@ -137,7 +138,8 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
     let status = response.status().as_u16();
     state.metrics.observe(&route, &method, status, seconds);
     if state.config.access_log {
-        eprintln!("{method} {path} {status} {:.1}ms", seconds * 1000.0);
+        let ms = (seconds * 10_000.0).round() / 10.0;
+        tracing::info!(target: "kho::access", %method, %path, status, ms, "request");
     }
     response
 }

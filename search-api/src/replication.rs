@@ -26,13 +26,13 @@ pub(crate) fn start(state: &AppState) -> Worker {
         let mut failing: Option<String> = None;
         let mut report = |what: &str, result: Result<(), archive_core::ArchiveError>| match result {
             Ok(()) if failing.take().is_some() => {
-                eprintln!("kho serve: journal: the bucket answers again")
+                tracing::info!("journal: the bucket answers again")
             }
             Ok(()) => {}
             Err(e) => {
                 let message = e.to_string();
                 if failing.as_deref() != Some(message.as_str()) {
-                    eprintln!("kho serve: journal: {what}: {message}; retrying");
+                    tracing::warn!("journal: {what}: {message}; retrying");
                     failing = Some(message);
                 }
             }
@@ -53,9 +53,10 @@ pub(crate) fn start(state: &AppState) -> Worker {
                 let pulled = archive.pull_journal(&mut |_| {}).and_then(|p| {
                     metrics.count_n(event::JOURNAL_PULLED, p.new + p.changed);
                     if p.new + p.changed > 0 {
-                        eprintln!(
-                            "kho serve: journal: {} new and {} changed record(s) from other nodes",
-                            p.new, p.changed
+                        tracing::info!(
+                            "journal: {} new and {} changed record(s) from other nodes",
+                            p.new,
+                            p.changed
                         );
                         archive.sync_index(&mut |_, _| {})?;
                     }

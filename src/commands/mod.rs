@@ -39,11 +39,11 @@ impl Store {
         let archive = Archive::open_with(&self.data, &options)
             .with_context(|| format!("cannot open the store at {}", self.data.display()))?;
         if let Some(why) = archive.index_reset() {
-            eprintln!("kho: warning: the search index was damaged: {why}");
+            tracing::warn!("the search index was damaged: {why}");
         }
         if let Some(why) = archive.blobs_unreachable() {
-            eprintln!(
-                "kho: warning: {why}; records and search work, originals cannot be read or stored until the bucket answers"
+            tracing::warn!(
+                "{why}; records and search work, originals cannot be read or stored until the bucket answers"
             );
         }
         Ok(archive)
@@ -88,9 +88,10 @@ pub fn push_journal(archive: &Archive) -> anyhow::Result<()> {
         .push_journal()
         .context("the documents are stored, but not yet in the bucket's journal; the next `kho ingest`, `kho rebuild --since` or `kho serve` on this store sends them")?;
     if pushed.records > 0 {
-        eprintln!(
-            "kho: journal: {} record(s) written to the bucket in {} page(s)",
-            pushed.records, pushed.pages
+        tracing::info!(
+            "journal: {} record(s) written to the bucket in {} page(s)",
+            pushed.records,
+            pushed.pages
         );
     }
     Ok(())

@@ -13,6 +13,10 @@ pub struct Args {
     /// No log line per request.
     #[arg(long)]
     quiet: bool,
+    /// How log lines are written on standard error: `text` for people, `json` (one object per
+    /// line) for a log collector. `KHO_LOG` chooses what is logged (default `info`).
+    #[arg(long, value_enum, default_value_t = crate::logging::LogFormat::Text)]
+    pub log_format: crate::logging::LogFormat,
     /// Stop when standard input closes (for supervisors and tests).
     #[arg(long)]
     stop_on_eof: bool,
@@ -60,6 +64,6 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         let _ = writeln!(out, "kho: listening on http://{bound}");
         let _ = out.flush();
     })?;
-    eprintln!("kho: stopped");
+    tracing::info!("stopped");
     Ok(Outcome::Success)
 }

@@ -346,7 +346,7 @@ fn stream_body(mut reader: Box<dyn Read + Send>) -> Body {
                 }
             }
             Err(e) => {
-                eprintln!("kho serve: download stopped: {e}");
+                tracing::warn!("a download stopped: {e}");
                 let _ = tx.blocking_send(Err(e));
                 break;
             }
