@@ -4,25 +4,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/setup.sh"
-
-need_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
-    echo "setup-tests: run as root (or install sudo) to install: ${*: -1}" >&2; exit 1; fi
-}
+. "$root/scripts/lib/apt.sh"
 
 # Debian packages: python3-venv for the test tools below, the headless browser the web UI tests
 # drive (Chromium through chromedriver, W3C WebDriver), and openssl and socat, which put a TLS
 # endpoint of a private certificate authority in front of Garage for the https test.
-packages=(python3-venv chromium chromium-driver openssl socat)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup-tests: installing ${missing[*]}"
-  need_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive need_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install_missing setup-tests python3-venv chromium chromium-driver openssl socat
 
 # Python test tools, pinned, in a venv inside target/ (nothing installed system-wide):
 # openapi-spec-validator checks the API's OpenAPI document; schemathesis fuzzes the running API

@@ -35,7 +35,8 @@ fn text(words: &str) -> DocumentText {
     }
 }
 
-fn store(archive: &Archive, owner: &str, bytes: &[u8], words: &str) -> String {
+/// A one-page birth certificate of `owner`, with `text` as its page text if given.
+fn new_document(owner: &str, text: Option<DocumentText>) -> NewDocument {
     let metadata = MetadataInput {
         owner_id: Some(owner.into()),
         doc_type: Some("birth_certificate".into()),
@@ -43,13 +44,17 @@ fn store(archive: &Archive, owner: &str, bytes: &[u8], words: &str) -> String {
     }
     .validate(&DocTypes::builtin(), schemas::today())
     .unwrap();
-    let doc = NewDocument {
+    NewDocument {
         metadata,
         format: Format::Pdf,
         pages: 1,
         source_name: None,
-        text: Some(text(words)),
-    };
+        text,
+    }
+}
+
+fn store(archive: &Archive, owner: &str, bytes: &[u8], words: &str) -> String {
+    let doc = new_document(owner, Some(text(words)));
     archive
         .ingest(&Caller::local_operator("test"), &mut &bytes[..], doc)
         .unwrap()
@@ -120,22 +125,8 @@ fn a_role_that_never_may_is_refused_before_any_lookup_and_ledgered() {
     assert_eq!(last.event.doc_id.as_deref(), Some(doc.as_str()));
     // Nor can a clerk store anything: the write path asks the policy too.
     let put = archive.put_blob(&mut &b"%PDF two"[..]).unwrap();
-    let metadata = MetadataInput {
-        owner_id: Some(DUC.into()),
-        doc_type: Some("birth_certificate".into()),
-        ..Default::default()
-    }
-    .validate(&DocTypes::builtin(), schemas::today())
-    .unwrap();
-    let doc = NewDocument {
-        metadata,
-        format: Format::Pdf,
-        pages: 1,
-        source_name: None,
-        text: None,
-    };
     assert!(matches!(
-        archive.commit(&clerk, doc, &put),
+        archive.commit(&clerk, new_document(DUC, None), &put),
         Err(ArchiveError::Refused(Refusal::Role { .. }))
     ));
 }

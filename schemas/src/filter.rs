@@ -55,17 +55,10 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn record(procedure: Option<&str>, doc_type: &str) -> DocumentRecord {
-        let json = serde_json::json!({
-            "id": "doc", "seq": 1, "owner_id": "049075001234", "owner_name": null,
-            "doc_type": doc_type, "title": "t", "issuer": null, "issuer_code": null,
-            "doc_number": null, "issued_on": null, "signer": null, "valid_until": "permanent",
-            "validity_scope": null, "dossier_code": null, "procedure_code": procedure,
-            "result_code": null, "summary": null, "sha256": "00".repeat(32), "size": 1,
-            "format": "pdf", "pages": 1, "source_name": null,
-            "ingested_at": "2026-01-01T00:00:00Z", "ingested_by": "t",
-            "lifecycle": {"status": "active"},
-        });
-        serde_json::from_value(json).unwrap()
+        let mut record = crate::record::sample("049075001234");
+        record.metadata.procedure_code = procedure.map(|p| ProcedureCode::parse(p).unwrap());
+        record.metadata.doc_type = doc_type.into();
+        record
     }
 
     #[test]

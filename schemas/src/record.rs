@@ -260,45 +260,55 @@ impl DocumentRecord {
     }
 }
 
+/// A record to test rules on (the policy's, the filters'): an active birth certificate of
+/// `owner`, valid for ever.
+#[cfg(test)]
+pub(crate) fn sample(owner: &str) -> DocumentRecord {
+    use time::macros::{date, datetime};
+    DocumentRecord {
+        id: "x".into(),
+        seq: 1,
+        metadata: DocumentMetadata {
+            owner_id: OwnerId::parse(owner).unwrap(),
+            owner_name: Some("Nguyễn Văn Đức".into()),
+            doc_type: "birth_certificate".into(),
+            title: "Giấy khai sinh".into(),
+            issuer: None,
+            issuer_code: None,
+            doc_number: None,
+            issued_on: Some(date!(2020 - 01 - 02)),
+            signer: None,
+            valid_until: Validity::Permanent,
+            validity_scope: None,
+            dossier_code: None,
+            procedure_code: None,
+            result_code: None,
+            summary: None,
+        },
+        sha256: "00".repeat(32),
+        size: 3,
+        format: Format::Pdf,
+        pages: 1,
+        source_name: None,
+        ingested_at: datetime!(2026-01-01 0:00 UTC),
+        ingested_by: "test".into(),
+        lifecycle: Lifecycle::Active,
+        text_source: None,
+        ocr_confidence: None,
+        low_confidence_pages: vec![],
+        rescan_of: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
 
     fn record(valid_until: Validity) -> DocumentRecord {
-        DocumentRecord {
-            id: "x".into(),
-            seq: 1,
-            metadata: DocumentMetadata {
-                owner_id: OwnerId::parse("049075001234").unwrap(),
-                owner_name: Some("Nguyễn Văn Đức".into()),
-                doc_type: "birth_certificate".into(),
-                title: "Giấy khai sinh".into(),
-                issuer: None,
-                issuer_code: None,
-                doc_number: None,
-                issued_on: Some(date!(2020 - 01 - 02)),
-                signer: None,
-                valid_until,
-                validity_scope: None,
-                dossier_code: None,
-                procedure_code: None,
-                result_code: None,
-                summary: None,
-            },
-            sha256: "00".repeat(32),
-            size: 3,
-            format: Format::Pdf,
-            pages: 1,
-            source_name: None,
-            ingested_at: datetime!(2026-01-01 0:00 UTC),
-            ingested_by: "test".into(),
-            lifecycle: Lifecycle::Active,
-            text_source: None,
-            ocr_confidence: None,
-            low_confidence_pages: vec![],
-            rescan_of: None,
-        }
+        let mut record = sample("049075001234");
+        record.metadata.valid_until = valid_until;
+        record
     }
 
     #[test]

@@ -251,17 +251,7 @@ mod tests {
     }
 
     fn record_of(owner: &str) -> DocumentRecord {
-        let json = serde_json::json!({
-            "id": "doc", "seq": 1, "owner_id": owner, "owner_name": null,
-            "doc_type": "birth_certificate", "title": "Giấy khai sinh", "issuer": null,
-            "issuer_code": null, "doc_number": null, "issued_on": null, "signer": null,
-            "valid_until": "permanent", "validity_scope": null, "dossier_code": null,
-            "procedure_code": null, "result_code": null, "summary": null,
-            "sha256": "00".repeat(32), "size": 1, "format": "pdf", "pages": 1,
-            "source_name": null, "ingested_at": "2026-01-01T00:00:00Z", "ingested_by": "t",
-            "lifecycle": {"status": "active"},
-        });
-        serde_json::from_value(json).unwrap()
+        crate::record::sample(owner)
     }
 
     /// The matrix of the module's table, one assertion per cell.
