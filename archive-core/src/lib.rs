@@ -34,6 +34,7 @@ mod previews;
 pub mod search;
 pub mod service;
 mod storing;
+mod trust;
 mod verify;
 
 pub use archive::{
@@ -47,4 +48,5 @@ pub use service::{
     Reextracted,
 };
 pub use storing::{IngestStatus, Ingested, NewDocument};
+pub use trust::NewAnchor;
 pub use verify::{DamagedBlob, VerifyReport};

@@ -101,6 +101,10 @@ pub fn action_name(action: &str) -> &str {
         "refused" => "Bị từ chối truy cập",
         "fixity_failed" => "Bản gốc không còn nguyên vẹn",
         "reextract" => "Trích xuất lại văn bản",
+        "trust_changed" => "Thay đổi chứng thư gốc tin cậy",
+        "signatures_checked" => "Kiểm tra lại chữ ký số",
+        "certify" => "Cấp bản sao điện tử có chứng thực",
+        "verify_copy" => "Người giữ bản sao kiểm tra bản sao",
         other => other,
     }
 }
