@@ -307,3 +307,29 @@ mod tests {
         assert!(check_anchor_name("a/b").is_err());
     }
 }
+
+/// What anyone holding a certified copy may learn about it (`/verify/{code}`, `POST /verify`,
+/// `kho verify-copy`): the paper, today's state of the original, who certified the copy and
+/// when, the copy's hash, and the owner only as a hint. Nothing here names the owner. Made by
+/// [`crate::policy::copy_holder_view`], which decides what a stranger may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyVerification {
+    pub code: String,
+    /// Today's state of the original: valid, expired, revoked or superseded.
+    pub state: crate::State,
+    /// Key of the document type.
+    pub doc_type: String,
+    /// The type's Vietnamese name (the paper's name).
+    pub paper_name: String,
+    pub issuer: Option<String>,
+    /// YYYY-MM-DD.
+    pub issued_on: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub certified_at: OffsetDateTime,
+    /// The agency that signed the copy.
+    pub certified_by: Option<String>,
+    /// sha256 of the copy as issued: a holder's file with another hash is not this copy.
+    pub copy_sha256: String,
+    /// Initials and the last three digits of the owner's ID.
+    pub owner_hint: String,
+}

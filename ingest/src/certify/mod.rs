@@ -350,3 +350,56 @@ pub fn certify_document(
     archive.record_certified_copy(&copy, request.actor, request.reason)?;
     Ok((copy, bytes))
 }
+
+/// What checking a file handed in as a certified copy found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CopyCheck {
+    /// sha256 of the file handed in.
+    pub sha256: String,
+    /// Whether it is, byte for byte, a copy this store issued.
+    pub issued_here: bool,
+    /// The copy and today's state of its original, when it is one.
+    pub copy: Option<schemas::CopyVerification>,
+    /// The file's own signatures, checked against the store's anchors.
+    pub signatures: Vec<schemas::SignatureInfo>,
+}
+
+/// Checks a file someone holds: is it an unchanged copy kho issued, and what is its original's
+/// state today. A copy found is recorded in the owner's ledger (`how`: where it was checked).
+pub fn check_copy_file(archive: &Archive, bytes: &[u8], how: &str) -> Result<CopyCheck, CertifyError> {
+    let sha256 = hex::encode(
+        openssl::hash::hash(openssl::hash::MessageDigest::sha256(), bytes)
+            .map_err(|e| CertifyError::Signing(e.to_string()))?,
+    );
+    let signatures = if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        let trust = crate::signature::TrustStore::of_archive(archive)?;
+        crate::signature::check_pdf(bytes, &trust, OffsetDateTime::now_utc())
+    } else {
+        Vec::new()
+    };
+    let copy = match archive.certified_copy_by_sha(&sha256)? {
+        Some(copy) => Some(verify_copy(archive, &copy, how)?),
+        None => None,
+    };
+    Ok(CopyCheck {
+        sha256,
+        issued_here: copy.is_some(),
+        copy,
+        signatures,
+    })
+}
+
+/// The public answer about a copy, with the check recorded in the owner's ledger.
+pub fn verify_copy(
+    archive: &Archive,
+    copy: &CertifiedCopy,
+    how: &str,
+) -> Result<schemas::CopyVerification, CertifyError> {
+    let record = archive.log_copy_verification(copy, how)?;
+    Ok(schemas::CopyVerification::new(
+        copy,
+        &record,
+        archive.doc_types(),
+        schemas::today(),
+    ))
+}

@@ -423,3 +423,42 @@ fn check_chain(
         _ => Chain::Untrusted(format!("the certificate chain does not check: {words}")),
     }
 }
+
+/// What [`recheck_signed`] did.
+#[derive(Debug, Default)]
+pub struct Recheck {
+    /// Blobs checked again.
+    pub checked: usize,
+    /// Records whose signatures changed.
+    pub changed: Vec<schemas::DocumentRecord>,
+    /// Blobs that could not be read (`kho verify` says more), with why.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Checks again every stored PDF that carries signatures, against the store's current anchors
+/// (after `kho trust add/remove`); records whose status changed get it and a ledger event.
+pub fn recheck_signed(
+    archive: &archive_core::Archive,
+    actor: &schemas::Actor,
+    why: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Recheck, archive_core::ArchiveError> {
+    let trust = TrustStore::of_archive(archive)?;
+    let blobs = archive.signed_blobs()?;
+    let mut outcome = Recheck::default();
+    for (i, sha256) in blobs.iter().enumerate() {
+        progress(i, blobs.len());
+        match archive.read_blob(sha256, archive.max_file_bytes()) {
+            Ok(bytes) => {
+                let signatures = check_pdf(&bytes, &trust, OffsetDateTime::now_utc());
+                outcome
+                    .changed
+                    .extend(archive.set_signatures(sha256, &signatures, actor, why)?);
+                outcome.checked += 1;
+            }
+            Err(e) => outcome.failed.push((sha256.clone(), e.to_string())),
+        }
+    }
+    progress(blobs.len(), blobs.len());
+    Ok(outcome)
+}

@@ -1,0 +1,194 @@
+//! Trust anchors (admins) and certified copies (operators, clerks naming the dossier).
+
+use super::{allow, readable, reason_of};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{JsonBody, Path};
+use crate::policy::Act;
+use crate::state::AppState;
+use crate::wire::{CertifyRequestBody, TrustAnchorRequest, TrustAnchorsView};
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// The store's trust anchors: the CA certificates PDF signatures are checked against.
+#[utoipa::path(get, path = "/api/v1/trust-anchors", tag = "trust",
+    responses((status = 200, body = TrustAnchorsView), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_anchors(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<TrustAnchorsView>> {
+    allow(&state, &caller, Act::ManageTrust, None, "list trust anchors").await?;
+    let anchors = state
+        .blocking(|archive| archive.trust_anchors().map_err(ApiError::from))
+        .await?;
+    Ok(Json(TrustAnchorsView {
+        anchors,
+        changed_documents: 0,
+    }))
+}
+
+/// Trust a CA certificate; every stored signature is checked again (audited).
+#[utoipa::path(post, path = "/api/v1/trust-anchors", tag = "trust",
+    request_body = TrustAnchorRequest,
+    responses(
+        (status = 201, body = TrustAnchorsView),
+        (status = 403, body = Problem),
+        (status = 409, description = "The name or the certificate is already there", body = Problem),
+        (status = 422, description = "Not a certificate, or a bad name", body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn add_anchor(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<TrustAnchorRequest>,
+) -> ApiResult<Response> {
+    allow(&state, &caller, Act::ManageTrust, None, "add a trust anchor").await?;
+    let anchor = ingest::signature::read_anchor(body.name.trim(), body.certificate_pem.as_bytes())
+        .map_err(|rule| {
+            ApiError::field(schemas::RuleError::new(rule).at("certificate_pem", "(certificate)"))
+        })?;
+    let actor = caller.actor.clone();
+    let view = state
+        .blocking(move |archive| {
+            let info = archive.add_trust_anchor(anchor, &actor)?;
+            rechecked(archive, &actor, &format!("trust anchor {} added", info.name))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// Stop trusting an anchor; every stored signature is checked again (audited).
+#[utoipa::path(delete, path = "/api/v1/trust-anchors/{name}", tag = "trust",
+    params(("name" = String, Path, description = "The anchor's name")),
+    responses(
+        (status = 200, body = TrustAnchorsView),
+        (status = 403, body = Problem),
+        (status = 409, description = "No anchor of that name", body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn remove_anchor(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> ApiResult<Json<TrustAnchorsView>> {
+    allow(&state, &caller, Act::ManageTrust, None, "remove a trust anchor").await?;
+    let actor = caller.actor.clone();
+    let view = state
+        .blocking(move |archive| {
+            let info = archive.remove_trust_anchor(&name, &actor)?;
+            rechecked(archive, &actor, &format!("trust anchor {} removed", info.name))
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+fn rechecked(
+    archive: &archive_core::Archive,
+    actor: &schemas::Actor,
+    why: &str,
+) -> ApiResult<TrustAnchorsView> {
+    let recheck = ingest::signature::recheck_signed(archive, actor, why, &mut |_, _| {})?;
+    for (sha256, error) in &recheck.failed {
+        eprintln!("kho serve: blob {sha256} could not be read to check its signatures: {error}");
+    }
+    archive.sync_index(&mut |_, _| {})?;
+    Ok(TrustAnchorsView {
+        anchors: archive.trust_anchors()?,
+        changed_documents: recheck.changed.len(),
+    })
+}
+
+/// The certified copies issued of a document (who asked, when, its code).
+#[utoipa::path(get, path = "/api/v1/documents/{id}/certified-copies", tag = "trust",
+    params(("id" = String, Path, description = "Document id"), crate::wire::ReasonParams),
+    responses((status = 200, body = Vec<Object>), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list_copies(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    crate::extract::Query(params): crate::extract::Query<crate::wire::ReasonParams>,
+) -> ApiResult<Json<Vec<schemas::CertifiedCopy>>> {
+    let reason = reason_of(&caller, &params)?;
+    let record = readable(&state, &caller, &id, "list certified copies").await?;
+    let actor = caller.actor.clone();
+    let copies = state
+        .blocking(move |archive| {
+            archive.log_read(&record, &actor, &reason)?;
+            archive
+                .certified_copies_of(&record.id)
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(Json(copies))
+}
+
+/// Issue a certified electronic copy: every page of the original, a QR code with the dossier,
+/// procedure, owner and paper and the verification code, signed (PAdES B-B) with the key of
+/// `kho serve --signing-key`. A clerk names the dossier it serves. The copy is a ledger event
+/// for the owner and is listed on the document; its code is in `X-Verification-Code`.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/certified-copies", tag = "trust",
+    params(("id" = String, Path, description = "Document id")),
+    request_body = CertifyRequestBody,
+    responses(
+        (status = 201, description = "The signed copy", content_type = "application/pdf"),
+        (status = 403, body = Problem),
+        (status = 404, body = Problem),
+        (status = 422, body = Problem),
+        (status = 503, description = "The server has no signing key", body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn certify(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CertifyRequestBody>,
+) -> ApiResult<Response> {
+    allow(&state, &caller, Act::Certify, Some(&id), "certify a copy").await?;
+    let reason = reason_of(&caller, &body)?;
+    let record = readable(&state, &caller, &id, "certify a copy").await?;
+    let Some(signer) = state.config.signing_key.clone() else {
+        return Err(ApiError::Unavailable(
+            "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
+                .into(),
+        ));
+    };
+    let actor = caller.actor.clone();
+    let verify_base = state.config.verify_url.clone();
+    let limits = state.config.extract.limits;
+    let (copy, bytes) = state
+        .blocking(move |archive| {
+            let request = ingest::certify::CertifyRequest {
+                signer: &signer,
+                actor: &actor,
+                reason: &reason,
+                verify_base: verify_base.as_deref(),
+                limits: &limits,
+            };
+            ingest::certify::certify_document(archive, &record, &request).map_err(|e| match e {
+                ingest::certify::CertifyError::Archive(e) => ApiError::from(e),
+                other => ApiError::Internal(other.to_string()),
+            })
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ban-sao-{}.pdf\"", copy.code),
+            ),
+            (header::LOCATION, format!("/verify/{}", copy.code)),
+            (
+                header::HeaderName::from_static("x-verification-code"),
+                copy.code.clone(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
