@@ -48,8 +48,8 @@ pub use text::{canonical_tones, clean_text, fold, nfc};
 pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
 pub use trust::{
     check_anchor_name, owner_hint, parse_verification_code, verification_code, CertifiedCopy,
-    CopyQrPayload, CopyVerification, SignatureInfo, SignatureStatus, TrustAnchorInfo, CODE_ALPHABET,
-    MAX_ANCHOR_NAME_CHARS,
+    CopyQrPayload, CopyVerification, SignatureInfo, SignatureStatus, TrustAnchorInfo,
+    CODE_ALPHABET, MAX_ANCHOR_NAME_CHARS,
 };
 
 pub use time::{Date, OffsetDateTime};

@@ -27,7 +27,8 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, lifecycle, owners, search, session, system, trust, verify,
+    accounts, backups, batches, documents, lifecycle, owners, search, session, system, trust,
+    verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -172,7 +173,7 @@ pub async fn serve(
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal(stop_on_eof))
-        .await;
+    .await;
     fixity.stop();
     // Its last push sends what was stored up to the stop.
     journal.stop();

@@ -142,6 +142,15 @@ pub struct TrustAnchorsView {
     pub changed_documents: usize,
 }
 
+/// The certified copies issued of a document, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertifiedCopiesView {
+    /// `code`, `doc_id`, `sha256`, `certified_at`, `certified_by`, `agency`, `signer`,
+    /// `dossier_code`.
+    #[schema(value_type = Vec<Object>)]
+    pub copies: Vec<schemas::CertifiedCopy>,
+}
+
 /// Why a certified copy is made: a clerk names the dossier it serves.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CertifyRequestBody {

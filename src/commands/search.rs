@@ -81,7 +81,8 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             .signed
             .as_deref()
             .map(|s| {
-                schemas::SignatureStatus::parse(s).map_err(|e| UsageError(format!("--signed {s}: {e}")))
+                schemas::SignatureStatus::parse(s)
+                    .map_err(|e| UsageError(format!("--signed {s}: {e}")))
             })
             .transpose()?,
         limit: args.limit,

@@ -150,7 +150,11 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
                 sig.status.as_str(),
                 sig.organization.as_deref().unwrap_or("?"),
                 sig.signer.as_deref().unwrap_or("?"),
-                if sig.covers_whole_file { "" } else { ", not the whole file" },
+                if sig.covers_whole_file {
+                    ""
+                } else {
+                    ", not the whole file"
+                },
                 sig.detail
             ),
         );

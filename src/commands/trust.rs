@@ -48,7 +48,9 @@ pub fn run(store: &super::Store, command: TrustCommand) -> anyhow::Result<Outcom
             if json {
                 super::print_json(&anchors)?;
             } else if anchors.is_empty() {
-                println!("no trust anchors: signatures are `untrusted` until `kho trust add CA.pem`");
+                println!(
+                    "no trust anchors: signatures are `untrusted` until `kho trust add CA.pem`"
+                );
             }
             if !json {
                 for a in anchors {
@@ -64,8 +66,8 @@ pub fn run(store: &super::Store, command: TrustCommand) -> anyhow::Result<Outcom
             return Ok(Outcome::Success);
         }
         TrustCommand::Add { file, name } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let name = name.unwrap_or_else(|| name_from(&file));
             let anchor = ingest::signature::read_anchor(&name, &bytes)
                 .map_err(|why| UsageError(format!("{}: {why}", file.display())))?;

@@ -37,7 +37,10 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                     copy.issuer.as_deref().unwrap_or("?"),
                     copy.issued_on.as_deref().unwrap_or("?")
                 );
-                println!("  state of the original today: {}", schemas::json_name(copy.state));
+                println!(
+                    "  state of the original today: {}",
+                    schemas::json_name(copy.state)
+                );
                 println!(
                     "  certified {} by {}; owner {}",
                     copy.certified_at.date(),
@@ -61,5 +64,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             );
         }
     }
-    Ok(if good { Outcome::Success } else { Outcome::Partial })
+    Ok(if good {
+        Outcome::Success
+    } else {
+        Outcome::Partial
+    })
 }

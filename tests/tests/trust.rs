@@ -73,14 +73,28 @@ fn signatures_follow_the_trust_anchors_and_the_bytes() {
     assert!(signed_valid(&kho).is_empty());
 
     // Trusting the root makes it valid, in the record and in search; audited.
-    let add = kho.run(["trust", "add", pki.ca_pem().to_str().unwrap(), "--name", "test-root"]);
+    let add = kho.run([
+        "trust",
+        "add",
+        pki.ca_pem().to_str().unwrap(),
+        "--name",
+        "test-root",
+    ]);
     assert_eq!(add.code, 0, "{}", add.stderr);
-    assert!(add.stdout.contains("1 document(s) changed status"), "{}", add.stdout);
+    assert!(
+        add.stdout.contains("1 document(s) changed status"),
+        "{}",
+        add.stdout
+    );
     assert_eq!(statuses(&show(&kho, &id)), ["valid"]);
     assert_eq!(signed_valid(&kho), [id.clone()]);
     let list = kho.run(["trust", "list", "--json"]);
     assert_eq!(list.json()[0]["name"], "test-root");
-    assert_eq!(kho.run(["trust", "add", pki.ca_pem().to_str().unwrap()]).code, 1);
+    assert_eq!(
+        kho.run(["trust", "add", pki.ca_pem().to_str().unwrap()])
+            .code,
+        1
+    );
 
     // One byte changed inside the signed range, an update appended: each its own status, and
     // both files are still stored.
@@ -88,12 +102,18 @@ fn signatures_follow_the_trust_anchors_and_the_bytes() {
     let mut changed = bytes.clone();
     changed[30] ^= 0x01;
     std::fs::write(pki.path("changed.pdf"), &changed).unwrap();
-    let changed_id = ingest(&kho, &pki.path("changed.pdf"))["id"].as_str().unwrap().to_string();
+    let changed_id = ingest(&kho, &pki.path("changed.pdf"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(statuses(&show(&kho, &changed_id)), ["invalid"]);
     let mut updated = bytes.clone();
     updated.extend_from_slice(b"\n99 0 obj\n(added after signing)\nendobj\n");
     std::fs::write(pki.path("updated.pdf"), &updated).unwrap();
-    let updated_id = ingest(&kho, &pki.path("updated.pdf"))["id"].as_str().unwrap().to_string();
+    let updated_id = ingest(&kho, &pki.path("updated.pdf"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let record = show(&kho, &updated_id);
     assert_eq!(statuses(&record), ["partial"]);
     assert_eq!(record["signatures"][0]["covers_whole_file"], false);
@@ -143,23 +163,41 @@ fn certify_then_verify_copy() {
     let scan = dir.path().join("scan.jpg");
     std::fs::write(&scan, fixtures::jpeg(827, 1170, 9)).unwrap();
     let id = ingest(&kho, &scan)["id"].as_str().unwrap().to_string();
-    assert_eq!(kho.run(["trust", "add", pki.ca_pem().to_str().unwrap()]).code, 0);
+    assert_eq!(
+        kho.run(["trust", "add", pki.ca_pem().to_str().unwrap()])
+            .code,
+        0
+    );
 
     let copy = dir.path().join("copy.pdf");
     let run = kho
         .command()
-        .args(["certify", &id, "-o", copy.to_str().unwrap(), "--json", "--key"])
+        .args([
+            "certify",
+            &id,
+            "-o",
+            copy.to_str().unwrap(),
+            "--json",
+            "--key",
+        ])
         .arg(pki.agency_p12())
         .args(["--dossier", "000.00.00.H47-240501-0001"])
         .env("KHO_SIGNING_PASSWORD", P12_PASSWORD)
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let issued: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     let code = issued["code"].as_str().unwrap();
     assert_eq!(issued["agency"], "UBND xã Núi Thành");
     let report = pki.pdfsig(&copy);
-    assert!(report.contains("Signature is Valid") && report.contains("Total document signed"), "{report}");
+    assert!(
+        report.contains("Signature is Valid") && report.contains("Total document signed"),
+        "{report}"
+    );
 
     // The copy is listed on the document.
     let record = show(&kho, &id);

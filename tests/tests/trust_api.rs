@@ -21,9 +21,19 @@ fn certify_verify_revoke_over_http() {
     std::fs::write(&unsigned, fixtures::pdf(2, "Giấy khai sinh bản chính")).unwrap();
     pki.pyhanko_sign(&unsigned, &scan);
     let run = kho.run([
-        "ingest", scan.to_str().unwrap(), "--owner", DUC, "--owner-name", NAME,
-        "--doc-type", "birth_certificate", "--issuer", "UBND xã Núi Thành",
-        "--issued-on", "2020-01-02", "--json",
+        "ingest",
+        scan.to_str().unwrap(),
+        "--owner",
+        DUC,
+        "--owner-name",
+        NAME,
+        "--doc-type",
+        "birth_certificate",
+        "--issuer",
+        "UBND xã Núi Thành",
+        "--issued-on",
+        "2020-01-02",
+        "--json",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let id = run.json_lines()[0]["id"].as_str().unwrap().to_string();
@@ -31,26 +41,43 @@ fn certify_verify_revoke_over_http() {
     let operator = kho.token("operator", &[]);
     let clerk = kho.token("clerk", &["--agency", "H47.15"]);
     let citizen = kho.token("citizen", &["--owner", DUC]);
-    kho.env.push(("KHO_SIGNING_PASSWORD".into(), P12_PASSWORD.into()));
+    kho.env
+        .push(("KHO_SIGNING_PASSWORD".into(), P12_PASSWORD.into()));
     let key = pki.agency_p12();
     let served = Served::start_with(
         kho,
-        &["--signing-key", key.to_str().unwrap(), "--verify-per-minute", "12"],
+        &[
+            "--signing-key",
+            key.to_str().unwrap(),
+            "--verify-per-minute",
+            "12",
+        ],
     );
 
     // The signature is untrusted until an admin adds the anchor; clerks may not.
-    let doc = served.get(&format!("/api/v1/documents/{id}"), Some(&operator)).json();
+    let doc = served
+        .get(&format!("/api/v1/documents/{id}"), Some(&operator))
+        .json();
     assert_eq!(doc["signatures"][0]["status"], "untrusted", "{doc}");
     let pem = std::fs::read_to_string(pki.ca_pem()).unwrap();
     let body = serde_json::json!({"name": "test-root", "certificate_pem": pem});
-    assert_eq!(served.post("/api/v1/trust-anchors", Some(&clerk), &body).status, 403);
+    assert_eq!(
+        served
+            .post("/api/v1/trust-anchors", Some(&clerk), &body)
+            .status,
+        403
+    );
     let added = served.post("/api/v1/trust-anchors", Some(&admin), &body);
     assert_eq!(added.status, 201, "{}", added.text());
     assert_eq!(added.json()["changed_documents"], 1);
-    let doc = served.get(&format!("/api/v1/documents/{id}"), Some(&operator)).json();
+    let doc = served
+        .get(&format!("/api/v1/documents/{id}"), Some(&operator))
+        .json();
     assert_eq!(doc["signatures"][0]["status"], "valid");
     assert_eq!(doc["signatures"][0]["organization"], "UBND xã Núi Thành");
-    let found = served.get("/api/v1/search?signed=valid", Some(&operator)).json();
+    let found = served
+        .get("/api/v1/search?signed=valid", Some(&operator))
+        .json();
     assert_eq!(found["total"], 1, "{found}");
 
     // A clerk must name a dossier; with one, the copy comes back signed.
@@ -68,10 +95,18 @@ fn certify_verify_revoke_over_http() {
     let copy_path = dir.path().join("copy.pdf");
     std::fs::write(&copy_path, &copy.body).unwrap();
     let report = pki.pdfsig(&copy_path);
-    assert!(report.contains("Signature is Valid") && report.contains("Total document signed"), "{report}");
-    let listed = served.get(&format!("{path}?dossier_code={DOSSIER}&purpose=xem"), Some(&clerk)).json();
-    assert_eq!(listed[0]["code"], code.as_str());
-    assert_eq!(listed[0]["dossier_code"], DOSSIER);
+    assert!(
+        report.contains("Signature is Valid") && report.contains("Total document signed"),
+        "{report}"
+    );
+    let listed = served
+        .get(
+            &format!("{path}?dossier_code={DOSSIER}&purpose=xem"),
+            Some(&clerk),
+        )
+        .json();
+    assert_eq!(listed["copies"][0]["code"], code.as_str());
+    assert_eq!(listed["copies"][0]["dossier_code"], DOSSIER);
 
     // Anyone: JSON by code, the page by code, JSON by file; none shows the name or the ID.
     let json = Request::new("GET", &format!("/verify/{code}"))
@@ -81,15 +116,27 @@ fn certify_verify_revoke_over_http() {
     let answer = json.json();
     assert_eq!(answer["copy"]["state"], "valid");
     assert_eq!(answer["copy"]["certified_by"], "UBND xã Núi Thành");
-    assert_eq!(answer["copy"]["copy_sha256"], kho_tests::sha256_hex(&copy.body));
+    assert_eq!(
+        answer["copy"]["copy_sha256"],
+        kho_tests::sha256_hex(&copy.body)
+    );
     assert_eq!(answer["copy"]["owner_hint"], "N.V.Đ., ***234");
-    let page = served.get(&format!("/verify/{}", code.to_lowercase().replace('-', "")), None);
+    let page = served.get(
+        &format!("/verify/{}", code.to_lowercase().replace('-', "")),
+        None,
+    );
     assert_eq!(page.status, 200);
     let html = page.text();
-    assert!(html.contains("Còn hiệu lực") && html.contains("Giấy khai sinh"), "{html}");
+    assert!(
+        html.contains("Còn hiệu lực") && html.contains("Giấy khai sinh"),
+        "{html}"
+    );
     for answer_text in [json.text(), html.clone()] {
         for secret in [NAME, DUC, "Nguyen", "Đức"] {
-            assert!(!answer_text.contains(secret), "{secret} in a public answer: {answer_text}");
+            assert!(
+                !answer_text.contains(secret),
+                "{secret} in a public answer: {answer_text}"
+            );
         }
     }
     let by_file = Request::new("POST", "/verify")
@@ -121,22 +168,42 @@ fn certify_verify_revoke_over_http() {
         .send(&served.addr)
         .json();
     assert_eq!(json["copy"]["state"], "revoked");
-    assert!(served.get(&format!("/verify/{code}"), None).text().contains("Đã thu hồi"));
+    assert!(served
+        .get(&format!("/verify/{code}"), None)
+        .text()
+        .contains("Đã thu hồi"));
 
     // The owner sees the copy and every check in their ledger.
-    let ledger = served.get(&format!("/api/v1/owners/{DUC}/ledger?limit=1000"), Some(&citizen)).json();
+    let ledger = served
+        .get(
+            &format!("/api/v1/owners/{DUC}/ledger?limit=1000"),
+            Some(&citizen),
+        )
+        .json();
     let actions: Vec<&str> = ledger["events"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions.iter().filter(|a| **a == "certify").count(), 1, "{actions:?}");
-    assert_eq!(actions.iter().filter(|a| **a == "verify_copy").count(), 5, "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| **a == "certify").count(),
+        1,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|a| **a == "verify_copy").count(),
+        5,
+        "{actions:?}"
+    );
 
     // Rate limit: 12 checks a minute per address, then 429 (7 made so far).
     let statuses: Vec<u16> = (0..10)
         .map(|_| served.get(&format!("/verify/{code}"), None).status)
         .collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 5, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
 }

@@ -366,17 +366,22 @@ pub struct CopyCheck {
 
 /// Checks a file someone holds: is it an unchanged copy kho issued, and what is its original's
 /// state today. A copy found is recorded in the owner's ledger (`how`: where it was checked).
-pub fn check_copy_file(archive: &Archive, bytes: &[u8], how: &str) -> Result<CopyCheck, CertifyError> {
+pub fn check_copy_file(
+    archive: &Archive,
+    bytes: &[u8],
+    how: &str,
+) -> Result<CopyCheck, CertifyError> {
     let sha256 = hex::encode(
         openssl::hash::hash(openssl::hash::MessageDigest::sha256(), bytes)
             .map_err(|e| CertifyError::Signing(e.to_string()))?,
     );
-    let signatures = if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        let trust = crate::signature::TrustStore::of_archive(archive)?;
-        crate::signature::check_pdf(bytes, &trust, OffsetDateTime::now_utc())
-    } else {
-        Vec::new()
-    };
+    let signatures =
+        if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+            let trust = crate::signature::TrustStore::of_archive(archive)?;
+            crate::signature::check_pdf(bytes, &trust, OffsetDateTime::now_utc())
+        } else {
+            Vec::new()
+        };
     let copy = match archive.certified_copy_by_sha(&sha256)? {
         Some(copy) => Some(verify_copy(archive, &copy, how)?),
         None => None,

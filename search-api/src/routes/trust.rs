@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, Path};
 use crate::policy::Act;
 use crate::state::AppState;
-use crate::wire::{CertifyRequestBody, TrustAnchorRequest, TrustAnchorsView};
+use crate::wire::{CertifiedCopiesView, CertifyRequestBody, TrustAnchorRequest, TrustAnchorsView};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,14 @@ pub async fn list_anchors(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<TrustAnchorsView>> {
-    allow(&state, &caller, Act::ManageTrust, None, "list trust anchors").await?;
+    allow(
+        &state,
+        &caller,
+        Act::ManageTrust,
+        None,
+        "list trust anchors",
+    )
+    .await?;
     let anchors = state
         .blocking(|archive| archive.trust_anchors().map_err(ApiError::from))
         .await?;
@@ -45,7 +52,14 @@ pub async fn add_anchor(
     caller: Caller,
     JsonBody(body): JsonBody<TrustAnchorRequest>,
 ) -> ApiResult<Response> {
-    allow(&state, &caller, Act::ManageTrust, None, "add a trust anchor").await?;
+    allow(
+        &state,
+        &caller,
+        Act::ManageTrust,
+        None,
+        "add a trust anchor",
+    )
+    .await?;
     let anchor = ingest::signature::read_anchor(body.name.trim(), body.certificate_pem.as_bytes())
         .map_err(|rule| {
             ApiError::field(schemas::RuleError::new(rule).at("certificate_pem", "(certificate)"))
@@ -54,7 +68,11 @@ pub async fn add_anchor(
     let view = state
         .blocking(move |archive| {
             let info = archive.add_trust_anchor(anchor, &actor)?;
-            rechecked(archive, &actor, &format!("trust anchor {} added", info.name))
+            rechecked(
+                archive,
+                &actor,
+                &format!("trust anchor {} added", info.name),
+            )
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
@@ -74,12 +92,23 @@ pub async fn remove_anchor(
     caller: Caller,
     Path(name): Path<String>,
 ) -> ApiResult<Json<TrustAnchorsView>> {
-    allow(&state, &caller, Act::ManageTrust, None, "remove a trust anchor").await?;
+    allow(
+        &state,
+        &caller,
+        Act::ManageTrust,
+        None,
+        "remove a trust anchor",
+    )
+    .await?;
     let actor = caller.actor.clone();
     let view = state
         .blocking(move |archive| {
             let info = archive.remove_trust_anchor(&name, &actor)?;
-            rechecked(archive, &actor, &format!("trust anchor {} removed", info.name))
+            rechecked(
+                archive,
+                &actor,
+                &format!("trust anchor {} removed", info.name),
+            )
         })
         .await?;
     Ok(Json(view))
@@ -104,14 +133,14 @@ fn rechecked(
 /// The certified copies issued of a document (who asked, when, its code).
 #[utoipa::path(get, path = "/api/v1/documents/{id}/certified-copies", tag = "trust",
     params(("id" = String, Path, description = "Document id"), crate::wire::ReasonParams),
-    responses((status = 200, body = Vec<Object>), (status = 404, body = Problem)),
+    responses((status = 200, body = CertifiedCopiesView), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_copies(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     crate::extract::Query(params): crate::extract::Query<crate::wire::ReasonParams>,
-) -> ApiResult<Json<Vec<schemas::CertifiedCopy>>> {
+) -> ApiResult<Json<CertifiedCopiesView>> {
     let reason = reason_of(&caller, &params)?;
     let record = readable(&state, &caller, &id, "list certified copies").await?;
     let actor = caller.actor.clone();
@@ -123,7 +152,7 @@ pub async fn list_copies(
                 .map_err(ApiError::from)
         })
         .await?;
-    Ok(Json(copies))
+    Ok(Json(CertifiedCopiesView { copies }))
 }
 
 /// Issue a certified electronic copy: every page of the original, a QR code with the dossier,

@@ -8,7 +8,8 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Path;
 use crate::state::AppState;
 use crate::wire::CopyVerificationView;
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -46,14 +47,26 @@ impl Limiter {
     }
 }
 
-fn client_of(connected: &Option<ConnectInfo<SocketAddr>>) -> Option<IpAddr> {
-    connected.as_ref().map(|ConnectInfo(addr)| addr.ip())
+/// The client's address when the server knows it (`kho serve` does; a router in a test may not).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
 }
 
-fn check_rate(state: &AppState, connected: &Option<ConnectInfo<SocketAddr>>) -> ApiResult<()> {
+fn check_rate(state: &AppState, client: &ClientAddr) -> ApiResult<()> {
     if state
         .verify_limiter
-        .allow(client_of(connected), state.config.verify_per_minute.max(1))
+        .allow(client.0, state.config.verify_per_minute.max(1))
     {
         Ok(())
     } else {
@@ -98,10 +111,12 @@ pub async fn by_code(state: &AppState, code: &str) -> ApiResult<CopyVerification
 pub async fn by_file(state: &AppState, bytes: Vec<u8>) -> ApiResult<CopyVerificationView> {
     state
         .blocking(move |archive| {
-            let check = ingest::certify::check_copy_file(archive, &bytes, "by the file")
-                .map_err(|e| match e {
-                    ingest::certify::CertifyError::Archive(e) => ApiError::from(e),
-                    other => ApiError::Internal(other.to_string()),
+            let check =
+                ingest::certify::check_copy_file(archive, &bytes, "by the file").map_err(|e| {
+                    match e {
+                        ingest::certify::CertifyError::Archive(e) => ApiError::from(e),
+                        other => ApiError::Internal(other.to_string()),
+                    }
                 })?;
             Ok(CopyVerificationView {
                 issued_here: check.issued_here,
@@ -124,13 +139,13 @@ pub async fn by_file(state: &AppState, bytes: Vec<u8>) -> ApiResult<CopyVerifica
     ))]
 pub async fn verify_code(
     State(state): State<AppState>,
-    connected: Option<ConnectInfo<SocketAddr>>,
+    client: ClientAddr,
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Response {
     let json = wants_json(&headers);
     let answer = async {
-        check_rate(&state, &connected)?;
+        check_rate(&state, &client)?;
         by_code(&state, &code).await
     }
     .await;
@@ -148,12 +163,12 @@ pub async fn verify_code(
     ))]
 pub async fn verify_file(
     State(state): State<AppState>,
-    connected: Option<ConnectInfo<SocketAddr>>,
+    client: ClientAddr,
     request: Request,
 ) -> Response {
     let json = wants_json(request.headers());
     let answer = async {
-        check_rate(&state, &connected)?;
+        check_rate(&state, &client)?;
         let bytes = file_of(&state, request).await?;
         by_file(&state, bytes).await
     }

@@ -4,7 +4,8 @@
 use super::layout::{self, date, instant, state_badge, Frame};
 use crate::error::ApiError;
 use crate::wire::CopyVerificationView;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use maud::{html, Markup};
 
 const TITLE: &str = "Kiểm tra bản sao điện tử có chứng thực";
@@ -40,26 +41,35 @@ fn forms(code: Option<&str>) -> Markup {
 
 /// The form alone (`GET /verify`).
 pub async fn form() -> Response {
-    layout::page(TITLE, &frame(), forms(None)).into_response()
+    super::html_response(StatusCode::OK, layout::page(TITLE, &frame(), forms(None)))
 }
 
 /// The answer of a check as a page; errors with their status.
 pub fn page(answer: Result<CopyVerificationView, ApiError>, code: Option<&str>) -> Response {
     let (status, content) = match answer {
-        Ok(view) => (axum::http::StatusCode::OK, result(&view)),
+        Ok(view) => (StatusCode::OK, result(&view)),
         Err(error) => {
             let explanation = match &error {
-                ApiError::NotFound(_) => "Không có bản sao nào mang mã này. Hãy kiểm tra lại các chữ và số dưới mã QR.",
-                ApiError::Invalid(..) | ApiError::BadRequest(_) => "Mã kiểm tra gồm 10 chữ và số, dạng XXXXX-XXXXX.",
-                ApiError::TooManyRequests(..) => "Quá nhiều lượt kiểm tra từ địa chỉ này. Vui lòng thử lại sau một phút.",
+                ApiError::NotFound(_) => {
+                    "Không có bản sao nào mang mã này. Hãy kiểm tra lại các chữ và số dưới mã QR."
+                }
+                ApiError::Invalid(..) | ApiError::BadRequest(_) => {
+                    "Mã kiểm tra gồm 10 chữ và số, dạng XXXXX-XXXXX."
+                }
+                ApiError::TooManyRequests(..) => {
+                    "Quá nhiều lượt kiểm tra từ địa chỉ này. Vui lòng thử lại sau một phút."
+                }
                 ApiError::TooLarge(_) => "Tệp quá lớn.",
                 _ => "Kho gặp lỗi khi kiểm tra. Vui lòng thử lại sau.",
             };
-            (error.status(), html! { div.alert role="alert" { p { (explanation) } } })
+            (
+                error.status(),
+                html! { div.alert role="alert" { p { (explanation) } } },
+            )
         }
     };
     let body = html! { (content) (forms(code)) };
-    (status, layout::page(TITLE, &frame(), body)).into_response()
+    super::html_response(status, layout::page(TITLE, &frame(), body))
 }
 
 fn result(view: &CopyVerificationView) -> Markup {
