@@ -99,8 +99,10 @@ fn signatures_follow_the_trust_anchors_and_the_bytes() {
     // One byte changed inside the signed range, an update appended: each its own status, and
     // both files are still stored.
     let bytes = std::fs::read(&signed).unwrap();
+    // The page's words, "trang 1" -> "trang 2": the file still opens, it just says otherwise.
     let mut changed = bytes.clone();
-    changed[30] ^= 0x01;
+    let at = bytes.windows(7).position(|w| w == b"trang 1").unwrap() + 6;
+    changed[at] = b'2';
     std::fs::write(pki.path("changed.pdf"), &changed).unwrap();
     let changed_id = ingest(&kho, &pki.path("changed.pdf"))["id"]
         .as_str()

@@ -208,7 +208,9 @@ fn media_box(doc: &Document, page: ObjectId) -> [f32; 4] {
 }
 
 /// Draws the QR code and the verification code at the top left of the first page, over the
-/// page's own content (wrapped in q/Q so that its graphics state cannot move the stamp).
+/// page's own content (wrapped in q/Q so that its graphics state cannot move the stamp). Only
+/// the QR code has a white ground (a reader needs its quiet zone); the words are drawn without
+/// one, so that they hide as little of the page as possible.
 fn add_stamp(doc: &mut Document, page: ObjectId, stamp: &CopyStamp) -> Result<(), String> {
     let [x0, _, _, y1] = media_box(doc, page);
     let qr_x = x0 + MARGIN;
@@ -221,10 +223,6 @@ fn add_stamp(doc: &mut Document, page: ObjectId, stamp: &CopyStamp) -> Result<()
         code_line.as_str(),
         where_line.as_str(),
     ];
-    // A white band behind the words, so that they read on any page.
-    ops.extend_from_slice(
-        format!("q 1 1 1 rg {:.3} {:.3} 200 30 re f Q\n", qr_x, qr_y - 32.0).as_bytes(),
-    );
     ops.extend(pdfgen::label_operators(&lines, qr_x + 2.0, qr_y - 9.0, 7.0));
 
     let font_id = doc.add_object(pdfgen::helvetica());
