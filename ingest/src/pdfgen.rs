@@ -18,9 +18,9 @@ pub fn qr_operators(text: &str, x: f32, y: f32, size: f32) -> Result<Vec<u8>, St
     let quiet = 4;
     let module = size / (width + 2 * quiet) as f32;
     let mut ops = String::new();
-    let _ = write!(
+    let _ = writeln!(
         ops,
-        "q 1 1 1 rg {x:.3} {y:.3} {size:.3} {size:.3} re f 0 0 0 rg\n"
+        "q 1 1 1 rg {x:.3} {y:.3} {size:.3} {size:.3} re f 0 0 0 rg"
     );
     let colors = code.to_colors();
     for row in 0..width {

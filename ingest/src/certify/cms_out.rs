@@ -68,7 +68,7 @@ pub(crate) fn signed_data(signer: &AgencySigner, digest: &[u8]) -> Result<Vec<u8
         &[&encode(der::OCTET_STRING, &cert_hash), &issuer_serial],
     );
     let signing_certificate = encode(der::SEQUENCE, &encode(der::SEQUENCE, &ess_cert_id));
-    let mut attributes = vec![
+    let mut attributes = [
         attribute(CONTENT_TYPE, &encode_oid(ID_DATA)),
         attribute(MESSAGE_DIGEST, &encode(der::OCTET_STRING, digest)),
         attribute(SIGNING_CERTIFICATE_V2, &signing_certificate),

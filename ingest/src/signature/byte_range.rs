@@ -117,8 +117,7 @@ fn parse_ranges(pdf: &[u8], tokens: &[Vec<u8>]) -> Result<SignedRanges, String> 
         .join(" ");
     let Some([a, b, c, d]) = numbers
         .as_deref()
-        .map(|n| <[usize; 4]>::try_from(n).ok())
-        .flatten()
+        .and_then(|n| <[usize; 4]>::try_from(n).ok())
     else {
         return Err(format!(
             "the /ByteRange [{shown}] is not four whole numbers"

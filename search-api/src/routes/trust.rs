@@ -133,7 +133,11 @@ fn rechecked(
 /// The certified copies issued of a document (who asked, when, its code).
 #[utoipa::path(get, path = "/api/v1/documents/{id}/certified-copies", tag = "trust",
     params(("id" = String, Path, description = "Document id"), crate::wire::ReasonParams),
-    responses((status = 200, body = CertifiedCopiesView), (status = 404, body = Problem)),
+    responses(
+        (status = 200, body = CertifiedCopiesView),
+        (status = 404, body = Problem),
+        (status = 422, description = "A clerk must name the dossier and purpose", body = Problem),
+    ),
     security(("bearer" = [])))]
 pub async fn list_copies(
     State(state): State<AppState>,

@@ -77,12 +77,14 @@ fn check_rate(state: &AppState, client: &ClientAddr) -> ApiResult<()> {
     }
 }
 
-/// Whether the client asked for JSON rather than the page.
+/// Whether the client asked for JSON rather than the page: browsers ask for `text/html` and get
+/// the page; programs that ask for `application/json`, or say nothing, get JSON.
 pub fn wants_json(headers: &HeaderMap) -> bool {
-    headers
+    let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("application/json"))
+        .unwrap_or("");
+    accept.contains("application/json") || !accept.contains("text/html")
 }
 
 /// The state of the copy with this code, recorded in its owner's ledger.
@@ -127,15 +129,16 @@ pub async fn by_file(state: &AppState, bytes: Vec<u8>) -> ApiResult<CopyVerifica
         .await
 }
 
-/// Check a certified copy by the code printed under its QR code. A page in Vietnamese, or JSON
-/// with `Accept: application/json`. No sign-in; rate-limited; recorded in the owner's ledger.
+/// Check a certified copy by the code printed under its QR code. A page in Vietnamese for a
+/// browser, JSON with `Accept: application/json` (or no `Accept`). No sign-in; rate-limited; recorded in the owner's ledger.
 #[utoipa::path(get, path = "/verify/{code}", tag = "trust",
     params(("code" = String, Path, description = "The verification code (XXXXX-XXXXX)")),
     responses(
-        (status = 200, body = CopyVerificationView),
-        (status = 404, body = Problem),
-        (status = 422, body = Problem),
-        (status = 429, body = Problem),
+        (status = 200, description = "The copy: JSON, or the page for a browser (`Accept: text/html`)",
+            content((CopyVerificationView = "application/json"), (String = "text/html"))),
+        (status = 404, description = "No copy has this code", content((Problem = "application/json"), (String = "text/html"))),
+        (status = 422, description = "Not a code's shape", content((Problem = "application/json"), (String = "text/html"))),
+        (status = 429, description = "Too many checks from this address", content((Problem = "application/json"), (String = "text/html"))),
     ))]
 pub async fn verify_code(
     State(state): State<AppState>,
@@ -157,9 +160,11 @@ pub async fn verify_code(
 #[utoipa::path(post, path = "/verify", tag = "trust",
     request_body(content = Vec<u8>, content_type = "application/pdf"),
     responses(
-        (status = 200, body = CopyVerificationView),
-        (status = 413, body = Problem),
-        (status = 429, body = Problem),
+        (status = 200, description = "Whether the file is a copy issued here: JSON, or the page for a browser",
+            content((CopyVerificationView = "application/json"), (String = "text/html"))),
+        (status = 400, description = "No file", content((Problem = "application/json"), (String = "text/html"))),
+        (status = 413, description = "Too large", content((Problem = "application/json"), (String = "text/html"))),
+        (status = 429, description = "Too many checks from this address", content((Problem = "application/json"), (String = "text/html"))),
     ))]
 pub async fn verify_file(
     State(state): State<AppState>,
