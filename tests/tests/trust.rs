@@ -87,7 +87,7 @@ fn signatures_follow_the_trust_anchors_and_the_bytes() {
         add.stdout
     );
     assert_eq!(statuses(&show(&kho, &id)), ["valid"]);
-    assert_eq!(signed_valid(&kho), [id.clone()]);
+    assert_eq!(signed_valid(&kho), vec![id.clone()]);
     let list = kho.run(["trust", "list", "--json"]);
     assert_eq!(list.json()[0]["name"], "test-root");
     assert_eq!(

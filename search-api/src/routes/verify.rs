@@ -22,27 +22,39 @@ use std::time::{Duration, Instant};
 /// one address, and for a flood from many).
 #[derive(Default)]
 pub struct Limiter {
-    window: Mutex<(Option<Instant>, HashMap<Option<IpAddr>, u32>, u32)>,
+    window: Mutex<Window>,
+}
+
+/// The current minute's counts.
+#[derive(Default)]
+struct Window {
+    started: Option<Instant>,
+    per_client: HashMap<Option<IpAddr>, u32>,
+    total: u32,
 }
 
 impl Limiter {
     /// Counts a check by `client`; `false` when it is over `per_minute` (per client) or 20 times
     /// that (all clients).
     pub fn allow(&self, client: Option<IpAddr>, per_minute: u32) -> bool {
-        let mut guard = self.window.lock().unwrap_or_else(|p| p.into_inner());
-        let (started, counts, total) = &mut *guard;
+        let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        if started.is_none_or(|s| now.duration_since(s) >= Duration::from_secs(60)) {
-            *started = Some(now);
-            counts.clear();
-            *total = 0;
+        if window
+            .started
+            .is_none_or(|s| now.duration_since(s) >= Duration::from_secs(60))
+        {
+            *window = Window {
+                started: Some(now),
+                ..Window::default()
+            };
         }
-        let count = counts.entry(client).or_insert(0);
-        if *count >= per_minute || *total >= per_minute.saturating_mul(20) {
+        let all_clients = window.total;
+        let count = window.per_client.entry(client).or_insert(0);
+        if *count >= per_minute || all_clients >= per_minute.saturating_mul(20) {
             return false;
         }
         *count += 1;
-        *total += 1;
+        window.total += 1;
         true
     }
 }
