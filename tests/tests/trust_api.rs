@@ -75,6 +75,15 @@ fn certify_verify_revoke_over_http() {
         .json();
     assert_eq!(doc["signatures"][0]["status"], "valid");
     assert_eq!(doc["signatures"][0]["organization"], "UBND xã Núi Thành");
+    // The document page shows the badge (a session cookie takes any token).
+    let page = Request::new("GET", &format!("/documents/{id}"))
+        .header("Cookie", &format!("kho_session={operator}"))
+        .send(&served.addr);
+    assert!(
+        page.text().contains("Đã ký số: UBND xã Núi Thành — hợp lệ"),
+        "{}",
+        page.text()
+    );
     let found = served
         .get("/api/v1/search?signed=valid", Some(&operator))
         .json();
