@@ -214,7 +214,7 @@ fn cell_request(w: &World, route: &str, who: Who) -> Request {
             "GET",
             &with_reason(&format!("/api/v1/documents/{doc}/certified-copies")),
         ),
-        // The matrix's server has no --signing-key: an allowed caller gets 503.
+        // The matrix's server has no --signing-key: an allowed caller gets 409.
         "certify" => Request::new("POST", &format!("/api/v1/documents/{doc}/certified-copies"))
             .json(&serde_json::json!({"dossier_code": DOSSIER, "purpose": PURPOSE})),
         "verify_code" => Request::new("GET", "/verify/ZZZZZ-ZZZZZ").header("Accept", "application/json"),
@@ -316,7 +316,7 @@ matrix! {
     add_anchor:      401 201 403 403 403 403;
     remove_anchor:   401 409 403 403 403 403;
     list_copies:     401 403 200 200 200 404;
-    certify:         401 403 503 503 403 403;
+    certify:         401 403 409 409 403 403;
     verify_code:     404 404 404 404 404 404;
 }
 

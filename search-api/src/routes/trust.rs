@@ -171,7 +171,7 @@ pub async fn list_copies(
         (status = 403, body = Problem),
         (status = 404, body = Problem),
         (status = 422, body = Problem),
-        (status = 503, description = "The server has no signing key", body = Problem),
+        (status = 409, description = "The server has no signing key (`kho serve --signing-key`)", body = Problem),
     ),
     security(("bearer" = [])))]
 pub async fn certify(
@@ -184,7 +184,8 @@ pub async fn certify(
     let reason = reason_of(&caller, &body)?;
     let record = readable(&state, &caller, &id, "certify a copy").await?;
     let Some(signer) = state.config.signing_key.clone() else {
-        return Err(ApiError::Unavailable(
+        // Like a backup without a folder: the server is not set up for it (409, not a 5xx).
+        return Err(ApiError::Conflict(
             "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
                 .into(),
         ));

@@ -170,7 +170,8 @@ pub async fn verify_code(
 /// Check a file: is it an unchanged certified copy this store issued, and its state today. The
 /// file as the request body (`Content-Type: application/pdf`) or as the `file` field of a form.
 #[utoipa::path(post, path = "/verify", tag = "trust",
-    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    request_body(content = String, content_type = "application/octet-stream",
+        description = "The file (any content type but a form; `application/pdf` is usual)"),
     responses(
         (status = 200, description = "Whether the file is a copy issued here: JSON, or the page for a browser",
             content((CopyVerificationView = "application/json"), (String = "text/html"))),
