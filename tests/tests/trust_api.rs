@@ -130,10 +130,12 @@ fn certify_verify_revoke_over_http() {
         kho_tests::sha256_hex(&copy.body)
     );
     assert_eq!(answer["copy"]["owner_hint"], "N.V.Đ., ***234");
-    let page = served.get(
+    let page = Request::new(
+        "GET",
         &format!("/verify/{}", code.to_lowercase().replace('-', "")),
-        None,
-    );
+    )
+    .header("Accept", "text/html,application/xhtml+xml")
+    .send(&served.addr);
     assert_eq!(page.status, 200);
     let html = page.text();
     assert!(
@@ -177,10 +179,10 @@ fn certify_verify_revoke_over_http() {
         .send(&served.addr)
         .json();
     assert_eq!(json["copy"]["state"], "revoked");
-    assert!(served
-        .get(&format!("/verify/{code}"), None)
-        .text()
-        .contains("Đã thu hồi"));
+    let page = Request::new("GET", &format!("/verify/{code}"))
+        .header("Accept", "text/html")
+        .send(&served.addr);
+    assert!(page.text().contains("Đã thu hồi"), "{}", page.text());
 
     // The owner sees the copy and every check in their ledger.
     let ledger = served
