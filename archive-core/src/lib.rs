@@ -45,7 +45,7 @@ pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
 pub use error::{ArchiveError, Result};
 pub use service::{
     BatchReport, ByteRange, Document, LedgerEvents, LedgerPage, OriginalAccess, ReextractTarget,
-    Reextracted,
+    Reextracted, SignatureCheck, SignatureRecheck,
 };
 pub use storing::{IngestStatus, Ingested, NewDocument};
 pub use trust::NewAnchor;

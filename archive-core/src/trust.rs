@@ -11,7 +11,7 @@
 //! copies belong to a node: they are not in the bucket's journal.
 
 use crate::archive::Archive;
-use crate::catalog::{decode, encode};
+use crate::catalog::codec::{decode, encode};
 use crate::{ArchiveError, Result};
 use base64::Engine;
 use schemas::{
@@ -69,7 +69,7 @@ impl Archive {
     }
 
     /// The store's trust anchors, by name.
-    pub fn trust_anchors(&self) -> Result<Vec<TrustAnchorInfo>> {
+    pub(crate) fn anchors(&self) -> Result<Vec<TrustAnchorInfo>> {
         self.stored_anchors()
             .map(|anchors| anchors.into_iter().map(|(info, _)| info).collect())
     }
@@ -98,9 +98,13 @@ impl Archive {
     }
 
     /// Adds a trust anchor (audited). A name or certificate already present is a conflict.
-    pub fn add_trust_anchor(&self, anchor: NewAnchor, actor: &Actor) -> Result<TrustAnchorInfo> {
+    pub(crate) fn insert_anchor(
+        &self,
+        anchor: NewAnchor,
+        actor: &Actor,
+    ) -> Result<TrustAnchorInfo> {
         schemas::check_anchor_name(&anchor.name).map_err(|rule| rule.at("name", &anchor.name))?;
-        let existing = self.trust_anchors()?;
+        let existing = self.anchors()?;
         if existing.iter().any(|a| a.name == anchor.name) {
             return Err(ArchiveError::Conflict(format!(
                 "a trust anchor named {:?} exists; remove it first or choose another --name",
@@ -133,7 +137,8 @@ impl Archive {
             "trust anchor added: {} ({}, sha256 {})",
             info.name, info.subject, info.fingerprint
         ));
-        self.catalog.append_event(&event, info.added_at)?;
+        self.catalog
+            .append_events(std::slice::from_ref(&event), info.added_at)?;
         self.tree(ANCHORS)?
             .insert(anchor.name.as_bytes(), encode(&stored)?)
             .map_err(self.sled_err())?;
@@ -142,8 +147,8 @@ impl Archive {
     }
 
     /// Removes a trust anchor (audited).
-    pub fn remove_trust_anchor(&self, name: &str, actor: &Actor) -> Result<TrustAnchorInfo> {
-        let Some(info) = self.trust_anchors()?.into_iter().find(|a| a.name == name) else {
+    pub(crate) fn delete_anchor(&self, name: &str, actor: &Actor) -> Result<TrustAnchorInfo> {
+        let Some(info) = self.anchors()?.into_iter().find(|a| a.name == name) else {
             return Err(ArchiveError::Conflict(format!(
                 "no trust anchor is named {name:?}; `kho trust list` shows them"
             )));
@@ -154,7 +159,7 @@ impl Archive {
             info.name, info.subject, info.fingerprint
         ));
         self.catalog
-            .append_event(&event, OffsetDateTime::now_utc())?;
+            .append_events(std::slice::from_ref(&event), OffsetDateTime::now_utc())?;
         self.tree(ANCHORS)?
             .remove(name.as_bytes())
             .map_err(self.sled_err())?;
@@ -176,7 +181,7 @@ impl Archive {
     }
 
     /// The blobs whose records carry signatures.
-    pub fn signed_blobs(&self) -> Result<Vec<String>> {
+    pub(crate) fn signed_blobs(&self) -> Result<Vec<String>> {
         self.tree(SIGNED_BLOBS)?
             .iter()
             .keys()
@@ -191,7 +196,7 @@ impl Archive {
     /// re-extraction). Records whose signatures differ get them, a new sequence number (the
     /// index's `signed` filter follows) and a ledger event saying what changed and `why`.
     /// Returns the records that changed.
-    pub fn set_signatures(
+    pub(crate) fn set_signatures(
         &self,
         sha256: &str,
         signatures: &[SignatureInfo],
@@ -229,7 +234,7 @@ impl Archive {
 
     /// Records a certified copy that is about to be handed out, with its ledger event for the
     /// owner, durably. `reason` names the dossier the copy serves, when there is one.
-    pub fn record_certified_copy(
+    pub(crate) fn record_certified_copy(
         &self,
         copy: &CertifiedCopy,
         actor: &Actor,
@@ -256,7 +261,8 @@ impl Archive {
             copy.sha256,
             copy.agency.as_deref().unwrap_or("an unnamed agency")
         ));
-        self.catalog.append_event(&event, copy.certified_at)?;
+        self.catalog
+            .append_events(std::slice::from_ref(&event), copy.certified_at)?;
         copies
             .insert(copy.code.as_bytes(), encode(copy)?)
             .map_err(self.sled_err())?;
@@ -273,7 +279,7 @@ impl Archive {
     }
 
     /// The copy with this verification code.
-    pub fn certified_copy(&self, code: &str) -> Result<Option<CertifiedCopy>> {
+    pub(crate) fn certified_copy(&self, code: &str) -> Result<Option<CertifiedCopy>> {
         match self
             .tree(COPIES)?
             .get(code.as_bytes())
@@ -285,7 +291,7 @@ impl Archive {
     }
 
     /// The copy whose bytes hash to `sha256` (a file handed in for checking).
-    pub fn certified_copy_by_sha(&self, sha256: &str) -> Result<Option<CertifiedCopy>> {
+    pub(crate) fn certified_copy_by_sha(&self, sha256: &str) -> Result<Option<CertifiedCopy>> {
         match self
             .tree(COPY_SHA)?
             .get(sha256.as_bytes())
@@ -297,7 +303,7 @@ impl Archive {
     }
 
     /// The copies issued of a document, oldest first.
-    pub fn certified_copies_of(&self, doc_id: &str) -> Result<Vec<CertifiedCopy>> {
+    pub(crate) fn certified_copies_of(&self, doc_id: &str) -> Result<Vec<CertifiedCopy>> {
         let prefix = [doc_id.as_bytes(), b"\0"].concat();
         let mut out = Vec::new();
         for key in self.tree(DOC_COPIES)?.scan_prefix(&prefix).keys() {
@@ -314,7 +320,11 @@ impl Archive {
     /// Records that someone holding `copy` checked it (`how`: by code, by file), in the owner's
     /// ledger, and returns the record of the original for the answer. Not a read by a user of
     /// kho: the checker is anonymous, and sees only what the public page shows.
-    pub fn log_copy_verification(&self, copy: &CertifiedCopy, how: &str) -> Result<DocumentRecord> {
+    pub(crate) fn log_copy_verification(
+        &self,
+        copy: &CertifiedCopy,
+        how: &str,
+    ) -> Result<DocumentRecord> {
         let record = self.record(&copy.doc_id)?;
         let mut event = NewEvent::new(Action::VerifyCopy, &Actor::system("public verification"));
         event.doc_id = Some(record.id.clone());
@@ -324,7 +334,7 @@ impl Archive {
             copy.code
         ));
         self.catalog
-            .append_event(&event, OffsetDateTime::now_utc())?;
+            .append_events(std::slice::from_ref(&event), OffsetDateTime::now_utc())?;
         self.flush()?;
         Ok(record)
     }

@@ -54,17 +54,19 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let reason = schemas::AccessReason::new(args.dossier.as_deref(), None, args.purpose.as_deref())
         .map_err(|e| UsageError(e.to_string()))?;
     let archive = store.open()?;
-    let actor = super::local_actor();
-    let record = archive.read_record(&args.id, &actor, &reason)?;
     let limits = ingest::Limits::default();
     let request = ingest::certify::CertifyRequest {
         signer: &signer,
-        actor: &actor,
-        reason: &reason,
         verify_base: args.verify_url.as_deref(),
         limits: &limits,
     };
-    let (copy, bytes) = ingest::certify::certify_document(&archive, &record, &request)?;
+    let (copy, bytes) = ingest::certify::certify_document(
+        &archive,
+        &super::local_caller(),
+        &args.id,
+        &reason,
+        &request,
+    )?;
     let dir = args
         .output
         .parent()

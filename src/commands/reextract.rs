@@ -38,17 +38,12 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let caller = super::local_caller();
     let mut failed = 0;
     let mut print_error: Option<anyhow::Error> = None;
-    archive.reextract(
-        &caller,
-        &target,
-        &read_again,
-        &mut |done: Reextracted| {
-            if let Err(e) = report(args.json, &done) {
-                print_error.get_or_insert(e);
-            }
-            failed += usize::from(done.outcome.is_err());
-        },
-    )?;
+    archive.reextract(&caller, &target, &read_again, &mut |done: Reextracted| {
+        if let Err(e) = report(args.json, &done) {
+            print_error.get_or_insert(e);
+        }
+        failed += usize::from(done.outcome.is_err());
+    })?;
     if let Some(e) = print_error {
         return Err(e);
     }

@@ -41,10 +41,10 @@ fn name_from(file: &std::path::Path) -> String {
 
 pub fn run(store: &super::Store, command: TrustCommand) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
-    let actor = super::local_actor();
+    let caller = super::local_caller();
     let why = match command {
         TrustCommand::List { json } => {
-            let anchors = archive.trust_anchors()?;
+            let anchors = archive.trust_anchors(&caller)?;
             if json {
                 super::print_json(&anchors)?;
             } else if anchors.is_empty() {
@@ -71,20 +71,18 @@ pub fn run(store: &super::Store, command: TrustCommand) -> anyhow::Result<Outcom
             let name = name.unwrap_or_else(|| name_from(&file));
             let anchor = ingest::signature::read_anchor(&name, &bytes)
                 .map_err(|why| UsageError(format!("{}: {why}", file.display())))?;
-            let info = archive.add_trust_anchor(anchor, &actor)?;
+            let info = archive.add_trust_anchor(&caller, anchor)?;
             println!("trusted {}: {}", info.name, info.subject);
             format!("trust anchor {} added", info.name)
         }
         TrustCommand::Remove { name } => {
-            let info = archive.remove_trust_anchor(&name, &actor)?;
+            let info = archive.remove_trust_anchor(&caller, &name)?;
             println!("removed {}: {}", info.name, info.subject);
             format!("trust anchor {} removed", info.name)
         }
     };
     let mut progress = super::progress_printer("checking signatures again");
-    let recheck = ingest::signature::recheck_signed(&archive, &actor, &why, &mut |done, total| {
-        progress(done as u64, total as u64)
-    })?;
+    let recheck = ingest::signature::recheck_signed(&archive, &caller, &why, &mut progress)?;
     println!(
         "signatures checked again in {} file(s); {} document(s) changed status",
         recheck.checked,
@@ -93,7 +91,6 @@ pub fn run(store: &super::Store, command: TrustCommand) -> anyhow::Result<Outcom
     for (sha256, error) in &recheck.failed {
         eprintln!("kho: blob {sha256} could not be read to check its signatures: {error}");
     }
-    super::sync_index(&archive)?;
     super::push_journal(&archive)?;
     Ok(if recheck.failed.is_empty() {
         Outcome::Success

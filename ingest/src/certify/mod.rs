@@ -4,8 +4,9 @@
 //! baseline B-B signature over the whole file.
 //!
 //! [`make_copy`] is a pure function of the original's bytes, the request and the key;
-//! [`certify_document`] adds the store: it reads the original, records the copy (a ledger event
-//! for the owner) and returns the bytes to hand out.
+//! [`certify_document`] adds the store through its `certify` service: the caller is allowed
+//! (or refused, ledgered), the original read, the copy recorded (a ledger event for the owner)
+//! and the bytes handed out.
 
 mod cms_out;
 mod pades;
@@ -18,7 +19,7 @@ use crate::pdfgen;
 use crate::Limits;
 use archive_core::{Archive, ArchiveError};
 use lopdf::{dictionary, Document, Object, ObjectId, Stream};
-use schemas::{AccessReason, Actor, CertifiedCopy, CopyQrPayload, DocumentRecord, Format};
+use schemas::{AccessReason, Caller, CertifiedCopy, CopyQrPayload, DocumentRecord, Format};
 use time::OffsetDateTime;
 
 /// Why a copy could not be made.
@@ -278,26 +279,40 @@ fn new_code() -> Result<String, CertifyError> {
     Ok(schemas::verification_code(random))
 }
 
-/// What [`certify_document`] needs besides the document.
+/// What [`certify_document`] needs besides the document and who asks.
 pub struct CertifyRequest<'a> {
     pub signer: &'a AgencySigner,
-    pub actor: &'a Actor,
-    /// The dossier the copy serves (a clerk's), for the ledger and the record of the copy.
-    pub reason: &'a AccessReason,
     /// The public address of `/verify`, without the code (`https://kho.example.gov.vn/verify/`);
     /// `None` prints the path only.
     pub verify_base: Option<&'a str>,
     pub limits: &'a Limits,
 }
 
-/// Makes a certified copy of a stored document, records it (ledger event for the owner, listed
-/// on the document) and returns it with its bytes.
+/// Makes a certified copy of stored document `id` for `caller`, through the archive's
+/// [`Archive::certify`] service (which decides whether the caller may, reads the verified
+/// original and records the copy with its ledger event for the owner, naming the dossier of
+/// `reason`), and returns it with its bytes.
 pub fn certify_document(
     archive: &Archive,
-    record: &DocumentRecord,
+    caller: &Caller,
+    id: &str,
+    reason: &AccessReason,
     request: &CertifyRequest<'_>,
 ) -> Result<(CertifiedCopy, Vec<u8>), CertifyError> {
-    let original = archive.read_blob(&record.sha256, archive.max_file_bytes())?;
+    archive.certify(caller, id, reason, |record, original| {
+        build_copy(archive, caller, reason, record, original, request)
+    })
+}
+
+/// The signed copy of `original` and its description, as [`Archive::certify`] records it.
+fn build_copy(
+    archive: &Archive,
+    caller: &Caller,
+    reason: &AccessReason,
+    record: &DocumentRecord,
+    original: &[u8],
+    request: &CertifyRequest<'_>,
+) -> Result<(CertifiedCopy, Vec<u8>), CertifyError> {
     let code = new_code()?;
     let at = OffsetDateTime::now_utc();
     let paper_name = archive
@@ -321,7 +336,7 @@ pub fn certify_document(
         at,
     };
     let bytes = make_copy(
-        &original,
+        original,
         record.format,
         &stamp,
         request.signer,
@@ -331,22 +346,23 @@ pub fn certify_document(
         id: record.id.clone(),
         detail,
     })?;
-    let sha256 = hex::encode(
-        openssl::hash::hash(openssl::hash::MessageDigest::sha256(), &bytes)
-            .map_err(|e| CertifyError::Signing(e.to_string()))?,
-    );
     let copy = CertifiedCopy {
         code,
         doc_id: record.id.clone(),
-        sha256,
+        sha256: sha256_hex(&bytes)?,
         certified_at: at,
-        certified_by: request.actor.name.clone(),
+        certified_by: caller.actor().name.clone(),
         agency: request.signer.organization(),
         signer: request.signer.common_name(),
-        dossier_code: request.reason.dossier_code.clone(),
+        dossier_code: reason.dossier_code.clone(),
     };
-    archive.record_certified_copy(&copy, request.actor, request.reason)?;
     Ok((copy, bytes))
+}
+
+fn sha256_hex(bytes: &[u8]) -> Result<String, CertifyError> {
+    openssl::hash::hash(openssl::hash::MessageDigest::sha256(), bytes)
+        .map(hex::encode)
+        .map_err(|e| CertifyError::Signing(e.to_string()))
 }
 
 /// What checking a file handed in as a certified copy found.
@@ -363,46 +379,21 @@ pub struct CopyCheck {
 }
 
 /// Checks a file someone holds: is it an unchanged copy kho issued, and what is its original's
-/// state today. A copy found is recorded in the owner's ledger (`how`: where it was checked).
+/// state today. A copy found is recorded in the owner's ledger (`how`: where it was checked) by
+/// the archive's [`Archive::check_copy_by_sha256`] service.
 pub fn check_copy_file(
     archive: &Archive,
     bytes: &[u8],
     how: &str,
 ) -> Result<CopyCheck, CertifyError> {
-    let sha256 = hex::encode(
-        openssl::hash::hash(openssl::hash::MessageDigest::sha256(), bytes)
-            .map_err(|e| CertifyError::Signing(e.to_string()))?,
-    );
+    let sha256 = sha256_hex(bytes)?;
     let signatures =
-        if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-            let trust = crate::signature::TrustStore::of_archive(archive)?;
-            crate::signature::check_pdf(bytes, &trust, OffsetDateTime::now_utc())
-        } else {
-            Vec::new()
-        };
-    let copy = match archive.certified_copy_by_sha(&sha256)? {
-        Some(copy) => Some(verify_copy(archive, &copy, how)?),
-        None => None,
-    };
+        crate::signature::check_any(bytes, &crate::signature::TrustStore::of_archive(archive)?);
+    let copy = archive.check_copy_by_sha256(&sha256, how)?;
     Ok(CopyCheck {
         sha256,
         issued_here: copy.is_some(),
         copy,
         signatures,
     })
-}
-
-/// The public answer about a copy, with the check recorded in the owner's ledger.
-pub fn verify_copy(
-    archive: &Archive,
-    copy: &CertifiedCopy,
-    how: &str,
-) -> Result<schemas::CopyVerification, CertifyError> {
-    let record = archive.log_copy_verification(copy, how)?;
-    Ok(schemas::CopyVerification::new(
-        copy,
-        &record,
-        archive.doc_types(),
-        schemas::today(),
-    ))
 }

@@ -151,6 +151,17 @@ pub fn check_stored_format(
     Ok(check_pdf(bytes, &trust, OffsetDateTime::now_utc()))
 }
 
+/// The signatures of a file of any kind, checked now: a PDF's (a file that starts like one, or
+/// has `%PDF-` in its first kilobyte as readers accept); none for anything else.
+pub fn check_any(bytes: &[u8], trust: &TrustStore) -> Vec<SignatureInfo> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") || bytes.starts_with(b"%PDF") {
+        check_pdf(bytes, trust, OffsetDateTime::now_utc())
+    } else {
+        Vec::new()
+    }
+}
+
 /// Checks every signature of a PDF. `now` decides which certificates have expired.
 pub fn check_pdf(pdf: &[u8], trust: &TrustStore, now: OffsetDateTime) -> Vec<SignatureInfo> {
     check_pdf_with(pdf, trust, now, &SignatureLimits::default())
@@ -424,41 +435,15 @@ fn check_chain(
     }
 }
 
-/// What [`recheck_signed`] did.
-#[derive(Debug, Default)]
-pub struct Recheck {
-    /// Blobs checked again.
-    pub checked: usize,
-    /// Records whose signatures changed.
-    pub changed: Vec<schemas::DocumentRecord>,
-    /// Blobs that could not be read (`kho verify` says more), with why.
-    pub failed: Vec<(String, String)>,
-}
-
 /// Checks again every stored PDF that carries signatures, against the store's current anchors
-/// (after `kho trust add/remove`); records whose status changed get it and a ledger event.
+/// (after `kho trust add/remove`), through the archive's service (an admin's, or the console's):
+/// documents whose status changed get it and a ledger event saying `why`.
 pub fn recheck_signed(
     archive: &archive_core::Archive,
-    actor: &schemas::Actor,
+    caller: &schemas::Caller,
     why: &str,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Recheck, archive_core::ArchiveError> {
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<archive_core::SignatureRecheck, archive_core::ArchiveError> {
     let trust = TrustStore::of_archive(archive)?;
-    let blobs = archive.signed_blobs()?;
-    let mut outcome = Recheck::default();
-    for (i, sha256) in blobs.iter().enumerate() {
-        progress(i, blobs.len());
-        match archive.read_blob(sha256, archive.max_file_bytes()) {
-            Ok(bytes) => {
-                let signatures = check_pdf(&bytes, &trust, OffsetDateTime::now_utc());
-                outcome
-                    .changed
-                    .extend(archive.set_signatures(sha256, &signatures, actor, why)?);
-                outcome.checked += 1;
-            }
-            Err(e) => outcome.failed.push((sha256.clone(), e.to_string())),
-        }
-    }
-    progress(blobs.len(), blobs.len());
-    Ok(outcome)
+    archive.recheck_signatures(caller, why, &|bytes| check_any(bytes, &trust), progress)
 }

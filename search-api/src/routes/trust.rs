@@ -1,16 +1,17 @@
 //! Trust anchors (admins) and certified copies (operators, clerks naming the dossier).
 
-use super::{allow, readable, reason_of};
-use crate::auth::Caller;
+use super::reason_of;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, Path};
-use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{CertifiedCopiesView, CertifyRequestBody, TrustAnchorRequest, TrustAnchorsView};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use schemas::policy::Act;
+use schemas::{AccessReason, CertifiedCopy};
 
 /// The store's trust anchors: the CA certificates PDF signatures are checked against.
 #[utoipa::path(get, path = "/api/v1/trust-anchors", tag = "trust",
@@ -18,18 +19,11 @@ use axum::Json;
     security(("bearer" = [])))]
 pub async fn list_anchors(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
 ) -> ApiResult<Json<TrustAnchorsView>> {
-    allow(
-        &state,
-        &caller,
-        Act::ManageTrust,
-        None,
-        "list trust anchors",
-    )
-    .await?;
+    let caller = auth.caller;
     let anchors = state
-        .blocking(|archive| archive.trust_anchors().map_err(ApiError::from))
+        .blocking(move |archive| archive.trust_anchors(&caller).map_err(ApiError::from))
         .await?;
     Ok(Json(TrustAnchorsView {
         anchors,
@@ -49,28 +43,25 @@ pub async fn list_anchors(
     security(("bearer" = [])))]
 pub async fn add_anchor(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     JsonBody(body): JsonBody<TrustAnchorRequest>,
 ) -> ApiResult<Response> {
-    allow(
-        &state,
-        &caller,
-        Act::ManageTrust,
-        None,
-        "add a trust anchor",
-    )
-    .await?;
-    let anchor = ingest::signature::read_anchor(body.name.trim(), body.certificate_pem.as_bytes())
-        .map_err(|rule| {
-            ApiError::field(schemas::RuleError::new(rule).at("certificate_pem", "(certificate)"))
-        })?;
-    let actor = caller.actor.clone();
+    let caller = auth.caller;
     let view = state
         .blocking(move |archive| {
-            let info = archive.add_trust_anchor(anchor, &actor)?;
+            // Allowed before the certificate is read: a refusal says so whatever was sent.
+            archive.authorize(&caller, Act::ManageTrust, None, "add a trust anchor")?;
+            let anchor =
+                ingest::signature::read_anchor(body.name.trim(), body.certificate_pem.as_bytes())
+                    .map_err(|rule| {
+                    ApiError::field(
+                        schemas::RuleError::new(rule).at("certificate_pem", "(certificate)"),
+                    )
+                })?;
+            let info = archive.add_trust_anchor(&caller, anchor)?;
             rechecked(
                 archive,
-                &actor,
+                &caller,
                 &format!("trust anchor {} added", info.name),
             )
         })
@@ -89,24 +80,16 @@ pub async fn add_anchor(
     security(("bearer" = [])))]
 pub async fn remove_anchor(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(name): Path<String>,
 ) -> ApiResult<Json<TrustAnchorsView>> {
-    allow(
-        &state,
-        &caller,
-        Act::ManageTrust,
-        None,
-        "remove a trust anchor",
-    )
-    .await?;
-    let actor = caller.actor.clone();
+    let caller = auth.caller;
     let view = state
         .blocking(move |archive| {
-            let info = archive.remove_trust_anchor(&name, &actor)?;
+            let info = archive.remove_trust_anchor(&caller, &name)?;
             rechecked(
                 archive,
-                &actor,
+                &caller,
                 &format!("trust anchor {} removed", info.name),
             )
         })
@@ -114,18 +97,18 @@ pub async fn remove_anchor(
     Ok(Json(view))
 }
 
+/// Checks the stored signatures again after the anchors changed, and lists the anchors.
 fn rechecked(
     archive: &archive_core::Archive,
-    actor: &schemas::Actor,
+    caller: &schemas::Caller,
     why: &str,
 ) -> ApiResult<TrustAnchorsView> {
-    let recheck = ingest::signature::recheck_signed(archive, actor, why, &mut |_, _| {})?;
+    let recheck = ingest::signature::recheck_signed(archive, caller, why, &mut |_, _| {})?;
     for (sha256, error) in &recheck.failed {
         eprintln!("kho serve: blob {sha256} could not be read to check its signatures: {error}");
     }
-    archive.sync_index(&mut |_, _| {})?;
     Ok(TrustAnchorsView {
-        anchors: archive.trust_anchors()?,
+        anchors: archive.trust_anchors(caller)?,
         changed_documents: recheck.changed.len(),
     })
 }
@@ -141,18 +124,16 @@ fn rechecked(
     security(("bearer" = [])))]
 pub async fn list_copies(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     crate::extract::Query(params): crate::extract::Query<crate::wire::ReasonParams>,
 ) -> ApiResult<Json<CertifiedCopiesView>> {
-    let reason = reason_of(&caller, &params)?;
-    let record = readable(&state, &caller, &id, "list certified copies").await?;
-    let actor = caller.actor.clone();
+    let reason = reason_of(&params)?;
+    let caller = auth.caller;
     let copies = state
         .blocking(move |archive| {
-            archive.log_read(&record, &actor, &reason)?;
             archive
-                .certified_copies_of(&record.id)
+                .certified_copies(&caller, &id, &reason)
                 .map_err(ApiError::from)
         })
         .await?;
@@ -176,39 +157,18 @@ pub async fn list_copies(
     security(("bearer" = [])))]
 pub async fn certify(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<CertifyRequestBody>,
 ) -> ApiResult<Response> {
-    allow(&state, &caller, Act::Certify, Some(&id), "certify a copy").await?;
-    let reason = reason_of(&caller, &body)?;
-    let record = readable(&state, &caller, &id, "certify a copy").await?;
-    let Some(signer) = state.config.signing_key.clone() else {
-        // Like a backup without a folder: the server is not set up for it (409, not a 5xx).
-        return Err(ApiError::Conflict(
-            "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
-                .into(),
-        ));
-    };
-    let actor = caller.actor.clone();
-    let verify_base = state.config.verify_url.clone();
-    let limits = state.config.extract.limits;
-    let (copy, bytes) = state
-        .blocking(move |archive| {
-            let request = ingest::certify::CertifyRequest {
-                signer: &signer,
-                actor: &actor,
-                reason: &reason,
-                verify_base: verify_base.as_deref(),
-                limits: &limits,
-            };
-            ingest::certify::certify_document(archive, &record, &request).map_err(|e| match e {
-                ingest::certify::CertifyError::Archive(e) => ApiError::from(e),
-                other => ApiError::Internal(other.to_string()),
-            })
-        })
-        .await?;
-    Ok((
+    let reason = reason_of(&body)?;
+    let (copy, bytes) = certify_copy(&state, auth.caller, id, reason).await?;
+    Ok(copy_response(&copy, bytes))
+}
+
+/// The signed copy as a download, its code in `X-Verification-Code` (the API's and the web UI's).
+pub(crate) fn copy_response(copy: &CertifiedCopy, bytes: Vec<u8>) -> Response {
+    (
         StatusCode::CREATED,
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -224,5 +184,41 @@ pub async fn certify(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
+}
+
+/// Makes a certified copy through the service (the API's and the web UI's).
+pub(crate) async fn certify_copy(
+    state: &AppState,
+    caller: schemas::Caller,
+    id: String,
+    reason: AccessReason,
+) -> ApiResult<(CertifiedCopy, Vec<u8>)> {
+    let signer = state.config.signing_key.clone();
+    let verify_base = state.config.verify_url.clone();
+    let limits = state.config.extract.limits;
+    state
+        .blocking(move |archive| {
+            let Some(signer) = signer else {
+                // Like a backup without a folder: the server is not set up for it (409, not a
+                // 5xx). Whether the caller may certify at all is answered first.
+                archive.authorize(&caller, Act::Certify, Some(&id), "certify a copy")?;
+                return Err(ApiError::Conflict(
+                    "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
+                        .into(),
+                ));
+            };
+            let request = ingest::certify::CertifyRequest {
+                signer: &signer,
+                verify_base: verify_base.as_deref(),
+                limits: &limits,
+            };
+            ingest::certify::certify_document(archive, &caller, &id, &reason, &request).map_err(
+                |e| match e {
+                    ingest::certify::CertifyError::Archive(e) => ApiError::from(e),
+                    other => ApiError::Internal(other.to_string()),
+                },
+            )
+        })
+        .await
 }

@@ -105,13 +105,11 @@ pub async fn by_code(state: &AppState, code: &str) -> ApiResult<CopyVerification
         .map_err(|rule| ApiError::field(rule.at("code", code)))?;
     state
         .blocking(move |archive| {
-            let Some(copy) = archive.certified_copy(&code)? else {
+            let Some(view) = archive.check_copy_by_code(&code, "by its code")? else {
                 return Err(ApiError::NotFound(format!(
                     "no certified copy has the code {code}: check the letters under the QR code"
                 )));
             };
-            let view = ingest::certify::verify_copy(archive, &copy, "by its code")
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
             Ok(CopyVerificationView {
                 issued_here: true,
                 file_sha256: None,

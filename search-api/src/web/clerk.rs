@@ -436,7 +436,7 @@ fn document_page(
                 }
             }
         }
-        @if matches!(user.caller.principal.role, Role::Clerk | Role::Operator) {
+        @if matches!(user.caller.role(), Role::Clerk | Role::Operator) {
             section.copies aria-labelledby="tieu-de-ban-sao" {
                 h2 #tieu-de-ban-sao { "Bản sao điện tử có chứng thực" }
                 @if detail.certified_copies.is_empty() {
@@ -460,12 +460,12 @@ fn document_page(
                 form method="post" action=(format!("{base}/certify")) {
                     input type="hidden" name="csrf" value=(user.csrf);
                     div {
-                        label for="certify_dossier" { "Mã hồ sơ" @if user.caller.principal.role == Role::Clerk { " *" } }
-                        input #certify_dossier name="dossier_code" required[user.caller.principal.role == Role::Clerk] value=(reason.dossier_code.clone().unwrap_or_default());
+                        label for="certify_dossier" { "Mã hồ sơ" @if user.caller.role() == Role::Clerk { " *" } }
+                        input #certify_dossier name="dossier_code" required[user.caller.role() == Role::Clerk] value=(reason.dossier_code.clone().unwrap_or_default());
                     }
                     div.wide {
-                        label for="certify_purpose" { "Mục đích" @if user.caller.principal.role == Role::Clerk { " *" } }
-                        input #certify_purpose name="purpose" required[user.caller.principal.role == Role::Clerk] value=(reason.purpose.clone().unwrap_or_default());
+                        label for="certify_purpose" { "Mục đích" @if user.caller.role() == Role::Clerk { " *" } }
+                        input #certify_purpose name="purpose" required[user.caller.role() == Role::Clerk] value=(reason.purpose.clone().unwrap_or_default());
                     }
                     div { button type="submit" { "Cấp bản sao có chứng thực (PDF)" } }
                 }
@@ -637,18 +637,14 @@ pub async fn certify(
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
-        let body = crate::wire::CertifyRequestBody {
+        let reason = reason_of(&crate::wire::CertifyRequestBody {
             dossier_code: form.dossier_code.filter(|v| !v.trim().is_empty()),
             procedure_code: None,
             purpose: form.purpose.filter(|v| !v.trim().is_empty()),
-        };
-        crate::routes::trust::certify(
-            State(state.clone()),
-            user.caller.clone(),
-            Path(id),
-            crate::extract::JsonBody(body),
-        )
-        .await
+        })?;
+        let (copy, bytes) =
+            crate::routes::trust::certify_copy(&state, user.caller.clone(), id, reason).await?;
+        Ok(crate::routes::trust::copy_response(&copy, bytes))
     }
     .await;
     user.respond(result)
