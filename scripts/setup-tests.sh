@@ -8,17 +8,22 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 
 # Debian packages: python3-venv for the test tools below, the headless browser the web UI tests
 # drive (Chromium through chromedriver, W3C WebDriver), and openssl and socat, which put a TLS
-# endpoint of a private certificate authority in front of Garage for the https test.
-apt_install_missing setup-tests python3-venv chromium chromium-driver openssl socat
+# endpoint of a private certificate authority in front of Garage for the https test;
+# libnss3-tools (certutil) gives `pdfsig` a trust store and zbar-tools (zbarimg) reads certified
+# copies' QR codes back, both in the tests of signatures.
+apt_install_missing setup-tests python3-venv chromium chromium-driver openssl socat libnss3-tools zbar-tools
 
 # Python test tools, pinned, in a venv inside target/ (nothing installed system-wide):
 # openapi-spec-validator checks the API's OpenAPI document; schemathesis fuzzes the running API
-# against it; bagit (the Library of Congress's BagIt tool) validates `kho export` bags.
+# against it; bagit (the Library of Congress's BagIt tool) validates `kho export` bags; pyHanko
+# signs PDFs the way other agencies' software does, for the tests of signature checking.
 py="$root/target/py"
-if [ ! -x "$py/bin/openapi-spec-validator" ] || [ ! -x "$py/bin/schemathesis" ] || [ ! -x "$py/bin/bagit.py" ]; then
-  echo "setup-tests: installing openapi-spec-validator, schemathesis and bagit into $py"
+if [ ! -x "$py/bin/openapi-spec-validator" ] || [ ! -x "$py/bin/schemathesis" ] || [ ! -x "$py/bin/bagit.py" ] \
+  || ! "$py/bin/python" -c "import pyhanko.sign" 2>/dev/null; then
+  echo "setup-tests: installing openapi-spec-validator, schemathesis, bagit and pyHanko into $py"
   python3 -m venv "$py"
-  "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0 schemathesis==4.32.5 bagit==1.8.1
+  "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0 \
+    schemathesis==4.32.5 bagit==1.8.1 pyhanko==0.38.0
 fi
 
 # Garage, the S3-compatible object store that the tests of `--blobs s3://` run against (one node,

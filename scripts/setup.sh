@@ -12,6 +12,7 @@ fi
 
 # Debian packages kho runs with: the OCR engine with the Vietnamese model and page-orientation
 # data, poppler's tools (page images and previews of PDFs), fonts for PDFs that do not embed
-# theirs, and coreutils. The test tools are scripts/setup-tests.sh's.
+# theirs, and coreutils; libssl-dev and pkg-config build the `openssl` crate (PDF signatures,
+# certified copies) against the system's OpenSSL. The test tools are scripts/setup-tests.sh's.
 apt_install_missing setup tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils \
-  fonts-dejavu-core coreutils
+  fonts-dejavu-core coreutils libssl-dev pkg-config

@@ -68,6 +68,13 @@ enum Command {
     /// Manage API tokens for programs.
     #[command(subcommand)]
     Token(commands::accounts::TokenCommand),
+    /// Manage the certificates PDF signatures are checked against (trust anchors).
+    #[command(subcommand)]
+    Trust(commands::trust::TrustCommand),
+    /// Issue a certified electronic copy of a document, signed with the agency's key.
+    Certify(commands::certify::Args),
+    /// Check a file handed in as a certified copy: issued here, unchanged, and its state today.
+    VerifyCopy(commands::verify_copy::Args),
 }
 
 /// What a command tells `main` about how it went.
@@ -115,6 +122,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(&store, args),
         Command::User(command) => commands::accounts::user(&store, command),
         Command::Token(command) => commands::accounts::token(&store, command),
+        Command::Trust(command) => commands::trust::run(&store, command),
+        Command::Certify(args) => commands::certify::run(&store, args),
+        Command::VerifyCopy(args) => commands::verify_copy::run(&store, args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

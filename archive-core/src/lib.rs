@@ -34,6 +34,7 @@ mod previews;
 pub mod search;
 pub mod service;
 mod storing;
+mod trust;
 mod verify;
 
 pub use archive::{
@@ -44,7 +45,8 @@ pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
 pub use error::{ArchiveError, Result};
 pub use service::{
     BatchReport, ByteRange, Document, LedgerEvents, LedgerPage, OriginalAccess, ReextractTarget,
-    Reextracted,
+    Reextracted, SignatureCheck, SignatureRecheck,
 };
 pub use storing::{IngestStatus, Ingested, NewDocument};
+pub use trust::NewAnchor;
 pub use verify::{DamagedBlob, VerifyReport};

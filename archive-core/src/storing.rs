@@ -25,6 +25,8 @@ pub struct NewDocument {
     pub source_name: Option<String>,
     /// Page texts, if extracted. Kept once per blob.
     pub text: Option<DocumentText>,
+    /// The digital signatures found in the file, as checked at ingest.
+    pub signatures: Vec<schemas::SignatureInfo>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -95,7 +97,13 @@ impl Archive {
             ocr_confidence: None,
             low_confidence_pages: Vec::new(),
             rescan_of: rescan_of.clone(),
+            signatures: doc.signatures,
         };
+        if !record.signatures.is_empty() {
+            // Before the record: a crash in between leaves a mark on a blob with no signed
+            // record, which the next check of signatures clears; never a signed record unmarked.
+            self.mark_signed(&record.sha256, true)?;
+        }
         if let Some(text) = &doc.text {
             record.set_text_summary(text);
         }

@@ -151,6 +151,7 @@ mod tests {
                 pages: 1,
                 source_name: None,
                 text: None,
+                signatures: Vec::new(),
             };
             archive
                 .ingest(&Caller::local_operator("test"), &mut &[i][..], doc)

@@ -50,6 +50,7 @@ fn new_document(owner: &str, text: Option<DocumentText>) -> NewDocument {
         pages: 1,
         source_name: None,
         text,
+        signatures: Vec::new(),
     }
 }
 

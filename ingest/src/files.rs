@@ -356,6 +356,8 @@ pub struct Prepared {
     pub pages: u32,
     pub source_name: Option<String>,
     pub text: DocumentText,
+    /// The signatures of a PDF, checked against the store's trust anchors.
+    pub signatures: Vec<schemas::SignatureInfo>,
     pub blob: PutBlob,
 }
 
@@ -413,6 +415,7 @@ fn prepare_loaded(
         Some(text) => text,
         None => extract(inspection.format, &bytes, inspection.pages, cfg),
     };
+    let signatures = crate::signature::check_stored_format(archive, inspection.format, &bytes)?;
     let blob = match archive.put_blob(&mut bytes.as_slice()) {
         Ok(blob) => blob,
         Err(ArchiveError::Blob(BlobError::TooLarge { max })) => {
@@ -432,6 +435,7 @@ fn prepare_loaded(
         pages: inspection.pages,
         source_name,
         text,
+        signatures,
         blob,
     })))
 }
@@ -457,6 +461,7 @@ pub fn commit_prepared(
         pages: prepared.pages,
         source_name: prepared.source_name,
         text: Some(prepared.text),
+        signatures: prepared.signatures,
     };
     let ingested = archive.commit(caller, doc, &prepared.blob)?;
     let status = match ingested.status {

@@ -13,10 +13,13 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod certify;
 pub mod extract;
 mod files;
 mod inspect;
+pub mod pdfgen;
 pub mod preview;
+pub mod signature;
 mod sniff;
 
 pub use batch::{plan_manifest, plan_paths, run, Batch, Planned, PlannedItem, Summary};

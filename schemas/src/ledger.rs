@@ -24,6 +24,15 @@ pub enum Action {
     /// The page texts were made again from the original (`kho reextract`); the detail says which
     /// pages changed and how the text was obtained before and after.
     Reextract,
+    /// A trust anchor (root certificate for PDF signatures) was added to or removed from the store.
+    TrustChanged,
+    /// The document's signatures were checked again and their status changed (new trust anchors,
+    /// re-extraction).
+    SignaturesChecked,
+    /// A certified electronic copy of the document was issued.
+    Certify,
+    /// Someone holding a certified copy checked it (public verification).
+    VerifyCopy,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.

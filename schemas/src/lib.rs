@@ -25,6 +25,7 @@ mod record;
 pub mod rescan;
 mod text;
 mod text_layer;
+mod trust;
 
 pub use access::{policy, Caller, Credential};
 pub use date::{add_months, iso_date, parse_date, today, VIETNAM_OFFSET};
@@ -45,6 +46,11 @@ pub use record::{
 };
 pub use text::{canonical_tones, clean_text, fold, nfc};
 pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
+pub use trust::{
+    check_anchor_name, owner_hint, parse_verification_code, verification_code, CertifiedCopy,
+    CopyQrPayload, CopyVerification, SignatureInfo, SignatureStatus, TrustAnchorInfo,
+    CODE_ALPHABET, MAX_ANCHOR_NAME_CHARS,
+};
 
 pub use time::{Date, OffsetDateTime};
 

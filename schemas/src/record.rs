@@ -238,6 +238,10 @@ pub struct DocumentRecord {
     /// The earlier record this one is probably a new scan of (kept apart, linked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescan_of: Option<String>,
+    /// The digital signatures found in the original (PDFs), checked against this store's trust
+    /// anchors at ingest, by `kho reextract`, and again whenever the anchors change.
+    #[serde(default)]
+    pub signatures: Vec<crate::SignatureInfo>,
 }
 
 impl DocumentRecord {
@@ -246,6 +250,15 @@ impl DocumentRecord {
         self.text_source = text.source();
         self.ocr_confidence = text.ocr_confidence();
         self.low_confidence_pages = text.low_confidence_pages();
+    }
+
+    /// The best status among the record's signatures, for the index's `signed` filter: a
+    /// document with one valid signature is `valid` even if a later one is partial.
+    pub fn signed_status(&self) -> Option<crate::SignatureStatus> {
+        use crate::SignatureStatus::*;
+        [Valid, Partial, Untrusted, Invalid, Unsupported]
+            .into_iter()
+            .find(|status| self.signatures.iter().any(|s| s.status == *status))
     }
 
     pub fn state(&self, today: Date) -> State {
@@ -297,6 +310,7 @@ pub(crate) fn sample(owner: &str) -> DocumentRecord {
         ocr_confidence: None,
         low_confidence_pages: vec![],
         rescan_of: None,
+        signatures: vec![],
     }
 }
 

@@ -26,7 +26,10 @@ pub mod wire;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use routes::{accounts, backups, batches, documents, lifecycle, owners, search, session, system};
+use routes::{
+    accounts, backups, batches, documents, lifecycle, owners, search, session, system, trust,
+    verify,
+};
 use state::AppState;
 use std::time::Instant;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -50,6 +53,7 @@ pub use state::ServerConfig;
         (name = "ledger", description = "Who read what, for which dossier"),
         (name = "batches", description = "Batch runs of `kho ingest` and their reports"),
         (name = "session"), (name = "accounts"), (name = "system"),
+        (name = "trust", description = "Trust anchors, certified copies, public verification"),
     )
 )]
 struct ApiDoc;
@@ -75,6 +79,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .saturating_add(1 << 20);
     let uploads = OpenApiRouter::new()
         .routes(routes!(documents::upload))
+        .routes(routes!(verify::verify_file))
         .layer(DefaultBodyLimit::max(upload_limit));
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
@@ -96,6 +101,10 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(batches::list_batches))
         .routes(routes!(batches::get_batch))
         .routes(routes!(backups::create_backup))
+        .routes(routes!(trust::list_anchors, trust::add_anchor))
+        .routes(routes!(trust::remove_anchor))
+        .routes(routes!(trust::list_copies, trust::certify))
+        .routes(routes!(verify::verify_code))
         .routes(routes!(system::health))
         .routes(routes!(system::ready))
         .routes(routes!(system::metrics))
@@ -161,9 +170,12 @@ pub async fn serve(
     let (app, _) = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_listening(listener.local_addr()?);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal(stop_on_eof))
-        .await;
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal(stop_on_eof))
+    .await;
     fixity.stop();
     // Its last push sends what was stored up to the stop.
     journal.stop();

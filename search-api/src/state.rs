@@ -28,6 +28,12 @@ pub struct ServerConfig {
     /// For a store on a bucket: how often other nodes' changes are read from the journal
     /// (zero: never; this node's own changes are written within seconds regardless).
     pub follow_every: std::time::Duration,
+    /// The agency's key for certified copies (`kho serve --signing-key`); none: copies refused.
+    pub signing_key: Option<Arc<ingest::certify::AgencySigner>>,
+    /// The public address of the verification page printed on copies (`https://.../verify/`).
+    pub verify_url: Option<String>,
+    /// Public verifications allowed per client address and minute.
+    pub verify_per_minute: u32,
 }
 
 impl Default for ServerConfig {
@@ -41,6 +47,9 @@ impl Default for ServerConfig {
             fixity_bytes_per_second: 8 * 1024 * 1024,
             fixity_pause: std::time::Duration::from_secs(3600),
             follow_every: std::time::Duration::from_secs(30),
+            signing_key: None,
+            verify_url: None,
+            verify_per_minute: 30,
         }
     }
 }
@@ -59,6 +68,8 @@ pub struct AppState {
     pub csrf_key: [u8; 32],
     /// Held while a backup runs: one at a time.
     pub backup: Arc<tokio::sync::Mutex<()>>,
+    /// Counts public verifications per client, for the rate limit.
+    pub verify_limiter: Arc<crate::routes::verify::Limiter>,
 }
 
 fn random_key() -> [u8; 32] {
@@ -88,6 +99,7 @@ impl AppState {
             openapi: Arc::default(),
             csrf_key: random_key(),
             backup: Default::default(),
+            verify_limiter: Default::default(),
         }
     }
 

@@ -58,6 +58,11 @@ pub struct DocumentView {
     pub ingested_by: String,
     /// Where the original bytes are.
     pub content_url: String,
+    /// The PDF's digital signatures, checked against the store's trust anchors: `signer`,
+    /// `organization`, `signed_at`, `status` (valid | untrusted | invalid | partial |
+    /// unsupported), `covers_whole_file`, `digest_algorithm`, `detail`.
+    #[schema(value_type = Vec<Object>)]
+    pub signatures: Vec<schemas::SignatureInfo>,
 }
 
 impl DocumentView {
@@ -99,6 +104,7 @@ impl DocumentView {
             ingested_at: rfc3339(record.ingested_at),
             ingested_by: record.ingested_by.clone(),
             content_url: format!("/api/v1/documents/{}/content", record.id),
+            signatures: record.signatures.clone(),
         }
     }
 }
@@ -111,6 +117,70 @@ pub struct DocumentDetail {
     pub history: Vec<EventView>,
     /// The last background check of the original (`kho serve`'s fixity), if it has had one.
     pub fixity: Option<FixityView>,
+    /// The certified copies issued of this document: `code`, `sha256`, `certified_at`,
+    /// `certified_by` (who asked), `agency` and `signer` (the signing certificate),
+    /// `dossier_code`.
+    #[schema(value_type = Vec<Object>)]
+    pub certified_copies: Vec<schemas::CertifiedCopy>,
+}
+
+/// A trust anchor to add: a CA certificate in PEM.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TrustAnchorRequest {
+    /// Letters, digits, `-`, `_`, `.`; 1 to 64.
+    pub name: String,
+    /// The certificate, PEM (`-----BEGIN CERTIFICATE-----`).
+    pub certificate_pem: String,
+}
+
+/// A trust anchor as listed, and what changed when it was added or removed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrustAnchorsView {
+    #[schema(value_type = Vec<Object>)]
+    pub anchors: Vec<schemas::TrustAnchorInfo>,
+    /// Documents whose signature status changed with this request (0 for a listing).
+    pub changed_documents: usize,
+}
+
+/// The certified copies issued of a document, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertifiedCopiesView {
+    /// `code`, `doc_id`, `sha256`, `certified_at`, `certified_by`, `agency`, `signer`,
+    /// `dossier_code`.
+    #[schema(value_type = Vec<Object>)]
+    pub copies: Vec<schemas::CertifiedCopy>,
+}
+
+/// Why a certified copy is made: a clerk names the dossier it serves.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct CertifyRequestBody {
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub purpose: Option<String>,
+}
+
+impl GivesReason for CertifyRequestBody {
+    fn reason_fields(&self) -> [Option<&str>; 3] {
+        [
+            self.dossier_code.as_deref(),
+            self.procedure_code.as_deref(),
+            self.purpose.as_deref(),
+        ]
+    }
+}
+
+/// What anyone holding a certified copy may learn (`GET /verify/{code}`, `POST /verify`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CopyVerificationView {
+    /// Whether the code (or the file) is a copy this store issued, unchanged.
+    pub issued_here: bool,
+    /// sha256 of the file handed in (`POST /verify` only).
+    pub file_sha256: Option<String>,
+    /// `code`, `state` (valid | expired | revoked | superseded, today), `doc_type`,
+    /// `paper_name`, `issuer`, `issued_on`, `certified_at`, `certified_by` (the agency),
+    /// `copy_sha256`, `owner_hint` (initials and the last three digits of the ID).
+    #[schema(value_type = Option<Object>)]
+    pub copy: Option<schemas::CopyVerification>,
 }
 
 impl DocumentDetail {
@@ -123,6 +193,7 @@ impl DocumentDetail {
             document: DocumentView::new(document.record(), types, today),
             history: events(document.history()),
             fixity: document.fixity().cloned().map(FixityView::from),
+            certified_copies: document.certified_copies().to_vec(),
         }
     }
 }
@@ -153,7 +224,8 @@ pub struct EventView {
     /// RFC 3339, UTC.
     pub at: String,
     /// `ingest`, `read_metadata`, `download`, `reuse`, `revoke`, `supersede`, `refused`,
-    /// `fixity_failed` or `reextract`.
+    /// `fixity_failed`, `reextract`, `trust_changed`, `signatures_checked`, `certify` or
+    /// `verify_copy`.
     pub action: String,
     /// `user`, `token`, `cli` or `system` (kho's own background work).
     pub actor_kind: String,
@@ -315,6 +387,9 @@ pub struct SearchParams {
     pub to: Option<String>,
     /// Only documents valid today.
     pub valid_only: Option<bool>,
+    /// Only documents with a PDF signature of this status (`valid`, `untrusted`, `invalid`,
+    /// `partial`, `unsupported`; the best of a document's signatures).
+    pub signed: Option<String>,
     /// 1 to 100, default 20.
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod bag;
+pub mod certify;
 pub mod extract;
 pub mod get;
 pub mod ingest;
@@ -13,8 +14,10 @@ pub mod report_file;
 pub mod search;
 pub mod serve;
 pub mod show;
+pub mod trust;
 pub mod types;
 pub mod verify;
+pub mod verify_copy;
 
 use anyhow::Context;
 use archive_core::{Archive, StoreOptions};

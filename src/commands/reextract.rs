@@ -35,22 +35,37 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         let inspection = ingest::inspect(format, bytes, &cfg.limits).map_err(|e| e.to_string())?;
         Ok(extract(format, bytes, inspection.pages, &cfg))
     };
+    let caller = super::local_caller();
     let mut failed = 0;
     let mut print_error: Option<anyhow::Error> = None;
-    archive.reextract(
-        &super::local_caller(),
-        &target,
-        &read_again,
-        &mut |done: Reextracted| {
-            if let Err(e) = report(args.json, &done) {
-                print_error.get_or_insert(e);
-            }
-            failed += usize::from(done.outcome.is_err());
-        },
-    )?;
+    archive.reextract(&caller, &target, &read_again, &mut |done: Reextracted| {
+        if let Err(e) = report(args.json, &done) {
+            print_error.get_or_insert(e);
+        }
+        failed += usize::from(done.outcome.is_err());
+    })?;
     if let Some(e) = print_error {
         return Err(e);
     }
+    // Signatures are read again too (a store from before they were, a better check).
+    let trust = ingest::signature::TrustStore::of_archive(&archive)?;
+    let check = |bytes: &[u8]| ingest::signature::check_any(bytes, &trust);
+    let rechecked = archive.reextract_signatures(
+        &caller,
+        &target,
+        &check,
+        &mut super::progress_printer("checking signatures again"),
+    )?;
+    if !rechecked.changed.is_empty() {
+        eprintln!(
+            "kho: {} document(s) changed signature status",
+            rechecked.changed.len()
+        );
+    }
+    for (sha256, error) in &rechecked.failed {
+        eprintln!("kho: blob {sha256} could not be read to check its signatures: {error}");
+    }
+    failed += rechecked.failed.len();
     super::push_journal(&archive)?;
     Ok(if failed > 0 {
         Outcome::Partial

@@ -26,6 +26,10 @@ pub struct Args {
     /// Only documents valid today: what can be reused.
     #[arg(long)]
     valid_only: bool,
+    /// Only documents with a PDF signature of this status: valid, untrusted, invalid, partial or
+    /// unsupported (the best of a document's signatures).
+    #[arg(long)]
+    signed: Option<String>,
     #[arg(long, default_value_t = 20)]
     limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -73,6 +77,14 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         from: date("from", &args.from)?,
         to: date("to", &args.to)?,
         valid_only: args.valid_only,
+        signed: args
+            .signed
+            .as_deref()
+            .map(|s| {
+                schemas::SignatureStatus::parse(s)
+                    .map_err(|e| UsageError(format!("--signed {s}: {e}")))
+            })
+            .transpose()?,
         limit: args.limit,
         offset: args.offset,
         sort,

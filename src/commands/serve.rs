@@ -40,11 +40,33 @@ pub struct Args {
     /// hand). This node's own changes go to the bucket within seconds regardless.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     follow: u64,
+    /// The agency's key and certificate (PKCS#12) for certified copies
+    /// (`POST /api/v1/documents/{id}/certified-copies`). Password from $KHO_SIGNING_PASSWORD,
+    /// else the first line of standard input. Without it, copies are refused.
+    #[arg(long, value_name = "AGENCY.p12")]
+    signing_key: Option<std::path::PathBuf>,
+    /// The public address of the verification page printed on copies before their code
+    /// (e.g. https://kho.example.gov.vn/verify/). Default: the path /verify/ alone.
+    #[arg(long, value_name = "URL")]
+    verify_url: Option<String>,
+    /// Public checks of certified copies (`/verify`) allowed per client address and minute.
+    #[arg(long, default_value_t = 30)]
+    verify_per_minute: u32,
 }
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if let Some(jobs) = args.jobs {
         ingest::set_jobs(jobs).map_err(anyhow::Error::msg)?;
+    }
+    // The key is opened first: a wrong password stops here, before the store is locked.
+    let signing_key = args
+        .signing_key
+        .as_deref()
+        .map(super::certify::signing_key)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    if let Some(key) = &signing_key {
+        eprintln!("kho: certified copies are signed as {}", key.subject());
     }
     let archive = store.open()?;
     // Start-up reconciliation: what the catalogue holds and the index does not yet.
@@ -57,6 +79,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         fixity_bytes_per_second: (args.fixity_rate.max(0.0) * 1024.0 * 1024.0) as u64,
         fixity_pause: std::time::Duration::from_secs(args.fixity_pause),
         follow_every: std::time::Duration::from_secs(args.follow),
+        signing_key,
+        verify_url: args.verify_url,
+        verify_per_minute: args.verify_per_minute,
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

@@ -142,6 +142,23 @@ fn print_human(r: &DocumentRecord) -> anyhow::Result<()> {
             format!("low OCR confidence on page(s) {}", pages.join(", ")),
         );
     }
+    for sig in &r.signatures {
+        line(
+            "signature",
+            format!(
+                "{}: {} ({}){} - {}",
+                sig.status.as_str(),
+                sig.organization.as_deref().unwrap_or("?"),
+                sig.signer.as_deref().unwrap_or("?"),
+                if sig.covers_whole_file {
+                    ""
+                } else {
+                    ", not the whole file"
+                },
+                sig.detail
+            ),
+        );
+    }
     line("size", format!("{} bytes", r.size));
     line("sha256", &r.sha256);
     opt("source_name", r.source_name.as_ref());
@@ -165,14 +182,34 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         None
     };
     let record = document.record();
+    let copies = document.certified_copies();
     if args.json {
         let mut value = record_json(record)?;
         if args.text {
             add_text(&mut value, text.as_ref());
         }
+        if let Some(object) = value.as_object_mut() {
+            object.insert("certified_copies".into(), serde_json::to_value(copies)?);
+        }
         super::print_json(&value)?;
     } else {
         print_human(record)?;
+        for copy in copies {
+            line(
+                "certified copy",
+                format!(
+                    "{} on {} by {} (signed by {}){}",
+                    copy.code,
+                    copy.certified_at.date(),
+                    copy.certified_by,
+                    copy.agency.as_deref().unwrap_or("?"),
+                    copy.dossier_code
+                        .as_deref()
+                        .map(|d| format!(" for dossier {d}"))
+                        .unwrap_or_default()
+                ),
+            );
+        }
         if args.text {
             print_pages(text.as_ref());
         }

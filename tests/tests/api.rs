@@ -201,6 +201,23 @@ fn cell_request(w: &World, route: &str, who: Who) -> Request {
         "ready" => Request::new("GET", "/api/v1/ready"),
         "metrics" => Request::new("GET", "/metrics"),
         "openapi" => Request::new("GET", "/api/v1/openapi.json"),
+        "list_anchors" => Request::new("GET", "/api/v1/trust-anchors"),
+        "add_anchor" => {
+            // The admin's cell adds a certificate of its own (names and certificates are unique).
+            let pki = kho_tests::pki::Pki::new();
+            let pem = std::fs::read_to_string(pki.ca_pem()).unwrap();
+            Request::new("POST", "/api/v1/trust-anchors")
+                .json(&serde_json::json!({"name": "matrix-root", "certificate_pem": pem}))
+        }
+        "remove_anchor" => Request::new("DELETE", "/api/v1/trust-anchors/no-such-anchor"),
+        "list_copies" => Request::new(
+            "GET",
+            &with_reason(&format!("/api/v1/documents/{doc}/certified-copies")),
+        ),
+        // The matrix's server has no --signing-key: an allowed caller gets 409.
+        "certify" => Request::new("POST", &format!("/api/v1/documents/{doc}/certified-copies"))
+            .json(&serde_json::json!({"dossier_code": DOSSIER, "purpose": PURPOSE})),
+        "verify_code" => Request::new("GET", "/verify/ZZZZZ-ZZZZZ").header("Accept", "application/json"),
         other => panic!("no route {other} in the matrix"),
     }
 }
@@ -295,6 +312,12 @@ matrix! {
     ready:           200 200 200 200 200 200;
     metrics:         200 200 200 200 200 200;
     openapi:         200 200 200 200 200 200;
+    list_anchors:    401 200 403 403 403 403;
+    add_anchor:      401 201 403 403 403 403;
+    remove_anchor:   401 409 403 403 403 403;
+    list_copies:     401 403 200 200 200 404;
+    certify:         401 403 409 409 403 403;
+    verify_code:     404 404 404 404 404 404;
 }
 
 #[test]
@@ -666,6 +689,7 @@ fn the_openapi_document_is_valid_and_lists_every_route() {
                 match method.as_str() {
                     "get" => "GET",
                     "post" => "POST",
+                    "delete" => "DELETE",
                     other => panic!("unexpected method {other}"),
                 },
                 &concrete,

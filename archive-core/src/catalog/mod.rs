@@ -503,6 +503,12 @@ impl Catalog {
         Ok(out)
     }
 
+    /// A tree of the catalogue's database by name (opened on first use), for the modules that keep
+    /// their own small tables ([`crate::trust`]).
+    pub(crate) fn named_tree(&self, name: &str) -> Result<sled::Tree> {
+        self.db.open_tree(name).map_err(self.err())
+    }
+
     pub(crate) fn accounts(&self) -> &crate::accounts::Accounts {
         &self.accounts
     }

@@ -61,6 +61,8 @@ struct Fields {
     year: Field,
     valid_until: Field,
     active: Field,
+    /// The best status among the record's PDF signatures (`valid`, `partial`, ...), `none`.
+    signed: Field,
     /// Metadata and text, tone placement made canonical (diacritics kept).
     exact: Field,
     /// Metadata and text, folded (no diacritics, đ -> d).
@@ -79,6 +81,7 @@ fn schema() -> (Schema, Fields) {
         year: b.add_u64_field("year", INDEXED | FAST),
         valid_until: b.add_u64_field("valid_until", INDEXED | FAST),
         active: b.add_u64_field("active", INDEXED | FAST),
+        signed: b.add_text_field("signed", STRING),
         exact: b.add_text_field("exact", TEXT),
         folded: b.add_text_field("folded", TEXT),
     };
@@ -298,6 +301,7 @@ impl SearchIndex {
             f.year => issued / 10_000,
             f.valid_until => valid_until,
             f.active => u64::from(record.lifecycle == Lifecycle::Active),
+            f.signed => record.signed_status().map_or("none", |s| s.as_str()),
             f.exact => schemas::canonical_tones(&all),
             f.folded => schemas::fold(&all),
         );
@@ -561,6 +565,9 @@ impl SearchIndex {
         }
         if let Some(issuer) = &req.issuer {
             filters.push((Occur::Must, term(f.issuer, issuer)));
+        }
+        if let Some(signed) = req.signed {
+            filters.push((Occur::Must, term(f.signed, signed.as_str())));
         }
         if req.from.is_some() || req.to.is_some() {
             let lower = req.from.map_or(

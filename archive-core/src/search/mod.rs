@@ -48,6 +48,8 @@ pub struct SearchRequest {
     pub to: Option<Date>,
     /// Only documents valid today (active and not expired): what can be reused.
     pub valid_only: bool,
+    /// Only documents with a signature of this status (the best of their signatures).
+    pub signed: Option<schemas::SignatureStatus>,
     pub limit: usize,
     pub offset: usize,
     pub sort: SortOrder,

@@ -9,7 +9,6 @@ use schemas::{
     AccessReason, Action, Actor, Caller, DocumentRecord, DocumentText, Lifecycle, NewEvent,
     RuleError, SupersedeReason, TextSource,
 };
-use std::collections::BTreeSet;
 use time::OffsetDateTime;
 
 /// Longest revocation reason, in characters.
@@ -52,19 +51,7 @@ impl Archive {
         each: &mut dyn FnMut(Reextracted),
     ) -> Result<()> {
         self.authorize(caller, Act::Reextract, None, "re-extract")?;
-        let mut blobs = BTreeSet::new();
-        match target {
-            ReextractTarget::All => {
-                for group in self.catalog.blobs() {
-                    blobs.insert(group?.0);
-                }
-            }
-            ReextractTarget::Documents(ids) => {
-                for id in ids {
-                    blobs.insert(self.record(id)?.sha256);
-                }
-            }
-        }
+        let blobs = self.target_blobs(target)?;
         let total = blobs.len();
         for (i, sha256) in blobs.into_iter().enumerate() {
             let outcome = self.reextract_blob(caller.actor(), &sha256, extract);

@@ -6,18 +6,21 @@ use crate::fixity::FixityCheck;
 use crate::{Archive, ArchiveError, Result, VerifyingReader};
 use schemas::policy::{self, Act, Refusal};
 use schemas::{
-    AccessReason, Action, Caller, DocumentRecord, DocumentText, Format, LedgerEvent, RuleError,
+    AccessReason, Action, Caller, CertifiedCopy, DocumentRecord, DocumentText, Format, LedgerEvent,
+    RuleError,
 };
 use std::io::Read;
 
 /// A document as a reader sees it: the record, what happened to it (stored, revoked,
-/// superseded, re-extracted) and the last background check of its original. Only
+/// superseded, re-extracted) and the last background check of its original, and the certified
+/// copies issued of it. Only
 /// [`Archive::read_document`] makes one, after the read is in the ledger.
 #[derive(Debug, Clone)]
 pub struct Document {
     record: DocumentRecord,
     history: Vec<LedgerEvent>,
     fixity: Option<FixityCheck>,
+    certified_copies: Vec<CertifiedCopy>,
 }
 
 impl Document {
@@ -31,6 +34,11 @@ impl Document {
 
     pub fn fixity(&self) -> Option<&FixityCheck> {
         self.fixity.as_ref()
+    }
+
+    /// The certified copies issued of it, oldest first.
+    pub fn certified_copies(&self) -> &[CertifiedCopy] {
+        &self.certified_copies
     }
 }
 
@@ -103,6 +111,7 @@ impl Archive {
         Ok(Document {
             history: self.catalog.history_of_doc(&record.id)?,
             fixity: self.fixity_of(&record.sha256)?,
+            certified_copies: self.certified_copies_of(&record.id)?,
             record,
         })
     }

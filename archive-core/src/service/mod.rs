@@ -8,7 +8,9 @@
 //! - [`owners`]: an owner's documents and ledger;
 //! - [`search`](mod@search): the search, every hit shown ledgered;
 //! - [`changes`]: revoke, supersede, re-extract;
-//! - [`operations`]: the operators' and admins' views (batches, users).
+//! - [`operations`]: the operators' and admins' views (batches, users);
+//! - [`trust`](mod@trust): trust anchors, signatures checked again, certified copies and their
+//!   public check.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
 //! clerk's dossier, not ledgered: a malformed or missing reason is the caller's mistake, not an
@@ -21,10 +23,12 @@ pub mod documents;
 pub mod operations;
 pub mod owners;
 pub mod search;
+pub mod trust;
 
 pub use changes::{ReextractTarget, Reextracted};
 pub use documents::{ByteRange, Document, OriginalAccess};
 pub use operations::BatchReport;
+pub use trust::{SignatureCheck, SignatureRecheck};
 
 use crate::{Archive, ArchiveError, Result};
 use schemas::policy::{self, Act, Refusal};

@@ -322,6 +322,7 @@ fn generate(args: &[String]) -> Result<(), String> {
                 pages: 1,
                 source_name: None,
                 text: Some(text),
+                signatures: Vec::new(),
             };
             archive
                 .commit(&caller, doc, &blob?)

@@ -11,8 +11,15 @@
 //! | see the ledger of a document   | any   |          |                       | own only     |
 //! |   or an owner                  |       |          |                       |              |
 //! | read batch reports             |       | yes      |                       |              |
+//! | issue a certified copy         |       | yes      | naming a dossier      |              |
+//! |                                |       |          |   of their province   |              |
 //! | manage users and tokens,       | yes   |          |                       |              |
 //! |   make backups                 |       |          |                       |              |
+//! | manage trust anchors           | yes   | at the   |                       |              |
+//! |                                |       | console  |                       |              |
+//!
+//! Checking a certified copy (`/verify`, by its code or its file) needs no account: anyone
+//! holding a copy may learn what [`copy_holder_view`] shows, which names no one.
 //!
 //! Admins manage accounts and audit the ledger but do not read citizens' papers; operators handle
 //! documents but do not see who read them. A document the caller may not read gets the same
@@ -23,8 +30,12 @@
 //! These are pure functions: `archive-core`'s services call them and write the ledger event (or
 //! the refusal event); nothing else decides access.
 
-use crate::{AccessReason, Caller, DocumentRecord, FieldError, Role};
+use crate::{
+    AccessReason, Caller, CertifiedCopy, CopyVerification, DocTypes, DocumentRecord, FieldError,
+    Role,
+};
 use std::fmt;
+use time::Date;
 
 /// Something a caller may want to do, allowed by role alone (whose documents is decided after).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,10 +50,14 @@ pub enum Act {
     SeeBatches,
     ManageAccounts,
     Backup,
+    /// Issue a certified electronic copy of a document (signed by the agency's key).
+    Certify,
+    /// Add or remove the certificates PDF signatures are checked against.
+    ManageTrust,
 }
 
 impl Act {
-    pub const ALL: [Act; 9] = [
+    pub const ALL: [Act; 11] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
@@ -52,6 +67,8 @@ impl Act {
         Act::SeeBatches,
         Act::ManageAccounts,
         Act::Backup,
+        Act::Certify,
+        Act::ManageTrust,
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
@@ -66,6 +83,8 @@ impl Act {
             Act::SeeBatches => "read batch reports",
             Act::ManageAccounts => "manage users and tokens",
             Act::Backup => "make backups",
+            Act::Certify => "issue certified copies",
+            Act::ManageTrust => "manage trust anchors",
         }
     }
 
@@ -78,8 +97,16 @@ impl Act {
             Act::ReadDocuments => &[Role::Operator, Role::Clerk, Role::Citizen],
             Act::Reuse => &[Role::Clerk],
             Act::SeeLedger => &[Role::Admin, Role::Citizen],
-            Act::ManageAccounts | Act::Backup => &[Role::Admin],
+            Act::ManageAccounts | Act::Backup | Act::ManageTrust => &[Role::Admin],
+            Act::Certify => &[Role::Operator, Role::Clerk],
         }
+    }
+
+    /// Whether the operator at the console of the store's machine may do it whatever their role:
+    /// the store's trust anchors, which whoever holds the store folder controls anyway (as they
+    /// add users with `kho user add`). Over the network the role decides alone.
+    pub fn at_the_console(self) -> bool {
+        matches!(self, Act::ManageTrust)
     }
 }
 
@@ -152,7 +179,7 @@ impl std::error::Error for Refusal {}
 
 /// Refuses a caller whose role does not allow `act` at all.
 pub fn require(caller: &Caller, act: Act) -> Result<(), Refusal> {
-    if act.roles().contains(&caller.role()) {
+    if act.roles().contains(&caller.role()) || (caller.is_local() && act.at_the_console()) {
         Ok(())
     } else {
         Err(Refusal::Role {
@@ -229,6 +256,35 @@ pub fn search_page_limit(caller: &Caller) -> usize {
     }
 }
 
+/// What anyone holding a certified copy learns when they check it, without an account: the
+/// paper (type, issuer, date), its state `today`, who certified the copy and when, the copy's
+/// hash, and the owner only as a hint (initials, last three digits of the ID). Never the
+/// owner's name or ID, the document's id, its text or its number: a code read off a copy lent
+/// to a bank must not become a way to look people up.
+pub fn copy_holder_view(
+    copy: &CertifiedCopy,
+    record: &DocumentRecord,
+    types: &DocTypes,
+    today: Date,
+) -> CopyVerification {
+    let m = &record.metadata;
+    CopyVerification {
+        code: copy.code.clone(),
+        state: record.state(today),
+        doc_type: m.doc_type.clone(),
+        paper_name: types
+            .get(&m.doc_type)
+            .map(|t| t.title.clone())
+            .unwrap_or_else(|| m.doc_type.clone()),
+        issuer: m.issuer.clone(),
+        issued_on: m.issued_on.map(crate::iso_date),
+        certified_at: copy.certified_at,
+        certified_by: copy.agency.clone(),
+        copy_sha256: copy.sha256.clone(),
+        owner_hint: crate::owner_hint(m.owner_name.as_deref(), m.owner_id.as_str()),
+    }
+}
+
 fn owns(caller: &Caller, owner_id: &str) -> bool {
     caller.principal().owner_id.as_deref() == Some(owner_id.trim())
 }
@@ -268,6 +324,8 @@ mod tests {
             (Act::SeeBatches, &[Operator]),
             (Act::ManageAccounts, &[Admin]),
             (Act::Backup, &[Admin]),
+            (Act::Certify, &[Operator, Clerk]),
+            (Act::ManageTrust, &[Admin]),
         ];
         assert_eq!(allowed.len(), Act::ALL.len());
         for (act, roles) in allowed {
@@ -283,6 +341,111 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The operator at the console: an operator's acts, and the store's trust anchors.
+    #[test]
+    fn the_console_manages_trust_anchors_and_does_an_operators_acts() {
+        let console = Caller::local_operator("cli:an");
+        for act in Act::ALL {
+            let expected = act.roles().contains(&Role::Operator) || act == Act::ManageTrust;
+            assert_eq!(require(&console, act).is_ok(), expected, "{act:?}");
+        }
+        let refusal = require(&caller(Role::Operator), Act::ManageTrust).unwrap_err();
+        assert_eq!(refusal.kind(), RefusalKind::Role);
+        assert!(refusal
+            .to_string()
+            .ends_with("operator cannot manage trust anchors"));
+    }
+
+    /// The cells of the two trust rows, one test each (the matrix test above checks them all
+    /// together; these name the cell that broke).
+    fn refused_for_role(role: Role, act: Act) -> bool {
+        require(&caller(role), act).is_err_and(|r| r.kind() == RefusalKind::Role)
+    }
+
+    #[test]
+    fn an_admin_cannot_certify() {
+        assert!(refused_for_role(Role::Admin, Act::Certify));
+    }
+
+    #[test]
+    fn an_operator_certifies() {
+        assert_eq!(require(&caller(Role::Operator), Act::Certify), Ok(()));
+    }
+
+    #[test]
+    fn a_citizen_cannot_certify() {
+        assert!(refused_for_role(Role::Citizen, Act::Certify));
+    }
+
+    #[test]
+    fn an_admin_manages_trust_anchors() {
+        assert_eq!(require(&caller(Role::Admin), Act::ManageTrust), Ok(()));
+    }
+
+    #[test]
+    fn an_operator_over_the_network_cannot_manage_trust_anchors() {
+        assert!(refused_for_role(Role::Operator, Act::ManageTrust));
+    }
+
+    #[test]
+    fn a_clerk_cannot_manage_trust_anchors() {
+        assert!(refused_for_role(Role::Clerk, Act::ManageTrust));
+    }
+
+    #[test]
+    fn a_citizen_cannot_manage_trust_anchors() {
+        assert!(refused_for_role(Role::Citizen, Act::ManageTrust));
+    }
+
+    /// A clerk issues a copy only while naming a dossier of their province, like any read.
+    #[test]
+    fn a_clerk_certifies_for_a_dossier_of_their_province() {
+        let clerk = caller(Role::Clerk);
+        assert_eq!(require(&clerk, Act::Certify), Ok(()));
+        let none = check_reason(&clerk, &AccessReason::default()).unwrap_err();
+        assert_eq!(none.kind(), RefusalKind::Reason);
+        let here = AccessReason::new(Some("000.00.00.H47-240501-0001"), None, Some("bản sao"));
+        assert_eq!(check_reason(&clerk, &here.unwrap()), Ok(()));
+        let operator = caller(Role::Operator);
+        assert_eq!(require(&operator, Act::Certify), Ok(()));
+        assert_eq!(check_reason(&operator, &AccessReason::default()), Ok(()));
+    }
+
+    /// Whoever holds a copy learns the paper and its state, never who owns it.
+    #[test]
+    fn a_copy_holder_sees_no_name_and_no_id() {
+        let mut record = record_of(DUC);
+        record.metadata.owner_name = Some("Nguyễn Văn Đức".into());
+        record.metadata.issuer = Some("UBND xã Tam Kỳ".into());
+        let copy = CertifiedCopy {
+            code: "ABCDE-12345".into(),
+            doc_id: record.id.clone(),
+            sha256: "ab".repeat(32),
+            certified_at: time::OffsetDateTime::UNIX_EPOCH,
+            certified_by: "canbo".into(),
+            agency: Some("Sở Tư pháp".into()),
+            signer: Some("Kho".into()),
+            dossier_code: Some("000.00.00.H47-240501-0001".into()),
+        };
+        let today = time::macros::date!(2026 - 01 - 02);
+        let view = copy_holder_view(&copy, &record, &DocTypes::builtin(), today);
+        assert_eq!(view.paper_name, "Giấy khai sinh");
+        assert_eq!(view.state, crate::State::Valid);
+        assert_eq!(view.certified_by.as_deref(), Some("Sở Tư pháp"));
+        assert_eq!(view.owner_hint, "N.V.Đ., ***234");
+        let json = serde_json::to_string(&view).unwrap();
+        for secret in [DUC, "Nguyễn", "Đức", "\"doc\"", "canbo"] {
+            assert!(!json.contains(secret), "{secret} in {json}");
+        }
+        record.lifecycle = crate::Lifecycle::Revoked {
+            reason: "sai".into(),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            by: "op".into(),
+        };
+        let revoked = copy_holder_view(&copy, &record, &DocTypes::builtin(), today);
+        assert_eq!(revoked.state, crate::State::Revoked);
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod owners;
 pub mod search;
 pub mod session;
 pub mod system;
+pub mod trust;
+pub mod verify;
 
 use crate::error::{ApiError, ApiResult};
 use crate::wire::GivesReason;

@@ -34,6 +34,15 @@ pub(crate) fn search_request(params: &SearchParams) -> ApiResult<(SearchRequest,
         from: date("from", &params.from)?,
         to: date("to", &params.to)?,
         valid_only: params.valid_only.unwrap_or(false),
+        signed: params
+            .signed
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                schemas::SignatureStatus::parse(s).map_err(|e| ApiError::field(e.at("signed", s)))
+            })
+            .transpose()?,
         limit: params.limit.unwrap_or(20),
         offset: params.offset.unwrap_or(0),
         sort,

@@ -348,6 +348,7 @@ fn document_page(
             }
         }
         p.state { (state_badge(d.state)) " " (validity(d.valid_until.as_deref())) }
+        @for sig in &d.signatures { p.signature { (layout::signature_badge(sig)) } }
         @match &d.lifecycle {
             schemas::Lifecycle::Revoked { reason, at, .. } => {
                 p.lifecycle { "Thu hồi ngày " (instant(&crate::wire::rfc3339(*at))) ". Lý do: " (reason) }
@@ -432,6 +433,41 @@ fn document_page(
                         }
                     }
                     div { button type="submit" { "Thay thế" } }
+                }
+            }
+        }
+        @if matches!(user.caller.role(), Role::Clerk | Role::Operator) {
+            section.copies aria-labelledby="tieu-de-ban-sao" {
+                h2 #tieu-de-ban-sao { "Bản sao điện tử có chứng thực" }
+                @if detail.certified_copies.is_empty() {
+                    p { "Chưa cấp bản sao nào." }
+                } @else {
+                    table {
+                        thead { tr { th { "Mã kiểm tra" } th { "Thời điểm" } th { "Người cấp" } th { "Cơ quan ký" } th { "Hồ sơ" } } }
+                        tbody {
+                            @for c in &detail.certified_copies {
+                                tr {
+                                    td { a href=(format!("/verify/{}", c.code)) { (c.code) } }
+                                    td { (instant(&crate::wire::rfc3339(c.certified_at))) }
+                                    td { (c.certified_by) }
+                                    td { (c.agency.as_deref().unwrap_or("")) }
+                                    td { (c.dossier_code.as_deref().unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                form method="post" action=(format!("{base}/certify")) {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    div {
+                        label for="certify_dossier" { "Mã hồ sơ" @if user.caller.role() == Role::Clerk { " *" } }
+                        input #certify_dossier name="dossier_code" required[user.caller.role() == Role::Clerk] value=(reason.dossier_code.clone().unwrap_or_default());
+                    }
+                    div.wide {
+                        label for="certify_purpose" { "Mục đích" @if user.caller.role() == Role::Clerk { " *" } }
+                        input #certify_purpose name="purpose" required[user.caller.role() == Role::Clerk] value=(reason.purpose.clone().unwrap_or_default());
+                    }
+                    div { button type="submit" { "Cấp bản sao có chứng thực (PDF)" } }
                 }
             }
         }
@@ -589,4 +625,34 @@ pub async fn change_lifecycle(
     }
     .await;
     user.respond(result)
+}
+
+/// The form of a certified copy: the API's handler makes and records it; the browser downloads it.
+pub async fn certify(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<CertifyForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&headers, &form.csrf)?;
+        let reason = reason_of(&crate::wire::CertifyRequestBody {
+            dossier_code: form.dossier_code.filter(|v| !v.trim().is_empty()),
+            procedure_code: None,
+            purpose: form.purpose.filter(|v| !v.trim().is_empty()),
+        })?;
+        let (copy, bytes) =
+            crate::routes::trust::certify_copy(&state, user.caller.clone(), id, reason).await?;
+        Ok(crate::routes::trust::copy_response(&copy, bytes))
+    }
+    .await;
+    user.respond(result)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CertifyForm {
+    csrf: String,
+    dossier_code: Option<String>,
+    purpose: Option<String>,
 }

@@ -79,6 +79,26 @@ pub fn role_name_str(role: &str) -> &str {
     Role::parse(role).map(role_name).unwrap_or(role)
 }
 
+/// A PDF signature as people read it: "Đã ký số: <organization> — hợp lệ".
+pub fn signature_badge(sig: &schemas::SignatureInfo) -> Markup {
+    let who = sig
+        .organization
+        .as_deref()
+        .or(sig.signer.as_deref())
+        .unwrap_or("(không rõ)");
+    let class = if sig.status == schemas::SignatureStatus::Valid {
+        "valid"
+    } else {
+        "expired"
+    };
+    html! {
+        span class={"badge " (class)} title=(sig.detail) {
+            @if sig.status == schemas::SignatureStatus::Valid { "Đã ký số: " } @else { "Chữ ký số: " }
+            (who) " — " (sig.status.vietnamese())
+        }
+    }
+}
+
 /// The badge of a document's state today.
 pub fn state_badge(state: schemas::State) -> Markup {
     let (class, label) = match state {
@@ -101,6 +121,10 @@ pub fn action_name(action: &str) -> &str {
         "refused" => "Bị từ chối truy cập",
         "fixity_failed" => "Bản gốc không còn nguyên vẹn",
         "reextract" => "Trích xuất lại văn bản",
+        "trust_changed" => "Thay đổi chứng thư gốc tin cậy",
+        "signatures_checked" => "Kiểm tra lại chữ ký số",
+        "certify" => "Cấp bản sao điện tử có chứng thực",
+        "verify_copy" => "Người giữ bản sao kiểm tra bản sao",
         other => other,
     }
 }

@@ -19,6 +19,7 @@ mod clerk;
 pub mod layout;
 mod login;
 mod operator;
+pub mod verify;
 
 use crate::auth::authenticate;
 use crate::error::ApiError;
@@ -49,6 +50,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/documents/{id}/pages/{page}/preview", get(clerk::preview))
         .route("/documents/{id}/reuse", post(clerk::reuse))
         .route("/documents/{id}/lifecycle", post(clerk::change_lifecycle))
+        .route("/documents/{id}/certify", post(clerk::certify))
         .route("/my", get(citizen::documents))
         .route("/my/ledger", get(citizen::ledger))
         .route(
@@ -57,6 +59,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .post(operator::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
+        .route("/verify", get(verify::form))
         .route("/batches", get(operator::batches))
         .route("/batches/{id}", get(operator::batch))
         .route("/static/kho.css", get(stylesheet))
