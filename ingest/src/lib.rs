@@ -16,6 +16,7 @@ mod batch;
 pub mod extract;
 mod files;
 mod inspect;
+mod pipeline;
 pub mod preview;
 mod sniff;
 
