@@ -3,6 +3,11 @@
 //! the page image as the scanner wrote it (ARCHITECTURE.md, "Decisions"). Real tesseract.
 //! The bounds are the measured error with a margin (docs/benchmarks.md, bench/cer_scans200.py).
 
+#![forbid(unsafe_code)]
+
+mod common;
+
+use common::{assert_cer_within, collapsed, distance};
 use ingest::extract::{extract, ExtractConfig};
 use ingest::{inspect, sniff};
 use schemas::{DocumentText, PageSource};
@@ -21,38 +26,13 @@ fn read_with(file: &str, cfg: &ExtractConfig) -> DocumentText {
     extract(format, &bytes, pages, cfg)
 }
 
-fn collapsed(s: &str) -> Vec<char> {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect()
-}
-
-/// Least edit distance between `line` and any stretch of `text` (semi-global alignment).
-fn line_distance(line: &[char], text: &[char]) -> usize {
-    let mut prev = vec![0usize; text.len() + 1];
-    for (i, lc) in line.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, tc) in text.iter().enumerate() {
-            cur.push(
-                (prev[j + 1] + 1)
-                    .min(cur[j] + 1)
-                    .min(prev[j] + usize::from(lc != tc)),
-            );
-        }
-        prev = cur;
-    }
-    prev.into_iter().min().unwrap_or(0)
-}
-
 /// CER as bench/cer_scans200.py counts it: every line of the truth against the closest stretch
 /// of the reading, wherever the reading put it (a letterhead's two columns are read across).
 fn order_free_cer(reading: &str, truth: &str) -> f64 {
     let text = collapsed(reading);
     let (mut edits, mut chars) = (0, 0);
     for line in truth.lines().map(collapsed).filter(|l| !l.is_empty()) {
-        edits += line_distance(&line, &text);
+        edits += distance(&line, &text, true);
         chars += line.len();
     }
     edits as f64 / chars.max(1) as f64
@@ -80,13 +60,7 @@ fn low_resolution_office_scans_are_read_within_the_measured_bound() {
         assert_eq!(page.source, PageSource::Ocr, "{file}");
         assert!(page.ocr_confidence.unwrap_or(0.0) > 80.0, "{file}");
         let rate = order_free_cer(&text.joined(), &truth(file));
-        assert!(
-            rate <= max_cer,
-            "{file}: CER {:.2}% > {:.2}%\n{}",
-            rate * 100.0,
-            max_cer * 100.0,
-            text.joined()
-        );
+        assert_cer_within(file, rate, max_cer, &text.joined());
     }
 }
 
