@@ -28,7 +28,7 @@ pub struct Planned {
     pub line: Option<u64>,
 }
 
-/// What a run stores: the planned items, taken a window at a time as the batch goes, so that
+/// What a run stores: the planned items, taken one at a time as the batch goes, so that
 /// they need not all be in memory.
 pub struct Batch<'a, I> {
     /// What the batch was run on (a manifest, folders), as the store records it.
