@@ -568,7 +568,7 @@ end
         for bad in [
             &b"beginbfchar <01> <41> endbfchar"[..],
             b"1 beginbfchar <01> endbfchar",
-            b"1 beginbfrange <0000> <ffff> <0041> endbfrange",
+            b"1 beginbfrange <00000> <fffff> <0041> endbfrange",
             b"1 beginbfrange <02> <01> <0041> endbfrange",
             b"1 beginbfrange <01> <02> <004100> endbfrange",
             b"1 beginbfchar <0 1> <4",
