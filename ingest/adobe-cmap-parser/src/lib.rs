@@ -179,7 +179,9 @@ impl<'a> Lexer<'a> {
                 let mut i = 0;
                 while i < raw.len() {
                     match (raw[i], raw.get(i + 1), raw.get(i + 2)) {
-                        (b'#', Some(&a), Some(&b)) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => {
+                        (b'#', Some(&a), Some(&b))
+                            if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() =>
+                        {
                             name.push((hex(a) << 4) | hex(b));
                             i += 3;
                         }
@@ -227,7 +229,9 @@ impl<'a> Lexer<'a> {
         let mut out = Vec::new();
         let mut open = 1usize;
         loop {
-            let b = self.peek().ok_or_else(|| self.error("unterminated string"))?;
+            let b = self
+                .peek()
+                .ok_or_else(|| self.error("unterminated string"))?;
             self.at += 1;
             match b {
                 b'(' => {
@@ -245,7 +249,9 @@ impl<'a> Lexer<'a> {
                     out.push(b);
                 }
                 b'\\' => {
-                    let e = self.peek().ok_or_else(|| self.error("unterminated string"))?;
+                    let e = self
+                        .peek()
+                        .ok_or_else(|| self.error("unterminated string"))?;
                     self.at += 1;
                     match e {
                         b'n' => out.push(b'\n'),
@@ -290,7 +296,10 @@ fn hex(digit: u8) -> u8 {
 }
 
 fn is_real(token: &[u8]) -> bool {
-    let digits = token.strip_prefix(b"+").or_else(|| token.strip_prefix(b"-")).unwrap_or(token);
+    let digits = token
+        .strip_prefix(b"+")
+        .or_else(|| token.strip_prefix(b"-"))
+        .unwrap_or(token);
     let dots = digits.iter().filter(|&&b| b == b'.').count();
     dots == 1 && digits.len() > 1 && digits.iter().all(|&b| b == b'.' || b.is_ascii_digit())
 }
@@ -322,7 +331,11 @@ fn count_before(lexed: &[Value], i: usize, what: &'static str) -> Result<usize, 
     }
 }
 
-fn string_at<'v>(lexed: &'v [Value], i: usize, what: &'static str) -> Result<&'v [u8], &'static str> {
+fn string_at<'v>(
+    lexed: &'v [Value],
+    i: usize,
+    what: &'static str,
+) -> Result<&'v [u8], &'static str> {
     match lexed.get(i) {
         Some(Value::LiteralString(s)) => Ok(s),
         _ => Err(what),
@@ -531,8 +544,8 @@ end
 
     #[test]
     fn reads_values_as_the_original_did() {
-        let values = parse(b"/A#20b 12 -3 1.5 true (a\\(b\\)c\\101) <4 1> [1 /x] << /K (v) >> def")
-            .unwrap();
+        let values =
+            parse(b"/A#20b 12 -3 1.5 true (a\\(b\\)c\\101) <4 1> [1 /x] << /K (v) >> def").unwrap();
         assert_eq!(values[0], Value::Name(b"A b".to_vec()));
         assert_eq!(values[1], Value::Integer(12));
         assert_eq!(values[2], Value::Integer(-3));
@@ -557,7 +570,10 @@ end
 2 begincidrange <20> <7e> 1 <a0> <ff> 96 endcidrange";
         let mapping = get_byte_mapping(cmap).unwrap();
         assert_eq!(mapping.codespace.len(), 1);
-        assert_eq!((mapping.codespace[0].start, mapping.codespace[0].end), (0, 255));
+        assert_eq!(
+            (mapping.codespace[0].start, mapping.codespace[0].end),
+            (0, 255)
+        );
         assert_eq!(mapping.cid.len(), 2);
         assert_eq!(mapping.cid[1].src_code_lo, 0xa0);
         assert_eq!(mapping.cid[1].dst_CID_lo, 96);
@@ -578,7 +594,11 @@ end
             b">",
             &[b'['; 1000],
         ] {
-            assert!(get_unicode_map(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+            assert!(
+                get_unicode_map(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
         assert!(get_byte_mapping(b"1 begincodespacerange <00> <ffff> endcodespacerange").is_err());
     }
