@@ -10,6 +10,8 @@
 //! ingest time (docs/benchmarks.md, "Born-digital PDFs with embedded fonts"). Here each value is
 //! recognised by its first byte. Malformed input is an error, never a panic.
 
+#![forbid(unsafe_code)]
+
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
