@@ -5,7 +5,7 @@
 #     made unique), through
 #       - kho ingest --manifest --jobs J (the whole pipeline: read, OCR, store, index);
 #       - the tesseract CLI alone on the same pages (rendered to PNG beforehand, not timed),
-#         J at a time (xargs -P J), the same options kho uses (vie, oem 1, psm 6, TSV);
+#         J at a time (xargs -P J), the same options kho uses (vie, oem 1, psm 3, TSV);
 #       - ocrmypdf (the engine of Paperless-ngx) --jobs J, one file after another, PDF output
 #         without PDF/A or optimisation, with kho's tesseract options.
 #  2. Born-digital: N one-page text PDFs (bench/make_born_digital.py) for N = 1000, 10000, 30000:
@@ -41,13 +41,13 @@ read -r kho_s kho_kb < <(timed "$kho" --data "$work/store" ingest --manifest "$w
 echo "== tesseract alone"
 start=$(date +%s.%N)
 find "$work/pages" -name '*.png' -print0 | xargs -0 -P "$jobs" -I{} sh -c \
-  'tesseract "$1" "$1" -l vie --oem 1 --psm 6 tsv >/dev/null 2>&1' _ {}
+  'tesseract "$1" "$1" -l vie --oem 1 --psm 3 tsv >/dev/null 2>&1' _ {}
 tess_s=$(echo "$(date +%s.%N) - $start" | bc)
 echo "== ocrmypdf"
 start=$(date +%s.%N)
 for f in "$work"/scans/*.pdf; do
   ocrmypdf --jobs "$jobs" -l vie --output-type pdf --optimize 0 --tesseract-oem 1 \
-    --tesseract-pagesegmode 6 --force-ocr --quiet "$f" "$work/ocrmypdf/$(basename "$f")"
+    --tesseract-pagesegmode 3 --force-ocr --quiet "$f" "$work/ocrmypdf/$(basename "$f")"
 done
 ocr_s=$(echo "$(date +%s.%N) - $start" | bc)
 

@@ -2,12 +2,14 @@
 """Character error rate of kho's text extraction on corpus/extraction, per kind of input, next to
 the obvious reference on the same files:
   - text-layer PDFs: `pdftotext -enc UTF-8` (poppler);
-  - scans (PNG, JPEG, TIFF): the `tesseract` CLI on the image file, `-l vie --psm 6` as kho uses;
+  - scans (PNG, JPEG, TIFF): the `tesseract` CLI on the image file, `-l vie --psm 3` as kho uses;
   - image-only PDFs: `pdfimages -png` then the `tesseract` CLI on each page image.
 CER = edit distance / length of the ground truth, after NFC and collapsing all whitespace to one
 space (layout is not text). Writes the table into docs/benchmarks.md between the CER markers.
 
-    python3 bench/cer.py [--kho target/release/kho]
+    python3 bench/cer.py [--kho target/release/kho] [--before OLD_KHO]
+
+With --before, an older kho binary is measured on the same files too (a column beside kho's).
 """
 import argparse
 import csv
@@ -46,8 +48,11 @@ def distance(a, b):
     return prev[-1]
 
 
+PSM = "3"
+
+
 def tesseract(path):
-    out = subprocess.run(["tesseract", path, "stdout", "-l", "vie", "--oem", "1", "--psm", "6"],
+    out = subprocess.run(["tesseract", path, "stdout", "-l", "vie", "--oem", "1", "--psm", PSM],
                          capture_output=True, env=ENV)
     return out.stdout.decode("utf-8", "replace")
 
@@ -67,50 +72,61 @@ def reference(row, path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kho", default=os.path.join(ROOT, "target", "release", "kho"))
+    ap.add_argument("--before", help="an older kho binary, measured beside")
     args = ap.parse_args()
     rows = list(csv.DictReader(open(os.path.join(CORPUS, "index.csv"), encoding="utf-8")))
     files = [os.path.join(CORPUS, r["file"]) for r in rows]
-    out = subprocess.run([args.kho, "extract", "--json", *files], capture_output=True, check=False)
-    kho = {}
-    for line in out.stdout.decode().splitlines():
-        d = json.loads(line)
-        kho[os.path.basename(d["file"])] = d.get("text", "")
-    per_kind = defaultdict(lambda: [0, 0, 0, 0])  # kho edits, ref edits, truth chars, files
+
+    def texts_of(binary):
+        out = subprocess.run([binary, "extract", "--json", *files], capture_output=True, check=False)
+        return {os.path.basename(d["file"]): d.get("text", "")
+                for d in map(json.loads, out.stdout.decode().splitlines())}
+
+    kho = texts_of(args.kho)
+    before = texts_of(args.before) if args.before else {}
+    per_kind = defaultdict(lambda: [0, 0, 0, 0, 0])  # kho, ref, before edits, truth chars, files
     per_file = []
     for row, path in zip(rows, files):
         truth = norm(open(os.path.join(TRUTH, row["truth"]), encoding="utf-8").read())
         k = distance(norm(kho.get(row["file"], "")), truth)
         r = distance(norm(reference(row, path)), truth)
+        b = distance(norm(before.get(row["file"], "")), truth) if before else 0
         key = row["kind"]
         acc = per_kind[key]
         acc[0] += k
         acc[1] += r
-        acc[2] += len(truth)
-        acc[3] += 1
-        per_file.append((row, k / len(truth), r / len(truth)))
-        print(f"{row['file']:<70} kho {100 * k / len(truth):6.2f}%  ref {100 * r / len(truth):6.2f}%",
-              file=sys.stderr)
+        acc[2] += b
+        acc[3] += len(truth)
+        acc[4] += 1
+        per_file.append((row, k / len(truth), r / len(truth), b / len(truth)))
+        print(f"{row['file']:<70} kho {100 * k / len(truth):6.2f}%  ref {100 * r / len(truth):6.2f}%"
+              f"  before {100 * b / len(truth):6.2f}%", file=sys.stderr)
     names = {"text_pdf": "born-digital PDF (text layer)", "ocr_pdf": "OCRed PDF (ocrmypdf layer)",
              "scan_pdf": "image-only PDF (OCR)", "png": "PNG scan (OCR)", "jpeg": "JPEG scan (OCR)",
              "tiff": "TIFF scan (OCR)"}
     refs = {"text_pdf": "pdftotext", "ocr_pdf": "pdftotext", "scan_pdf": "pdfimages -png + tesseract",
             "png": "tesseract", "jpeg": "tesseract", "tiff": "tesseract"}
-    lines = ["| input | files | kho CER | reference | reference CER | kho - reference |",
-             "|---|---:|---:|---|---:|---:|"]
+    extra = " kho before |" if before else ""
+    lines = [f"| input | files | kho CER |{extra} reference | reference CER | kho - reference |",
+             "|---|---:|---:|" + ("---:|" if before else "") + "---|---:|---:|"]
     for kind in ["text_pdf", "ocr_pdf", "scan_pdf", "png", "jpeg", "tiff"]:
         if kind not in per_kind:
             continue
-        k, r, n, f = per_kind[kind]
-        lines.append(f"| {names[kind]} | {f} | {100 * k / n:.2f}% | {refs[kind]} | {100 * r / n:.2f}% "
+        k, r, b, n, f = per_kind[kind]
+        was = f" {100 * b / n:.2f}% |" if before else ""
+        lines.append(f"| {names[kind]} | {f} | {100 * k / n:.2f}% |{was} {refs[kind]} | {100 * r / n:.2f}% "
                      f"| {100 * (k - r) / n:+.2f} pp |")
-    lines += ["", "Per file (kho / reference CER) where they differ by more than 0.5 pp:", ""]
-    for row, k, r in per_file:
-        if abs(k - r) > 0.005:
-            lines.append(f"- `{row['file']}` ({row['variant']}): {100 * k:.2f}% / {100 * r:.2f}%")
+    lines += ["", "Per file (kho / reference CER" + (" / kho before" if before else "") +
+              ") where two of them differ by more than 0.5 pp:", ""]
+    for row, k, r, b in per_file:
+        if abs(k - r) > 0.005 or (before and abs(k - b) > 0.005):
+            was = f" / {100 * b:.2f}%" if before else ""
+            lines.append(f"- `{row['file']}` ({row['variant']}): {100 * k:.2f}% / {100 * r:.2f}%{was}")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     tess = subprocess.run(["tesseract", "--version"], capture_output=True).stdout.decode().splitlines()[0]
     write_section("CER", "Text extraction: character error rate", "\n".join([
-        f"Corpus: `corpus/extraction` ({len(rows)} files). Machine: {machine}. {tess}, `vie`, psm 6.",
+        f"Corpus: `corpus/extraction` ({len(rows)} files). Machine: {machine}. {tess}, `vie`, psm {PSM}"
+        + (f"; kho before: `{args.before}`." if before else "."),
         "", *lines]))
     print("\n".join(lines))
 

@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""N small born-digital PDFs (one page of administrative text, Helvetica, ASCII Vietnamese without
-diacritics, every file different) and a manifest for them, for the batch throughput benchmark.
-Written by hand (a PDF of one text page is six objects), so no PDF library is needed.
+"""N small born-digital PDFs and a manifest for them, for the batch throughput benchmark.
 
-    python3 bench/make_born_digital.py N OUTDIR [FIRST]
+Default: one page of administrative text, Helvetica, ASCII Vietnamese without diacritics, every
+file different; written by hand (a PDF of one text page is six objects), so no PDF library is
+needed. These are the cheapest PDFs there are to read: no font program, one simple encoding.
+
+--fonts: realistic ones instead: Vietnamese letters with diacritics in embedded subset TrueType
+fonts (simple and Identity-H CID fonts with ToUnicode maps), two-column letterheads, from six
+producers in turn (reportlab, fpdf2, cairo, LibreOffice, Chromium, Ghostscript; see
+bench/admin_docs.py for what they need). Every file is a different document, except Chromium's:
+it takes about a second a file, so up to 50 are printed and the rest are byte-unique copies of
+them (a comment appended after %%EOF), which kho and pdftotext must read all the same.
+
+    python3 bench/make_born_digital.py [--fonts] N OUTDIR [FIRST]
 """
 import os
 import random
@@ -56,11 +65,56 @@ def pdf(lines):
     return bytes(out)
 
 
+def with_fonts(n, outdir, first, rng):
+    """The --fonts set: (relative path, person's name) per file, written under OUTDIR/pdf."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import admin_docs
+    families = list(admin_docs.FONTS)
+    plan = [(i, admin_docs.PRODUCERS[i % len(admin_docs.PRODUCERS)], families[(i // 6) % len(families)])
+            for i in range(first, first + n)]
+    docs = {i: admin_docs.make_document(rng) for i, _, _ in plan}
+    paths = {i: f"pdf/{i // 1000:03d}/{i:06d}.pdf" for i, _, _ in plan}
+    for rel in set(os.path.dirname(p) for p in paths.values()):
+        os.makedirs(os.path.join(outdir, rel), exist_ok=True)
+    office = [(i, f) for i, p, f in plan if p == "libreoffice"]
+    if office:
+        made = admin_docs.libreoffice_pdfs([(docs[i], f) for i, f in office], os.path.join(outdir, "lo"))
+        for (i, _), path in zip(office, made):
+            os.replace(path, os.path.join(outdir, paths[i]))
+        os.rmdir(os.path.join(outdir, "lo"))
+    printed = []
+    for k, (i, producer, family) in enumerate(plan):
+        out = os.path.join(outdir, paths[i])
+        if producer == "libreoffice":
+            pass
+        elif producer == "chromium" and len(printed) >= 50:
+            with open(printed[k % len(printed)], "rb") as src, open(out, "wb") as dst:
+                dst.write(src.read() + f"%kho-bench copy {i}\n".encode())
+        else:
+            admin_docs.produce(producer, docs[i], family, out)
+            if producer == "chromium":
+                printed.append(out)
+        if k % 100 == 0:
+            print(f"{k}/{n}", file=sys.stderr, flush=True)
+    return [(paths[i], docs[i]["body"][0]) for i, _, _ in plan]
+
+
 def main():
-    n, outdir = int(sys.argv[1]), sys.argv[2]
+    fonts = "--fonts" in sys.argv
+    argv = [a for a in sys.argv if a != "--fonts"]
+    n, outdir = int(argv[1]), argv[2]
     # Optional: a first number other than 0, for a batch of new owners and files on top of an
     # earlier one (the memory-against-store-size measurement).
-    first = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    first = int(argv[3]) if len(argv) > 3 else 0
+    if fonts:
+        rng = random.Random(20261202 + first)
+        rows = ["file,owner_id,doc_type"]
+        for i, (path, _) in enumerate(with_fonts(n, outdir, first, rng), first):
+            pid = f"049{rng.choice('01')}{rng.randint(60, 99):02d}{i:06d}"
+            rows.append(f"{path},{pid},other")
+        with open(os.path.join(outdir, "manifest.csv"), "w", encoding="utf-8") as f:
+            f.write("\n".join(rows) + "\n")
+        return
     rng = random.Random(20261127 + first)
     os.makedirs(os.path.join(outdir, "pdf"), exist_ok=True)
     rows = ["file,owner_id,owner_name,doc_type,issued_on,doc_number"]

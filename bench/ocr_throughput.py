@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """OCR pages per second: `kho extract` against the `tesseract` CLI alone, on the same page images
-with the same parallelism (N jobs, OMP_THREAD_LIMIT=1, `-l vie --oem 1 --psm 6`, TSV output as
+with the same parallelism (N jobs, OMP_THREAD_LIMIT=1, `-l vie --oem 1 --psm 3`, TSV output as
 kho reads it). Pages: the upright single-page scans of corpus/extraction (clean and degraded PNG
 and JPEG), each copied R times under other names so that no work is skipped. Best of 2 runs.
 Writes the table into docs/benchmarks.md between the OCR-SPEED markers.
@@ -55,7 +55,7 @@ def main():
             t = time.perf_counter()
             xargs = subprocess.Popen(
                 ["xargs", "-0", "-P", str(args.jobs), "-I{}", "sh", "-c",
-                 f'tesseract "$1" "{out}/$(basename "$1")" -l vie --oem 1 --psm 6 tsv 2>/dev/null', "_", "{}"],
+                 f'tesseract "$1" "{out}/$(basename "$1")" -l vie --oem 1 --psm 3 tsv 2>/dev/null', "_", "{}"],
                 stdin=subprocess.PIPE, env=env)
             xargs.communicate("\0".join(pages).encode())
             return time.perf_counter() - t
@@ -75,7 +75,7 @@ def main():
         f"kho's overhead over tesseract alone: {overhead:+.1f}% (target: at most +10%).",
     ]
     write_section("OCR-SPEED", "OCR throughput", "\n".join([
-        f"Machine: {machine}. {version}, `vie`, psm 6, 300 dpi A4 pages.", "", *lines]))
+        f"Machine: {machine}. {version}, `vie`, psm 3, 300 dpi A4 pages.", "", *lines]))
     print("\n".join(lines))
 
 

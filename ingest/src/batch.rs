@@ -1,16 +1,16 @@
 //! A batch: every input planned and validated before any is stored; then a pipeline in which a
-//! window of files is read, extracted (OCR) and written to the blob store in parallel, while one
-//! writer records the previous window in the catalogue and flushes once for all of it (group
-//! commit). Outcomes are reported in input order, each only after it is durable. At most two
-//! windows of files are held in memory, whatever the size of the batch. Used by both
-//! `kho ingest PATH...` and `kho ingest --manifest`.
+//! pool of workers reads, extracts (OCR) and writes to the blob store each file in turn, while one
+//! writer records the finished files in input order and flushes once for each group of them
+//! (group commit). Outcomes are reported in input order, each only after it is durable. A few
+//! files per worker are held in memory at most (`pipeline.rs`), whatever the size of the batch.
+//! Used by both `kho ingest PATH...` and `kho ingest --manifest`.
 
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_file, RejectKind, Stage};
+use crate::pipeline;
 use crate::{FileReport, FileStatus, InputFile};
 use archive_core::batches::{BatchLine, BatchRecord};
 use archive_core::{Archive, ArchiveError};
-use rayon::prelude::*;
 use schemas::{Caller, DocTypes, DocumentMetadata, ManifestRow, ManifestRowError, MetadataInput};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -28,7 +28,7 @@ pub struct Planned {
     pub line: Option<u64>,
 }
 
-/// What a run stores: the planned items, taken a window at a time as the batch goes, so that
+/// What a run stores: the planned items, taken one at a time as the batch goes, so that
 /// they need not all be in memory.
 pub struct Batch<'a, I> {
     /// What the batch was run on (a manifest, folders), as the store records it.
@@ -213,11 +213,9 @@ fn resolve(root: &Path, file: &str) -> Result<PathBuf, String> {
 /// Stored documents between two index updates during a batch.
 const INDEX_EVERY_DOCS: u64 = 2000;
 
-/// Files read and extracted at once: two per worker, so that a slow file (many OCR pages) does
-/// not leave the others idle, and memory stays a few files deep.
-fn window() -> usize {
-    rayon::current_num_threads().max(1) * 2
-}
+/// Files taken and not yet recorded, per worker: a slow file (many OCR pages) lets the others
+/// run this far ahead of it before they wait, and memory stays a few files deep.
+const IN_FLIGHT_PER_WORKER: usize = 4;
 
 /// Adds one outcome to the counts kept in the store's record of the batch.
 fn tally(record: &mut BatchRecord, status: FileStatus) {
@@ -261,39 +259,29 @@ pub fn run(
         total,
         ..Summary::default()
     };
-    let window = window();
+    let workers = rayon::current_num_threads().max(1);
     let mut unindexed = 0u64;
     let batches = archive.batches();
     let mut record = batches.start(&caller.actor().name, source, summary.total)?;
-    type Staged = (Option<u64>, Result<Stage, ArchiveError>);
-    std::thread::scope(|scope| {
-        // The window being recorded and the one being extracted: one chunk in the channel.
-        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Staged>>(0);
-        scope.spawn(move || {
-            let mut items = items;
-            loop {
-                let chunk: Vec<PlannedItem> = items.by_ref().take(window).collect();
-                if chunk.is_empty() {
-                    break;
-                }
-                let staged: Vec<Staged> = chunk
-                    .into_par_iter()
-                    .map(|item| match item {
-                        Err(rejected) => (rejected.line, Ok(Stage::Done(rejected))),
-                        Ok(planned) => (
-                            planned.line,
-                            prepare_file(archive, caller, &planned.input, &planned.metadata, cfg),
-                        ),
-                    })
-                    .collect();
-                if chunks.send(staged).is_err() {
-                    break; // the writer stopped on a store failure
-                }
-            }
-        });
-        for chunk in received {
-            let mut outcomes = Vec::with_capacity(chunk.len());
-            for (line, staged) in chunk {
+    let prepare = |item: PlannedItem| -> (Option<u64>, Result<Stage, ArchiveError>) {
+        match item {
+            Err(rejected) => (rejected.line, Ok(Stage::Done(rejected))),
+            Ok(planned) => (
+                planned.line,
+                prepare_file(archive, caller, &planned.input, &planned.metadata, cfg),
+            ),
+        }
+    };
+    // Files are read, extracted and written to the blob store by a pool of workers, each taking
+    // the next file when it is free; the writer records them in input order, a group at a time.
+    pipeline::in_order(
+        items,
+        workers,
+        IN_FLIGHT_PER_WORKER * workers,
+        &prepare,
+        &mut |group| {
+            let mut outcomes = Vec::with_capacity(group.len());
+            for (line, staged) in group {
                 let outcome = match staged? {
                     Stage::Done(done) => *done,
                     Stage::Ready(prepared) => commit_prepared(archive, caller, *prepared)?,
@@ -308,7 +296,7 @@ pub fn run(
             }
             let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
             batches.record_lines(&record, summary.done, &lines)?;
-            // Group commit: one flush makes the whole window (and its report lines) durable
+            // Group commit: one flush makes the whole group (and its report lines) durable
             // before it is reported.
             archive.flush()?;
             // The index follows every few thousand documents, so that a long batch is searchable
@@ -327,8 +315,9 @@ pub fn run(
                 report(outcome);
                 progress(&summary);
             }
-        }
-        batches.finish(&mut record)?;
-        Ok(summary)
-    })
+            Ok::<(), ArchiveError>(())
+        },
+    )?;
+    batches.finish(&mut record)?;
+    Ok(summary)
 }

@@ -18,6 +18,7 @@ pub mod extract;
 mod files;
 mod inspect;
 pub mod pdfgen;
+mod pipeline;
 pub mod preview;
 pub mod signature;
 mod sniff;

@@ -94,6 +94,9 @@ fn dependencies_point_down_and_only_search_api_knows_http() {
         ),
         ("kho-bench", &["schemas", "archive-core"][..]),
         ("kho-tests", &["schemas", "archive-core", "ingest"][..]),
+        // Stands in for crates.io's adobe-cmap-parser under pdf-extract ([patch.crates-io]):
+        // a leaf that depends on nothing of ours.
+        ("adobe-cmap-parser", &[][..]),
     ]);
     let servers = [
         "axum",
@@ -420,6 +423,7 @@ fn crate_roots() -> Vec<PathBuf> {
         "search-api",
         "tests",
         "bench/kho-bench",
+        "ingest/adobe-cmap-parser",
         ".",
     ] {
         let dir = root.join(package);

@@ -15,8 +15,9 @@ pub struct OcrConfig {
     pub tesseract: PathBuf,
     /// Tesseract languages, e.g. `vie` or `vie+eng`.
     pub languages: String,
-    /// Page segmentation mode. 6 (one uniform block) keeps the reading order of forms, where 3
-    /// (automatic) was seen to misorder blocks.
+    /// Page segmentation mode: 3 (automatic: columns and blocks found on the page). It read
+    /// 200-dpi office scans with fewer errors than 6 (one uniform block) and the extraction
+    /// corpus as well (ARCHITECTURE.md, "Decisions"; docs/benchmarks.md).
     pub psm: u8,
     /// Longest time one page may take.
     pub page_timeout: Duration,
@@ -31,7 +32,7 @@ impl Default for OcrConfig {
         OcrConfig {
             tesseract: PathBuf::from("tesseract"),
             languages: "vie".into(),
-            psm: 6,
+            psm: 3,
             page_timeout: Duration::from_secs(180),
             rotation_check_below: 75.0,
             version_line: OnceLock::new(),

@@ -29,6 +29,52 @@ fn content_stream_ids(doc: &Document) -> Vec<ObjectId> {
     ids
 }
 
+/// Whether a content stream has a `'` or `"` byte outside its strings and comments, where it
+/// can only be one of those operators. Text in embedded subset fonts is written as strings of
+/// glyph codes in which these bytes are common, and parsing every such stream whole to look for
+/// the operators was 7% of kho's time on born-digital PDFs (docs/benchmarks.md); this scan is
+/// one pass over the bytes. It may say yes wrongly (then the stream is parsed, as before),
+/// never no wrongly.
+fn has_quote_operator(content: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(&b) = content.get(at) {
+        match b {
+            b'\'' | b'"' => return true,
+            b'%' => {
+                while content.get(at).is_some_and(|&c| c != b'\n' && c != b'\r') {
+                    at += 1;
+                }
+            }
+            b'(' => {
+                let mut depth = 0usize;
+                while let Some(&c) = content.get(at) {
+                    match c {
+                        b'\\' => at += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    at += 1;
+                }
+            }
+            b'<' if content.get(at + 1) != Some(&b'<') => {
+                while content.get(at).is_some_and(|&c| c != b'>') {
+                    at += 1;
+                }
+            }
+            b'<' => at += 1, // "<<": a dictionary, read on
+            _ => {}
+        }
+        at += 1;
+    }
+    false
+}
+
 /// Rewrites the text operators `'` and `"` into the equivalent `T*` + `Tj` (with `Tw`, `Tc`),
 /// which the extractor understands; it skips lines shown with them (Ghostscript writes most of
 /// its lines so). Returns the rewritten PDF, or `None` when no stream uses them.
@@ -41,7 +87,7 @@ fn normalize_text_operators(doc: &Document, limits: &Limits) -> Option<Vec<u8>> 
         let Ok(plain) = stream.get_plain_content_with_limit(limits.max_pdf_stream_bytes) else {
             continue;
         };
-        if !plain.iter().any(|&b| b == b'\'' || b == b'"') {
+        if !has_quote_operator(&plain) {
             continue;
         }
         let Ok(content) = Content::decode(&plain) else {
@@ -117,5 +163,25 @@ pub fn text_layer(
             "reading the text layer took longer than {} s",
             timeout.as_secs()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_quote_operator;
+
+    #[test]
+    fn quote_operators_are_found_outside_strings_only() {
+        assert!(has_quote_operator(
+            b"BT /F1 12 Tf 14 TL (line one) Tj (line two) ' ET"
+        ));
+        assert!(has_quote_operator(b"BT 0 0 (spaced) \" ET"));
+        // Glyph codes of subset fonts: quote bytes inside literal and hex strings, nested
+        // parentheses and escapes, a comment, a dictionary.
+        assert!(!has_quote_operator(
+            b"BT /F1 12 Tf (a'b\"c) Tj (x(y')z\\)') Tj <0027 0022> Tj % it's a comment\n<< /A 1 >> BDC EMC ET"
+        ));
+        assert!(!has_quote_operator(b"(unterminated ' string"));
+        assert!(!has_quote_operator(b""));
     }
 }
