@@ -19,7 +19,7 @@ fi
 # tests drive (Chromium through chromedriver, W3C WebDriver), and openssl and socat, which put a
 # TLS endpoint of a private certificate authority in front of Garage for the https test.
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core coreutils
-  python3-venv chromium chromium-driver openssl socat)
+  python3-venv chromium chromium-driver openssl socat qpdf)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,6 +11,7 @@ use crate::{Archive, Result};
 use schemas::policy::Act;
 use schemas::{
     Action, Caller, DocumentMetadata, DocumentRecord, DocumentText, Format, Lifecycle, NewEvent,
+    Provenance,
 };
 use std::collections::HashSet;
 use std::io::Read;
@@ -25,6 +26,8 @@ pub struct NewDocument {
     pub source_name: Option<String>,
     /// Page texts, if extracted. Kept once per blob.
     pub text: Option<DocumentText>,
+    /// The scanned stack it was cut from, if it was (`kho ingest --split`).
+    pub provenance: Option<Provenance>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -95,13 +98,25 @@ impl Archive {
             ocr_confidence: None,
             low_confidence_pages: Vec::new(),
             rescan_of: rescan_of.clone(),
+            provenance: doc.provenance.clone(),
         };
         if let Some(text) = &doc.text {
             record.set_text_summary(text);
         }
         let mut event = NewEvent::new(Action::Ingest, caller.actor());
         event.owner_id = Some(owner);
-        event.detail = rescan_of.map(|earlier| format!("probable rescan of {earlier}"));
+        let cut_from = doc.provenance.as_ref().map(|p| {
+            format!(
+                "cut from the scanned stack {} ({} of it)",
+                p.stack_sha256,
+                p.page_range()
+            )
+        });
+        let rescan = rescan_of.map(|earlier| format!("probable rescan of {earlier}"));
+        event.detail = match (cut_from, rescan) {
+            (Some(cut), Some(rescan)) => Some(format!("{cut}; {rescan}")),
+            (cut, rescan) => cut.or(rescan),
+        };
         Ok(
             match self
                 .catalog

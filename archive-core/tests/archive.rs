@@ -20,6 +20,7 @@ fn doc(owner: &str) -> NewDocument {
         pages: 1,
         source_name: Some("a.pdf".into()),
         text: None,
+        provenance: None,
     }
 }
 

@@ -35,6 +35,7 @@ fn store(archive: &Archive, owner_id: &str, owner_name: &str, text: &str) -> Str
         pages: 1,
         source_name: Some(format!("{owner_id}.pdf")),
         text: Some(text),
+        provenance: None,
     };
     archive
         .ingest(&Caller::local_operator("test"), &mut bytes.as_bytes(), doc)

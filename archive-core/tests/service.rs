@@ -49,6 +49,7 @@ fn store(archive: &Archive, owner: &str, bytes: &[u8], words: &str) -> String {
         pages: 1,
         source_name: None,
         text: Some(text(words)),
+        provenance: None,
     };
     archive
         .ingest(&Caller::local_operator("test"), &mut &bytes[..], doc)
@@ -133,6 +134,7 @@ fn a_role_that_never_may_is_refused_before_any_lookup_and_ledgered() {
         pages: 1,
         source_name: None,
         text: None,
+        provenance: None,
     };
     assert!(matches!(
         archive.commit(&clerk, doc, &put),

@@ -57,6 +57,10 @@ pub struct Summary {
     pub low_confidence_pages: u64,
     /// Stored files linked to an earlier record as probable rescans.
     pub rescans: u64,
+    /// Scanned stacks split (`--split`), their separator sheets, and the blank pages dropped.
+    pub stacks: u64,
+    pub separator_pages: u64,
+    pub blank_pages: u64,
 }
 
 impl Summary {
@@ -215,12 +219,12 @@ const INDEX_EVERY_DOCS: u64 = 2000;
 
 /// Files read and extracted at once: two per worker, so that a slow file (many OCR pages) does
 /// not leave the others idle, and memory stays a few files deep.
-fn window() -> usize {
+pub(crate) fn window() -> usize {
     rayon::current_num_threads().max(1) * 2
 }
 
 /// Adds one outcome to the counts kept in the store's record of the batch.
-fn tally(record: &mut BatchRecord, status: FileStatus) {
+pub(crate) fn tally(record: &mut BatchRecord, status: FileStatus) {
     match status {
         FileStatus::Stored => record.stored += 1,
         FileStatus::Duplicate => record.duplicate += 1,
@@ -229,7 +233,7 @@ fn tally(record: &mut BatchRecord, status: FileStatus) {
 }
 
 /// The batch's line in the store's record of batches.
-fn batch_line(r: &FileReport) -> BatchLine {
+pub(crate) fn batch_line(r: &FileReport) -> BatchLine {
     BatchLine {
         line: r.line,
         file: r.file.clone(),

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod capture;
 pub mod extract;
 mod files;
 mod inspect;

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+mod capture;
 mod date;
 mod doc_types;
 mod error;
@@ -27,6 +28,10 @@ mod text;
 mod text_layer;
 
 pub use access::{policy, Caller, Credential};
+pub use capture::{
+    parse_separator, separator_payload, Provenance, MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS,
+    SEPARATOR_VERSION,
+};
 pub use date::{add_months, iso_date, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};

@@ -238,6 +238,9 @@ pub struct DocumentRecord {
     /// The earlier record this one is probably a new scan of (kept apart, linked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescan_of: Option<String>,
+    /// For a document cut out of a scanned stack (`kho ingest --split`): the stack and its pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::Provenance>,
 }
 
 impl DocumentRecord {
@@ -298,6 +301,7 @@ mod tests {
             ocr_confidence: None,
             low_confidence_pages: vec![],
             rescan_of: None,
+            provenance: None,
         }
     }
 

@@ -8,7 +8,8 @@
 //! - [`owners`]: an owner's documents and ledger;
 //! - [`search`](mod@search): the search, every hit shown ledgered;
 //! - [`changes`]: revoke, supersede, re-extract;
-//! - [`operations`]: the operators' and admins' views (batches, users).
+//! - [`operations`]: the operators' and admins' views (batches, users);
+//! - [`stacks`]: scanned stacks kept whole and read back to be split.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
 //! clerk's dossier, not ledgered: a malformed or missing reason is the caller's mistake, not an
@@ -21,10 +22,12 @@ pub mod documents;
 pub mod operations;
 pub mod owners;
 pub mod search;
+pub mod stacks;
 
 pub use changes::{ReextractTarget, Reextracted};
 pub use documents::{ByteRange, Document, OriginalAccess};
 pub use operations::BatchReport;
+pub use stacks::KeptStack;
 
 use crate::{Archive, ArchiveError, Result};
 use schemas::policy::{self, Act, Refusal};

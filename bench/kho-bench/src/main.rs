@@ -322,6 +322,7 @@ fn generate(args: &[String]) -> Result<(), String> {
                 pages: 1,
                 source_name: None,
                 text: Some(text),
+                provenance: None,
             };
             archive
                 .commit(&caller, doc, &blob?)
