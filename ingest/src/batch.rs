@@ -131,6 +131,7 @@ pub fn plan_manifest<'a>(
 ) -> impl Iterator<Item = PlannedItem> + 'a {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut seen: HashMap<u128, u64> = HashMap::new();
+    let mut names = crate::names::NameResolver::default();
     rows.map(move |row| {
         let row = row.map_err(|e| {
             let report = FileReport::rejected(
@@ -146,7 +147,8 @@ pub fn plan_manifest<'a>(
                     .at_line(row.line),
             )
         };
-        let path = resolve(&canonical_root, &row.file).map_err(|r| reject(RejectKind::Path, r))?;
+        let path = resolve(&canonical_root, &row.file, &mut names)
+            .map_err(|r| reject(RejectKind::Path, r))?;
         let first = *seen.entry(fingerprint(&path)).or_insert(row.line);
         if first != row.line {
             return Err(reject(
@@ -179,8 +181,13 @@ fn fingerprint(path: &Path) -> u128 {
 }
 
 /// Resolves a manifest `file` cell under the root. Backslashes count as separators, since
-/// manifests are often written on Windows.
-fn resolve(root: &Path, file: &str) -> Result<PathBuf, String> {
+/// manifests are often written on Windows; each name is matched by its NFC form, whatever the
+/// form on disk (crate::names).
+fn resolve(
+    root: &Path,
+    file: &str,
+    names: &mut crate::names::NameResolver,
+) -> Result<PathBuf, String> {
     let relative = PathBuf::from(file.replace('\\', "/"));
     if relative.is_absolute() {
         return Err(format!(
@@ -193,14 +200,27 @@ fn resolve(root: &Path, file: &str) -> Result<PathBuf, String> {
     {
         return Err(format!("file {file}: the path leaves the root folder (..)"));
     }
-    let joined = root.join(&relative);
-    let canonical = joined.canonicalize().map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
+    let found = names.find(root, &relative).map_err(|lookup| match lookup {
+        crate::names::Lookup::NotFound => {
             format!("file {file}: no such file under {}", root.display())
-        } else {
-            format!("file {file}: cannot read it: {e}")
         }
+        crate::names::Lookup::Ambiguous(paths) => format!(
+            "file {file}: {} different files have this name, written in different Unicode forms (NFC and NFD): {}; rename or remove all but one",
+            paths.len(),
+            paths
+                .iter()
+                .map(|p| {
+                    let shown = p.display().to_string();
+                    let form = if schemas::nfc(&shown) == shown { "NFC" } else { "NFD" };
+                    format!("{shown} ({form})")
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
     })?;
+    let canonical = found
+        .canonicalize()
+        .map_err(|e| format!("file {file}: cannot read it: {e}"))?;
     if !canonical.starts_with(root) {
         return Err(format!(
             "file {file}: a symbolic link that leads outside the root folder"

@@ -17,6 +17,7 @@ pub mod capture;
 pub mod extract;
 mod files;
 mod inspect;
+mod names;
 pub mod preview;
 mod sniff;
 

@@ -26,7 +26,9 @@ pub mod wire;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use routes::{accounts, backups, batches, documents, lifecycle, owners, search, session, system};
+use routes::{
+    accounts, backups, batches, documents, lifecycle, owners, search, session, stacks, system,
+};
 use state::AppState;
 use std::time::Instant;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -75,6 +77,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .saturating_add(1 << 20);
     let uploads = OpenApiRouter::new()
         .routes(routes!(documents::upload))
+        .routes(routes!(stacks::plan_stack))
         .layer(DefaultBodyLimit::max(upload_limit));
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
@@ -95,6 +98,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::create_token))
         .routes(routes!(batches::list_batches))
         .routes(routes!(batches::get_batch))
+        .routes(routes!(stacks::split_stack))
         .routes(routes!(backups::create_backup))
         .routes(routes!(system::health))
         .routes(routes!(system::ready))

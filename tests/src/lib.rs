@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod fuzz;
 pub mod garage;
 pub mod http;
+pub mod scans;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -9,8 +9,10 @@ pub mod cut;
 pub mod qr;
 pub mod scan;
 pub mod sheet_pdf;
+pub mod sheets;
 pub mod split;
 pub mod stack;
+pub mod watch;
 
 pub use split::{Segment, SegmentProblem, SplitOptions, StackPlan};
-pub use stack::{plan_stack, plan_stack_file, run_stacks, store_stack, PlannedStack};
+pub use stack::{plan_stack, plan_stack_file, run_stacks, store_stack, PlannedStack, StackInput};

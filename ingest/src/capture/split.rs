@@ -18,6 +18,9 @@ pub struct SplitOptions {
     /// Values for the fields a separator leaves empty (`--owner-name`, `--issuer`, ...; the
     /// watch folder's `--manifest-column-defaults`). A separator's own values win.
     pub defaults: MetadataInput,
+    /// A file with no separator at all is one document with the `defaults` as its metadata
+    /// (the watch folder: a single dossier dropped without a sheet), instead of refused.
+    pub whole_without_separator: bool,
 }
 
 /// Why a segment of pages is not stored.

@@ -9,7 +9,7 @@ use super::split::{plan, SegmentProblem, SplitOptions, StackPlan};
 use crate::batch::{batch_line, tally, window};
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_loaded, RejectKind, Stage};
-use crate::{load_bytes, load_file, FileReport, FileStatus, InputFile, LoadedFile, Summary};
+use crate::{load_bytes, load_file, FileReport, InputFile, LoadedFile, Summary};
 use archive_core::batches::BatchLine;
 use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
@@ -97,14 +97,13 @@ fn reject_kind(problem: SegmentProblem) -> RejectKind {
     }
 }
 
-/// Stores a planned stack: the stack kept, then each document. Reports every segment's outcome
-/// (`report`) once it is durable. Stops only on a store failure.
+/// Stores a planned stack: the stack kept, then each document; every segment's outcome, durable
+/// when this returns. Stops only on a store failure.
 pub fn store_stack(
     archive: &Archive,
     stack: PlannedStack,
     caller: &Caller,
     cfg: &ExtractConfig,
-    report: &mut dyn FnMut(&FileReport),
 ) -> Result<Vec<FileReport>, ArchiveError> {
     let PlannedStack {
         display,
@@ -195,9 +194,6 @@ pub fn store_stack(
         }
     }
     archive.flush()?;
-    for outcome in &outcomes {
-        report(outcome);
-    }
     Ok(outcomes)
 }
 
@@ -213,6 +209,16 @@ fn jobs_warnings(plan: &StackPlan, outcome: &FileReport) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A stack to split: a file on disk, or bytes already in memory (an upload, a kept stack).
+pub enum StackInput {
+    File(Result<InputFile, crate::InputError>),
+    Bytes {
+        display: String,
+        source_name: Option<String>,
+        bytes: Vec<u8>,
+    },
+}
+
 /// Splits and stores stacks, one after the other, as one batch in the store's record of
 /// batches (`source`): each document and each refused run of pages is a line. A file that is
 /// not a stack at all is one rejected line.
@@ -220,7 +226,7 @@ fn jobs_warnings(plan: &StackPlan, outcome: &FileReport) -> Vec<String> {
 pub fn run_stacks(
     archive: &Archive,
     source: &str,
-    inputs: Vec<Result<InputFile, crate::InputError>>,
+    inputs: Vec<StackInput>,
     options: &SplitOptions,
     caller: &Caller,
     cfg: &ExtractConfig,
@@ -231,33 +237,41 @@ pub fn run_stacks(
     let mut record = batches.start(&caller.actor().name, source, inputs.len() as u64)?;
     let mut summary = Summary::default();
     let today = schemas::today();
+    let types = archive.doc_types();
     for input in inputs {
-        let planned = input
-            .map_err(|e| Box::new(FileReport::rejected(e.display, RejectKind::Path, e.reason)))
-            .and_then(|input| {
-                plan_stack_file(
-                    &input,
-                    archive.max_file_bytes(),
-                    options,
-                    archive.doc_types(),
-                    today,
-                    cfg,
-                )
-            });
+        let planned = match input {
+            StackInput::File(file) => file
+                .map_err(|e| Box::new(FileReport::rejected(e.display, RejectKind::Path, e.reason)))
+                .and_then(|input| {
+                    plan_stack_file(&input, archive.max_file_bytes(), options, types, today, cfg)
+                }),
+            StackInput::Bytes {
+                display,
+                source_name,
+                bytes,
+            } => load_bytes(&display, bytes, &cfg.limits).and_then(|loaded| {
+                plan_stack(&display, source_name, loaded, options, types, today, cfg)
+            }),
+        };
         let outcomes = match planned {
             Err(rejected) => vec![*rejected],
+            Ok(stack)
+                if stack.plan.separator_pages.is_empty() && options.whole_without_separator =>
+            {
+                vec![store_whole(archive, stack, options, caller, cfg, today)?]
+            }
             Ok(stack) => {
                 summary.stacks += 1;
                 summary.separator_pages += stack.plan.separator_pages.len() as u64;
                 summary.blank_pages += stack.plan.blank_pages.len() as u64;
-                store_stack(archive, stack, caller, cfg, &mut |_| {})?
+                store_stack(archive, stack, caller, cfg)?
             }
         };
         summary.total += outcomes.len() as u64;
-        record.total = record.total.max(summary.total);
         for outcome in &outcomes {
             tally(&mut record, outcome.status);
         }
+        record.total = summary.total;
         let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
         batches.record_lines(&record, summary.done, &lines)?;
         archive.flush()?;
@@ -267,12 +281,39 @@ pub fn run_stacks(
             progress(&summary);
         }
     }
-    record.total = summary.total;
     batches.finish(&mut record)?;
     Ok(summary)
 }
 
-/// True when a report is of a document stored or found (not a refusal).
-pub fn is_document(report: &FileReport) -> bool {
-    report.status != FileStatus::Rejected
+/// A file without separators stored as one document, with the default metadata.
+fn store_whole(
+    archive: &Archive,
+    stack: PlannedStack,
+    options: &SplitOptions,
+    caller: &Caller,
+    cfg: &ExtractConfig,
+    today: Date,
+) -> Result<FileReport, ArchiveError> {
+    let metadata = match options.defaults.validate(archive.doc_types(), today) {
+        Ok(metadata) => metadata,
+        Err(e) => {
+            return Ok(FileReport::rejected(
+                &stack.display,
+                RejectKind::NoSeparator,
+                format!("no separator sheet in the file, and the default metadata cannot describe it as one document: {e}"),
+            ))
+        }
+    };
+    match prepare_loaded(
+        archive,
+        caller,
+        &stack.display,
+        stack.source_name,
+        stack.loaded,
+        &metadata,
+        cfg,
+    )? {
+        Stage::Done(done) => Ok(*done),
+        Stage::Ready(prepared) => commit_prepared(archive, caller, *prepared),
+    }
 }

@@ -1,0 +1,211 @@
+//! Scanned-looking pages, for the capture tests and the QR benchmark: pages rendered with
+//! poppler, turned a little, speckled and JPEG-compressed as a 200-dpi office scanner does;
+//! blank backs of duplex scans (paper tone, show-through, dust); image-only PDFs of such pages;
+//! multi-page TIFF stacks.
+
+use image::{GrayImage, Luma};
+use lopdf::{dictionary, Document, Object, Stream};
+use std::io::Cursor;
+use std::path::Path;
+use std::process::Command;
+
+/// A small deterministic generator (xorshift), so that fixtures are the same on every run.
+pub struct Noise(u64);
+
+impl Noise {
+    pub fn new(seed: u64) -> Self {
+        Noise(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Uniform in [-amplitude, amplitude].
+    pub fn centered(&mut self, amplitude: i32) -> i32 {
+        if amplitude == 0 {
+            return 0;
+        }
+        (self.next() % (2 * amplitude as u64 + 1)) as i32 - amplitude
+    }
+}
+
+/// Page `page` of a PDF rendered to grey at `dpi` by `pdftoppm`.
+pub fn render_pdf_page(pdf: &Path, page: u32, dpi: u32) -> GrayImage {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-gray", "-singlefile", "-r", &dpi.to_string()])
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg(&base)
+        .status()
+        .expect("pdftoppm runs (poppler-utils)");
+    assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+    image::open(base.with_extension("pgm"))
+        .expect("rendered page")
+        .into_luma8()
+}
+
+/// Turns a page by `degrees` (bilinear, white outside), as a sheet fed slightly askew.
+pub fn skew(page: &GrayImage, degrees: f32) -> GrayImage {
+    let (w, h) = page.dimensions();
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    GrayImage::from_fn(w, h, |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let sx = cos * dx + sin * dy + cx;
+        let sy = -sin * dx + cos * dy + cy;
+        if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
+            return Luma([255]);
+        }
+        let (x0, y0) = (sx.floor() as u32, sy.floor() as u32);
+        let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+        let p = |x, y| f32::from(page.get_pixel(x, y).0[0]);
+        let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
+        let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
+        Luma([(top * (1.0 - fy) + bottom * fy).round() as u8])
+    })
+}
+
+/// Paper tone and sensor noise: white becomes a light grey that varies, ink is not quite black.
+pub fn paper(page: &GrayImage, seed: u64) -> GrayImage {
+    let mut noise = Noise::new(seed);
+    GrayImage::from_fn(page.width(), page.height(), |x, y| {
+        let v = i32::from(page.get_pixel(x, y).0[0]);
+        let toned = 18 + v * 215 / 255; // 18 (ink) .. 233 (paper)
+        Luma([(toned + noise.centered(6)).clamp(0, 255) as u8])
+    })
+}
+
+/// JPEG bytes of a grey page at `quality`.
+pub fn jpeg(page: &GrayImage, quality: u8) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(page)
+        .expect("encode jpeg");
+    out.into_inner()
+}
+
+/// What an office scanner makes of a page: turned by `degrees`, paper-toned, speckled, JPEG.
+pub fn scanned(page: &GrayImage, degrees: f32, quality: u8, seed: u64) -> Vec<u8> {
+    jpeg(&paper(&skew(page, degrees), seed), quality)
+}
+
+/// The back of a one-sided page in a duplex scan at `dpi`: paper tone, faint show-through of the
+/// other side's lines, a few specks of dust, the scanner's shadow at one edge.
+pub fn blank_back(dpi: u32, seed: u64) -> GrayImage {
+    let (w, h) = (a4(dpi).0, a4(dpi).1);
+    let mut noise = Noise::new(seed);
+    let mut page = GrayImage::from_pixel(w, h, Luma([255]));
+    // Show-through: faint grey bars where the front's lines of text are.
+    let line = dpi / 6;
+    for row in (h / 8..h * 7 / 8).step_by(line as usize) {
+        for y in row..row + dpi / 25 {
+            for x in w / 8..w * 7 / 8 {
+                page.put_pixel(x, y, Luma([215]));
+            }
+        }
+    }
+    // Dust: a few specks of 1-2 pixels.
+    for _ in 0..40 {
+        let (x, y) = (noise.next() as u32 % w, noise.next() as u32 % h);
+        for (dx, dy) in [(0, 0), (1, 0), (0, 1)] {
+            if x + dx < w && y + dy < h {
+                page.put_pixel(x + dx, y + dy, Luma([60]));
+            }
+        }
+    }
+    // The scanner lid's shadow along the left edge.
+    for y in 0..h {
+        for x in 0..dpi / 20 {
+            page.put_pixel(x, y, Luma([40]));
+        }
+    }
+    paper(&page, seed)
+}
+
+/// An A4 page's size in pixels at `dpi`.
+pub fn a4(dpi: u32) -> (u32, u32) {
+    ((8.27 * dpi as f32).round() as u32, (11.69 * dpi as f32).round() as u32)
+}
+
+/// A round stamp (a ring with a bar across), `radius_mm` wide, at the page's lower right.
+pub fn stamp(page: &mut GrayImage, dpi: u32, radius_mm: f32) {
+    let r = radius_mm / 25.4 * dpi as f32;
+    let thick = 0.8 / 25.4 * dpi as f32;
+    let (cx, cy) = (page.width() as f32 * 0.7, page.height() as f32 * 0.75);
+    for y in (cy - r - thick) as u32..(cy + r + thick) as u32 {
+        for x in (cx - r - thick) as u32..(cx + r + thick) as u32 {
+            let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
+            let ring = (d - r).abs() < thick || (d - r * 0.7).abs() < thick / 2.0;
+            let bar = (y as f32 - cy).abs() < thick && d < r * 0.7;
+            if ring || bar {
+                // Red ink, as grey.
+                page.put_pixel(x, y, Luma([95]));
+            }
+        }
+    }
+}
+
+/// An image-only PDF: each page one JPEG (as scanners write them), sized for `dpi`.
+pub fn image_pdf(jpegs: &[(Vec<u8>, u32, u32)], dpi: u32) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut kids = Vec::new();
+    for (bytes, w, h) in jpegs {
+        let image = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image",
+                "Width" => i64::from(*w), "Height" => i64::from(*h),
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+            },
+            bytes.clone(),
+        );
+        let image_id = doc.add_object(image);
+        let (pw, ph) = (*w as f32 * 72.0 / dpi as f32, *h as f32 * 72.0 / dpi as f32);
+        let content = format!("q {pw} 0 0 {ph} 0 0 cm /Im0 Do Q");
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+        });
+        kids.push(Object::Reference(page_id));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save pdf");
+    out
+}
+
+/// One scanned page as an image-only PDF of one page.
+pub fn scanned_pdf(page: &GrayImage, dpi: u32, degrees: f32, quality: u8, seed: u64) -> Vec<u8> {
+    let bytes = scanned(page, degrees, quality, seed);
+    image_pdf(&[(bytes, page.width(), page.height())], dpi)
+}
+
+/// A multi-page TIFF (Deflate, 8-bit grey) of these pages: a stack as TIFF scanners write it.
+pub fn tiff_stack(pages: &[GrayImage]) -> Vec<u8> {
+    use tiff::encoder::{colortype, Compression, DeflateLevel, TiffEncoder};
+    let mut out = Cursor::new(Vec::new());
+    let mut encoder = TiffEncoder::new(&mut out)
+        .expect("tiff")
+        .with_compression(Compression::Deflate(DeflateLevel::Fast));
+    for page in pages {
+        encoder
+            .write_image::<colortype::Gray8>(page.width(), page.height(), page.as_raw())
+            .expect("tiff page");
+    }
+    drop(encoder);
+    out.into_inner()
+}
