@@ -91,7 +91,9 @@ impl NameResolver {
         }
         match distinct.len() {
             1 => Ok(distinct.remove(0).1),
-            _ => Err(Lookup::Ambiguous(distinct.into_iter().map(|(_, p)| p).collect())),
+            _ => Err(Lookup::Ambiguous(
+                distinct.into_iter().map(|(_, p)| p).collect(),
+            )),
         }
     }
 }

@@ -14,7 +14,9 @@ use schemas::{DocTypes, Format, MetadataInput};
 use std::path::{Path, PathBuf};
 
 fn corpus(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../corpus")
+        .join(rel)
 }
 
 fn metadata(owner: &str, doc_type: &str, name: &str) -> MetadataInput {
@@ -32,7 +34,10 @@ fn sheets_pdf(dir: &Path, rows: &[MetadataInput]) -> PathBuf {
         .map(|m| Sheet {
             payload: schemas::separator_payload(m).unwrap(),
             headline: format!("Số định danh: {}", m.get("owner_id").unwrap()),
-            lines: vec![SheetLine { label: "Họ tên".into(), value: m.get("owner_name").unwrap_or("").into() }],
+            lines: vec![SheetLine {
+                label: "Họ tên".into(),
+                value: m.get("owner_name").unwrap_or("").into(),
+            }],
             footer: "test".into(),
         })
         .collect();
@@ -80,7 +85,12 @@ fn blank_backs_are_blank_and_a_little_text_or_a_stamp_is_not() {
         // One short line ("- trang 1" after a short word), rendered from a real PDF.
         let line_pdf = dir.path().join("line.pdf");
         std::fs::write(&line_pdf, kho_tests::fixtures::pdf(1, "Ghi chu")).unwrap();
-        let line = decode(&scans::scanned(&scans::render_pdf_page(&line_pdf, 1, dpi), 0.7, 65, 3));
+        let line = decode(&scans::scanned(
+            &scans::render_pdf_page(&line_pdf, 1, dpi),
+            0.7,
+            65,
+            3,
+        ));
         assert!(
             !blank::is_blank(&line, dpi as f32),
             "one short line at {dpi} dpi was taken for blank ({} inked squares)",
@@ -90,7 +100,10 @@ fn blank_backs_are_blank_and_a_little_text_or_a_stamp_is_not() {
         let mut stamped = scans::blank_back(dpi, 9);
         scans::stamp(&mut stamped, dpi, 15.0);
         let stamped = decode(&scans::jpeg(&stamped, 70));
-        assert!(!blank::is_blank(&stamped, dpi as f32), "a stamp at {dpi} dpi was taken for blank");
+        assert!(
+            !blank::is_blank(&stamped, dpi as f32),
+            "a stamp at {dpi} dpi was taken for blank"
+        );
     }
 }
 
@@ -105,22 +118,38 @@ fn stack(dir: &Path) -> (PathBuf, [MetadataInput; 2]) {
     let page = |n| scans::render_pdf_page(&land, n, 200);
     let doc1 = dir.join("doc1.pdf");
     let (p1, p2) = (page(1), page(1));
-    std::fs::write(&doc1, scans::image_pdf(&[
-        (scans::scanned(&p1, 0.8, 75, 1), p1.width(), p1.height()),
-        (scans::scanned(&p2, -0.6, 70, 2), p2.width(), p2.height()),
-    ], 200)).unwrap();
+    std::fs::write(
+        &doc1,
+        scans::image_pdf(
+            &[
+                (scans::scanned(&p1, 0.8, 75, 1), p1.width(), p1.height()),
+                (scans::scanned(&p2, -0.6, 70, 2), p2.width(), p2.height()),
+            ],
+            200,
+        ),
+    )
+    .unwrap();
     let back = scans::blank_back(200, 4);
     let blank = dir.join("blank.pdf");
-    std::fs::write(&blank, scans::image_pdf(&[(scans::jpeg(&back, 70), back.width(), back.height())], 200)).unwrap();
+    std::fs::write(
+        &blank,
+        scans::image_pdf(
+            &[(scans::jpeg(&back, 70), back.width(), back.height())],
+            200,
+        ),
+    )
+    .unwrap();
     let doc2 = dir.join("doc2.pdf");
     std::fs::write(&doc2, scans::scanned_pdf(&page(1), 200, 1.2, 80, 5)).unwrap();
     let out = dir.join("stack.pdf");
     let status = std::process::Command::new("qpdf")
         .args(["--empty", "--pages"])
-        .arg(&sheets).arg("1")
+        .arg(&sheets)
+        .arg("1")
         .arg(&doc1)
         .arg(&blank)
-        .arg(&sheets).arg("2")
+        .arg(&sheets)
+        .arg("2")
         .arg(&doc2)
         .arg("--")
         .arg(&out)
@@ -145,27 +174,54 @@ fn a_qpdf_stack_splits_at_its_sheets_and_drops_the_blank_back() {
     assert_eq!(p.blank_pages, [4]);
     assert_eq!(p.segments.len(), 2);
     let (a, b) = (&p.segments[0], &p.segments[1]);
-    assert_eq!((a.first_page, a.last_page, a.pages.clone()), (2, 4, vec![2, 3]));
-    assert_eq!(a.metadata.as_ref().unwrap().owner_id.as_str(), "049075001234");
+    assert_eq!(
+        (a.first_page, a.last_page, a.pages.clone()),
+        (2, 4, vec![2, 3])
+    );
+    assert_eq!(
+        a.metadata.as_ref().unwrap().owner_id.as_str(),
+        "049075001234"
+    );
     assert_eq!(b.pages, [6]);
-    assert_eq!(b.metadata.as_ref().unwrap().owner_name.as_deref(), Some("Trần Thị Thủy"));
+    assert_eq!(
+        b.metadata.as_ref().unwrap().owner_name.as_deref(),
+        Some("Trần Thị Thủy")
+    );
     assert_eq!(
         b.metadata.as_ref().unwrap().doc_type,
         rows[1].get("doc_type").unwrap()
     );
     // Kept blank with --keep-blank; a missed separator caught by --max-pages.
-    let keep = SplitOptions { keep_blank: true, ..SplitOptions::default() };
-    assert_eq!(plan(&scans, &keep, &types, today).segments[0].pages, [2, 3, 4]);
-    let strict = SplitOptions { max_pages: Some(1), ..SplitOptions::default() };
+    let keep = SplitOptions {
+        keep_blank: true,
+        ..SplitOptions::default()
+    };
+    assert_eq!(
+        plan(&scans, &keep, &types, today).segments[0].pages,
+        [2, 3, 4]
+    );
+    let strict = SplitOptions {
+        max_pages: Some(1),
+        ..SplitOptions::default()
+    };
     let p2 = plan(&scans, &strict, &types, today);
     assert_eq!(p2.segments[0].problem, Some(SegmentProblem::TooManyPages));
-    assert!(p2.segments[0].reason.as_ref().unwrap().contains("pages 2-4"));
+    assert!(p2.segments[0]
+        .reason
+        .as_ref()
+        .unwrap()
+        .contains("pages 2-4"));
     assert_eq!(p2.segments[1].problem, None);
     // The cut document holds exactly its pages, and cutting again gives the same bytes.
     let doc = cut::cut(Format::Pdf, &bytes, &a.pages, &cfg.limits).unwrap();
     let again = cut::cut(Format::Pdf, &bytes, &a.pages, &cfg.limits).unwrap();
     assert_eq!(doc, again);
-    assert_eq!(ingest::inspect(Format::Pdf, &doc, &cfg.limits).unwrap().pages, 2);
+    assert_eq!(
+        ingest::inspect(Format::Pdf, &doc, &cfg.limits)
+            .unwrap()
+            .pages,
+        2
+    );
     assert!(doc.len() < bytes.len());
 }
 
@@ -183,14 +239,31 @@ fn pages_before_the_first_sheet_and_a_bad_sheet_are_refused_with_their_pages() {
     let tiff = scans::tiff_stack(&pages);
     let cfg = ExtractConfig::default();
     let scans = scan_stack(Format::Tiff, &tiff, &cfg.limits, cfg.ocr.page_timeout).unwrap();
-    let p = plan(&scans, &SplitOptions::default(), &DocTypes::builtin(), schemas::today());
+    let p = plan(
+        &scans,
+        &SplitOptions::default(),
+        &DocTypes::builtin(),
+        schemas::today(),
+    );
     assert_eq!(p.separator_pages, [2]);
     assert_eq!(p.segments[0].problem, Some(SegmentProblem::NoSeparator));
-    assert!(p.segments[0].reason.as_ref().unwrap().contains("page 1 come before"));
+    assert!(p.segments[0]
+        .reason
+        .as_ref()
+        .unwrap()
+        .contains("page 1 come before"));
     assert_eq!(p.segments[1].problem, Some(SegmentProblem::BadSeparator));
     let reason = p.segments[1].reason.as_ref().unwrap();
-    assert!(reason.contains("page 2") && reason.contains("owner_id") && reason.contains("issued_on"), "{reason}");
+    assert!(
+        reason.contains("page 2") && reason.contains("owner_id") && reason.contains("issued_on"),
+        "{reason}"
+    );
     // A TIFF stack cuts into a TIFF of the chosen pages.
     let doc = cut::cut(Format::Tiff, &tiff, &[1, 3], &cfg.limits).unwrap();
-    assert_eq!(ingest::inspect(Format::Tiff, &doc, &cfg.limits).unwrap().pages, 2);
+    assert_eq!(
+        ingest::inspect(Format::Tiff, &doc, &cfg.limits)
+            .unwrap()
+            .pages,
+        2
+    );
 }

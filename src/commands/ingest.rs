@@ -302,7 +302,11 @@ fn store_batch(
 }
 
 /// One file's outcome: on stdout (a JSON line, or words) and in the report file, if any.
-pub(super) fn emit(json: bool, report_file: Option<&mut ReportFile>, r: &FileReport) -> anyhow::Result<()> {
+pub(super) fn emit(
+    json: bool,
+    report_file: Option<&mut ReportFile>,
+    r: &FileReport,
+) -> anyhow::Result<()> {
     // The report file is written even when stdout is gone (a closed pipe).
     let printed = if json {
         super::print_json(r)

@@ -59,7 +59,11 @@ pub fn run(
     if let Some(e) = write_error {
         return Err(e.context("cannot write the report"));
     }
-    Ok(conclude(json, &summary_line(&summary, started.elapsed()), &summary))
+    Ok(conclude(
+        json,
+        &summary_line(&summary, started.elapsed()),
+        &summary,
+    ))
 }
 
 /// `--plan`: every stack read and split on paper; nothing stored.
@@ -116,15 +120,27 @@ fn plan(
     let line = "plan only: nothing stored";
     Ok(if json {
         eprintln!("kho: {line}");
-        if refused { Outcome::Partial } else { Outcome::Success }
+        if refused {
+            Outcome::Partial
+        } else {
+            Outcome::Success
+        }
     } else {
         println!("{line}");
-        if refused { Outcome::Partial } else { Outcome::Success }
+        if refused {
+            Outcome::Partial
+        } else {
+            Outcome::Success
+        }
     })
 }
 
 fn pages_list(pages: &[u32]) -> String {
-    pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+    pages
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn print_plan(display: &str, plan: &StackPlan) {
@@ -151,14 +167,20 @@ fn print_plan(display: &str, plan: &StackPlan) {
                     m.owner_id.as_str(),
                     m.doc_type,
                     m.title,
-                    m.owner_name.as_ref().map(|n| format!(", {n}")).unwrap_or_default(),
+                    m.owner_name
+                        .as_ref()
+                        .map(|n| format!(", {n}"))
+                        .unwrap_or_default(),
                     m.dossier_code
                         .as_ref()
                         .map(|c| format!(", dossier {}", c.as_str()))
                         .unwrap_or_default(),
                 );
                 if !segment.blank_pages.is_empty() {
-                    println!("         blank, dropped: page {}", pages_list(&segment.blank_pages));
+                    println!(
+                        "         blank, dropped: page {}",
+                        pages_list(&segment.blank_pages)
+                    );
                 }
             }
             (_, Some(reason)) => println!("{head}: REJECTED  {reason}"),

@@ -46,7 +46,9 @@ fn defaults(pairs: &[String]) -> Result<schemas::MetadataInput, UsageError> {
     let mut input = schemas::MetadataInput::default();
     for pair in pairs {
         let Some((column, value)) = pair.split_once('=') else {
-            return Err(UsageError(format!("--manifest-column-defaults {pair:?}: write COLUMN=VALUE")));
+            return Err(UsageError(format!(
+                "--manifest-column-defaults {pair:?}: write COLUMN=VALUE"
+            )));
         };
         let column = column.trim().to_lowercase();
         if !input.set(&column, schemas::nfc(value.trim())) {
@@ -124,5 +126,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         };
         std::thread::sleep(pause.max(Duration::from_millis(50)));
     }
-    Ok(if any_rejected { Outcome::Partial } else { Outcome::Success })
+    Ok(if any_rejected {
+        Outcome::Partial
+    } else {
+        Outcome::Success
+    })
 }

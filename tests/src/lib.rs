@@ -9,6 +9,7 @@ pub mod fuzz;
 pub mod garage;
 pub mod http;
 pub mod scans;
+pub mod stacks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

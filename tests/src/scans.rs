@@ -130,7 +130,10 @@ pub fn blank_back(dpi: u32, seed: u64) -> GrayImage {
 
 /// An A4 page's size in pixels at `dpi`.
 pub fn a4(dpi: u32) -> (u32, u32) {
-    ((8.27 * dpi as f32).round() as u32, (11.69 * dpi as f32).round() as u32)
+    (
+        (8.27 * dpi as f32).round() as u32,
+        (11.69 * dpi as f32).round() as u32,
+    )
 }
 
 /// A round stamp (a ring with a bar across), `radius_mm` wide, at the page's lower right.

@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 mod blobs;
+#[cfg(feature = "rxing")]
 mod qr;
 
 use archive_core::search::{SearchRequest, SortOrder};
@@ -460,6 +461,7 @@ fn main() {
         Some("generate") => generate(&args),
         Some("query") => query(&args),
         Some("blobs") => blobs::run(&args),
+        #[cfg(feature = "rxing")]
         Some("qr") => qr::run(&args[2..]),
         _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | qr [--sheets N]".into()),
     };

@@ -11,7 +11,12 @@ use kho_tests::scans::{render_pdf_page, scanned};
 use std::time::Instant;
 
 fn payloads(n: usize) -> Vec<String> {
-    let names = ["Nguyễn Văn Đức", "Trần Thị Thủy", "Lê Hoàng Yến", "Phạm Quốc Việt"];
+    let names = [
+        "Nguyễn Văn Đức",
+        "Trần Thị Thủy",
+        "Lê Hoàng Yến",
+        "Phạm Quốc Việt",
+    ];
     (0..n)
         .map(|i| {
             let mut m = schemas::MetadataInput::default();
@@ -74,7 +79,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map(|(i, p)| Sheet {
             payload: p.clone(),
             headline: format!("Số định danh: 0490750{:05}", 1000 + i),
-            lines: vec![SheetLine { label: "Mã hồ sơ".into(), value: format!("{i}") }],
+            lines: vec![SheetLine {
+                label: "Mã hồ sơ".into(),
+                value: format!("{i}"),
+            }],
             footer: String::new(),
         })
         .collect();
@@ -84,9 +92,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut out = Vec::new();
     write_sheets(&sheets, &fonts, &mut out).map_err(|e| e.to_string())?;
     std::fs::write(&pdf, out).map_err(|e| e.to_string())?;
-    println!("{n} sheets; payloads {}-{} bytes; skew -1.5..1.5 degrees; JPEG quality 60/70/85",
+    println!(
+        "{n} sheets; payloads {}-{} bytes; skew -1.5..1.5 degrees; JPEG quality 60/70/85",
         payloads.iter().map(String::len).min().unwrap_or(0),
-        payloads.iter().map(String::len).max().unwrap_or(0));
+        payloads.iter().map(String::len).max().unwrap_or(0)
+    );
     println!("| scan dpi | analysed at | rqrr read | rqrr ms/page | rxing read | rxing ms/page |");
     println!("|---|---|---|---|---|---|");
     for scan_dpi in [300u32, 200] {
@@ -96,20 +106,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 let degrees = ((i % 7) as f32 - 3.0) * 0.5;
                 let quality = [60, 70, 85][i % 3];
                 let jpeg = scanned(&page, degrees, quality, i as u64);
-                image::load_from_memory(&jpeg).map(|d| d.into_luma8()).map_err(|e| e.to_string())
+                image::load_from_memory(&jpeg)
+                    .map(|d| d.into_luma8())
+                    .map_err(|e| e.to_string())
             })
             .collect::<Result<_, _>>()?;
-        for dpi in [75u32, 100, 125, 150, 200, 300].into_iter().filter(|d| *d <= scan_dpi) {
+        for dpi in [75u32, 100, 125, 150, 200, 300]
+            .into_iter()
+            .filter(|d| *d <= scan_dpi)
+        {
             let pages: Vec<GrayImage> = scans
                 .iter()
                 .map(|s| {
                     let scale = dpi as f32 / scan_dpi as f32;
-                    let (w, h) = ((s.width() as f32 * scale) as u32, (s.height() as f32 * scale) as u32);
+                    let (w, h) = (
+                        (s.width() as f32 * scale) as u32,
+                        (s.height() as f32 * scale) as u32,
+                    );
                     image::imageops::resize(s, w, h, FilterType::Triangle)
                 })
                 .collect();
             let mut row = format!("| {scan_dpi} | {dpi} |");
-            for decode in [rqrr_decode as fn(&GrayImage) -> Option<String>, rxing_decode] {
+            for decode in [
+                rqrr_decode as fn(&GrayImage) -> Option<String>,
+                rxing_decode,
+            ] {
                 let started = Instant::now();
                 let read = pages
                     .iter()

@@ -15,7 +15,10 @@ pub fn sheet_for_row(
     total: usize,
     manifest_name: &str,
 ) -> Result<Sheet, String> {
-    let metadata = row.metadata.validate(types, today).map_err(|e| e.to_string())?;
+    let metadata = row
+        .metadata
+        .validate(types, today)
+        .map_err(|e| e.to_string())?;
     let payload = schemas::separator_payload(&row.metadata).map_err(|e| e.to_string())?;
     let type_title = types
         .get(&metadata.doc_type)
@@ -30,15 +33,45 @@ pub fn sheet_for_row(
         }
     };
     add("Họ tên chủ sở hữu", metadata.owner_name.clone());
-    add("Loại giấy tờ", Some(format!("{type_title} ({})", metadata.doc_type)));
+    add(
+        "Loại giấy tờ",
+        Some(format!("{type_title} ({})", metadata.doc_type)),
+    );
     add("Tên giấy tờ", Some(metadata.title.clone()));
-    add("Mã hồ sơ", metadata.dossier_code.as_ref().map(|c| c.as_str().to_string()));
-    add("Mã thủ tục", metadata.procedure_code.as_ref().map(|c| c.as_str().to_string()));
-    add("Mã kết quả", metadata.result_code.as_ref().map(|c| c.as_str().to_string()));
+    add(
+        "Mã hồ sơ",
+        metadata
+            .dossier_code
+            .as_ref()
+            .map(|c| c.as_str().to_string()),
+    );
+    add(
+        "Mã thủ tục",
+        metadata
+            .procedure_code
+            .as_ref()
+            .map(|c| c.as_str().to_string()),
+    );
+    add(
+        "Mã kết quả",
+        metadata
+            .result_code
+            .as_ref()
+            .map(|c| c.as_str().to_string()),
+    );
     add("Cơ quan ban hành", metadata.issuer.clone());
-    add("Mã cơ quan", metadata.issuer_code.as_ref().map(|c| c.as_str().to_string()));
+    add(
+        "Mã cơ quan",
+        metadata
+            .issuer_code
+            .as_ref()
+            .map(|c| c.as_str().to_string()),
+    );
     add("Số ký hiệu", metadata.doc_number.clone());
-    add("Ngày ban hành", row.metadata.get("issued_on").map(str::to_string));
+    add(
+        "Ngày ban hành",
+        row.metadata.get("issued_on").map(str::to_string),
+    );
     add(
         "Hiệu lực",
         match metadata.valid_until {

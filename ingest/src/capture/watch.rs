@@ -178,7 +178,9 @@ impl HotFolder {
             for r in reports {
                 let line = match (&r.error, &r.id) {
                     (Some(error), _) => format!("REJECTED  {}: {error}\n", r.file),
-                    (None, Some(id)) => format!("{:<9} {}: id {id}\n", schemas::json_name(r.status), r.file),
+                    (None, Some(id)) => {
+                        format!("{:<9} {}: id {id}\n", schemas::json_name(r.status), r.file)
+                    }
                     (None, None) => format!("{}\n", r.file),
                 };
                 text.push_str(&line);

@@ -33,7 +33,12 @@ fn options(request: &SplitRequest) -> ApiResult<SplitOptions> {
     })
 }
 
-fn plan_view(sha256: String, file: String, plan: StackPlan, options: SplitRequest) -> StackPlanView {
+fn plan_view(
+    sha256: String,
+    file: String,
+    plan: StackPlan,
+    options: SplitRequest,
+) -> StackPlanView {
     StackPlanView {
         sha256,
         options,
@@ -55,7 +60,8 @@ fn plan_view(sha256: String, file: String, plan: StackPlan, options: SplitReques
                     owner_name: m.and_then(|m| m.owner_name.clone()),
                     doc_type: m.map(|m| m.doc_type.clone()),
                     title: m.map(|m| m.title.clone()),
-                    dossier_code: m.and_then(|m| m.dossier_code.as_ref().map(|c| c.as_str().to_string())),
+                    dossier_code: m
+                        .and_then(|m| m.dossier_code.as_ref().map(|c| c.as_str().to_string())),
                     procedure_code: m
                         .and_then(|m| m.procedure_code.as_ref().map(|c| c.as_str().to_string())),
                     problem: s.problem.map(crate::wire::json_name),
@@ -115,7 +121,9 @@ pub(crate) async fn plan_upload(
     }
     for field in schemas::SEPARATOR_FIELDS {
         if let Some(value) = form.input.get(field).filter(|v| !v.trim().is_empty()) {
-            request.defaults.insert(field.to_string(), value.to_string());
+            request
+                .defaults
+                .insert(field.to_string(), value.to_string());
         }
     }
     let options = options(&request)?;

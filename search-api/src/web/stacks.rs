@@ -21,7 +21,10 @@ use std::collections::BTreeMap;
 const DEFAULT_FIELDS: [&str; 3] = ["issuer", "issuer_code", "signer"];
 
 fn pages(list: &[u32]) -> String {
-    list.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn form(user: &WebUser) -> Markup {
@@ -47,9 +50,15 @@ fn form(user: &WebUser) -> Markup {
 
 /// `/upload/stack`: the form.
 pub async fn stack_form(State(state): State<AppState>, user: WebUser) -> Response {
-    let result = crate::routes::allow(&state, &user.caller, crate::policy::Act::Upload, None, "upload a stack")
-        .await
-        .map(|()| user.page("Tải lên chồng hồ sơ đã quét", form(&user)));
+    let result = crate::routes::allow(
+        &state,
+        &user.caller,
+        crate::policy::Act::Upload,
+        None,
+        "upload a stack",
+    )
+    .await
+    .map(|()| user.page("Tải lên chồng hồ sơ đã quét", form(&user)));
     user.respond(result)
 }
 
