@@ -243,8 +243,38 @@ pub(crate) fn window() -> usize {
     rayon::current_num_threads().max(1) * 2
 }
 
+/// Adds outcomes to the store's record of a batch (its lines, numbered from `first_index`, and
+/// its counts) and makes them durable with everything committed before them: one flush.
+pub(crate) fn record_durably(
+    archive: &Archive,
+    record: &mut BatchRecord,
+    first_index: u64,
+    outcomes: &[FileReport],
+) -> Result<(), ArchiveError> {
+    for outcome in outcomes {
+        tally(record, outcome.status);
+    }
+    let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
+    archive.catalog().batches().record_lines(record, first_index, &lines)?;
+    archive.flush()
+}
+
+/// Counts durable outcomes and reports each, with the running counts.
+pub(crate) fn announce(
+    summary: &mut Summary,
+    outcomes: &[FileReport],
+    report: &mut dyn FnMut(&FileReport),
+    progress: &mut dyn FnMut(&Summary),
+) {
+    for outcome in outcomes {
+        summary.count(outcome);
+        report(outcome);
+        progress(summary);
+    }
+}
+
 /// Adds one outcome to the counts kept in the store's record of the batch.
-pub(crate) fn tally(record: &mut BatchRecord, status: FileStatus) {
+fn tally(record: &mut BatchRecord, status: FileStatus) {
     match status {
         FileStatus::Stored => record.stored += 1,
         FileStatus::Duplicate => record.duplicate += 1,
@@ -253,7 +283,7 @@ pub(crate) fn tally(record: &mut BatchRecord, status: FileStatus) {
 }
 
 /// The batch's line in the store's record of batches.
-pub(crate) fn batch_line(r: &FileReport) -> BatchLine {
+fn batch_line(r: &FileReport) -> BatchLine {
     BatchLine {
         line: r.line,
         file: r.file.clone(),
@@ -327,14 +357,9 @@ pub fn run(
                     None => outcome,
                 });
             }
-            for outcome in &outcomes {
-                tally(&mut record, outcome.status);
-            }
-            let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
-            batches.record_lines(&record, summary.done, &lines)?;
             // Group commit: one flush makes the whole window (and its report lines) durable
             // before it is reported.
-            archive.flush()?;
+            record_durably(archive, &mut record, summary.done, &outcomes)?;
             // The index follows every few thousand documents, so that a long batch is searchable
             // as it goes and the index writer's memory does not grow with the batch.
             let stored: u64 = outcomes
@@ -346,11 +371,7 @@ pub fn run(
                 archive.sync_index(&mut |_, _| {})?;
                 unindexed = 0;
             }
-            for outcome in &outcomes {
-                summary.count(outcome);
-                report(outcome);
-                progress(&summary);
-            }
+            announce(&mut summary, &outcomes, report, progress);
         }
         batches.finish(&mut record)?;
         Ok(summary)

@@ -142,20 +142,16 @@ fn stack(dir: &Path) -> (PathBuf, [MetadataInput; 2]) {
     let doc2 = dir.join("doc2.pdf");
     std::fs::write(&doc2, scans::scanned_pdf(&page(1), 200, 1.2, 80, 5)).unwrap();
     let out = dir.join("stack.pdf");
-    let status = std::process::Command::new("qpdf")
-        .args(["--empty", "--pages"])
-        .arg(&sheets)
-        .arg("1")
-        .arg(&doc1)
-        .arg(&blank)
-        .arg(&sheets)
-        .arg("2")
-        .arg(&doc2)
-        .arg("--")
-        .arg(&out)
-        .status()
-        .expect("qpdf runs (scripts/setup.sh installs it)");
-    assert!(status.success());
+    scans::qpdf_merge(
+        &[
+            (&sheets, Some("1")),
+            (&doc1, None),
+            (&blank, None),
+            (&sheets, Some("2")),
+            (&doc2, None),
+        ],
+        &out,
+    );
     (out, rows)
 }
 

@@ -4,7 +4,6 @@
 //! multi-page TIFF stacks.
 
 use image::{GrayImage, Luma};
-use lopdf::{dictionary, Document, Object, Stream};
 use std::io::Cursor;
 use std::path::Path;
 use std::process::Command;
@@ -156,39 +155,39 @@ pub fn stamp(page: &mut GrayImage, dpi: u32, radius_mm: f32) {
 
 /// An image-only PDF: each page one JPEG (as scanners write them), sized for `dpi`.
 pub fn image_pdf(jpegs: &[(Vec<u8>, u32, u32)], dpi: u32) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::new();
-    for (bytes, w, h) in jpegs {
-        let image = Stream::new(
-            dictionary! {
-                "Type" => "XObject", "Subtype" => "Image",
-                "Width" => i64::from(*w), "Height" => i64::from(*h),
-                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
-            },
-            bytes.clone(),
-        );
-        let image_id = doc.add_object(image);
-        let (pw, ph) = (*w as f32 * 72.0 / dpi as f32, *h as f32 * 72.0 / dpi as f32);
-        let content = format!("q {pw} 0 0 {ph} 0 0 cm /Im0 Do Q");
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
-        let page_id = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-            "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
-            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
-        });
-        kids.push(Object::Reference(page_id));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
+    use ingest::capture::sheet_pdf::{write_image_pdf, ImagePage};
+    let pages: Vec<ImagePage> = jpegs
+        .iter()
+        .map(|(bytes, width, height)| ImagePage {
+            width: *width,
+            height: *height,
+            dpi: dpi as f32,
+            filter: "DCTDecode",
+            data: bytes.clone(),
+        })
+        .collect();
     let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save pdf");
+    write_image_pdf(&pages, &mut out).expect("write pdf");
     out
+}
+
+/// Merges PDFs with `qpdf`, as scanning rooms put stacks together: each part a file and, if
+/// given, its page selection (`"2"`, `"1-3"`).
+pub fn qpdf_merge(parts: &[(&Path, Option<&str>)], out: &Path) {
+    let mut command = Command::new("qpdf");
+    command.args(["--empty", "--pages"]);
+    for (file, pages) in parts {
+        command.arg(file);
+        if let Some(pages) = pages {
+            command.arg(pages);
+        }
+    }
+    let status = command
+        .arg("--")
+        .arg(out)
+        .status()
+        .expect("qpdf runs (scripts/setup.sh installs it)");
+    assert!(status.success(), "qpdf could not merge into {}", out.display());
 }
 
 /// One scanned page as an image-only PDF of one page.

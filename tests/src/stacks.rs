@@ -4,7 +4,6 @@
 
 use crate::{corpus, scans, Kho};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 pub const DOSSIERS: &str = "owner_id,owner_name,doc_type,title,dossier_code,procedure_code,issued_on\n\
     049075001234,Nguyễn Văn Đức,land_use_right_certificate,,000.00.00.H47-240501-0001,,02/01/2020\n\
@@ -83,20 +82,16 @@ pub fn stack(kho: &Kho, dir: &Path) -> PathBuf {
     )
     .unwrap();
     let out = dir.join("chong-ho-so.pdf");
-    let status = Command::new("qpdf")
-        .args(["--empty", "--pages"])
-        .arg(&sheets)
-        .arg("1")
-        .arg(&land)
-        .arg(&land2)
-        .arg(&blank)
-        .arg(&sheets)
-        .arg("2")
-        .arg(&birth)
-        .arg("--")
-        .arg(&out)
-        .status()
-        .expect("qpdf (scripts/setup.sh installs it)");
-    assert!(status.success());
+    scans::qpdf_merge(
+        &[
+            (&sheets, Some("1")),
+            (&land, None),
+            (&land2, None),
+            (&blank, None),
+            (&sheets, Some("2")),
+            (&birth, None),
+        ],
+        &out,
+    );
     out
 }

@@ -291,9 +291,7 @@ pub fn write_sheets(
     fonts: &SheetFonts,
     out: &mut dyn Write,
 ) -> Result<(), SheetError> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::with_capacity(sheets.len());
+    let mut pages = Vec::with_capacity(sheets.len());
     for sheet in sheets {
         let page = draw(sheet, fonts)?;
         let mut deflate =
@@ -301,9 +299,36 @@ pub fn write_sheets(
         deflate
             .write_all(&page.pixels)
             .map_err(|e| SheetError::Pdf(e.to_string()))?;
-        let pixels = deflate
-            .finish()
-            .map_err(|e| SheetError::Pdf(e.to_string()))?;
+        pages.push(ImagePage {
+            width: page.width,
+            height: page.height,
+            dpi: SHEET_DPI as f32,
+            filter: "FlateDecode",
+            data: deflate
+                .finish()
+                .map_err(|e| SheetError::Pdf(e.to_string()))?,
+        });
+    }
+    write_image_pdf(&pages, out)
+}
+
+/// One page of an image-only PDF: a grey image, already encoded for its filter.
+pub struct ImagePage {
+    pub width: u32,
+    pub height: u32,
+    /// Sets the page's size: the image covers it at this resolution.
+    pub dpi: f32,
+    /// `FlateDecode` (8-bit grey pixels, zlib) or `DCTDecode` (a JPEG file).
+    pub filter: &'static str,
+    pub data: Vec<u8>,
+}
+
+/// Writes an image-only PDF, one image per page, as scanners write them.
+pub fn write_image_pdf(pages: &[ImagePage], out: &mut dyn Write) -> Result<(), SheetError> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut kids = Vec::with_capacity(pages.len());
+    for page in pages {
         let image = Stream::new(
             dictionary! {
                 "Type" => "XObject",
@@ -312,17 +337,21 @@ pub fn write_sheets(
                 "Height" => i64::from(page.height),
                 "ColorSpace" => "DeviceGray",
                 "BitsPerComponent" => 8,
-                "Filter" => "FlateDecode",
+                "Filter" => page.filter,
             },
-            pixels,
+            page.data.clone(),
         );
         let image_id = doc.add_object(image);
-        let draw_image = format!("q {} 0 0 {} 0 0 cm /Im0 Do Q", A4_PT.0, A4_PT.1);
+        let (w, h) = (
+            page.width as f32 * 72.0 / page.dpi,
+            page.height as f32 * 72.0 / page.dpi,
+        );
+        let draw_image = format!("q {w} 0 0 {h} 0 0 cm /Im0 Do Q");
         let content_id = doc.add_object(Stream::new(dictionary! {}, draw_image.into_bytes()));
         let page_id = doc.add_object(dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), Object::Real(A4_PT.0), Object::Real(A4_PT.1)],
+            "MediaBox" => vec![0.into(), 0.into(), Object::Real(w), Object::Real(h)],
             "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
             "Contents" => content_id,
         });

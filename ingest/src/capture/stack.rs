@@ -6,11 +6,10 @@
 use super::cut::cut;
 use super::scan::scan_stack;
 use super::split::{plan, SegmentProblem, SplitOptions, StackPlan};
-use crate::batch::{batch_line, tally, window};
+use crate::batch::{announce, record_durably, window};
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_loaded, RejectKind, Stage};
 use crate::{load_bytes, load_file, FileReport, InputFile, LoadedFile, Summary};
-use archive_core::batches::BatchLine;
 use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
 use schemas::{Caller, DocTypes, Provenance};
@@ -268,18 +267,9 @@ pub fn run_stacks(
             }
         };
         summary.total += outcomes.len() as u64;
-        for outcome in &outcomes {
-            tally(&mut record, outcome.status);
-        }
         record.total = summary.total;
-        let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
-        batches.record_lines(&record, summary.done, &lines)?;
-        archive.flush()?;
-        for outcome in &outcomes {
-            summary.count(outcome);
-            report(outcome);
-            progress(&summary);
-        }
+        record_durably(archive, &mut record, summary.done, &outcomes)?;
+        announce(&mut summary, &outcomes, report, progress);
     }
     batches.finish(&mut record)?;
     Ok(summary)
