@@ -14,14 +14,10 @@
 //!
 //! `kho-bench blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]`: blob store
 //! upload, download and dedupe throughput ([`blobs`]).
-//!
-//! `kho-bench qr [--sheets N]`: separator QR decoders (rqrr, rxing) on scanned-like sheets ([`qr`]).
 
 #![forbid(unsafe_code)]
 
 mod blobs;
-#[cfg(feature = "rxing")]
-mod qr;
 
 use archive_core::search::{SearchRequest, SortOrder};
 use archive_core::{Archive, NewDocument, PutBlob};
@@ -461,9 +457,7 @@ fn main() {
         Some("generate") => generate(&args),
         Some("query") => query(&args),
         Some("blobs") => blobs::run(&args),
-        #[cfg(feature = "rxing")]
-        Some("qr") => qr::run(&args[2..]),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | qr [--sheets N]".into()),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");

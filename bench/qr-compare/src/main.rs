@@ -1,16 +1,21 @@
-//! `kho-bench qr [--sheets N]`: the separator QR decoders side by side (rqrr, rxing) on sheets
-//! as a scanning room makes them: `kho`'s own sheets printed to PDF, rendered at 300 and 200 dpi,
+//! The separator QR decoders side by side (rqrr, rxing) on sheets as a scanning room makes
+//! them: `kho sheets` printed to PDF (the built binary: $KHO_BIN, else target/release/kho, else
+//! target/debug/kho), rendered at 300 and 200 dpi,
 //! turned by up to 1.5 degrees, paper-toned and JPEG-compressed at quality 60-85, then looked at
 //! by each decoder at several resolutions. Prints, per scan and analysis resolution, how many
 //! sheets each decoder read back exactly and its mean time per page.
 
 use image::imageops::FilterType;
 use image::GrayImage;
-use ingest::capture::sheet_pdf::{write_sheets, Sheet, SheetFonts, SheetLine};
-use kho_tests::scans::{render_pdf_page, scanned};
+use std::path::PathBuf;
 use std::time::Instant;
 
-fn payloads(n: usize) -> Vec<String> {
+#[path = "../../../tests/src/scan_look.rs"]
+#[allow(dead_code)]
+mod scan_look;
+use scan_look::{render_pdf_page, scanned};
+
+fn rows(n: usize) -> Vec<schemas::MetadataInput> {
     let names = [
         "Nguyễn Văn Đức",
         "Trần Thị Thủy",
@@ -36,9 +41,31 @@ fn payloads(n: usize) -> Vec<String> {
                     m.set("summary", "Đăng ký khai sinh cho trẻ sinh tại Trạm y tế xã, cha mẹ là công dân Việt Nam, cư trú tại thôn Phú Đông; bản chính lưu tại sổ đăng ký khai sinh quyển số 01/2020. ".repeat(3));
                 }
             }
-            schemas::separator_payload(&m).unwrap_or_else(|e| panic!("payload: {e}"))
+            m
         })
         .collect()
+}
+
+/// The rows as a manifest for `kho sheets`.
+fn manifest(rows: &[schemas::MetadataInput]) -> String {
+    let mut out = schemas::SEPARATOR_FIELDS.join(",") + "\n";
+    for row in rows {
+        let cells: Vec<String> = schemas::SEPARATOR_FIELDS
+            .iter()
+            .map(|f| format!("\"{}\"", row.get(f).unwrap_or("").replace('"', "\"\"")))
+            .collect();
+        out += &(cells.join(",") + "\n");
+    }
+    out
+}
+
+fn kho_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("KHO_BIN") {
+        return bin.into();
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let release = root.join("target/release/kho");
+    if release.is_file() { release } else { root.join("target/debug/kho") }
 }
 
 fn rqrr_decode(page: &GrayImage) -> Option<String> {
@@ -66,32 +93,40 @@ fn rxing_decode(page: &GrayImage) -> Option<String> {
     .map(|r| r.getText().to_string())
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(e) = run(&args) {
+        eprintln!("qr-compare: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
     let n: usize = match args {
         [flag, n] if flag == "--sheets" => n.parse().map_err(|_| "--sheets N".to_string())?,
         [] => 24,
-        _ => return Err("usage: kho-bench qr [--sheets N]".into()),
+        _ => return Err("usage: qr-compare [--sheets N]".into()),
     };
-    let payloads = payloads(n);
-    let sheets: Vec<Sheet> = payloads
+    let rows = rows(n);
+    let payloads: Vec<String> = rows
         .iter()
-        .enumerate()
-        .map(|(i, p)| Sheet {
-            payload: p.clone(),
-            headline: format!("Số định danh: 0490750{:05}", 1000 + i),
-            lines: vec![SheetLine {
-                label: "Mã hồ sơ".into(),
-                value: format!("{i}"),
-            }],
-            footer: String::new(),
-        })
-        .collect();
-    let fonts = SheetFonts::load().map_err(|e| e.to_string())?;
+        .map(|m| schemas::separator_payload(m).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    std::fs::write(dir.path().join("dossiers.csv"), manifest(&rows)).map_err(|e| e.to_string())?;
     let pdf = dir.path().join("sheets.pdf");
-    let mut out = Vec::new();
-    write_sheets(&sheets, &fonts, &mut out).map_err(|e| e.to_string())?;
-    std::fs::write(&pdf, out).map_err(|e| e.to_string())?;
+    let status = std::process::Command::new(kho_bin())
+        .arg("--data")
+        .arg(dir.path().join("store"))
+        .args(["sheets", "--manifest"])
+        .arg(dir.path().join("dossiers.csv"))
+        .arg("-o")
+        .arg(&pdf)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", kho_bin().display()))?;
+    if !status.success() {
+        return Err("kho sheets failed".into());
+    }
     println!(
         "{n} sheets; payloads {}-{} bytes; skew -1.5..1.5 degrees; JPEG quality 60/70/85",
         payloads.iter().map(String::len).min().unwrap_or(0),
