@@ -39,7 +39,7 @@ pub const SEPARATOR_FIELDS: [&str; 15] = [
 ];
 
 /// Longest payload, in bytes: a QR code of version 25 at error correction level M holds it, which
-/// a 7 cm square on the sheet keeps at about 0.6 mm a module, readable at 150 dpi.
+/// the 75-mm square on the sheet keeps at about 0.6 mm a module, read at 100 dpi.
 pub const MAX_SEPARATOR_PAYLOAD_BYTES: usize = 800;
 
 /// The QR payload of a separator sheet for this metadata (as an operator gave it; validate it

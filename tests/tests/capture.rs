@@ -4,13 +4,12 @@
 //! file, a `.part` rename, SIGKILL and restart), and manifests naming files in the other
 //! Unicode form.
 
+use kho_tests::stacks::{print_sheets, stack};
 use kho_tests::{corpus, scans, Kho, Run};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-use kho_tests::stacks::{print_sheets, stack};
 
 fn records(kho: &Kho) -> u64 {
     let run = kho.run(["verify", "--json"]);
