@@ -255,7 +255,10 @@ pub(crate) fn record_durably(
         tally(record, outcome.status);
     }
     let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
-    archive.catalog().batches().record_lines(record, first_index, &lines)?;
+    archive
+        .catalog()
+        .batches()
+        .record_lines(record, first_index, &lines)?;
     archive.flush()
 }
 

@@ -91,4 +91,3 @@ pub fn jpeg(page: &GrayImage, quality: u8) -> Vec<u8> {
 pub fn scanned(page: &GrayImage, degrees: f32, quality: u8, seed: u64) -> Vec<u8> {
     jpeg(&paper(&skew(page, degrees), seed), quality)
 }
-

@@ -107,7 +107,11 @@ pub fn qpdf_merge(parts: &[(&Path, Option<&str>)], out: &Path) {
         .arg(out)
         .status()
         .expect("qpdf runs (scripts/setup.sh installs it)");
-    assert!(status.success(), "qpdf could not merge into {}", out.display());
+    assert!(
+        status.success(),
+        "qpdf could not merge into {}",
+        out.display()
+    );
 }
 
 /// One scanned page as an image-only PDF of one page.

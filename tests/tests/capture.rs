@@ -82,7 +82,10 @@ fn a_stack_splits_into_its_dossiers_with_their_metadata_and_provenance() {
     assert_eq!(first["pages"], 2);
     assert_eq!(first["provenance"]["stack_name"], "chong-ho-so.pdf");
     let text = schemas::fold(first["text"].as_str().unwrap()).to_lowercase();
-    assert!(text.contains("su dung dat"), "the scanned pages were read: {text}");
+    assert!(
+        text.contains("su dung dat"),
+        "the scanned pages were read: {text}"
+    );
     let second = kho
         .run(["show", docs[1]["id"].as_str().unwrap(), "--json"])
         .json();
