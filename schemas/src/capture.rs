@@ -208,7 +208,7 @@ mod tests {
 
     #[test]
     fn nfd_in_the_code_comes_back_nfc() {
-        let nfd = "KHO1|049075001234|other||||Nguye\u{302}\u{303}n";
+        let nfd = "KHO1|049075001234|other|||Nguye\u{302}\u{303}n";
         let m = parse_separator(nfd).unwrap();
         assert_eq!(m.get("owner_name"), Some("Nguyễn"));
     }

@@ -35,14 +35,14 @@ pub fn render_pdf_page(pdf: &Path, page: u32, dpi: u32) -> GrayImage {
     let dir = tempfile::tempdir().expect("temp dir");
     let base = dir.path().join("page");
     let status = Command::new("pdftoppm")
-        .args(["-gray", "-singlefile", "-r", &dpi.to_string()])
+        .args(["-gray", "-png", "-singlefile", "-r", &dpi.to_string()])
         .args(["-f", &page.to_string(), "-l", &page.to_string()])
         .arg(pdf)
         .arg(&base)
         .status()
         .expect("pdftoppm runs (poppler-utils)");
     assert!(status.success(), "pdftoppm failed on {}", pdf.display());
-    image::open(base.with_extension("pgm"))
+    image::open(base.with_extension("png"))
         .expect("rendered page")
         .into_luma8()
 }
