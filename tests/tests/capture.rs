@@ -31,7 +31,7 @@ fn a_stack_splits_into_its_dossiers_with_their_metadata_and_provenance() {
     let plan = kho.run(["ingest", stack_arg, "--split", "--plan", "--json"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
     let p = &plan.json_lines()[0]["plan"];
-    assert_eq!(p["pages"], 7);
+    assert_eq!(p["pages"], 6);
     assert_eq!(p["separator_pages"], serde_json::json!([1, 5]));
     assert_eq!(p["blank_pages"], serde_json::json!([4]));
     assert_eq!(p["segments"][0]["pages"], serde_json::json!([2, 3]));

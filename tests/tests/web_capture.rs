@@ -31,7 +31,7 @@ fn an_operator_sees_the_split_plan_before_the_stack_is_stored() {
     browser.navigating(|| browser.find("form.upload button").click());
     let summary = browser.find("#ke-hoach-chia").text();
     assert!(
-        summary.contains("7 trang") && summary.contains("Sẽ lưu 2 giấy tờ"),
+        summary.contains("6 trang") && summary.contains("Sẽ lưu 2 giấy tờ"),
         "{summary}"
     );
     let rows = browser.texts("#cac-phan tbody tr");
