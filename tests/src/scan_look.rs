@@ -14,7 +14,7 @@ impl Noise {
         Noise(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -26,7 +26,7 @@ impl Noise {
         if amplitude == 0 {
             return 0;
         }
-        (self.next() % (2 * amplitude as u64 + 1)) as i32 - amplitude
+        (self.next_u64() % (2 * amplitude as u64 + 1)) as i32 - amplitude
     }
 }
 

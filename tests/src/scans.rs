@@ -31,7 +31,7 @@ pub fn blank_back(dpi: u32, seed: u64) -> GrayImage {
     }
     // Dust: a few specks of 1-2 pixels.
     for _ in 0..40 {
-        let (x, y) = (noise.next() as u32 % w, noise.next() as u32 % h);
+        let (x, y) = (noise.next_u64() as u32 % w, noise.next_u64() as u32 % h);
         for (dx, dy) in [(0, 0), (1, 0), (0, 1)] {
             if x + dx < w && y + dy < h {
                 page.put_pixel(x + dx, y + dy, Luma([60]));
@@ -132,6 +132,5 @@ pub fn tiff_stack(pages: &[GrayImage]) -> Vec<u8> {
             .write_image::<colortype::Gray8>(page.width(), page.height(), page.as_raw())
             .expect("tiff page");
     }
-    drop(encoder);
     out.into_inner()
 }

@@ -98,6 +98,5 @@ fn cut_tiff(bytes: &[u8], pages: &[u32], limits: &Limits) -> Result<Vec<u8>, Str
     if let Some(why) = failure {
         return Err(why);
     }
-    drop(encoder);
     Ok(out.into_inner())
 }
