@@ -256,7 +256,6 @@ pub(crate) fn record_durably(
     }
     let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
     archive
-        .catalog()
         .batches()
         .record_lines(record, first_index, &lines)?;
     archive.flush()

@@ -43,7 +43,7 @@ pub fn run(
             .map(ingest::capture::StackInput::File)
             .collect(),
         &options,
-        &super::local_actor(),
+        &super::local_caller(),
         &cfg,
         &mut |r| {
             progress.borrow_mut().clear();

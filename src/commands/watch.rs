@@ -72,7 +72,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let mut folder = HotFolder::open(&args.dir, seconds(args.settle))
         .map_err(|e| anyhow::anyhow!("cannot watch {}: {e}", args.dir.display()))?;
     let archive = store.open()?;
-    let actor = super::local_actor();
+    let caller = super::local_caller();
     let cfg = ExtractConfig::default();
     log(&format!(
         "watching {} (settle {} s; done/ and rejected/ beside the files)",
@@ -87,7 +87,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         for path in &ready {
             let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
             log(&format!("taking {} ({size} bytes)", path.display()));
-            let handled = folder.process(&archive, path, &options, &actor, &cfg, &mut |r| {
+            let handled = folder.process(&archive, path, &options, &caller, &cfg, &mut |r| {
                 let what = match (r.status, &r.error, &r.id) {
                     (FileStatus::Rejected, Some(e), _) => format!("REJECTED  {}: {e}", r.file),
                     (status, _, Some(id)) => format!(

@@ -283,7 +283,7 @@ fn the_hot_folder_takes_finished_files_and_survives_a_kill() {
     // Each file is a batch in the store's record (what the operators' batch list shows).
     {
         let archive = archive_core::Archive::open(kho.data.path()).unwrap();
-        let recent = archive.catalog().batches().recent(10).unwrap();
+        let recent = archive.batches().recent(10).unwrap();
         let sources: Vec<&str> = recent.iter().map(|b| b.source.as_str()).collect();
         assert_eq!(recent.len(), 3, "{sources:?}");
         assert!(

@@ -166,8 +166,15 @@ pub fn store_stack(
                     blank_pages: segment.blank_pages.clone(),
                 };
                 Ok(
-                    match prepare_loaded(archive, caller, name, source_name.clone(), loaded, metadata, cfg)?
-                    {
+                    match prepare_loaded(
+                        archive,
+                        caller,
+                        name,
+                        source_name.clone(),
+                        loaded,
+                        metadata,
+                        cfg,
+                    )? {
                         Stage::Ready(mut prepared) => {
                             prepared.provenance = Some(provenance);
                             Stage::Ready(prepared)

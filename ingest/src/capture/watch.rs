@@ -13,7 +13,7 @@ use super::stack::{run_stacks, StackInput};
 use crate::extract::ExtractConfig;
 use crate::{FileReport, FileStatus, InputFile, Summary};
 use archive_core::{Archive, ArchiveError};
-use schemas::Actor;
+use schemas::Caller;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -120,7 +120,7 @@ impl HotFolder {
         archive: &Archive,
         path: &Path,
         options: &SplitOptions,
-        actor: &Actor,
+        caller: &Caller,
         cfg: &ExtractConfig,
         report: &mut dyn FnMut(&FileReport),
     ) -> Result<Handled, ArchiveError> {
@@ -140,7 +140,7 @@ impl HotFolder {
             &source,
             vec![StackInput::File(Ok(input))],
             options,
-            actor,
+            caller,
             cfg,
             &mut |r| {
                 report(r);

@@ -1,12 +1,13 @@
-//! Scanned stacks over HTTP: upload a stack and see how it splits, then confirm the split
-//! (the web UI's "Tải lên chồng hồ sơ" calls these handlers).
+//! Scanned stacks over HTTP: upload a stack and see how it splits, then confirm the split.
+//! Extract -> service -> render: `Archive::keep_stack` and `Archive::kept_stack` (act
+//! `SplitStacks`, operators) decide access; the web UI's "Tải lên chồng hồ sơ" page calls the
+//! same plain functions here ([`may_split_stacks`], [`plan_upload`], [`split_kept`]), never the
+//! handlers.
 
-use super::allow;
 use super::documents::{read_upload_form, ReadUpload};
-use crate::auth::Caller;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, MultipartForm, Path};
-use crate::policy::Act;
 use crate::state::AppState;
 use crate::wire::{
     SplitRequest, SplitResult, StackDocumentResult, StackPlanView, StackSegmentView,
@@ -14,7 +15,18 @@ use crate::wire::{
 use axum::extract::State;
 use axum::Json;
 use ingest::capture::{SplitOptions, StackInput, StackPlan};
-use schemas::MetadataInput;
+use schemas::policy::Act;
+use schemas::{Caller, MetadataInput};
+
+/// Refuses (and ledgers) a caller who may not split stacks, before anything of a form is read.
+pub(crate) async fn may_split_stacks(state: &AppState, caller: &Caller) -> ApiResult<()> {
+    let caller = caller.clone();
+    state
+        .blocking(move |archive| {
+            Ok(archive.authorize(&caller, Act::SplitStacks, None, "split a scanned stack")?)
+        })
+        .await
+}
 
 fn options(request: &SplitRequest) -> ApiResult<SplitOptions> {
     let mut defaults = MetadataInput::default();
@@ -87,12 +99,12 @@ fn plan_view(
     security(("bearer" = [])))]
 pub async fn plan_stack(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     MultipartForm(form): MultipartForm,
 ) -> ApiResult<Json<StackPlanView>> {
-    allow(&state, &caller, Act::Upload, None, "upload a stack").await?;
+    may_split_stacks(&state, &auth.caller).await?;
     let form = read_upload_form(&state, form).await?;
-    plan_upload(&state, &caller, form).await.map(Json)
+    plan_upload(&state, &auth.caller, form).await.map(Json)
 }
 
 /// [`plan_stack`] on a form already read (the web UI reads it first, for its CSRF token).
@@ -101,7 +113,6 @@ pub(crate) async fn plan_upload(
     caller: &Caller,
     form: ReadUpload,
 ) -> ApiResult<StackPlanView> {
-    allow(state, caller, Act::Upload, None, "upload a stack").await?;
     let (file_name, bytes) = form
         .file
         .ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
@@ -127,7 +138,7 @@ pub(crate) async fn plan_upload(
         }
     }
     let options = options(&request)?;
-    let actor = caller.actor.clone();
+    let caller = caller.clone();
     let config = state.config.clone();
     let view = state
         .blocking(move |archive| {
@@ -144,13 +155,12 @@ pub(crate) async fn plan_upload(
             )
             .map_err(|r| rejected(&r))?;
             let kept = archive.keep_stack(
+                &caller,
                 &stack.loaded.bytes,
                 stack.source_name.clone(),
                 stack.loaded.inspection.format,
                 stack.loaded.inspection.pages,
-                &actor,
             )?;
-            archive.flush()?;
             Ok(plan_view(kept.sha256, file_name, stack.plan, request))
         })
         .await?;
@@ -177,34 +187,44 @@ fn rejected(report: &ingest::FileReport) -> ApiError {
     security(("bearer" = [])))]
 pub async fn split_stack(
     State(state): State<AppState>,
-    caller: Caller,
+    auth: Authenticated,
     Path(sha256): Path<String>,
     JsonBody(request): JsonBody<SplitRequest>,
 ) -> ApiResult<Json<SplitResult>> {
-    allow(&state, &caller, Act::Upload, None, "split a stack").await?;
+    split_kept(&state, &auth.caller, sha256, request)
+        .await
+        .map(Json)
+}
+
+/// [`split_stack`] on a request already read (the web UI's confirm form).
+pub(crate) async fn split_kept(
+    state: &AppState,
+    caller: &Caller,
+    sha256: String,
+    request: SplitRequest,
+) -> ApiResult<SplitResult> {
     let options = options(&request)?;
-    let actor = caller.actor.clone();
+    let caller = caller.clone();
     let config = state.config.clone();
-    let result = state
+    state
         .blocking(move |archive| {
-            let kept = archive
-                .catalog()
-                .stacks()
-                .get(&sha256)?
-                .ok_or_else(|| ApiError::NotFound(format!("no kept stack {sha256}")))?;
-            let bytes = archive.read_blob(&kept.sha256, archive.max_file_bytes())?;
-            let display = kept.name.clone().unwrap_or_else(|| kept.sha256.clone());
+            let kept = archive.kept_stack(&caller, &sha256)?;
+            let display = kept
+                .record
+                .name
+                .clone()
+                .unwrap_or_else(|| kept.record.sha256.clone());
             let mut results = Vec::new();
             let summary = ingest::capture::run_stacks(
                 archive,
                 &format!("web upload: {display} (split)"),
                 vec![StackInput::Bytes {
                     display,
-                    source_name: kept.name.clone(),
-                    bytes,
+                    source_name: kept.record.name.clone(),
+                    bytes: kept.bytes,
                 }],
                 &options,
-                &actor,
+                &caller,
                 &config.extract,
                 &mut |r| {
                     results.push(StackDocumentResult {
@@ -228,6 +248,5 @@ pub async fn split_stack(
                 results,
             })
         })
-        .await?;
-    Ok(Json(result))
+        .await
 }

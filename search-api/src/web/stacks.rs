@@ -1,19 +1,19 @@
 //! The operator's stack upload: a scanned stack goes up, its split plan comes back (documents,
 //! pages, metadata read from the separator sheets, refused runs of pages with their reasons),
-//! and only the operator's confirmation stores the documents. Both steps call the API's
-//! handlers (`routes::stacks`).
+//! and only the operator's confirmation stores the documents. Both steps call the services
+//! through the plain functions the API's handlers use (`routes::stacks`), never the handlers.
 
 use super::layout::field_label;
 use super::WebUser;
-use crate::extract::{JsonBody, MultipartForm, Path};
+use crate::extract::{MultipartForm, Path};
 use crate::routes::documents::read_upload_form;
-use crate::routes::stacks;
+use crate::routes::stacks::{self, may_split_stacks};
 use crate::state::AppState;
 use crate::wire::{SplitRequest, StackPlanView};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::{Form, Json};
+use axum::Form;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 
@@ -50,15 +50,9 @@ fn form(user: &WebUser) -> Markup {
 
 /// `/upload/stack`: the form.
 pub async fn stack_form(State(state): State<AppState>, user: WebUser) -> Response {
-    let result = crate::routes::allow(
-        &state,
-        &user.caller,
-        crate::policy::Act::Upload,
-        None,
-        "upload a stack",
-    )
-    .await
-    .map(|()| user.page("Tải lên chồng hồ sơ đã quét", form(&user)));
+    let result = may_split_stacks(&state, &user.caller)
+        .await
+        .map(|()| user.page("Tải lên chồng hồ sơ đã quét", form(&user)));
     user.respond(result)
 }
 
@@ -109,6 +103,7 @@ pub async fn plan(
     MultipartForm(multipart): MultipartForm,
 ) -> Response {
     let result = async {
+        may_split_stacks(&state, &user.caller).await?;
         let form = read_upload_form(&state, multipart).await?;
         let csrf = form
             .other_fields
@@ -144,13 +139,7 @@ pub async fn split(
                 request.defaults.insert(name.to_string(), value.clone());
             }
         }
-        let Json(done) = stacks::split_stack(
-            State(state),
-            user.caller.clone(),
-            Path(sha256),
-            JsonBody(request),
-        )
-        .await?;
+        let done = stacks::split_kept(&state, &user.caller, sha256, request).await?;
         Ok(user.page(
             "Đã chia chồng hồ sơ",
             html! {
