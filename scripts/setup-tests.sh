@@ -10,8 +10,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 # drive (Chromium through chromedriver, W3C WebDriver), and openssl and socat, which put a TLS
 # endpoint of a private certificate authority in front of Garage for the https test;
 # libnss3-tools (certutil) gives `pdfsig` a trust store and zbar-tools (zbarimg) reads certified
-# copies' QR codes back, both in the tests of signatures.
-apt_install_missing setup-tests python3-venv chromium chromium-driver openssl socat libnss3-tools zbar-tools
+# copies' QR codes back, both in the tests of signatures; qpdf joins test scans into stacks.
+apt_install_missing setup-tests python3-venv chromium chromium-driver openssl socat libnss3-tools zbar-tools qpdf
 
 # Python test tools, pinned, in a venv inside target/ (nothing installed system-wide):
 # openapi-spec-validator checks the API's OpenAPI document; schemathesis fuzzes the running API

@@ -37,6 +37,12 @@ struct Cli {
 enum Command {
     /// Store files (or every file under folders) with their metadata, or a manifest batch.
     Ingest(Box<commands::ingest::Args>),
+    /// Print separator sheets (A4 PDF, a QR code and the metadata in large text) from a manifest
+    /// of dossiers, to put in front of each dossier before scanning a stack (`ingest --split`).
+    Sheets(commands::sheets::Args),
+    /// Watch a hot folder: files dropped by scanners are split at separator sheets (or stored
+    /// whole with default metadata) and moved to DIR/done or DIR/rejected (with NAME.reason.txt).
+    Watch(commands::watch::Args),
     /// Find documents: words with or without diacritics, "phrases", prefixes*, -exclusions, IDs.
     Search(commands::search::Args),
     /// Build this store's catalogue and index from the bucket's journal (a new node), or with
@@ -108,6 +114,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Ingest(args) => commands::ingest::run(&store, *args),
+        Command::Sheets(args) => commands::sheets::run(&store, args),
+        Command::Watch(args) => commands::watch::run(&store, args),
         Command::Search(args) => commands::search::run(&store, args),
         Command::Rebuild(args) => commands::rebuild::run(&store, args),
         Command::Reindex(args) => commands::reindex::run(&store, args),

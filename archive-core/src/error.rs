@@ -20,6 +20,8 @@ pub enum ArchiveError {
     NotFound(String),
     #[error("no batch {0}")]
     NoBatch(u64),
+    #[error("no kept stack {0}")]
+    NoStack(String),
     /// The policy refused the caller (and the service recorded the attempt where it should be).
     #[error("{0}")]
     Refused(#[from] schemas::policy::Refusal),

@@ -33,6 +33,7 @@ mod memory;
 mod previews;
 pub mod search;
 pub mod service;
+mod stacks;
 mod storing;
 mod trust;
 mod verify;
@@ -44,9 +45,10 @@ pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Con
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
 pub use error::{ArchiveError, Result};
 pub use service::{
-    BatchReport, ByteRange, Document, LedgerEvents, LedgerPage, OriginalAccess, ReextractTarget,
-    Reextracted, SignatureCheck, SignatureRecheck,
+    BatchReport, ByteRange, Document, KeptStack, LedgerEvents, LedgerPage, OriginalAccess,
+    ReextractTarget, Reextracted, SignatureCheck, SignatureRecheck,
 };
+pub use stacks::StackRecord;
 pub use storing::{IngestStatus, Ingested, NewDocument};
 pub use trust::NewAnchor;
 pub use verify::{DamagedBlob, VerifyReport};

@@ -11,6 +11,7 @@ use crate::{Archive, Result};
 use schemas::policy::Act;
 use schemas::{
     Action, Caller, DocumentMetadata, DocumentRecord, DocumentText, Format, Lifecycle, NewEvent,
+    Provenance,
 };
 use std::collections::HashSet;
 use std::io::Read;
@@ -27,6 +28,8 @@ pub struct NewDocument {
     pub text: Option<DocumentText>,
     /// The digital signatures found in the file, as checked at ingest.
     pub signatures: Vec<schemas::SignatureInfo>,
+    /// The scanned stack it was cut from, if it was (`kho ingest --split`).
+    pub provenance: Option<Provenance>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -98,6 +101,7 @@ impl Archive {
             low_confidence_pages: Vec::new(),
             rescan_of: rescan_of.clone(),
             signatures: doc.signatures,
+            provenance: doc.provenance.clone(),
         };
         if !record.signatures.is_empty() {
             // Before the record: a crash in between leaves a mark on a blob with no signed
@@ -109,7 +113,18 @@ impl Archive {
         }
         let mut event = NewEvent::new(Action::Ingest, caller.actor());
         event.owner_id = Some(owner);
-        event.detail = rescan_of.map(|earlier| format!("probable rescan of {earlier}"));
+        let cut_from = doc.provenance.as_ref().map(|p| {
+            format!(
+                "cut from the scanned stack {} ({} of it)",
+                p.stack_sha256,
+                p.page_range()
+            )
+        });
+        let rescan = rescan_of.map(|earlier| format!("probable rescan of {earlier}"));
+        event.detail = match (cut_from, rescan) {
+            (Some(cut), Some(rescan)) => Some(format!("{cut}; {rescan}")),
+            (cut, rescan) => cut.or(rescan),
+        };
         Ok(
             match self
                 .catalog

@@ -23,7 +23,8 @@ pub struct VerifyReport {
     pub corrupt: Vec<DamagedBlob>,
     /// Blobs that records point at but that are not in the store.
     pub missing: Vec<DamagedBlob>,
-    /// Blobs no record points at: left by an ingest interrupted before its record was written.
+    /// Blobs no record (and no kept scanned stack) points at: left by an ingest interrupted
+    /// before its record was written.
     /// Harmless (the next ingest of the same bytes reuses them) and never deleted automatically.
     pub orphans: Vec<String>,
     pub ledger_ok: bool,
@@ -109,6 +110,12 @@ pub(crate) fn verify(
             });
         }
     }
+    // A kept scanned stack is used by the documents cut from it, not by a record of its own.
+    for sha in catalog.stacks().digests() {
+        if let Some(digest) = Sha256Digest::from_hex(&sha?) {
+            referenced.insert(digest);
+        }
+    }
     for (digest, detail) in bad {
         report.corrupt.push(DamagedBlob {
             sha256: digest.to_hex(),
@@ -152,6 +159,7 @@ mod tests {
                 source_name: None,
                 text: None,
                 signatures: Vec::new(),
+                provenance: None,
             };
             archive
                 .ingest(&Caller::local_operator("test"), &mut &[i][..], doc)

@@ -21,6 +21,7 @@ fn doc(owner: &str) -> NewDocument {
         source_name: Some("a.pdf".into()),
         text: None,
         signatures: Vec::new(),
+        provenance: None,
     }
 }
 

@@ -36,6 +36,7 @@ fn store(archive: &Archive, owner_id: &str, owner_name: &str, text: &str) -> Str
         source_name: Some(format!("{owner_id}.pdf")),
         text: Some(text),
         signatures: Vec::new(),
+        provenance: None,
     };
     archive
         .ingest(&Caller::local_operator("test"), &mut bytes.as_bytes(), doc)

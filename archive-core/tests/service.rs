@@ -51,6 +51,7 @@ fn new_document(owner: &str, text: Option<DocumentText>) -> NewDocument {
         source_name: None,
         text,
         signatures: Vec::new(),
+        provenance: None,
     }
 }
 
@@ -236,4 +237,45 @@ fn a_reextraction_is_a_ledgered_change_of_every_record_of_the_blob() {
             &mut |_| {}
         )
         .is_err());
+}
+
+#[test]
+fn only_an_operator_keeps_or_reads_back_a_scanned_stack_and_a_document_is_no_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let stack = b"%PDF a stack of three dossiers";
+    let clerk = signed_in("canbo", Role::Clerk, Some("H47.15"), None);
+    let citizen = signed_in("duc", Role::Citizen, None, Some(DUC));
+    for who in [&clerk, &citizen] {
+        assert!(matches!(
+            archive.keep_stack(who, stack, Some("chong.pdf".into()), Format::Pdf, 9),
+            Err(ArchiveError::Refused(Refusal::Role { .. }))
+        ));
+    }
+    let operator = Caller::local_operator("scan-room");
+    let kept = archive
+        .keep_stack(&operator, stack, Some("chong.pdf".into()), Format::Pdf, 9)
+        .unwrap();
+    assert_eq!((kept.pages, kept.kept_by.as_str()), (9, "scan-room"));
+    let again = archive
+        .keep_stack(&operator, stack, Some("khac.pdf".into()), Format::Pdf, 9)
+        .unwrap();
+    assert_eq!(
+        again.name.as_deref(),
+        Some("chong.pdf"),
+        "the first keep stays"
+    );
+    assert!(matches!(
+        archive.kept_stack(&clerk, &kept.sha256),
+        Err(ArchiveError::Refused(Refusal::Role { .. }))
+    ));
+    let read = archive.kept_stack(&operator, &kept.sha256).unwrap();
+    assert_eq!(read.bytes, stack);
+    // A stored document's bytes are a blob too, but not a stack: no door to them here.
+    store(&archive, DUC, b"%PDF one", "giấy khai sinh");
+    let document_sha = archive_core::Sha256Digest::of(b"%PDF one").to_hex();
+    assert!(matches!(
+        archive.kept_stack(&operator, &document_sha),
+        Err(ArchiveError::NoStack(_))
+    ));
 }

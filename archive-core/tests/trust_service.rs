@@ -61,6 +61,7 @@ fn store(archive: &Archive, bytes: &[u8], signatures: Vec<SignatureInfo>) -> Str
         source_name: None,
         text: None,
         signatures,
+        provenance: None,
     };
     archive
         .ingest(&Caller::local_operator("test"), &mut &bytes[..], doc)

@@ -57,6 +57,10 @@ pub struct Summary {
     pub low_confidence_pages: u64,
     /// Stored files linked to an earlier record as probable rescans.
     pub rescans: u64,
+    /// Scanned stacks split (`--split`), their separator sheets, and the blank pages dropped.
+    pub stacks: u64,
+    pub separator_pages: u64,
+    pub blank_pages: u64,
 }
 
 impl Summary {
@@ -127,6 +131,7 @@ pub fn plan_manifest<'a>(
 ) -> impl Iterator<Item = PlannedItem> + 'a {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut seen: HashMap<u128, u64> = HashMap::new();
+    let mut names = crate::names::NameResolver::default();
     rows.map(move |row| {
         let row = row.map_err(|e| {
             let report = FileReport::rejected(
@@ -142,7 +147,8 @@ pub fn plan_manifest<'a>(
                     .at_line(row.line),
             )
         };
-        let path = resolve(&canonical_root, &row.file).map_err(|r| reject(RejectKind::Path, r))?;
+        let path = resolve(&canonical_root, &row.file, &mut names)
+            .map_err(|r| reject(RejectKind::Path, r))?;
         let first = *seen.entry(fingerprint(&path)).or_insert(row.line);
         if first != row.line {
             return Err(reject(
@@ -175,8 +181,13 @@ fn fingerprint(path: &Path) -> u128 {
 }
 
 /// Resolves a manifest `file` cell under the root. Backslashes count as separators, since
-/// manifests are often written on Windows.
-fn resolve(root: &Path, file: &str) -> Result<PathBuf, String> {
+/// manifests are often written on Windows; each name is matched by its NFC form, whatever the
+/// form on disk (crate::names).
+fn resolve(
+    root: &Path,
+    file: &str,
+    names: &mut crate::names::NameResolver,
+) -> Result<PathBuf, String> {
     let relative = PathBuf::from(file.replace('\\', "/"));
     if relative.is_absolute() {
         return Err(format!(
@@ -189,14 +200,27 @@ fn resolve(root: &Path, file: &str) -> Result<PathBuf, String> {
     {
         return Err(format!("file {file}: the path leaves the root folder (..)"));
     }
-    let joined = root.join(&relative);
-    let canonical = joined.canonicalize().map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
+    let found = names.find(root, &relative).map_err(|lookup| match lookup {
+        crate::names::Lookup::NotFound => {
             format!("file {file}: no such file under {}", root.display())
-        } else {
-            format!("file {file}: cannot read it: {e}")
         }
+        crate::names::Lookup::Ambiguous(paths) => format!(
+            "file {file}: {} different files have this name, written in different Unicode forms (NFC and NFD): {}; rename or remove all but one",
+            paths.len(),
+            paths
+                .iter()
+                .map(|p| {
+                    let shown = p.display().to_string();
+                    let form = if schemas::nfc(&shown) == shown { "NFC" } else { "NFD" };
+                    format!("{shown} ({form})")
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
     })?;
+    let canonical = found
+        .canonicalize()
+        .map_err(|e| format!("file {file}: cannot read it: {e}"))?;
     if !canonical.starts_with(root) {
         return Err(format!(
             "file {file}: a symbolic link that leads outside the root folder"
@@ -216,6 +240,44 @@ const INDEX_EVERY_DOCS: u64 = 2000;
 /// Files taken and not yet recorded, per worker: a slow file (many OCR pages) lets the others
 /// run this far ahead of it before they wait, and memory stays a few files deep.
 const IN_FLIGHT_PER_WORKER: usize = 4;
+
+/// Documents cut from one scanned stack that are extracted at once (`capture::stack`): two per
+/// worker, so that memory stays a few documents deep.
+pub(crate) fn window() -> usize {
+    rayon::current_num_threads().max(1) * 2
+}
+
+/// Adds outcomes to the store's record of a batch (its lines, numbered from `first_index`, and
+/// its counts) and makes them durable with everything committed before them: one flush.
+pub(crate) fn record_durably(
+    archive: &Archive,
+    record: &mut BatchRecord,
+    first_index: u64,
+    outcomes: &[FileReport],
+) -> Result<(), ArchiveError> {
+    for outcome in outcomes {
+        tally(record, outcome.status);
+    }
+    let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
+    archive
+        .batches()
+        .record_lines(record, first_index, &lines)?;
+    archive.flush()
+}
+
+/// Counts durable outcomes and reports each, with the running counts.
+pub(crate) fn announce(
+    summary: &mut Summary,
+    outcomes: &[FileReport],
+    report: &mut dyn FnMut(&FileReport),
+    progress: &mut dyn FnMut(&Summary),
+) {
+    for outcome in outcomes {
+        summary.count(outcome);
+        report(outcome);
+        progress(summary);
+    }
+}
 
 /// Adds one outcome to the counts kept in the store's record of the batch.
 fn tally(record: &mut BatchRecord, status: FileStatus) {
@@ -291,14 +353,9 @@ pub fn run(
                     None => outcome,
                 });
             }
-            for outcome in &outcomes {
-                tally(&mut record, outcome.status);
-            }
-            let lines: Vec<BatchLine> = outcomes.iter().map(batch_line).collect();
-            batches.record_lines(&record, summary.done, &lines)?;
             // Group commit: one flush makes the whole group (and its report lines) durable
             // before it is reported.
-            archive.flush()?;
+            record_durably(archive, &mut record, summary.done, &outcomes)?;
             // The index follows every few thousand documents, so that a long batch is searchable
             // as it goes and the index writer's memory does not grow with the batch.
             let stored: u64 = outcomes
@@ -310,11 +367,7 @@ pub fn run(
                 archive.sync_index(&mut |_, _| {})?;
                 unindexed = 0;
             }
-            for outcome in &outcomes {
-                summary.count(outcome);
-                report(outcome);
-                progress(&summary);
-            }
+            announce(&mut summary, &outcomes, report, progress);
             Ok::<(), ArchiveError>(())
         },
     )?;

@@ -114,6 +114,16 @@ pub enum RejectKind {
     Encrypted,
     /// More pages or pixels than the limits.
     OverLimits,
+    /// Pages of a scanned stack before its first separator sheet (`--split`).
+    NoSeparator,
+    /// A separator sheet whose QR code does not parse or whose metadata breaks a rule.
+    BadSeparator,
+    /// A document of a stack longer than `--max-pages`: a separator was probably missed.
+    MissedSeparator,
+    /// A separator sheet followed by no page.
+    EmptySegment,
+    /// A file that cannot be split (not a PDF or TIFF stack, or its pages cannot be cut out).
+    Unsplittable,
 }
 
 impl RejectKind {
@@ -129,6 +139,11 @@ impl RejectKind {
             RejectKind::Damaged => "damaged file",
             RejectKind::Encrypted => "password-protected",
             RejectKind::OverLimits => "over the page or pixel limits",
+            RejectKind::NoSeparator => "pages before the first separator",
+            RejectKind::BadSeparator => "unusable separator sheet",
+            RejectKind::MissedSeparator => "over --max-pages (missed separator?)",
+            RejectKind::EmptySegment => "separator with no pages",
+            RejectKind::Unsplittable => "cannot be split",
         }
     }
 }
@@ -165,6 +180,9 @@ pub struct FileReport {
     /// same number or issue date, much the same text); the record is linked to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rescan_of: Option<String>,
+    /// A document cut out of a scanned stack (`--split`): the stack, its separator and pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<schemas::Provenance>,
 }
 
 impl FileReport {
@@ -184,6 +202,7 @@ impl FileReport {
             reject_kind: Some(kind),
             ocr_pages: None,
             rescan_of: None,
+            provenance: None,
         }
     }
 }
@@ -205,6 +224,7 @@ impl FileReport {
             reject_kind: None,
             ocr_pages: None,
             rescan_of: record.rescan_of.clone(),
+            provenance: record.provenance.clone(),
         }
     }
 
@@ -359,6 +379,8 @@ pub struct Prepared {
     /// The signatures of a PDF, checked against the store's trust anchors.
     pub signatures: Vec<schemas::SignatureInfo>,
     pub blob: PutBlob,
+    /// Set for a document cut out of a scanned stack.
+    pub provenance: Option<schemas::Provenance>,
 }
 
 /// The parallel stage for a file on disk: read, recognise, check for a duplicate, extract, store
@@ -390,7 +412,7 @@ pub fn prepare_file(
     )
 }
 
-fn prepare_loaded(
+pub(crate) fn prepare_loaded(
     archive: &Archive,
     caller: &Caller,
     display: &str,
@@ -437,6 +459,7 @@ fn prepare_loaded(
         text,
         signatures,
         blob,
+        provenance: None,
     })))
 }
 
@@ -462,6 +485,7 @@ pub fn commit_prepared(
         source_name: prepared.source_name,
         text: Some(prepared.text),
         signatures: prepared.signatures,
+        provenance: prepared.provenance,
     };
     let ingested = archive.commit(caller, doc, &prepared.blob)?;
     let status = match ingested.status {

@@ -13,10 +13,12 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod capture;
 pub mod certify;
 pub mod extract;
 mod files;
 mod inspect;
+mod names;
 pub mod pdfgen;
 mod pipeline;
 pub mod preview;

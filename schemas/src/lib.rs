@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+mod capture;
 mod date;
 mod doc_types;
 mod error;
@@ -28,6 +29,10 @@ mod text_layer;
 mod trust;
 
 pub use access::{policy, Caller, Credential};
+pub use capture::{
+    parse_separator, separator_payload, Provenance, MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS,
+    SEPARATOR_VERSION,
+};
 pub use date::{add_months, iso_date, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};
@@ -35,7 +40,8 @@ pub use filter::DocumentFilter;
 pub use ids::OwnerId;
 pub use ledger::{AccessReason, Action, Actor, LedgerEvent, NewEvent, MAX_PURPOSE_CHARS};
 pub use manifest::{
-    read_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError, MAX_MANIFEST_BYTES,
+    read_manifest, read_sheet_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError,
+    MAX_MANIFEST_BYTES,
 };
 pub use metadata::{
     MetadataField, MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS, METADATA_FIELDS,

@@ -68,16 +68,27 @@ pub struct Manifest<'a> {
     record: csv::ByteRecord,
     newlines: u64,
     finished: bool,
+    /// Every row names its file (not so for the dossiers of separator sheets).
+    needs_file: bool,
 }
 
 /// Opens a manifest: reads and checks its header (names matched trimmed and case-insensitively).
 pub fn read_manifest<'a>(source: impl Read + Send + 'a) -> Result<Manifest<'a>, ManifestError> {
-    read_at_most(source, MAX_MANIFEST_BYTES as u64)
+    read_at_most(source, MAX_MANIFEST_BYTES as u64, true)
+}
+
+/// Opens a manifest of dossiers for separator sheets (`kho sheets`): as [`read_manifest`], but
+/// the `file` column is not needed (the files do not exist yet: they are the scans to come).
+pub fn read_sheet_manifest<'a>(
+    source: impl Read + Send + 'a,
+) -> Result<Manifest<'a>, ManifestError> {
+    read_at_most(source, MAX_MANIFEST_BYTES as u64, false)
 }
 
 fn read_at_most<'a>(
     source: impl Read + Send + 'a,
     limit: u64,
+    needs_file: bool,
 ) -> Result<Manifest<'a>, ManifestError> {
     let mut tracker = LineTracker::new(Box::new(source), limit);
     tracker.skip_bom().map_err(|e| match e.kind() {
@@ -112,6 +123,7 @@ fn read_at_most<'a>(
         }
     }
     let missing: Vec<&str> = required_columns()
+        .filter(|r| needs_file || *r != FILE_COLUMN)
         .filter(|r| !columns.iter().any(|c| c == r))
         .collect();
     if !missing.is_empty() {
@@ -127,6 +139,7 @@ fn read_at_most<'a>(
         record: csv::ByteRecord::new(),
         newlines: 0,
         finished: false,
+        needs_file,
     })
 }
 
@@ -153,7 +166,7 @@ impl Iterator for Manifest<'_> {
                 Ok(true) => {
                     let offset = self.record.position().map_or(0, |p| p.byte());
                     let line = self.line_at(offset);
-                    match read_row(&self.columns, &self.record) {
+                    match read_row(&self.columns, &self.record, self.needs_file) {
                         Ok(None) => continue, // a blank line
                         Ok(Some((file, metadata))) => {
                             return Some(Ok(ManifestRow {
@@ -269,6 +282,7 @@ impl Read for LineTracker<'_> {
 fn read_row(
     columns: &[String],
     record: &csv::ByteRecord,
+    needs_file: bool,
 ) -> Result<Option<(String, MetadataInput)>, String> {
     if record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
         return Ok(None);
@@ -296,7 +310,7 @@ fn read_row(
             input.set(column, text);
         }
     }
-    if file.is_empty() {
+    if file.is_empty() && needs_file {
         return Err("file (empty): the file column is required".into());
     }
     Ok(Some((file, input)))
@@ -390,14 +404,14 @@ mod tests {
     fn an_endless_manifest_stops_at_the_limit() {
         let endless = std::io::repeat(b'x');
         let header = &b"file,owner_id,doc_type\n"[..];
-        let rows: Vec<_> = read_at_most(header.chain(endless), 1 << 20)
+        let rows: Vec<_> = read_at_most(header.chain(endless), 1 << 20, true)
             .unwrap()
             .collect();
         assert_eq!(rows.len(), 1);
         let error = rows[0].as_ref().unwrap_err();
         assert!(error.error.contains("larger than"), "{error:?}");
         assert_eq!(
-            read_at_most(std::io::repeat(b'x'), 1 << 20).err(),
+            read_at_most(std::io::repeat(b'x'), 1 << 20, true).err(),
             Some(ManifestError::TooLarge)
         );
     }

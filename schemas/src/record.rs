@@ -242,6 +242,9 @@ pub struct DocumentRecord {
     /// anchors at ingest, by `kho reextract`, and again whenever the anchors change.
     #[serde(default)]
     pub signatures: Vec<crate::SignatureInfo>,
+    /// For a document cut out of a scanned stack (`kho ingest --split`): the stack and its pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::Provenance>,
 }
 
 impl DocumentRecord {
@@ -311,6 +314,7 @@ pub(crate) fn sample(owner: &str) -> DocumentRecord {
         low_confidence_pages: vec![],
         rescan_of: None,
         signatures: vec![],
+        provenance: None,
     }
 }
 

@@ -109,6 +109,7 @@ impl From<ArchiveError> for ApiError {
         match e {
             ArchiveError::NotFound(id) => ApiError::no_document(&id),
             ArchiveError::NoBatch(id) => ApiError::NotFound(format!("no batch {id}")),
+            ArchiveError::NoStack(sha256) => ApiError::NotFound(format!("no kept stack {sha256}")),
             ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),

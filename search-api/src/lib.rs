@@ -27,8 +27,8 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, lifecycle, owners, search, session, system, trust,
-    verify,
+    accounts, backups, batches, documents, lifecycle, owners, search, session, stacks, system,
+    trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     let uploads = OpenApiRouter::new()
         .routes(routes!(documents::upload))
         .routes(routes!(verify::verify_file))
+        .routes(routes!(stacks::plan_stack))
         .layer(DefaultBodyLimit::max(upload_limit));
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::create_token))
         .routes(routes!(batches::list_batches))
         .routes(routes!(batches::get_batch))
+        .routes(routes!(stacks::split_stack))
         .routes(routes!(backups::create_backup))
         .routes(routes!(trust::list_anchors, trust::add_anchor))
         .routes(routes!(trust::remove_anchor))

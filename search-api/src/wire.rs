@@ -692,6 +692,77 @@ pub struct BatchListParams {
     pub limit: Option<usize>,
 }
 
+/// One run of pages of a scanned stack, as it splits (`POST /api/v1/stacks`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StackSegmentView {
+    /// The separator sheet's page; absent for pages before the first sheet.
+    pub separator_page: Option<u32>,
+    pub first_page: u32,
+    pub last_page: u32,
+    /// The stack's pages that make the document.
+    pub pages: Vec<u32>,
+    /// Blank pages of the range, dropped.
+    pub blank_pages: Vec<u32>,
+    pub owner_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub doc_type: Option<String>,
+    pub title: Option<String>,
+    pub dossier_code: Option<String>,
+    pub procedure_code: Option<String>,
+    /// Why it will not be stored (`no_separator`, `bad_separator`, `too_many_pages`, `empty`).
+    pub problem: Option<String>,
+    pub reason: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// A stack kept and its split plan: nothing is stored as documents until it is confirmed
+/// (`POST /api/v1/stacks/{sha256}/split`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StackPlanView {
+    pub sha256: String,
+    pub file: String,
+    pub pages: u32,
+    pub separator_pages: Vec<u32>,
+    pub blank_pages: Vec<u32>,
+    /// How many documents will be stored.
+    pub documents: usize,
+    pub segments: Vec<StackSegmentView>,
+    /// The options the plan was made with: send them back to split it.
+    pub options: SplitRequest,
+}
+
+/// How to split a kept stack: the options the plan was made with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct SplitRequest {
+    pub max_pages: Option<u32>,
+    #[serde(default)]
+    pub keep_blank: bool,
+    /// Manifest columns for what a separator leaves empty (`issuer`, `owner_name`...).
+    #[serde(default)]
+    pub defaults: std::collections::BTreeMap<String, String>,
+}
+
+/// What splitting a stack stored: one line per document or refused run of pages, in the shape
+/// of `kho ingest --json`, and the batch it is recorded as.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SplitResult {
+    pub stored: u64,
+    pub duplicate: u64,
+    pub rejected: u64,
+    pub results: Vec<StackDocumentResult>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StackDocumentResult {
+    pub file: String,
+    /// `stored`, `duplicate` or `rejected`.
+    pub status: String,
+    pub id: Option<String>,
+    pub pages: Option<u32>,
+    pub reject_kind: Option<String>,
+    pub error: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

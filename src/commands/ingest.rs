@@ -33,6 +33,21 @@ pub struct Args {
     /// Check the batch (metadata, paths, repeated files, file formats) and store nothing.
     #[arg(long)]
     check: bool,
+    /// Each file is a scanned stack (PDF or multi-page TIFF) of several dossiers, each behind a
+    /// separator sheet (`kho sheets`): store one document per separator, with the metadata of
+    /// its QR code. Metadata flags fill what a separator leaves empty.
+    #[arg(long, conflicts_with_all = ["manifest", "check"])]
+    split: bool,
+    /// With --split: print how each stack splits (documents, pages, metadata) and store nothing.
+    #[arg(long, requires = "split")]
+    plan: bool,
+    /// With --split: refuse a document of more than N pages (blank pages not counted): a
+    /// separator was probably missed.
+    #[arg(long, requires = "split", value_name = "N")]
+    max_pages: Option<u32>,
+    /// With --split: keep blank pages (backs of duplex scans) in the documents.
+    #[arg(long, requires = "split")]
+    keep_blank: bool,
 }
 
 /// The metadata flags, one per field of the one table of them (`schemas::METADATA_FIELDS`):
@@ -82,6 +97,15 @@ impl Args {
     fn has_metadata_flags(&self) -> bool {
         self.metadata() != MetadataInput::default()
     }
+
+    fn split_options(&self) -> ingest::capture::SplitOptions {
+        ingest::capture::SplitOptions {
+            max_pages: self.max_pages,
+            keep_blank: self.keep_blank,
+            defaults: self.metadata(),
+            whole_without_separator: false,
+        }
+    }
 }
 
 /// The folder a manifest's `file` paths are relative to.
@@ -120,7 +144,7 @@ fn manifest_items<'a>(
     ))
 }
 
-fn print_human(r: &FileReport) {
+pub(super) fn print_human(r: &FileReport) {
     let status = match r.status {
         FileStatus::Stored => "stored",
         FileStatus::Duplicate => "duplicate",
@@ -159,6 +183,16 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             "metadata flags apply to PATH arguments; with --manifest the metadata comes from its columns".into(),
         )
         .into());
+    }
+    if args.split {
+        return super::split::run(
+            store,
+            &args.paths,
+            args.split_options(),
+            args.plan,
+            args.json,
+            args.jobs,
+        );
     }
     if args.manifest.is_none()
         && (args.metadata.0.owner_id.is_none() || args.metadata.0.doc_type.is_none())
@@ -268,7 +302,11 @@ fn store_batch(
 }
 
 /// One file's outcome: on stdout (a JSON line, or words) and in the report file, if any.
-fn emit(json: bool, report_file: Option<&mut ReportFile>, r: &FileReport) -> anyhow::Result<()> {
+pub(super) fn emit(
+    json: bool,
+    report_file: Option<&mut ReportFile>,
+    r: &FileReport,
+) -> anyhow::Result<()> {
     // The report file is written even when stdout is gone (a closed pipe).
     let printed = if json {
         super::print_json(r)
@@ -284,7 +322,7 @@ fn emit(json: bool, report_file: Option<&mut ReportFile>, r: &FileReport) -> any
 }
 
 /// Prints the closing line (on stderr when stdout is JSON) and says how the batch went.
-fn conclude(json: bool, line: &str, summary: &ingest::Summary) -> Outcome {
+pub(super) fn conclude(json: bool, line: &str, summary: &ingest::Summary) -> Outcome {
     if json {
         eprintln!("kho: {line}");
     } else {
@@ -348,9 +386,17 @@ fn by_reason(summary: &ingest::Summary) -> String {
     format!(" ({})", parts.join(", "))
 }
 
-fn summary_line(s: &ingest::Summary, elapsed: std::time::Duration) -> String {
+pub(super) fn summary_line(s: &ingest::Summary, elapsed: std::time::Duration) -> String {
     let seconds = elapsed.as_secs_f64().max(0.001);
-    format!(
+    let stacks = if s.stacks > 0 {
+        format!(
+            "{} stack(s) split at {} separator sheet(s), {} blank page(s) dropped; ",
+            s.stacks, s.separator_pages, s.blank_pages
+        )
+    } else {
+        String::new()
+    };
+    stacks + &format!(
         "{} stored, {} duplicate, {} rejected{}; {} page(s), {} by OCR, {} to review (low OCR confidence), {} probable rescan(s); {}, {:.1} pages/s",
         s.stored,
         s.duplicate,

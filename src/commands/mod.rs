@@ -13,11 +13,14 @@ pub mod reindex;
 pub mod report_file;
 pub mod search;
 pub mod serve;
+pub mod sheets;
 pub mod show;
+pub mod split;
 pub mod trust;
 pub mod types;
 pub mod verify;
 pub mod verify_copy;
+pub mod watch;
 
 use anyhow::Context;
 use archive_core::{Archive, StoreOptions};

@@ -9,6 +9,8 @@ pub mod fuzz;
 pub mod garage;
 pub mod http;
 pub mod pki;
+pub mod scans;
+pub mod stacks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -130,6 +130,7 @@ pub(crate) struct Catalog {
     pub(crate) fixity: sled::Tree,
     accounts: crate::accounts::Accounts,
     batches: crate::batches::Batches,
+    stacks: crate::stacks::Stacks,
     group_flush: crate::group_flush::GroupFlush,
     /// Every write to what a bag carries (records, texts, the ledger) holds this shared; an
     /// online export holds it exclusively while it reads them, so that it reads one moment.
@@ -212,6 +213,7 @@ impl Catalog {
             replicated: tree("replicated")?,
             accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
             batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
+            stacks: crate::stacks::Stacks::new(tree("stacks")?, path),
             group_flush: Default::default(),
             writes: Default::default(),
             path: path.to_path_buf(),
@@ -515,6 +517,11 @@ impl Catalog {
 
     pub(crate) fn batches(&self) -> &crate::batches::Batches {
         &self.batches
+    }
+
+    /// The scanned stacks kept whole (`--split`).
+    pub(crate) fn stacks(&self) -> &crate::stacks::Stacks {
+        &self.stacks
     }
 
     /// Makes everything inserted so far durable (fsync). Concurrent callers share flushes.

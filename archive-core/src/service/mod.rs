@@ -11,6 +11,7 @@
 //! - [`operations`]: the operators' and admins' views (batches, users);
 //! - [`trust`](mod@trust): trust anchors, signatures checked again, certified copies and their
 //!   public check.
+//! - [`stacks`]: scanned stacks kept whole and read back to be split.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
 //! clerk's dossier, not ledgered: a malformed or missing reason is the caller's mistake, not an
@@ -23,11 +24,13 @@ pub mod documents;
 pub mod operations;
 pub mod owners;
 pub mod search;
+pub mod stacks;
 pub mod trust;
 
 pub use changes::{ReextractTarget, Reextracted};
 pub use documents::{ByteRange, Document, OriginalAccess};
 pub use operations::BatchReport;
+pub use stacks::KeptStack;
 pub use trust::{SignatureCheck, SignatureRecheck};
 
 use crate::{Archive, ArchiveError, Result};

@@ -323,6 +323,7 @@ fn generate(args: &[String]) -> Result<(), String> {
                 source_name: None,
                 text: Some(text),
                 signatures: Vec::new(),
+                provenance: None,
             };
             archive
                 .commit(&caller, doc, &blob?)

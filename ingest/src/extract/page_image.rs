@@ -103,25 +103,45 @@ impl PageImage {
 /// Page images of a multi-page TIFF, decoded page by page under the limits.
 pub fn tiff_pages(bytes: &[u8], limits: &Limits) -> Vec<Result<PageImage, String>> {
     let mut out = Vec::new();
+    each_tiff_page(bytes, limits, &mut |page| {
+        out.push(page);
+        true
+    });
+    out
+}
+
+/// Decodes a TIFF's pages one at a time, handing each to `page` (which returns `false` to stop),
+/// so that only one page is in memory (a scanned stack may hold hundreds).
+pub fn each_tiff_page(
+    bytes: &[u8],
+    limits: &Limits,
+    page: &mut dyn FnMut(Result<PageImage, String>) -> bool,
+) {
     let mut decoder = match tiff::decoder::Decoder::new(Cursor::new(bytes)) {
         Ok(d) => d,
-        Err(e) => return vec![Err(format!("damaged TIFF: {e}"))],
+        Err(e) => {
+            page(Err(format!("damaged TIFF: {e}")));
+            return;
+        }
     };
     let mut tiff_limits = tiff::decoder::Limits::default();
     tiff_limits.decoding_buffer_size = (limits.max_pixels * 4) as usize;
     tiff_limits.intermediate_buffer_size = (limits.max_pixels * 4) as usize;
     decoder = decoder.with_limits(tiff_limits);
+    let mut count = 0u32;
     loop {
-        out.push(decode_tiff_page(&mut decoder));
-        if out.len() as u32 >= limits.max_pages || !decoder.more_images() {
+        count += 1;
+        if !page(decode_tiff_page(&mut decoder))
+            || count >= limits.max_pages
+            || !decoder.more_images()
+        {
             break;
         }
         if let Err(e) = decoder.next_image() {
-            out.push(Err(format!("damaged TIFF page: {e}")));
+            page(Err(format!("damaged TIFF page: {e}")));
             break;
         }
     }
-    out
 }
 
 fn decode_tiff_page<R: std::io::Read + std::io::Seek>(

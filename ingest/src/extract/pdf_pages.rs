@@ -41,9 +41,21 @@ impl PdfRenderer {
         page_size_pt: Option<(f32, f32)>,
         limits: &Limits,
     ) -> Result<PageImage, String> {
+        self.render_at(page, RENDER_DPI, page_size_pt, limits)
+    }
+
+    /// [`PdfRenderer::render`] at up to `dpi` (separator and blank-page detection look at pages
+    /// at less than OCR's 300 dpi).
+    pub fn render_at(
+        &self,
+        page: u32,
+        dpi: f32,
+        page_size_pt: Option<(f32, f32)>,
+        limits: &Limits,
+    ) -> Result<PageImage, String> {
         let longest_pt = page_size_pt.map_or(842.0, |(w, h)| w.max(h)).max(1.0);
         let max_dpi = limits.max_side.min(10_000) as f32 * 72.0 / longest_pt;
-        let dpi = RENDER_DPI.min(max_dpi).max(10.0);
+        let dpi = dpi.min(max_dpi).max(10.0);
         let base = self.dir.path().join(format!("page-{page}"));
         let dpi = format!("{dpi:.0}");
         match self.pdftoppm(&["-gray", "-singlefile", "-r", &dpi], page, &base) {

@@ -4,6 +4,7 @@
 //! |--------------------------------|-------|----------|-----------------------|--------------|
 //! | upload, revoke, supersede,     |       | yes      |                       |              |
 //! |   re-extract                   |       |          |                       |              |
+//! | keep and split scanned stacks  |       | yes      |                       |              |
 //! | read a document (metadata,     |       | any      | any, naming a dossier | own only     |
 //! |   bytes, previews, reuses)     |       |          |   of their province   |              |
 //! | search, list an owner's docs   |       | any      | naming a dossier      | own only     |
@@ -44,6 +45,9 @@ pub enum Act {
     ChangeLifecycle,
     /// Run text extraction again on stored originals.
     Reextract,
+    /// Keep a scanned stack of many owners' dossiers whole and split it at its separator sheets
+    /// (a stack is no owner's document: only the documents cut from it are).
+    SplitStacks,
     ReadDocuments,
     Reuse,
     SeeLedger,
@@ -57,10 +61,11 @@ pub enum Act {
 }
 
 impl Act {
-    pub const ALL: [Act; 11] = [
+    pub const ALL: [Act; 12] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
+        Act::SplitStacks,
         Act::ReadDocuments,
         Act::Reuse,
         Act::SeeLedger,
@@ -77,6 +82,7 @@ impl Act {
             Act::Upload => "upload documents",
             Act::ChangeLifecycle => "revoke or supersede documents",
             Act::Reextract => "re-extract the text of documents",
+            Act::SplitStacks => "keep or split scanned stacks",
             Act::ReadDocuments => "read documents",
             Act::Reuse => "reuse documents in a dossier",
             Act::SeeLedger => "see the access ledger",
@@ -91,9 +97,11 @@ impl Act {
     /// The roles that may do it.
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Act::Upload | Act::ChangeLifecycle | Act::Reextract | Act::SeeBatches => {
-                &[Role::Operator]
-            }
+            Act::Upload
+            | Act::ChangeLifecycle
+            | Act::Reextract
+            | Act::SplitStacks
+            | Act::SeeBatches => &[Role::Operator],
             Act::ReadDocuments => &[Role::Operator, Role::Clerk, Role::Citizen],
             Act::Reuse => &[Role::Clerk],
             Act::SeeLedger => &[Role::Admin, Role::Citizen],
@@ -318,6 +326,7 @@ mod tests {
             (Act::Upload, &[Operator]),
             (Act::ChangeLifecycle, &[Operator]),
             (Act::Reextract, &[Operator]),
+            (Act::SplitStacks, &[Operator]),
             (Act::ReadDocuments, &[Operator, Clerk, Citizen]),
             (Act::Reuse, &[Clerk]),
             (Act::SeeLedger, &[Admin, Citizen]),

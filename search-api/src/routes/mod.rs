@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod owners;
 pub mod search;
 pub mod session;
+pub mod stacks;
 pub mod system;
 pub mod trust;
 pub mod verify;

@@ -59,6 +59,7 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Operator => &[
             ("/", "Tra cứu"),
             ("/upload", "Tải lên"),
+            ("/upload/stack", "Tải lên chồng hồ sơ"),
             ("/batches", "Các lô số hóa"),
         ],
         Role::Citizen => &[("/my", "Giấy tờ của tôi"), ("/my/ledger", "Ai đã xem")],

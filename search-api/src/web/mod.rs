@@ -19,6 +19,7 @@ mod clerk;
 pub mod layout;
 mod login;
 mod operator;
+mod stacks;
 pub mod verify;
 
 use crate::auth::authenticate;
@@ -60,6 +61,13 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/verify", get(verify::form))
+        .route(
+            "/upload/stack",
+            get(stacks::stack_form)
+                .post(stacks::plan)
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/upload/stack/{sha256}", post(stacks::split))
         .route("/batches", get(operator::batches))
         .route("/batches/{id}", get(operator::batch))
         .route("/static/kho.css", get(stylesheet))

@@ -270,6 +270,11 @@ fn reject_kind(kind: Option<&str>) -> &'static str {
         Some("damaged") => "Tệp bị hỏng:",
         Some("encrypted") => "Tệp được mã hóa:",
         Some("over_limits") => "Vượt giới hạn xử lý:",
+        Some("no_separator") => "Trang trước tờ phân cách đầu tiên:",
+        Some("bad_separator") => "Tờ phân cách không dùng được:",
+        Some("missed_separator") => "Quá số trang tối đa (thiếu tờ phân cách?):",
+        Some("empty_segment") => "Tờ phân cách không có trang nào theo sau:",
+        Some("unsplittable") => "Không chia được:",
         Some(_) => "Bị từ chối:",
         None => "",
     }
