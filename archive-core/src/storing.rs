@@ -95,10 +95,12 @@ impl Archive {
             ocr_confidence: None,
             low_confidence_pages: Vec::new(),
             rescan_of: rescan_of.clone(),
+            places: Vec::new(),
         };
         if let Some(text) = &doc.text {
             record.set_text_summary(text);
         }
+        record.places = self.places_of(&record.metadata, doc.text.as_ref());
         let mut event = NewEvent::new(Action::Ingest, caller.actor());
         event.owner_id = Some(owner);
         event.detail = rescan_of.map(|earlier| format!("probable rescan of {earlier}"));

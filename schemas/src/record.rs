@@ -238,6 +238,10 @@ pub struct DocumentRecord {
     /// The earlier record this one is probably a new scan of (kept apart, linked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescan_of: Option<String>,
+    /// The administrative units its issuer and text name (`places::recognize`), set at ingest
+    /// and re-extraction; what the index files it under, in both eras.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<crate::RecognizedPlace>,
 }
 
 impl DocumentRecord {
@@ -298,6 +302,7 @@ mod tests {
             ocr_confidence: None,
             low_confidence_pages: vec![],
             rescan_of: None,
+            places: vec![],
         }
     }
 

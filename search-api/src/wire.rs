@@ -58,6 +58,65 @@ pub struct DocumentView {
     pub ingested_by: String,
     /// Where the original bytes are.
     pub content_url: String,
+    /// The administrative units its issuer and text name, each with its era (`before_2025`,
+    /// `from_2025`) and where it was read (`issuer`, `text`).
+    pub places: Vec<PlaceView>,
+}
+
+/// A unit a document names.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlaceView {
+    /// `era:level+GSO code`: `old:H517`, `new:T48`.
+    pub code: String,
+    /// With its enclosing units: "huyện Núi Thành, tỉnh Quảng Nam".
+    pub name: String,
+    /// `before_2025` or `from_2025`.
+    #[schema(value_type = String)]
+    pub era: schemas::places::Era,
+    /// `issuer` or `text`.
+    #[schema(value_type = String)]
+    pub source: schemas::places::PlaceSource,
+}
+
+impl From<&schemas::RecognizedPlace> for PlaceView {
+    fn from(p: &schemas::RecognizedPlace) -> Self {
+        PlaceView {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            era: p.era,
+            source: p.source,
+        }
+    }
+}
+
+/// What became of the issuer's unit in the reorganization of 1 July 2025.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IssuerTodayView {
+    /// The issuer's unit before 1 July 2025.
+    pub unit: String,
+    pub unit_code: String,
+    /// The unit no longer exists under its name.
+    pub abolished: bool,
+    /// Today's units that took over its territory.
+    pub successors: Vec<String>,
+    /// For a people's committee: today's committees.
+    pub successor_agency: Option<String>,
+    /// What the document page says, ending with: the reorganization does not change the
+    /// document's validity.
+    pub note: String,
+}
+
+impl From<schemas::places::agency::AgencySuccession> for IssuerTodayView {
+    fn from(s: schemas::places::agency::AgencySuccession) -> Self {
+        IssuerTodayView {
+            unit: s.unit,
+            unit_code: s.unit_code,
+            abolished: s.abolished,
+            successors: s.successors,
+            successor_agency: s.successor_agency,
+            note: s.note,
+        }
+    }
 }
 
 impl DocumentView {
@@ -99,6 +158,7 @@ impl DocumentView {
             ingested_at: rfc3339(record.ingested_at),
             ingested_by: record.ingested_by.clone(),
             content_url: format!("/api/v1/documents/{}/content", record.id),
+            places: record.places.iter().map(PlaceView::from).collect(),
         }
     }
 }
@@ -111,6 +171,9 @@ pub struct DocumentDetail {
     pub history: Vec<EventView>,
     /// The last background check of the original (`kho serve`'s fixity), if it has had one.
     pub fixity: Option<FixityView>,
+    /// For a paper issued by an agency of a unit before 1 July 2025: that unit's successors
+    /// today. Absent for today's units.
+    pub issuer_today: Option<IssuerTodayView>,
 }
 
 impl DocumentDetail {
@@ -123,6 +186,7 @@ impl DocumentDetail {
             document: DocumentView::new(document.record(), types, today),
             history: events(document.history()),
             fixity: document.fixity().cloned().map(FixityView::from),
+            issuer_today: document.issuer_today().cloned().map(IssuerTodayView::from),
         }
     }
 }
@@ -326,6 +390,10 @@ pub struct SearchParams {
     pub dossier_code: Option<String>,
     pub procedure_code: Option<String>,
     pub purpose: Option<String>,
+    /// Only documents of this place: an old or new name, with or without diacritics or type
+    /// word ("Đà Nẵng", "huyện Núi Thành", "xã Núi Thành, Đà Nẵng"), matching also the units
+    /// it became or came from on 1 July 2025.
+    pub place: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -349,6 +417,70 @@ pub struct FacetsView {
     pub doc_type: BTreeMap<String, u64>,
     pub issuer: BTreeMap<String, u64>,
     pub year: BTreeMap<String, u64>,
+    /// Today's province of each document's main place (issuer's, else the first in its text),
+    /// by full name: papers of both eras of one province count in one bucket.
+    pub province: BTreeMap<String, u64>,
+    /// Today's commune, where the main place lies wholly within one.
+    pub commune: BTreeMap<String, u64>,
+}
+
+/// A place read in the query or given as `place`, and what it expanded to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlaceExpansionView {
+    /// The words it was read from.
+    pub typed: String,
+    /// `query` or `filter`.
+    pub from: String,
+    /// The units it was read as (one; two for one name in both eras). Empty when ambiguous.
+    pub units: Vec<PlaceUnitView>,
+    /// The units of the other era it also matched.
+    pub includes: Vec<PlaceUnitView>,
+    /// "gồm cả địa danh trước 01/7/2025: ...", or why it was not expanded.
+    pub note: Option<String>,
+    /// Several units carry the name: searched as words only.
+    pub ambiguous: bool,
+    /// Up to 10 of those units.
+    pub candidates: Vec<PlaceUnitView>,
+}
+
+/// A unit in an expansion.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlaceUnitView {
+    pub code: String,
+    pub name: String,
+    /// `before_2025` or `from_2025`.
+    #[schema(value_type = String)]
+    pub era: schemas::places::Era,
+    /// For included units: `whole` or `partial` succession.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub succession: Option<String>,
+}
+
+impl From<archive_core::search::PlaceExpansion> for PlaceExpansionView {
+    fn from(e: archive_core::search::PlaceExpansion) -> Self {
+        let unit = |u: archive_core::search::PlaceRef, succession: Option<String>| PlaceUnitView {
+            code: u.code,
+            name: u.name,
+            era: u.era,
+            succession,
+        };
+        PlaceExpansionView {
+            typed: e.typed,
+            from: e.from.to_string(),
+            units: e.units.into_iter().map(|u| unit(u, None)).collect(),
+            includes: e
+                .includes
+                .into_iter()
+                .map(|i| {
+                    let tier = schemas::json_name(i.succession);
+                    unit(i.unit, Some(tier))
+                })
+                .collect(),
+            note: e.note,
+            ambiguous: e.ambiguous,
+            candidates: e.candidates.into_iter().map(|u| unit(u, None)).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -358,6 +490,8 @@ pub struct SearchView {
     pub limit: usize,
     pub hits: Vec<SearchHitView>,
     pub facets: FacetsView,
+    /// The places read in the query (and the `place` filter) and what each expanded to.
+    pub place_expansion: Vec<PlaceExpansionView>,
 }
 
 impl SearchView {
@@ -390,7 +524,14 @@ impl SearchView {
                 doc_type: results.facets.doc_type,
                 issuer: results.facets.issuer,
                 year: results.facets.year,
+                province: results.facets.province,
+                commune: results.facets.commune,
             },
+            place_expansion: results
+                .place_expansion
+                .into_iter()
+                .map(PlaceExpansionView::from)
+                .collect(),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod bag;
 pub mod extract;
 pub mod get;
 pub mod ingest;
+pub mod places;
 pub mod progress;
 pub mod rebuild;
 pub mod reextract;

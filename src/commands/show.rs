@@ -165,14 +165,30 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         None
     };
     let record = document.record();
+    let issuer_today = document.issuer_today();
     if args.json {
         let mut value = record_json(record)?;
         if args.text {
             add_text(&mut value, text.as_ref());
         }
+        if let (Some(today), Some(map)) = (&issuer_today, value.as_object_mut()) {
+            map.insert("issuer_today".into(), serde_json::to_value(today)?);
+        }
         super::print_json(&value)?;
     } else {
         print_human(record)?;
+        for place in &record.places {
+            println!(
+                "{:<16}{} ({}, {})",
+                "place",
+                place.name,
+                place.code,
+                place.era.label()
+            );
+        }
+        if let Some(today) = &issuer_today {
+            println!("{:<16}{}", "issuer today", today.note);
+        }
         if args.text {
             print_pages(text.as_ref());
         }

@@ -360,13 +360,15 @@ impl Catalog {
 
     /// Replaces the page texts of a blob (re-extraction) and updates every record that uses it,
     /// each with the event `event_for(before, after)` says, in one transaction. The records get
-    /// new sequence numbers, so that derived data (the index, the journal) catches up.
+    /// new sequence numbers, so that derived data (the index, the journal) catches up; `derive`
+    /// renews what a record derives from its text (its places).
     pub(crate) fn replace_text(
         &self,
         sha256: &str,
         text: &DocumentText,
         at: OffsetDateTime,
         event_for: impl Fn(&DocumentRecord, &DocumentRecord) -> NewEvent,
+        derive: impl Fn(&mut DocumentRecord),
     ) -> Result<Vec<DocumentRecord>> {
         let ids = self.docs_with_blob(sha256)?;
         let text_bytes = encode(text)?;
@@ -390,12 +392,39 @@ impl Catalog {
                 let mut record = before.clone();
                 renumber(meta, seq_docs, &mut record, Some(before.seq))?;
                 record.set_text_summary(text);
+                derive(&mut record);
                 records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
                 let event = event_for(&before, &record);
                 ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
                 updated.push(record);
             }
             Ok(updated)
+        });
+        self.tx_result(result)
+    }
+
+    /// Rewrites what a record derives from its text and the store's tables (its places), with a
+    /// new sequence number so that the index catches up; no ledger event, since nothing the
+    /// owner or an agency gave changed. `derive` returns false to leave the record as it is.
+    pub(crate) fn update_derived(
+        &self,
+        id: &str,
+        derive: &dyn Fn(&mut DocumentRecord) -> bool,
+    ) -> Result<bool> {
+        let _writing = self.writing();
+        let trees = (&self.records, &self.seq_docs, &self.meta);
+        let result = trees.transaction(|(records, seq_docs, meta)| {
+            let Some(bytes) = records.get(id.as_bytes())? else {
+                return Ok(false);
+            };
+            let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
+            if !derive(&mut record) {
+                return Ok(false);
+            }
+            let previous = record.seq;
+            renumber(meta, seq_docs, &mut record, Some(previous))?;
+            records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
+            Ok(true)
         });
         self.tx_result(result)
     }

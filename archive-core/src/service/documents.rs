@@ -4,6 +4,7 @@
 use super::{event_about, LedgerEvents, LedgerPage};
 use crate::fixity::FixityCheck;
 use crate::{Archive, ArchiveError, Result, VerifyingReader};
+use schemas::places::agency::AgencySuccession;
 use schemas::policy::{self, Act, Refusal};
 use schemas::{
     AccessReason, Action, Caller, DocumentRecord, DocumentText, Format, LedgerEvent, RuleError,
@@ -18,6 +19,7 @@ pub struct Document {
     record: DocumentRecord,
     history: Vec<LedgerEvent>,
     fixity: Option<FixityCheck>,
+    issuer_today: Option<AgencySuccession>,
 }
 
 impl Document {
@@ -31,6 +33,11 @@ impl Document {
 
     pub fn fixity(&self) -> Option<&FixityCheck> {
         self.fixity.as_ref()
+    }
+
+    /// For a paper of an agency of a unit before 1 July 2025: what that unit is today.
+    pub fn issuer_today(&self) -> Option<&AgencySuccession> {
+        self.issuer_today.as_ref()
     }
 }
 
@@ -103,6 +110,7 @@ impl Archive {
         Ok(Document {
             history: self.catalog.history_of_doc(&record.id)?,
             fixity: self.fixity_of(&record.sha256)?,
+            issuer_today: self.issuer_today_of(&record),
             record,
         })
     }

@@ -4,6 +4,8 @@
 //! |--------------------------------|-------|----------|-----------------------|--------------|
 //! | upload, revoke, supersede,     |       | yes      |                       |              |
 //! |   re-extract                   |       |          |                       |              |
+//! | replace the gazetteer, read    |       | yes      |                       |              |
+//! |   documents' places again      |       |          |                       |              |
 //! | read a document (metadata,     |       | any      | any, naming a dossier | own only     |
 //! |   bytes, previews, reuses)     |       |          |   of their province   |              |
 //! | search, list an owner's docs   |       | any      | naming a dossier      | own only     |
@@ -33,6 +35,8 @@ pub enum Act {
     ChangeLifecycle,
     /// Run text extraction again on stored originals.
     Reextract,
+    /// Replace the store's gazetteer and read every document's places again with it.
+    ManagePlaces,
     ReadDocuments,
     Reuse,
     SeeLedger,
@@ -42,10 +46,11 @@ pub enum Act {
 }
 
 impl Act {
-    pub const ALL: [Act; 9] = [
+    pub const ALL: [Act; 10] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
+        Act::ManagePlaces,
         Act::ReadDocuments,
         Act::Reuse,
         Act::SeeLedger,
@@ -60,6 +65,7 @@ impl Act {
             Act::Upload => "upload documents",
             Act::ChangeLifecycle => "revoke or supersede documents",
             Act::Reextract => "re-extract the text of documents",
+            Act::ManagePlaces => "change the gazetteer or re-read the places of documents",
             Act::ReadDocuments => "read documents",
             Act::Reuse => "reuse documents in a dossier",
             Act::SeeLedger => "see the access ledger",
@@ -72,9 +78,11 @@ impl Act {
     /// The roles that may do it.
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Act::Upload | Act::ChangeLifecycle | Act::Reextract | Act::SeeBatches => {
-                &[Role::Operator]
-            }
+            Act::Upload
+            | Act::ChangeLifecycle
+            | Act::Reextract
+            | Act::ManagePlaces
+            | Act::SeeBatches => &[Role::Operator],
             Act::ReadDocuments => &[Role::Operator, Role::Clerk, Role::Citizen],
             Act::Reuse => &[Role::Clerk],
             Act::SeeLedger => &[Role::Admin, Role::Citizen],
@@ -272,6 +280,7 @@ mod tests {
             (Act::Upload, &[Operator]),
             (Act::ChangeLifecycle, &[Operator]),
             (Act::Reextract, &[Operator]),
+            (Act::ManagePlaces, &[Operator]),
             (Act::ReadDocuments, &[Operator, Clerk, Citizen]),
             (Act::Reuse, &[Clerk]),
             (Act::SeeLedger, &[Admin, Citizen]),

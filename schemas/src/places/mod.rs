@@ -23,7 +23,7 @@ pub mod recognize;
 #[cfg(test)]
 mod tests;
 
-pub use data::GazetteerError;
+pub use data::{GazetteerError, MAX_GAZETTEER_BYTES};
 pub use expand::{Expansion, IndexTerms, Tier};
 pub use query::{QueryPlace, QueryPlaces};
 pub use recognize::{PlaceSource, RecognizedPlace};
@@ -143,6 +143,11 @@ impl Gazetteer {
 
     pub fn units(&self) -> &[Unit] {
         &self.units
+    }
+
+    /// Every unit's id, in file order.
+    pub fn ids(&self) -> impl Iterator<Item = UnitId> {
+        (0..self.units.len() as u32).map(UnitId)
     }
 
     pub fn unit(&self, id: UnitId) -> &Unit {
