@@ -507,13 +507,78 @@ fn query(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `kho-bench places [--pages N]`: the cost of reading places in a page of text, as ingest and
+/// re-extraction pay it, next to folding the same page (what indexing already does to every
+/// page). Pages are the generator's papers padded to about 3,000 characters (an A4 page of
+/// administrative text) with their filler lines.
+fn places(args: &[String]) -> Result<(), String> {
+    let n: usize = arg(args, "--pages")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let communes = Communes::new()?;
+    let types = DocTypes::builtin();
+    let keys: Vec<&str> = types.iter().map(|t| t.key.as_str()).collect();
+    let mut rng = Rng(0x9a9e_5eed_0000_0001);
+    let owners: Vec<(String, String)> = (0..100)
+        .map(|_| (personal_id(&mut rng), person(&mut rng)))
+        .collect();
+    let pages: Vec<(Generated, String)> = (0..n)
+        .map(|_| {
+            let g = document(&mut rng, &owners, &keys, &communes);
+            let mut text = g.text.clone();
+            while text.chars().count() < 3000 {
+                text.push('\n');
+                text.push_str(rng.pick(FILLER));
+            }
+            (g, text)
+        })
+        .collect();
+    let chars: usize = pages.iter().map(|(_, t)| t.chars().count()).sum();
+    let g = &communes.gazetteer;
+    let started = Instant::now();
+    let mut found = 0usize;
+    for (doc, text) in &pages {
+        let issued = doc
+            .metadata
+            .issued_on
+            .as_deref()
+            .and_then(|d| schemas::parse_date(d).ok());
+        found += g
+            .recognize_document(doc.metadata.issuer.as_deref(), issued, Some(text))
+            .len();
+    }
+    let recognize = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut folded = 0usize;
+    for (_, text) in &pages {
+        folded += schemas::fold(text).len();
+    }
+    let fold = started.elapsed().as_secs_f64();
+    println!("| step | pages | chars/page | µs per page | pages/s |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, secs) in [
+        ("read places (issuer + text)", recognize),
+        ("fold the text (reference)", fold),
+    ] {
+        println!(
+            "| {name} | {n} | {} | {:.0} | {:.0} |",
+            chars / n.max(1),
+            secs * 1e6 / n as f64,
+            n as f64 / secs
+        );
+    }
+    eprintln!("{found} places read; {folded} folded bytes");
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let result = match args.get(1).map(String::as_str) {
         Some("generate") => generate(&args),
         Some("query") => query(&args),
         Some("blobs") => blobs::run(&args),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]".into()),
+        Some("places") => places(&args),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");
