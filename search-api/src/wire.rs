@@ -58,65 +58,10 @@ pub struct DocumentView {
     pub ingested_by: String,
     /// Where the original bytes are.
     pub content_url: String,
-    /// The administrative units its issuer and text name, each with its era (`before_2025`,
-    /// `from_2025`) and where it was read (`issuer`, `text`).
-    pub places: Vec<PlaceView>,
-}
-
-/// A unit a document names.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlaceView {
-    /// `era:level+GSO code`: `old:H517`, `new:T48`.
-    pub code: String,
-    /// With its enclosing units: "huyện Núi Thành, tỉnh Quảng Nam".
-    pub name: String,
-    /// `before_2025` or `from_2025`.
-    #[schema(value_type = String)]
-    pub era: schemas::places::Era,
-    /// `issuer` or `text`.
-    #[schema(value_type = String)]
-    pub source: schemas::places::PlaceSource,
-}
-
-impl From<&schemas::RecognizedPlace> for PlaceView {
-    fn from(p: &schemas::RecognizedPlace) -> Self {
-        PlaceView {
-            code: p.code.clone(),
-            name: p.name.clone(),
-            era: p.era,
-            source: p.source,
-        }
-    }
-}
-
-/// What became of the issuer's unit in the reorganization of 1 July 2025.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct IssuerTodayView {
-    /// The issuer's unit before 1 July 2025.
-    pub unit: String,
-    pub unit_code: String,
-    /// The unit no longer exists under its name.
-    pub abolished: bool,
-    /// Today's units that took over its territory.
-    pub successors: Vec<String>,
-    /// For a people's committee: today's committees.
-    pub successor_agency: Option<String>,
-    /// What the document page says, ending with: the reorganization does not change the
-    /// document's validity.
-    pub note: String,
-}
-
-impl From<schemas::places::agency::AgencySuccession> for IssuerTodayView {
-    fn from(s: schemas::places::agency::AgencySuccession) -> Self {
-        IssuerTodayView {
-            unit: s.unit,
-            unit_code: s.unit_code,
-            abolished: s.abolished,
-            successors: s.successors,
-            successor_agency: s.successor_agency,
-            note: s.note,
-        }
-    }
+    /// The administrative units its issuer and text name: `code` (`old:H517`), `name` (with
+    /// its enclosing units), `era` (`before_2025`, `from_2025`) and `source` (`issuer`, `text`).
+    #[schema(value_type = Vec<Object>)]
+    pub places: Vec<schemas::RecognizedPlace>,
 }
 
 impl DocumentView {
@@ -158,7 +103,7 @@ impl DocumentView {
             ingested_at: rfc3339(record.ingested_at),
             ingested_by: record.ingested_by.clone(),
             content_url: format!("/api/v1/documents/{}/content", record.id),
-            places: record.places.iter().map(PlaceView::from).collect(),
+            places: record.places.clone(),
         }
     }
 }
@@ -171,9 +116,12 @@ pub struct DocumentDetail {
     pub history: Vec<EventView>,
     /// The last background check of the original (`kho serve`'s fixity), if it has had one.
     pub fixity: Option<FixityView>,
-    /// For a paper issued by an agency of a unit before 1 July 2025: that unit's successors
-    /// today. Absent for today's units.
-    pub issuer_today: Option<IssuerTodayView>,
+    /// For a paper issued by an agency of a unit before 1 July 2025, what that unit is today:
+    /// `unit`, `unit_code`, `abolished`, `successors` (today's units), `successor_agency` (for a
+    /// people's committee), `note` (the sentence of the document page, ending with: validity is
+    /// unchanged). Null for today's units.
+    #[schema(value_type = Option<Object>)]
+    pub issuer_today: Option<schemas::places::agency::AgencySuccession>,
 }
 
 impl DocumentDetail {
@@ -186,7 +134,7 @@ impl DocumentDetail {
             document: DocumentView::new(document.record(), types, today),
             history: events(document.history()),
             fixity: document.fixity().cloned().map(FixityView::from),
-            issuer_today: document.issuer_today().cloned().map(IssuerTodayView::from),
+            issuer_today: document.issuer_today().cloned(),
         }
     }
 }

@@ -38,11 +38,12 @@ pub const REORGANIZATION_DATE: time::Date = time::macros::date!(2025 - 07 - 01);
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
-#[serde(rename_all = "snake_case")]
 pub enum Era {
     /// Units in force until 30 June 2025 (63 provinces, districts, communes).
+    #[serde(rename = "before_2025")]
     Before2025,
     /// Units from 1 July 2025 (34 provinces, communes, no districts).
+    #[serde(rename = "from_2025")]
     From2025,
 }
 
