@@ -11,6 +11,7 @@ use crate::{Archive, Result};
 use schemas::policy::Act;
 use schemas::{
     Action, Caller, DocumentMetadata, DocumentRecord, DocumentText, Format, Lifecycle, NewEvent,
+    RecognizedPlace,
 };
 use std::collections::HashSet;
 use std::io::Read;
@@ -71,6 +72,18 @@ impl Archive {
     /// [`Archive::flush`]: a batch commits many documents and flushes once, and reports them
     /// stored only after that.
     pub fn commit(&self, caller: &Caller, doc: NewDocument, blob: &PutBlob) -> Result<Ingested> {
+        self.commit_with_places(caller, doc, blob, None)
+    }
+
+    /// [`Archive::commit`] with the document's places already read ([`Archive::places_of`]):
+    /// a batch reads them on its parallel workers, not on its single writer.
+    pub fn commit_with_places(
+        &self,
+        caller: &Caller,
+        doc: NewDocument,
+        blob: &PutBlob,
+        places: Option<Vec<RecognizedPlace>>,
+    ) -> Result<Ingested> {
         self.authorize(caller, Act::Upload, None, "upload")?;
         let sha256 = blob.digest().to_hex();
         let rescan_of = match &doc.text {
@@ -100,7 +113,10 @@ impl Archive {
         if let Some(text) = &doc.text {
             record.set_text_summary(text);
         }
-        record.places = self.places_of(&record.metadata, doc.text.as_ref());
+        record.places = match places {
+            Some(places) => places,
+            None => self.places_of(&record.metadata, doc.text.as_ref()),
+        };
         let mut event = NewEvent::new(Action::Ingest, caller.actor());
         event.owner_id = Some(owner);
         event.detail = rescan_of.map(|earlier| format!("probable rescan of {earlier}"));

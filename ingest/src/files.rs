@@ -357,6 +357,8 @@ pub struct Prepared {
     pub source_name: Option<String>,
     pub text: DocumentText,
     pub blob: PutBlob,
+    /// The places its issuer and text name, read here (in parallel) rather than by the writer.
+    pub places: Vec<schemas::RecognizedPlace>,
 }
 
 /// The parallel stage for a file on disk: read, recognise, check for a duplicate, extract, store
@@ -425,7 +427,9 @@ fn prepare_loaded(
         // Store-level failures (disk, catalogue) are not the file's fault: stop the run.
         Err(e) => return Err(e),
     };
+    let places = archive.places_of(metadata, Some(&text));
     Ok(Stage::Ready(Box::new(Prepared {
+        places,
         display: display.to_string(),
         metadata: metadata.clone(),
         format: inspection.format,
@@ -458,7 +462,8 @@ pub fn commit_prepared(
         source_name: prepared.source_name,
         text: Some(prepared.text),
     };
-    let ingested = archive.commit(caller, doc, &prepared.blob)?;
+    let ingested =
+        archive.commit_with_places(caller, doc, &prepared.blob, Some(prepared.places))?;
     let status = match ingested.status {
         IngestStatus::Stored => FileStatus::Stored,
         IngestStatus::Duplicate => FileStatus::Duplicate,
