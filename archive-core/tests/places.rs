@@ -274,7 +274,7 @@ fn an_ambiguous_commune_name_alone_is_not_expanded_across_provinces() {
     );
     assert!(shown.candidates.len() > 2);
     // Searched as words: the paper that says it is found, nothing else of its province.
-    assert_eq!(ids(&found), [other.clone()]);
+    assert_eq!(ids(&found), std::slice::from_ref(&other));
     // With its province it is a place.
     let found = search(&p.archive, "xã Tân Phú, Đồng Nai", None);
     assert!(!found.place_expansion[0].ambiguous);
