@@ -6,7 +6,7 @@
 use crate::blob::{BlobStore, LocalBlobStore, S3BlobStore, S3Config};
 use crate::catalog::Catalog;
 use crate::journal::Journal;
-use crate::search::index::{IndexQuery, IndexState, SearchIndex, Tables};
+use crate::search::index::{IndexState, SearchIndex, Tables};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
@@ -357,14 +357,10 @@ impl Archive {
         let parsed = query::parse(&req.query)?;
         let expanded = crate::search::expand::expand(&self.gazetteer, req)?;
         let rest = query::parse(&expanded.rest)?;
-        let index_query = IndexQuery {
-            parsed: &rest,
-            places: &expanded.places,
-            place_filter: expanded.place_filter.as_ref(),
-        };
-        let mut found = self.index.search(req, &index_query, today)?;
-        found.facets.province = self.place_names(std::mem::take(&mut found.facets.province));
-        found.facets.commune = self.place_names(std::mem::take(&mut found.facets.commune));
+        let mut found = self
+            .index
+            .search(req, &expanded.index_query(&rest), today)?;
+        found.facets.name_places(&self.gazetteer);
         let mut hits = Vec::with_capacity(found.hits.len());
         for (id, score) in found.hits {
             let Some(record) = self.catalog.get(&id)? else {
@@ -409,23 +405,6 @@ impl Archive {
             facets: found.facets,
             place_expansion: expanded.shown,
         })
-    }
-
-    /// Facet counts by unit code, keyed by the units' full names instead.
-    fn place_names(
-        &self,
-        by_code: std::collections::BTreeMap<String, u64>,
-    ) -> std::collections::BTreeMap<String, u64> {
-        by_code
-            .into_iter()
-            .map(|(code, n)| {
-                let name = self
-                    .gazetteer
-                    .by_code(&code)
-                    .map_or(code, |u| self.gazetteer.full_name(u));
-                (name, n)
-            })
-            .collect()
     }
 }
 

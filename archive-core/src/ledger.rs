@@ -55,7 +55,8 @@ fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
             | Action::Revoke
             | Action::Supersede
             | Action::FixityFailed
-            | Action::Reextract => keys.push(ref_key(HISTORY_REF, doc, event.seq)),
+            | Action::Reextract
+            | Action::RereadPlaces => keys.push(ref_key(HISTORY_REF, doc, event.seq)),
             Action::Reuse => keys.push(ref_key(REUSE_REF, doc, event.seq)),
             _ => {}
         }

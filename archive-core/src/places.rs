@@ -4,13 +4,13 @@
 //! gave it another one (`kho places import FILE`, kept as `DIR/places.tsv[.gz]`): a later
 //! correction of the units or of the succession map. Places are derived data: recognized from a
 //! record's issuer and text at ingest and re-extraction, and again for every record when the
-//! gazetteer changes ([`Archive::refresh_places`]).
+//! gazetteer changes. Replacing the gazetteer and reading the places again are done on an
+//! operator's behalf, ledgered: [`crate::service::places`].
 
 use crate::archive::Archive;
 use crate::{ArchiveError, Result};
 use schemas::places::agency::AgencySuccession;
-use schemas::policy::Act;
-use schemas::{Caller, DocumentMetadata, DocumentRecord, DocumentText, Gazetteer, RecognizedPlace};
+use schemas::{DocumentMetadata, DocumentRecord, DocumentText, Gazetteer, RecognizedPlace};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ impl GazetteerSummary {
     }
 }
 
-fn gazetteer_error(
+pub(crate) fn gazetteer_error(
     path: &Path,
 ) -> impl FnOnce(schemas::places::GazetteerError) -> ArchiveError + '_ {
     move |source| ArchiveError::Gazetteer {
@@ -111,83 +111,5 @@ impl Archive {
     pub(crate) fn issuer_today_of(&self, record: &DocumentRecord) -> Option<AgencySuccession> {
         let issuer = record.metadata.issuer.as_deref()?;
         self.gazetteer.agency_succession(issuer, &record.places)
-    }
-
-    /// Replaces the store's gazetteer with the file's bytes, for `caller` (an operator; a
-    /// refusal is ledgered). The file is checked whole first: a bad file changes nothing.
-    /// Written beside and renamed into place. The places of the records and the index follow
-    /// with [`Archive::refresh_places`] and a reindex.
-    pub fn import_gazetteer(&mut self, caller: &Caller, bytes: &[u8]) -> Result<GazetteerSummary> {
-        self.authorize(caller, Act::ManagePlaces, None, "import a gazetteer")?;
-        let name = if bytes.starts_with(&[0x1f, 0x8b]) {
-            PLACES_FILES[0]
-        } else {
-            PLACES_FILES[1]
-        };
-        let path = self.root().join(name);
-        let g = Gazetteer::parse_bytes(bytes).map_err(gazetteer_error(&path))?;
-        let partial = path.with_extension("partial");
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |source| ArchiveError::Io { path: p, source }
-        };
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&partial).map_err(io(&partial))?;
-            f.write_all(bytes).map_err(io(&partial))?;
-            f.sync_all().map_err(io(&partial))?;
-        }
-        std::fs::rename(&partial, &path).map_err(io(&path))?;
-        for other in PLACES_FILES.iter().filter(|n| **n != name) {
-            let other = self.root().join(other);
-            if other.exists() {
-                std::fs::remove_file(&other).map_err(io(&other))?;
-            }
-        }
-        let summary = GazetteerSummary::of(&g);
-        self.gazetteer = Arc::new(g);
-        self.gazetteer_file = Some(path);
-        Ok(summary)
-    }
-
-    /// Recognizes the places of every record again (after the gazetteer changed, or for a store
-    /// made before places were read), for `caller` (an operator; a refusal is ledgered).
-    /// Records whose places change get a new sequence number, so the index catches up. Places
-    /// are derived data: no ledger event, as for the index. Safe to interrupt and run again.
-    /// Returns how many changed.
-    pub fn refresh_places(
-        &self,
-        caller: &Caller,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<u64> {
-        self.authorize(caller, Act::ManagePlaces, None, "re-read places")?;
-        let ids: Vec<String> = self
-            .catalog
-            .ids_by_seq()
-            .map(|item| item.map(|(_, id)| id))
-            .collect::<Result<_>>()?;
-        let total = ids.len() as u64;
-        let mut changed = 0;
-        for (done, id) in ids.iter().enumerate() {
-            let Some(record) = self.catalog.get(id)? else {
-                continue;
-            };
-            let text = self.catalog.text(&record.sha256)?;
-            let places = self.places_of(&record.metadata, text.as_ref());
-            if places != record.places
-                && self.catalog.update_derived(id, &|r| {
-                    r.places = places.clone();
-                    true
-                })?
-            {
-                changed += 1;
-            }
-            if done % 1000 == 999 {
-                progress(done as u64 + 1, total);
-            }
-        }
-        self.catalog.flush()?;
-        progress(total, total);
-        Ok(changed)
     }
 }

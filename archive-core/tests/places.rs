@@ -2,9 +2,26 @@
 //! papers (issue #23, "Acceptance"), through `Archive::search` on a real store and index.
 
 use archive_core::search::{SearchRequest, SearchResults};
-use archive_core::{Archive, ArchiveError, NewDocument};
+use archive_core::{Archive, ArchiveError, LedgerPage, NewDocument};
 use schemas::places::Era;
-use schemas::{Actor, DocTypes, DocumentText, Format, MetadataInput, PageSource, PageText};
+use schemas::policy::RefusalKind;
+use schemas::{
+    Action, Caller, Credential, DocTypes, DocumentRecord, DocumentText, Format, MetadataInput,
+    PageSource, PageText, Principal, Role,
+};
+
+fn operator() -> Caller {
+    Caller::local_operator("test")
+}
+
+/// A record as the local operator reads it (ledgered, as any read).
+fn record(archive: &Archive, id: &str) -> DocumentRecord {
+    archive
+        .read_document(&operator(), id, &Default::default())
+        .unwrap()
+        .record()
+        .clone()
+}
 
 struct Paper<'a> {
     owner: &'a str,
@@ -40,12 +57,10 @@ fn store(archive: &Archive, paper: Paper) -> String {
         format: Format::Pdf,
         pages: 1,
         source_name: None,
-        actor: Actor::local_operator("test"),
         text: Some(text),
-        rescan_of: None,
     };
     archive
-        .ingest(&mut bytes.as_bytes(), doc)
+        .ingest(&operator(), &mut bytes.as_bytes(), doc)
         .unwrap()
         .record
         .id
@@ -59,7 +74,9 @@ fn search(archive: &Archive, query: &str, place: Option<&str>) -> SearchResults 
         ..Default::default()
     };
     archive.sync_index(&mut |_, _| {}).unwrap();
-    archive.search(&req, schemas::today()).unwrap()
+    archive
+        .search(&operator(), &req, &Default::default())
+        .unwrap()
 }
 
 fn ids(results: &SearchResults) -> Vec<String> {
@@ -145,7 +162,7 @@ fn papers() -> Papers {
 #[test]
 fn places_are_read_at_ingest_with_their_era() {
     let p = papers();
-    let record = p.archive.record(&p.quang_nam_2019).unwrap();
+    let record = record(&p.archive, &p.quang_nam_2019);
     let codes: Vec<(&str, Era)> = record
         .places
         .iter()
@@ -155,7 +172,7 @@ fn places_are_read_at_ingest_with_their_era() {
         codes,
         [("old:H517", Era::Before2025), ("old:T49", Era::Before2025)]
     );
-    let record = p.archive.record(&p.tam_hiep_2018).unwrap();
+    let record = self::record(&p.archive, &p.tam_hiep_2018);
     assert_eq!(
         record.places[0].name,
         "xã Tam Hiệp, huyện Núi Thành, tỉnh Quảng Nam"
@@ -317,7 +334,7 @@ fn the_place_filter_and_the_facets_of_todays_units() {
             limit: 5,
             ..Default::default()
         };
-        match p.archive.search(&req, schemas::today()) {
+        match p.archive.search(&operator(), &req, &Default::default()) {
             Err(ArchiveError::Place(why)) => assert!(why.contains(bad), "{why}"),
             other => panic!("{bad}: {:?}", other.map(|r| r.total)),
         }
@@ -340,18 +357,26 @@ fn an_imported_gazetteer_replaces_the_built_in_one() {
     // A correction that knows only two provinces: the record's places follow it.
     let file = "V\tkho-places\t1\nU\told:T49\ttỉnh\tQuảng Nam\t\nU\tnew:T48\tthành phố\tĐà Nẵng\t\nS\told:T49\tnew:T48\twhole\n";
     assert!(archive
-        .import_gazetteer(b"V\tkho-places\t1\nbroken\n")
+        .import_gazetteer(&operator(), b"V\tkho-places\t1\nbroken\n")
         .is_err());
     assert!(
         archive.gazetteer_file().is_none(),
         "a bad file changes nothing"
     );
-    let summary = archive.import_gazetteer(file.as_bytes()).unwrap();
+    let summary = archive
+        .import_gazetteer(&operator(), file.as_bytes())
+        .unwrap();
     assert_eq!((summary.provinces_before, summary.provinces_after), (1, 1));
-    assert_eq!(archive.refresh_places(&mut |_, _| {}).unwrap(), 1);
-    let codes: Vec<String> = archive
-        .record(&id)
-        .unwrap()
+    assert_eq!(
+        archive.refresh_places(&operator(), &mut |_, _| {}).unwrap(),
+        1
+    );
+    assert_eq!(
+        archive.refresh_places(&operator(), &mut |_, _| {}).unwrap(),
+        0,
+        "a second run changes nothing"
+    );
+    let codes: Vec<String> = record(&archive, &id)
         .places
         .into_iter()
         .map(|p| p.code)
@@ -362,4 +387,96 @@ fn an_imported_gazetteer_replaces_the_built_in_one() {
     let archive = Archive::open(dir.path()).unwrap();
     assert!(archive.gazetteer_file().is_some(), "kept by the store");
     assert_eq!(ids(&search(&archive, "Đà Nẵng", None)), [id]);
+}
+
+/// Replacing the gazetteer and reading the places again are an operator's, ledgered: the import
+/// once for the store, each changed record with its codes before and after, in its owner's
+/// ledger and the document's history; anyone else is refused, and the refusal is ledgered.
+#[test]
+fn changing_the_gazetteer_is_an_operators_and_is_ledgered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open(dir.path()).unwrap();
+    let id = store(
+        &archive,
+        Paper {
+            owner: "049075001234",
+            issuer: "UBND huyện Núi Thành, tỉnh Quảng Nam",
+            issued_on: "2019-05-01",
+            text: "",
+        },
+    );
+    let file = "V\tkho-places\t1\nU\told:T49\ttỉnh\tQuảng Nam\t\nU\tnew:T48\tthành phố\tĐà Nẵng\t\nS\told:T49\tnew:T48\twhole\n";
+    let clerk = Caller::signed_in(
+        Principal::new("canbo", Role::Clerk, Some("H47.15"), None).unwrap(),
+        Credential::Session,
+    );
+    let admin = Caller::signed_in(
+        Principal::new("quantri", Role::Admin, None, None).unwrap(),
+        Credential::Session,
+    );
+    let before = archive.figures().unwrap();
+    for caller in [&clerk, &admin] {
+        match archive.import_gazetteer(caller, file.as_bytes()) {
+            Err(ArchiveError::Refused(r)) => assert_eq!(r.kind(), RefusalKind::Role),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        match archive.refresh_places(caller, &mut |_, _| {}) {
+            Err(ArchiveError::Refused(r)) => assert_eq!(r.kind(), RefusalKind::Role),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        archive.gazetteer_file().is_none(),
+        "a refusal changes nothing"
+    );
+    let refused = archive.figures().unwrap();
+    assert_eq!(refused.refused - before.refused, 4);
+    assert_eq!(
+        refused.ledger_events - before.ledger_events,
+        4,
+        "each refusal is in the ledger"
+    );
+    archive
+        .import_gazetteer(&operator(), file.as_bytes())
+        .unwrap();
+    assert_eq!(
+        archive.refresh_places(&operator(), &mut |_, _| {}).unwrap(),
+        1
+    );
+    // The import is in the store's ledger (about no one document) beside the record's event.
+    assert_eq!(
+        archive.figures().unwrap().ledger_events - refused.ledger_events,
+        2,
+        "the import and the re-read"
+    );
+
+    let ledger = archive
+        .owner_ledger(
+            &admin,
+            &schemas::OwnerId::parse("049075001234").unwrap(),
+            LedgerPage::new(None, Some(1000)),
+        )
+        .unwrap()
+        .events;
+    let reread: Vec<_> = ledger
+        .iter()
+        .filter(|e| e.event.action == Action::RereadPlaces)
+        .collect();
+    assert_eq!(reread.len(), 1, "{ledger:?}");
+    let event = &reread[0].event;
+    assert_eq!(event.doc_id.as_deref(), Some(id.as_str()));
+    assert_eq!(event.actor.name, "test");
+    let detail = event.detail.as_deref().unwrap_or_default();
+    assert!(
+        detail.contains("old:H517, old:T49 -> old:T49") && detail.contains("places.tsv"),
+        "{detail}"
+    );
+    let history = archive
+        .read_document(&operator(), &id, &Default::default())
+        .unwrap()
+        .history()
+        .iter()
+        .map(|e| e.event.action)
+        .collect::<Vec<_>>();
+    assert_eq!(history, [Action::Ingest, Action::RereadPlaces]);
 }

@@ -24,6 +24,11 @@ pub enum Action {
     /// The page texts were made again from the original (`kho reextract`); the detail says which
     /// pages changed and how the text was obtained before and after.
     Reextract,
+    /// The places the document names were read again with the store's gazetteer (`kho places
+    /// refresh`, `kho places import`); the detail says the unit codes before and after.
+    RereadPlaces,
+    /// The store's gazetteer was replaced (`kho places import`); about no one document.
+    ImportGazetteer,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.

@@ -210,6 +210,28 @@ fn a_store_takes_a_corrected_gazetteer_and_refuses_a_broken_one() {
             .json(),
     );
     assert!(!ids.contains(&p.quang_nam_2019), "{ids:?}");
+    // Every document whose places changed says so in its history, by whom and from what.
+    let archive = archive_core::Archive::open(p.kho.data.path()).unwrap();
+    let document = archive
+        .read_document(
+            &schemas::Caller::local_operator("test"),
+            &p.quang_nam_2019,
+            &Default::default(),
+        )
+        .unwrap();
+    let reread: Vec<_> = document
+        .history()
+        .iter()
+        .filter(|e| e.event.action == schemas::Action::RereadPlaces)
+        .collect();
+    assert_eq!(reread.len(), 1, "{:?}", document.history());
+    let event = &reread[0].event;
+    assert!(event.actor.name.starts_with("cli:"), "{event:?}");
+    let detail = event.detail.as_deref().unwrap_or_default();
+    assert!(
+        detail.contains("gazetteer places.tsv") && detail.contains("-> old:T49"),
+        "{detail}"
+    );
 }
 
 #[test]

@@ -403,28 +403,37 @@ impl Catalog {
         self.tx_result(result)
     }
 
-    /// Rewrites what a record derives from its text and the store's tables (its places), with a
-    /// new sequence number so that the index catches up; no ledger event, since nothing the
-    /// owner or an agency gave changed. `derive` returns false to leave the record as it is.
+    /// Rewrites what a record derives from its text and the store's tables (its places), with
+    /// the event `derive` returns, in one transaction; a new sequence number lets the index
+    /// catch up. `derive` changes the record and returns its event, or returns `None` to leave
+    /// it as it is. Returns the record written, if one was.
     pub(crate) fn update_derived(
         &self,
         id: &str,
-        derive: &dyn Fn(&mut DocumentRecord) -> bool,
-    ) -> Result<bool> {
+        at: OffsetDateTime,
+        derive: impl Fn(&mut DocumentRecord) -> Option<NewEvent>,
+    ) -> Result<Option<DocumentRecord>> {
         let _writing = self.writing();
-        let trees = (&self.records, &self.seq_docs, &self.meta);
-        let result = trees.transaction(|(records, seq_docs, meta)| {
+        let trees = (
+            &self.records,
+            &self.seq_docs,
+            &self.meta,
+            &self.ledger,
+            &self.event_refs,
+        );
+        let result = trees.transaction(|(records, seq_docs, meta, ledger, refs)| {
             let Some(bytes) = records.get(id.as_bytes())? else {
-                return Ok(false);
+                return Ok(None);
             };
             let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
-            if !derive(&mut record) {
-                return Ok(false);
-            }
+            let Some(event) = derive(&mut record) else {
+                return Ok(None);
+            };
             let previous = record.seq;
             renumber(meta, seq_docs, &mut record, Some(previous))?;
             records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
-            Ok(true)
+            ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
+            Ok(Some(record))
         });
         self.tx_result(result)
     }

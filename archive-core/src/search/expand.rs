@@ -3,8 +3,8 @@
 //! reached is reported with the answer. Another expansion (a synonym table of paper names) sits
 //! beside this one: it takes the words left and gives clauses of its own.
 
-use super::index::PlaceClause;
-use super::query::tokens;
+use super::index::{IndexQuery, PlaceClause};
+use super::query::{tokens, ParsedQuery};
 use super::{PlaceExpansion, PlaceInclude, PlaceRef, SearchRequest};
 use crate::{ArchiveError, Result};
 use schemas::places::{Expansion, UnitId};
@@ -20,6 +20,17 @@ pub(crate) struct Expanded {
     pub places: Vec<PlaceClause>,
     pub place_filter: Option<PlaceClause>,
     pub shown: Vec<PlaceExpansion>,
+}
+
+impl Expanded {
+    /// The query the index runs: the clauses `rest` parsed to, the places, the filter.
+    pub(crate) fn index_query<'a>(&'a self, rest: &'a ParsedQuery) -> IndexQuery<'a> {
+        IndexQuery {
+            parsed: rest,
+            places: &self.places,
+            place_filter: self.place_filter.as_ref(),
+        }
+    }
 }
 
 fn unit_ref(g: &Gazetteer, id: UnitId) -> PlaceRef {

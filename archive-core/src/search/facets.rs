@@ -8,6 +8,7 @@
 //! with the aggregations (docs/benchmarks.md): most of the time is scoring, not counting.
 
 use super::Facets;
+use schemas::Gazetteer;
 use std::collections::BTreeMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -125,6 +126,25 @@ impl Collector for FacetCollector {
 }
 
 /// Keeps the `keep` largest counts (ties by key, so the answer does not depend on segments).
+impl Facets {
+    /// The place facets, counted by unit code in the index, keyed by the units' full names
+    /// ("thành phố Đà Nẵng") for the answer; a code the gazetteer no longer has stays a code.
+    pub(crate) fn name_places(&mut self, gazetteer: &Gazetteer) {
+        let named = |by_code: BTreeMap<String, u64>| -> BTreeMap<String, u64> {
+            let mut out = BTreeMap::new();
+            for (code, n) in by_code {
+                let name = gazetteer
+                    .by_code(&code)
+                    .map_or(code, |u| gazetteer.full_name(u));
+                *out.entry(name).or_insert(0) += n;
+            }
+            out
+        };
+        self.province = named(std::mem::take(&mut self.province));
+        self.commune = named(std::mem::take(&mut self.commune));
+    }
+}
+
 fn most_frequent(counts: BTreeMap<String, u64>, keep: usize) -> BTreeMap<String, u64> {
     if counts.len() <= keep {
         return counts;

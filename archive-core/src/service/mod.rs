@@ -8,6 +8,7 @@
 //! - [`owners`]: an owner's documents and ledger;
 //! - [`search`](mod@search): the search, every hit shown ledgered;
 //! - [`changes`]: revoke, supersede, re-extract;
+//! - [`places`]: replace the gazetteer, read every document's places again;
 //! - [`operations`]: the operators' and admins' views (batches, users).
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
@@ -20,6 +21,7 @@ pub mod changes;
 pub mod documents;
 pub mod operations;
 pub mod owners;
+pub mod places;
 pub mod search;
 
 pub use changes::{ReextractTarget, Reextracted};

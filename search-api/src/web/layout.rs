@@ -101,6 +101,8 @@ pub fn action_name(action: &str) -> &str {
         "refused" => "Bị từ chối truy cập",
         "fixity_failed" => "Bản gốc không còn nguyên vẹn",
         "reextract" => "Trích xuất lại văn bản",
+        "reread_places" => "Đọc lại địa danh",
+        "import_gazetteer" => "Thay danh mục địa danh",
         other => other,
     }
 }
