@@ -64,6 +64,10 @@ enum Command {
     Export(commands::bag::ExportArgs),
     /// Build a new store at --data from a bag written by `kho export`, checking every hash.
     Import(commands::bag::ImportArgs),
+    /// The gazetteer of administrative units before and after 1 July 2025: explain a name,
+    /// import a corrected one, read documents' places again.
+    #[command(subcommand)]
+    Places(commands::places::PlacesCommand),
     /// List the document types this store accepts.
     Types(commands::types::Args),
     /// Serve the HTTP API (`/api/v1`, described at /api/v1/openapi.json).
@@ -127,6 +131,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::bag::export(&store, args),
         Command::Import(args) => commands::bag::import(&store, args),
         Command::Types(args) => commands::types::run(&store, args),
+        Command::Places(command) => commands::places::run(&store, command),
         Command::Serve(args) => commands::serve::run(&store, args),
         Command::User(command) => commands::accounts::user(&store, command),
         Command::Token(command) => commands::accounts::token(&store, command),

@@ -6,7 +6,7 @@
 use crate::blob::{BlobStore, LocalBlobStore, S3BlobStore, S3Config};
 use crate::catalog::Catalog;
 use crate::journal::Journal;
-use crate::search::index::{IndexState, SearchIndex};
+use crate::search::index::{IndexState, SearchIndex, Tables};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
@@ -47,6 +47,7 @@ pub struct StoreOptions {
 /// DIR/blobs/ab/cd/SHA  original bytes, read-only
 /// DIR/index/           tantivy full-text index (derived: `reindex` rebuilds it)
 /// DIR/doc-types.csv    optional: extra document types
+/// DIR/places.tsv[.gz]  optional: the store's own gazetteer (`kho places import`)
 /// DIR/spool/           incoming files over one part (16 MiB) being hashed, blobs in a bucket
 /// ```
 pub struct Archive {
@@ -61,6 +62,9 @@ pub struct Archive {
     pub(crate) journal: Option<Journal>,
     /// Refused attempts recorded since the store was opened (for metrics).
     pub(crate) refused: std::sync::atomic::AtomicU64,
+    /// Units of both eras and their succession ([`crate::places`]).
+    pub(crate) gazetteer: std::sync::Arc<schemas::Gazetteer>,
+    pub(crate) gazetteer_file: Option<PathBuf>,
 }
 
 /// Counts read from the store for metrics and readiness, without walking anything.
@@ -155,6 +159,7 @@ impl Archive {
                     source,
                 })?;
         }
+        let (gazetteer, gazetteer_file) = crate::places::load(&root)?;
         Ok(Archive {
             root,
             catalog,
@@ -164,6 +169,8 @@ impl Archive {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             journal,
             refused: Default::default(),
+            gazetteer,
+            gazetteer_file,
         })
     }
 
@@ -304,15 +311,22 @@ impl Archive {
         Ok(report)
     }
 
+    fn tables(&self) -> Tables<'_> {
+        Tables {
+            doc_types: &self.doc_types,
+            gazetteer: &self.gazetteer,
+        }
+    }
+
     /// Brings the search index up to date with the catalogue (what changed since its last commit).
     /// Called at start-up by the commands that search, and after every batch.
     pub fn sync_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
-        self.index.sync(&self.catalog, &self.doc_types, progress)
+        self.index.sync(&self.catalog, self.tables(), progress)
     }
 
     /// Rebuilds the search index from the catalogue; resumes an interrupted rebuild.
     pub fn reindex(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
-        self.index.rebuild(&self.catalog, &self.doc_types, progress)
+        self.index.rebuild(&self.catalog, self.tables(), progress)
     }
 
     /// Why the bucket of originals did not answer when the store was opened, if it did not:
@@ -339,8 +353,14 @@ impl Archive {
         req: &SearchRequest,
         today: schemas::Date,
     ) -> Result<SearchResults> {
+        // The whole query for snippets; what is left once places are taken out for the index.
         let parsed = query::parse(&req.query)?;
-        let found = self.index.search(req, &parsed, today)?;
+        let expanded = crate::search::expand::expand(&self.gazetteer, req)?;
+        let rest = query::parse(&expanded.rest)?;
+        let mut found = self
+            .index
+            .search(req, &expanded.index_query(&rest), today)?;
+        found.facets.name_places(&self.gazetteer);
         let mut hits = Vec::with_capacity(found.hits.len());
         for (id, score) in found.hits {
             let Some(record) = self.catalog.get(&id)? else {
@@ -383,6 +403,7 @@ impl Archive {
             total: found.total,
             hits,
             facets: found.facets,
+            place_expansion: expanded.shown,
         })
     }
 }

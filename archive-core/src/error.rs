@@ -53,6 +53,15 @@ pub enum ArchiveError {
         #[source]
         source: schemas::RuleError,
     },
+    #[error("gazetteer {path}: {source}; fix the file, or delete it to use the gazetteer built into kho")]
+    Gazetteer {
+        path: PathBuf,
+        #[source]
+        source: schemas::places::GazetteerError,
+    },
+    /// A place named in a search that no unit, or several, carry.
+    #[error("{0}")]
+    Place(String),
     #[error("the bag {path} cannot be imported: {problems}; nothing was imported")]
     Bag { path: PathBuf, problems: String },
     #[error("the store at {path} has layout version {found}; this kho reads version {supported}; use a matching kho release")]

@@ -57,7 +57,8 @@ fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
             | Action::FixityFailed
             | Action::Reextract
             | Action::SignaturesChecked
-            | Action::Certify => keys.push(ref_key(HISTORY_REF, doc, event.seq)),
+            | Action::Certify
+            | Action::RereadPlaces => keys.push(ref_key(HISTORY_REF, doc, event.seq)),
             Action::Reuse => keys.push(ref_key(REUSE_REF, doc, event.seq)),
             _ => {}
         }

@@ -30,6 +30,7 @@ mod group_flush;
 pub mod journal;
 pub mod ledger;
 mod memory;
+pub mod places;
 mod previews;
 pub mod search;
 pub mod service;

@@ -11,7 +11,7 @@ use crate::{Archive, Result};
 use schemas::policy::Act;
 use schemas::{
     Action, Caller, DocumentMetadata, DocumentRecord, DocumentText, Format, Lifecycle, NewEvent,
-    Provenance,
+    Provenance, RecognizedPlace,
 };
 use std::collections::HashSet;
 use std::io::Read;
@@ -76,6 +76,18 @@ impl Archive {
     /// [`Archive::flush`]: a batch commits many documents and flushes once, and reports them
     /// stored only after that.
     pub fn commit(&self, caller: &Caller, doc: NewDocument, blob: &PutBlob) -> Result<Ingested> {
+        self.commit_with_places(caller, doc, blob, None)
+    }
+
+    /// [`Archive::commit`] with the document's places already read ([`Archive::places_of`]):
+    /// a batch reads them on its parallel workers, not on its single writer.
+    pub fn commit_with_places(
+        &self,
+        caller: &Caller,
+        doc: NewDocument,
+        blob: &PutBlob,
+        places: Option<Vec<RecognizedPlace>>,
+    ) -> Result<Ingested> {
         self.authorize(caller, Act::Upload, None, "upload")?;
         let sha256 = blob.digest().to_hex();
         let rescan_of = match &doc.text {
@@ -102,6 +114,7 @@ impl Archive {
             rescan_of: rescan_of.clone(),
             signatures: doc.signatures,
             provenance: doc.provenance.clone(),
+            places: Vec::new(),
         };
         if !record.signatures.is_empty() {
             // Before the record: a crash in between leaves a mark on a blob with no signed
@@ -111,6 +124,10 @@ impl Archive {
         if let Some(text) = &doc.text {
             record.set_text_summary(text);
         }
+        record.places = match places {
+            Some(places) => places,
+            None => self.places_of(&record.metadata, doc.text.as_ref()),
+        };
         let mut event = NewEvent::new(Action::Ingest, caller.actor());
         event.owner_id = Some(owner);
         let cut_from = doc.provenance.as_ref().map(|p| {

@@ -381,6 +381,8 @@ pub struct Prepared {
     pub blob: PutBlob,
     /// Set for a document cut out of a scanned stack.
     pub provenance: Option<schemas::Provenance>,
+    /// The places its issuer and text name, read here (in parallel) rather than by the writer.
+    pub places: Vec<schemas::RecognizedPlace>,
 }
 
 /// The parallel stage for a file on disk: read, recognise, check for a duplicate, extract, store
@@ -450,7 +452,9 @@ pub(crate) fn prepare_loaded(
         // Store-level failures (disk, catalogue) are not the file's fault: stop the run.
         Err(e) => return Err(e),
     };
+    let places = archive.places_of(metadata, Some(&text));
     Ok(Stage::Ready(Box::new(Prepared {
+        places,
         display: display.to_string(),
         metadata: metadata.clone(),
         format: inspection.format,
@@ -487,7 +491,8 @@ pub fn commit_prepared(
         signatures: prepared.signatures,
         provenance: prepared.provenance,
     };
-    let ingested = archive.commit(caller, doc, &prepared.blob)?;
+    let ingested =
+        archive.commit_with_places(caller, doc, &prepared.blob, Some(prepared.places))?;
     let status = match ingested.status {
         IngestStatus::Stored => FileStatus::Stored,
         IngestStatus::Duplicate => FileStatus::Duplicate,

@@ -33,6 +33,11 @@ pub enum Action {
     Certify,
     /// Someone holding a certified copy checked it (public verification).
     VerifyCopy,
+    /// The places the document names were read again with the store's gazetteer (`kho places
+    /// refresh`, `kho places import`); the detail says the unit codes before and after.
+    RereadPlaces,
+    /// The store's gazetteer was replaced (`kho places import`); about no one document.
+    ImportGazetteer,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.

@@ -20,6 +20,7 @@ pub mod ids;
 mod ledger;
 mod manifest;
 mod metadata;
+pub mod places;
 mod principal;
 pub mod provinces;
 mod record;
@@ -46,6 +47,7 @@ pub use manifest::{
 pub use metadata::{
     MetadataField, MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS, METADATA_FIELDS,
 };
+pub use places::{Gazetteer, RecognizedPlace};
 pub use principal::{Principal, Role, MAX_USER_NAME_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,

@@ -245,6 +245,10 @@ pub struct DocumentRecord {
     /// For a document cut out of a scanned stack (`kho ingest --split`): the stack and its pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<crate::Provenance>,
+    /// The administrative units its issuer and text name (`places::recognize`), set at ingest
+    /// and re-extraction; what the index files it under, in both eras.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<crate::RecognizedPlace>,
 }
 
 impl DocumentRecord {
@@ -315,6 +319,7 @@ pub(crate) fn sample(owner: &str) -> DocumentRecord {
         rescan_of: None,
         signatures: vec![],
         provenance: None,
+        places: vec![],
     }
 }
 

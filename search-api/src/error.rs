@@ -114,6 +114,11 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
             ArchiveError::Query(q) => ApiError::BadRequest(q.to_string()),
+            ArchiveError::Place(rule) => ApiError::field(schemas::FieldError {
+                field: "place".into(),
+                value: String::new(),
+                rule,
+            }),
             // The bucket did not answer (after retries): worth trying again later.
             ArchiveError::Blob(remote) if remote.is_unavailable() => {
                 ApiError::Unavailable(remote.to_string())

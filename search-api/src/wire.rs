@@ -63,6 +63,10 @@ pub struct DocumentView {
     /// unsupported), `covers_whole_file`, `digest_algorithm`, `detail`.
     #[schema(value_type = Vec<Object>)]
     pub signatures: Vec<schemas::SignatureInfo>,
+    /// The administrative units its issuer and text name: `code` (`old:H517`), `name` (with
+    /// its enclosing units), `era` (`before_2025`, `from_2025`) and `source` (`issuer`, `text`).
+    #[schema(value_type = Vec<Object>)]
+    pub places: Vec<schemas::RecognizedPlace>,
 }
 
 impl DocumentView {
@@ -105,6 +109,7 @@ impl DocumentView {
             ingested_by: record.ingested_by.clone(),
             content_url: format!("/api/v1/documents/{}/content", record.id),
             signatures: record.signatures.clone(),
+            places: record.places.clone(),
         }
     }
 }
@@ -122,6 +127,12 @@ pub struct DocumentDetail {
     /// `dossier_code`.
     #[schema(value_type = Vec<Object>)]
     pub certified_copies: Vec<schemas::CertifiedCopy>,
+    /// For a paper issued by an agency of a unit before 1 July 2025, what that unit is today:
+    /// `unit`, `unit_code`, `abolished`, `successors` (today's units), `successor_agency` (for a
+    /// people's committee), `note` (the sentence of the document page, ending with: validity is
+    /// unchanged). Null for today's units.
+    #[schema(value_type = Option<Object>)]
+    pub issuer_today: Option<schemas::places::agency::AgencySuccession>,
 }
 
 /// A trust anchor to add: a CA certificate in PEM.
@@ -194,6 +205,7 @@ impl DocumentDetail {
             history: events(document.history()),
             fixity: document.fixity().cloned().map(FixityView::from),
             certified_copies: document.certified_copies().to_vec(),
+            issuer_today: document.issuer_today().cloned(),
         }
     }
 }
@@ -401,6 +413,10 @@ pub struct SearchParams {
     pub dossier_code: Option<String>,
     pub procedure_code: Option<String>,
     pub purpose: Option<String>,
+    /// Only documents of this place: an old or new name, with or without diacritics or type
+    /// word ("Đà Nẵng", "huyện Núi Thành", "xã Núi Thành, Đà Nẵng"), matching also the units
+    /// it became or came from on 1 July 2025.
+    pub place: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -424,6 +440,70 @@ pub struct FacetsView {
     pub doc_type: BTreeMap<String, u64>,
     pub issuer: BTreeMap<String, u64>,
     pub year: BTreeMap<String, u64>,
+    /// Today's province of each document's main place (issuer's, else the first in its text),
+    /// by full name: papers of both eras of one province count in one bucket.
+    pub province: BTreeMap<String, u64>,
+    /// Today's commune, where the main place lies wholly within one.
+    pub commune: BTreeMap<String, u64>,
+}
+
+/// A place read in the query or given as `place`, and what it expanded to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlaceExpansionView {
+    /// The words it was read from.
+    pub typed: String,
+    /// `query` or `filter`.
+    pub from: String,
+    /// The units it was read as (one; two for one name in both eras). Empty when ambiguous.
+    pub units: Vec<PlaceUnitView>,
+    /// The units of the other era it also matched.
+    pub includes: Vec<PlaceUnitView>,
+    /// "gồm cả địa danh trước 01/7/2025: ...", or why it was not expanded.
+    pub note: Option<String>,
+    /// Several units carry the name: searched as words only.
+    pub ambiguous: bool,
+    /// Up to 10 of those units.
+    pub candidates: Vec<PlaceUnitView>,
+}
+
+/// A unit in an expansion.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlaceUnitView {
+    pub code: String,
+    pub name: String,
+    /// `before_2025` or `from_2025`.
+    #[schema(value_type = String)]
+    pub era: schemas::places::Era,
+    /// For included units: `whole` or `partial` succession.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub succession: Option<String>,
+}
+
+impl From<archive_core::search::PlaceExpansion> for PlaceExpansionView {
+    fn from(e: archive_core::search::PlaceExpansion) -> Self {
+        let unit = |u: archive_core::search::PlaceRef, succession: Option<String>| PlaceUnitView {
+            code: u.code,
+            name: u.name,
+            era: u.era,
+            succession,
+        };
+        PlaceExpansionView {
+            typed: e.typed,
+            from: e.from.to_string(),
+            units: e.units.into_iter().map(|u| unit(u, None)).collect(),
+            includes: e
+                .includes
+                .into_iter()
+                .map(|i| {
+                    let tier = schemas::json_name(i.succession);
+                    unit(i.unit, Some(tier))
+                })
+                .collect(),
+            note: e.note,
+            ambiguous: e.ambiguous,
+            candidates: e.candidates.into_iter().map(|u| unit(u, None)).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -433,6 +513,8 @@ pub struct SearchView {
     pub limit: usize,
     pub hits: Vec<SearchHitView>,
     pub facets: FacetsView,
+    /// The places read in the query (and the `place` filter) and what each expanded to.
+    pub place_expansion: Vec<PlaceExpansionView>,
 }
 
 impl SearchView {
@@ -465,7 +547,14 @@ impl SearchView {
                 doc_type: results.facets.doc_type,
                 issuer: results.facets.issuer,
                 year: results.facets.year,
+                province: results.facets.province,
+                commune: results.facets.commune,
             },
+            place_expansion: results
+                .place_expansion
+                .into_iter()
+                .map(PlaceExpansionView::from)
+                .collect(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod certify;
 pub mod extract;
 pub mod get;
 pub mod ingest;
+pub mod places;
 pub mod progress;
 pub mod rebuild;
 pub mod reextract;

@@ -17,6 +17,11 @@ pub struct Args {
     /// Only documents of this issuer (its name as stored).
     #[arg(long)]
     issuer: Option<String>,
+    /// Only documents of this place: an old or new name, with or without diacritics or type
+    /// word ("Đà Nẵng", "huyện Núi Thành", "xã Núi Thành, Đà Nẵng"); also matches the units it
+    /// became or came from on 1 July 2025 (`kho places show NAME` explains a name).
+    #[arg(long)]
+    place: Option<String>,
     /// Issued on or after this date (YYYY-MM-DD or DD/MM/YYYY).
     #[arg(long)]
     from: Option<String>,
@@ -74,6 +79,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         owner: args.owner.clone(),
         doc_type: args.doc_type.clone(),
         issuer: args.issuer.clone(),
+        place: args.place.clone(),
         from: date("from", &args.from)?,
         to: date("to", &args.to)?,
         valid_only: args.valid_only,
@@ -97,6 +103,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         Err(archive_core::ArchiveError::Query(e)) => {
             return Err(UsageError(format!("the query {:?}: {e}", args.query)).into())
         }
+        Err(archive_core::ArchiveError::Place(e)) => {
+            return Err(UsageError(format!("--place: {e}")).into())
+        }
         Err(archive_core::ArchiveError::Invalid(e)) => {
             return Err(UsageError(format!("--{} {}: {}", e.field, e.value, e.rule)).into())
         }
@@ -118,9 +127,19 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
             .collect();
         super::print_json(&serde_json::json!({
             "total": results.total, "hits": hits, "facets": results.facets,
+            "place_expansion": results.place_expansion,
         }))?;
     } else {
         let tty = std::io::stdout().is_terminal();
+        for place in &results.place_expansion {
+            let read_as: Vec<&str> = place.units.iter().map(|u| u.name.as_str()).collect();
+            let read_as = read_as.first().copied().unwrap_or(place.typed.as_str());
+            match &place.note {
+                Some(note) if place.ambiguous => println!("địa danh {:?}: {note}", place.typed),
+                Some(note) => println!("địa danh {:?} = {read_as}; {note}", place.typed),
+                None => println!("địa danh {:?} = {read_as}", place.typed),
+            }
+        }
         println!("{} document(s)", results.total);
         for (i, h) in results.hits.iter().enumerate() {
             let m = &h.record.metadata;
@@ -151,6 +170,8 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         facet("by type", &results.facets.doc_type);
         facet("by issuer", &results.facets.issuer);
         facet("by year", &results.facets.year);
+        facet("by province (today)", &results.facets.province);
+        facet("by commune (today)", &results.facets.commune);
     }
     Ok(Outcome::Success)
 }

@@ -183,6 +183,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     };
     let record = document.record();
     let copies = document.certified_copies();
+    let issuer_today = document.issuer_today();
     if args.json {
         let mut value = record_json(record)?;
         if args.text {
@@ -190,6 +191,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         }
         if let Some(object) = value.as_object_mut() {
             object.insert("certified_copies".into(), serde_json::to_value(copies)?);
+        }
+        if let (Some(today), Some(map)) = (&issuer_today, value.as_object_mut()) {
+            map.insert("issuer_today".into(), serde_json::to_value(today)?);
         }
         super::print_json(&value)?;
     } else {
@@ -209,6 +213,15 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                         .unwrap_or_default()
                 ),
             );
+        }
+        for place in &record.places {
+            line(
+                "place",
+                format!("{} ({}, {})", place.name, place.code, place.era.label()),
+            );
+        }
+        if let Some(today) = &issuer_today {
+            line("issuer today", &today.note);
         }
         if args.text {
             print_pages(text.as_ref());

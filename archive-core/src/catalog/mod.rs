@@ -362,13 +362,15 @@ impl Catalog {
 
     /// Replaces the page texts of a blob (re-extraction) and updates every record that uses it,
     /// each with the event `event_for(before, after)` says, in one transaction. The records get
-    /// new sequence numbers, so that derived data (the index, the journal) catches up.
+    /// new sequence numbers, so that derived data (the index, the journal) catches up; `derive`
+    /// renews what a record derives from its text (its places).
     pub(crate) fn replace_text(
         &self,
         sha256: &str,
         text: &DocumentText,
         at: OffsetDateTime,
         event_for: impl Fn(&DocumentRecord, &DocumentRecord) -> NewEvent,
+        derive: impl Fn(&mut DocumentRecord),
     ) -> Result<Vec<DocumentRecord>> {
         let ids = self.docs_with_blob(sha256)?;
         let text_bytes = encode(text)?;
@@ -392,12 +394,48 @@ impl Catalog {
                 let mut record = before.clone();
                 renumber(meta, seq_docs, &mut record, Some(before.seq))?;
                 record.set_text_summary(text);
+                derive(&mut record);
                 records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
                 let event = event_for(&before, &record);
                 ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
                 updated.push(record);
             }
             Ok(updated)
+        });
+        self.tx_result(result)
+    }
+
+    /// Rewrites what a record derives from its text and the store's tables (its places), with
+    /// the event `derive` returns, in one transaction; a new sequence number lets the index
+    /// catch up. `derive` changes the record and returns its event, or returns `None` to leave
+    /// it as it is. Returns the record written, if one was.
+    pub(crate) fn update_derived(
+        &self,
+        id: &str,
+        at: OffsetDateTime,
+        derive: impl Fn(&mut DocumentRecord) -> Option<NewEvent>,
+    ) -> Result<Option<DocumentRecord>> {
+        let _writing = self.writing();
+        let trees = (
+            &self.records,
+            &self.seq_docs,
+            &self.meta,
+            &self.ledger,
+            &self.event_refs,
+        );
+        let result = trees.transaction(|(records, seq_docs, meta, ledger, refs)| {
+            let Some(bytes) = records.get(id.as_bytes())? else {
+                return Ok(None);
+            };
+            let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
+            let Some(event) = derive(&mut record) else {
+                return Ok(None);
+            };
+            let previous = record.seq;
+            renumber(meta, seq_docs, &mut record, Some(previous))?;
+            records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
+            ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
+            Ok(Some(record))
         });
         self.tx_result(result)
     }

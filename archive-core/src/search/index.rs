@@ -15,8 +15,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, FAST, INDEXED, STRING, TEXT};
 use tantivy::{
@@ -67,6 +67,11 @@ struct Fields {
     exact: Field,
     /// Metadata and text, folded (no diacritics, đ -> d).
     folded: Field,
+    /// Unit codes by tier (`=new:T48`, `~old:T49`, `?old:H517`: schemas::places::Tier).
+    places: Field,
+    /// Today's province and commune of the document's main place (codes), for facets.
+    province: Field,
+    commune: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -84,6 +89,9 @@ fn schema() -> (Schema, Fields) {
         signed: b.add_text_field("signed", STRING),
         exact: b.add_text_field("exact", TEXT),
         folded: b.add_text_field("folded", TEXT),
+        places: b.add_text_field("places", STRING),
+        province: b.add_text_field("province", STRING | FAST),
+        commune: b.add_text_field("commune", STRING | FAST),
     };
     (b.build(), fields)
 }
@@ -91,6 +99,38 @@ fn schema() -> (Schema, Fields) {
 fn ymd(d: schemas::Date) -> u64 {
     d.year().max(0) as u64 * 10_000 + u64::from(u8::from(d.month())) * 100 + u64::from(d.day())
 }
+
+/// A query as the index runs it: the clauses left after the places were taken out, the places,
+/// and the `place` filter.
+pub struct IndexQuery<'a> {
+    pub parsed: &'a ParsedQuery,
+    pub places: &'a [PlaceClause],
+    pub place_filter: Option<&'a PlaceClause>,
+}
+
+/// The store's tables a document is indexed with.
+#[derive(Clone, Copy)]
+pub struct Tables<'a> {
+    pub doc_types: &'a DocTypes,
+    pub gazetteer: &'a schemas::Gazetteer,
+}
+
+/// A place of a query, as the index looks it up: the unit codes it may be, and its name as
+/// folded words for documents that name it in words the gazetteer did not read.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceClause {
+    pub codes: Vec<String>,
+    pub words: Vec<String>,
+}
+
+/// What a tier adds to a document's score: the place named first, then the units it became or
+/// came from whole, then the name in the text, then partial successions.
+const TIER_SCORES: [(schemas::places::Tier, f32); 3] = [
+    (schemas::places::Tier::Named, 3.0),
+    (schemas::places::Tier::Whole, 2.0),
+    (schemas::places::Tier::Partial, 1.0),
+];
+const PLACE_WORDS_SCORE: f32 = 1.5;
 
 /// What the last commit says about the index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -252,8 +292,9 @@ impl SearchIndex {
         &self,
         record: &DocumentRecord,
         text: Option<&DocumentText>,
-        types: &DocTypes,
+        tables: Tables,
     ) -> TantivyDocument {
+        let types = tables.doc_types;
         let f = self.fields;
         let m = &record.metadata;
         let type_title = types
@@ -317,6 +358,16 @@ impl SearchIndex {
         for code in codes.into_iter().flatten() {
             doc.add_text(f.codes, code);
         }
+        let places = tables.gazetteer.index_terms(&record.places);
+        for term in &places.terms {
+            doc.add_text(f.places, term);
+        }
+        if let Some(province) = &places.province {
+            doc.add_text(f.province, province);
+        }
+        if let Some(commune) = &places.commune {
+            doc.add_text(f.commune, commune);
+        }
         doc
     }
 
@@ -325,7 +376,7 @@ impl SearchIndex {
     pub(crate) fn sync(
         &self,
         catalog: &Catalog,
-        types: &DocTypes,
+        tables: Tables,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64> {
         let mut state = self.state();
@@ -344,7 +395,7 @@ impl SearchIndex {
                 let text = catalog.text(&record.sha256)?;
                 writer.delete_term(Term::from_field_text(self.fields.id, &record.id));
                 writer
-                    .add_document(self.document(&record, text.as_ref(), types))
+                    .add_document(self.document(&record, text.as_ref(), tables))
                     .map_err(err(&self.path))?;
                 state.seq = record.seq;
                 done += 1;
@@ -372,7 +423,7 @@ impl SearchIndex {
     pub(crate) fn rebuild(
         &self,
         catalog: &Catalog,
-        types: &DocTypes,
+        tables: Tables,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64> {
         if !self.state().rebuilding {
@@ -387,7 +438,7 @@ impl SearchIndex {
                 )
             })?;
         }
-        self.sync(catalog, types, progress)
+        self.sync(catalog, tables, progress)
     }
 
     /// Ids of the given records that the index does not hold (for `verify`).
@@ -507,15 +558,40 @@ impl SearchIndex {
         (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>)
     }
 
+    /// A place of the query: its codes in each tier, each with a constant score by tier, or its
+    /// name as a phrase in the folded text.
+    fn place_query(&self, place: &PlaceClause, with_words: bool) -> Box<dyn Query> {
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for code in &place.codes {
+            for (tier, score) in TIER_SCORES {
+                let term = Term::from_field_text(self.fields.places, &tier.term(code));
+                let q = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                should.push((Occur::Should, Box::new(ConstScoreQuery::new(q, score))));
+            }
+        }
+        if with_words && !place.words.is_empty() {
+            let words = Self::words_in(self.fields.folded, &place.words, schemas::fold);
+            should.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(words, PLACE_WORDS_SCORE)),
+            ));
+        }
+        Box::new(BooleanQuery::new(should))
+    }
+
     fn build(
         &self,
         searcher: &Searcher,
         req: &SearchRequest,
-        parsed: &ParsedQuery,
+        query: &IndexQuery,
         today: schemas::Date,
     ) -> Box<dyn Query> {
         let f = self.fields;
+        let parsed = query.parsed;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for place in query.places {
+            must.push((Occur::Must, self.place_query(place, true)));
+        }
         for clause in &parsed.clauses {
             let q = match &clause.kind {
                 ClauseKind::Words(words) => self.text_query(searcher, words, clause.negated),
@@ -569,6 +645,11 @@ impl SearchIndex {
         if let Some(signed) = req.signed {
             filters.push((Occur::Must, term(f.signed, signed.as_str())));
         }
+        if let Some(place) = query.place_filter {
+            // A filter: in any tier, adding nothing to the score.
+            let q = self.place_query(place, false);
+            filters.push((Occur::Must, Box::new(BoostQuery::new(q, 0.0))));
+        }
         if req.from.is_some() || req.to.is_some() {
             let lower = req.from.map_or(
                 Bound::Excluded(Term::from_field_u64(f.issued, NO_DATE)),
@@ -599,11 +680,12 @@ impl SearchIndex {
     pub(crate) fn search(
         &self,
         req: &SearchRequest,
-        parsed: &ParsedQuery,
+        expanded: &IndexQuery,
         today: schemas::Date,
     ) -> Result<IndexHits> {
+        let parsed = expanded.parsed;
         let searcher = self.reader.searcher();
-        let query = self.build(&searcher, req, parsed, today);
+        let query = self.build(&searcher, req, expanded, today);
         let limit = req.limit.clamp(1, 1000);
         // Ids are read from their fast column (one dictionary lookup), not from the compressed
         // document store: the re-ranking window needs a hundred or so of them per search.

@@ -2,6 +2,7 @@
 //! and snippets ([`snippet`]). Hits always come back through the catalogue, which is
 //! authoritative for state, validity and access; the index only finds candidates.
 
+pub(crate) mod expand;
 mod facets;
 pub(crate) mod index;
 pub mod query;
@@ -43,6 +44,9 @@ pub struct SearchRequest {
     pub owner: Option<String>,
     pub doc_type: Option<String>,
     pub issuer: Option<String>,
+    /// Only documents of this place, old or new name, or of the units it became or came from
+    /// (`--place`, `place=`).
+    pub place: Option<String>,
     /// Issue date range, inclusive.
     pub from: Option<Date>,
     pub to: Option<Date>,
@@ -56,8 +60,8 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
-    /// The request with its filters in the form the index holds them: trimmed, the issuer in
-    /// NFC, empty filters dropped.
+    /// The request with its filters in the form the index holds them: trimmed, the issuer and
+    /// the place in NFC, empty filters dropped.
     pub fn tidy(&self) -> SearchRequest {
         let given = |v: &Option<String>| {
             v.as_deref()
@@ -69,6 +73,7 @@ impl SearchRequest {
             owner: given(&self.owner),
             doc_type: given(&self.doc_type),
             issuer: given(&self.issuer).map(|i| schemas::nfc(&i)),
+            place: given(&self.place).map(|p| schemas::nfc(&p)),
             ..self.clone()
         }
     }
@@ -90,12 +95,55 @@ impl SearchRequest {
     }
 }
 
-/// Counts by document type, issuer and issue year over all matching documents.
+/// Counts by document type, issuer, issue year, and today's province and commune (full names)
+/// over all matching documents.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Facets {
     pub doc_type: BTreeMap<String, u64>,
     pub issuer: BTreeMap<String, u64>,
     pub year: BTreeMap<String, u64>,
+    /// Today's province of each document's main place (its issuer's, else the first in its
+    /// text), so that one province is one bucket whatever era its papers name.
+    pub province: BTreeMap<String, u64>,
+    pub commune: BTreeMap<String, u64>,
+}
+
+/// A unit named in an answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlaceRef {
+    pub code: String,
+    /// Full name with enclosing units: "huyện Núi Thành, tỉnh Quảng Nam".
+    pub name: String,
+    pub era: schemas::places::Era,
+}
+
+/// A unit of the other era a place reached.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlaceInclude {
+    #[serde(flatten)]
+    pub unit: PlaceRef,
+    /// `whole`: all of it went into (came from) the place; `partial`: part of it.
+    pub succession: schemas::places::Tier,
+}
+
+/// What a place in the query (or the `place` filter) was read as and expanded to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlaceExpansion {
+    /// The words it was read from ("xã Núi Thành").
+    pub typed: String,
+    /// `query` (found among the words) or `filter` (the `place` parameter).
+    pub from: &'static str,
+    /// The units it was read as (one, or one name in both eras); empty when ambiguous.
+    pub units: Vec<PlaceRef>,
+    /// Units of the other era it reached, whole first.
+    pub includes: Vec<PlaceInclude>,
+    /// "gồm cả địa danh trước 01/7/2025: ..." (or why it was not expanded).
+    pub note: Option<String>,
+    /// Several units carry the name and nothing in the query tells them apart: searched as
+    /// words only.
+    pub ambiguous: bool,
+    /// The candidates when ambiguous (at most 10).
+    pub candidates: Vec<PlaceRef>,
 }
 
 /// One hit, read back from the catalogue.
@@ -112,4 +160,6 @@ pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The places found in the query and the filter, and what they expanded to.
+    pub place_expansion: Vec<PlaceExpansion>,
 }

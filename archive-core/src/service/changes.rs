@@ -78,14 +78,20 @@ impl Archive {
         })?;
         let before = self.text_of(sha256)?;
         let changed = changed_pages(before.as_ref(), &text);
-        let updated =
-            self.catalog
-                .replace_text(sha256, &text, OffsetDateTime::now_utc(), |old, new| {
-                    let mut event =
-                        event_about(Action::Reextract, actor, old, &AccessReason::default());
-                    event.detail = Some(reextract_detail(&changed, &text, old, new));
-                    event
-                })?;
+        let updated = self.catalog.replace_text(
+            sha256,
+            &text,
+            OffsetDateTime::now_utc(),
+            |old, new| {
+                let mut event =
+                    event_about(Action::Reextract, actor, old, &AccessReason::default());
+                event.detail = Some(reextract_detail(&changed, &text, old, new));
+                event
+            },
+            |record| {
+                record.places = self.places_of(&record.metadata, Some(&text));
+            },
+        )?;
         self.catalog.flush()?;
         Ok(updated)
     }

@@ -4,6 +4,7 @@
 use super::{event_about, LedgerEvents, LedgerPage};
 use crate::fixity::FixityCheck;
 use crate::{Archive, ArchiveError, Result, VerifyingReader};
+use schemas::places::agency::AgencySuccession;
 use schemas::policy::{self, Act, Refusal};
 use schemas::{
     AccessReason, Action, Caller, CertifiedCopy, DocumentRecord, DocumentText, Format, LedgerEvent,
@@ -21,6 +22,7 @@ pub struct Document {
     history: Vec<LedgerEvent>,
     fixity: Option<FixityCheck>,
     certified_copies: Vec<CertifiedCopy>,
+    issuer_today: Option<AgencySuccession>,
 }
 
 impl Document {
@@ -39,6 +41,11 @@ impl Document {
     /// The certified copies issued of it, oldest first.
     pub fn certified_copies(&self) -> &[CertifiedCopy] {
         &self.certified_copies
+    }
+
+    /// For a paper of an agency of a unit before 1 July 2025: what that unit is today.
+    pub fn issuer_today(&self) -> Option<&AgencySuccession> {
+        self.issuer_today.as_ref()
     }
 }
 
@@ -112,6 +119,7 @@ impl Archive {
             history: self.catalog.history_of_doc(&record.id)?,
             fixity: self.fixity_of(&record.sha256)?,
             certified_copies: self.certified_copies_of(&record.id)?,
+            issuer_today: self.issuer_today_of(&record),
             record,
         })
     }

@@ -8,9 +8,10 @@
 //! - [`owners`]: an owner's documents and ledger;
 //! - [`search`](mod@search): the search, every hit shown ledgered;
 //! - [`changes`]: revoke, supersede, re-extract;
+//! - [`places`]: replace the gazetteer, read every document's places again;
 //! - [`operations`]: the operators' and admins' views (batches, users);
 //! - [`trust`](mod@trust): trust anchors, signatures checked again, certified copies and their
-//!   public check.
+//!   public check;
 //! - [`stacks`]: scanned stacks kept whole and read back to be split.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
@@ -23,6 +24,7 @@ pub mod changes;
 pub mod documents;
 pub mod operations;
 pub mod owners;
+pub mod places;
 pub mod search;
 pub mod stacks;
 pub mod trust;

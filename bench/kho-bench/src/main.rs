@@ -46,20 +46,6 @@ const GIVEN: &[&str] = &[
 ];
 /// Given names that occur about once in 2,000 people: what a "rare term" query looks for.
 const RARE_GIVEN: &[&str] = &["Khuê", "Diệp", "Uyên"];
-const WARD: &[&str] = &[
-    "xã Tam Xuân",
-    "phường Bến Nghé",
-    "phường Láng Hạ",
-    "xã Hải Hậu",
-    "phường Hải Châu I",
-    "xã Đông Hòa",
-    "phường Cửa Đông",
-    "thị trấn Núi Thành",
-    "xã Tân Phú",
-    "phường Thạch Thang",
-    "xã Quỳnh Lưu",
-    "phường Vĩnh Ninh",
-];
 const STREET: &[&str] = &[
     "Nguyễn Huệ",
     "Lê Lợi",
@@ -130,14 +116,56 @@ struct Generated {
     text: String,
 }
 
-fn document(rng: &mut Rng, owners: &[(String, String)], types: &[&str]) -> Generated {
+/// Communes of each era, to name in papers of that era (real units, so that places are read
+/// and indexed as in a real archive).
+struct Communes {
+    gazetteer: std::sync::Arc<schemas::Gazetteer>,
+    before: Vec<schemas::places::UnitId>,
+    after: Vec<schemas::places::UnitId>,
+}
+
+impl Communes {
+    fn new() -> Result<Self, String> {
+        use schemas::places::{Era, Level};
+        let gazetteer = schemas::Gazetteer::builtin().map_err(|e| e.to_string())?;
+        let of = |era: Era| {
+            gazetteer
+                .ids()
+                .filter(|u| {
+                    gazetteer.unit(*u).era == era && gazetteer.unit(*u).level == Level::Commune
+                })
+                .collect::<Vec<_>>()
+        };
+        let (before, after) = (of(Era::Before2025), of(Era::From2025));
+        Ok(Communes {
+            gazetteer,
+            before,
+            after,
+        })
+    }
+}
+
+fn document(
+    rng: &mut Rng,
+    owners: &[(String, String)],
+    types: &[&str],
+    communes: &Communes,
+) -> Generated {
     let (owner_id, owner_name) = &owners[rng.below(owners.len())];
     let doc_type = rng.pick(types).to_string();
-    let province = schemas::provinces::PROVINCES[rng.below(63)].name;
-    let ward = rng.pick(WARD);
-    let issuer = format!("Ủy ban nhân dân {ward}, tỉnh {province}");
     let year = 1990 + rng.below(36) as i32;
     let (month, day) = (1 + rng.below(12), 1 + rng.below(28));
+    // A paper names the units of its time: before 1 July 2025 the old ones.
+    let era = if (year, month) < (2025, 7) {
+        &communes.before
+    } else {
+        &communes.after
+    };
+    let g = &communes.gazetteer;
+    let commune = era[rng.below(era.len())];
+    let ward = g.full_name(commune);
+    let province = g.unit(g.province_of(commune)).name.clone();
+    let issuer = format!("Ủy ban nhân dân {ward}");
     let number = format!("{}/{}", 1 + rng.below(999), year);
     let mut lines = vec![
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".to_string(),
@@ -146,7 +174,7 @@ fn document(rng: &mut Rng, owners: &[(String, String)], types: &[&str]) -> Gener
         format!("Họ, chữ đệm, tên: {}", owner_name.to_uppercase()),
         format!("Số định danh cá nhân: {owner_id}"),
         format!(
-            "Nơi cư trú: số {} đường {}, {ward}, tỉnh {province}",
+            "Nơi cư trú: số {} đường {}, {ward}",
             1 + rng.below(300),
             rng.pick(STREET)
         ),
@@ -252,12 +280,13 @@ fn generate(args: &[String]) -> Result<(), String> {
         .map(|_| (personal_id(&mut rng), person(&mut rng)))
         .collect();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let communes = Communes::new()?;
     let started = Instant::now();
     let mut done = 0;
     while done < n {
         let mut chunk = Vec::with_capacity(CHUNK.min(n - done));
         for i in done..(done + CHUNK).min(n) {
-            let g = document(&mut rng, &owners, &keys);
+            let g = document(&mut rng, &owners, &keys, &communes);
             let metadata = g
                 .metadata
                 .validate(&types, today)
@@ -418,6 +447,34 @@ fn query(args: &[String]) -> Result<(), String> {
             }),
         ),
         (
+            "place, expanded (Quảng Nam)",
+            Box::new(|_| SearchRequest {
+                query: "Quảng Nam".into(),
+                ..base.clone()
+            }),
+        ),
+        (
+            "same words, not expanded (\"Quảng Nam\")",
+            Box::new(|_| SearchRequest {
+                query: "\"Quảng Nam\"".into(),
+                ..base.clone()
+            }),
+        ),
+        (
+            "place + words (xã Núi Thành, Đà Nẵng giấy khai sinh)",
+            Box::new(|_| SearchRequest {
+                query: "xã Núi Thành, Đà Nẵng giấy khai sinh".into(),
+                ..base.clone()
+            }),
+        ),
+        (
+            "same words, not expanded",
+            Box::new(|_| SearchRequest {
+                query: "\"xã Núi Thành\" \"Đà Nẵng\" giấy khai sinh".into(),
+                ..base.clone()
+            }),
+        ),
+        (
             "filtered + facets",
             Box::new(|_| SearchRequest {
                 query: "nguyen van".into(),
@@ -452,13 +509,78 @@ fn query(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `kho-bench places [--pages N]`: the cost of reading places in a page of text, as ingest and
+/// re-extraction pay it, next to folding the same page (what indexing already does to every
+/// page). Pages are the generator's papers padded to about 3,000 characters (an A4 page of
+/// administrative text) with their filler lines.
+fn places(args: &[String]) -> Result<(), String> {
+    let n: usize = arg(args, "--pages")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let communes = Communes::new()?;
+    let types = DocTypes::builtin();
+    let keys: Vec<&str> = types.iter().map(|t| t.key.as_str()).collect();
+    let mut rng = Rng(0x9a9e_5eed_0000_0001);
+    let owners: Vec<(String, String)> = (0..100)
+        .map(|_| (personal_id(&mut rng), person(&mut rng)))
+        .collect();
+    let pages: Vec<(Generated, String)> = (0..n)
+        .map(|_| {
+            let g = document(&mut rng, &owners, &keys, &communes);
+            let mut text = g.text.clone();
+            while text.chars().count() < 3000 {
+                text.push('\n');
+                text.push_str(rng.pick(FILLER));
+            }
+            (g, text)
+        })
+        .collect();
+    let chars: usize = pages.iter().map(|(_, t)| t.chars().count()).sum();
+    let g = &communes.gazetteer;
+    let started = Instant::now();
+    let mut found = 0usize;
+    for (doc, text) in &pages {
+        let issued = doc
+            .metadata
+            .issued_on
+            .as_deref()
+            .and_then(|d| schemas::parse_date(d).ok());
+        found += g
+            .recognize_document(doc.metadata.issuer.as_deref(), issued, Some(text))
+            .len();
+    }
+    let recognize = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut folded = 0usize;
+    for (_, text) in &pages {
+        folded += schemas::fold(text).len();
+    }
+    let fold = started.elapsed().as_secs_f64();
+    println!("| step | pages | chars/page | µs per page | pages/s |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, secs) in [
+        ("read places (issuer + text)", recognize),
+        ("fold the text (reference)", fold),
+    ] {
+        println!(
+            "| {name} | {n} | {} | {:.0} | {:.0} |",
+            chars / n.max(1),
+            secs * 1e6 / n as f64,
+            n as f64 / secs
+        );
+    }
+    eprintln!("{found} places read; {folded} folded bytes");
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let result = match args.get(1).map(String::as_str) {
         Some("generate") => generate(&args),
         Some("query") => query(&args),
         Some("blobs") => blobs::run(&args),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]".into()),
+        Some("places") => places(&args),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");

@@ -5,6 +5,8 @@
 //! | upload, revoke, supersede,     |       | yes      |                       |              |
 //! |   re-extract                   |       |          |                       |              |
 //! | keep and split scanned stacks  |       | yes      |                       |              |
+//! | replace the gazetteer, read    |       | yes      |                       |              |
+//! |   documents' places again      |       |          |                       |              |
 //! | read a document (metadata,     |       | any      | any, naming a dossier | own only     |
 //! |   bytes, previews, reuses)     |       |          |   of their province   |              |
 //! | search, list an owner's docs   |       | any      | naming a dossier      | own only     |
@@ -48,6 +50,8 @@ pub enum Act {
     /// Keep a scanned stack of many owners' dossiers whole and split it at its separator sheets
     /// (a stack is no owner's document: only the documents cut from it are).
     SplitStacks,
+    /// Replace the store's gazetteer and read every document's places again with it.
+    ManagePlaces,
     ReadDocuments,
     Reuse,
     SeeLedger,
@@ -61,11 +65,12 @@ pub enum Act {
 }
 
 impl Act {
-    pub const ALL: [Act; 12] = [
+    pub const ALL: [Act; 13] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
         Act::SplitStacks,
+        Act::ManagePlaces,
         Act::ReadDocuments,
         Act::Reuse,
         Act::SeeLedger,
@@ -83,6 +88,7 @@ impl Act {
             Act::ChangeLifecycle => "revoke or supersede documents",
             Act::Reextract => "re-extract the text of documents",
             Act::SplitStacks => "keep or split scanned stacks",
+            Act::ManagePlaces => "change the gazetteer or re-read the places of documents",
             Act::ReadDocuments => "read documents",
             Act::Reuse => "reuse documents in a dossier",
             Act::SeeLedger => "see the access ledger",
@@ -101,6 +107,7 @@ impl Act {
             | Act::ChangeLifecycle
             | Act::Reextract
             | Act::SplitStacks
+            | Act::ManagePlaces
             | Act::SeeBatches => &[Role::Operator],
             Act::ReadDocuments => &[Role::Operator, Role::Clerk, Role::Citizen],
             Act::Reuse => &[Role::Clerk],
@@ -327,6 +334,7 @@ mod tests {
             (Act::ChangeLifecycle, &[Operator]),
             (Act::Reextract, &[Operator]),
             (Act::SplitStacks, &[Operator]),
+            (Act::ManagePlaces, &[Operator]),
             (Act::ReadDocuments, &[Operator, Clerk, Citizen]),
             (Act::Reuse, &[Clerk]),
             (Act::SeeLedger, &[Admin, Citizen]),

@@ -67,6 +67,7 @@ fn search_url(p: &SearchParams, set: &[(&str, &str)]) -> String {
         ("q", p.q.clone().unwrap_or_default()),
         ("type", p.doc_type.clone().unwrap_or_default()),
         ("issuer", p.issuer.clone().unwrap_or_default()),
+        ("place", p.place.clone().unwrap_or_default()),
         ("owner", p.owner.clone().unwrap_or_default()),
         ("from", p.from.clone().unwrap_or_default()),
         ("to", p.to.clone().unwrap_or_default()),
@@ -130,6 +131,7 @@ pub async fn home(
         let asked = filled(&params.q)
             || filled(&params.doc_type)
             || filled(&params.issuer)
+            || filled(&params.place)
             || filled(&params.owner)
             || filled(&params.from)
             || filled(&params.to);
@@ -181,7 +183,7 @@ fn search_page(
                     placeholder="nguyen van duc giay khai sinh";
                 button type="submit" { "Tìm" }
             }
-            details.filters open[filled(&p.doc_type) || filled(&p.issuer) || filled(&p.from) || filled(&p.to) || p.valid_only == Some(true)] {
+            details.filters open[filled(&p.doc_type) || filled(&p.issuer) || filled(&p.place) || filled(&p.from) || filled(&p.to) || p.valid_only == Some(true)] {
                 summary { "Bộ lọc" }
                 div.grid {
                     div {
@@ -196,6 +198,10 @@ fn search_page(
                     div {
                         label for="issuer" { "Cơ quan cấp" }
                         input #issuer name="issuer" value=(value(&p.issuer));
+                    }
+                    div {
+                        label for="place" { "Địa danh (tên cũ hoặc mới)" }
+                        input #place name="place" value=(value(&p.place)) placeholder="xã Núi Thành, Đà Nẵng";
                     }
                     div {
                         label for="owner" { "Số định danh chủ sở hữu" }
@@ -261,6 +267,18 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                         li { a href=(search_url(p, &[("issuer", issuer), ("offset", "")])) { (issuer) } " (" (n) ")" }
                     } }
                 }
+                @if !view.facets.province.is_empty() {
+                    h2 { "Tỉnh, thành phố (hiện nay)" }
+                    ul { @for (name, n) in &view.facets.province {
+                        li { a href=(search_url(p, &[("place", name), ("offset", "")])) { (name) } " (" (n) ")" }
+                    } }
+                }
+                @if !view.facets.commune.is_empty() {
+                    h2 { "Xã, phường (hiện nay)" }
+                    ul { @for (name, n) in &view.facets.commune {
+                        li { a href=(search_url(p, &[("place", name), ("offset", "")])) { (name) } " (" (n) ")" }
+                    } }
+                }
                 @if !view.facets.year.is_empty() {
                     h2 { "Năm cấp" }
                     ul { @for (year, n) in view.facets.year.iter().rev() {
@@ -269,6 +287,13 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                 }
             }
             section aria-live="polite" {
+                @for place in &view.place_expansion {
+                    p.places {
+                        "Địa danh " strong { (place.typed) }
+                        @if let Some(unit) = place.units.first() { " = " (unit.name) }
+                        @if let Some(note) = &place.note { ": " (note) }
+                    }
+                }
                 p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
                 ol.hits start=(offset + 1) {
                     @for hit in &view.hits {
@@ -361,6 +386,9 @@ fn document_page(
             }
             schemas::Lifecycle::Active => {}
         }
+        @if let Some(today) = &detail.issuer_today {
+            p.issuer-today #co-quan-hien-nay { (today.note) }
+        }
         dl.metadata {
             (row("Loại giấy tờ", Some(d.doc_type_title.clone().unwrap_or_else(|| d.doc_type.clone()))))
             (row("Chủ sở hữu", Some(format!("{} · {}", d.owner_name.as_deref().unwrap_or(""), d.owner_id))))
@@ -375,6 +403,13 @@ fn document_page(
             (row("Số trang", Some(d.pages.to_string())))
             (row("Mã băm SHA-256", Some(d.sha256.clone())))
             (row("Lưu vào kho lúc", Some(instant(&d.ingested_at))))
+            (row("Địa danh", (!d.places.is_empty()).then(|| {
+                d.places
+                    .iter()
+                    .map(|p| format!("{} ({})", p.name, p.era.label()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })))
         }
         p.actions {
             a.button href=(with_reason(&format!("{base}/content"), reason, &[])) download { "Tải bản gốc (" (d.format.to_uppercase()) ", " (d.size / 1024 + 1) " KB)" }

@@ -126,6 +126,8 @@ pub fn action_name(action: &str) -> &str {
         "signatures_checked" => "Kiểm tra lại chữ ký số",
         "certify" => "Cấp bản sao điện tử có chứng thực",
         "verify_copy" => "Người giữ bản sao kiểm tra bản sao",
+        "reread_places" => "Đọc lại địa danh",
+        "import_gazetteer" => "Thay danh mục địa danh",
         other => other,
     }
 }
