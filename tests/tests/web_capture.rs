@@ -3,6 +3,8 @@
 //! back and nothing is stored until the operator confirms; then the documents are stored and
 //! the run is in the batch list. Its own server, so that the batches of web.rs stay as they are.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::browser::Browser;
 use kho_tests::http::{Request, Served};
 use kho_tests::Kho;
