@@ -2,6 +2,8 @@
 //! scans turned askew; blank backs of duplex scans told from pages with a little on them; the
 //! split plan of a stack; a document cut out of a PDF and a TIFF stack.
 
+#![forbid(unsafe_code)]
+
 use image::GrayImage;
 use ingest::capture::qr::{find_separator, QrFinding};
 use ingest::capture::scan::scan_stack;

@@ -4,6 +4,8 @@
 //! file, a `.part` rename, SIGKILL and restart), and manifests naming files in the other
 //! Unicode form.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::stacks::{print_sheets, stack};
 use kho_tests::{corpus, scans, Kho, Run};
 use serde_json::Value;

@@ -3,8 +3,10 @@
 //! back and nothing is stored until the operator confirms; then the documents are stored and
 //! the run is in the batch list. Its own server, so that the batches of web.rs stay as they are.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::browser::Browser;
-use kho_tests::http::Served;
+use kho_tests::http::{Request, Served};
 use kho_tests::Kho;
 
 const ENTER: &str = "\u{E007}";
@@ -16,7 +18,10 @@ fn an_operator_sees_the_split_plan_before_the_stack_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let stack = kho_tests::stacks::stack(&kho, dir.path());
     kho.add_user("phongscan", "operator", &[], "mật-khẩu-phòng-scan");
+    let clerk = kho.token("clerk", &["--agency", "H47.15"]);
+    let operator = kho.token("operator", &[]);
     let served = Served::start(kho);
+    let stack_bytes = std::fs::read(&stack).unwrap();
     let browser = Browser::start(&served.addr);
     browser.goto("/login");
     browser.find("#username").fill("phongscan");
@@ -56,4 +61,39 @@ fn an_operator_sees_the_split_plan_before_the_stack_is_stored() {
     let batches = browser.texts("table.batches tbody tr");
     assert_eq!(batches.len(), 1, "{batches:?}");
     assert!(batches[0].contains("chong-ho-so.pdf"), "{batches:?}");
+
+    // The same services over the API: only operators keep or split stacks (a clerk's refusal
+    // is 403 on both routes), and a sha256 that names no kept stack is 404, even that of a
+    // stored document's original.
+    let plan = served.send(
+        Request::new("POST", "/api/v1/stacks")
+            .bearer(Some(&clerk))
+            .multipart(&[], "chong-ho-so.pdf", &stack_bytes),
+    );
+    assert_eq!(plan.status, 403, "{}", plan.text());
+    let kept_sha = kho_tests::sha256_hex(&stack_bytes);
+    let split = served.post(
+        &format!("/api/v1/stacks/{kept_sha}/split"),
+        Some(&clerk),
+        &serde_json::json!({}),
+    );
+    assert_eq!(split.status, 403, "{}", split.text());
+    let unknown = served.post(
+        &format!("/api/v1/stacks/{}/split", "0".repeat(64)),
+        Some(&operator),
+        &serde_json::json!({}),
+    );
+    assert_eq!(unknown.status, 404, "{}", unknown.text());
+    let documents = served.get("/api/v1/owners/049075001234/documents", Some(&operator));
+    assert_eq!(documents.status, 200, "{}", documents.text());
+    let document_sha = documents.json()["documents"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let not_a_stack = served.post(
+        &format!("/api/v1/stacks/{document_sha}/split"),
+        Some(&operator),
+        &serde_json::json!({}),
+    );
+    assert_eq!(not_a_stack.status, 404, "{}", not_a_stack.text());
 }
