@@ -178,10 +178,21 @@ impl Refusal {
     }
 }
 
+/// "a" or "an" before a role's name ("an operator", "a clerk").
+fn article(role: Role) -> &'static str {
+    if role.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Refusal::Role { role, act } => write!(f, "a {role} cannot {}", act.words()),
+            Refusal::Role { role, act } => {
+                write!(f, "{} {role} cannot {}", article(*role), act.words())
+            }
             Refusal::NotTheirDocument { id } => write!(f, "no document with id {}", id.trim()),
             Refusal::NotTheirOwner { owner } => write!(f, "no owner {owner}"),
             Refusal::Dossier(words) => f.write_str(words),
@@ -353,7 +364,7 @@ mod tests {
                     assert_eq!(refusal.kind(), RefusalKind::Role);
                     assert_eq!(
                         refusal.to_string(),
-                        format!("a {role} cannot {}", act.words())
+                        format!("{} {role} cannot {}", article(role), act.words())
                     );
                 }
             }
@@ -373,6 +384,17 @@ mod tests {
         assert!(refusal
             .to_string()
             .ends_with("operator cannot manage trust anchors"));
+    }
+
+    #[test]
+    fn refusals_take_the_article_of_the_role() {
+        let operator = require(&caller(Role::Operator), Act::ManageTrust).unwrap_err();
+        assert_eq!(
+            operator.to_string(),
+            "an operator cannot manage trust anchors"
+        );
+        let clerk = require(&caller(Role::Clerk), Act::Upload).unwrap_err();
+        assert_eq!(clerk.to_string(), "a clerk cannot upload documents");
     }
 
     /// The cells of the two trust rows, one test each (the matrix test above checks them all
