@@ -1,6 +1,8 @@
 //! Papers of both eras of the 1 July 2025 reorganization: old and new place names find the same
 //! papers (issue #23, "Acceptance"), through `Archive::search` on a real store and index.
 
+#![forbid(unsafe_code)]
+
 use archive_core::search::{SearchRequest, SearchResults};
 use archive_core::{Archive, ArchiveError, LedgerPage, NewDocument};
 use schemas::places::Era;

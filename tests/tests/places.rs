@@ -3,6 +3,8 @@
 //! included, an ambiguous commune alone is not expanded, `--place`/`place=` filter, the document
 //! shows its issuer's successor, and `kho places` explains and replaces the gazetteer.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::fixtures;
 use kho_tests::http::Served;
 use kho_tests::Kho;
