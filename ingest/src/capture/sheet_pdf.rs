@@ -4,11 +4,11 @@
 //! writer to a few objects, prints the same everywhere, and makes the generated sheet look to
 //! `--split` exactly like a scanned one.
 //!
-//! This is the only place kho writes PDFs and QR codes.
+//! Its QR codes are made by [`crate::pdfgen::utf8_qr`], as certified copies' are.
 
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
 use lopdf::{dictionary, Document, Object, Stream};
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::{Color, QrCode};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -234,8 +234,9 @@ fn wrap(font: &FontVec, px: f32, width: f32, text: &str) -> Vec<String> {
 
 /// Draws one sheet.
 fn draw(sheet: &Sheet, fonts: &SheetFonts) -> Result<Canvas, SheetError> {
-    let code = QrCode::with_error_correction_level(sheet.payload.as_bytes(), EcLevel::M)
-        .map_err(|e| SheetError::Qr(e.to_string()))?;
+    // UTF-8 behind an ECI designator, like the QR codes of certified copies: phone readers
+    // and zbar then read Vietnamese names as written instead of guessing another encoding.
+    let code = crate::pdfgen::utf8_qr(&sheet.payload).map_err(SheetError::Qr)?;
     let mut page = Canvas::a4();
     // A heavy frame and a black band with the mark: a separator is recognisable at a glance in
     // a stack of paper, and from the scanner's output tray.
