@@ -415,29 +415,7 @@ impl Catalog {
         at: OffsetDateTime,
         derive: impl Fn(&mut DocumentRecord) -> Option<NewEvent>,
     ) -> Result<Option<DocumentRecord>> {
-        let _writing = self.writing();
-        let trees = (
-            &self.records,
-            &self.seq_docs,
-            &self.meta,
-            &self.ledger,
-            &self.event_refs,
-        );
-        let result = trees.transaction(|(records, seq_docs, meta, ledger, refs)| {
-            let Some(bytes) = records.get(id.as_bytes())? else {
-                return Ok(None);
-            };
-            let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
-            let Some(event) = derive(&mut record) else {
-                return Ok(None);
-            };
-            let previous = record.seq;
-            renumber(meta, seq_docs, &mut record, Some(previous))?;
-            records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
-            ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
-            Ok(Some(record))
-        });
-        self.tx_result(result)
+        self.rewrite_record(id, at, |record| Ok(derive(record)))
     }
 
     /// Appends several events in one transaction (the hits of one search, say).
@@ -465,6 +443,23 @@ impl Catalog {
         at: OffsetDateTime,
         change: impl Fn(&mut DocumentRecord) -> Result<()>,
     ) -> Result<DocumentRecord> {
+        self.rewrite_record(id, at, |record| {
+            change(record)?;
+            Ok(Some(event.clone()))
+        })?
+        .ok_or_else(|| ArchiveError::NotFound(id.to_string()))
+    }
+
+    /// The one way a stored record is rewritten: in one transaction, `edit` sees the current
+    /// record and edits it, returning the ledger event that says why (or `None`: nothing is
+    /// written; an error aborts everything); the record gets a new sequence number so that the
+    /// index catches up. `None` if there is no record `id` or nothing was written.
+    fn rewrite_record(
+        &self,
+        id: &str,
+        at: OffsetDateTime,
+        edit: impl Fn(&mut DocumentRecord) -> Result<Option<NewEvent>>,
+    ) -> Result<Option<DocumentRecord>> {
         let _writing = self.writing();
         let trees = (
             &self.records,
@@ -474,16 +469,18 @@ impl Catalog {
             &self.event_refs,
         );
         let result = trees.transaction(|(records, seq_docs, meta, ledger, refs)| {
-            let bytes = records
-                .get(id.as_bytes())?
-                .ok_or_else(|| tx_err(ArchiveError::NotFound(id.to_string())))?;
+            let Some(bytes) = records.get(id.as_bytes())? else {
+                return Ok(None);
+            };
             let mut record: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
-            change(&mut record).map_err(tx_err)?;
+            let Some(event) = edit(&mut record).map_err(tx_err)? else {
+                return Ok(None);
+            };
             let previous = record.seq;
             renumber(meta, seq_docs, &mut record, Some(previous))?;
             records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
-            ledger::append(&LedgerTx { meta, ledger, refs }, event, at)?;
-            Ok(record)
+            ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
+            Ok(Some(record))
         });
         self.tx_result(result)
     }
