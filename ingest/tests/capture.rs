@@ -131,16 +131,8 @@ fn stack(dir: &Path) -> (PathBuf, [MetadataInput; 2]) {
         ),
     )
     .unwrap();
-    let back = scans::blank_back(200, 4);
     let blank = dir.join("blank.pdf");
-    std::fs::write(
-        &blank,
-        scans::image_pdf(
-            &[(scans::jpeg(&back, 70), back.width(), back.height())],
-            200,
-        ),
-    )
-    .unwrap();
+    scans::write_blank_back_pdf(&blank, 4);
     let doc2 = dir.join("doc2.pdf");
     std::fs::write(&doc2, scans::scanned_pdf(&page(1), 200, 1.2, 80, 5)).unwrap();
     let out = dir.join("stack.pdf");

@@ -73,6 +73,14 @@ pub fn stamp(page: &mut GrayImage, dpi: u32, radius_mm: f32) {
     }
 }
 
+/// A blank duplex back at 200 dpi (paper tone, noise, JPEG 70) as a one-page image-only PDF
+/// written to `path`.
+pub fn write_blank_back_pdf(path: &Path, seed: u64) {
+    let back = blank_back(200, seed);
+    let pdf = image_pdf(&[(jpeg(&back, 70), back.width(), back.height())], 200);
+    std::fs::write(path, pdf).unwrap();
+}
+
 /// An image-only PDF: each page one JPEG (as scanners write them), sized for `dpi`.
 pub fn image_pdf(jpegs: &[(Vec<u8>, u32, u32)], dpi: u32) -> Vec<u8> {
     use ingest::capture::sheet_pdf::{write_image_pdf, ImagePage};

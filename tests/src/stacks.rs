@@ -71,16 +71,8 @@ pub fn stack(kho: &Kho, dir: &Path) -> PathBuf {
         1.2,
         3,
     );
-    let back = scans::blank_back(200, 4);
     let blank = dir.join("blank.pdf");
-    std::fs::write(
-        &blank,
-        scans::image_pdf(
-            &[(scans::jpeg(&back, 70), back.width(), back.height())],
-            200,
-        ),
-    )
-    .unwrap();
+    scans::write_blank_back_pdf(&blank, 4);
     let out = dir.join("chong-ho-so.pdf");
     scans::qpdf_merge(
         &[
