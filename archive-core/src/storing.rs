@@ -32,6 +32,23 @@ pub struct NewDocument {
     pub provenance: Option<Provenance>,
 }
 
+impl NewDocument {
+    /// A document of which nothing more is known than its metadata, format and page count (no
+    /// file name, text, signatures or stack); callers set what they learnt with struct update
+    /// syntax (`NewDocument { text, ..NewDocument::new(metadata, format, pages) }`).
+    pub fn new(metadata: DocumentMetadata, format: Format, pages: u32) -> Self {
+        NewDocument {
+            metadata,
+            format,
+            pages,
+            source_name: None,
+            text: None,
+            signatures: Vec::new(),
+            provenance: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IngestStatus {

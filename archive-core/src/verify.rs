@@ -152,15 +152,7 @@ mod tests {
         .validate(&DocTypes::builtin(), schemas::today())
         .unwrap();
         for i in 0..3u8 {
-            let doc = NewDocument {
-                metadata: metadata.clone(),
-                format: Format::Pdf,
-                pages: 1,
-                source_name: None,
-                text: None,
-                signatures: Vec::new(),
-                provenance: None,
-            };
+            let doc = NewDocument::new(metadata.clone(), Format::Pdf, 1);
             archive
                 .ingest(&Caller::local_operator("test"), &mut &[i][..], doc)
                 .unwrap();

@@ -15,13 +15,8 @@ fn doc(owner: &str) -> NewDocument {
     .validate(&DocTypes::builtin(), schemas::today())
     .unwrap();
     NewDocument {
-        metadata,
-        format: Format::Pdf,
-        pages: 1,
         source_name: Some("a.pdf".into()),
-        text: None,
-        signatures: Vec::new(),
-        provenance: None,
+        ..NewDocument::new(metadata, Format::Pdf, 1)
     }
 }
 

@@ -55,13 +55,8 @@ fn store(archive: &Archive, paper: Paper) -> String {
         engine: "test".into(),
     };
     let doc = NewDocument {
-        metadata,
-        format: Format::Pdf,
-        pages: 1,
-        source_name: None,
         text: Some(text),
-        signatures: Vec::new(),
-        provenance: None,
+        ..NewDocument::new(metadata, Format::Pdf, 1)
     };
     archive
         .ingest(&operator(), &mut bytes.as_bytes(), doc)

@@ -30,13 +30,9 @@ fn store(archive: &Archive, owner_id: &str, owner_name: &str, text: &str) -> Str
         engine: "test".into(),
     };
     let doc = NewDocument {
-        metadata,
-        format: Format::Pdf,
-        pages: 1,
         source_name: Some(format!("{owner_id}.pdf")),
         text: Some(text),
-        signatures: Vec::new(),
-        provenance: None,
+        ..NewDocument::new(metadata, Format::Pdf, 1)
     };
     archive
         .ingest(&Caller::local_operator("test"), &mut bytes.as_bytes(), doc)

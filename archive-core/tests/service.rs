@@ -45,13 +45,8 @@ fn new_document(owner: &str, text: Option<DocumentText>) -> NewDocument {
     .validate(&DocTypes::builtin(), schemas::today())
     .unwrap();
     NewDocument {
-        metadata,
-        format: Format::Pdf,
-        pages: 1,
-        source_name: None,
         text,
-        signatures: Vec::new(),
-        provenance: None,
+        ..NewDocument::new(metadata, Format::Pdf, 1)
     }
 }
 

@@ -55,13 +55,8 @@ fn store(archive: &Archive, bytes: &[u8], signatures: Vec<SignatureInfo>) -> Str
     .validate(&DocTypes::builtin(), schemas::today())
     .unwrap();
     let doc = NewDocument {
-        metadata,
-        format: Format::Pdf,
-        pages: 1,
-        source_name: None,
-        text: None,
         signatures,
-        provenance: None,
+        ..NewDocument::new(metadata, Format::Pdf, 1)
     };
     archive
         .ingest(&Caller::local_operator("test"), &mut &bytes[..], doc)

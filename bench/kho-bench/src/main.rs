@@ -346,13 +346,8 @@ fn generate(args: &[String]) -> Result<(), String> {
                 engine: "kho-bench synthetic".into(),
             };
             let doc = NewDocument {
-                metadata: ready.metadata,
-                format: Format::Pdf,
-                pages: 1,
-                source_name: None,
                 text: Some(text),
-                signatures: Vec::new(),
-                provenance: None,
+                ..NewDocument::new(ready.metadata, Format::Pdf, 1)
             };
             archive
                 .commit(&caller, doc, &blob?)
