@@ -30,7 +30,7 @@ mod group_flush;
 pub mod journal;
 pub mod ledger;
 mod memory;
-mod previews;
+pub mod previews;
 pub mod search;
 pub mod service;
 mod storing;
@@ -43,8 +43,9 @@ pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Con
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
 pub use error::{ArchiveError, Result};
 pub use service::{
-    BatchReport, ByteRange, Document, LedgerEvents, LedgerPage, OriginalAccess, ReextractTarget,
-    Reextracted,
+    BatchReport, ByteRange, Document, LedgerEvents, LedgerLine, LedgerLines, LedgerPage,
+    LinesQuery, NamedDocument, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
+    RangeAsked, ReextractTarget, Reextracted, SessionInfo,
 };
 pub use storing::{IngestStatus, Ingested, NewDocument};
 pub use verify::{DamagedBlob, VerifyReport};

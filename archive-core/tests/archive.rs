@@ -106,7 +106,7 @@ fn records_survive_reopen_and_reads_are_ledgered() {
         .unwrap();
     let mut bytes = Vec::new();
     archive
-        .open_original(&access, None)
+        .read_original(&access)
         .unwrap()
         .read_to_end(&mut bytes)
         .unwrap();
@@ -152,7 +152,7 @@ fn verify_names_corrupt_and_missing_blobs_with_their_records() {
     let access = archive
         .original_access(&operator(), &a.id, &Default::default())
         .unwrap();
-    let mut reader = archive.open_original(&access, None).unwrap();
+    let mut reader = archive.read_original(&access).unwrap();
     let err = reader.read_to_end(&mut Vec::new()).unwrap_err();
     assert!(err.to_string().contains("corrupt"));
 }

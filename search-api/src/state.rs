@@ -1,7 +1,7 @@
 //! What every handler shares: the archive, the login throttle, the metrics, the settings.
 
-use crate::auth::Throttle;
 use crate::metrics::Metrics;
+use crate::throttle::Throttle;
 use archive_core::Archive;
 use ingest::extract::ExtractConfig;
 use std::sync::Arc;
@@ -28,6 +28,14 @@ pub struct ServerConfig {
     /// For a store on a bucket: how often other nodes' changes are read from the journal
     /// (zero: never; this node's own changes are written within seconds regardless).
     pub follow_every: std::time::Duration,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (none: the connection's peer
+    /// is the client; the header is ignored).
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// A connection whose request headers take longer than this is closed (slow clients that
+    /// would hold connections open: slowloris).
+    pub header_timeout: std::time::Duration,
+    /// A request body that sends nothing for this long ends with an error.
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -41,6 +49,9 @@ impl Default for ServerConfig {
             fixity_bytes_per_second: 8 * 1024 * 1024,
             fixity_pause: std::time::Duration::from_secs(3600),
             follow_every: std::time::Duration::from_secs(30),
+            trusted_proxy: None,
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

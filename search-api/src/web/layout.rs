@@ -90,10 +90,21 @@ pub fn state_badge(state: schemas::State) -> Markup {
     html! { span class={"badge " (class)} { (label) } }
 }
 
+/// A document type's name (in Vietnamese, from the table of types), else its key.
+pub fn doc_type_title(state: &crate::state::AppState, key: &str) -> String {
+    state
+        .archive
+        .doc_types()
+        .get(key)
+        .map(|t| t.title.clone())
+        .unwrap_or_else(|| key.to_string())
+}
+
 pub fn action_name(action: &str) -> &str {
     match action {
         "ingest" => "Lưu vào kho",
         "read_metadata" => "Xem thông tin",
+        "search" => "Tìm kiếm trong giấy tờ",
         "download" => "Tải bản gốc / xem trang",
         "reuse" => "Tái sử dụng trong hồ sơ",
         "revoke" => "Thu hồi",
@@ -101,6 +112,8 @@ pub fn action_name(action: &str) -> &str {
         "refused" => "Bị từ chối truy cập",
         "fixity_failed" => "Bản gốc không còn nguyên vẹn",
         "reextract" => "Trích xuất lại văn bản",
+        "account" => "Thay đổi tài khoản",
+        "backup" => "Sao lưu",
         other => other,
     }
 }
