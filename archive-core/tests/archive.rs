@@ -87,8 +87,8 @@ fn same_bytes_dedupe_per_owner_and_share_the_blob() {
     assert!(report.is_clean(), "{report:?}");
     assert_eq!((report.records, report.blobs_checked), (2, 1));
     assert_eq!(
-        report.ledger_events, 3,
-        "two ingests and the listing's read"
+        report.ledger_events, 4,
+        "two ingests, the duplicate found (the owner learns of it), and the listing's read"
     );
 }
 

@@ -244,15 +244,14 @@ impl Archive {
         self.authorize(caller, Act::ReadDocuments, Some(id), attempt)?;
         let record = match self.record(id) {
             Ok(record) => record,
-            Err(ArchiveError::NotFound(_)) => {
-                return Err(self.refuse(
-                    caller,
-                    Aim::Document(id),
-                    format!("{attempt}: no such document"),
-                    Refusal::NotTheirDocument {
-                        id: id.trim().to_string(),
-                    },
-                ))
+            Err(ArchiveError::NotFound(missing)) => {
+                // Not a refusal (nothing was forbidden), but an attempt: in the requester's
+                // own trail.
+                let detail = format!("{attempt}: no such document");
+                if let Err(e) = self.record_refusal(caller, Aim::Document(id), &detail) {
+                    tracing::error!(error = %e, %detail, "could not record an attempt in the ledger");
+                }
+                return Err(ArchiveError::NotFound(missing));
             }
             Err(e) => return Err(e),
         };
