@@ -42,6 +42,10 @@ pub struct TokenGrant {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub expires_at: Option<OffsetDateTime>,
+    /// For an API token, who made it and when ("admin quantri on 2026-12-05"), shown beside
+    /// its name wherever its reads appear.
+    #[serde(default)]
+    pub made_by: Option<String>,
 }
 
 pub struct Accounts {
@@ -149,6 +153,36 @@ impl Accounts {
             return Ok(None);
         }
         Ok(Some(grant))
+    }
+
+    /// Removes every token `remove` picks; returns how many it picked. Expired tokens met on
+    /// the way are removed too (not counted).
+    pub(crate) fn remove_tokens(&self, remove: impl Fn(&TokenGrant) -> bool) -> Result<usize> {
+        let now = OffsetDateTime::now_utc();
+        let mut removed = 0;
+        for (hash, grant) in self.all_tokens()? {
+            let picked = remove(&grant);
+            if picked || grant.expires_at.is_some_and(|at| at <= now) {
+                self.tokens.remove(hash.as_bytes()).map_err(self.err())?;
+                removed += usize::from(picked);
+            }
+        }
+        self.flush()?;
+        Ok(removed)
+    }
+
+    /// Every token, with the sha256 of its secret.
+    pub(crate) fn all_tokens(&self) -> Result<Vec<(String, TokenGrant)>> {
+        self.tokens
+            .iter()
+            .map(|item| {
+                let (key, bytes) = item.map_err(self.err())?;
+                Ok((
+                    String::from_utf8_lossy(&key).into_owned(),
+                    decode("token", &bytes)?,
+                ))
+            })
+            .collect()
     }
 
     /// Removes a token (a logout); removing one that is not there is not an error.

@@ -41,12 +41,32 @@ pub(crate) const DOC_REF: u8 = b'd';
 pub(crate) const HISTORY_REF: u8 = b'h';
 /// A document's reuses.
 pub(crate) const REUSE_REF: u8 = b'u';
+/// A requester's own trail (`kind:name`): their refused attempts that no owner's ledger holds
+/// (an id that does not exist, an act their role never allows).
+pub(crate) const ACTOR_REF: u8 = b'a';
+
+/// The admin audit trail: account changes and backups.
+pub(crate) const AUDIT_REF: u8 = b'z';
+
+/// The id under which [`ACTOR_REF`] files an actor's events.
+pub(crate) fn actor_key(actor: &schemas::Actor) -> String {
+    format!("{}:{}", actor.kind, actor.name)
+}
 
 /// Every key an event is filed under.
 fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
     let mut keys = Vec::new();
-    if let Some(owner) = &event.event.owner_id {
-        keys.push(ref_key(OWNER_REF, owner, event.seq));
+    match &event.event.owner_id {
+        Some(owner) => keys.push(ref_key(OWNER_REF, owner, event.seq)),
+        None if event.event.action == Action::Refused => keys.push(ref_key(
+            ACTOR_REF,
+            &actor_key(&event.event.actor),
+            event.seq,
+        )),
+        None => {}
+    }
+    if matches!(event.event.action, Action::Account | Action::Backup) {
+        keys.push(ref_key(AUDIT_REF, "", event.seq));
     }
     if let Some(doc) = &event.event.doc_id {
         keys.push(ref_key(DOC_REF, doc, event.seq));

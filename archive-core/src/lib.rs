@@ -31,7 +31,7 @@ pub mod journal;
 pub mod ledger;
 mod memory;
 pub mod places;
-mod previews;
+pub mod previews;
 pub mod search;
 pub mod service;
 mod stacks;
@@ -46,8 +46,9 @@ pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Con
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
 pub use error::{ArchiveError, Result};
 pub use service::{
-    BatchReport, ByteRange, Document, KeptStack, LedgerEvents, LedgerPage, OriginalAccess,
-    ReextractTarget, Reextracted, SignatureCheck, SignatureRecheck,
+    BatchReport, ByteRange, Document, KeptStack, LedgerEvents, LedgerLine, LedgerLines, LedgerPage,
+    LinesQuery, NamedDocument, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
+    RangeAsked, ReextractTarget, Reextracted, SessionInfo, SignatureCheck, SignatureRecheck,
 };
 pub use stacks::StackRecord;
 pub use storing::{IngestStatus, Ingested, NewDocument};

@@ -5,6 +5,29 @@ use crate::archive::Archive;
 use crate::{ArchiveError, Result};
 use std::path::PathBuf;
 
+/// The widths previews are drawn at: a width asked for is rounded up to one of them, so that
+/// the cache holds at most this many images per page, whatever clients ask.
+pub const PREVIEW_WIDTHS: [u32; 4] = [200, 400, 800, 1600];
+/// The narrowest and widest a client may ask for.
+pub const ASKED_WIDTHS: std::ops::RangeInclusive<u32> = 64..=1600;
+
+/// The width a preview asked `asked` pixels wide is drawn at (the next fixed width up), or the
+/// rule it breaks.
+pub fn preview_width(asked: u32) -> std::result::Result<u32, schemas::FieldError> {
+    if !ASKED_WIDTHS.contains(&asked) {
+        return Err(schemas::RuleError::new(format!(
+            "a preview is {} to {} pixels wide",
+            ASKED_WIDTHS.start(),
+            ASKED_WIDTHS.end()
+        ))
+        .at("width", &asked.to_string()));
+    }
+    Ok(PREVIEW_WIDTHS
+        .into_iter()
+        .find(|w| *w >= asked)
+        .unwrap_or(*ASKED_WIDTHS.end()))
+}
+
 impl Archive {
     fn preview_path(&self, sha256: &str, page: u32, width: u32) -> Option<PathBuf> {
         // The name is built from checked parts only: a sha256 and two numbers.
@@ -41,5 +64,22 @@ impl Archive {
             let _ = std::fs::remove_file(&temp);
             io(e)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn widths_round_up_to_a_few_fixed_sizes() {
+        use super::preview_width;
+        assert_eq!(preview_width(64).unwrap(), 200);
+        assert_eq!(preview_width(201).unwrap(), 400);
+        assert_eq!(preview_width(800).unwrap(), 800);
+        assert_eq!(preview_width(1537).unwrap(), 1600);
+        assert!(preview_width(63).is_err());
+        assert!(preview_width(1601).is_err());
+        let distinct: std::collections::BTreeSet<u32> =
+            (64..=1600).map(|w| preview_width(w).unwrap()).collect();
+        assert_eq!(distinct.len(), super::PREVIEW_WIDTHS.len());
     }
 }

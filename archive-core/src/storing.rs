@@ -62,6 +62,19 @@ pub struct Ingested {
     pub record: DocumentRecord,
 }
 
+/// The event that tells an owner an upload found their document already stored (the uploader
+/// learnt that they have it, and its id).
+fn duplicate_event(caller: &Caller, record: &DocumentRecord) -> NewEvent {
+    let mut event = crate::service::event_about(
+        Action::ReadMetadata,
+        caller.actor(),
+        record,
+        &schemas::AccessReason::default(),
+    );
+    event.detail = Some("upload of a file the owner already has (duplicate)".into());
+    event
+}
+
 impl Archive {
     /// Stores one document on behalf of `caller` (who must be allowed to upload): the bytes
     /// first (durable), then the record, its indexes and the ledger event in one transaction,
@@ -168,16 +181,21 @@ impl Archive {
                     status: IngestStatus::Stored,
                     record,
                 },
-                Inserted::Duplicate(record) => Ingested {
-                    status: IngestStatus::Duplicate,
-                    record,
-                },
+                Inserted::Duplicate(record) => {
+                    self.log(&[duplicate_event(caller, &record)])?;
+                    Ingested {
+                        status: IngestStatus::Duplicate,
+                        record,
+                    }
+                }
             },
         )
     }
 
     /// The owner's existing record of these bytes, if any: a re-ingest returns it as a duplicate
     /// without extracting anything again. For a caller allowed to upload (who holds the bytes).
+    /// Finding one tells the uploader that the owner has this document, and its id: that is in
+    /// the owner's ledger before the record is returned.
     pub fn find_existing(
         &self,
         caller: &Caller,
@@ -185,7 +203,11 @@ impl Archive {
         owner: &str,
     ) -> Result<Option<DocumentRecord>> {
         self.authorize(caller, Act::Upload, None, "upload")?;
-        self.catalog.find(sha256, owner)
+        let found = self.catalog.find(sha256, owner)?;
+        if let Some(record) = &found {
+            self.log(&[duplicate_event(caller, record)])?;
+        }
+        Ok(found)
     }
 
     /// The page texts already extracted from these bytes (another owner's copy of them), so that

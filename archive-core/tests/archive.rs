@@ -84,8 +84,8 @@ fn same_bytes_dedupe_per_owner_and_share_the_blob() {
     assert!(report.is_clean(), "{report:?}");
     assert_eq!((report.records, report.blobs_checked), (2, 1));
     assert_eq!(
-        report.ledger_events, 3,
-        "two ingests and the listing's read"
+        report.ledger_events, 4,
+        "two ingests, the duplicate found (the owner learns of it), and the listing's read"
     );
 }
 
@@ -103,7 +103,7 @@ fn records_survive_reopen_and_reads_are_ledgered() {
         .unwrap();
     let mut bytes = Vec::new();
     archive
-        .open_original(&access, None)
+        .read_original(&access)
         .unwrap()
         .read_to_end(&mut bytes)
         .unwrap();
@@ -149,7 +149,7 @@ fn verify_names_corrupt_and_missing_blobs_with_their_records() {
     let access = archive
         .original_access(&operator(), &a.id, &Default::default())
         .unwrap();
-    let mut reader = archive.open_original(&access, None).unwrap();
+    let mut reader = archive.read_original(&access).unwrap();
     let err = reader.read_to_end(&mut Vec::new()).unwrap_err();
     assert!(err.to_string().contains("corrupt"));
 }

@@ -11,6 +11,9 @@ pub enum Action {
     Ingest,
     /// Its metadata (or text) was read.
     ReadMetadata,
+    /// A search scoped to one owner answered counts and facets about their documents (the
+    /// event is the owner's, with no document; each hit shown is a `ReadMetadata` of its own).
+    Search,
     /// Its original bytes were read.
     Download,
     /// A clerk reused it in a dossier.
@@ -19,6 +22,11 @@ pub enum Action {
     Supersede,
     /// An attempt that authorization refused.
     Refused,
+    /// An account changed (the admin audit trail): a user added, disabled, enabled or given a
+    /// new password, a token made or revoked, a session ended. No owner; the detail says what.
+    Account,
+    /// An online backup of the store was made (the admin audit trail).
+    Backup,
     /// The server's background check found the document's original no longer matching its hash.
     FixityFailed,
     /// The page texts were made again from the original (`kho reextract`); the detail says which
@@ -48,9 +56,23 @@ pub struct Actor {
     pub name: String,
     pub role: Option<String>,
     pub agency_code: Option<String>,
+    /// For an API token, who made it and when ("admin quantri on 2026-12-05"): the name a token
+    /// carries is chosen by whoever made it. Left out of the JSON when absent, so that the
+    /// hashes of events written before this field existed still check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_by: Option<String>,
 }
 
 impl Actor {
+    /// How the ledger says what kind of actor this is: `admin` for an admin (whatever their
+    /// credential), else the kind (`cli`, `user`, `token`, `system`).
+    pub fn kind_word(&self) -> &str {
+        match self.role.as_deref() {
+            Some("admin") => "admin",
+            _ => &self.kind,
+        }
+    }
+
     /// kho itself, doing background work (`name` says which).
     pub fn system(name: &str) -> Self {
         Actor {
@@ -58,6 +80,7 @@ impl Actor {
             name: name.into(),
             role: None,
             agency_code: None,
+            made_by: None,
         }
     }
 
@@ -68,6 +91,7 @@ impl Actor {
             name: name.into(),
             role: Some("operator".into()),
             agency_code: None,
+            made_by: None,
         }
     }
 }

@@ -143,6 +143,7 @@ impl Principal {
             name: self.name.clone(),
             role: Some(self.role.as_str().to_string()),
             agency_code: self.agency_code.clone(),
+            made_by: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Who is calling: users with argon2id-hashed passwords, bearer tokens stored as sha256 hashes,
-//! short-lived login sessions, and a throttle on password guessing.
+//! short-lived login sessions (the throttle on password guessing is [`crate::throttle`]).
 //!
-//! The `kho` binary calls [`add_user`] and [`create_token`]; the HTTP layer calls [`login`] and
+//! The `kho` binary calls [`add_user`] and [`create_api_token`]; the HTTP layer calls [`login`] and
 //! [`authenticate`]s each request's token into the [`schemas::Caller`] that the services of
 //! `archive-core` take (the extractors are in [`crate::extract`] and [`crate::web`]).
 
@@ -11,9 +11,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use schemas::{Caller, Credential, Principal};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use time::OffsetDateTime;
 
 /// Shortest password accepted.
@@ -58,6 +56,64 @@ pub fn hash_password(password: &str) -> Result<String, AuthError> {
         .map_err(|e| AuthError::Rule(format!("cannot hash the password: {e}")))
 }
 
+/// The passwords refused as too common (search-api/data/common-passwords.txt), compared as
+/// [`password_seen`] makes them.
+fn common_passwords() -> &'static std::collections::HashSet<String> {
+    static LIST: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("../data/common-passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(password_seen)
+            .collect()
+    })
+}
+
+/// A password as a guesser varies it: without diacritics (đ as d), case or spaces.
+fn password_seen(password: &str) -> String {
+    schemas::fold(password)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The password rule: at least [`MIN_PASSWORD_CHARS`] characters, at least 4 different ones,
+/// not the user's name (with digits after it), not on the list of the most common passwords (as written, or without
+/// diacritics, case and spaces). Each refusal says which rule it broke.
+pub fn check_password(user: &str, password: &str) -> Result<(), AuthError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AuthError::Rule(format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    let seen = password_seen(password);
+    let distinct: std::collections::HashSet<char> = seen.chars().collect();
+    if distinct.len() < 4 {
+        return Err(AuthError::Rule(
+            "a password has at least 4 different characters".into(),
+        ));
+    }
+    let name = password_seen(user);
+    if seen.strip_prefix(&name).is_some_and(|rest| {
+        rest.chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
+    }) {
+        return Err(AuthError::Rule(
+            "a password must not be the user name (with digits after it)".into(),
+        ));
+    }
+    if common_passwords().contains(&seen) {
+        return Err(AuthError::Rule(
+            "this password is one of the most common ones, which are tried first; choose another"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 fn password_matches(stored_hash: &str, password: &str) -> bool {
     PasswordHash::new(stored_hash)
         .map(|parsed| {
@@ -68,35 +124,77 @@ fn password_matches(stored_hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Adds a user (`kho user add`, `POST /api/v1/users`).
-pub fn add_user(archive: &Archive, principal: Principal, password: &str) -> Result<(), AuthError> {
+/// Adds a user (`kho user add`, `POST /api/v1/users`) on behalf of `caller` (an admin, at the
+/// console or over HTTP), after the password rule ([`check_password`]).
+pub fn add_user(
+    archive: &Archive,
+    caller: &Caller,
+    principal: Principal,
+    password: &str,
+) -> Result<(), AuthError> {
+    check_password(&principal.name, password)?;
     let account = UserAccount {
         principal,
         password_hash: hash_password(password)?,
         created_at: OffsetDateTime::now_utc(),
         disabled: false,
     };
-    archive.accounts().add_user(&account)?;
+    archive.add_user(caller, &account)?;
     Ok(())
 }
 
-/// Makes a token for `principal` and returns it; only its hash is stored, so this is the one
-/// time it can be read.
-pub fn create_token(
+/// Gives user `name` a new password (after the password rule) and ends their sessions; returns
+/// how many were ended (`kho user password`, `POST /api/v1/users/{name}/password`).
+pub fn set_password(
     archive: &Archive,
+    caller: &Caller,
+    name: &str,
+    password: &str,
+) -> Result<usize, AuthError> {
+    check_password(name, password)?;
+    Ok(archive.set_password(caller, name, hash_password(password)?)?)
+}
+
+/// How long an API token lasts unless its maker says otherwise.
+pub const DEFAULT_TOKEN_DAYS: u32 = 365;
+
+/// Makes an API token for `principal`, lasting `days` (none: never expires), on behalf of
+/// `caller` (an admin), and returns it; only its hash is stored, so this is the one time it can
+/// be read. The token remembers who made it.
+pub fn create_api_token(
+    archive: &Archive,
+    caller: &Caller,
     principal: Principal,
-    kind: TokenKind,
-    user: Option<String>,
-    ttl: Option<Duration>,
+    days: Option<u32>,
 ) -> Result<(String, TokenGrant), AuthError> {
     let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
     let now = OffsetDateTime::now_utc();
     let grant = TokenGrant {
         principal,
-        kind,
-        user,
+        kind: TokenKind::Api,
+        user: None,
         created_at: now,
-        expires_at: ttl.map(|ttl| now + ttl),
+        expires_at: days.map(|d| now + Duration::from_secs(u64::from(d.clamp(1, 3650)) * 86_400)),
+        made_by: None,
+    };
+    let grant = archive.add_api_token(caller, &token_hash(&token), grant)?;
+    Ok((token, grant))
+}
+
+/// Opens a session for a user who has just proved who they are; the token is returned once.
+fn open_session(
+    archive: &Archive,
+    account: UserAccount,
+) -> Result<(String, TokenGrant), AuthError> {
+    let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
+    let now = OffsetDateTime::now_utc();
+    let grant = TokenGrant {
+        user: Some(account.principal.name.clone()),
+        principal: account.principal,
+        kind: TokenKind::Session,
+        created_at: now,
+        expires_at: Some(now + SESSION_TTL),
+        made_by: None,
     };
     archive.accounts().add_token(&token_hash(&token), &grant)?;
     Ok((token, grant))
@@ -123,60 +221,8 @@ pub fn login(
         .map_or(decoy.as_str(), |a| a.password_hash.as_str());
     let matches = password_matches(hash, password);
     match account {
-        Some(account) if matches && !account.disabled => {
-            let name = account.principal.name.clone();
-            create_token(
-                archive,
-                account.principal,
-                TokenKind::Session,
-                Some(name),
-                Some(SESSION_TTL),
-            )
-            .map(Some)
-        }
+        Some(account) if matches && !account.disabled => open_session(archive, account).map(Some),
         _ => Ok(None),
-    }
-}
-
-/// Failed logins per user name: after [`Throttle::MAX_FAILURES`] within the window, that name is
-/// refused for the rest of the window whatever the password.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl Throttle {
-    pub const MAX_FAILURES: u32 = 5;
-    pub const WINDOW: Duration = Duration::from_secs(300);
-
-    /// Seconds to wait before trying this name again, if it is locked.
-    pub fn locked_for(&self, username: &str) -> Option<u64> {
-        let failures = self.failures.lock().ok()?;
-        let (count, since) = failures.get(&username.to_lowercase())?;
-        let left = Self::WINDOW.checked_sub(since.elapsed())?;
-        (*count >= Self::MAX_FAILURES).then(|| left.as_secs().max(1))
-    }
-
-    pub fn failed(&self, username: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            // Forget old windows so that the map cannot grow without bound.
-            if failures.len() > 100_000 {
-                failures.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
-            }
-            let entry = failures
-                .entry(username.to_lowercase())
-                .or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= Self::WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-        }
-    }
-
-    pub fn succeeded(&self, username: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&username.to_lowercase());
-        }
     }
 }
 
@@ -199,12 +245,21 @@ pub fn authenticate(archive: &Archive, token: &str) -> Result<Option<Authenticat
     let Some(grant) = archive.accounts().token(&hash, OffsetDateTime::now_utc())? else {
         return Ok(None);
     };
-    let credential = match grant.kind {
-        TokenKind::Api => Credential::ApiToken,
-        TokenKind::Session => Credential::Session,
+    let caller = match grant.kind {
+        TokenKind::Api => Caller::token_made_by(grant.principal, grant.made_by),
+        TokenKind::Session => {
+            // A disabled (or removed) user's sessions end at once, even one opened before.
+            let user = grant.user.as_deref().unwrap_or(&grant.principal.name);
+            match archive.accounts().user(user)? {
+                Some(account) if !account.disabled => {
+                    Caller::signed_in(grant.principal, Credential::Session)
+                }
+                _ => return Ok(None),
+            }
+        }
     };
     Ok(Some(Authenticated {
-        caller: Caller::signed_in(grant.principal, credential),
+        caller,
         token_hash: hash,
     }))
 }
@@ -224,15 +279,24 @@ mod tests {
     }
 
     #[test]
-    fn the_throttle_locks_after_repeated_failures() {
-        let throttle = Throttle::default();
-        for _ in 0..Throttle::MAX_FAILURES - 1 {
-            throttle.failed("An");
+    fn common_and_weak_passwords_are_refused_with_the_rule_they_break() {
+        let refused = |user: &str, password: &str| match check_password(user, password) {
+            Err(AuthError::Rule(rule)) => rule,
+            other => panic!("{password:?} passed: {other:?}"),
+        };
+        assert!(refused("an", "ngắn").contains("at least 10"));
+        assert!(refused("an", "aaaaabbbbbaaaa").contains("4 different"));
+        assert!(refused("nguyenvana", "Nguyễn Văn A 2026").contains("user name"));
+        for common in [
+            "1234567890",
+            "QWERTYUIOP",
+            "Mật khẩu 123",
+            "matkhau@123",
+            "P@ssw0rd12",
+        ] {
+            assert!(refused("canbo", common).contains("most common"), "{common}");
         }
-        assert_eq!(throttle.locked_for("an"), None);
-        throttle.failed("an");
-        assert!(throttle.locked_for("AN").is_some());
-        throttle.succeeded("an");
-        assert_eq!(throttle.locked_for("an"), None);
+        assert!(common_passwords().len() >= 90);
+        check_password("canbo", "một mật khẩu đủ dài 2026").unwrap();
     }
 }

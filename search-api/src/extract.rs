@@ -29,6 +29,54 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+/// The address of the client a request came from: the peer of the connection, or, behind the
+/// reverse proxy named by `kho serve --trusted-proxy`, the last address it appended to
+/// `X-Forwarded-For` (earlier entries are the client's to write, and so cannot be believed).
+/// Without connection information (a router called in-process) it is the unspecified address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        let Some(peer) = peer else {
+            return Ok(ClientAddress(std::net::IpAddr::V4(
+                std::net::Ipv4Addr::UNSPECIFIED,
+            )));
+        };
+        Ok(ClientAddress(client_behind(
+            peer,
+            state.config.trusted_proxy,
+            &parts.headers,
+        )))
+    }
+}
+
+/// The client's address: `peer`, unless `peer` is the trusted proxy and it said whom it
+/// forwards for (the last `X-Forwarded-For` entry, which the proxy itself appended).
+pub(crate) fn client_behind(
+    peer: std::net::IpAddr,
+    trusted_proxy: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+) -> std::net::IpAddr {
+    if trusted_proxy != Some(peer) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse().ok())
+        .unwrap_or(peer)
+}
+
 /// Query string parameters.
 pub struct Query<T>(pub T);
 
@@ -99,5 +147,24 @@ impl<S: Send + Sync> FromRequest<S> for MultipartForm {
                     e.body_text()
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_trusted_proxy_names_the_client() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.append("x-forwarded-for", "6.6.6.6, 10.0.0.5".parse().unwrap());
+        let proxy: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let stranger: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(client_behind(stranger, Some(proxy), &headers), stranger);
+        assert_eq!(client_behind(proxy, None, &headers), proxy);
+        assert_eq!(
+            client_behind(proxy, Some(proxy), &headers),
+            "10.0.0.5".parse::<std::net::IpAddr>().unwrap()
+        );
     }
 }

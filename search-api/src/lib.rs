@@ -12,6 +12,7 @@
 
 pub mod auth;
 mod background;
+mod connections;
 pub mod error;
 pub mod extract;
 mod fixity;
@@ -20,6 +21,7 @@ pub mod openapi;
 mod replication;
 pub mod routes;
 pub mod state;
+pub mod throttle;
 pub mod web;
 pub mod wire;
 
@@ -94,11 +96,19 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(search::search))
         .routes(routes!(owners::owner_documents))
         .routes(routes!(owners::owner_ledger))
+        .routes(routes!(owners::owner_ledger_lines))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
         .routes(routes!(accounts::list_users, accounts::add_user))
         .routes(routes!(accounts::create_token))
+        .routes(routes!(accounts::disable_user))
+        .routes(routes!(accounts::enable_user))
+        .routes(routes!(accounts::set_password))
+        .routes(routes!(accounts::user_sessions))
+        .routes(routes!(accounts::end_user_session))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(accounts::audit_trail))
         .routes(routes!(batches::list_batches))
         .routes(routes!(batches::get_batch))
         .routes(routes!(stacks::split_stack))
@@ -133,7 +143,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     (router, api)
 }
 
-/// Times every request for the metrics and logs it (target `kho::access`: method, path,
+/// Times every request for the metrics and logs it, and marks every answer `nosniff` (target `kho::access`: method, path,
 /// status, milliseconds).
 async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -144,7 +154,13 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
     let path = request.uri().path().to_string();
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // No answer of kho's is to be sniffed into another type (an original served as
+    // `application/pdf` must not run as HTML).
+    response.headers_mut().insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     state.metrics.observe(&route, &method, status, seconds);
@@ -166,17 +182,20 @@ pub async fn serve(
     on_listening: impl FnOnce(std::net::SocketAddr),
 ) -> std::io::Result<()> {
     let stop_on_eof = config.stop_on_stdin_eof;
+    let (header_timeout, body_timeout) = (config.header_timeout, config.body_timeout);
     let state = AppState::new(archive, config);
     let fixity = fixity::start(&state);
     let journal = replication::start(&state);
     let (app, _) = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_listening(listener.local_addr()?);
-    let served = axum::serve(
+    let served = connections::serve(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app,
+        header_timeout,
+        body_timeout,
+        shutdown_signal(stop_on_eof),
     )
-    .with_graceful_shutdown(shutdown_signal(stop_on_eof))
     .await;
     fixity.stop();
     // Its last push sends what was stored up to the stop.

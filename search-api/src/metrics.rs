@@ -30,6 +30,8 @@ pub mod event {
     pub const REFUSED: &str = "refused";
     pub const LOGIN_FAILED: &str = "login_failed";
     pub const LOGIN_THROTTLED: &str = "login_throttled";
+    /// A password checked (argon2) at sign-in, counted as the throttle lets it through.
+    pub const LOGIN_PASSWORD_CHECK: &str = "login_password_check";
     pub const UPLOAD_STORED: &str = "upload_stored";
     pub const UPLOAD_DUPLICATE: &str = "upload_duplicate";
     pub const UPLOAD_REJECTED: &str = "upload_rejected";

@@ -1,7 +1,7 @@
 //! What every handler shares: the archive, the login throttle, the metrics, the settings.
 
-use crate::auth::Throttle;
 use crate::metrics::Metrics;
+use crate::throttle::Throttle;
 use archive_core::Archive;
 use ingest::extract::ExtractConfig;
 use std::sync::Arc;
@@ -34,6 +34,14 @@ pub struct ServerConfig {
     pub verify_url: Option<String>,
     /// Public verifications allowed per client address and minute.
     pub verify_per_minute: u32,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (none: the connection's peer
+    /// is the client; the header is ignored).
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// A connection whose request headers take longer than this is closed (slow clients that
+    /// would hold connections open: slowloris).
+    pub header_timeout: std::time::Duration,
+    /// A request body that sends nothing for this long ends with an error.
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -50,6 +58,9 @@ impl Default for ServerConfig {
             signing_key: None,
             verify_url: None,
             verify_per_minute: 30,
+            trusted_proxy: None,
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

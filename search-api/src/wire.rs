@@ -235,13 +235,17 @@ pub struct EventView {
     pub seq: u64,
     /// RFC 3339, UTC.
     pub at: String,
-    /// `ingest`, `read_metadata`, `download`, `reuse`, `revoke`, `supersede`, `refused`,
-    /// `fixity_failed`, `reextract`, `trust_changed`, `signatures_checked`, `certify` or
-    /// `verify_copy`.
+    /// `ingest`, `read_metadata`, `search` (counts and facets about one owner's documents),
+    /// `download`, `reuse`, `revoke`, `supersede`, `refused`, `fixity_failed`, `reextract`,
+    /// `trust_changed`, `signatures_checked`, `certify`, `verify_copy`, `reread_places` or
+    /// `import_gazetteer`; in the admin audit trail, `account` and `backup`.
     pub action: String,
     /// `user`, `token`, `cli` or `system` (kho's own background work).
     pub actor_kind: String,
     pub actor: String,
+    /// For an API token: who made it and when ("admin quantri on 2026-12-05"). Its name is
+    /// the maker's choice.
+    pub actor_made_by: Option<String>,
     pub actor_role: Option<String>,
     pub agency_code: Option<String>,
     pub doc_id: Option<String>,
@@ -261,6 +265,7 @@ impl From<&LedgerEvent> for EventView {
             action: json_name(n.action),
             actor_kind: n.actor.kind.clone(),
             actor: n.actor.name.clone(),
+            actor_made_by: n.actor.made_by.clone(),
             actor_role: n.actor.role.clone(),
             agency_code: n.actor.agency_code.clone(),
             doc_id: n.doc_id.clone(),
@@ -294,6 +299,87 @@ impl From<&archive_core::LedgerEvents> for EventPage {
     }
 }
 
+/// Which lines of an owner's ledger: newest first; `before` (older than that event) or `after`
+/// (newer than it) page both ways; `document` and `action` filter.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LinesParams {
+    /// Lines of events before this sequence number (the `older` of a page).
+    pub before: Option<u64>,
+    /// Lines of events after this sequence number (the `newer` of a page).
+    pub after: Option<u64>,
+    /// 1 to 200 lines, default 50.
+    pub limit: Option<usize>,
+    /// Only events about this document id.
+    pub document: Option<String>,
+    /// Only events of this action (`read_metadata`, `download`, `search`, `refused`, ...).
+    pub action: Option<String>,
+}
+
+/// A document as a ledger line names it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NamedDocumentView {
+    pub id: String,
+    pub doc_type: String,
+    pub title: String,
+}
+
+/// One request in an owner's ledger: its events folded (a search that showed ten documents is
+/// one line naming them).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LineView {
+    /// The line's first and last event.
+    pub first_seq: u64,
+    pub last_seq: u64,
+    /// What the events share (their `doc_id` is the first document's).
+    #[serde(flatten)]
+    pub event: EventView,
+    pub documents: Vec<NamedDocumentView>,
+}
+
+/// A page of ledger lines, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinesPage {
+    pub lines: Vec<LineView>,
+    /// `after=` for newer lines, null when this page is the newest.
+    pub newer: Option<u64>,
+    /// `before=` for older lines, null at the oldest.
+    pub older: Option<u64>,
+}
+
+impl From<&archive_core::LedgerLines> for LinesPage {
+    fn from(page: &archive_core::LedgerLines) -> Self {
+        LinesPage {
+            lines: page
+                .lines
+                .iter()
+                .map(|line| LineView {
+                    first_seq: line.first_seq,
+                    last_seq: line.last_seq,
+                    event: EventView::from(&LedgerEvent {
+                        seq: line.first_seq,
+                        at: line.at,
+                        event: line.event.clone(),
+                        prev_hash: String::new(),
+                        hash: String::new(),
+                    }),
+                    documents: line
+                        .documents
+                        .iter()
+                        .map(|d| NamedDocumentView {
+                            id: d.id.clone(),
+                            doc_type: d.doc_type.clone(),
+                            title: d.title.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            newer: page.newer,
+            older: page.older,
+        }
+    }
+}
+
 /// Why the caller reads: required of clerks (the dossier code and purpose), recorded for all.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
@@ -304,6 +390,15 @@ pub struct ReasonParams {
     pub procedure_code: Option<String>,
     /// What the document is used for, in words. Required of clerks.
     pub purpose: Option<String>,
+}
+
+/// How an original is handed over: as a file to save (the default), or `inline=true` for a
+/// viewer that shows it in the page.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContentParams {
+    /// Show in the browser instead of saving (`Content-Disposition: inline`).
+    pub inline: Option<bool>,
 }
 
 /// A request that says why it reads: the dossier it serves, the procedure and the purpose, each
@@ -594,7 +689,8 @@ pub struct PageParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PreviewParams {
-    /// Width in pixels, 64 to 1600 (default 400).
+    /// Width in pixels, 64 to 1600 (default 400), rounded up to 200, 400, 800 or 1600: the
+    /// preview is drawn at that width.
     #[param(minimum = 64, maximum = 1600)]
     pub width: Option<u32>,
     pub dossier_code: Option<String>,
@@ -656,8 +752,30 @@ pub struct NewToken {
     pub role: String,
     pub agency_code: Option<String>,
     pub owner_id: Option<String>,
-    /// Days until it expires; none for a token that lasts until revoked.
+    /// Days until it expires: 365 unless given; 0 for a token that lasts until revoked.
     pub days: Option<u32>,
+}
+
+/// A new password for a user (the password rule applies).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPassword {
+    pub password: String,
+}
+
+/// One open session of a user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    /// The first characters of the hash of its secret: what ends it.
+    pub id: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+}
+
+/// What a change of credentials ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ended {
+    /// Tokens revoked, or sessions ended.
+    pub ended: usize,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,7 +1,7 @@
-//! `kho user ...` and `kho token create`: accounts are made on the machine that holds the store.
+//! `kho user ...` and `kho token ...`: accounts are made and ended on the machine that holds
+//! the store, as an admin at the console (`cli:NAME` in the admin audit trail).
 
 use crate::{Outcome, UsageError};
-use archive_core::accounts::TokenKind;
 use schemas::Principal;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -11,6 +11,18 @@ pub enum UserCommand {
     Add(UserAdd),
     /// List users.
     List,
+    /// Disable a user: they cannot sign in, and their open sessions end at once.
+    Disable(UserName),
+    /// Enable a disabled user again.
+    Enable(UserName),
+    /// Give a user a new password, read from standard input (one line); their sessions end.
+    Password(UserName),
+}
+
+#[derive(clap::Args)]
+pub struct UserName {
+    /// The user name.
+    name: String,
 }
 
 #[derive(clap::Args)]
@@ -31,6 +43,14 @@ pub struct UserAdd {
 pub enum TokenCommand {
     /// Make an API token for a program; printed once, stored only as a hash.
     Create(TokenCreate),
+    /// Revoke the API tokens of this name: they get 401 at once.
+    Revoke(TokenRevoke),
+}
+
+#[derive(clap::Args)]
+pub struct TokenRevoke {
+    /// The name the token was made with (`--name`).
+    name: String,
 }
 
 #[derive(clap::Args)]
@@ -44,9 +64,9 @@ pub struct TokenCreate {
     /// What the token is for.
     #[arg(long, default_value = "api")]
     name: String,
-    /// Days until it expires (default: never).
-    #[arg(long)]
-    days: Option<u32>,
+    /// Days until it expires (1 to 3650); 0 for a token that lasts until revoked.
+    #[arg(long, default_value_t = search_api::auth::DEFAULT_TOKEN_DAYS)]
+    days: u32,
     #[arg(long)]
     json: bool,
 }
@@ -85,11 +105,24 @@ pub fn user(store: &super::Store, command: UserCommand) -> anyhow::Result<Outcom
                 args.owner.as_deref(),
             )?;
             let password = read_password()?;
-            search_api::auth::add_user(&archive, who.clone(), &password).map_err(|e| match e {
-                search_api::auth::AuthError::Rule(rule) => UsageError(rule).into(),
-                other => anyhow::Error::new(other),
-            })?;
+            search_api::auth::add_user(&archive, &super::local_admin(), who.clone(), &password)
+                .map_err(rule_error)?;
             println!("kho: user {} added ({})", who.name, who.role);
+        }
+        UserCommand::Disable(UserName { name }) => {
+            let ended = archive.set_user_disabled(&super::local_admin(), &name, true)?;
+            println!("kho: user {name} disabled ({ended} sessions ended)");
+        }
+        UserCommand::Enable(UserName { name }) => {
+            archive.set_user_disabled(&super::local_admin(), &name, false)?;
+            println!("kho: user {name} enabled");
+        }
+        UserCommand::Password(UserName { name }) => {
+            let password = read_password()?;
+            let ended =
+                search_api::auth::set_password(&archive, &super::local_admin(), &name, &password)
+                    .map_err(rule_error)?;
+            println!("kho: new password for {name} ({ended} sessions ended)");
         }
         UserCommand::List => {
             for account in archive.accounts().users()? {
@@ -99,35 +132,56 @@ pub fn user(store: &super::Store, command: UserCommand) -> anyhow::Result<Outcom
                     .as_deref()
                     .or(p.owner_id.as_deref())
                     .unwrap_or("");
-                println!("{}\t{}\t{binding}", p.name, p.role);
+                let state = if account.disabled { "disabled" } else { "" };
+                println!("{}\t{}\t{binding}\t{state}", p.name, p.role);
             }
         }
     }
     Ok(Outcome::Success)
 }
 
+fn rule_error(e: search_api::auth::AuthError) -> anyhow::Error {
+    match e {
+        search_api::auth::AuthError::Rule(rule) => UsageError(rule).into(),
+        other => anyhow::Error::new(other),
+    }
+}
+
 pub fn token(store: &super::Store, command: TokenCommand) -> anyhow::Result<Outcome> {
-    let TokenCommand::Create(args) = command;
     let archive = store.open()?;
+    let args = match command {
+        TokenCommand::Create(args) => args,
+        TokenCommand::Revoke(TokenRevoke { name }) => {
+            let revoked = archive.revoke_tokens(&super::local_admin(), &name)?;
+            println!("kho: {revoked} token(s) named {name} revoked");
+            return Ok(Outcome::Success);
+        }
+    };
     let who = principal(
         &args.name,
         &args.role,
         args.agency.as_deref(),
         args.owner.as_deref(),
     )?;
-    let ttl = args
-        .days
-        .map(|d| std::time::Duration::from_secs(u64::from(d.clamp(1, 3650)) * 86_400));
-    let (token, grant) = search_api::auth::create_token(&archive, who, TokenKind::Api, None, ttl)?;
+    let days = (args.days > 0).then_some(args.days);
+    let (token, grant) =
+        search_api::auth::create_api_token(&archive, &super::local_admin(), who, days)
+            .map_err(rule_error)?;
+    let expires = grant.expires_at.map(|t| schemas::iso_date(t.date()));
     if args.json {
         super::print_json(&serde_json::json!({
             "token": token,
             "role": grant.principal.role,
             "name": grant.principal.name,
             "expires_at": grant.expires_at.map(|t| t.to_string()),
+            "made_by": grant.made_by,
         }))?;
     } else {
         println!("{token}");
+        match expires {
+            Some(day) => eprintln!("kho: token {} expires on {day}", grant.principal.name),
+            None => eprintln!("kho: token {} never expires", grant.principal.name),
+        }
     }
     Ok(Outcome::Success)
 }

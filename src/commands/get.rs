@@ -15,7 +15,7 @@ pub struct Args {
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
     let access = archive.original_access(&super::local_caller(), &args.id, &Default::default())?;
-    let mut reader = archive.open_original(&access, None)?;
+    let mut reader = archive.read_original(&access)?;
     match args.output {
         None => {
             let mut out = std::io::stdout().lock();

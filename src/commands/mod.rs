@@ -60,10 +60,20 @@ impl Store {
 /// The operator at this machine's console, the caller of every command: `cli:` and
 /// `$KHO_OPERATOR`, else the login name.
 pub fn local_caller() -> schemas::Caller {
-    let name = std::env::var("KHO_OPERATOR")
+    schemas::Caller::local_operator(&format!("cli:{}", console_name()))
+}
+
+/// Who is at the console: `$KHO_OPERATOR`, else `$USER`.
+fn console_name() -> String {
+    std::env::var("KHO_OPERATOR")
         .or_else(|_| std::env::var("USER"))
-        .unwrap_or_else(|_| "operator".to_string());
-    schemas::Caller::local_operator(&format!("cli:{name}"))
+        .unwrap_or_else(|_| "operator".to_string())
+}
+
+/// The console as an administrator (`kho user`, `kho token`): whoever holds the store's disk
+/// holds its accounts; the admin audit trail records what they do, as `cli:NAME`.
+pub fn local_admin() -> schemas::Caller {
+    schemas::Caller::local_admin(&format!("cli:{}", console_name()))
 }
 
 /// Prints one JSON value on its own line.

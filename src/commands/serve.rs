@@ -52,6 +52,19 @@ pub struct Args {
     /// Public checks of certified copies (`/verify`) allowed per client address and minute.
     #[arg(long, default_value_t = 30)]
     verify_per_minute: u32,
+    /// The address of a reverse proxy in front of kho: for connections from it (only), the
+    /// client is the last address in `X-Forwarded-For`, which the proxy appends. Off by
+    /// default: the connection's peer is the client, and the header is ignored (anyone can
+    /// write it). The login throttle counts by client address.
+    #[arg(long, value_name = "IP")]
+    trusted_proxy: Option<std::net::IpAddr>,
+    /// Close a connection whose request headers have not all arrived after this many seconds
+    /// (slow clients holding connections open).
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    header_timeout: u64,
+    /// End a request whose body sends nothing for this many seconds.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    body_timeout: u64,
 }
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
@@ -82,6 +95,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         signing_key,
         verify_url: args.verify_url,
         verify_per_minute: args.verify_per_minute,
+        trusted_proxy: args.trusted_proxy,
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        body_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

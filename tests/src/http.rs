@@ -48,6 +48,8 @@ pub struct Request {
     target: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// The local address to connect from (another client on loopback: 127.0.0.2, say).
+    source: Option<std::net::IpAddr>,
 }
 
 /// Percent-encodes a query value.
@@ -71,7 +73,15 @@ impl Request {
             target: target.to_string(),
             headers: Vec::new(),
             body: Vec::new(),
+            source: None,
         }
+    }
+
+    /// Connects from this local address (any of 127.0.0.0/8 is loopback on Linux): a client
+    /// the server sees as another machine.
+    pub fn from(mut self, source: std::net::IpAddr) -> Self {
+        self.source = Some(source);
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -140,7 +150,10 @@ impl Request {
     /// [`Request::send`] for a server that may go away (a crash test): the failure to connect,
     /// write or read is returned, not a panic.
     pub fn try_send(self, addr: &str) -> std::io::Result<Answer> {
-        let mut stream = TcpStream::connect(addr)?;
+        let mut stream = match self.source {
+            None => TcpStream::connect(addr)?,
+            Some(source) => connect_from(source, addr)?,
+        };
         stream.set_read_timeout(Some(Duration::from_secs(300)))?;
         let mut head = format!(
             "{} {} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -230,6 +243,22 @@ impl Request {
             body,
         })
     }
+}
+
+fn connect_from(source: std::net::IpAddr, addr: &str) -> std::io::Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let target = addr
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| std::io::Error::other(format!("no address for {addr}")))?;
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(target),
+        socket2::Type::STREAM,
+        None,
+    )?;
+    socket.bind(&std::net::SocketAddr::new(source, 0).into())?;
+    socket.connect(&target.into())?;
+    Ok(socket.into())
 }
 
 /// A `kho serve` process on a store of its own, on a free port. It stops when this handle is

@@ -78,6 +78,18 @@ impl World {
         &self.docs["giay-khai-sinh-nguyen-van-duc.pdf"]
     }
 
+    /// Adds a user (as the admin) for a cell that changes one, and returns their name.
+    fn fresh_user(&self, label: &str) -> String {
+        let name = format!("tam-{label}").replace('_', "-");
+        let answer = self.served.post(
+            "/api/v1/users",
+            self.token("quantri"),
+            &serde_json::json!({"username": name, "password": "một mật khẩu dài", "role": "operator"}),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.text());
+        name
+    }
+
     /// Uploads a small, unique PDF for Đức (as the operator) and returns its id.
     fn fresh_doc(&self, label: &str) -> String {
         let pdf = kho_tests::fixtures::pdf(1, &format!("Ban sao so {label}"));
@@ -197,6 +209,35 @@ fn cell_request(w: &World, route: &str, who: Who) -> Request {
         // The world's store was loaded by one `kho ingest`: batch 1.
         "get_batch" => Request::new("GET", "/api/v1/batches/1"),
         "me" => Request::new("GET", "/api/v1/me"),
+        "owner_ledger_lines" => {
+            Request::new("GET", &format!("/api/v1/owners/{DUC}/ledger/lines"))
+        }
+        "audit_trail" => Request::new("GET", "/api/v1/audit"),
+        "user_sessions" => Request::new("GET", "/api/v1/users/vanhanh/sessions"),
+        "disable_user" | "enable_user" | "set_password" => {
+            // An admin acts on a user of its own, so that the world's users stay as they are.
+            let name = if matches!(who, Who::Admin) {
+                w.fresh_user(route)
+            } else {
+                "vanhanh".to_string()
+            };
+            match route {
+                "set_password" => Request::new("POST", &format!("/api/v1/users/{name}/password"))
+                    .json(&serde_json::json!({"password": "một mật khẩu khác hẳn"})),
+                "disable_user" => Request::new("POST", &format!("/api/v1/users/{name}/disable")),
+                _ => Request::new("POST", &format!("/api/v1/users/{name}/enable")),
+            }
+        }
+        "revoke_token" => {
+            let name = format!("thu-{who:?}").to_lowercase();
+            let made = w.served.post(
+                "/api/v1/tokens",
+                w.token("quantri"),
+                &serde_json::json!({"name": name, "role": "clerk", "agency_code": "H47"}),
+            );
+            assert_eq!(made.status, 201, "{}", made.text());
+            Request::new("POST", &format!("/api/v1/tokens/{name}/revoke"))
+        }
         "health" => Request::new("GET", "/api/v1/health"),
         "ready" => Request::new("GET", "/api/v1/ready"),
         "metrics" => Request::new("GET", "/metrics"),
@@ -247,6 +288,7 @@ fn check_cell(route: &str, who: Who, expected: u16) {
         && expected == 404
         && route != "owner_documents"
         && route != "owner_ledger"
+        && route != "owner_ledger_lines"
     {
         let doc = w.duc_birth();
         let unknown = "zzzzzzzzzzzzzzzzzzzzzzzzzz";
@@ -301,6 +343,13 @@ matrix! {
     search:          401 403 200 200 200 200;
     owner_documents: 401 403 200 200 200 404;
     owner_ledger:    401 200 403 403 200 404;
+    owner_ledger_lines: 401 200 403 403 200 404;
+    audit_trail:     401 200 403 403 403 403;
+    user_sessions:   401 200 403 403 403 403;
+    disable_user:    401 200 403 403 403 403;
+    enable_user:     401 200 403 403 403 403;
+    set_password:    401 200 403 403 403 403;
+    revoke_token:    401 200 403 403 403 403;
     list_users:      401 200 403 403 403 403;
     add_user:        401 201 403 403 403 403;
     create_token:    401 201 403 403 403 403;
@@ -684,7 +733,8 @@ fn the_openapi_document_is_valid_and_lists_every_route() {
             let concrete = path
                 .replace("{id}", "zzzzzzzzzzzzzzzzzzzzzzzzzz")
                 .replace("{page}", "1")
-                .replace("{owner_id}", DUC);
+                .replace("{owner_id}", DUC)
+                .replace("{name}", "khong-co");
             let answer = w.served.send(Request::new(
                 match method.as_str() {
                     "get" => "GET",

@@ -496,6 +496,36 @@ impl Catalog {
         self.referenced_events(&ledger::ref_prefix(ledger::OWNER_REF, owner), after, limit)
     }
 
+    /// An actor's refused attempts that no owner's ledger holds, oldest first.
+    pub(crate) fn events_of_actor(
+        &self,
+        actor: &schemas::Actor,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<LedgerEvent>> {
+        let id = ledger::actor_key(actor);
+        self.referenced_events(&ledger::ref_prefix(ledger::ACTOR_REF, &id), after, limit)
+    }
+
+    /// The events about an owner's documents before event `before`, newest first, at most
+    /// `limit`.
+    pub(crate) fn events_of_owner_before(
+        &self,
+        owner: &str,
+        before: u64,
+        limit: usize,
+    ) -> Result<Vec<LedgerEvent>> {
+        let prefix = ledger::ref_prefix(ledger::OWNER_REF, owner);
+        let start = [&prefix[..], &0u64.to_be_bytes()].concat();
+        let end = [&prefix[..], &before.to_be_bytes()].concat();
+        self.events_of_refs(&prefix, self.event_refs.range(start..end).rev(), limit)
+    }
+
+    /// The admin audit trail (account changes, backups), oldest first.
+    pub(crate) fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
+        self.referenced_events(&ledger::ref_prefix(ledger::AUDIT_REF, ""), after, limit)
+    }
+
     /// The events about one document, oldest first.
     pub(crate) fn events_of_doc(
         &self,
@@ -524,8 +554,19 @@ impl Catalog {
     ) -> Result<Vec<LedgerEvent>> {
         let start = [prefix, &(after.saturating_add(1)).to_be_bytes()].concat();
         let end = [prefix, &u64::MAX.to_be_bytes()].concat();
+        self.events_of_refs(prefix, self.event_refs.range(start..=end), limit)
+    }
+
+    /// The events that `refs` (keys of `event_refs` under `prefix`) point at, at most `limit`,
+    /// in the order given.
+    fn events_of_refs(
+        &self,
+        prefix: &[u8],
+        refs: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+        limit: usize,
+    ) -> Result<Vec<LedgerEvent>> {
         let mut out = Vec::new();
-        for item in self.event_refs.range(start..=end) {
+        for item in refs {
             if out.len() >= limit {
                 break;
             }

@@ -1,7 +1,7 @@
 //! One document on someone's behalf: its metadata and history, its original (whole or a range),
 //! its page previews, its reuses, a reuse in a dossier, and its ledger.
 
-use super::{event_about, LedgerEvents, LedgerPage};
+use super::{event_about, Aim, LedgerEvents, LedgerPage};
 use crate::fixity::FixityCheck;
 use crate::{Archive, ArchiveError, Result, VerifyingReader};
 use schemas::places::agency::AgencySuccession;
@@ -49,10 +49,11 @@ impl Document {
     }
 }
 
-/// Leave to open a document's original: its caller may read it, for the reason given. What it
-/// tells (size, hash, format, name) is what an HTTP answer needs before the bytes flow (an
-/// `ETag` match, a `Range` to check); the read itself, and its ledger event, is
-/// [`Archive::open_original`]. Only [`Archive::original_access`] makes one.
+/// Leave to open a document's original: its caller may read it, for the reason given. It tells
+/// nothing about the original; everything an answer needs (size, hash, name), and the read
+/// itself with its ledger event, comes from [`Archive::open_original`], whatever the answer
+/// (bytes, a part, "not modified", a range outside the file). Only [`Archive::original_access`]
+/// makes one.
 #[derive(Debug, Clone)]
 pub struct OriginalAccess {
     record: DocumentRecord,
@@ -61,28 +62,9 @@ pub struct OriginalAccess {
 }
 
 impl OriginalAccess {
+    /// The id asked for (what the caller already knows).
     pub fn id(&self) -> &str {
         &self.record.id
-    }
-
-    pub fn sha256(&self) -> &str {
-        &self.record.sha256
-    }
-
-    pub fn size(&self) -> u64 {
-        self.record.size
-    }
-
-    pub fn format(&self) -> Format {
-        self.record.format
-    }
-
-    /// The name to save it under: the file name it was stored from, else `ID.EXT`.
-    pub fn file_name(&self) -> String {
-        self.record
-            .source_name
-            .clone()
-            .unwrap_or_else(|| format!("{}.{}", self.record.id, self.record.format.extension()))
     }
 }
 
@@ -102,6 +84,85 @@ impl ByteRange {
     pub fn is_empty(&self) -> bool {
         false
     }
+}
+
+/// A part of an original as asked for, before its size is known (`a-b`, `a-`, `-n`, or words
+/// that are none of these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RangeAsked {
+    /// From byte `first` to `last` (to the end when absent), both included.
+    From { first: u64, last: Option<u64> },
+    /// The last `n` bytes.
+    Suffix(u64),
+    /// A range that cannot be read (the text as given).
+    Malformed(String),
+}
+
+impl RangeAsked {
+    /// The bytes this asks for in a file of `size` bytes, or `None` when none of them exist.
+    pub fn resolve(&self, size: u64) -> Option<ByteRange> {
+        let (first, last) = match *self {
+            RangeAsked::Suffix(n) => {
+                if n == 0 || size == 0 {
+                    return None;
+                }
+                (size.saturating_sub(n), size - 1)
+            }
+            RangeAsked::From { first, last } => {
+                let last = last.unwrap_or(u64::MAX).min(size.saturating_sub(1));
+                if first >= size || last < first {
+                    return None;
+                }
+                (first, last)
+            }
+            RangeAsked::Malformed(_) => return None,
+        };
+        Some(ByteRange { first, last })
+    }
+
+    fn words(&self) -> String {
+        match self {
+            RangeAsked::From {
+                first,
+                last: Some(last),
+            } => format!("bytes {first}-{last}"),
+            RangeAsked::From { first, last: None } => format!("bytes {first}-"),
+            RangeAsked::Suffix(n) => format!("the last {n} bytes"),
+            RangeAsked::Malformed(text) => format!("{text:?}"),
+        }
+    }
+}
+
+/// What a caller asks of an original: the hashes of copies they already hold (an HTTP
+/// `If-None-Match`; `*` for any), and a part of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OriginalRequest {
+    pub held: Vec<String>,
+    pub range: Option<RangeAsked>,
+}
+
+/// An original's facts, told with every answer about it (after its event).
+#[derive(Debug, Clone)]
+pub struct OriginalFacts {
+    pub id: String,
+    pub sha256: String,
+    pub size: u64,
+    pub format: Format,
+    /// The name to save it under: the file name it was stored from, else `ID.EXT`.
+    pub file_name: String,
+}
+
+/// The answer to an [`OriginalRequest`], each kind ledgered before it is returned.
+pub enum OriginalAnswer {
+    /// The caller already holds these bytes (`download`, "not modified").
+    NotModified,
+    /// The part asked for is outside the file (`read_metadata`: its size was told).
+    Unsatisfiable,
+    /// The bytes (all, re-hashed as read, or `range`) (`download`).
+    Bytes {
+        reader: Box<dyn Read + Send>,
+        range: Option<ByteRange>,
+    },
 }
 
 impl Archive {
@@ -146,37 +207,93 @@ impl Archive {
         })
     }
 
-    /// Opens the original bytes (`range`: a part of them), ledgered as a download. The whole is
-    /// re-hashed as it is read, and the reader fails at the end if the bytes are not what was
-    /// stored; a part cannot be checked against the whole's hash (background fixity covers it).
+    /// Answers a request for the original bytes: "not modified" when the caller already holds
+    /// them, "unsatisfiable" for a part outside the file, else the bytes (`range`: a part of
+    /// them). Every answer is ledgered first: even a 304 confirms the caller's copy and a 416
+    /// tells the size. The whole is re-hashed as it is read, and the reader fails at the end if
+    /// the bytes are not what was stored; a part cannot be checked against the whole's hash
+    /// (background fixity covers it).
     pub fn open_original(
         &self,
         access: &OriginalAccess,
-        range: Option<ByteRange>,
-    ) -> Result<Box<dyn Read + Send>> {
+        request: &OriginalRequest,
+    ) -> Result<(OriginalFacts, OriginalAnswer)> {
         let record = &access.record;
-        let digest = Self::digest_of(record)?;
-        let mut event = event_about(
-            Action::Download,
-            access.caller.actor(),
-            record,
-            &access.reason,
-        );
-        let reader: Box<dyn Read + Send> = match range {
-            None => Box::new(VerifyingReader::new(self.blobs.open(&digest)?, digest)),
-            Some(range) => {
-                let raw = self.blobs.open_range(&digest, range.first, range.len())?;
-                event.detail = Some(format!("bytes {}-{}", range.first, range.last));
-                raw
-            }
+        let facts = OriginalFacts {
+            id: record.id.clone(),
+            sha256: record.sha256.clone(),
+            size: record.size,
+            format: record.format,
+            file_name: record
+                .source_name
+                .clone()
+                .unwrap_or_else(|| format!("{}.{}", record.id, record.format.extension())),
         };
-        self.log(&[event])?;
-        Ok(reader)
+        let event = |action, detail: Option<String>| {
+            let mut event = event_about(action, access.caller.actor(), record, &access.reason);
+            event.detail = detail;
+            event
+        };
+        if request
+            .held
+            .iter()
+            .any(|h| h.trim() == "*" || h.trim().eq_ignore_ascii_case(&record.sha256))
+        {
+            self.log(&[event(
+                Action::Download,
+                Some("not modified: the caller holds these bytes".into()),
+            )])?;
+            return Ok((facts, OriginalAnswer::NotModified));
+        }
+        let range = match &request.range {
+            None => None,
+            Some(asked) => match asked.resolve(record.size) {
+                Some(range) => Some(range),
+                None => {
+                    self.log(&[event(
+                        Action::ReadMetadata,
+                        Some(format!(
+                            "download of {} refused: outside the file (its size told)",
+                            asked.words()
+                        )),
+                    )])?;
+                    return Ok((facts, OriginalAnswer::Unsatisfiable));
+                }
+            },
+        };
+        let digest = Self::digest_of(record)?;
+        let (reader, detail): (Box<dyn Read + Send>, _) = match range {
+            None => (
+                Box::new(VerifyingReader::new(self.blobs.open(&digest)?, digest)),
+                None,
+            ),
+            Some(range) => (
+                self.blobs.open_range(&digest, range.first, range.len())?,
+                Some(format!("bytes {}-{}", range.first, range.last)),
+            ),
+        };
+        self.log(&[event(Action::Download, detail)])?;
+        Ok((facts, OriginalAnswer::Bytes { reader, range }))
     }
 
-    /// Page `page` (from 1) of a document as a PNG `width` pixels wide, for `caller`: made once
-    /// by `render` (the pixels are `ingest`'s business) from the verified original, then kept
-    /// in the preview cache. Ledgered as a read of that page once it is made.
+    /// The whole original, re-hashed as it is read (ledgered as a download): what the command
+    /// line and tests want from [`Archive::open_original`].
+    pub fn read_original(&self, access: &OriginalAccess) -> Result<Box<dyn Read + Send>> {
+        match self.open_original(access, &OriginalRequest::default())?.1 {
+            OriginalAnswer::Bytes { reader, .. } => Ok(reader),
+            OriginalAnswer::NotModified | OriginalAnswer::Unsatisfiable => {
+                Err(ArchiveError::Damaged {
+                    key: access.record.id.clone(),
+                    detail: "a request for the whole original was not answered with it".into(),
+                })
+            }
+        }
+    }
+
+    /// Page `page` (from 1) of a document as a PNG about `width` pixels wide (rounded up to one
+    /// of [`crate::previews::PREVIEW_WIDTHS`]), for `caller`: drawn once by `render` (the pixels
+    /// are `ingest`'s business; it is given the width to draw) from the verified original, then
+    /// kept in the preview cache. Ledgered as a read of that page before anything is answered.
     pub fn preview(
         &self,
         caller: &Caller,
@@ -184,9 +301,18 @@ impl Archive {
         reason: &AccessReason,
         page: u32,
         width: u32,
-        render: impl FnOnce(Format, &[u8]) -> std::result::Result<Vec<u8>, String>,
+        render: impl FnOnce(Format, &[u8], u32) -> std::result::Result<Vec<u8>, String>,
     ) -> Result<Vec<u8>> {
+        let width = crate::previews::preview_width(width)?;
         let record = self.readable(caller, id, reason, "preview")?;
+        // The read is recorded before anything is answered: a page that does not exist tells
+        // how many there are, and a page that cannot be drawn is still a look at the original.
+        self.log_reads(
+            std::slice::from_ref(&record),
+            caller,
+            reason,
+            Some(&format!("preview of page {page}")),
+        )?;
         if page == 0 || page > record.pages.max(1) {
             return Err(RuleError::new(format!(
                 "the document has {} pages; there is no page {page}",
@@ -195,26 +321,16 @@ impl Archive {
             .at("page", &page.to_string())
             .into());
         }
-        let png = match self.cached_preview(&record.sha256, page, width) {
-            Some(png) => png,
-            None => {
-                let bytes = self.read_blob(&record.sha256, self.max_file_bytes())?;
-                let png = render(record.format, &bytes).map_err(|why| {
-                    ArchiveError::from(
-                        RuleError::new(format!("cannot be shown: {why}"))
-                            .at("page", &page.to_string()),
-                    )
-                })?;
-                self.store_preview(&record.sha256, page, width, &png)?;
-                png
-            }
-        };
-        self.log_reads(
-            std::slice::from_ref(&record),
-            caller,
-            reason,
-            Some(&format!("preview of page {page}")),
-        )?;
+        if let Some(png) = self.cached_preview(&record.sha256, page, width) {
+            return Ok(png);
+        }
+        let bytes = self.read_blob(&record.sha256, self.max_file_bytes())?;
+        let png = render(record.format, &bytes, width).map_err(|why| {
+            ArchiveError::from(
+                RuleError::new(format!("cannot be shown: {why}")).at("page", &page.to_string()),
+            )
+        })?;
+        self.store_preview(&record.sha256, page, width, &png)?;
         Ok(png)
     }
 
@@ -268,7 +384,7 @@ impl Archive {
         if !policy::may_see_owner(caller, record.metadata.owner_id.as_str(), Act::SeeLedger) {
             return Err(self.refuse(
                 caller,
-                Some(id),
+                Aim::Document(id),
                 "see the ledger: not the caller's document".into(),
                 Refusal::NotTheirDocument {
                     id: id.trim().to_string(),

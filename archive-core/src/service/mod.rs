@@ -20,8 +20,10 @@
 //! then the document or owner (one the caller may not see is refused as if it did not exist,
 //! and ledgered).
 
+pub mod accounts;
 pub mod changes;
 pub mod documents;
+pub mod ledger_lines;
 pub mod operations;
 pub mod owners;
 pub mod places;
@@ -29,8 +31,12 @@ pub mod search;
 pub mod stacks;
 pub mod trust;
 
+pub use accounts::SessionInfo;
 pub use changes::{ReextractTarget, Reextracted};
-pub use documents::{ByteRange, Document, OriginalAccess};
+pub use documents::{
+    ByteRange, Document, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest, RangeAsked,
+};
+pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;
 pub use stacks::KeptStack;
 pub use trust::{SignatureCheck, SignatureRecheck};
@@ -91,6 +97,22 @@ pub(crate) fn event_about(
     event
 }
 
+/// What a refused attempt was aimed at, so that the refusal is filed where its target's owner
+/// reads: a document (its owner's ledger; an id that does not exist goes to the requester's own
+/// trail), an owner (their ledger), or nothing in particular (the requester's own trail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aim<'a> {
+    Nothing,
+    Document(&'a str),
+    Owner(&'a str),
+}
+
+impl<'a> Aim<'a> {
+    fn document(about: Option<&'a str>) -> Self {
+        about.map_or(Aim::Nothing, Aim::Document)
+    }
+}
+
 impl Archive {
     /// Refuses (and records the refusal of) a caller whose role does not allow `act` at all.
     /// `about` names the document the attempt was about, so that its owner sees it; `attempt`
@@ -103,39 +125,73 @@ impl Archive {
         about: Option<&str>,
         attempt: &str,
     ) -> Result<()> {
+        self.authorize_aimed(caller, act, Aim::document(about), attempt)
+    }
+
+    pub(crate) fn authorize_aimed(
+        &self,
+        caller: &Caller,
+        act: Act,
+        aim: Aim<'_>,
+        attempt: &str,
+    ) -> Result<()> {
         policy::require(caller, act)
-            .map_err(|refusal| self.refuse(caller, about, format!("{attempt}: {refusal}"), refusal))
+            .map_err(|refusal| self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal))
+    }
+
+    /// Checks the reason a read gives ([`policy::check_reason`]). A missing or malformed reason
+    /// is the caller's mistake and is answered without an event; a well-formed reason the
+    /// policy refuses (a clerk citing another province's dossier) is a refused attempt, filed
+    /// where it was aimed.
+    pub(crate) fn check_reason_of(
+        &self,
+        caller: &Caller,
+        reason: &AccessReason,
+        aim: Aim<'_>,
+        attempt: &str,
+    ) -> Result<()> {
+        match policy::check_reason(caller, reason) {
+            Ok(()) => Ok(()),
+            Err(refusal @ Refusal::Reason(_)) => Err(ArchiveError::Refused(refusal)),
+            Err(refusal) => Err(self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal)),
+        }
     }
 
     /// Writes a refused attempt to the ledger and returns the refusal as the error to answer
-    /// with. When `about` names a document, the event is filed under it and its owner. A failure
-    /// to write the event is logged, not hidden behind the refusal the caller gets anyway.
+    /// with. The event is filed where it was aimed (see [`Aim`]). A failure to write the event
+    /// is logged, not hidden behind the refusal the caller gets anyway.
     pub(crate) fn refuse(
         &self,
         caller: &Caller,
-        about: Option<&str>,
+        aim: Aim<'_>,
         detail: String,
         refusal: Refusal,
     ) -> ArchiveError {
         self.refused
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Err(e) = self.record_refusal(caller.actor(), about, &detail) {
+        if let Err(e) = self.record_refusal(caller, aim, &detail) {
             tracing::error!(error = %e, %detail, "could not record a refusal in the ledger");
         }
         ArchiveError::Refused(refusal)
     }
 
-    fn record_refusal(&self, actor: &Actor, about: Option<&str>, detail: &str) -> Result<()> {
-        let mut event = NewEvent::new(Action::Refused, actor);
+    fn record_refusal(&self, caller: &Caller, aim: Aim<'_>, detail: &str) -> Result<()> {
+        let mut event = NewEvent::new(Action::Refused, caller.actor());
         event.detail = Some(detail.to_string());
-        if let Some(id) = about {
-            match self.catalog.get(id.trim())? {
+        match aim {
+            Aim::Document(id) => match self.catalog.get(id.trim())? {
                 Some(record) => {
                     event.doc_id = Some(record.id.clone());
                     event.owner_id = Some(record.metadata.owner_id.to_string());
                 }
-                None => event.detail = Some(format!("{detail} (no document {id:?})")),
-            }
+                None => event.detail = Some(format!("{detail} (no document {:?})", id.trim())),
+            },
+            Aim::Owner(owner) => event.owner_id = Some(owner.trim().to_string()),
+            Aim::Nothing => {}
+        }
+        if event.owner_id.is_none() {
+            // The requester's own trail: a citizen's ledger, else the ledger's actor index.
+            event.owner_id = caller.principal().owner_id.clone();
         }
         self.log(&[event]).map(|_| ())
     }
@@ -152,8 +208,26 @@ impl Archive {
         Ok(logged)
     }
 
-    /// Records that `records` were shown to `caller` (a record read, the hits of a search, an
-    /// owner's list), in one transaction. `detail` says how they were shown.
+    /// The events that say `records` were shown to `caller` (a record read, the hits of a
+    /// search, an owner's list). `detail` says how they were shown.
+    pub(crate) fn read_events(
+        &self,
+        records: &[DocumentRecord],
+        caller: &Caller,
+        reason: &AccessReason,
+        detail: Option<&str>,
+    ) -> Vec<NewEvent> {
+        records
+            .iter()
+            .map(|record| {
+                let mut event = event_about(Action::ReadMetadata, caller.actor(), record, reason);
+                event.detail = detail.map(str::to_string);
+                event
+            })
+            .collect()
+    }
+
+    /// Records that `records` were shown to `caller`, in one transaction.
     pub(crate) fn log_reads(
         &self,
         records: &[DocumentRecord],
@@ -161,15 +235,8 @@ impl Archive {
         reason: &AccessReason,
         detail: Option<&str>,
     ) -> Result<()> {
-        let events: Vec<_> = records
-            .iter()
-            .map(|record| {
-                let mut event = event_about(Action::ReadMetadata, caller.actor(), record, reason);
-                event.detail = detail.map(str::to_string);
-                event
-            })
-            .collect();
-        self.log(&events).map(|_| ())
+        self.log(&self.read_events(records, caller, reason, detail))
+            .map(|_| ())
     }
 
     /// The record of `id` if the caller may read it for `reason`: the reason, the role, the
@@ -182,15 +249,27 @@ impl Archive {
         reason: &AccessReason,
         attempt: &str,
     ) -> Result<DocumentRecord> {
-        policy::check_reason(caller, reason)?;
+        self.check_reason_of(caller, reason, Aim::Document(id), attempt)?;
         self.authorize(caller, Act::ReadDocuments, Some(id), attempt)?;
-        let record = self.record(id)?;
+        let record = match self.record(id) {
+            Ok(record) => record,
+            Err(ArchiveError::NotFound(missing)) => {
+                // Not a refusal (nothing was forbidden), but an attempt: in the requester's
+                // own trail.
+                let detail = format!("{attempt}: no such document");
+                if let Err(e) = self.record_refusal(caller, Aim::Document(id), &detail) {
+                    tracing::error!(error = %e, %detail, "could not record an attempt in the ledger");
+                }
+                return Err(ArchiveError::NotFound(missing));
+            }
+            Err(e) => return Err(e),
+        };
         if policy::may_read(caller, &record) {
             Ok(record)
         } else {
             Err(self.refuse(
                 caller,
-                Some(id),
+                Aim::Document(id),
                 format!("{attempt}: not the caller's document"),
                 Refusal::NotTheirDocument {
                     id: id.trim().to_string(),

@@ -1,6 +1,6 @@
 //! An owner's documents ("what can this citizen reuse") and an owner's ledger ("who read mine").
 
-use super::{LedgerEvents, LedgerPage};
+use super::{Aim, LedgerEvents, LedgerPage};
 use crate::{Archive, Result};
 use schemas::policy::{self, Act, Refusal};
 use schemas::{AccessReason, Caller, DocumentFilter, DocumentRecord, OwnerId};
@@ -14,23 +14,20 @@ impl Archive {
         filter: &DocumentFilter,
         reason: &AccessReason,
     ) -> Result<Vec<DocumentRecord>> {
-        self.authorize(
-            caller,
-            Act::ReadDocuments,
-            None,
-            "list an owner's documents",
-        )?;
+        let aim = Aim::Owner(owner.as_str());
+        let attempt = "list an owner's documents";
+        self.check_reason_of(caller, reason, aim, attempt)?;
+        self.authorize_aimed(caller, Act::ReadDocuments, aim, attempt)?;
         if !policy::may_see_owner(caller, owner.as_str(), Act::ReadDocuments) {
             return Err(self.refuse(
                 caller,
-                None,
+                aim,
                 format!("list the documents of owner {owner}"),
                 Refusal::NotTheirOwner {
                     owner: owner.to_string(),
                 },
             ));
         }
-        policy::check_reason(caller, reason)?;
         let today = schemas::today();
         let records: Vec<DocumentRecord> = self
             .catalog
@@ -55,20 +52,39 @@ impl Archive {
         owner: &OwnerId,
         page: LedgerPage,
     ) -> Result<LedgerEvents> {
-        self.authorize(caller, Act::SeeLedger, None, "see an owner's ledger")?;
-        if !policy::may_see_owner(caller, owner.as_str(), Act::SeeLedger) {
-            return Err(self.refuse(
-                caller,
-                None,
-                format!("see the ledger of owner {owner}"),
-                Refusal::NotTheirOwner {
-                    owner: owner.to_string(),
-                },
-            ));
-        }
+        self.may_see_ledger_of(caller, owner)?;
         let events = self
             .catalog
             .events_of_owner(owner.as_str(), page.after, page.limit)?;
+        Ok(LedgerEvents::of(events, page))
+    }
+}
+
+impl Archive {
+    /// Refuses (and records in the owner's ledger) a caller who may not see `owner`'s ledger.
+    pub(crate) fn may_see_ledger_of(&self, caller: &Caller, owner: &OwnerId) -> Result<()> {
+        let aim = Aim::Owner(owner.as_str());
+        self.authorize_aimed(caller, Act::SeeLedger, aim, "see an owner's ledger")?;
+        if policy::may_see_owner(caller, owner.as_str(), Act::SeeLedger) {
+            return Ok(());
+        }
+        Err(self.refuse(
+            caller,
+            aim,
+            format!("see the ledger of owner {owner}"),
+            Refusal::NotTheirOwner {
+                owner: owner.to_string(),
+            },
+        ))
+    }
+
+    /// A requester's own trail: their refused attempts that no owner's ledger holds (an id that
+    /// does not exist, an act their role never allows), for themselves. A citizen's are in
+    /// their own ledger instead.
+    pub fn own_trail(&self, caller: &Caller, page: LedgerPage) -> Result<LedgerEvents> {
+        let events = self
+            .catalog
+            .events_of_actor(caller.actor(), page.after, page.limit)?;
         Ok(LedgerEvents::of(events, page))
     }
 }

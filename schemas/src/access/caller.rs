@@ -36,6 +36,31 @@ impl Caller {
         }
     }
 
+    /// A program's API token, made by `made_by` ("admin quantri on 2026-12-05"): the ledger
+    /// says so beside the name the token carries, which its maker chose.
+    pub fn token_made_by(principal: Principal, made_by: Option<String>) -> Self {
+        let mut caller = Caller::signed_in(principal, Credential::ApiToken);
+        caller.actor.made_by = made_by;
+        caller
+    }
+
+    /// The administrator at the console of the machine that holds the store (`kho user`,
+    /// `kho token`): an admin, named `name` in the ledger with the kind `cli`. Whoever holds
+    /// the disk holds the accounts; the audit trail records what they did.
+    pub fn local_admin(name: &str) -> Self {
+        let mut actor = Actor::local_operator(name);
+        actor.role = Some(Role::Admin.as_str().to_string());
+        Caller {
+            principal: Principal {
+                name: name.to_string(),
+                role: Role::Admin,
+                agency_code: None,
+                owner_id: None,
+            },
+            actor,
+        }
+    }
+
     /// The operator at the console of the machine that holds the store (the `kho` binary, a
     /// benchmark): an operator, named `name` in the ledger with the kind `cli`.
     pub fn local_operator(name: &str) -> Self {

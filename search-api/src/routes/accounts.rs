@@ -2,17 +2,18 @@
 
 use crate::auth::{self, Authenticated};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, Path, Query};
 use crate::state::AppState;
-use crate::wire::{NewToken, NewUser, PrincipalView, TokenView, UserView};
-use archive_core::accounts::TokenKind;
+use crate::wire::{
+    Ended, EventPage, NewPassword, NewToken, NewUser, PageParams, PrincipalView, SessionView,
+    TokenView, UserView,
+};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use schemas::policy::Act;
 use schemas::{Caller, Principal};
-use std::time::Duration;
 
 fn principal(
     name: &str,
@@ -84,15 +85,17 @@ pub async fn add_user(
         body.owner_id.as_deref(),
     )?;
     let view = PrincipalView::from(&principal);
+    let caller = auth.caller;
     state
         .blocking(move |archive| {
-            auth::add_user(archive, principal, &body.password).map_err(auth_error)
+            auth::add_user(archive, &caller, principal, &body.password).map_err(auth_error)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-/// Make an API token for a program. The token is in this answer only.
+/// Make an API token for a program. The token is in this answer only; it expires after `days`
+/// (365 unless given; 0: never), and its reads name the admin who made it.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts",
     request_body = NewToken,
     responses((status = 201, body = TokenView), (status = 422, body = Problem)),
@@ -109,12 +112,15 @@ pub async fn create_token(
         body.agency_code.as_deref(),
         body.owner_id.as_deref(),
     )?;
-    let ttl = body
-        .days
-        .map(|d| Duration::from_secs(u64::from(d.clamp(1, 3650)) * 86_400));
+    let days = match body.days {
+        None => Some(auth::DEFAULT_TOKEN_DAYS),
+        Some(0) => None,
+        Some(days) => Some(days),
+    };
+    let caller = auth.caller;
     let (token, grant) = state
         .blocking(move |archive| {
-            auth::create_token(archive, principal, TokenKind::Api, None, ttl).map_err(auth_error)
+            auth::create_api_token(archive, &caller, principal, days).map_err(auth_error)
         })
         .await?;
     let view = TokenView {
@@ -123,4 +129,144 @@ pub async fn create_token(
         principal: PrincipalView::from(&grant.principal),
     };
     Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn set_disabled(
+    state: &AppState,
+    caller: Caller,
+    name: String,
+    disabled: bool,
+) -> ApiResult<Json<Ended>> {
+    let ended = state
+        .blocking(move |archive| Ok(archive.set_user_disabled(&caller, &name, disabled)?))
+        .await?;
+    Ok(Json(Ended { ended }))
+}
+
+/// Disable a user: they cannot sign in, and their open sessions end at once.
+#[utoipa::path(post, path = "/api/v1/users/{name}/disable", tag = "accounts",
+    params(("name" = String, Path, description = "User name")),
+    responses((status = 200, body = Ended), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Ended>> {
+    set_disabled(&state, auth.caller, name, true).await
+}
+
+/// Enable a disabled user again.
+#[utoipa::path(post, path = "/api/v1/users/{name}/enable", tag = "accounts",
+    params(("name" = String, Path, description = "User name")),
+    responses((status = 200, body = Ended), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn enable_user(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Ended>> {
+    set_disabled(&state, auth.caller, name, false).await
+}
+
+/// Give a user a new password (the password rule applies); their sessions end.
+#[utoipa::path(post, path = "/api/v1/users/{name}/password", tag = "accounts",
+    params(("name" = String, Path, description = "User name")),
+    request_body = NewPassword,
+    responses((status = 200, body = Ended), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(name): Path<String>,
+    JsonBody(body): JsonBody<NewPassword>,
+) -> ApiResult<Json<Ended>> {
+    may_manage(&state, &auth.caller, "change a password").await?;
+    let caller = auth.caller;
+    let ended = state
+        .blocking(move |archive| {
+            auth::set_password(archive, &caller, &name, &body.password).map_err(auth_error)
+        })
+        .await?;
+    Ok(Json(Ended { ended }))
+}
+
+/// A user's open sessions.
+#[utoipa::path(get, path = "/api/v1/users/{name}/sessions", tag = "accounts",
+    params(("name" = String, Path, description = "User name")),
+    responses((status = 200, body = Vec<SessionView>), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn user_sessions(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Vec<SessionView>>> {
+    let caller = auth.caller;
+    let sessions = state
+        .blocking(move |archive| Ok(archive.user_sessions(&caller, &name)?))
+        .await?;
+    Ok(Json(
+        sessions
+            .into_iter()
+            .map(|s| SessionView {
+                id: s.id,
+                created_at: crate::wire::rfc3339(s.created_at),
+                expires_at: s.expires_at.map(crate::wire::rfc3339),
+            })
+            .collect(),
+    ))
+}
+
+/// End one session of a user.
+#[utoipa::path(delete, path = "/api/v1/users/{name}/sessions/{id}", tag = "accounts",
+    params(("name" = String, Path, description = "User name"),
+        ("id" = String, Path, description = "Session id, from the list")),
+    responses((status = 204, description = "Ended"), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn end_user_session(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((name, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let caller = auth.caller;
+    state
+        .blocking(move |archive| Ok(archive.end_user_session(&caller, &name, &id)?))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revoke the API tokens of this name: they get 401 at once.
+#[utoipa::path(post, path = "/api/v1/tokens/{name}/revoke", tag = "accounts",
+    params(("name" = String, Path, description = "The token's name")),
+    responses((status = 200, body = Ended), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Ended>> {
+    let caller = auth.caller;
+    let ended = state
+        .blocking(move |archive| Ok(archive.revoke_tokens(&caller, &name)?))
+        .await?;
+    Ok(Json(Ended { ended }))
+}
+
+/// The admin audit trail: users, tokens, passwords, sessions ended, backups; hash-chained
+/// with the ledger (`kho verify` checks it).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts",
+    params(PageParams),
+    responses((status = 200, body = EventPage), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(page): Query<PageParams>,
+) -> ApiResult<Json<EventPage>> {
+    let page = archive_core::LedgerPage::new(page.after, page.limit);
+    let caller = auth.caller;
+    let list = state
+        .blocking(move |archive| Ok(archive.audit_trail(&caller, page)?))
+        .await?;
+    Ok(Json(EventPage::from(&list)))
 }

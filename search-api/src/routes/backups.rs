@@ -30,7 +30,8 @@ pub async fn create_backup(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> ApiResult<(StatusCode, Json<BackupView>)> {
-    let caller = auth.caller;
+    let caller = auth.caller.clone();
+    let caller_for_trail = auth.caller;
     state
         .blocking(move |archive| {
             Ok(archive.authorize(&caller, Act::Backup, None, "make a backup")?)
@@ -52,6 +53,7 @@ pub async fn create_backup(
     let view = state
         .blocking(move |archive| {
             let _running = running;
+            let caller = caller_for_trail;
             std::fs::create_dir_all(&folder).map_err(|e| {
                 ApiError::Internal(format!(
                     "cannot create the backup folder {}: {e}",
@@ -59,6 +61,17 @@ pub async fn create_backup(
                 ))
             })?;
             let summary = bag::export(archive, &path, &Scope::Store, &mut |_, _| {})?;
+            // In the admin audit trail once it is complete (its place and what it holds).
+            archive.record_backup(
+                &caller,
+                format!(
+                    "backup {} ({} records, {} blobs, {} events)",
+                    path.display(),
+                    summary.records,
+                    summary.blobs,
+                    summary.events
+                ),
+            )?;
             Ok(BackupView {
                 name,
                 path: path.display().to_string(),

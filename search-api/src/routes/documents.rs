@@ -8,10 +8,10 @@ use crate::extract::{MultipartForm, Path, Query};
 use crate::metrics::event;
 use crate::state::AppState;
 use crate::wire::{
-    events, DocumentDetail, DocumentView, EventPage, EventView, PageParams, PreviewParams,
-    ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
+    events, ContentParams, DocumentDetail, DocumentView, EventPage, EventView, PageParams,
+    PreviewParams, ReasonParams, ReuseReceipt, ReuseRequest, UploadResult,
 };
-use archive_core::{ByteRange, LedgerPage};
+use archive_core::{LedgerPage, OriginalAnswer, OriginalRequest, RangeAsked};
 use axum::body::Body;
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -284,50 +284,54 @@ pub(crate) async fn document_detail(
         .await
 }
 
-/// `bytes=a-b`, `bytes=a-` or `bytes=-n` against a size: the inclusive range, `None` to serve
-/// the whole (absent, several ranges, or not bytes), an error when it is outside the file.
-fn parse_range(header: Option<&HeaderValue>, size: u64) -> ApiResult<Option<ByteRange>> {
-    let Some(spec) = header
+/// What a `Range` header asks for: `bytes=a-b`, `bytes=a-` or `bytes=-n` (the service resolves
+/// it against the size, and answers a part outside the file); `None` to serve the whole
+/// (absent, several ranges, or not bytes).
+fn range_asked(header: Option<&HeaderValue>) -> Option<RangeAsked> {
+    let spec = header
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().strip_prefix("bytes="))
-    else {
-        return Ok(None);
-    };
+        .and_then(|v| v.trim().strip_prefix("bytes="))?;
     if spec.contains(',') {
-        return Ok(None);
+        return None;
     }
-    let unsatisfiable = || {
-        ApiError::RangeNotSatisfiable(
-            format!("range {spec} is outside the file ({size} bytes)"),
-            size,
-        )
+    let malformed = || RangeAsked::Malformed(spec.to_string());
+    let Some((first, last)) = spec.split_once('-') else {
+        return Some(malformed());
     };
-    let (first, last) = spec.split_once('-').ok_or_else(unsatisfiable)?;
     let (first, last) = (first.trim(), last.trim());
-    let range = if first.is_empty() {
-        let n: u64 = last.parse().map_err(|_| unsatisfiable())?;
-        if n == 0 || size == 0 {
-            return Err(unsatisfiable());
-        }
-        (size.saturating_sub(n), size - 1)
+    Some(if first.is_empty() {
+        last.parse()
+            .map_or_else(|_| malformed(), RangeAsked::Suffix)
     } else {
-        let a: u64 = first.parse().map_err(|_| unsatisfiable())?;
-        let b: u64 = if last.is_empty() {
-            size.saturating_sub(1)
-        } else {
-            last.parse::<u64>()
-                .map_err(|_| unsatisfiable())?
-                .min(size.saturating_sub(1))
-        };
-        if a >= size || b < a {
-            return Err(unsatisfiable());
+        match (first.parse(), last) {
+            (Ok(first), "") => RangeAsked::From { first, last: None },
+            (Ok(first), last) => last.parse().map_or_else(
+                |_| malformed(),
+                |last| RangeAsked::From {
+                    first,
+                    last: Some(last),
+                },
+            ),
+            (Err(_), _) => malformed(),
         }
-        (a, b)
-    };
-    Ok(Some(ByteRange {
-        first: range.0,
-        last: range.1,
-    }))
+    })
+}
+
+/// The entity tags of `If-None-Match`, unquoted (kho's are the sha256 of the original).
+fn held_tags(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| {
+            t.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .to_string()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// Streams a reader to the client from a blocking thread, 64 KiB at a time. A read error (the
@@ -374,7 +378,7 @@ impl futures_core::Stream for ReceiverStream {
     params(("id" = String, Path, description = "Document id"),
         ("Range" = Option<String>, Header, description = "bytes=START-END"),
         ("If-None-Match" = Option<String>, Header, description = "An ETag seen before"),
-        ReasonParams),
+        ReasonParams, ContentParams),
     responses(
         (status = 200, description = "The whole file", content_type = "application/octet-stream"),
         (status = 206, description = "Part of it", content_type = "application/octet-stream"),
@@ -388,48 +392,60 @@ pub async fn content(
     auth: Authenticated,
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
+    Query(how): Query<ContentParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let reason = reason_of(&params)?;
-    original_response(&state, auth.caller, id, reason, &headers).await
+    let inline = how.inline.unwrap_or(false);
+    original_response(&state, auth.caller, id, reason, &headers, inline).await
 }
 
 /// The original bytes as an HTTP answer (the API's and the web UI's download): leave to open
-/// them from the service, then `If-None-Match` (304, nothing read, nothing ledgered), `Range`
-/// (checked against the size before anything is read), and the bytes, whose read the service
-/// ledgers.
+/// them from the service, then the service's answer to `If-None-Match` (304) and `Range` (206,
+/// 416) or the bytes, each ledgered by the service before it is given here.
 pub(crate) async fn original_response(
     state: &AppState,
     caller: Caller,
     id: String,
     reason: AccessReason,
     headers: &HeaderMap,
+    inline: bool,
 ) -> ApiResult<Response> {
-    let access = state
-        .blocking(move |archive| Ok(archive.original_access(&caller, &id, &reason)?))
+    let request = OriginalRequest {
+        held: held_tags(headers),
+        range: range_asked(headers.get(header::RANGE)),
+    };
+    let (facts, answer) = state
+        .blocking(move |archive| {
+            let access = archive.original_access(&caller, &id, &reason)?;
+            Ok(archive.open_original(&access, &request)?)
+        })
         .await?;
-    let etag = format!("\"{}\"", access.sha256());
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-    {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
-    }
-    let size = access.size();
-    let range = parse_range(headers.get(header::RANGE), size)?;
-    let file_name = access.file_name();
-    let media_type = access.format().media_type();
-    let reader: Box<dyn Read + Send> = state
-        .blocking(move |archive| Ok(archive.open_original(&access, range)?))
-        .await?;
+    let etag = format!("\"{}\"", facts.sha256);
+    let size = facts.size;
+    let (reader, range) = match answer {
+        OriginalAnswer::NotModified => {
+            return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response())
+        }
+        OriginalAnswer::Unsatisfiable => {
+            return Err(ApiError::RangeNotSatisfiable(
+                format!("the range asked for is outside the file ({size} bytes)"),
+                size,
+            ))
+        }
+        OriginalAnswer::Bytes { reader, range } => (reader, range),
+    };
+    let file_name = &facts.file_name;
+    // Saved as a file unless a viewer asks to show it; shown or not, it is never a page of ours
+    // (the sandbox keeps anything active in it from running as kho).
     let disposition = format!(
-        "inline; filename=\"{}\"; filename*=UTF-8''{}",
+        "{}; filename=\"{}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
         file_name.replace(
             |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
             "_"
         ),
-        percent_encode(&file_name)
+        percent_encode(file_name)
     );
     let mut response = Response::new(stream_body(reader));
     let h = response.headers_mut();
@@ -438,11 +454,16 @@ pub(crate) async fn original_response(
             h.insert(name, v);
         }
     };
-    set(h, header::CONTENT_TYPE, media_type.to_string());
+    set(
+        h,
+        header::CONTENT_TYPE,
+        facts.format.media_type().to_string(),
+    );
     set(h, header::ETAG, etag);
     set(h, header::ACCEPT_RANGES, "bytes".into());
     set(h, header::CONTENT_DISPOSITION, disposition);
     set(h, header::CACHE_CONTROL, "private, no-cache".into());
+    set(h, header::CONTENT_SECURITY_POLICY, "sandbox".into());
     match range {
         Some(range) => {
             *response.status_mut() = StatusCode::PARTIAL_CONTENT;
@@ -510,17 +531,24 @@ pub(crate) async fn preview_response(
     let limits = state.config.extract.limits;
     let png = state
         .blocking(move |archive| {
-            Ok(
-                archive.preview(&caller, &id, &reason, page, width, |format, bytes| {
-                    ingest::preview::page_preview(format, bytes, page, width, &limits)
-                })?,
-            )
+            Ok(archive.preview(
+                &caller,
+                &id,
+                &reason,
+                page,
+                width,
+                |format, bytes, drawn| {
+                    ingest::preview::page_preview(format, bytes, page, drawn, &limits)
+                },
+            )?)
         })
         .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
+            // Signed-in content: kept in no cache, so that nothing of it stays in a shared
+            // desk computer's browser after sign-out.
+            (header::CACHE_CONTROL, "no-store"),
         ],
         png,
     )
@@ -608,25 +636,36 @@ pub async fn document_ledger(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use archive_core::ByteRange;
 
-    fn range(v: &str, size: u64) -> ApiResult<Option<ByteRange>> {
-        parse_range(Some(&HeaderValue::from_str(v).unwrap()), size)
+    fn range(v: &str, size: u64) -> Option<Option<ByteRange>> {
+        range_asked(Some(&HeaderValue::from_str(v).unwrap())).map(|asked| asked.resolve(size))
     }
 
     #[test]
     fn ranges_as_rfc_9110_reads_them() {
-        let r = |first, last| Some(ByteRange { first, last });
-        assert_eq!(range("bytes=0-9", 100).unwrap(), r(0, 9));
-        assert_eq!(range("bytes=90-", 100).unwrap(), r(90, 99));
-        assert_eq!(range("bytes=-10", 100).unwrap(), r(90, 99));
-        assert_eq!(range("bytes=-500", 100).unwrap(), r(0, 99));
-        assert_eq!(range("bytes=50-500", 100).unwrap(), r(50, 99));
-        assert_eq!(range("bytes=0-1,5-6", 100).unwrap(), None);
-        assert_eq!(range("items=0-1", 100).unwrap(), None);
-        assert!(range("bytes=100-", 100).is_err());
-        assert!(range("bytes=9-3", 100).is_err());
-        assert!(range("bytes=abc", 100).is_err());
-        assert!(range("bytes=-0", 100).is_err());
-        assert_eq!(parse_range(None, 100).unwrap(), None);
+        let r = |first, last| Some(Some(ByteRange { first, last }));
+        assert_eq!(range("bytes=0-9", 100), r(0, 9));
+        assert_eq!(range("bytes=90-", 100), r(90, 99));
+        assert_eq!(range("bytes=-10", 100), r(90, 99));
+        assert_eq!(range("bytes=-500", 100), r(0, 99));
+        assert_eq!(range("bytes=50-500", 100), r(50, 99));
+        assert_eq!(range("bytes=0-1,5-6", 100), None);
+        assert_eq!(range("items=0-1", 100), None);
+        assert_eq!(range("bytes=100-", 100), Some(None));
+        assert_eq!(range("bytes=9-3", 100), Some(None));
+        assert_eq!(range("bytes=abc", 100), Some(None));
+        assert_eq!(range("bytes=-0", 100), Some(None));
+        assert_eq!(range_asked(None), None);
+    }
+
+    #[test]
+    fn entity_tags_are_unquoted() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"abc\", W/\"def\", *"),
+        );
+        assert_eq!(held_tags(&headers), ["abc", "def", "*"]);
     }
 }

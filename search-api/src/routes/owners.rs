@@ -5,8 +5,10 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Path, Query};
 use crate::state::AppState;
-use crate::wire::{DocumentView, EventPage, OwnerDocsParams, OwnerDocuments, PageParams};
-use archive_core::LedgerPage;
+use crate::wire::{
+    DocumentView, EventPage, LinesPage, LinesParams, OwnerDocsParams, OwnerDocuments, PageParams,
+};
+use archive_core::{LedgerPage, LinesQuery};
 use axum::extract::State;
 use axum::Json;
 use schemas::{AccessReason, Caller, DocumentFilter, OwnerId};
@@ -89,6 +91,75 @@ pub(crate) async fn owner_event_page(
         .blocking(move |archive| {
             Ok(EventPage::from(
                 &archive.owner_ledger(&caller, &owner, page)?,
+            ))
+        })
+        .await
+}
+
+/// An owner's ledger as a person reads it: newest first, one line per request with the
+/// documents it named, filtered by `document` and `action`, paged both ways (`older` and
+/// `newer`). For the owner, and for admins.
+#[utoipa::path(get, path = "/api/v1/owners/{owner_id}/ledger/lines", tag = "ledger",
+    params(("owner_id" = String, Path, description = "Personal ID or enterprise code"), LinesParams),
+    responses((status = 200, body = LinesPage), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn owner_ledger_lines(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(raw): Path<String>,
+    Query(params): Query<LinesParams>,
+) -> ApiResult<Json<LinesPage>> {
+    let owner = owner_id(&raw)?;
+    let query = lines_query(&params, 50)?;
+    Ok(Json(
+        owner_line_page(&state, auth.caller, owner, query).await?,
+    ))
+}
+
+/// The lines asked for, read from the query string (the API's and the citizen's page).
+pub(crate) fn lines_query(params: &LinesParams, default_limit: usize) -> ApiResult<LinesQuery> {
+    let action = params
+        .action
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            serde_json::from_value::<schemas::Action>(serde_json::Value::String(a.to_string()))
+                .map_err(|_| {
+                    ApiError::field(
+                        schemas::RuleError::new(
+                            "an action of the ledger: read_metadata, search, download, reuse, refused, ...",
+                        )
+                        .at("action", a),
+                    )
+                })
+        })
+        .transpose()?;
+    Ok(LinesQuery {
+        before: params.before,
+        after: params.after,
+        limit: params.limit.unwrap_or(default_limit),
+        document: params
+            .document
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        action,
+    })
+}
+
+/// A page of an owner's ledger lines through the service.
+pub(crate) async fn owner_line_page(
+    state: &AppState,
+    caller: Caller,
+    owner: OwnerId,
+    query: LinesQuery,
+) -> ApiResult<LinesPage> {
+    state
+        .blocking(move |archive| {
+            Ok(LinesPage::from(
+                &archive.owner_ledger_lines(&caller, &owner, &query)?,
             ))
         })
         .await

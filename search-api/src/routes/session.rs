@@ -1,10 +1,11 @@
 //! Signing in with a user name and password, signing out, and who am I.
 
-use crate::auth::{self, Authenticated, Throttle};
+use crate::auth::{self, Authenticated};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::JsonBody;
+use crate::extract::{ClientAddress, JsonBody};
 use crate::metrics::event;
 use crate::state::AppState;
+use crate::throttle::Throttle;
 use crate::wire::{LoginRequest, PrincipalView, TokenView};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,32 +22,39 @@ use axum::Json;
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddress,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> ApiResult<Json<TokenView>> {
     Ok(Json(
-        open_session(&state, &body.username, body.password).await?,
+        open_session(&state, client, &body.username, body.password).await?,
     ))
 }
 
 /// Checks a user name and password under the throttle and opens a session (the API's login and
-/// the web UI's).
+/// the web UI's). The check is counted before it is made ([`Throttle::begin`]).
 pub(crate) async fn open_session(
     state: &AppState,
+    client: ClientAddress,
     username: &str,
     password: String,
 ) -> ApiResult<TokenView> {
     let username = username.trim().to_string();
-    if let Some(seconds) = state.throttle.locked_for(&username) {
-        state.metrics.count(event::LOGIN_THROTTLED);
-        return Err(ApiError::TooManyRequests(
-            format!(
-                "too many failed sign-ins for {username}; try again in {seconds} s ({} failures lock a name for {} minutes)",
-                Throttle::MAX_FAILURES,
-                Throttle::WINDOW.as_secs() / 60
-            ),
-            seconds,
-        ));
-    }
+    let throttle = state.throttle.clone();
+    let attempt = match throttle.begin(&username, client.0) {
+        Ok(attempt) => attempt,
+        Err(seconds) => {
+            state.metrics.count(event::LOGIN_THROTTLED);
+            return Err(ApiError::TooManyRequests(
+                format!(
+                    "too many failed sign-ins for {username} from this address; try again in {seconds} s (after {} password checks of a name in {} minutes, addresses that failed on it wait)",
+                    Throttle::MAX_CHECKS,
+                    Throttle::WINDOW.as_secs() / 60
+                ),
+                seconds,
+            ));
+        }
+    };
+    state.metrics.count(event::LOGIN_PASSWORD_CHECK);
     let name = username.clone();
     let opened = state
         .blocking(move |archive| {
@@ -55,7 +63,7 @@ pub(crate) async fn open_session(
         .await?;
     match opened {
         Some((token, grant)) => {
-            state.throttle.succeeded(&username);
+            attempt.succeeded();
             Ok(TokenView {
                 token,
                 expires_at: grant.expires_at.map(crate::wire::rfc3339),
@@ -63,7 +71,7 @@ pub(crate) async fn open_session(
             })
         }
         None => {
-            state.throttle.failed(&username);
+            attempt.failed();
             state.metrics.count(event::LOGIN_FAILED);
             Err(ApiError::InvalidLogin)
         }

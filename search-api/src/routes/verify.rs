@@ -5,16 +5,15 @@
 //! codes cannot be guessed by trying.
 
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::Path;
+use crate::extract::{ClientAddress, Path};
 use crate::state::AppState;
 use crate::wire::CopyVerificationView;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -29,14 +28,14 @@ pub struct Limiter {
 #[derive(Default)]
 struct Window {
     started: Option<Instant>,
-    per_client: HashMap<Option<IpAddr>, u32>,
+    per_client: HashMap<IpAddr, u32>,
     total: u32,
 }
 
 impl Limiter {
     /// Counts a check by `client`; `false` when it is over `per_minute` (per client) or 20 times
     /// that (all clients).
-    pub fn allow(&self, client: Option<IpAddr>, per_minute: u32) -> bool {
+    pub fn allow(&self, client: IpAddr, per_minute: u32) -> bool {
         let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         if window
@@ -59,23 +58,7 @@ impl Limiter {
     }
 }
 
-/// The client's address when the server knows it (`kho serve` does; a router in a test may not).
-pub struct ClientAddr(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
-    }
-}
-
-fn check_rate(state: &AppState, client: &ClientAddr) -> ApiResult<()> {
+fn check_rate(state: &AppState, client: &ClientAddress) -> ApiResult<()> {
     if state
         .verify_limiter
         .allow(client.0, state.config.verify_per_minute.max(1))
@@ -152,7 +135,7 @@ pub async fn by_file(state: &AppState, bytes: Vec<u8>) -> ApiResult<CopyVerifica
     ))]
 pub async fn verify_code(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientAddress,
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Response {
@@ -179,7 +162,7 @@ pub async fn verify_code(
     ))]
 pub async fn verify_file(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientAddress,
     request: Request,
 ) -> Response {
     let json = wants_json(request.headers());

@@ -5,10 +5,9 @@ use super::layout::{action_name, date, event_note, instant, role_name_str, state
 use super::WebUser;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::routes::owners::{owner_document_list, owner_event_page};
+use crate::routes::owners::{lines_query, owner_document_list, owner_line_page};
 use crate::state::AppState;
-use crate::wire::PageParams;
-use archive_core::LedgerPage;
+use crate::wire::LinesParams;
 use axum::extract::State;
 use axum::response::Response;
 use maud::html;
@@ -73,39 +72,88 @@ pub async fn documents(State(state): State<AppState>, user: WebUser) -> Response
 }
 
 /// `/my/ledger`: who read, downloaded or reused the caller's documents, for which dossier and
-/// why, newest last, and refused attempts.
+/// why, and refused attempts: newest first, one line per request (a search that showed several
+/// documents names them all), filtered by document and action, paged both ways.
 pub async fn ledger(
     State(state): State<AppState>,
     user: WebUser,
-    page: Result<Query<PageParams>, ApiError>,
+    params: Result<Query<LinesParams>, ApiError>,
 ) -> Response {
     let result = async {
-        let Query(page) = page?;
+        let Query(params) = params?;
         let owner = own_id(&user)?;
-        let page = LedgerPage::new(page.after, Some(EVENTS_PER_PAGE));
-        let events = owner_event_page(&state, user.caller.clone(), owner, page).await?;
+        let query = lines_query(&params, EVENTS_PER_PAGE)?;
+        let filters = |extra: (&str, String)| {
+            let mut pairs: Vec<(&str, String)> = Vec::new();
+            if let Some(d) = &query.document {
+                pairs.push(("document", d.clone()));
+            }
+            if let Some(a) = &params.action {
+                pairs.push(("action", a.clone()));
+            }
+            pairs.push(extra);
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", crate::routes::documents::percent_encode(v)))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let page = owner_line_page(&state, user.caller.clone(), owner, query.clone()).await?;
+        let type_title = |key: &str| super::layout::doc_type_title(&state, key);
+        let actions = ["read_metadata", "search", "download", "reuse", "refused", "ingest", "revoke", "supersede"];
         Ok(user.page(
             "Ai đã xem giấy tờ của tôi",
             html! {
-                p { "Mỗi lần cán bộ xem, tải hoặc dùng lại giấy tờ của bạn đều được ghi lại ở đây, kèm hồ sơ và mục đích. Sổ ghi không sửa được." }
+                p { "Mỗi lần cán bộ xem, tìm, tải hoặc dùng lại giấy tờ của bạn đều được ghi lại ở đây, kèm hồ sơ và mục đích, mới nhất ở trên. Sổ ghi không sửa được." }
+                form.filters method="get" action="/my/ledger" {
+                    label for="action" { "Việc" }
+                    select #action name="action" {
+                        option value="" { "Tất cả" }
+                        @for a in actions {
+                            option value=(a) selected[params.action.as_deref() == Some(a)] { (action_name(a)) }
+                        }
+                    }
+                    @if let Some(d) = &query.document {
+                        input type="hidden" name="document" value=(d);
+                        " " a href="/my/ledger" { "Mọi giấy tờ" }
+                    }
+                    " " button type="submit" { "Lọc" }
+                }
                 table.ledger.cards {
                     thead { tr { th { "Thời điểm" } th { "Việc" } th { "Ai" } th { "Cơ quan" } th { "Hồ sơ" } th { "Mục đích" } th { "Giấy tờ" } } }
                     tbody {
-                        @for e in &events.events {
+                        @for line in &page.lines {
+                            @let e = &line.event;
                             tr class=(if e.action == "refused" { "refused" } else { "" }) {
                                 td { (instant(&e.at)) }
                                 td data-label="Việc" { (action_name(&e.action)) }
-                                td data-label="Ai" { (e.actor) @if let Some(role) = &e.actor_role { " (" (role_name_str(role)) ")" } }
+                                td data-label="Ai" {
+                                    (e.actor) @if let Some(role) = &e.actor_role { " (" (role_name_str(role)) ")" }
+                                    @if let Some(made_by) = &e.actor_made_by { br; small { "mã truy cập, tạo bởi " (made_by) } }
+                                }
                                 td data-label="Cơ quan" { (e.agency_code.as_deref().unwrap_or("")) }
                                 td data-label="Hồ sơ" { (e.dossier_code.as_deref().unwrap_or("")) }
                                 td data-label="Mục đích" { (event_note(e)) }
-                                td { @if let Some(doc) = &e.doc_id { a href=(format!("/documents/{doc}")) { "Xem" } } }
+                                td data-label="Giấy tờ" {
+                                    @for (i, d) in line.documents.iter().enumerate() {
+                                        @if i > 0 { br; }
+                                        a href=(format!("/my/ledger?document={}", d.id)) {
+                                            (type_title(&d.doc_type)) @if !d.title.is_empty() { ": " (d.title) }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
-                @if let Some(next) = events.next_after {
-                    p { a rel="next" href=(format!("/my/ledger?after={next}")) { "Xem tiếp →" } }
+                nav.pages {
+                    @if let Some(newer) = page.newer {
+                        a rel="prev" href=(format!("/my/ledger?{}", filters(("after", newer.to_string())))) { "← Mới hơn" }
+                        " "
+                    }
+                    @if let Some(older) = page.older {
+                        a rel="next" href=(format!("/my/ledger?{}", filters(("before", older.to_string())))) { "Cũ hơn →" }
+                    }
                 }
             },
         ))

@@ -244,14 +244,7 @@ fn search_page(
 
 fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
     let offset = p.offset.unwrap_or(0);
-    let type_title = |key: &str| {
-        state
-            .archive
-            .doc_types()
-            .get(key)
-            .map(|t| t.title.clone())
-            .unwrap_or_else(|| key.to_string())
-    };
+    let type_title = |key: &str| layout::doc_type_title(state, key);
     html! {
         div.results {
             aside.facets aria-label="Thu hẹp kết quả" {
@@ -551,7 +544,7 @@ pub async fn download(
     let result = async {
         let Query(reason) = reason?;
         let reason = reason_of(&reason)?;
-        original_response(&state, user.caller.clone(), id, reason, &headers).await
+        original_response(&state, user.caller.clone(), id, reason, &headers, false).await
     }
     .await;
     user.respond(result)

@@ -111,10 +111,21 @@ pub fn state_badge(state: schemas::State) -> Markup {
     html! { span class={"badge " (class)} { (label) } }
 }
 
+/// A document type's name (in Vietnamese, from the table of types), else its key.
+pub fn doc_type_title(state: &crate::state::AppState, key: &str) -> String {
+    state
+        .archive
+        .doc_types()
+        .get(key)
+        .map(|t| t.title.clone())
+        .unwrap_or_else(|| key.to_string())
+}
+
 pub fn action_name(action: &str) -> &str {
     match action {
         "ingest" => "Lưu vào kho",
         "read_metadata" => "Xem thông tin",
+        "search" => "Tìm kiếm trong giấy tờ",
         "download" => "Tải bản gốc / xem trang",
         "reuse" => "Tái sử dụng trong hồ sơ",
         "revoke" => "Thu hồi",
@@ -128,6 +139,8 @@ pub fn action_name(action: &str) -> &str {
         "verify_copy" => "Người giữ bản sao kiểm tra bản sao",
         "reread_places" => "Đọc lại địa danh",
         "import_gazetteer" => "Thay danh mục địa danh",
+        "account" => "Thay đổi tài khoản",
+        "backup" => "Sao lưu",
         other => other,
     }
 }

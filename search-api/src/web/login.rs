@@ -8,7 +8,7 @@ use super::{
 };
 use crate::auth::SESSION_TTL;
 use crate::error::ApiError;
-use crate::extract::Query;
+use crate::extract::{ClientAddress, Query};
 use crate::routes::session::{end_session, open_session};
 use crate::state::AppState;
 use axum::extract::State;
@@ -32,14 +32,51 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Where to go after signing in: only a path of this site (never another host).
+/// Where to go after signing in: a path of this site only. Anything else (another host written
+/// as `//host`, `/\\host`, `/\t/host` which browsers read as `//host`, their percent-encoded
+/// forms, a scheme) goes to `/`.
 fn safe_next(next: &str) -> &str {
     let next = next.trim();
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let raw_ok = !next
+        .chars()
+        .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    if raw_ok && same_site_path(next) && same_site_path(&percent_decoded(next)) {
         next
     } else {
         "/"
     }
+}
+
+/// A path that stays on this site once a browser has dropped the tabs and line breaks it
+/// ignores: one `/`, then not another `/` or `\`.
+fn same_site_path(path: &str) -> bool {
+    let seen: String = path
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    path.len() <= 2048 && seen.starts_with('/') && !seen.starts_with("//") && !seen.contains('\\')
+}
+
+/// `%XX` decoded (once; an invalid escape is kept as written). Decoded forms are checked too,
+/// because some servers and browsers decode a path before they resolve it.
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn login_page(
@@ -110,6 +147,7 @@ fn random_token() -> Result<String, ApiError> {
 /// Checks the password (through the API's login) and sets the session cookie.
 pub async fn submit(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -128,7 +166,7 @@ pub async fn submit(
             Some("Phiên của biểu mẫu đã hết hạn. Vui lòng tải lại trang và đăng nhập lại."),
         );
     }
-    let answer = open_session(&state, &form.username, form.password).await;
+    let answer = open_session(&state, client, &form.username, form.password).await;
     match answer {
         Ok(opened) => {
             let secure = secure_cookies(&state, &headers);
@@ -198,5 +236,20 @@ mod tests {
         assert_eq!(super::safe_next("//evil.example/"), "/");
         assert_eq!(super::safe_next("/\\evil.example"), "/");
         assert_eq!(super::safe_next(""), "/");
+        for good in ["/", "/?q=a%20b", "/documents/ABC", "/a/b%2Fc"] {
+            assert_eq!(super::safe_next(good), good, "{good}");
+        }
+        for bad in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "%2F%2Fevil.example",
+            "/%2Fevil.example",
+            "/%5Cevil.example",
+            "/%2F%09%2Fevil",
+            "javascript:alert(1)",
+            "/\n/evil",
+        ] {
+            assert_eq!(super::safe_next(bad), "/", "{bad:?}");
+        }
     }
 }
