@@ -45,7 +45,8 @@ pub(crate) const REUSE_REF: u8 = b'u';
 /// (an id that does not exist, an act their role never allows).
 pub(crate) const ACTOR_REF: u8 = b'a';
 
-/// The admin audit trail: account changes and backups.
+/// The admin audit trail: account changes, backups and the store's configuration (trust
+/// anchors, the gazetteer).
 pub(crate) const AUDIT_REF: u8 = b'z';
 
 /// The id under which [`ACTOR_REF`] files an actor's events.
@@ -65,7 +66,10 @@ fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
         )),
         None => {}
     }
-    if matches!(event.event.action, Action::Account | Action::Backup) {
+    if matches!(
+        event.event.action,
+        Action::Account | Action::Backup | Action::TrustChanged | Action::ImportGazetteer
+    ) {
         keys.push(ref_key(AUDIT_REF, "", event.seq));
     }
     if let Some(doc) = &event.event.doc_id {

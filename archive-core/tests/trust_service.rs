@@ -275,6 +275,17 @@ fn trust_anchors_are_an_admins_or_the_consoles() {
     let removed = archive.remove_trust_anchor(&console, "ca").unwrap();
     assert_eq!(removed.name, "ca");
     assert!(archive.trust_anchors(&admin()).unwrap().is_empty());
+    // Both changes are configuration: in the admin audit trail, and in no owner's ledger.
+    let audit = archive
+        .audit_trail(&admin(), archive_core::LedgerPage::new(None, None))
+        .unwrap();
+    let trust: Vec<_> = audit
+        .events
+        .iter()
+        .filter(|e| e.event.action == schemas::Action::TrustChanged)
+        .collect();
+    assert_eq!(trust.len(), 2);
+    assert!(trust.iter().all(|e| e.event.owner_id.is_none()));
 }
 
 #[test]
