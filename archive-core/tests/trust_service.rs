@@ -191,6 +191,31 @@ fn a_copy_is_refused_to_roles_and_dossiers_the_policy_refuses_and_the_refusal_is
 }
 
 #[test]
+fn no_copy_of_a_revoked_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let doc = store(&archive, b"%PDF original", Vec::new());
+    let operator = signed_in("vanhanh", Role::Operator, None, None);
+    archive.revoke(&operator, &doc, "cấp nhầm").unwrap();
+    let refused = archive
+        .certify(
+            &operator,
+            &doc,
+            &Default::default(),
+            fake_copy("ABCDE-99999"),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&refused, ArchiveError::Conflict(words) if words.contains("revoked")),
+        "{refused}"
+    );
+    assert!(archive
+        .certified_copies(&operator, &doc, &Default::default())
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn a_holders_check_is_in_the_owners_ledger_and_names_no_one() {
     let dir = tempfile::tempdir().unwrap();
     let archive = Archive::open(dir.path()).unwrap();

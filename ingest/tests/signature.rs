@@ -1,6 +1,8 @@
 //! Signatures checked on the way in and certified copies made on the way out, against a CA of
 //! the tests' own, with poppler's `pdfsig`, zbar's `zbarimg` and pyHanko as outside judges.
 
+#![forbid(unsafe_code)]
+
 use ingest::certify::{make_copy, AgencySigner, CopyStamp};
 use ingest::signature::{check_pdf, check_pdf_with, SignatureLimits, TrustStore};
 use kho_tests::fixtures;

@@ -65,6 +65,17 @@ pub fn separator_payload(metadata: &MetadataInput) -> Result<String, RuleError> 
     Ok(payload)
 }
 
+/// Whether a QR code's text is a kho separator's, of any version: `KHO`, digits, `|`. Other
+/// codes on a page are ordinary content: a certified copy's (`KHOCOPY1|...`), a one-stop
+/// system's, a product's.
+pub fn is_separator_payload(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("KHO") else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && rest.as_bytes().get(digits) == Some(&b'|')
+}
+
 /// Reads a separator payload back into metadata (NFC, trimmed), without validating the values:
 /// [`MetadataInput::validate`] does that, as for a manifest row.
 pub fn parse_separator(payload: &str) -> Result<MetadataInput, RuleError> {
@@ -168,6 +179,19 @@ impl Provenance {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_kho_and_a_version_make_a_separator() {
+        use super::is_separator_payload;
+        assert!(is_separator_payload("KHO1|049075001234|birth_certificate"));
+        assert!(is_separator_payload("KHO2|later"));
+        assert!(!is_separator_payload(
+            "KHOCOPY1|000.00.00.H47-240501-0001||049075001234|Giấy khai sinh|ABCDE-12345"
+        ));
+        assert!(!is_separator_payload("KHO|x"));
+        assert!(!is_separator_payload("KHO1"));
+        assert!(!is_separator_payload("https://dichvucong.gov.vn/?KHO1|"));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -31,7 +31,8 @@ mod trust;
 
 pub use access::{policy, Caller, Credential};
 pub use capture::{
-    parse_separator, separator_payload, Provenance, MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS,
+    is_separator_payload, parse_separator, separator_payload, Provenance, MAX_SEPARATOR_PAYLOAD_BYTES,
+    SEPARATOR_FIELDS,
     SEPARATOR_VERSION,
 };
 pub use date::{add_months, iso_date, parse_date, today, VIETNAM_OFFSET};

@@ -22,7 +22,9 @@ pub fn fold(s: &str) -> String {
     s.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
-        .map(|c| if c == 'đ' { 'd' } else { c })
+        // U+00D0/U+00F0 (Icelandic eth) stands for Đ in text typed with legacy keyboards and
+        // fonts; it looks the same and is read the same.
+        .map(|c| if c == 'đ' || c == 'ð' { 'd' } else { c })
         .collect()
 }
 
@@ -37,7 +39,11 @@ const SHAPES: [char; 3] = ['\u{302}', '\u{306}', '\u{31b}'];
 /// vowel if a consonant closes the syllable; otherwise on the first of two vowels and the middle
 /// of three. "qu" and "gi" count as initial consonants.
 pub fn canonical_tones(s: &str) -> String {
-    let lower: String = s.nfd().flat_map(char::to_lowercase).collect();
+    let lower: String = s
+        .nfd()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ð' { 'đ' } else { c })
+        .collect();
     let mut out = String::with_capacity(lower.len());
     let mut word = String::new();
     for c in lower.chars() {
@@ -120,6 +126,9 @@ mod tests {
         assert_eq!(fold("Đường Nguyễn Huệ"), "duong nguyen hue");
         assert_eq!(fold("GIẤY KHAI SINH"), "giay khai sinh");
         assert_eq!(fold(&"Đức".nfd().collect::<String>()), "duc");
+        // The eth of legacy keyboards, U+00D0, is read as Đ.
+        assert_eq!(fold("\u{d0}ức"), "duc");
+        assert_eq!(canonical_tones("\u{d0}ức"), canonical_tones("Đức"));
     }
 
     #[test]

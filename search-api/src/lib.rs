@@ -81,11 +81,17 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .saturating_add(1 << 20);
     let uploads = OpenApiRouter::new()
         .routes(routes!(documents::upload))
-        .routes(routes!(verify::verify_file))
         .routes(routes!(stacks::plan_stack))
         .layer(DefaultBodyLimit::max(upload_limit));
+    // Public checks of copies take no account: their own, smaller limit (plus a form's overhead).
+    let public_files = OpenApiRouter::new()
+        .routes(routes!(verify::verify_file))
+        .layer(DefaultBodyLimit::max(
+            verify::MAX_VERIFY_FILE_BYTES.saturating_add(1 << 16),
+        ));
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
+        .merge(public_files)
         .routes(routes!(documents::get_document))
         .routes(routes!(documents::content))
         .routes(routes!(documents::preview))

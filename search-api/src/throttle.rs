@@ -82,7 +82,7 @@ pub struct Attempt<'a> {
 }
 
 /// The key of a client address: IPv4 as is, IPv6 by its /64 network.
-fn address_key(address: IpAddr) -> IpAddr {
+pub(crate) fn address_key(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(_) => address,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -33,32 +33,40 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         || args.manifest.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let rows: Vec<_> = rows.collect();
-    let total = rows.len();
-    let mut sheets = Vec::new();
+    // Rows are checked first, so that sheets are numbered among the sheets printed ("Tờ 2/5"),
+    // not among rows some of which were refused.
+    let make = |row: &schemas::ManifestRow, number: usize, total: usize| {
+        ingest::capture::sheets::sheet_for_row(
+            row,
+            archive.doc_types(),
+            schemas::today(),
+            number,
+            total,
+            &name,
+        )
+        .map_err(|why| format!("line {}: {why}", row.line))
+    };
+    let mut printable = Vec::new();
     let mut rejected = 0;
     for row in rows {
-        let sheet = row
+        let checked = row
             .map_err(|e| format!("line {}: {}", e.line, e.error))
-            .and_then(|row| {
-                ingest::capture::sheets::sheet_for_row(
-                    &row,
-                    archive.doc_types(),
-                    schemas::today(),
-                    sheets.len() + 1,
-                    total,
-                    &name,
-                )
-                .map_err(|why| format!("line {}: {why}", row.line))
-            });
-        match sheet {
-            Ok(sheet) => sheets.push(sheet),
+            .and_then(|row| make(&row, 1, 1).map(|_| row));
+        match checked {
+            Ok(row) => printable.push(row),
             Err(why) => {
                 rejected += 1;
                 eprintln!("kho: REJECTED  manifest {}: {why}", args.manifest.display());
             }
         }
     }
+    let total = printable.len();
+    let sheets = printable
+        .iter()
+        .enumerate()
+        .map(|(i, row)| make(row, i + 1, total))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
     if sheets.is_empty() {
         anyhow::bail!(
             "no row of {} can make a separator sheet; nothing written",

@@ -2,6 +2,8 @@
 //! signatures, anchors change what they say, `--signed` finds them, hostile signature
 //! dictionaries are stored with a status, and `kho certify` / `kho verify-copy` close the loop.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::pki::{Pki, P12_PASSWORD};
 use kho_tests::{fixtures, Kho};
 use std::path::Path;

@@ -3,6 +3,8 @@
 //! without signing in and without seeing personal data, a revocation shows, every check is in
 //! the owner's ledger, and checks are rate-limited.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::http::{Request, Served};
 use kho_tests::pki::{Pki, P12_PASSWORD};
 use kho_tests::{fixtures, Kho};

@@ -43,7 +43,7 @@ impl Archive {
         let results = self.search_catalogue(&request, schemas::today())?;
         let shown: Vec<DocumentRecord> = results.hits.iter().map(|h| h.record.clone()).collect();
         let mut events = self.read_events(&shown, caller, reason, Some("search result"));
-        if let Some(owner) = described_owner(&request) {
+        for owner in described_owners(&request) {
             let mut event = NewEvent::new(Action::Search, caller.actor());
             event.owner_id = Some(owner);
             event.detail = Some(search_summary(&results));
@@ -55,19 +55,25 @@ impl Archive {
     }
 }
 
-/// The one owner a search's counts and facets describe, if it is scoped to one: the `owner`
-/// filter, else a query that is an owner's ID alone (its records come first and its counts
-/// are mostly theirs).
-fn described_owner(request: &SearchRequest) -> Option<String> {
+/// The owners a search's counts and facets describe: the `owner` filter, else every owner
+/// whose ID is a word of the query, however it is written (alone, quoted, `+ID`, `ID*`, beside
+/// other words or an exclusion): an ID's records come first and the counts are mostly theirs.
+/// An unscoped search of words describes no one owner (docs/api.md, "The ledger").
+fn described_owners(request: &SearchRequest) -> Vec<String> {
     if let Some(owner) = &request.owner {
-        return Some(owner.clone());
+        return vec![owner.clone()];
     }
-    let query = request.query.trim();
-    let digits = query.bytes().all(|b| b.is_ascii_digit() || b == b'-');
-    if !digits {
-        return None;
-    }
-    OwnerId::parse(query).ok().map(|id| id.to_string())
+    let mut owners: Vec<String> = request
+        .query
+        .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .map(|word| word.trim_matches('-'))
+        .filter(|word| word.len() >= 9)
+        .filter_map(|word| OwnerId::parse(word).ok())
+        .map(|id| id.to_string())
+        .collect();
+    owners.sort();
+    owners.dedup();
+    owners
 }
 
 /// "searched: 14 documents matched, 2 shown; facets: 3 types, 2 issuers, 4 years, 1 province,
@@ -94,4 +100,34 @@ fn search_summary(results: &SearchResults) -> String {
         province.len(),
         commune.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::described_owners;
+    use crate::search::SearchRequest;
+
+    fn owners_of(query: &str) -> Vec<String> {
+        described_owners(&SearchRequest {
+            query: query.into(),
+            ..SearchRequest::default()
+        })
+    }
+
+    #[test]
+    fn an_id_however_written_describes_its_owner() {
+        for query in [
+            "049075001234",
+            "\"049075001234\"",
+            "049075001234*",
+            "+049075001234",
+            "049075001234 -zzzz",
+            "049075001234 049075001234",
+            "giấy khai sinh 049075001234",
+        ] {
+            assert_eq!(owners_of(query), vec!["049075001234"], "{query}");
+        }
+        assert!(owners_of("nguyen van duc").is_empty());
+        assert!(owners_of("2020").is_empty());
+    }
 }

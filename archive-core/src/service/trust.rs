@@ -152,6 +152,22 @@ impl Archive {
     ) -> std::result::Result<(CertifiedCopy, Vec<u8>), E> {
         self.authorize(caller, Act::Certify, Some(id), "certify a copy")?;
         let record = self.readable(caller, id, reason, "certify a copy")?;
+        // A signed copy travels offline: of a revoked or superseded paper it would vouch for
+        // what is no longer in force, whatever /verify says today.
+        let ended = match &record.lifecycle {
+            schemas::Lifecycle::Active => None,
+            schemas::Lifecycle::Revoked { at, .. } => Some(format!("revoked on {}", at.date())),
+            schemas::Lifecycle::Superseded { successor, .. } => {
+                Some(format!("superseded by {successor}"))
+            }
+        };
+        if let Some(ended) = ended {
+            return Err(ArchiveError::Conflict(format!(
+                "document {} is {ended}: certified copies are made only of documents in force",
+                record.id
+            ))
+            .into());
+        }
         let original = self.read_blob(&record.sha256, self.max_file_bytes())?;
         let (mut copy, bytes) = make(&record, &original)?;
         copy.doc_id = record.id.clone();

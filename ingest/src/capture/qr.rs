@@ -29,7 +29,7 @@ pub fn find_separator(page: &GrayImage) -> QrFinding {
         Some(BarcodeFormat::QR_CODE),
         &mut hints,
     ) {
-        Ok(found) if found.getText().starts_with("KHO") => {
+        Ok(found) if schemas::is_separator_payload(found.getText()) => {
             QrFinding::Separator(found.getText().to_string())
         }
         _ => QrFinding::None,

@@ -83,10 +83,19 @@ fn from_pdf(original: &[u8], limits: &Limits) -> Result<(Document, ObjectId), St
         return Err("the PDF is encrypted".into());
     }
     if let Ok(catalog) = doc.catalog_mut() {
-        for key in [b"AcroForm".as_slice(), b"Perms", b"DSS"] {
+        // Signature fields and their permissions, and whatever would act when the copy is
+        // opened: the agency's signature must not vouch for scripts, launches or attachments.
+        for key in [
+            b"AcroForm".as_slice(),
+            b"Perms",
+            b"DSS",
+            b"OpenAction",
+            b"AA",
+        ] {
             catalog.remove(key);
         }
     }
+    strip_active_names(&mut doc);
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     for &page in &pages {
         let annots = match doc.get_dictionary(page).and_then(|p| p.get(b"Annots")) {
@@ -98,7 +107,7 @@ fn from_pdf(original: &[u8], limits: &Limits) -> Result<(Document, ObjectId), St
                 .unwrap_or_default(),
             _ => continue,
         };
-        let kept: Vec<Object> = annots
+        let mut kept: Vec<Object> = annots
             .into_iter()
             .filter(|annot| {
                 let dict = match annot {
@@ -108,16 +117,77 @@ fn from_pdf(original: &[u8], limits: &Limits) -> Result<(Document, ObjectId), St
                 };
                 !dict.is_some_and(|d| {
                     d.get(b"FT").and_then(Object::as_name).ok() == Some(b"Sig".as_slice())
+                        || ACTIVE_ANNOTATIONS
+                            .contains(&d.get(b"Subtype").and_then(Object::as_name).unwrap_or(b""))
                 })
             })
             .collect();
+        for annot in &mut kept {
+            match annot {
+                Object::Reference(id) => {
+                    if let Ok(dict) = doc.get_dictionary_mut(*id) {
+                        disarm(dict);
+                    }
+                }
+                Object::Dictionary(dict) => disarm(dict),
+                _ => {}
+            }
+        }
         if let Ok(dict) = doc.get_dictionary_mut(page) {
+            dict.remove(b"AA");
             dict.set("Annots", kept);
         }
     }
     doc.prune_objects();
     let first = *pages.first().ok_or("the PDF has no pages")?;
     Ok((doc, first))
+}
+
+/// Annotations that play or carry content (attachments, sound, video, rich media): dropped.
+const ACTIVE_ANNOTATIONS: [&[u8]; 5] = [b"FileAttachment", b"Sound", b"Movie", b"Screen", b"RichMedia"];
+
+/// Actions a link may keep: going to a page, a named page, a web address. Any other (JavaScript,
+/// Launch, SubmitForm, ImportData, GoToR/GoToE to other files...) is removed.
+const PASSIVE_ACTIONS: [&[u8]; 3] = [b"GoTo", b"Named", b"URI"];
+
+/// An annotation without its triggered actions, and without its action unless that is passive.
+fn disarm(annot: &mut lopdf::Dictionary) {
+    annot.remove(b"AA");
+    let passive = annot
+        .get(b"A")
+        .and_then(Object::as_dict)
+        .and_then(|a| a.get(b"S"))
+        .and_then(Object::as_name)
+        .is_ok_and(|kind| PASSIVE_ACTIONS.contains(&kind));
+    if !passive {
+        annot.remove(b"A");
+    }
+}
+
+/// The document-level scripts and embedded files (`/Names` `/JavaScript`, `/EmbeddedFiles`).
+fn strip_active_names(doc: &mut Document) {
+    let names = match doc.catalog().and_then(|c| c.get(b"Names")) {
+        Ok(Object::Reference(id)) => Some(*id),
+        _ => None,
+    };
+    let strip = |dict: &mut lopdf::Dictionary| {
+        dict.remove(b"JavaScript");
+        dict.remove(b"EmbeddedFiles");
+    };
+    match names {
+        Some(id) => {
+            if let Ok(dict) = doc.get_dictionary_mut(id) {
+                strip(dict);
+            }
+        }
+        None => {
+            if let Ok(Object::Dictionary(dict)) =
+                doc.catalog_mut().and_then(|c| c.get_mut(b"Names"))
+            {
+                strip(dict);
+            }
+        }
+    }
 }
 
 /// A new PDF with one page per image, each page the image's shape fitted to A4.
@@ -396,4 +466,66 @@ pub fn check_copy_file(
         copy,
         signatures,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page PDF that runs a script when opened, on a link, and from its name tree, and
+    /// carries an attachment and a web link.
+    fn pdf_with_active_content() -> Vec<u8> {
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let js = dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert(1)") };
+        let js_id = doc.add_object(js.clone());
+        let link = dictionary! {
+            "Type" => "Annot", "Subtype" => "Link", "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+            "A" => js.clone(),
+        };
+        let web = dictionary! {
+            "Type" => "Annot", "Subtype" => "Link", "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+            "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal("https://dichvucong.gov.vn") },
+        };
+        let attachment = dictionary! {
+            "Type" => "Annot", "Subtype" => "FileAttachment", "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+        };
+        let link_id = doc.add_object(link);
+        let web_id = doc.add_object(web);
+        let attachment_id = doc.add_object(attachment);
+        let content = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Contents" => content,
+            "Annots" => vec![link_id.into(), web_id.into(), attachment_id.into()],
+            "AA" => dictionary! { "O" => js_id },
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+        );
+        let names = dictionary! {
+            "JavaScript" => dictionary! { "Names" => vec![Object::string_literal("a"), js_id.into()] },
+        };
+        let catalog = doc.add_object(dictionary! {
+            "Type" => "Catalog", "Pages" => pages_id, "OpenAction" => js_id, "Names" => names,
+        });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_copy_carries_no_script_launch_or_attachment_but_keeps_web_links() {
+        let (mut doc, _) = from_pdf(&pdf_with_active_content(), &Limits::default()).unwrap();
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for active in ["JavaScript", "OpenAction", "app.alert", "FileAttachment", "/AA"] {
+            assert!(!text.contains(active), "{active} left in the copy");
+        }
+        assert!(text.contains("dichvucong.gov.vn"), "the web link is kept");
+    }
 }

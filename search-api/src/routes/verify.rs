@@ -33,9 +33,10 @@ struct Window {
 }
 
 impl Limiter {
-    /// Counts a check by `client`; `false` when it is over `per_minute` (per client) or 20 times
-    /// that (all clients).
+    /// Counts a check by `client` (an IPv6 client by its /64, as the login throttle counts);
+    /// `false` when it is over `per_minute` (per client) or 20 times that (all clients).
     pub fn allow(&self, client: IpAddr, per_minute: u32) -> bool {
+        let client = crate::throttle::address_key(client);
         let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         if window
@@ -168,12 +169,27 @@ pub async fn verify_file(
     let json = wants_json(request.headers());
     let answer = async {
         check_rate(&state, &client)?;
+        // Anyone may send a file, so memory is bounded twice: each body by
+        // MAX_VERIFY_FILE_BYTES (the router's limit), and the bodies held at once by
+        // FILE_CHECKS_AT_ONCE (a body is read only with a permit).
+        let _permit = FILE_CHECKS
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Internal("the file checks are closed".into()))?;
         let bytes = file_of(&state, request).await?;
         by_file(&state, bytes).await
     }
     .await;
     respond(json, answer, None)
 }
+
+/// The largest file `POST /verify` reads (413 beyond): a copy of a long scanned dossier can be
+/// checked by its code instead.
+pub const MAX_VERIFY_FILE_BYTES: usize = 32 << 20;
+
+/// Files checked at once; further checks wait for a permit before their body is read.
+const FILE_CHECKS_AT_ONCE: usize = 2;
+static FILE_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(FILE_CHECKS_AT_ONCE);
 
 /// The file of a verification request: the body, or the `file` field of a multipart form.
 async fn file_of(state: &AppState, request: Request) -> ApiResult<Vec<u8>> {
@@ -195,7 +211,7 @@ async fn file_of(state: &AppState, request: Request) -> ApiResult<Vec<u8>> {
                     .bytes()
                     .await
                     .map_err(|e| ApiError::BadRequest(format!("the file cannot be read: {e}")))?;
-                return Ok(bytes.to_vec());
+                return Ok(Vec::from(bytes));
             }
         }
         return Err(ApiError::BadRequest("the form has no `file` field".into()));
@@ -208,7 +224,7 @@ async fn file_of(state: &AppState, request: Request) -> ApiResult<Vec<u8>> {
             "send the copy as the request body (Content-Type: application/pdf)".into(),
         ));
     }
-    Ok(bytes.to_vec())
+    Ok(Vec::from(bytes))
 }
 
 fn respond(json: bool, answer: ApiResult<CopyVerificationView>, code: Option<&str>) -> Response {

@@ -5,7 +5,7 @@ use super::layout::{self, date, instant, state_badge, Frame};
 use crate::error::ApiError;
 use crate::wire::CopyVerificationView;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
 const TITLE: &str = "Kiểm tra bản sao điện tử có chứng thực";
@@ -21,7 +21,9 @@ fn forms(code: Option<&str>) -> Markup {
     html! {
         section aria-labelledby="tieu-de-kiem-tra" {
             h2 #tieu-de-kiem-tra { "Kiểm tra bản sao khác" }
-            form.inline method="get" action="/verify/" onsubmit="this.action='/verify/'+encodeURIComponent(this.code.value.trim());" {
+            // A plain GET form (no script: the page's policy allows none inline); `form` below
+            // sends `/verify?code=X` on to `/verify/X`.
+            form.inline method="get" action="/verify" {
                 div {
                     label for="code" { "Mã kiểm tra (in dưới mã QR)" }
                     input #code name="code" required placeholder="XXXXX-XXXXX" value=(code.unwrap_or(""));
@@ -39,9 +41,21 @@ fn forms(code: Option<&str>) -> Markup {
     }
 }
 
-/// The form alone (`GET /verify`).
-pub async fn form() -> Response {
-    super::html_response(StatusCode::OK, layout::page(TITLE, &frame(), forms(None)))
+/// What the code form sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct CodeForm {
+    code: Option<String>,
+}
+
+/// The form alone (`GET /verify`), or, with a code typed in it (`GET /verify?code=X`), on to
+/// that code's page.
+pub async fn form(axum::extract::Query(asked): axum::extract::Query<CodeForm>) -> Response {
+    let code = asked.code.as_deref().map(str::trim).unwrap_or("");
+    if code.is_empty() {
+        return super::html_response(StatusCode::OK, layout::page(TITLE, &frame(), forms(None)));
+    }
+    let path = crate::routes::documents::percent_encode(code);
+    axum::response::Redirect::to(&format!("/verify/{path}")).into_response()
 }
 
 /// The answer of a check as a page; errors with their status.
