@@ -10,7 +10,7 @@
 //! document), and the pipeline goes on with the rows after it, so that the report keeps the
 //! manifest's order.
 
-use crate::capture::{plan_stack_file, split_and_store, SplitOptions};
+use crate::capture::{plan_stack_in, split_and_store, SplitOptions};
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_file, RejectKind, Stage};
 use crate::pipeline;
@@ -463,14 +463,7 @@ pub fn run(
         else {
             break;
         };
-        let planned = plan_stack_file(
-            &input,
-            archive.max_file_bytes(),
-            &options,
-            archive.doc_types(),
-            schemas::today(),
-            cfg,
-        );
+        let planned = plan_stack_in(archive, &input, &options, cfg);
         let outcomes: Vec<FileReport> =
             split_and_store(archive, planned, &options, caller, cfg, &mut summary)?
                 .into_iter()

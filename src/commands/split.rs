@@ -85,16 +85,7 @@ fn plan(
                     e.reason,
                 ))
             })
-            .and_then(|input| {
-                ingest::capture::plan_stack_file(
-                    &input,
-                    archive.max_file_bytes(),
-                    options,
-                    archive.doc_types(),
-                    schemas::today(),
-                    cfg,
-                )
-            });
+            .and_then(|input| ingest::capture::plan_stack_in(archive, &input, options, cfg));
         refused |= show_stack(planned, None, json)?;
     }
     plan_done(refused, json)
@@ -117,14 +108,7 @@ pub(super) fn plan_manifest(
                 store_as: ingest::StoreAs::Stack(options),
                 line,
             }) => {
-                let stack = ingest::capture::plan_stack_file(
-                    &input,
-                    archive.max_file_bytes(),
-                    &options,
-                    archive.doc_types(),
-                    schemas::today(),
-                    cfg,
-                );
+                let stack = ingest::capture::plan_stack_in(archive, &input, &options, cfg);
                 refused |= show_stack(stack.map_err(|r| with_line(r, line)), line, json)?;
                 continue;
             }

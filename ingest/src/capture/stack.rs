@@ -49,6 +49,23 @@ pub fn plan_stack_file(
     )
 }
 
+/// [`plan_stack_file`] with the store's file size limit, its document types and today's date.
+pub fn plan_stack_in(
+    archive: &Archive,
+    input: &InputFile,
+    options: &SplitOptions,
+    cfg: &ExtractConfig,
+) -> Result<PlannedStack, Box<FileReport>> {
+    plan_stack_file(
+        input,
+        archive.max_file_bytes(),
+        options,
+        archive.doc_types(),
+        schemas::today(),
+        cfg,
+    )
+}
+
 /// Plans the split of a stack already in memory (an upload).
 pub fn plan_stack(
     display: &str,
