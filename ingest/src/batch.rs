@@ -4,7 +4,13 @@
 //! (group commit). Outcomes are reported in input order, each only after it is durable. A few
 //! files per worker are held in memory at most (`pipeline.rs`), whatever the size of the batch.
 //! Used by both `kho ingest PATH...` and `kho ingest --manifest`.
+//!
+//! A manifest row marked `split=yes` names a scanned stack: the pipeline runs up to it, the
+//! stack is split and stored by `capture::stack` (itself parallel, page by page and document by
+//! document), and the pipeline goes on with the rows after it, so that the report keeps the
+//! manifest's order.
 
+use crate::capture::{plan_stack_in, split_and_store, SplitOptions};
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_file, RejectKind, Stage};
 use crate::pipeline;
@@ -23,9 +29,25 @@ pub type PlannedItem = Result<Planned, Box<FileReport>>;
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub input: InputFile,
-    pub metadata: DocumentMetadata,
+    pub store_as: StoreAs,
     /// The manifest line it came from, if any.
     pub line: Option<u64>,
+}
+
+/// What a planned input becomes.
+#[derive(Debug, Clone)]
+pub enum StoreAs {
+    /// One document with this metadata.
+    Document(Box<DocumentMetadata>),
+    /// A scanned stack split at its separator sheets (a manifest row with `split=yes`), one
+    /// document per separator; the options' defaults are the row's own cells.
+    Stack(Box<SplitOptions>),
+}
+
+impl Planned {
+    fn is_stack(&self) -> bool {
+        matches!(self.store_as, StoreAs::Stack(_))
+    }
 }
 
 /// What a run stores: the planned items, taken one at a time as the batch goes, so that
@@ -106,7 +128,7 @@ pub fn plan_paths(
             match &validated {
                 Ok(metadata) => Ok(Planned {
                     input,
-                    metadata: metadata.clone(),
+                    store_as: StoreAs::Document(Box::new(metadata.clone())),
                     line: None,
                 }),
                 Err(reason) => Err(Box::new(FileReport::rejected(
@@ -123,11 +145,15 @@ pub fn plan_paths(
 /// `root` and refused if it escapes it (`..`, an absolute path, a symbolic link out), is missing,
 /// is a folder, or was already named by an earlier row. Rows are planned one at a time; what is
 /// kept across rows is a 16-byte fingerprint of each file named, for the repeated-file check.
+/// A row with `split=yes` is a stack, split with `split` (`--max-pages`, `--keep-blank`) and its
+/// own cells as the defaults for what each separator leaves empty: they are validated with each
+/// separator's metadata, not alone.
 pub fn plan_manifest<'a>(
     rows: impl Iterator<Item = Result<ManifestRow, ManifestRowError>> + 'a,
     root: &Path,
     types: &'a DocTypes,
     today: Date,
+    split: &'a SplitOptions,
 ) -> impl Iterator<Item = PlannedItem> + 'a {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut seen: HashMap<u128, u64> = HashMap::new();
@@ -156,16 +182,24 @@ pub fn plan_manifest<'a>(
                 format!("names the same file as line {first}"),
             ));
         }
-        let metadata = row
-            .metadata
-            .validate(types, today)
-            .map_err(|e| reject(RejectKind::Metadata, e.to_string()))?;
+        let store_as = if row.split {
+            StoreAs::Stack(Box::new(SplitOptions {
+                defaults: row.metadata,
+                ..split.clone()
+            }))
+        } else {
+            let metadata = row
+                .metadata
+                .validate(types, today)
+                .map_err(|e| reject(RejectKind::Metadata, e.to_string()))?;
+            StoreAs::Document(Box::new(metadata))
+        };
         Ok(Planned {
             input: InputFile {
                 path,
                 display: row.file,
             },
-            metadata,
+            store_as,
             line: Some(row.line),
         })
     })
@@ -300,6 +334,45 @@ fn batch_line(r: &FileReport) -> BatchLine {
     }
 }
 
+/// An outcome of a manifest row's stack: its line, and its reason said on that line as for every
+/// other row's rejection.
+fn for_row(outcome: FileReport, line: u64) -> FileReport {
+    let mut outcome = outcome.at_line(line);
+    if let Some(error) = &mut outcome.error {
+        *error = format!("line {line}: {error}");
+    }
+    outcome
+}
+
+/// Makes a group of outcomes durable (with the batch's record of them), brings the index along
+/// every few thousand documents, and reports them.
+#[allow(clippy::too_many_arguments)]
+fn conclude_group(
+    archive: &Archive,
+    record: &mut BatchRecord,
+    summary: &mut Summary,
+    unindexed: &mut u64,
+    outcomes: &[FileReport],
+    report: &mut dyn FnMut(&FileReport),
+    progress: &mut dyn FnMut(&Summary),
+) -> Result<(), ArchiveError> {
+    // Group commit: one flush makes the whole group (and its report lines) durable before it
+    // is reported.
+    record_durably(archive, record, summary.done, outcomes)?;
+    // The index follows every few thousand documents, so that a long batch is searchable as it
+    // goes and the index writer's memory does not grow with the batch.
+    *unindexed += outcomes
+        .iter()
+        .filter(|o| o.status == FileStatus::Stored)
+        .count() as u64;
+    if *unindexed >= INDEX_EVERY_DOCS {
+        archive.sync_index(&mut |_, _| {})?;
+        *unindexed = 0;
+    }
+    announce(summary, outcomes, report, progress);
+    Ok(())
+}
+
 /// Stores every planned item, reporting each outcome in input order as soon as it is durable
 /// (`report`), with the running counts (`progress`). Stops only on a store failure; a file's own
 /// problems are rejections in the report. The batch and every outcome are also recorded in the
@@ -328,49 +401,90 @@ pub fn run(
     let prepare = |item: PlannedItem| -> (Option<u64>, Result<Stage, ArchiveError>) {
         match item {
             Err(rejected) => (rejected.line, Ok(Stage::Done(rejected))),
-            Ok(planned) => (
-                planned.line,
-                prepare_file(archive, caller, &planned.input, &planned.metadata, cfg),
+            Ok(Planned {
+                input,
+                store_as: StoreAs::Document(metadata),
+                line,
+            }) => (line, prepare_file(archive, caller, &input, &metadata, cfg)),
+            // Stacks are taken out before the pipeline (below) and never come here; were one
+            // to, it is refused rather than stored whole.
+            Ok(Planned { input, line, .. }) => (
+                line,
+                Ok(Stage::Done(Box::new(FileReport::rejected(
+                    input.display,
+                    RejectKind::Unsplittable,
+                    "a stack reached the pipeline of single files; run the row again",
+                )))),
             ),
         }
     };
-    // Files are read, extracted and written to the blob store by a pool of workers, each taking
-    // the next file when it is free; the writer records them in input order, a group at a time.
-    pipeline::in_order(
-        items,
-        workers,
-        IN_FLIGHT_PER_WORKER * workers,
-        &prepare,
-        &mut |group| {
-            let mut outcomes = Vec::with_capacity(group.len());
-            for (line, staged) in group {
-                let outcome = match staged? {
-                    Stage::Done(done) => *done,
-                    Stage::Ready(prepared) => commit_prepared(archive, caller, *prepared)?,
-                };
-                outcomes.push(match line {
-                    Some(line) => outcome.at_line(line),
+    let mut items = items.peekable();
+    loop {
+        // The items up to the next stack: read, extracted and written to the blob store by a
+        // pool of workers, each taking the next file when it is free; the writer records them
+        // in input order, a group at a time.
+        let files = std::iter::from_fn(|| {
+            items.next_if(|item| !item.as_ref().is_ok_and(Planned::is_stack))
+        });
+        pipeline::in_order(
+            files,
+            workers,
+            IN_FLIGHT_PER_WORKER * workers,
+            &prepare,
+            &mut |group| {
+                let mut outcomes = Vec::with_capacity(group.len());
+                for (line, staged) in group {
+                    let outcome = match staged? {
+                        Stage::Done(done) => *done,
+                        Stage::Ready(prepared) => commit_prepared(archive, caller, *prepared)?,
+                    };
+                    outcomes.push(match line {
+                        Some(line) => outcome.at_line(line),
+                        None => outcome,
+                    });
+                }
+                conclude_group(
+                    archive,
+                    &mut record,
+                    &mut summary,
+                    &mut unindexed,
+                    &outcomes,
+                    report,
+                    progress,
+                )
+            },
+        )?;
+        // The stack that stopped the pipeline, split and stored as `kho ingest --split` does.
+        let Some(Ok(Planned {
+            input,
+            store_as: StoreAs::Stack(options),
+            line,
+        })) = items.next()
+        else {
+            break;
+        };
+        let planned = plan_stack_in(archive, &input, &options, cfg);
+        let outcomes: Vec<FileReport> =
+            split_and_store(archive, planned, &options, caller, cfg, &mut summary)?
+                .into_iter()
+                .map(|outcome| match line {
+                    Some(line) => for_row(outcome, line),
                     None => outcome,
-                });
-            }
-            // Group commit: one flush makes the whole group (and its report lines) durable
-            // before it is reported.
-            record_durably(archive, &mut record, summary.done, &outcomes)?;
-            // The index follows every few thousand documents, so that a long batch is searchable
-            // as it goes and the index writer's memory does not grow with the batch.
-            let stored: u64 = outcomes
-                .iter()
-                .filter(|o| o.status == FileStatus::Stored)
-                .count() as u64;
-            unindexed += stored;
-            if unindexed >= INDEX_EVERY_DOCS {
-                archive.sync_index(&mut |_, _| {})?;
-                unindexed = 0;
-            }
-            announce(&mut summary, &outcomes, report, progress);
-            Ok::<(), ArchiveError>(())
-        },
-    )?;
+                })
+                .collect();
+        // The row was counted as one item; it has as many outcomes as segments.
+        summary.total += (outcomes.len() as u64).saturating_sub(1);
+        record.total = summary.total;
+        conclude_group(
+            archive,
+            &mut record,
+            &mut summary,
+            &mut unindexed,
+            &outcomes,
+            report,
+            progress,
+        )?;
+    }
     batches.finish(&mut record)?;
     Ok(summary)
 }

@@ -25,7 +25,7 @@ pub mod preview;
 pub mod signature;
 mod sniff;
 
-pub use batch::{plan_manifest, plan_paths, run, Batch, Planned, PlannedItem, Summary};
+pub use batch::{plan_manifest, plan_paths, run, Batch, Planned, PlannedItem, StoreAs, Summary};
 pub use files::{
     check_format, commit_prepared, expand_paths, ingest_loaded, load_bytes, load_file,
     prepare_file, text_warnings, FileReport, FileStatus, InputError, InputFile, LoadedFile,

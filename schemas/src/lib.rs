@@ -42,8 +42,8 @@ pub use filter::DocumentFilter;
 pub use ids::OwnerId;
 pub use ledger::{AccessReason, Action, Actor, LedgerEvent, NewEvent, MAX_PURPOSE_CHARS};
 pub use manifest::{
-    read_manifest, read_sheet_manifest, Manifest, ManifestError, ManifestRow, ManifestRowError,
-    MAX_MANIFEST_BYTES,
+    parse_split, read_manifest, read_sheet_manifest, Manifest, ManifestError, ManifestRow,
+    ManifestRowError, MAX_MANIFEST_BYTES, SPLIT_COLUMN,
 };
 pub use metadata::{
     MetadataField, MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS, METADATA_FIELDS,

@@ -12,9 +12,26 @@ pub const MAX_MANIFEST_BYTES: usize = 256 * 1024 * 1024;
 /// The column of the file's path; the others are the metadata fields, by their names.
 const FILE_COLUMN: &str = "file";
 
-/// Every column a manifest may have: the file, then the metadata fields.
+/// The optional column that says a row's file is a scanned stack to split at its separator
+/// sheets (`yes`), the row's other cells then filling what each separator leaves empty.
+pub const SPLIT_COLUMN: &str = "split";
+
+/// Every column a manifest may have: the file, whether to split it, then the metadata fields.
 fn known_columns() -> impl Iterator<Item = &'static str> {
-    std::iter::once(FILE_COLUMN).chain(METADATA_FIELDS.iter().map(|f| f.name))
+    [FILE_COLUMN, SPLIT_COLUMN]
+        .into_iter()
+        .chain(METADATA_FIELDS.iter().map(|f| f.name))
+}
+
+/// Reads a `split` cell: empty, `no`, `false`, `0` -> no; `yes`, `true`, `1` -> yes (any case).
+pub fn parse_split(cell: &str) -> Result<bool, String> {
+    match cell.trim().to_lowercase().as_str() {
+        "" | "no" | "false" | "0" => Ok(false),
+        "yes" | "true" | "1" => Ok(true),
+        _ => Err(format!(
+            "{SPLIT_COLUMN} ({cell}): the {SPLIT_COLUMN} column is yes or no (also true/false, 1/0), or empty for no"
+        )),
+    }
 }
 
 /// The columns a manifest must have: the file and the required metadata fields.
@@ -33,6 +50,9 @@ pub struct ManifestRow {
     pub line: u64,
     /// The `file` cell, NFC, relative to the manifest's folder or the given root.
     pub file: String,
+    /// The file is a scanned stack to split at its separator sheets (the `split` column); the
+    /// metadata is then the default for what each separator leaves empty, not the document's.
+    pub split: bool,
     pub metadata: MetadataInput,
 }
 
@@ -168,10 +188,11 @@ impl Iterator for Manifest<'_> {
                     let line = self.line_at(offset);
                     match read_row(&self.columns, &self.record, self.needs_file) {
                         Ok(None) => continue, // a blank line
-                        Ok(Some((file, metadata))) => {
+                        Ok(Some((file, split, metadata))) => {
                             return Some(Ok(ManifestRow {
                                 line,
                                 file,
+                                split,
                                 metadata,
                             }))
                         }
@@ -283,7 +304,7 @@ fn read_row(
     columns: &[String],
     record: &csv::ByteRecord,
     needs_file: bool,
-) -> Result<Option<(String, MetadataInput)>, String> {
+) -> Result<Option<(String, bool, MetadataInput)>, String> {
     if record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
         return Ok(None);
     }
@@ -296,6 +317,7 @@ fn read_row(
     }
     let mut input = MetadataInput::default();
     let mut file = String::new();
+    let mut split = false;
     for (column, cell) in columns.iter().zip(record.iter()) {
         let text = std::str::from_utf8(cell).map_err(|_| {
             format!("column {column} is not valid UTF-8 (save the manifest as UTF-8)")
@@ -306,6 +328,8 @@ fn read_row(
         }
         if column == FILE_COLUMN {
             file = text;
+        } else if column == SPLIT_COLUMN {
+            split = parse_split(&text)?;
         } else {
             input.set(column, text);
         }
@@ -313,7 +337,7 @@ fn read_row(
     if file.is_empty() && needs_file {
         return Err("file (empty): the file column is required".into());
     }
-    Ok(Some((file, input)))
+    Ok(Some((file, split, input)))
 }
 
 #[cfg(test)]
@@ -362,6 +386,36 @@ mod tests {
             .unwrap()
             .collect();
         assert!(rows[0].as_ref().unwrap_err().error.contains("UTF-8"));
+    }
+
+    #[test]
+    fn the_split_column_is_yes_or_no() {
+        for yes in ["yes", "YES", "true", "1", " Yes "] {
+            assert_eq!(parse_split(yes), Ok(true), "{yes}");
+        }
+        for no in ["", "no", "No", "false", "0"] {
+            assert_eq!(parse_split(no), Ok(false), "{no:?}");
+        }
+        let text = "file,owner_id,doc_type,Split\n\
+                    a.pdf,049075001234,other,\n\
+                    stack.pdf,,,yes\n\
+                    b.pdf,049075001234,other,có\n";
+        let m = read_manifest(text.as_bytes()).unwrap();
+        assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+        let rows: Vec<_> = m.collect();
+        assert!(!rows[0].as_ref().unwrap().split);
+        let stack = rows[1].as_ref().unwrap();
+        assert!(stack.split);
+        assert_eq!(stack.metadata, MetadataInput::default());
+        let bad = rows[2].as_ref().unwrap_err();
+        assert_eq!(bad.line, 4);
+        assert!(
+            bad.error.contains("split (có)") && bad.error.contains("yes or no"),
+            "{bad:?}"
+        );
+        // Without the column, no row is a stack.
+        let plain = read_manifest(&b"file,owner_id,doc_type\na.pdf,1,other\n"[..]).unwrap();
+        assert!(plain.map(Result::unwrap).all(|r| !r.split));
     }
 
     /// Hands out one byte per read: every row boundary falls at the edge of a read.

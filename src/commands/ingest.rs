@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("stacks").args(["split", "manifest"]).multiple(true)))]
 pub struct Args {
     /// Files or folders to store (folders are walked recursively).
     #[arg(required_unless_present = "manifest", conflicts_with = "manifest")]
@@ -38,15 +39,18 @@ pub struct Args {
     /// its QR code. Metadata flags fill what a separator leaves empty.
     #[arg(long, conflicts_with_all = ["manifest", "check"])]
     split: bool,
-    /// With --split: print how each stack splits (documents, pages, metadata) and store nothing.
-    #[arg(long, requires = "split")]
+    /// With --split, or --manifest with `split=yes` rows: print how each stack splits
+    /// (documents, pages, metadata) and store nothing (a manifest's other rows are checked as
+    /// with --check).
+    #[arg(long, requires = "stacks", conflicts_with = "check")]
     plan: bool,
-    /// With --split: refuse a document of more than N pages (blank pages not counted): a
-    /// separator was probably missed.
-    #[arg(long, requires = "split", value_name = "N")]
+    /// With --split (or `split=yes` manifest rows): refuse a document of more than N pages
+    /// (blank pages not counted): a separator was probably missed.
+    #[arg(long, requires = "stacks", value_name = "N")]
     max_pages: Option<u32>,
-    /// With --split: keep blank pages (backs of duplex scans) in the documents.
-    #[arg(long, requires = "split")]
+    /// With --split (or `split=yes` manifest rows): keep blank pages (backs of duplex scans)
+    /// in the documents.
+    #[arg(long, requires = "stacks")]
     keep_blank: bool,
 }
 
@@ -120,11 +124,13 @@ fn manifest_root(manifest: &Path, root: Option<&Path>) -> PathBuf {
     }
 }
 
-/// The manifest's rows, planned one at a time as they are read.
+/// The manifest's rows, planned one at a time as they are read (`split`: how `split=yes` rows
+/// are split).
 fn manifest_items<'a>(
     manifest: &Path,
     root: &Path,
     archive: &'a archive_core::Archive,
+    split: &'a ingest::capture::SplitOptions,
     say_warnings: bool,
 ) -> anyhow::Result<impl Iterator<Item = PlannedItem> + Send + 'a> {
     let file = std::fs::File::open(manifest)
@@ -141,6 +147,7 @@ fn manifest_items<'a>(
         root,
         archive.doc_types(),
         schemas::today(),
+        split,
     ))
 }
 
@@ -235,14 +242,19 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         return store_batch(&archive, batch, &args, report_file.as_mut());
     };
     let root = manifest_root(manifest, args.root.as_deref());
+    let split = args.split_options();
     if args.check {
-        let items = manifest_items(manifest, &root, &archive, true)?;
+        let items = manifest_items(manifest, &root, &archive, &split, true)?;
         return check(items, &args, report_file.as_mut());
+    }
+    if args.plan {
+        let items = manifest_items(manifest, &root, &archive, &split, true)?;
+        return super::split::plan_manifest(&archive, items, &ExtractConfig::default(), args.json);
     }
     // Every row is validated before any file is read, so that a manifest's mistakes are known
     // from the start; the rows are then read again as the batch goes rather than kept.
     let (mut total, mut refused) = (0u64, 0u64);
-    for item in manifest_items(manifest, &root, &archive, true)? {
+    for item in manifest_items(manifest, &root, &archive, &split, true)? {
         total += 1;
         refused += u64::from(item.is_err());
     }
@@ -255,7 +267,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let source = manifest.display().to_string();
     let batch = ingest::Batch {
         source: &source,
-        items: manifest_items(manifest, &root, &archive, false)?,
+        items: manifest_items(manifest, &root, &archive, &split, false)?,
         total,
     };
     store_batch(&archive, batch, &args, report_file.as_mut())

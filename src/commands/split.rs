@@ -1,4 +1,5 @@
-//! `kho ingest STACK... --split [--plan]`: scanned stacks split at their separator sheets.
+//! `kho ingest STACK... --split [--plan]`: scanned stacks split at their separator sheets; and
+//! `kho ingest --manifest FILE --plan`, where rows with `split=yes` are stacks.
 
 use super::ingest::{conclude, emit, print_human, summary_line};
 use super::progress::BatchProgress;
@@ -84,54 +85,117 @@ fn plan(
                     e.reason,
                 ))
             })
-            .and_then(|input| {
-                ingest::capture::plan_stack_file(
-                    &input,
-                    archive.max_file_bytes(),
-                    options,
-                    archive.doc_types(),
-                    schemas::today(),
-                    cfg,
-                )
-            });
-        match planned {
-            Err(rejected) => {
-                refused = true;
-                if json {
-                    super::print_json(&rejected)?;
-                } else {
-                    print_human(&rejected);
-                }
+            .and_then(|input| ingest::capture::plan_stack_in(archive, &input, options, cfg));
+        refused |= show_stack(planned, None, json)?;
+    }
+    plan_done(refused, json)
+}
+
+/// `--manifest FILE --plan`: each `split=yes` row's stack read and split on paper, every other
+/// row checked as `--check` does; nothing stored.
+pub(super) fn plan_manifest(
+    archive: &archive_core::Archive,
+    items: impl Iterator<Item = ingest::PlannedItem>,
+    cfg: &ExtractConfig,
+    json: bool,
+) -> anyhow::Result<Outcome> {
+    let mut refused = false;
+    for item in items {
+        let planned = match item {
+            Err(rejected) => Err(rejected),
+            Ok(ingest::Planned {
+                input,
+                store_as: ingest::StoreAs::Stack(options),
+                line,
+            }) => {
+                let stack = ingest::capture::plan_stack_in(archive, &input, &options, cfg);
+                refused |= show_stack(stack.map_err(|r| with_line(r, line)), line, json)?;
+                continue;
             }
-            Ok(stack) => {
-                refused |= stack.plan.documents() < stack.plan.segments.len();
-                if json {
-                    super::print_json(&serde_json::json!({
-                        "file": stack.display,
-                        "sha256": stack.loaded.sha256,
-                        "plan": stack.plan,
-                    }))?;
-                } else {
-                    print_plan(&stack.display, &stack.plan);
+            Ok(ingest::Planned {
+                input,
+                store_as: ingest::StoreAs::Document(metadata),
+                line,
+            }) => match ingest::check_format(&input) {
+                Err(rejected) => Err(with_line(rejected, line)),
+                Ok(()) => {
+                    if json {
+                        super::print_json(&serde_json::json!({
+                            "file": input.display,
+                            "line": line,
+                            "document": metadata,
+                        }))?;
+                    } else {
+                        println!(
+                            "{}{}: one document -> {} {}",
+                            input.display,
+                            line.map(|l| format!(" (line {l})")).unwrap_or_default(),
+                            metadata.owner_id.as_str(),
+                            metadata.doc_type
+                        );
+                    }
+                    continue;
                 }
+            },
+        };
+        refused |= show_stack(planned, None, json)?;
+    }
+    plan_done(refused, json)
+}
+
+fn with_line(rejected: Box<ingest::FileReport>, line: Option<u64>) -> Box<ingest::FileReport> {
+    match line {
+        Some(line) => Box::new(rejected.at_line(line)),
+        None => rejected,
+    }
+}
+
+/// Prints a stack's plan (or why it has none); `true` if any of it would be refused.
+fn show_stack(
+    planned: Result<ingest::capture::PlannedStack, Box<ingest::FileReport>>,
+    line: Option<u64>,
+    json: bool,
+) -> anyhow::Result<bool> {
+    match planned {
+        Err(rejected) => {
+            if json {
+                super::print_json(&rejected)?;
+            } else {
+                print_human(&rejected);
             }
+            Ok(true)
+        }
+        Ok(stack) => {
+            if json {
+                super::print_json(&serde_json::json!({
+                    "file": stack.display,
+                    "line": line,
+                    "sha256": stack.loaded.sha256,
+                    "plan": stack.plan,
+                }))?;
+            } else {
+                let shown = match line {
+                    Some(line) => format!("{} (line {line})", stack.display),
+                    None => stack.display.clone(),
+                };
+                print_plan(&shown, &stack.plan);
+            }
+            Ok(stack.plan.documents() < stack.plan.segments.len())
         }
     }
+}
+
+fn plan_done(refused: bool, json: bool) -> anyhow::Result<Outcome> {
     let line = "plan only: nothing stored";
-    Ok(if json {
+    if json {
         eprintln!("kho: {line}");
-        if refused {
-            Outcome::Partial
-        } else {
-            Outcome::Success
-        }
     } else {
         println!("{line}");
-        if refused {
-            Outcome::Partial
-        } else {
-            Outcome::Success
-        }
+    }
+    Ok(if refused {
+        Outcome::Partial
+    } else {
+        Outcome::Success
     })
 }
 

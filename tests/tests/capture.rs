@@ -1,8 +1,8 @@
 //! The scanning room through the binary: `kho sheets` printed, a stack merged with `qpdf` from
 //! those sheets, scanned-looking image pages and a blank back, split by `kho ingest --split`
 //! (and `--plan`, `--max-pages`), a TIFF stack, the hot folder `kho watch` (a slow copy, a bad
-//! file, a `.part` rename, SIGKILL and restart), and manifests naming files in the other
-//! Unicode form.
+//! file, a `.part` rename, SIGKILL and restart), manifests naming files in the other Unicode
+//! form, and manifest rows whose file is a stack (`split=yes`).
 
 #![forbid(unsafe_code)]
 
@@ -221,6 +221,178 @@ impl Watcher {
         let _ = self.child.kill(); // SIGKILL
         let _ = self.child.wait();
     }
+}
+
+#[test]
+fn a_manifest_row_can_be_a_stack_split_among_ordinary_rows() {
+    let kho = Kho::new();
+    let dir = tempfile::tempdir().unwrap();
+    let stack = stack(&kho, dir.path());
+    std::fs::copy(
+        corpus().join("giay-phep-xay-dung-le-van-an.pdf"),
+        dir.path().join("phep.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        corpus().join("giay-chung-nhan-ket-hon-tran-thi-thuy.png"),
+        dir.path().join("ket-hon.png"),
+    )
+    .unwrap();
+    // A "stack" without any separator sheet: one scanned page (made by stack() above).
+    let loose = dir.path().join("birth.pdf");
+    assert!(loose.is_file());
+    let stack_name = stack.file_name().unwrap().to_str().unwrap();
+    // The split row's cells fill what the separators leave empty (the issuer); the
+    // separators' own values win (owner_name of the first dossier).
+    let manifest = dir.path().join("lo.csv");
+    std::fs::write(
+        &manifest,
+        format!(
+            "file,owner_id,doc_type,owner_name,issuer,split\n\
+             phep.pdf,001085000111,construction_permit,Lê Văn An,,no\n\
+             {stack_name},,,Không Dùng,UBND xã Tam Xuân,yes\n\
+             birth.pdf,,,,,YES\n\
+             ket-hon.png,079190004567,other,Trần Thị Thủy,,\n"
+        ),
+    )
+    .unwrap();
+    let manifest_arg = manifest.to_str().unwrap();
+
+    // --plan: the stack's split on paper with its line, the other rows checked; nothing stored.
+    let plan = kho.run(["ingest", "--manifest", manifest_arg, "--plan", "--json"]);
+    assert_eq!(plan.code, 1, "the loose row is refused: {}", plan.stderr);
+    let lines = plan.json_lines();
+    assert_eq!(lines.len(), 4, "{}", plan.stdout);
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[0]["document"]["doc_type"], "construction_permit");
+    assert_eq!(lines[1]["line"], 3);
+    assert_eq!(
+        lines[1]["plan"]["separator_pages"],
+        serde_json::json!([1, 5])
+    );
+    assert_eq!(
+        lines[1]["plan"]["segments"][0]["metadata"]["issuer"],
+        "UBND xã Tam Xuân"
+    );
+    assert_eq!(lines[2]["line"], 4);
+    assert_eq!(lines[2]["plan"]["segments"][0]["problem"], "no_separator");
+    assert_eq!(records(&kho), 0, "--plan stores nothing");
+    let human = kho.run(["ingest", "--manifest", manifest_arg, "--plan"]);
+    assert!(
+        human.stdout.contains(&format!("{stack_name} (line 3)"))
+            && human.stdout.contains("blank, dropped: page 4"),
+        "{}",
+        human.stdout
+    );
+
+    // The batch: rows in the manifest's order, the stack's documents and refusals on its line.
+    let run = kho.run(["ingest", "--manifest", manifest_arg, "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let out = documents(&run);
+    let summary: Vec<(u64, &str)> = out
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (2, "stored"),
+            (3, "stored"),
+            (3, "stored"),
+            (4, "rejected"),
+            (5, "stored")
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        (out[1]["pages"].as_u64(), out[2]["pages"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(out[1]["provenance"]["separator_page"], 1);
+    assert_eq!(out[2]["provenance"]["separator_page"], 5);
+    assert_eq!(out[3]["reject_kind"], "no_separator");
+    let reason = out[3]["error"].as_str().unwrap();
+    assert!(
+        reason.starts_with("line 4: ")
+            && reason.contains("page 1")
+            && reason.contains("before the first separator"),
+        "{reason}"
+    );
+    assert!(
+        run.stderr
+            .contains("2 stack(s) split at 2 separator sheet(s), 1 blank page(s) dropped")
+            && run.stderr.contains("4 stored, 0 duplicate, 1 rejected"),
+        "{}",
+        run.stderr
+    );
+    let first = kho
+        .run(["show", out[1]["id"].as_str().unwrap(), "--json"])
+        .json();
+    assert_eq!(first["owner_id"], "049075001234");
+    assert_eq!(
+        first["owner_name"], "Nguyễn Văn Đức",
+        "the separator's value wins"
+    );
+    assert_eq!(first["issuer"], "UBND xã Tam Xuân", "the row fills the gap");
+    assert_eq!(first["pages"], 2);
+    let second = kho
+        .run(["show", out[2]["id"].as_str().unwrap(), "--json"])
+        .json();
+    assert_eq!(second["owner_name"], "Trần Thị Thủy");
+    assert_eq!(second["issuer"], "UBND xã Tam Xuân");
+    assert_eq!(records(&kho), 4);
+
+    // The store's record of the batch has every outcome, with its line.
+    {
+        let archive = archive_core::Archive::open(kho.data.path()).unwrap();
+        let batch = archive.batches().recent(1).unwrap().remove(0);
+        assert_eq!(
+            (batch.total, batch.stored, batch.duplicate, batch.rejected),
+            (5, 4, 0, 1)
+        );
+        let lines = archive.batches().lines(batch.id, 0, 100, false).unwrap();
+        let numbered: Vec<Option<u64>> = lines.iter().map(|(_, l)| l.line).collect();
+        assert_eq!(numbered, vec![Some(2), Some(3), Some(3), Some(4), Some(5)]);
+    }
+
+    // Again: nothing stored twice.
+    let again = kho.run(["ingest", "--manifest", manifest_arg, "--json"]);
+    let statuses: Vec<String> = documents(&again)
+        .iter()
+        .map(|d| d["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "duplicate",
+            "duplicate",
+            "duplicate",
+            "rejected",
+            "duplicate"
+        ],
+        "{}",
+        again.stdout
+    );
+    assert_eq!(records(&kho), 4);
+
+    // A split cell that is neither yes nor no: that row refused, named by line and column.
+    let bad = dir.path().join("sai.csv");
+    std::fs::write(
+        &bad,
+        format!("file,owner_id,doc_type,split\n{stack_name},,,có lẽ\n"),
+    )
+    .unwrap();
+    let refused = kho.run(["ingest", "--manifest", bad.to_str().unwrap(), "--json"]);
+    assert_eq!(refused.code, 1);
+    let line = &documents(&refused)[0];
+    assert_eq!(line["status"], "rejected");
+    assert_eq!(line["reject_kind"], "manifest_row");
+    let error = line["error"].as_str().unwrap();
+    assert!(
+        error.contains("line 2") && error.contains("split (có lẽ)") && error.contains("yes or no"),
+        "{error}"
+    );
 }
 
 fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {

@@ -15,4 +15,7 @@ pub mod stack;
 pub mod watch;
 
 pub use split::{Segment, SegmentProblem, SplitOptions, StackPlan};
-pub use stack::{plan_stack, plan_stack_file, run_stacks, store_stack, PlannedStack, StackInput};
+pub use stack::{
+    plan_stack, plan_stack_file, plan_stack_in, run_stacks, split_and_store, store_stack,
+    PlannedStack, StackInput,
+};

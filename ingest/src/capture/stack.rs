@@ -49,6 +49,23 @@ pub fn plan_stack_file(
     )
 }
 
+/// [`plan_stack_file`] with the store's file size limit, its document types and today's date.
+pub fn plan_stack_in(
+    archive: &Archive,
+    input: &InputFile,
+    options: &SplitOptions,
+    cfg: &ExtractConfig,
+) -> Result<PlannedStack, Box<FileReport>> {
+    plan_stack_file(
+        input,
+        archive.max_file_bytes(),
+        options,
+        archive.doc_types(),
+        schemas::today(),
+        cfg,
+    )
+}
+
 /// Plans the split of a stack already in memory (an upload).
 pub fn plan_stack(
     display: &str,
@@ -259,20 +276,7 @@ pub fn run_stacks(
                 plan_stack(&display, source_name, loaded, options, types, today, cfg)
             }),
         };
-        let outcomes = match planned {
-            Err(rejected) => vec![*rejected],
-            Ok(stack)
-                if stack.plan.separator_pages.is_empty() && options.whole_without_separator =>
-            {
-                vec![store_whole(archive, stack, options, caller, cfg, today)?]
-            }
-            Ok(stack) => {
-                summary.stacks += 1;
-                summary.separator_pages += stack.plan.separator_pages.len() as u64;
-                summary.blank_pages += stack.plan.blank_pages.len() as u64;
-                store_stack(archive, stack, caller, cfg)?
-            }
-        };
+        let outcomes = split_and_store(archive, planned, options, caller, cfg, &mut summary)?;
         summary.total += outcomes.len() as u64;
         record.total = summary.total;
         record_durably(archive, &mut record, summary.done, &outcomes)?;
@@ -280,6 +284,39 @@ pub fn run_stacks(
     }
     batches.finish(&mut record)?;
     Ok(summary)
+}
+
+/// Stores a planned stack (or reports why the file is none): split at its separators, counted in
+/// `summary` (stacks, separator sheets, blank pages), or stored whole when it has no separator
+/// and the options allow it. Used by `--split`, the hot folder, and manifest rows with
+/// `split=yes` (`crate::batch`). The outcomes are durable when this returns.
+pub fn split_and_store(
+    archive: &Archive,
+    planned: Result<PlannedStack, Box<FileReport>>,
+    options: &SplitOptions,
+    caller: &Caller,
+    cfg: &ExtractConfig,
+    summary: &mut Summary,
+) -> Result<Vec<FileReport>, ArchiveError> {
+    Ok(match planned {
+        Err(rejected) => vec![*rejected],
+        Ok(stack) if stack.plan.separator_pages.is_empty() && options.whole_without_separator => {
+            vec![store_whole(
+                archive,
+                stack,
+                options,
+                caller,
+                cfg,
+                schemas::today(),
+            )?]
+        }
+        Ok(stack) => {
+            summary.stacks += 1;
+            summary.separator_pages += stack.plan.separator_pages.len() as u64;
+            summary.blank_pages += stack.plan.blank_pages.len() as u64;
+            store_stack(archive, stack, caller, cfg)?
+        }
+    })
 }
 
 /// A file without separators stored as one document, with the default metadata.
