@@ -31,9 +31,8 @@ mod trust;
 
 pub use access::{policy, Caller, Credential};
 pub use capture::{
-    is_separator_payload, parse_separator, separator_payload, Provenance, MAX_SEPARATOR_PAYLOAD_BYTES,
-    SEPARATOR_FIELDS,
-    SEPARATOR_VERSION,
+    is_separator_payload, parse_separator, separator_payload, Provenance,
+    MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS, SEPARATOR_VERSION,
 };
 pub use date::{add_months, iso_date, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};

@@ -144,7 +144,13 @@ fn from_pdf(original: &[u8], limits: &Limits) -> Result<(Document, ObjectId), St
 }
 
 /// Annotations that play or carry content (attachments, sound, video, rich media): dropped.
-const ACTIVE_ANNOTATIONS: [&[u8]; 5] = [b"FileAttachment", b"Sound", b"Movie", b"Screen", b"RichMedia"];
+const ACTIVE_ANNOTATIONS: [&[u8]; 5] = [
+    b"FileAttachment",
+    b"Sound",
+    b"Movie",
+    b"Screen",
+    b"RichMedia",
+];
 
 /// Actions a link may keep: going to a page, a named page, a web address. Any other (JavaScript,
 /// Launch, SubmitForm, ImportData, GoToR/GoToE to other files...) is removed.
@@ -477,7 +483,8 @@ mod tests {
     fn pdf_with_active_content() -> Vec<u8> {
         let mut doc = Document::with_version("1.7");
         let pages_id = doc.new_object_id();
-        let js = dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert(1)") };
+        let js =
+            dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert(1)") };
         let js_id = doc.add_object(js.clone());
         let link = dictionary! {
             "Type" => "Annot", "Subtype" => "Link", "Rect" => vec![0.into(), 0.into(), 10.into(), 10.into()],
@@ -503,7 +510,9 @@ mod tests {
         });
         doc.objects.insert(
             pages_id,
-            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
         );
         let names = dictionary! {
             "JavaScript" => dictionary! { "Names" => vec![Object::string_literal("a"), js_id.into()] },
@@ -523,7 +532,13 @@ mod tests {
         let mut bytes = Vec::new();
         doc.save_to(&mut bytes).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        for active in ["JavaScript", "OpenAction", "app.alert", "FileAttachment", "/AA"] {
+        for active in [
+            "JavaScript",
+            "OpenAction",
+            "app.alert",
+            "FileAttachment",
+            "/AA",
+        ] {
             assert!(!text.contains(active), "{active} left in the copy");
         }
         assert!(text.contains("dichvucong.gov.vn"), "the web link is kept");
