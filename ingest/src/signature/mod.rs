@@ -130,11 +130,7 @@ fn asn1_to_time(t: &openssl::asn1::Asn1TimeRef) -> Option<OffsetDateTime> {
 }
 
 fn day(t: OffsetDateTime) -> String {
-    schemas::json_name(t.date())
-        .chars()
-        .take(10)
-        .collect::<String>()
-        .replace('"', "")
+    schemas::iso_date(t.date())
 }
 
 /// The signatures of a file about to be stored (or stored), against the archive's current
