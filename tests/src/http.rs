@@ -261,6 +261,45 @@ fn connect_from(source: std::net::IpAddr, addr: &str) -> std::io::Result<TcpStre
     Ok(socket.into())
 }
 
+/// A served store of the six sample dossiers with users signed in: what the tests of the API
+/// and of the ledger start from.
+pub struct SamplesServed {
+    pub served: Served,
+    /// Session tokens by user name, from `POST /api/v1/login`.
+    pub tokens: BTreeMap<&'static str, String>,
+    /// Sample document ids by file name.
+    pub docs: BTreeMap<String, String>,
+}
+
+/// Ingests the samples, adds `users` (name, role, binding flags) with `password(name)`, serves
+/// the store and signs each user in.
+pub fn serve_samples(
+    users: &[(&'static str, &str, &[&str])],
+    password: impl Fn(&str) -> String,
+) -> SamplesServed {
+    let kho = Kho::new();
+    let docs = kho.ingest_corpus().ids_by_file();
+    for (name, role, extra) in users {
+        kho.add_user(name, role, extra, &password(name));
+    }
+    let served = Served::start(kho);
+    let mut tokens = BTreeMap::new();
+    for (name, _, _) in users {
+        let answer = served.post(
+            "/api/v1/login",
+            None,
+            &serde_json::json!({"username": name, "password": password(name)}),
+        );
+        assert_eq!(answer.status, 200, "login {name}: {}", answer.text());
+        tokens.insert(*name, answer.json()["token"].as_str().unwrap().to_string());
+    }
+    SamplesServed {
+        served,
+        tokens,
+        docs,
+    }
+}
+
 /// A `kho serve` process on a store of its own, on a free port. It stops when this handle is
 /// dropped, and also when the test process dies (it is started with `--stop-on-eof` and its
 /// standard input is a pipe from here).

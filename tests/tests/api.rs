@@ -7,8 +7,7 @@
 mod forensic;
 
 use kho_tests::corpus;
-use kho_tests::http::{Answer, Request, Served};
-use kho_tests::Kho;
+use kho_tests::http::{serve_samples, Answer, Request, SamplesServed, Served};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -41,22 +40,11 @@ fn password(user: &str) -> String {
 }
 
 fn build_world() -> World {
-    let kho = Kho::new();
-    let docs = kho.ingest_corpus().ids_by_file();
-    for (name, role, extra) in USERS {
-        kho.add_user(name, role, extra, &password(name));
-    }
-    let served = Served::start(kho);
-    let mut tokens = BTreeMap::new();
-    for (name, _, _) in USERS {
-        let answer = served.post(
-            "/api/v1/login",
-            None,
-            &serde_json::json!({"username": name, "password": password(name)}),
-        );
-        assert_eq!(answer.status, 200, "login {name}: {}", answer.text());
-        tokens.insert(name, answer.json()["token"].as_str().unwrap().to_string());
-    }
+    let SamplesServed {
+        served,
+        tokens,
+        docs,
+    } = serve_samples(&USERS, password);
     World {
         served,
         tokens,

@@ -6,8 +6,7 @@
 
 #![forbid(unsafe_code)]
 
-use kho_tests::http::{encode, Request, Served};
-use kho_tests::Kho;
+use kho_tests::http::{encode, serve_samples, Request, SamplesServed, Served};
 use std::collections::BTreeMap;
 
 const DUC: &str = "049075001234";
@@ -35,22 +34,11 @@ fn password(user: &str) -> String {
 }
 
 fn world() -> World {
-    let kho = Kho::new();
-    let docs = kho.ingest_corpus().ids_by_file();
-    for (name, role, extra) in USERS {
-        kho.add_user(name, role, extra, &password(name));
-    }
-    let served = Served::start(kho);
-    let mut tokens = BTreeMap::new();
-    for (name, _, _) in USERS {
-        let answer = served.post(
-            "/api/v1/login",
-            None,
-            &serde_json::json!({"username": name, "password": password(name)}),
-        );
-        assert_eq!(answer.status, 200, "login {name}: {}", answer.text());
-        tokens.insert(name, answer.json()["token"].as_str().unwrap().to_string());
-    }
+    let SamplesServed {
+        served,
+        tokens,
+        docs,
+    } = serve_samples(&USERS, password);
     World {
         served,
         tokens,
