@@ -340,21 +340,28 @@ fn the_place_filter_and_the_facets_of_todays_units() {
     }
 }
 
-#[test]
-fn an_imported_gazetteer_replaces_the_built_in_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut archive = Archive::open(dir.path()).unwrap();
-    let id = store(
-        &archive,
+/// A gazetteer that knows two provinces, Quảng Nam (before 1 July 2025) wholly in Đà Nẵng.
+const TWO_PROVINCES: &str = "V\tkho-places\t1\nU\told:T49\ttỉnh\tQuảng Nam\t\nU\tnew:T48\tthành phố\tĐà Nẵng\t\nS\told:T49\tnew:T48\twhole\n";
+
+/// A 2019 paper of a district of Quảng Nam.
+fn store_nui_thanh_2019(archive: &Archive) -> String {
+    store(
+        archive,
         Paper {
             owner: "049075001234",
             issuer: "UBND huyện Núi Thành, tỉnh Quảng Nam",
             issued_on: "2019-05-01",
             text: "",
         },
-    );
+    )
+}
+
+#[test]
+fn an_imported_gazetteer_replaces_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive = Archive::open(dir.path()).unwrap();
+    let id = store_nui_thanh_2019(&archive);
     // A correction that knows only two provinces: the record's places follow it.
-    let file = "V\tkho-places\t1\nU\told:T49\ttỉnh\tQuảng Nam\t\nU\tnew:T48\tthành phố\tĐà Nẵng\t\nS\told:T49\tnew:T48\twhole\n";
     assert!(archive
         .import_gazetteer(&operator(), b"V\tkho-places\t1\nbroken\n")
         .is_err());
@@ -363,7 +370,7 @@ fn an_imported_gazetteer_replaces_the_built_in_one() {
         "a bad file changes nothing"
     );
     let summary = archive
-        .import_gazetteer(&operator(), file.as_bytes())
+        .import_gazetteer(&operator(), TWO_PROVINCES.as_bytes())
         .unwrap();
     assert_eq!((summary.provinces_before, summary.provinces_after), (1, 1));
     assert_eq!(
@@ -395,16 +402,7 @@ fn an_imported_gazetteer_replaces_the_built_in_one() {
 fn changing_the_gazetteer_is_an_operators_and_is_ledgered() {
     let dir = tempfile::tempdir().unwrap();
     let mut archive = Archive::open(dir.path()).unwrap();
-    let id = store(
-        &archive,
-        Paper {
-            owner: "049075001234",
-            issuer: "UBND huyện Núi Thành, tỉnh Quảng Nam",
-            issued_on: "2019-05-01",
-            text: "",
-        },
-    );
-    let file = "V\tkho-places\t1\nU\told:T49\ttỉnh\tQuảng Nam\t\nU\tnew:T48\tthành phố\tĐà Nẵng\t\nS\told:T49\tnew:T48\twhole\n";
+    let id = store_nui_thanh_2019(&archive);
     let clerk = Caller::signed_in(
         Principal::new("canbo", Role::Clerk, Some("H47.15"), None).unwrap(),
         Credential::Session,
@@ -415,7 +413,7 @@ fn changing_the_gazetteer_is_an_operators_and_is_ledgered() {
     );
     let before = archive.figures().unwrap();
     for caller in [&clerk, &admin] {
-        match archive.import_gazetteer(caller, file.as_bytes()) {
+        match archive.import_gazetteer(caller, TWO_PROVINCES.as_bytes()) {
             Err(ArchiveError::Refused(r)) => assert_eq!(r.kind(), RefusalKind::Role),
             other => panic!("{:?}", other.map(|_| ())),
         }
@@ -436,7 +434,7 @@ fn changing_the_gazetteer_is_an_operators_and_is_ledgered() {
         "each refusal is in the ledger"
     );
     archive
-        .import_gazetteer(&operator(), file.as_bytes())
+        .import_gazetteer(&operator(), TWO_PROVINCES.as_bytes())
         .unwrap();
     assert_eq!(
         archive.refresh_places(&operator(), &mut |_, _| {}).unwrap(),
