@@ -83,6 +83,9 @@ enum Command {
     Trust(commands::trust::TrustCommand),
     /// Issue a certified electronic copy of a document, signed with the agency's key.
     Certify(commands::certify::Args),
+    /// Dossiers received by the one-stop system, which clerks read for (`import` a list).
+    #[command(subcommand)]
+    Dossier(commands::dossier::DossierCommand),
     /// Check a file handed in as a certified copy: issued here, unchanged, and its state today.
     VerifyCopy(commands::verify_copy::Args),
 }
@@ -137,6 +140,7 @@ fn main() -> ExitCode {
         Command::Token(command) => commands::accounts::token(&store, command),
         Command::Trust(command) => commands::trust::run(&store, command),
         Command::Certify(args) => commands::certify::run(&store, args),
+        Command::Dossier(command) => commands::dossier::run(&store, command),
         Command::VerifyCopy(args) => commands::verify_copy::run(&store, args),
     };
     match result {

@@ -58,6 +58,8 @@ pub struct Archive {
     index: SearchIndex,
     doc_types: DocTypes,
     max_file_bytes: u64,
+    /// How a clerk's dossier is checked (`kho serve --dossier-check`).
+    dossier_check: schemas::DossierCheck,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
     /// Refused attempts recorded since the store was opened (for metrics).
@@ -167,6 +169,7 @@ impl Archive {
             index,
             doc_types,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            dossier_check: schemas::DossierCheck::Format,
             journal,
             refused: Default::default(),
             gazetteer,
@@ -241,6 +244,17 @@ impl Archive {
 
     pub fn set_max_file_bytes(&mut self, max: u64) {
         self.max_file_bytes = max;
+    }
+
+    /// How a clerk's dossier is checked. A store opens with [`schemas::DossierCheck::Format`]
+    /// (the console and the benchmarks serve no clerk); `kho serve` sets what its
+    /// `--dossier-check` says, `registered` unless told otherwise.
+    pub fn dossier_check(&self) -> schemas::DossierCheck {
+        self.dossier_check
+    }
+
+    pub fn set_dossier_check(&mut self, check: schemas::DossierCheck) {
+        self.dossier_check = check;
     }
 
     /// Makes every commit so far durable (concurrent callers share the fsync).

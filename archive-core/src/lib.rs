@@ -24,6 +24,7 @@ pub mod batches;
 pub mod blob;
 mod catalog;
 mod digest;
+mod dossiers;
 mod error;
 pub mod fixity;
 mod group_flush;

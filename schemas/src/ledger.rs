@@ -46,6 +46,14 @@ pub enum Action {
     RereadPlaces,
     /// The store's gazetteer was replaced (`kho places import`); about no one document.
     ImportGazetteer,
+    /// The one-stop system (or a clerk at reception) registered a dossier naming the owner as
+    /// an applicant; clerks may then read their documents for it.
+    RegisterDossier,
+    /// The owner shared documents (with an agency for a procedure, or as a link); the detail
+    /// says with whom and until when. Each use of the share is a read whose actor is the share.
+    Share,
+    /// The owner revoked a share.
+    RevokeShare,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.

@@ -29,7 +29,11 @@ mod text;
 mod text_layer;
 mod trust;
 
-pub use access::{policy, Caller, Credential};
+pub use access::{
+    policy, read_dossier_list, Caller, Credential, Dossier, DossierCheck, DossierInput, DossierRow,
+    Share, ShareInput, ShareState, ShareTarget, ValidDossier, ValidShare, DOSSIER_LIST_COLUMNS,
+    MAX_APPLICANTS, MAX_LINK_DAYS, MAX_SHARED_DOCUMENTS,
+};
 pub use capture::{
     is_separator_payload, parse_separator, separator_payload, Provenance,
     MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS, SEPARATOR_VERSION,

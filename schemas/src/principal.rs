@@ -19,10 +19,19 @@ pub enum Role {
     Clerk,
     /// Reads their own documents and who read them.
     Citizen,
+    /// The one-stop system's program (hệ thống một cửa): registers the dossiers it receives,
+    /// reads nothing.
+    Intake,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Operator, Role::Clerk, Role::Citizen];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Operator,
+        Role::Clerk,
+        Role::Citizen,
+        Role::Intake,
+    ];
 
     pub fn parse(s: &str) -> Result<Self, RuleError> {
         match s.trim().to_ascii_lowercase().as_str() {
@@ -30,8 +39,9 @@ impl Role {
             "operator" => Ok(Role::Operator),
             "clerk" => Ok(Role::Clerk),
             "citizen" => Ok(Role::Citizen),
+            "intake" => Ok(Role::Intake),
             other => Err(RuleError::new(format!(
-                "a role is admin, operator, clerk or citizen, got {other:?}"
+                "a role is admin, operator, clerk, citizen or intake, got {other:?}"
             ))),
         }
     }
@@ -42,6 +52,7 @@ impl Role {
             Role::Operator => "operator",
             Role::Clerk => "clerk",
             Role::Citizen => "citizen",
+            Role::Intake => "intake",
         }
     }
 }

@@ -15,6 +15,11 @@ pub(crate) mod iso_date {
         s.serialize_str(&crate::iso_date(*d))
     }
 
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::parse_date(&s).map_err(serde::de::Error::custom)
+    }
+
     pub mod option {
         use super::*;
 

@@ -24,13 +24,14 @@ pub mod state;
 pub mod throttle;
 pub mod web;
 pub mod wire;
+pub mod wire_citizens;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, lifecycle, owners, search, session, stacks, system,
-    trust, verify,
+    accounts, backups, batches, documents, dossiers, lifecycle, owners, search, session, stacks,
+    system, trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -56,6 +57,7 @@ pub use state::ServerConfig;
         (name = "batches", description = "Batch runs of `kho ingest` and their reports"),
         (name = "session"), (name = "accounts"), (name = "system"),
         (name = "trust", description = "Trust anchors, certified copies, public verification"),
+        (name = "dossiers", description = "Dossiers registered by the one-stop system"),
     )
 )]
 struct ApiDoc;
@@ -103,6 +105,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(owners::owner_documents))
         .routes(routes!(owners::owner_ledger))
         .routes(routes!(owners::owner_ledger_lines))
+        .routes(routes!(dossiers::register_dossier))
+        .routes(routes!(dossiers::owner_dossiers))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))

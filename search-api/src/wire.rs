@@ -237,8 +237,8 @@ pub struct EventView {
     pub at: String,
     /// `ingest`, `read_metadata`, `search` (counts and facets about one owner's documents),
     /// `download`, `reuse`, `revoke`, `supersede`, `refused`, `fixity_failed`, `reextract`,
-    /// `trust_changed`, `signatures_checked`, `certify`, `verify_copy`, `reread_places` or
-    /// `import_gazetteer`; in the admin audit trail, `account`, `backup`, `trust_changed` and
+    /// `trust_changed`, `signatures_checked`, `certify`, `verify_copy`, `reread_places`,
+    /// `import_gazetteer` or `register_dossier`; in the admin audit trail, `account`, `backup`, `trust_changed` and
     /// `import_gazetteer`.
     pub action: String,
     /// `user`, `token`, `cli` or `system` (kho's own background work).

@@ -42,6 +42,9 @@ impl SortOrder {
 pub struct SearchRequest {
     pub query: String,
     pub owner: Option<String>,
+    /// Only documents of one of these owners (a registered dossier's applicants); empty: no
+    /// such filter.
+    pub owners_among: Vec<String>,
     pub doc_type: Option<String>,
     pub issuer: Option<String>,
     /// Only documents of this place, old or new name, or of the units it became or came from

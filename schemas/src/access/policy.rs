@@ -20,6 +20,13 @@
 //! |   make backups                 |       |          |                       |              |
 //! | manage trust anchors           | yes   | at the   |                       |              |
 //! |                                |       | console  |                       |              |
+//! | register a dossier             |       | at the   | of their province     |              |
+//! |                                |       | console  |                       |              |
+//!
+//! The role `intake` (the one-stop system's program) registers dossiers and does nothing else.
+//! With dossiers registered (`kho serve --dossier-check registered`, the default), a clerk's
+//! dossier must be registered, and a read or reuse for it reaches only the documents of its
+//! applicants or shared with it ([`check_registered`], [`may_read_for_dossier`]).
 //!
 //! Checking a certified copy (`/verify`, by its code or its file) needs no account: anyone
 //! holding a copy may learn what [`copy_holder_view`] shows, which names no one.
@@ -34,8 +41,8 @@
 //! the refusal event); nothing else decides access.
 
 use crate::{
-    AccessReason, Caller, CertifiedCopy, CopyVerification, DocTypes, DocumentRecord, FieldError,
-    Role,
+    AccessReason, Caller, CertifiedCopy, CopyVerification, DocTypes, DocumentRecord, Dossier,
+    DossierCheck, FieldError, Role, ValidDossier,
 };
 use std::fmt;
 use time::Date;
@@ -62,10 +69,12 @@ pub enum Act {
     Certify,
     /// Add or remove the certificates PDF signatures are checked against.
     ManageTrust,
+    /// Record a dossier the one-stop system received (its applicants, procedure, agency).
+    RegisterDossier,
 }
 
 impl Act {
-    pub const ALL: [Act; 13] = [
+    pub const ALL: [Act; 14] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
@@ -79,6 +88,7 @@ impl Act {
         Act::Backup,
         Act::Certify,
         Act::ManageTrust,
+        Act::RegisterDossier,
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
@@ -97,6 +107,7 @@ impl Act {
             Act::Backup => "make backups",
             Act::Certify => "issue certified copies",
             Act::ManageTrust => "manage trust anchors",
+            Act::RegisterDossier => "register dossiers",
         }
     }
 
@@ -114,14 +125,17 @@ impl Act {
             Act::SeeLedger => &[Role::Admin, Role::Citizen],
             Act::ManageAccounts | Act::Backup | Act::ManageTrust => &[Role::Admin],
             Act::Certify => &[Role::Operator, Role::Clerk],
+            Act::RegisterDossier => &[Role::Intake, Role::Clerk],
         }
     }
 
     /// Whether the operator at the console of the store's machine may do it whatever their role:
     /// the store's trust anchors, which whoever holds the store folder controls anyway (as they
-    /// add users with `kho user add`). Over the network the role decides alone.
+    /// add users with `kho user add`), and registered dossiers (`kho dossier import`, for a
+    /// one-stop system that sends lists rather than calling the API). Over the network the
+    /// role decides alone.
     pub fn at_the_console(self) -> bool {
-        matches!(self, Act::ManageTrust)
+        matches!(self, Act::ManageTrust | Act::RegisterDossier)
     }
 }
 
@@ -232,9 +246,7 @@ pub fn check_reason(caller: &Caller, reason: &AccessReason) -> Result<(), Refusa
     let dossier_unit = crate::ids::DossierCode::parse(dossier)
         .map(|d| d.agency().level1_unit().to_string())
         .map_err(|e| Refusal::Reason(e.at("dossier_code", dossier)))?;
-    let own_unit = crate::ids::AgencyCode::parse(agency)
-        .map(|a| a.level1_unit().to_string())
-        .map_err(|e| Refusal::Dossier(format!("this clerk's agency code is not valid: {e}")))?;
+    let own_unit = clerk_unit(caller)?;
     if dossier_unit != own_unit {
         return Err(Refusal::Dossier(format!(
             "dossier {dossier} was received by an agency of {dossier_unit}; a clerk of {agency} reads for dossiers of {own_unit} only"
@@ -243,12 +255,84 @@ pub fn check_reason(caller: &Caller, reason: &AccessReason) -> Result<(), Refusa
     Ok(())
 }
 
+/// The level-1 unit (province or ministry) of a clerk's agency, or why there is none.
+fn clerk_unit(caller: &Caller) -> Result<String, Refusal> {
+    let Some(agency) = &caller.principal().agency_code else {
+        return Err(Refusal::Dossier(
+            "this clerk has no agency code; an admin must set one".into(),
+        ));
+    };
+    crate::ids::AgencyCode::parse(agency)
+        .map(|a| a.level1_unit().to_string())
+        .map_err(|e| Refusal::Dossier(format!("this clerk's agency code is not valid: {e}")))
+}
+
+/// Who may register `dossier` (given that the role allows registering at all): the one-stop
+/// system's token any, a clerk at reception only a dossier received in their own province.
+pub fn may_register_dossier(caller: &Caller, dossier: &ValidDossier) -> Result<(), Refusal> {
+    if caller.role() != Role::Clerk {
+        return Ok(());
+    }
+    let own = clerk_unit(caller)?;
+    let unit = dossier.level1_unit();
+    if unit == own {
+        Ok(())
+    } else {
+        Err(Refusal::Dossier(format!(
+            "dossier {} was received by an agency of {unit}; a clerk registers dossiers of {own} only",
+            dossier.code
+        )))
+    }
+}
+
+/// With dossiers registered, a clerk's dossier must be one the one-stop system registered
+/// (`registered` is what the store holds under the code the clerk gave). Others, and any
+/// caller under [`DossierCheck::Format`], pass.
+pub fn check_registered(
+    caller: &Caller,
+    reason: &AccessReason,
+    check: DossierCheck,
+    registered: Option<&Dossier>,
+) -> Result<(), Refusal> {
+    if caller.role() != Role::Clerk || check == DossierCheck::Format {
+        return Ok(());
+    }
+    match (&reason.dossier_code, registered) {
+        (Some(_), Some(_)) | (None, _) => Ok(()),
+        (Some(code), None) => Err(Refusal::Dossier(format!(
+            "dossier {code} is not registered: the one-stop system has not sent it to kho \
+             (POST /api/v1/dossiers); a clerk reads only for dossiers registered with their applicants"
+        ))),
+    }
+}
+
+/// A clerk's read or reuse for a registered dossier reaches the documents of its applicants,
+/// and those shared with it (`shared`, decided by whoever holds the shares).
+pub fn may_read_for_dossier(
+    caller: &Caller,
+    dossier: &Dossier,
+    owner_id: &str,
+    shared: bool,
+) -> Result<(), Refusal> {
+    if caller.role() != Role::Clerk || dossier.has_applicant(owner_id) || shared {
+        return Ok(());
+    }
+    Err(Refusal::Dossier(format!(
+        "dossier {} was registered for {}; this document is not theirs and was not shared with it",
+        dossier.code,
+        match dossier.applicants.len() {
+            1 => "another applicant".to_string(),
+            n => format!("{n} other applicants"),
+        }
+    )))
+}
+
 /// Whether the caller may read this document (given that the role allows reading at all).
 pub fn may_read(caller: &Caller, record: &DocumentRecord) -> bool {
     match caller.role() {
         Role::Operator | Role::Clerk => true,
         Role::Citizen => owns(caller, record.metadata.owner_id.as_str()),
-        Role::Admin => false,
+        Role::Admin | Role::Intake => false,
     }
 }
 
@@ -354,6 +438,7 @@ mod tests {
             (Act::Backup, &[Admin]),
             (Act::Certify, &[Operator, Clerk]),
             (Act::ManageTrust, &[Admin]),
+            (Act::RegisterDossier, &[Intake, Clerk]),
         ];
         assert_eq!(allowed.len(), Act::ALL.len());
         for (act, roles) in allowed {
@@ -376,7 +461,9 @@ mod tests {
     fn the_console_manages_trust_anchors_and_does_an_operators_acts() {
         let console = Caller::local_operator("cli:an");
         for act in Act::ALL {
-            let expected = act.roles().contains(&Role::Operator) || act == Act::ManageTrust;
+            let expected = act.roles().contains(&Role::Operator)
+                || act == Act::ManageTrust
+                || act == Act::RegisterDossier;
             assert_eq!(require(&console, act).is_ok(), expected, "{act:?}");
         }
         let refusal = require(&caller(Role::Operator), Act::ManageTrust).unwrap_err();
@@ -450,6 +537,96 @@ mod tests {
         let operator = caller(Role::Operator);
         assert_eq!(require(&operator, Act::Certify), Ok(()));
         assert_eq!(check_reason(&operator, &AccessReason::default()), Ok(()));
+    }
+
+    fn dossier_of(applicants: &[&str]) -> Dossier {
+        crate::DossierInput {
+            code: "000.00.00.H47-261120-0007".into(),
+            procedure_code: "1.001193".into(),
+            applicants: applicants.iter().map(|a| a.to_string()).collect(),
+            receiving_agency: "000.00.15.H47".into(),
+            received_on: "2026-11-20".into(),
+        }
+        .validate()
+        .unwrap()
+        .registered(time::OffsetDateTime::UNIX_EPOCH, "motcua")
+    }
+
+    /// With dossiers registered, a clerk's dossier must be registered; the old rule checks the
+    /// format and province only. Other roles are not asked for one.
+    #[test]
+    fn a_clerks_dossier_must_be_registered_unless_the_store_checks_format_only() {
+        let clerk = caller(Role::Clerk);
+        let reason =
+            AccessReason::new(Some("000.00.00.H47-261120-0007"), None, Some("cấp phép")).unwrap();
+        let refusal =
+            check_registered(&clerk, &reason, DossierCheck::Registered, None).unwrap_err();
+        assert_eq!(refusal.kind(), RefusalKind::Dossier);
+        assert!(
+            refusal.to_string().contains("is not registered"),
+            "{refusal}"
+        );
+        let dossier = dossier_of(&[DUC]);
+        assert_eq!(
+            check_registered(&clerk, &reason, DossierCheck::Registered, Some(&dossier)),
+            Ok(())
+        );
+        assert_eq!(
+            check_registered(&clerk, &reason, DossierCheck::Format, None),
+            Ok(())
+        );
+        let operator = caller(Role::Operator);
+        assert_eq!(
+            check_registered(&operator, &reason, DossierCheck::Registered, None),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_clerk_reads_for_a_dossier_its_applicants_documents_or_those_shared_with_it() {
+        let clerk = caller(Role::Clerk);
+        let dossier = dossier_of(&[DUC]);
+        assert_eq!(may_read_for_dossier(&clerk, &dossier, DUC, false), Ok(()));
+        let other = may_read_for_dossier(&clerk, &dossier, THUY, false).unwrap_err();
+        assert_eq!(other.kind(), RefusalKind::Dossier);
+        assert!(
+            other
+                .to_string()
+                .contains("registered for another applicant"),
+            "{other}"
+        );
+        assert_eq!(may_read_for_dossier(&clerk, &dossier, THUY, true), Ok(()));
+    }
+
+    #[test]
+    fn a_clerk_at_reception_registers_dossiers_of_their_province_and_intake_any() {
+        let here = dossier_of(&[DUC]);
+        let valid = crate::DossierInput {
+            code: here.code.clone(),
+            procedure_code: here.procedure_code.clone(),
+            applicants: here.applicants.clone(),
+            receiving_agency: here.receiving_agency.clone(),
+            received_on: "2026-11-20".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(may_register_dossier(&caller(Role::Clerk), &valid), Ok(()));
+        let elsewhere = crate::DossierInput {
+            code: "000.00.00.H29-261120-0001".into(),
+            procedure_code: "1.001193".into(),
+            applicants: vec![DUC.into()],
+            receiving_agency: "000.00.15.H29".into(),
+            received_on: "2026-11-20".into(),
+        }
+        .validate()
+        .unwrap();
+        let refusal = may_register_dossier(&caller(Role::Clerk), &elsewhere).unwrap_err();
+        assert_eq!(refusal.kind(), RefusalKind::Dossier);
+        assert_eq!(
+            may_register_dossier(&caller(Role::Intake), &elsewhere),
+            Ok(())
+        );
+        assert!(!may_read(&caller(Role::Intake), &record_of(DUC)));
     }
 
     /// Whoever holds a copy learns the paper and its state, never who owns it.

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod backups;
 pub mod batches;
 pub mod documents;
+pub mod dossiers;
 pub mod lifecycle;
 pub mod owners;
 pub mod search;

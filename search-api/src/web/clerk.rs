@@ -99,6 +99,15 @@ pub async fn home(
 ) -> Response {
     match user.caller.role() {
         Role::Citizen => return Redirect::to("/my").into_response(),
+        Role::Intake => {
+            return user.page(
+                "Hệ thống một cửa",
+                html! {
+                    p { "Tài khoản này là của hệ thống một cửa: nó đăng ký hồ sơ đã tiếp nhận qua "
+                        code { "POST /api/v1/dossiers" } " và không xem giấy tờ." }
+                },
+            )
+        }
         Role::Admin => {
             let users = user_list(&state, user.caller.clone()).await;
             return user.respond(users.map(|users| {

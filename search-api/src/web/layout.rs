@@ -62,8 +62,13 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/upload/stack", "Tải lên chồng hồ sơ"),
             ("/batches", "Các lô số hóa"),
         ],
-        Role::Citizen => &[("/my", "Giấy tờ của tôi"), ("/my/ledger", "Ai đã xem")],
+        Role::Citizen => &[
+            ("/my", "Giấy tờ của tôi"),
+            ("/my/dossiers", "Hồ sơ của tôi"),
+            ("/my/ledger", "Ai đã xem"),
+        ],
         Role::Admin => &[("/", "Tài khoản")],
+        Role::Intake => &[("/", "Hệ thống một cửa")],
     }
 }
 
@@ -73,6 +78,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Operator => "cán bộ số hóa",
         Role::Clerk => "cán bộ một cửa",
         Role::Citizen => "công dân",
+        Role::Intake => "hệ thống một cửa",
     }
 }
 
@@ -141,6 +147,9 @@ pub fn action_name(action: &str) -> &str {
         "import_gazetteer" => "Thay danh mục địa danh",
         "account" => "Thay đổi tài khoản",
         "backup" => "Sao lưu",
+        "register_dossier" => "Bộ phận một cửa tiếp nhận hồ sơ",
+        "share" => "Chia sẻ giấy tờ",
+        "revoke_share" => "Thu hồi chia sẻ",
         other => other,
     }
 }

@@ -15,6 +15,7 @@
 //! - The API itself never reads the cookie: it stays bearer-only, so it has no CSRF surface.
 
 mod citizen;
+mod citizen_dossiers;
 mod clerk;
 pub mod layout;
 mod login;
@@ -54,6 +55,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/documents/{id}/certify", post(clerk::certify))
         .route("/my", get(citizen::documents))
         .route("/my/ledger", get(citizen::ledger))
+        .route("/my/dossiers", get(citizen_dossiers::dossiers))
         .route(
             "/upload",
             get(operator::upload_form)
