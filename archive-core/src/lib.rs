@@ -35,6 +35,7 @@ pub mod places;
 pub mod previews;
 pub mod search;
 pub mod service;
+mod shares;
 mod stacks;
 mod storing;
 mod trust;

@@ -57,6 +57,9 @@ pub enum ApiError {
     TooManyRequests(String, u64),
     #[error("{0}")]
     Unavailable(String),
+    /// A share revoked, expired or used up (410).
+    #[error("{0}")]
+    Gone(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -74,6 +77,7 @@ impl ApiError {
             ApiError::RangeNotSatisfiable(..) => StatusCode::RANGE_NOT_SATISFIABLE,
             ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,6 +114,11 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::NotFound(id) => ApiError::no_document(&id),
             ArchiveError::NoBatch(id) => ApiError::NotFound(format!("no batch {id}")),
             ArchiveError::NoStack(sha256) => ApiError::NotFound(format!("no kept stack {sha256}")),
+            ArchiveError::NoShare(id) => ApiError::NotFound(format!("no share {id}")),
+            ArchiveError::ShareGone { id, state } => ApiError::Gone(format!(
+                "share {id} is {}: ask its owner for a new one",
+                state.as_str()
+            )),
             ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),

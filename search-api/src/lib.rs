@@ -30,8 +30,8 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, dossiers, lifecycle, owners, search, session, stacks,
-    system, trust, verify,
+    accounts, backups, batches, documents, dossiers, lifecycle, owners, search, session, shares,
+    stacks, system, trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -58,6 +58,7 @@ pub use state::ServerConfig;
         (name = "session"), (name = "accounts"), (name = "system"),
         (name = "trust", description = "Trust anchors, certified copies, public verification"),
         (name = "dossiers", description = "Dossiers registered by the one-stop system"),
+        (name = "shares", description = "A citizen's documents shared with an agency or as a link"),
     )
 )]
 struct ApiDoc;
@@ -107,6 +108,8 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(owners::owner_ledger_lines))
         .routes(routes!(dossiers::register_dossier))
         .routes(routes!(dossiers::owner_dossiers))
+        .routes(routes!(shares::list_shares, shares::create_share))
+        .routes(routes!(shares::revoke_share))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
@@ -163,7 +166,12 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
-    let path = request.uri().path().to_string();
+    // A share link's path holds its token, which is a credential: the log gets the route.
+    let path = if route.starts_with("/s/") {
+        route.clone()
+    } else {
+        request.uri().path().to_string()
+    };
     let mut response = next.run(request).await;
     // No answer of kho's is to be sniffed into another type (an original served as
     // `application/pdf` must not run as HTML).

@@ -89,3 +89,105 @@ pub struct OwnerDossiers {
     pub owner_id: String,
     pub dossiers: Vec<DossierUseView>,
 }
+
+/// A share to make (`POST /api/v1/shares`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ShareRequest {
+    /// Ids of the caller's documents.
+    pub documents: Vec<String>,
+    /// `agency` (clerks of the agency, for a procedure) or `link` (whoever holds the link).
+    pub kind: String,
+    /// For `agency`: the agency's code and the procedure.
+    pub agency_code: Option<String>,
+    pub procedure_code: Option<String>,
+    /// The last day it may be used (YYYY-MM-DD or DD/MM/YYYY); a link's at most 30 days away.
+    pub until: Option<String>,
+    /// For `link`: what for, in words (shown to the recipient and in the ledger).
+    pub purpose: Option<String>,
+    /// For `link`: one visit only.
+    #[serde(default)]
+    pub one_time: bool,
+}
+
+impl ShareRequest {
+    pub fn input(&self) -> schemas::ShareInput {
+        schemas::ShareInput {
+            documents: self.documents.clone(),
+            kind: self.kind.clone(),
+            agency_code: self.agency_code.clone(),
+            procedure_code: self.procedure_code.clone(),
+            until: self.until.clone(),
+            purpose: self.purpose.clone(),
+            one_time: self.one_time,
+        }
+    }
+}
+
+/// A share, as its owner sees it (never its token).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareView {
+    pub id: String,
+    /// `agency` or `link`.
+    pub kind: String,
+    pub documents: Vec<String>,
+    pub agency_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub purpose: Option<String>,
+    pub one_time: bool,
+    /// YYYY-MM-DD, inclusive.
+    pub until: String,
+    /// `active`, `revoked`, `expired` or `used` (a one-time link opened).
+    pub state: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    /// How many times it was used (the link's page, previews, downloads).
+    pub uses: u64,
+}
+
+impl From<&schemas::Share> for ShareView {
+    fn from(s: &schemas::Share) -> Self {
+        let (kind, agency_code, procedure_code, purpose, one_time) = match &s.target {
+            schemas::ShareTarget::Agency {
+                agency_code,
+                procedure_code,
+            } => (
+                "agency",
+                Some(agency_code.clone()),
+                Some(procedure_code.clone()),
+                None,
+                false,
+            ),
+            schemas::ShareTarget::Link { purpose, one_time } => {
+                ("link", None, None, Some(purpose.clone()), *one_time)
+            }
+        };
+        ShareView {
+            id: s.id.clone(),
+            kind: kind.into(),
+            documents: s.documents.clone(),
+            agency_code,
+            procedure_code,
+            purpose,
+            one_time,
+            until: schemas::iso_date(s.until),
+            state: s.state(time::OffsetDateTime::now_utc()).as_str().into(),
+            created_at: rfc3339(s.created_at),
+            revoked_at: s.revoked_at.map(rfc3339),
+            uses: s.uses,
+        }
+    }
+}
+
+/// A share just made: for a link, its address, shown once (kho keeps only its hash).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareCreated {
+    pub share: ShareView,
+    /// `/s/{token}` for a link (prefix it with the server's address); null for an agency share.
+    pub link: Option<String>,
+}
+
+/// The caller's shares (`GET /api/v1/shares`), newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareList {
+    pub shares: Vec<ShareView>,
+}

@@ -323,6 +323,18 @@ impl Served {
     /// checks a clerk's dossier by its format and province only (`--dossier-check format`);
     /// the tests of registered dossiers pass `--dossier-check registered`.
     pub fn start_with(kho: Kho, options: &[&str]) -> Served {
+        Self::spawn(kho, options, None)
+    }
+
+    /// Starts the server with its access log on (no `--quiet`) and its standard error, where
+    /// logs go, written to `log`.
+    pub fn start_logging(kho: Kho, options: &[&str], log: std::fs::File) -> Served {
+        Self::spawn(kho, options, Some(log))
+    }
+
+    fn spawn(kho: Kho, options: &[&str], log: Option<std::fs::File>) -> Served {
+        let quiet: &[&str] = if log.is_some() { &[] } else { &["--quiet"] };
+        let stderr = log.map_or_else(Stdio::inherit, Stdio::from);
         let dossier_check: &[&str] = if options.contains(&"--dossier-check") {
             &[]
         } else {
@@ -332,7 +344,8 @@ impl Served {
         let mut child = Command::new(kho_bin())
             .arg("--data")
             .arg(kho.data.path())
-            .args(["serve", "--addr", "127.0.0.1:0", "--stop-on-eof", "--quiet"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--stop-on-eof"])
+            .args(quiet)
             .arg("--backup-dir")
             .arg(backups.path())
             .args(options)
@@ -342,7 +355,7 @@ impl Served {
             .envs(kho.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("cannot start kho serve");
         let stdout = child.stdout.take().expect("stdout");

@@ -282,9 +282,15 @@ fn what_carries_a_document_takes_a_caller() {
         "Ingested",
         "dyn Read",
     ];
-    let vouched = ["caller: &Caller", "&Document", "access: &OriginalAccess"];
+    // A `ShareVisit` is made only by `open_share` (a link's token found, the share in force).
+    let vouched = [
+        "caller: &Caller",
+        "&Document",
+        "access: &OriginalAccess",
+        "visit: &ShareVisit",
+    ];
     // What only a service makes: holding one is the proof of a ledgered, allowed read.
-    let capabilities = ["Document", "OriginalAccess"];
+    let capabilities = ["Document", "OriginalAccess", "ShareVisit"];
     let mut unguarded = Vec::new();
     for PublicFn {
         path,

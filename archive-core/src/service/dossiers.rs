@@ -170,15 +170,4 @@ impl Archive {
         )?;
         Ok(answer)
     }
-
-    /// Whether the owner shared `record` with `dossier` (a share with its receiving agency for
-    /// its procedure, still in force).
-    pub(crate) fn shared_with_dossier(
-        &self,
-        record: &DocumentRecord,
-        dossier: &Dossier,
-    ) -> Result<bool> {
-        let _ = (record, dossier);
-        Ok(false)
-    }
 }

@@ -13,6 +13,7 @@
 //! - [`operations`]: the operators' and admins' views (batches, users);
 //! - [`trust`](mod@trust): trust anchors, signatures checked again, certified copies and their
 //!   public check;
+//! - [`shares`]: a citizen's shares and their use through a link;
 //! - [`stacks`]: scanned stacks kept whole and read back to be split.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
@@ -30,6 +31,7 @@ pub mod operations;
 pub mod owners;
 pub mod places;
 pub mod search;
+pub mod shares;
 pub mod stacks;
 pub mod trust;
 
@@ -41,6 +43,7 @@ pub use documents::{
 pub use dossiers::{DossierDocument, DossierUse, Registration};
 pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;
+pub use shares::{Opening, ShareVisit};
 pub use stacks::KeptStack;
 pub use trust::{SignatureCheck, SignatureRecheck};
 
@@ -316,7 +319,7 @@ impl Archive {
         };
         if policy::may_read(caller, &record) {
             let shared = match &dossier {
-                Some(dossier) => self.shared_with_dossier(&record, dossier)?,
+                Some(dossier) => self.shared_with_dossier(caller, &record, dossier)?,
                 None => false,
             };
             self.check_dossier_reaches(

@@ -42,7 +42,7 @@ impl Archive {
             // Not an applicant: only what they shared with this dossier, if anything.
             let mut shared = Vec::new();
             for record in records {
-                if self.shared_with_dossier(&record, dossier)? {
+                if self.shared_with_dossier(caller, &record, dossier)? {
                     shared.push(record);
                 }
             }

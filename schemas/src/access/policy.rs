@@ -22,6 +22,12 @@
 //! |                                |       | console  |                       |              |
 //! | register a dossier             |       | at the   | of their province     |              |
 //! |                                |       | console  |                       |              |
+//! | share own documents (agency,   |       |          |                       | own only     |
+//! |   link), list, revoke shares   |       |          |                       |              |
+//!
+//! Whoever holds a citizen's link reads that share's documents (metadata, previews, originals)
+//! and nothing else, through the share services; a clerk reaches a document shared with the
+//! agency and procedure of a registered dossier ([`may_read_for_dossier`]'s `shared`).
 //!
 //! The role `intake` (the one-stop system's program) registers dossiers and does nothing else.
 //! With dossiers registered (`kho serve --dossier-check registered`, the default), a clerk's
@@ -71,10 +77,12 @@ pub enum Act {
     ManageTrust,
     /// Record a dossier the one-stop system received (its applicants, procedure, agency).
     RegisterDossier,
+    /// Share one's own documents with an agency or as a link; list and revoke one's shares.
+    Share,
 }
 
 impl Act {
-    pub const ALL: [Act; 14] = [
+    pub const ALL: [Act; 15] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
@@ -89,6 +97,7 @@ impl Act {
         Act::Certify,
         Act::ManageTrust,
         Act::RegisterDossier,
+        Act::Share,
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
@@ -108,6 +117,7 @@ impl Act {
             Act::Certify => "issue certified copies",
             Act::ManageTrust => "manage trust anchors",
             Act::RegisterDossier => "register dossiers",
+            Act::Share => "share documents",
         }
     }
 
@@ -126,6 +136,7 @@ impl Act {
             Act::ManageAccounts | Act::Backup | Act::ManageTrust => &[Role::Admin],
             Act::Certify => &[Role::Operator, Role::Clerk],
             Act::RegisterDossier => &[Role::Intake, Role::Clerk],
+            Act::Share => &[Role::Citizen],
         }
     }
 
@@ -439,6 +450,7 @@ mod tests {
             (Act::Certify, &[Operator, Clerk]),
             (Act::ManageTrust, &[Admin]),
             (Act::RegisterDossier, &[Intake, Clerk]),
+            (Act::Share, &[Citizen]),
         ];
         assert_eq!(allowed.len(), Act::ALL.len());
         for (act, roles) in allowed {

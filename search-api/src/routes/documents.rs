@@ -411,13 +411,31 @@ pub(crate) async fn original_response(
     headers: &HeaderMap,
     inline: bool,
 ) -> ApiResult<Response> {
+    original_response_with(
+        state,
+        move |archive| archive.original_access(&caller, &id, &reason),
+        headers,
+        inline,
+    )
+    .await
+}
+
+/// [`original_response`] for an access decided by another service (a share's link).
+pub(crate) async fn original_response_with(
+    state: &AppState,
+    access: impl FnOnce(&archive_core::Archive) -> archive_core::Result<archive_core::OriginalAccess>
+        + Send
+        + 'static,
+    headers: &HeaderMap,
+    inline: bool,
+) -> ApiResult<Response> {
     let request = OriginalRequest {
         held: held_tags(headers),
         range: range_asked(headers.get(header::RANGE)),
     };
     let (facts, answer) = state
         .blocking(move |archive| {
-            let access = archive.original_access(&caller, &id, &reason)?;
+            let access = access(archive)?;
             Ok(archive.open_original(&access, &request)?)
         })
         .await?;

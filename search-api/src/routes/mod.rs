@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod owners;
 pub mod search;
 pub mod session;
+pub mod shares;
 pub mod stacks;
 pub mod system;
 pub mod trust;

@@ -64,7 +64,9 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         ],
         Role::Citizen => &[
             ("/my", "Giấy tờ của tôi"),
+            ("/my/activity", "Hoạt động"),
             ("/my/dossiers", "Hồ sơ của tôi"),
+            ("/my/shares", "Chia sẻ"),
             ("/my/ledger", "Ai đã xem"),
         ],
         Role::Admin => &[("/", "Tài khoản")],

@@ -14,12 +14,14 @@
 //!   also set in a cookie (double submit). POSTs whose `Origin` names another site are refused.
 //! - The API itself never reads the cookie: it stays bearer-only, so it has no CSRF surface.
 
+mod activity;
 mod citizen;
 mod citizen_dossiers;
 mod clerk;
 pub mod layout;
 mod login;
 mod operator;
+mod shares;
 mod stacks;
 pub mod verify;
 
@@ -56,6 +58,18 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/my", get(citizen::documents))
         .route("/my/ledger", get(citizen::ledger))
         .route("/my/dossiers", get(citizen_dossiers::dossiers))
+        .route("/my/activity", get(activity::activity))
+        .route("/my/shares", get(shares::my_shares).post(shares::create))
+        .route("/my/shares/{id}/revoke", post(shares::revoke))
+        .route("/s/{token}", get(shares::link_page))
+        .route(
+            "/s/{token}/documents/{id}/content",
+            get(shares::link_download),
+        )
+        .route(
+            "/s/{token}/documents/{id}/pages/{page}/preview",
+            get(shares::link_preview),
+        )
         .route(
             "/upload",
             get(operator::upload_form)
@@ -290,6 +304,10 @@ pub(crate) fn error_page(user: Option<&WebUser>, error: ApiError) -> Response {
         ApiError::TooLarge(_) => ("Tệp quá lớn", "Tệp vượt quá kích thước kho nhận."),
         ApiError::Conflict(_) => ("Không thực hiện được", "Việc này mâu thuẫn với trạng thái hiện tại của giấy tờ."),
         ApiError::TooManyRequests(..) => ("Quá nhiều lần thử", "Vui lòng thử lại sau ít phút."),
+        ApiError::Gone(_) => (
+            "Liên kết không còn dùng được",
+            "Người chia sẻ đã thu hồi liên kết này, hoặc liên kết đã hết hạn hay đã được dùng một lần. Hãy xin người chia sẻ một liên kết mới.",
+        ),
         _ => ("Lỗi hệ thống", "Kho gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại hoặc báo quản trị."),
     };
     let content = html! {
