@@ -277,12 +277,22 @@ pub fn serve_samples(
     users: &[(&'static str, &str, &[&str])],
     password: impl Fn(&str) -> String,
 ) -> SamplesServed {
+    serve_samples_with(users, password, Served::start)
+}
+
+/// [`serve_samples`] with the server started by `start` (its options; tokens made at the
+/// console before the store is locked).
+pub fn serve_samples_with(
+    users: &[(&'static str, &str, &[&str])],
+    password: impl Fn(&str) -> String,
+    start: impl FnOnce(Kho) -> Served,
+) -> SamplesServed {
     let kho = Kho::new();
     let docs = kho.ingest_corpus().ids_by_file();
     for (name, role, extra) in users {
         kho.add_user(name, role, extra, &password(name));
     }
-    let served = Served::start(kho);
+    let served = start(kho);
     let mut tokens = BTreeMap::new();
     for (name, _, _) in users {
         let answer = served.post(

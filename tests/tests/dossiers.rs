@@ -6,7 +6,7 @@
 
 #![forbid(unsafe_code)]
 
-use kho_tests::http::{encode, serve_samples, Request, SamplesServed, Served};
+use kho_tests::http::{encode, serve_samples, serve_samples_with, Request, SamplesServed, Served};
 use kho_tests::Kho;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -43,14 +43,15 @@ fn password(user: &str) -> String {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let (
-            SamplesServed {
-                served,
-                tokens,
-                docs,
-            },
-            intake,
-        ) = serve_samples_registered();
+        let mut intake = String::new();
+        let SamplesServed {
+            served,
+            tokens,
+            docs,
+        } = serve_samples_with(&USERS, password, |kho| {
+            intake = kho.token("intake", &[]);
+            Served::start_with(kho, &["--dossier-check", "registered"])
+        });
         let w = World {
             served,
             tokens,
@@ -61,36 +62,6 @@ fn world() -> &'static World {
         assert_eq!(answer.status, 201, "{}", answer.text());
         w
     })
-}
-
-/// `serve_samples` with `--dossier-check registered`, and an intake token made at the console
-/// before the server starts (the store is locked while served).
-fn serve_samples_registered() -> (SamplesServed, String) {
-    let kho = Kho::new();
-    let docs = kho.ingest_corpus().ids_by_file();
-    for (name, role, extra) in USERS {
-        kho.add_user(name, role, extra, &password(name));
-    }
-    let intake = kho.token("intake", &[]);
-    let served = Served::start_with(kho, &["--dossier-check", "registered"]);
-    let mut tokens = BTreeMap::new();
-    for (name, _, _) in USERS {
-        let answer = served.post(
-            "/api/v1/login",
-            None,
-            &serde_json::json!({"username": name, "password": password(name)}),
-        );
-        assert_eq!(answer.status, 200, "login {name}: {}", answer.text());
-        tokens.insert(name, answer.json()["token"].as_str().unwrap().to_string());
-    }
-    (
-        SamplesServed {
-            served,
-            tokens,
-            docs,
-        },
-        intake,
-    )
 }
 
 fn duc_dossier() -> serde_json::Value {

@@ -6,8 +6,7 @@
 
 #![forbid(unsafe_code)]
 
-use kho_tests::http::{Answer, Request, Served};
-use kho_tests::Kho;
+use kho_tests::http::{serve_samples_with, Answer, Request, SamplesServed, Served};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -36,28 +35,20 @@ fn password(user: &str) -> String {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let kho = Kho::new();
-        let docs = kho.ingest_corpus().ids_by_file();
-        for (name, role, extra) in USERS {
-            kho.add_user(name, role, extra, &password(name));
-        }
-        let intake = kho.token("intake", &[]);
+        let mut intake = String::new();
         let log = tempfile::NamedTempFile::new().unwrap();
-        let served = Served::start_logging(
-            kho,
-            &["--dossier-check", "registered"],
-            log.reopen().unwrap(),
-        );
-        let mut tokens = BTreeMap::new();
-        for (name, _, _) in USERS {
-            let answer = served.post(
-                "/api/v1/login",
-                None,
-                &serde_json::json!({"username": name, "password": password(name)}),
-            );
-            assert_eq!(answer.status, 200, "login {name}: {}", answer.text());
-            tokens.insert(name, answer.json()["token"].as_str().unwrap().to_string());
-        }
+        let SamplesServed {
+            served,
+            tokens,
+            docs,
+        } = serve_samples_with(&USERS, password, |kho| {
+            intake = kho.token("intake", &[]);
+            Served::start_logging(
+                kho,
+                &["--dossier-check", "registered"],
+                log.reopen().unwrap(),
+            )
+        });
         let registered = served.post(
             "/api/v1/dossiers",
             Some(&intake),

@@ -3,7 +3,7 @@
 //! opened, a dossier received, a refused attempt. The same ledger lines as `/my/ledger` (which
 //! shows every field); this page says what each means.
 
-use super::citizen_dossiers::own_id;
+use super::citizen::own_id;
 use super::layout::instant;
 use super::WebUser;
 use crate::error::ApiError;

@@ -16,7 +16,7 @@ use schemas::{DocumentFilter, OwnerId};
 /// Ledger events per page.
 const EVENTS_PER_PAGE: usize = 50;
 
-fn own_id(user: &WebUser) -> Result<OwnerId, ApiError> {
+pub(crate) fn own_id(user: &WebUser) -> Result<OwnerId, ApiError> {
     user.caller
         .principal()
         .owner_id

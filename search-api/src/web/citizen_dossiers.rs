@@ -1,28 +1,14 @@
 //! `/my/dossiers`: the dossiers the one-stop system registered with the citizen as an
 //! applicant, and which of their documents each read or reused.
 
+use super::citizen::own_id;
 use super::layout::{date, instant};
 use super::WebUser;
-use crate::error::ApiError;
 use crate::routes::dossiers::owner_dossier_list;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use maud::html;
-use schemas::OwnerId;
-
-pub(crate) fn own_id(user: &WebUser) -> Result<OwnerId, ApiError> {
-    user.caller
-        .principal()
-        .owner_id
-        .as_deref()
-        .and_then(|id| OwnerId::parse(id).ok())
-        .ok_or_else(|| {
-            ApiError::Forbidden(
-                "these pages are for citizens and organizations with an owner ID".into(),
-            )
-        })
-}
 
 pub async fn dossiers(State(state): State<AppState>, user: WebUser) -> Response {
     let result = async {

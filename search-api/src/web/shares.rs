@@ -3,7 +3,7 @@
 //! previews and download, nothing else of the owner). A revoked, expired or used-up link is a
 //! 410 with a Vietnamese page; an unknown one a 404.
 
-use super::citizen_dossiers::own_id;
+use super::citizen::own_id;
 use super::layout::{date, instant, state_badge, validity, Frame};
 use super::{error_page, html_response, WebUser};
 use crate::error::ApiError;
