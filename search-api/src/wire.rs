@@ -241,7 +241,8 @@ pub struct EventView {
     /// `import_gazetteer` or `register_dossier`; in the admin audit trail, `account`, `backup`, `trust_changed` and
     /// `import_gazetteer`.
     pub action: String,
-    /// `user`, `token`, `cli` or `system` (kho's own background work).
+    /// `user`, `token`, `cli`, `system` (kho's own background work) or `share` (whoever holds
+    /// one of the owner's share links; `actor` is the share id).
     pub actor_kind: String,
     pub actor: String,
     /// For an API token: who made it and when ("admin quantri on 2026-12-05"). Its name is
