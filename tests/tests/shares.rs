@@ -181,7 +181,13 @@ fn a_link_shows_the_shared_documents_previews_and_download_and_nothing_else() {
     );
     let shared = events
         .iter()
-        .find(|e| e["action"] == "share")
+        .find(|e| {
+            e["action"] == "share"
+                && e["detail"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with(&format!("share {id} "))
+        })
         .unwrap_or_else(|| panic!("{events:?}"));
     assert!(shared["detail"].as_str().unwrap().contains("as a link"));
 
