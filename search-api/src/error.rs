@@ -114,9 +114,9 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
             ArchiveError::Query(q) => ApiError::BadRequest(q.to_string()),
-            ArchiveError::Place(rule) => ApiError::field(schemas::FieldError {
+            ArchiveError::Place { name, rule } => ApiError::field(schemas::FieldError {
                 field: "place".into(),
-                value: String::new(),
+                value: name,
                 rule,
             }),
             // The bucket did not answer (after retries): worth trying again later.
