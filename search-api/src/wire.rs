@@ -67,6 +67,11 @@ pub struct DocumentView {
     /// its enclosing units), `era` (`before_2025`, `from_2025`) and `source` (`issuer`, `text`).
     #[schema(value_type = Vec<Object>)]
     pub places: Vec<schemas::RecognizedPlace>,
+    /// For a document cut from a scanned stack (`kho ingest --split`): `stack_sha256`,
+    /// `stack_name`, `separator_page`, `first_page`, `last_page`, `blank_pages` (stack page
+    /// numbers); null for a file stored as it came.
+    #[schema(value_type = Option<Object>)]
+    pub provenance: Option<schemas::Provenance>,
 }
 
 impl DocumentView {
@@ -110,6 +115,7 @@ impl DocumentView {
             content_url: format!("/api/v1/documents/{}/content", record.id),
             signatures: record.signatures.clone(),
             places: record.places.clone(),
+            provenance: record.provenance.clone(),
         }
     }
 }

@@ -228,9 +228,16 @@ async fn file_of(state: &AppState, request: Request) -> ApiResult<Vec<u8>> {
 }
 
 fn respond(json: bool, answer: ApiResult<CopyVerificationView>, code: Option<&str>) -> Response {
-    match (json, answer) {
+    let mut response = match (json, answer) {
         (true, Ok(view)) => Json(view).into_response(),
         (true, Err(e)) => e.into_response(),
         (false, answer) => crate::web::verify::page(answer, code),
-    }
+    };
+    // A copy's state changes (revoked, superseded): a cache must not answer for the store, and
+    // the answer names a holder.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
