@@ -154,35 +154,39 @@ pub struct AccessReason {
 pub const MAX_PURPOSE_CHARS: usize = 500;
 
 impl AccessReason {
-    /// Validates each part that is given; empty parts count as absent.
+    /// Validates each part that is given; empty parts count as absent. Every broken rule is
+    /// reported at once.
     pub fn new(
         dossier_code: Option<&str>,
         procedure_code: Option<&str>,
         purpose: Option<&str>,
-    ) -> Result<Self, crate::FieldError> {
-        let dossier_code = given(dossier_code)
-            .map(|v| {
-                crate::ids::DossierCode::parse(v)
-                    .map(|c| c.as_str().to_string())
-                    .map_err(|e| e.at("dossier_code", v))
-            })
-            .transpose()?;
-        let procedure_code = given(procedure_code)
-            .map(|v| {
-                crate::ids::ProcedureCode::parse(v)
-                    .map(|c| c.as_str().to_string())
-                    .map_err(|e| e.at("procedure_code", v))
-            })
-            .transpose()?;
+    ) -> Result<Self, crate::FieldErrors> {
+        let mut errors = Vec::new();
+        let dossier_code = given(dossier_code).and_then(|v| {
+            crate::ids::DossierCode::parse(v)
+                .map(|c| c.as_str().to_string())
+                .map_err(|e| errors.push(e.at("dossier_code", v)))
+                .ok()
+        });
+        let procedure_code = given(procedure_code).and_then(|v| {
+            crate::ids::ProcedureCode::parse(v)
+                .map(|c| c.as_str().to_string())
+                .map_err(|e| errors.push(e.at("procedure_code", v)))
+                .ok()
+        });
         let purpose = given(purpose).and_then(crate::clean_text);
         if purpose
             .as_ref()
             .is_some_and(|p| p.chars().count() > MAX_PURPOSE_CHARS)
         {
-            return Err(crate::RuleError::new(format!(
-                "a purpose has at most {MAX_PURPOSE_CHARS} characters"
-            ))
-            .at("purpose", ""));
+            errors.push(
+                crate::RuleError::new(&crate::messages::PURPOSE_TOO_LONG)
+                    .with("max", MAX_PURPOSE_CHARS)
+                    .at("purpose", ""),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(crate::FieldErrors(errors));
         }
         Ok(AccessReason {
             dossier_code,
@@ -200,19 +204,25 @@ impl AccessReason {
     }
 
     /// Requires the dossier and the purpose, as a clerk's read and every reuse do.
-    pub fn require_dossier(&self) -> Result<(), crate::FieldError> {
+    /// Every missing one is reported at once.
+    pub fn require_dossier(&self) -> Result<(), crate::FieldErrors> {
+        let mut missing = Vec::new();
         if self.dossier_code.is_none() {
-            return Err(crate::RuleError::new(
-                "name the dossier this serves: its code, e.g. 000.00.00.H47-240501-0001",
-            )
-            .at("dossier_code", ""));
-        }
-        if self.purpose.is_none() {
-            return Err(
-                crate::RuleError::new("say what the document is used for").at("purpose", "")
+            missing.push(
+                crate::RuleError::new(&crate::messages::DOSSIER_CODE_REQUIRED)
+                    .with("example", "000.00.00.H47-240501-0001")
+                    .at("dossier_code", ""),
             );
         }
-        Ok(())
+        if self.purpose.is_none() {
+            missing
+                .push(crate::RuleError::new(&crate::messages::PURPOSE_REQUIRED).at("purpose", ""));
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::FieldErrors(missing))
+        }
     }
 
     /// Writes the reason into an event.

@@ -314,12 +314,11 @@ impl Archive {
             Some(&format!("preview of page {page}")),
         )?;
         if page == 0 || page > record.pages.max(1) {
-            return Err(RuleError::new(format!(
-                "the document has {} pages; there is no page {page}",
-                record.pages
-            ))
-            .at("page", &page.to_string())
-            .into());
+            return Err(RuleError::new(&schemas::messages::PAGE_MISSING)
+                .with("pages", record.pages)
+                .with("page", page)
+                .at("page", &page.to_string())
+                .into());
         }
         if let Some(png) = self.cached_preview(&record.sha256, page, width) {
             return Ok(png);
@@ -327,7 +326,9 @@ impl Archive {
         let bytes = self.read_blob(&record.sha256, self.max_file_bytes())?;
         let png = render(record.format, &bytes, width).map_err(|why| {
             ArchiveError::from(
-                RuleError::new(format!("cannot be shown: {why}")).at("page", &page.to_string()),
+                RuleError::new(&schemas::messages::PAGE_CANNOT_SHOW)
+                    .with("why", why)
+                    .at("page", &page.to_string()),
             )
         })?;
         self.store_preview(&record.sha256, page, width, &png)?;
@@ -361,7 +362,9 @@ impl Archive {
     ) -> Result<(DocumentRecord, LedgerEvent)> {
         self.authorize(caller, Act::Reuse, Some(id), "reuse")?;
         let record = self.readable(caller, id, reason, "reuse")?;
-        reason.require_dossier()?;
+        reason
+            .require_dossier()
+            .map_err(|e| ArchiveError::Refused(Refusal::Reason(e)))?;
         let mut logged =
             self.log(&[event_about(Action::Reuse, caller.actor(), &record, reason)])?;
         let event = logged.pop().ok_or_else(|| ArchiveError::Damaged {

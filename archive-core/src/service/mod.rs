@@ -135,8 +135,14 @@ impl Archive {
         aim: Aim<'_>,
         attempt: &str,
     ) -> Result<()> {
-        policy::require(caller, act)
-            .map_err(|refusal| self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal))
+        policy::require(caller, act).map_err(|refusal| {
+            self.refuse(
+                caller,
+                aim,
+                format!("{attempt}: {}", refusal.render(schemas::Lang::En)),
+                refusal,
+            )
+        })
     }
 
     /// Checks the reason a read gives ([`policy::check_reason`]). A missing or malformed reason
@@ -153,7 +159,12 @@ impl Archive {
         match policy::check_reason(caller, reason) {
             Ok(()) => Ok(()),
             Err(refusal @ Refusal::Reason(_)) => Err(ArchiveError::Refused(refusal)),
-            Err(refusal) => Err(self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal)),
+            Err(refusal) => Err(self.refuse(
+                caller,
+                aim,
+                format!("{attempt}: {}", refusal.render(schemas::Lang::En)),
+                refusal,
+            )),
         }
     }
 

@@ -203,9 +203,10 @@ pub(crate) async fn store_upload(
         FileStatus::Rejected => {
             state.metrics.count(event::UPLOAD_REJECTED);
             let why = report.error.unwrap_or_default();
-            return Err(ApiError::Invalid(
-                format!("{}: {why}", report.file),
-                vec![schemas::RuleError::new(why).at("file", &report.file)],
+            return Err(ApiError::field(
+                schemas::RuleError::new(&schemas::messages::FILE_REFUSED)
+                    .with("why", why)
+                    .at("file", &report.file),
             ));
         }
     };

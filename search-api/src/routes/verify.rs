@@ -90,9 +90,10 @@ pub async fn by_code(state: &AppState, code: &str) -> ApiResult<CopyVerification
     state
         .blocking(move |archive| {
             let Some(view) = archive.check_copy_by_code(&code, "by its code")? else {
-                return Err(ApiError::NotFound(format!(
-                    "no certified copy has the code {code}: check the letters under the QR code"
-                )));
+                return Err(ApiError::NotFound(
+                    schemas::Message::new(&schemas::messages::NO_CERTIFIED_COPY)
+                        .with("code", &code),
+                ));
             };
             Ok(CopyVerificationView {
                 issued_here: true,

@@ -23,9 +23,7 @@ fn own_id(user: &WebUser) -> Result<OwnerId, ApiError> {
         .as_deref()
         .and_then(|id| OwnerId::parse(id).ok())
         .ok_or_else(|| {
-            ApiError::Forbidden(
-                "these pages are for citizens and organizations with an owner ID".into(),
-            )
+            ApiError::Forbidden(schemas::Message::new(&schemas::messages::CITIZEN_PAGES))
         })
 }
 

@@ -5,7 +5,7 @@
 //! with them.
 
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
-use super::WebUser;
+use super::{forms, WebUser};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::routes::accounts::user_list;
@@ -163,18 +163,25 @@ fn search_page(
 ) -> Markup {
     let is_clerk = user.caller.role() == Role::Clerk;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let messages = forms::FieldMessages::of(outcome.as_ref().and_then(|o| o.as_ref().err()));
+    let (dossier_value, purpose_value) = (value(&p.dossier_code), value(&p.purpose));
+    let example = forms::example_dossier_code(&user.caller);
     html! {
         form.search method="get" action="/" role="search" {
             div.reason {
                 div {
-                    label for="dossier_code" { "Mã hồ sơ đang xử lý" @if is_clerk { " *" } }
-                    input #dossier_code name="dossier_code" value=(value(&p.dossier_code))
-                        placeholder="000.00.00.H29-261127-0001" required[is_clerk];
+                    (forms::TextField {
+                        id: "dossier_code", name: "dossier_code", label: "Mã hồ sơ đang xử lý",
+                        value: &dossier_value, required: is_clerk, placeholder: Some(&example),
+                        fields: &["dossier_code"],
+                    }.render(&messages))
                 }
                 div {
-                    label for="purpose" { "Mục đích tra cứu" @if is_clerk { " *" } }
-                    input #purpose name="purpose" value=(value(&p.purpose))
-                        placeholder="Giải quyết thủ tục ..." required[is_clerk];
+                    (forms::TextField {
+                        id: "purpose", name: "purpose", label: "Mục đích tra cứu",
+                        value: &purpose_value, required: is_clerk,
+                        placeholder: Some("Giải quyết thủ tục ..."), fields: &["purpose"],
+                    }.render(&messages))
                 }
             }
             div.query {
@@ -233,6 +240,17 @@ fn search_page(
             None => {
                 p.hint { "Gõ tên, số định danh, loại giấy tờ hoặc nội dung; gõ không dấu cũng được. "
                     "Dùng \"ngoặc kép\" cho cụm từ, " code { "nguy*" } " cho tiền tố, " code { "-tu" } " để loại trừ." }
+            }
+            Some(Err(_)) if !messages.is_empty() => {
+                div.alert role="alert" {
+                    p { "Vui lòng sửa các mục được đánh dấu rồi tìm lại." }
+                    @let others = messages.others(&["dossier_code", "purpose"]);
+                    @if !others.is_empty() {
+                        ul.errors { @for (field, m) in others {
+                            li { strong { (layout::field_label(field)) } ": " (m) }
+                        } }
+                    }
+                }
             }
             Some(Err(e)) => {
                 div.alert role="alert" { (super::problem_details(&e)) }

@@ -16,6 +16,7 @@
 
 mod citizen;
 mod clerk;
+mod forms;
 pub mod layout;
 mod login;
 mod operator;
@@ -33,7 +34,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use layout::{field_label, page, Frame};
 use maud::{html, Markup};
-use schemas::Caller;
+use schemas::{Caller, Lang};
 use sha2::{Digest, Sha256};
 
 pub(crate) const SESSION_COOKIE: &str = "kho_session";
@@ -129,9 +130,9 @@ impl WebUser {
         if constant_time_eq(given.trim().as_bytes(), self.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(
-                "the form's security token does not match this session; reload the page and send it again".into(),
-            ))
+            Err(ApiError::Forbidden(schemas::Message::new(
+                &schemas::messages::CSRF_MISMATCH,
+            )))
         }
     }
 }
@@ -206,9 +207,9 @@ fn check_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     if origin_host == host {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!(
-            "a form from {origin} cannot act on this site"
-        )))
+        Err(ApiError::Forbidden(
+            schemas::Message::new(&schemas::messages::FOREIGN_ORIGIN).with("origin", origin),
+        ))
     }
 }
 
@@ -280,7 +281,15 @@ pub(crate) fn error_page(user: Option<&WebUser>, error: ApiError) -> Response {
             "Không tìm thấy",
             "Không có giấy tờ hoặc trang này, hoặc bạn không có quyền xem. Lần truy cập này đã được ghi lại.",
         ),
-        ApiError::Forbidden(_) => ("Không được phép", "Vai trò của bạn không được làm việc này."),
+        ApiError::Forbidden(m) if m.code().starts_with("refusal.dossier") => (
+            "Hồ sơ ngoài phạm vi tra cứu",
+            "Bạn chỉ tra cứu được cho hồ sơ do cơ quan thuộc tỉnh, thành phố (hoặc bộ, ngành) của mình tiếp nhận.",
+        ),
+        ApiError::Forbidden(m) if m.code() == schemas::messages::REFUSAL_ROLE.code
+            || m.code() == schemas::messages::REFUSAL_ROLE_AN.code => {
+            ("Không được phép", "Vai trò của bạn không được làm việc này.")
+        }
+        ApiError::Forbidden(_) => ("Không được phép", "Yêu cầu này không được thực hiện."),
         ApiError::Invalid(..) | ApiError::BadRequest(_) => (
             "Thông tin chưa hợp lệ",
             "Vui lòng sửa các mục dưới đây rồi gửi lại.",
@@ -314,10 +323,14 @@ pub(crate) fn problem_details(error: &ApiError) -> Markup {
                         li {
                             strong { (field_label(&f.field)) }
                             @if !f.value.is_empty() { " (“" (f.value) "”)" }
-                            ": " (f.rule)
+                            ": " (f.rule.render(Lang::Vi))
                         }
                     }
                 }
+            }
+            // Problems of a request's shape and of the server come from libraries, in English.
+            ApiError::Invalid(..) | ApiError::NotFound(_) | ApiError::Forbidden(_) => {
+                p.detail { (error.detail(Lang::Vi)) }
             }
             _ => { p.detail lang="en" { (error.to_string()) } }
         }
