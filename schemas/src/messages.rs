@@ -429,6 +429,56 @@ messages! {
         en: "a certified copy's QR code reads {tag}|dossier|procedure|owner|paper|code"
     }
 
+    // Manifests.
+    MANIFEST_SPLIT = "manifest.split" {
+        vi: "{column} ({got}): cột {column} là yes hoặc no (cũng nhận true/false, 1/0), để trống là no",
+        en: "{column} ({got}): the {column} column is yes or no (also true/false, 1/0), or empty for no"
+    }
+    MANIFEST_TOO_LARGE = "manifest.too_large" {
+        vi: "bảng kê lớn hơn {max} byte (hãy chia nhỏ)",
+        en: "the manifest is larger than {max} bytes (split it)"
+    }
+    MANIFEST_TOO_LARGE_FROM_HERE = "manifest.too_large_from_here" {
+        vi: "bảng kê lớn hơn {max} byte; các dòng từ đây trở đi không được đọc (hãy chia nhỏ)",
+        en: "the manifest is larger than {max} bytes; the rows from here on were not read (split it)"
+    }
+    MANIFEST_NO_HEADER = "manifest.no_header" {
+        vi: "bảng kê không có dòng tiêu đề",
+        en: "the manifest has no header row"
+    }
+    MANIFEST_BAD_HEADER = "manifest.bad_header" {
+        vi: "không đọc được dòng tiêu đề của bảng kê: {why}",
+        en: "the manifest's header row cannot be read: {why}"
+    }
+    MANIFEST_MISSING_COLUMNS = "manifest.missing_columns" {
+        vi: "dòng tiêu đề của bảng kê thiếu (các) cột bắt buộc {missing}; bảng kê có: {columns}",
+        en: "the manifest's header lacks the required column(s) {missing}; it has: {columns}"
+    }
+    MANIFEST_DUPLICATE_COLUMN = "manifest.duplicate_column" {
+        vi: "bảng kê có cột {column} hai lần",
+        en: "the manifest names the column {column} twice"
+    }
+    MANIFEST_ROW_UNREADABLE = "manifest.row_unreadable" {
+        vi: "không đọc được dạng CSV: {why}",
+        en: "cannot be read as CSV: {why}"
+    }
+    MANIFEST_CELLS = "manifest.cells" {
+        vi: "có {got} ô nhưng dòng tiêu đề có {expected} cột",
+        en: "has {got} cells but the header has {expected} columns"
+    }
+    MANIFEST_UTF8 = "manifest.utf8" {
+        vi: "cột {column} không phải UTF-8 hợp lệ (hãy lưu bảng kê dạng UTF-8)",
+        en: "column {column} is not valid UTF-8 (save the manifest as UTF-8)"
+    }
+    MANIFEST_FILE_REQUIRED = "manifest.file_required" {
+        vi: "file (trống): cột file là bắt buộc",
+        en: "file (empty): the file column is required"
+    }
+    MANIFEST_UNKNOWN_COLUMN = "manifest.unknown_column" {
+        vi: "cột {column} không phải cột đã biết nên bị bỏ qua (các cột đã biết: {known})",
+        en: "column {column} is not a known column and is ignored (known: {known})"
+    }
+
     // Separator sheets.
     SEPARATOR_TOO_LONG = "separator.too_long" {
         vi: "thông tin chiếm {got} byte trong mã QR của tờ phân cách; nhiều nhất {max} byte để mã quét được chắc chắn (rút gọn tóm tắt hoặc tiêu đề)",
