@@ -195,6 +195,33 @@ impl AccessReason {
         })
     }
 
+    /// A reason that must name the dossier and the purpose (a reuse): every part checked, every
+    /// missing or broken one reported at once.
+    pub fn for_dossier(
+        dossier_code: Option<&str>,
+        procedure_code: Option<&str>,
+        purpose: Option<&str>,
+    ) -> Result<Self, crate::FieldErrors> {
+        let mut errors = match AccessReason::new(dossier_code, procedure_code, purpose) {
+            Ok(reason) => match reason.require_dossier() {
+                Ok(()) => return Ok(reason),
+                Err(missing) => return Err(missing),
+            },
+            Err(broken) => broken.0,
+        };
+        // Parts were broken: the missing ones are said too.
+        let said =
+            |errors: &[crate::FieldError], field: &str| errors.iter().any(|e| e.field == field);
+        if given(dossier_code).is_none() && !said(&errors, "dossier_code") {
+            errors.push(dossier_required());
+        }
+        if given(purpose).and_then(crate::clean_text).is_none() && !said(&errors, "purpose") {
+            errors
+                .push(crate::RuleError::new(&crate::messages::PURPOSE_REQUIRED).at("purpose", ""));
+        }
+        Err(crate::FieldErrors(errors))
+    }
+
     /// Only a purpose (a command-line read, say).
     pub fn purpose(purpose: &str) -> Self {
         AccessReason {
@@ -208,11 +235,7 @@ impl AccessReason {
     pub fn require_dossier(&self) -> Result<(), crate::FieldErrors> {
         let mut missing = Vec::new();
         if self.dossier_code.is_none() {
-            missing.push(
-                crate::RuleError::new(&crate::messages::DOSSIER_CODE_REQUIRED)
-                    .with("example", "000.00.00.H47-240501-0001")
-                    .at("dossier_code", ""),
-            );
+            missing.push(dossier_required());
         }
         if self.purpose.is_none() {
             missing
@@ -233,6 +256,47 @@ impl AccessReason {
     }
 }
 
+fn dossier_required() -> crate::FieldError {
+    crate::RuleError::new(&crate::messages::DOSSIER_CODE_REQUIRED)
+        .with("example", "000.00.00.H47-240501-0001")
+        .at("dossier_code", "")
+}
+
 fn given(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(r: Result<AccessReason, crate::FieldErrors>) -> Vec<(String, &'static str)> {
+        r.unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| (e.field.clone(), e.code()))
+            .collect()
+    }
+
+    #[test]
+    fn a_reuse_reason_reports_every_missing_and_broken_part_at_once() {
+        assert_eq!(
+            fields(AccessReason::for_dossier(None, None, Some(" "))),
+            [
+                ("dossier_code".to_string(), "dossier_code.required"),
+                ("purpose".to_string(), "purpose.required")
+            ]
+        );
+        assert_eq!(
+            fields(AccessReason::for_dossier(Some("H47-x"), Some("1.0"), None)),
+            [
+                ("dossier_code".to_string(), "dossier_code.shape"),
+                ("procedure_code".to_string(), "procedure_code.shape"),
+                ("purpose".to_string(), "purpose.required")
+            ]
+        );
+        let ok =
+            AccessReason::for_dossier(Some("000.00.00.H47-240501-0001"), None, Some("đối chiếu"));
+        assert_eq!(ok.unwrap().purpose.as_deref(), Some("đối chiếu"));
+    }
 }

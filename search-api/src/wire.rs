@@ -126,6 +126,9 @@ pub struct DocumentDetail {
     #[serde(flatten)]
     pub document: DocumentView,
     pub history: Vec<EventView>,
+    /// Every reuse of the document in a dossier, oldest first: when, by whom, the dossier and
+    /// the purpose.
+    pub reuses: Vec<EventView>,
     /// The last background check of the original (`kho serve`'s fixity), if it has had one.
     pub fixity: Option<FixityView>,
     /// The certified copies issued of this document: `code`, `sha256`, `certified_at`,
@@ -209,6 +212,7 @@ impl DocumentDetail {
         DocumentDetail {
             document: DocumentView::new(document.record(), types, today),
             history: events(document.history()),
+            reuses: events(document.reuses()),
             fixity: document.fixity().cloned().map(FixityView::from),
             certified_copies: document.certified_copies().to_vec(),
             issuer_today: document.issuer_today().cloned(),
@@ -453,6 +457,11 @@ pub struct ReuseReceipt {
     pub document: DocumentView,
     /// The ledger event that records the reuse (the owner sees it).
     pub event: EventView,
+    /// The document was already reused in this dossier: the reuse is recorded again, and the
+    /// clerk is warned.
+    pub already_reused_in_dossier: bool,
+    /// When it was first reused in this dossier (RFC 3339), if it was.
+    pub earlier_reuse_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1037,3 +1037,45 @@ fn schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_document() {
         assert!(report.contains("passed"), "{report}");
     }
 }
+
+/// Issue #19: a second reuse of one document in the same dossier is recorded, and the receipt
+/// says so with the time of the first; another dossier's reuse is a first one. The document's
+/// detail lists its reuses.
+#[test]
+fn a_second_reuse_in_the_same_dossier_is_recorded_and_flagged() {
+    let w = build_world();
+    let doc = w.duc_birth().to_string();
+    let clerk = w.token("canbo");
+    let reuse = |dossier: &str| {
+        let answer = w.served.post(
+            &format!("/api/v1/documents/{doc}/reuses"),
+            clerk,
+            &serde_json::json!({"dossier_code": dossier, "purpose": PURPOSE}),
+        );
+        assert!(answer.status < 300, "{}", answer.text());
+        answer.json()
+    };
+    let first = reuse(DOSSIER);
+    assert_eq!(first["already_reused_in_dossier"], false, "{first}");
+    assert!(first["earlier_reuse_at"].is_null(), "{first}");
+    let second = reuse(DOSSIER);
+    assert_eq!(second["already_reused_in_dossier"], true, "{second}");
+    assert_eq!(second["earlier_reuse_at"], first["event"]["at"], "{second}");
+    assert_ne!(
+        second["event"]["seq"], first["event"]["seq"],
+        "recorded again"
+    );
+    let other = "000.00.01.H47-261127-0099";
+    assert_eq!(reuse(other)["already_reused_in_dossier"], false);
+    let detail = w
+        .served
+        .get(&with_reason(&format!("/api/v1/documents/{doc}")), clerk)
+        .json();
+    let dossiers: Vec<&str> = detail["reuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["dossier_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(dossiers, [DOSSIER, DOSSIER, other], "{detail}");
+}

@@ -496,3 +496,232 @@ fn a_wrong_password_is_throttled_on_the_form_too() {
         locked.text()
     );
 }
+
+const DOSSIER_2: &str = "000.00.01.H47-261127-0077";
+const PURPOSE_2: &str = "Cấp đổi giấy chứng nhận quyền sử dụng đất";
+
+/// The banner of the dossier being handled and its text.
+fn banner(browser: &Browser) -> String {
+    browser.find(".dossier-banner").text()
+}
+
+/// Waits until an image on the page has loaded (a preview drawn by the server).
+fn wait_for_image(browser: &Browser, css: &str) {
+    let started = std::time::Instant::now();
+    let probe = format!("return document.querySelector(\"{css}\").naturalWidth");
+    while browser.script(&probe).as_u64().unwrap_or(0) == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{css} did not load"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Issue #19: the dossier a clerk handles stays in view from the search to the document, a page
+/// of it, the reuse, and back to the results; the menu keeps it; a document opened without it
+/// asks for it with a small form; a second reuse in the same dossier is warned about; the
+/// document's history lists its reuses.
+#[test]
+fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    sign_in(&browser, "canbo");
+    assert!(!browser.exists(".dossier-banner"), "no dossier yet");
+    let example = browser
+        .find("#dossier_code")
+        .attribute("placeholder")
+        .unwrap_or_default();
+    assert!(
+        example.starts_with("000.00.00.H47-"),
+        "the example is of the clerk's own province: {example}"
+    );
+
+    browser.find("#dossier_code").fill(DOSSIER_2);
+    browser.find("#purpose").fill(PURPOSE_2);
+    browser.find("#q").fill("giay khai sinh nguyen van duc");
+    browser.navigating(|| browser.keys(ENTER));
+    browser.find("ol.hits");
+    let expected = format!("Đang xử lý hồ sơ {DOSSIER_2} — {PURPOSE_2}");
+    assert_eq!(banner(&browser), expected, "on the search");
+    let menu = browser
+        .find("header nav a")
+        .attribute("href")
+        .unwrap_or_default();
+    assert!(
+        menu.contains("dossier_code=") && menu.contains("purpose="),
+        "the menu keeps the dossier: {menu}"
+    );
+    let results = browser.url();
+
+    // The document.
+    browser.navigating(|| browser.find("li.hit h2 a").click());
+    browser.find("dl.metadata");
+    assert_eq!(banner(&browser), expected, "on the document");
+
+    // One page, large.
+    browser.navigating(|| browser.find(".previews a.page-link").click());
+    wait_for_image(&browser, ".page-large img");
+    assert_eq!(banner(&browser), expected, "on a page of the document");
+    browser.screenshot("clerk-page");
+    browser.navigating(|| browser.find("#quay-lai-giay-to").click());
+    browser.find("dl.metadata");
+    assert_eq!(banner(&browser), expected, "back on the document");
+
+    // The reuse, twice: the second is recorded and warned about.
+    assert_eq!(
+        browser.find("#reuse_dossier").property("value").as_str(),
+        Some(DOSSIER_2)
+    );
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    assert!(browser.find("#da-tai-su-dung").text().contains(DOSSIER_2));
+    assert!(!browser.exists("#da-dung-truoc-do"), "a first reuse");
+    assert_eq!(banner(&browser), expected, "after the reuse");
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    let warning = browser.find("#da-dung-truoc-do").text();
+    assert!(
+        warning.contains("đã được tái sử dụng cho chính hồ sơ này"),
+        "{warning}"
+    );
+    let history = browser.texts("section[aria-labelledby='tieu-de-lich-su'] tbody tr");
+    let reuses = history
+        .iter()
+        .filter(|r| r.contains("Tái sử dụng trong hồ sơ") && r.contains(PURPOSE_2))
+        .count();
+    assert_eq!(reuses, 2, "the history lists the reuses: {history:#?}");
+    browser.screenshot("clerk-reused-twice");
+
+    // Back to the results, the dossier still there.
+    browser.navigating(|| browser.find("#quay-lai-ket-qua").click());
+    browser.find("ol.hits");
+    let back = browser.url();
+    assert!(
+        back.contains("q=giay") && back.contains("dossier_code="),
+        "{back} (from {results})"
+    );
+    assert_eq!(banner(&browser), expected, "back on the results");
+
+    // A document's address without the dossier: a small form, then the document.
+    let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    browser.goto(&format!("/documents/{doc}"));
+    browser.find("form.dossier");
+    assert_eq!(
+        browser
+            .find("#dossier_code")
+            .attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        browser
+            .find("#purpose")
+            .attribute("aria-invalid")
+            .as_deref(),
+        Some("true"),
+        "every missing field is marked"
+    );
+    browser.find("#dossier_code").fill(DOSSIER_2);
+    browser.find("#purpose").fill(PURPOSE_2);
+    browser.navigating(|| browser.find("form.dossier button").click());
+    browser.find("dl.metadata");
+    assert_eq!(banner(&browser), expected);
+}
+
+/// Issue #19: a refused reuse stays on the document's page with what the clerk typed, each
+/// broken rule under its field; another province's dossier is refused for what it is.
+#[test]
+fn a_refused_reuse_keeps_the_typed_values_on_the_page() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    sign_in(&browser, "canbo");
+    let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    browser.goto(&format!(
+        "/documents/{doc}?dossier_code={DOSSIER_2}&purpose=tra%20c%E1%BB%A9u"
+    ));
+    browser.find("#form-tai-su-dung");
+
+    // A malformed dossier code and no purpose: both said, under their fields.
+    browser.find("#reuse_dossier").fill("H47-khong-hop-le");
+    browser.find("#reuse_procedure").fill("1.001193");
+    browser.find("#reuse_purpose").fill("");
+    browser.script("document.querySelectorAll('#form-tai-su-dung [required]').forEach(e => e.removeAttribute('required'))");
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    browser.find("#loi-tai-su-dung");
+    assert_eq!(
+        browser.find("main h1").text(),
+        "Giấy khai sinh",
+        "the same page"
+    );
+    assert_eq!(
+        browser.find("#reuse_dossier").property("value").as_str(),
+        Some("H47-khong-hop-le"),
+        "the value typed is kept"
+    );
+    assert_eq!(
+        browser.find("#reuse_procedure").property("value").as_str(),
+        Some("1.001193")
+    );
+    for field in ["reuse_dossier", "reuse_purpose"] {
+        assert_eq!(
+            browser
+                .find(&format!("#{field}"))
+                .attribute("aria-invalid")
+                .as_deref(),
+            Some("true"),
+            "{field}"
+        );
+    }
+    let under = browser.find("#reuse_dossier-loi").text();
+    assert!(
+        under.contains("có dạng") && under.contains("nhận được"),
+        "{under}"
+    );
+    let under = browser.find("#reuse_purpose-loi").text();
+    assert!(under.contains("dùng vào việc gì"), "{under}");
+    assert!(
+        banner(&browser).contains(DOSSIER_2),
+        "the page's dossier stays"
+    );
+    browser.screenshot("clerk-reuse-error");
+
+    // Another province's dossier: refused as such, the values kept.
+    let elsewhere = "000.00.00.H01-261127-0001";
+    browser.find("#reuse_dossier").fill(elsewhere);
+    browser.find("#reuse_purpose").fill("Đối chiếu");
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    let alert = browser.find("#loi-tai-su-dung").text();
+    assert!(
+        alert.contains("H01") && alert.contains("chỉ tra cứu cho hồ sơ của H47"),
+        "the real cause: {alert}"
+    );
+    assert!(!alert.contains("Vai trò"), "not a role refusal: {alert}");
+    assert_eq!(
+        browser.find("#reuse_dossier").property("value").as_str(),
+        Some(elsewhere)
+    );
+
+    // Reading with it: the page says the province is the cause, in Vietnamese.
+    browser.goto(&format!(
+        "/documents/{doc}?dossier_code={elsewhere}&purpose=x"
+    ));
+    assert_eq!(
+        browser.find("main h1").text(),
+        "Hồ sơ ngoài phạm vi tra cứu"
+    );
+    let page = browser.find("main").text();
+    assert!(page.contains("do cơ quan thuộc H01 tiếp nhận"), "{page}");
+    assert!(
+        !page.contains("Vai trò") && !page.contains("clerk"),
+        "{page}"
+    );
+    // An unknown id: not found, said in Vietnamese.
+    browser.goto(&format!(
+        "/documents/khongco?dossier_code={DOSSIER_2}&purpose=x"
+    ));
+    assert_eq!(browser.find("main h1").text(), "Không tìm thấy");
+    let page = browser.find("main").text();
+    assert!(
+        page.contains("không có giấy tờ nào có mã khongco"),
+        "{page}"
+    );
+}

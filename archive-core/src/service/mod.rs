@@ -34,7 +34,8 @@ pub mod trust;
 pub use accounts::SessionInfo;
 pub use changes::{ReextractTarget, Reextracted};
 pub use documents::{
-    ByteRange, Document, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest, RangeAsked,
+    ByteRange, Document, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
+    RangeAsked, Reused,
 };
 pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;

@@ -605,10 +605,13 @@ pub(crate) async fn reuse_document(
 ) -> ApiResult<ReuseReceipt> {
     state
         .blocking(move |archive| {
-            let (record, event) = archive.reuse(&caller, &id, &reason)?;
+            let reused = archive.reuse(&caller, &id, &reason)?;
+            let earlier = reused.earlier_in_dossier().map(EventView::from);
             Ok(ReuseReceipt {
-                document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
-                event: EventView::from(&event),
+                document: DocumentView::new(reused.record(), archive.doc_types(), schemas::today()),
+                event: EventView::from(reused.event()),
+                already_reused_in_dossier: earlier.is_some(),
+                earlier_reuse_at: earlier.map(|e| e.at),
             })
         })
         .await

@@ -12,6 +12,49 @@ pub struct Frame<'a> {
 
 /// A whole page: header with the user's menu, `main` with the content.
 pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
+    page_in_dossier(title, frame, None, content)
+}
+
+/// The dossier a clerk is handling, as the pages of their flow carry it (in the URL) and show it.
+pub struct Dossier<'a> {
+    pub code: &'a str,
+    pub procedure: Option<&'a str>,
+    pub purpose: Option<&'a str>,
+}
+
+impl<'a> Dossier<'a> {
+    /// The dossier of a read's reason, if it names one.
+    pub fn of(reason: &'a crate::wire::ReasonParams) -> Option<Self> {
+        let given = |v: &'a Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        Some(Dossier {
+            code: given(&reason.dossier_code)?,
+            procedure: given(&reason.procedure_code),
+            purpose: given(&reason.purpose),
+        })
+    }
+
+    /// The query that carries it to the next page.
+    pub fn query(&self) -> String {
+        let mut pairs = vec![("dossier_code", self.code)];
+        if let Some(p) = self.procedure {
+            pairs.push(("procedure_code", p));
+        }
+        if let Some(p) = self.purpose {
+            pairs.push(("purpose", p));
+        }
+        query_string(&pairs)
+    }
+}
+
+/// A page of the clerk's flow: the frame, with the banner of the dossier being handled under
+/// the header and the menu's search link keeping it (issue #19: the dossier stays in view).
+pub fn page_in_dossier(
+    title: &str,
+    frame: &Frame,
+    dossier: Option<&Dossier>,
+    content: Markup,
+) -> Markup {
+    let search_link = dossier.map(|d| format!("/?{}", d.query()));
     html! {
         (DOCTYPE)
         html lang="vi" {
@@ -30,7 +73,11 @@ pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
                         nav aria-label="Chức năng" {
                             ul {
                                 @for (href, label) in menu(caller.role()) {
-                                    li { a href=(href) { (label) } }
+                                    @if *href == "/" && search_link.is_some() {
+                                        li { a href=(search_link.as_deref().unwrap_or("/")) { (label) } }
+                                    } @else {
+                                        li { a href=(href) { (label) } }
+                                    }
                                 }
                             }
                         }
@@ -43,11 +90,17 @@ pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
                         }
                     }
                 }
+                @if let Some(d) = dossier {
+                    div.dossier-banner role="status" aria-label="Hồ sơ đang xử lý" {
+                        "Đang xử lý hồ sơ " strong.dossier-code { (d.code) }
+                        @if let Some(purpose) = d.purpose { " — " span.dossier-purpose { (purpose) } }
+                    }
+                }
                 main #noi-dung tabindex="-1" {
                     h1 { (title) }
                     (content)
                 }
-                footer { "kho: lưu trữ kết quả thủ tục hành chính đã số hóa, dùng lại một lần là đủ." }
+                footer { "kho: lưu trữ kết quả thủ tục hành chính đã số hóa. Người dân chỉ cung cấp giấy tờ một lần." }
             }
         }
     }

@@ -49,6 +49,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/documents/{id}", get(clerk::document))
         .route("/documents/{id}/content", get(clerk::download))
+        .route("/documents/{id}/pages/{page}", get(clerk::page_view))
         .route("/documents/{id}/pages/{page}/preview", get(clerk::preview))
         .route("/documents/{id}/reuse", post(clerk::reuse))
         .route("/documents/{id}/lifecycle", post(clerk::change_lifecycle))
@@ -117,6 +118,21 @@ impl WebUser {
     /// A page in this user's frame.
     pub fn page(&self, title: &str, content: Markup) -> Response {
         html_response(StatusCode::OK, page(title, &self.frame(), content))
+    }
+
+    /// A page of the clerk's flow, with the banner of the dossier being handled (if the reason
+    /// names one) and the menu keeping it.
+    pub fn page_in_dossier(
+        &self,
+        title: &str,
+        reason: &crate::wire::ReasonParams,
+        content: Markup,
+    ) -> Response {
+        let dossier = layout::Dossier::of(reason);
+        html_response(
+            StatusCode::OK,
+            layout::page_in_dossier(title, &self.frame(), dossier.as_ref(), content),
+        )
     }
 
     /// The answer for a handler's result: its page, or the error as a page.
