@@ -26,9 +26,12 @@ struct World {
     _inputs: tempfile::TempDir,
 }
 
-const USERS: [(&str, &str, &[&str]); 4] = [
+const USERS: [(&str, &str, &[&str]); 5] = [
     ("vanhanh", "operator", &[]),
     ("canbo", "clerk", &["--agency", "H47.15"]),
+    // A second clerk of the same province for the dossier tests: every sign-in counts against a
+    // name's throttle, and `canbo` has a wrong password in its test.
+    ("canbo2", "clerk", &["--agency", "H47.15"]),
     ("duc", "citizen", &["--owner", DUC]),
     ("thuy", "citizen", &["--owner", THUY]),
 ];
@@ -112,8 +115,17 @@ fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger()
     );
     browser.screenshot("login-wrong-password");
 
-    // The skip link is the first thing the keyboard reaches.
+    // The sign-in form starts in the name field (issue #19).
     browser.goto("/login");
+    assert_eq!(
+        browser.focused().attribute("id").as_deref(),
+        Some("username"),
+        "{}",
+        browser.script("return document.activeElement.outerHTML")
+    );
+    // On a page without a field to start in, the skip link is the first thing the keyboard
+    // reaches.
+    browser.goto("/verify");
     browser.keys(TAB);
     let first = browser.focused();
     assert_eq!(
@@ -526,7 +538,7 @@ fn wait_for_image(browser: &Browser, css: &str) {
 fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
     let world = world();
     let browser = Browser::start(&world.served.addr);
-    sign_in(&browser, "canbo");
+    sign_in(&browser, "canbo2");
     assert!(!browser.exists(".dossier-banner"), "no dossier yet");
     let example = browser
         .find("#dossier_code")
@@ -553,6 +565,21 @@ fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
         "the menu keeps the dossier: {menu}"
     );
     let results = browser.url();
+    assert_eq!(
+        browser
+            .find("#bo-qua-den-ket-qua")
+            .attribute("href")
+            .as_deref(),
+        Some("#ket-qua"),
+        "the skip link to the results comes before the facets"
+    );
+    assert_eq!(
+        browser
+            .find("#bo-qua-den-ket-qua")
+            .property("textContent")
+            .as_str(),
+        Some("Bỏ qua, đến kết quả")
+    );
 
     // The document.
     browser.navigating(|| browser.find("li.hit h2 a").click());
@@ -633,7 +660,7 @@ fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
 fn a_refused_reuse_keeps_the_typed_values_on_the_page() {
     let world = world();
     let browser = Browser::start(&world.served.addr);
-    sign_in(&browser, "canbo");
+    sign_in(&browser, "canbo2");
     let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
     browser.goto(&format!(
         "/documents/{doc}?dossier_code={DOSSIER_2}&purpose=tra%20c%E1%BB%A9u"
@@ -682,6 +709,7 @@ fn a_refused_reuse_keeps_the_typed_values_on_the_page() {
         banner(&browser).contains(DOSSIER_2),
         "the page's dossier stays"
     );
+    browser.script("document.getElementById('loi-tai-su-dung').scrollIntoView()");
     browser.screenshot("clerk-reuse-error");
 
     // Another province's dossier: refused as such, the values kept.
@@ -724,4 +752,140 @@ fn a_refused_reuse_keeps_the_typed_values_on_the_page() {
         page.contains("không có giấy tờ nào có mã khongco"),
         "{page}"
     );
+}
+
+/// Words of English sentences: none of them is a Vietnamese word, and a sentence of English
+/// left in a page (a rule, a refusal, a hint) has some of them.
+const ENGLISH_WORDS: &[&str] = &[
+    "the",
+    "is",
+    "are",
+    "was",
+    "be",
+    "of",
+    "and",
+    "or",
+    "to",
+    "with",
+    "not",
+    "cannot",
+    "must",
+    "please",
+    "error",
+    "invalid",
+    "required",
+    "found",
+    "document",
+    "documents",
+    "owner",
+    "should",
+    "which",
+    "your",
+    "this",
+    "from",
+    "has",
+    "have",
+    "got",
+    "no",
+    "at",
+    "most",
+    "file",
+    "page",
+    "search",
+    "sign",
+    "read",
+    "reads",
+    "only",
+    "for",
+    "by",
+    "an",
+    "it",
+    "its",
+    "there",
+    "here",
+];
+
+/// The English words of a text, each with a little of what surrounds it.
+fn english_in(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| ENGLISH_WORDS.contains(&w.to_lowercase().as_str()))
+        .map(|(i, w)| {
+            let from = i.saturating_sub(4);
+            let to = (i + 5).min(words.len());
+            format!("{w}: «{}»", words[from..to].join(" "))
+        })
+        .collect()
+}
+
+/// Issue #19: the main pages of every role, rendered in the browser, hold no English sentence
+/// (rules, refusals, hints, notes of the ledger): signed out, a clerk's search, results,
+/// document, page, forms with every missing field, refusals; an operator's pages; a citizen's
+/// documents and ledger. (A batch's report lists each rejected file's reason as the system gave
+/// it, an operating-system error among them, and is left out.)
+#[test]
+fn no_page_speaks_english_only() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    let reason = format!("dossier_code={DOSSIER_2}&purpose=tra%20c%E1%BB%A9u");
+    let mut seen = Vec::new();
+    let mut visit = |browser: &Browser, path: &str| {
+        browser.goto(path);
+        browser.find("main");
+        let text = browser.script("return document.body.innerText");
+        let found = english_in(text.as_str().unwrap_or_default());
+        seen.push(path.to_string());
+        assert!(found.is_empty(), "{path}: {found:#?}");
+    };
+    visit(&browser, "/login");
+    visit(&browser, "/verify");
+    visit(&browser, "/verify/ABCDE-FGHIJ");
+
+    sign_in(&browser, "canbo2");
+    visit(&browser, "/");
+    visit(&browser, "/?q=giay+khai+sinh");
+    visit(&browser, &format!("/?q=giay+khai+sinh&{reason}"));
+    visit(
+        &browser,
+        "/?q=giay&dossier_code=sai&purpose=x&from=2024-13-01",
+    );
+    visit(&browser, &format!("/documents/{doc}?{reason}"));
+    visit(&browser, &format!("/documents/{doc}/pages/1?{reason}"));
+    visit(&browser, &format!("/documents/{doc}/pages/9?{reason}"));
+    visit(&browser, &format!("/documents/{doc}"));
+    visit(
+        &browser,
+        &format!("/documents/{doc}?dossier_code=000.00.00.H01-261127-0001&purpose=x"),
+    );
+    visit(&browser, &format!("/documents/khongco?{reason}"));
+    visit(&browser, "/khong-co-trang-nay");
+    visit(&browser, "/upload");
+    sign_out(&browser);
+
+    sign_in(&browser, "vanhanh");
+    visit(&browser, "/upload");
+    visit(&browser, "/upload/stack");
+    visit(&browser, "/batches");
+    visit(&browser, &format!("/documents/{doc}"));
+    visit(&browser, "/?q=nguyen+van+duc");
+    sign_out(&browser);
+
+    sign_in(&browser, "duc");
+    visit(&browser, "/my");
+    visit(&browser, "/my/ledger");
+    visit(&browser, &format!("/documents/{doc}"));
+    visit(
+        &browser,
+        &format!(
+            "/documents/{}",
+            world.docs["giay-chung-nhan-ket-hon-tran-thi-thuy.png"]
+        ),
+    );
+    assert!(seen.len() > 20, "{seen:?}");
 }

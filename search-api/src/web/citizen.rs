@@ -126,7 +126,7 @@ pub async fn ledger(
                                 td { (instant(&e.at)) }
                                 td data-label="Việc" { (action_name(&e.action)) }
                                 td data-label="Ai" {
-                                    (e.actor) @if let Some(role) = &e.actor_role { " (" (role_name_str(role)) ")" }
+                                    (super::layout::actor_name(&e.actor)) @if let Some(role) = &e.actor_role { " (" (role_name_str(role)) ")" }
                                     @if let Some(made_by) = &e.actor_made_by { br; small { "mã truy cập, tạo bởi " (made_by) } }
                                 }
                                 td data-label="Cơ quan" { (e.agency_code.as_deref().unwrap_or("")) }

@@ -254,7 +254,7 @@ fn search_page(
         @match outcome {
             None => {
                 p.hint { "Gõ tên, số định danh, loại giấy tờ hoặc nội dung; gõ không dấu cũng được. "
-                    "Dùng \"ngoặc kép\" cho cụm từ, " code { "nguy*" } " cho tiền tố, " code { "-tu" } " để loại trừ." }
+                    "Đặt cụm từ trong \"ngoặc kép\" để tìm đúng cụm đó; thêm dấu * sau phần đầu của từ (nguy*) để tìm mọi từ bắt đầu như vậy." }
             }
             Some(Err(_)) if !messages.is_empty() => {
                 div.alert role="alert" {
@@ -280,6 +280,7 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
     let type_title = |key: &str| layout::doc_type_title(state, key);
     html! {
         div.results {
+            a.skip #bo-qua-den-ket-qua href="#ket-qua" { "Bỏ qua, đến kết quả" }
             aside.facets aria-label="Thu hẹp kết quả" {
                 @if !view.facets.doc_type.is_empty() {
                     h2 { "Loại giấy tờ" }
@@ -312,7 +313,7 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                     } }
                 }
             }
-            section aria-live="polite" {
+            section #ket-qua tabindex="-1" aria-live="polite" {
                 @for place in &view.place_expansion {
                     p.places {
                         "Địa danh " strong { (place.typed) }
@@ -663,7 +664,7 @@ fn document_page(
                         tr {
                             td { (instant(&e.at)) }
                             td { (layout::action_name(&e.action)) }
-                            td { (e.actor) }
+                            td { (layout::actor_name(&e.actor)) }
                             td { (layout::event_note(e)) }
                         }
                     }

@@ -210,13 +210,42 @@ pub fn event_note(e: &crate::wire::EventView) -> String {
     if let Some(page) = detail.strip_prefix("preview of page ") {
         return format!("Xem trang {page}");
     }
+    // The ledger keeps kho's own notes in English (they are the record); a person reads them
+    // in Vietnamese. What an operator typed (a revocation's reason) is shown as typed.
     match detail {
         "search result" => "Kết quả tra cứu".into(),
         "list of the owner's documents" => "Danh sách giấy tờ của chủ sở hữu".into(),
-        d if d.ends_with(": not the caller's document") => {
-            "Không phải giấy tờ của người truy cập".into()
+        "list of reuses" => "Danh sách các lần tái sử dụng".into(),
+        "list of certified copies" => "Danh sách bản sao có chứng thực".into(),
+        "upload of a file the owner already has (duplicate)" => {
+            "Tải lên lại tệp đã có trong kho (không lưu thêm)".into()
         }
+        d if d.starts_with("not modified") => "Xem lại bản đã tải (không đổi)".into(),
+        d if d.starts_with("searched: ") => "Tra cứu trong giấy tờ của chủ sở hữu".into(),
+        d if d.starts_with("cut from the scanned stack") => "Tách từ xấp bản quét".into(),
+        d if d.starts_with("probable rescan of") => {
+            "Có thể là bản quét lại của giấy tờ đã có".into()
+        }
+        d if e.action == "refused" => refusal_note(d).into(),
         d => d.to_string(),
+    }
+}
+
+/// A refused attempt's note (the ledger's English `attempt: refusal`) in Vietnamese: the cause,
+/// without the words of the rule.
+fn refusal_note(detail: &str) -> &'static str {
+    if detail.contains("not the caller's document") || detail.contains("no document") {
+        "Không phải giấy tờ của người truy cập"
+    } else if detail.contains("was received by an agency of") {
+        "Hồ sơ do cơ quan của tỉnh, thành phố khác tiếp nhận"
+    } else if detail.contains(" cannot ") {
+        "Vai trò của người truy cập không được làm việc này"
+    } else if detail.contains("dossier_code") || detail.contains("purpose") {
+        "Thiếu hoặc sai mã hồ sơ, mục đích"
+    } else if detail.contains("no owner") {
+        "Không phải chủ giấy tờ"
+    } else {
+        "Yêu cầu bị từ chối"
     }
 }
 
@@ -262,7 +291,7 @@ pub fn instant(rfc3339: &str) -> String {
 /// What the validity field says, in words.
 pub fn validity(valid_until: Option<&str>) -> String {
     match valid_until {
-        Some("permanent") => "Vĩnh viễn".into(),
+        Some("permanent") => "Không thời hạn".into(),
         Some(d) => format!("Đến hết ngày {}", date(d)),
         None => "Không rõ".into(),
     }
@@ -292,6 +321,18 @@ pub fn field_label(field: &str) -> &str {
         "from" => "Từ ngày",
         "to" => "Đến ngày",
         "sort" => "Sắp xếp",
+        "page" => "Trang",
+        "width" => "Chiều rộng",
+        "limit" => "Số kết quả mỗi trang",
+        "offset" => "Vị trí bắt đầu",
+        "successor" => "Giấy tờ thay thế",
+        "reason" => "Lý do",
+        "code" => "Mã kiểm tra",
+        "place" => "Địa danh",
+        "password" => "Mật khẩu",
+        "action" => "Việc",
+        "signed" => "Chữ ký số",
+        "issuer_filter" => "Cơ quan cấp",
         other => other,
     }
 }
@@ -313,6 +354,15 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
         out.push_str(&crate::routes::documents::percent_encode(value));
     }
     out
+}
+
+/// Who did something, as people read it: the console's operator (`cli:an`, the ledger's name
+/// for a command run on the server) is "an (trên máy chủ)", not developer syntax.
+pub fn actor_name(actor: &str) -> String {
+    match actor.strip_prefix("cli:") {
+        Some(name) => format!("{name} (trên máy chủ)"),
+        None => actor.to_string(),
+    }
 }
 
 #[cfg(test)]

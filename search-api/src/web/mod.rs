@@ -21,6 +21,8 @@ pub mod layout;
 mod login;
 mod operator;
 mod stacks;
+#[cfg(test)]
+mod style_tests;
 pub mod verify;
 
 use crate::auth::authenticate;

@@ -3,7 +3,7 @@
 //! store's record of batches.
 
 use super::forms;
-use super::layout::{field_label, instant};
+use super::layout::{self, field_label, instant};
 use super::WebUser;
 use crate::error::ApiError;
 use crate::extract::{MultipartForm, Path, Query};
@@ -28,7 +28,7 @@ fn hint(field: &str) -> &'static str {
         "owner_id" => "12 chữ số (CCCD) hoặc mã số doanh nghiệp",
         "title" => "để trống: theo loại giấy tờ",
         "issuer_code" => "ví dụ 000.00.01.H29",
-        "valid_until" => "dd/mm/yyyy, \"vĩnh viễn\", hoặc để trống: theo loại giấy tờ",
+        "valid_until" => "dd/mm/yyyy, \"không thời hạn\", hoặc để trống: theo loại giấy tờ",
         "dossier_code" => "hồ sơ đã cấp ra giấy tờ này",
         _ => "",
     }
@@ -178,7 +178,7 @@ pub async fn batches(State(state): State<AppState>, user: WebUser) -> Response {
         Ok(user.page(
             "Các lô số hóa gần đây",
             html! {
-                p { "Mỗi lần chạy " code { "kho ingest" } " là một lô. Lô bị dừng giữa chừng được chạy lại bằng đúng lệnh đó: tệp đã lưu sẽ được báo là đã có." }
+                p { "Mỗi lần nhập một loạt tệp trên máy chủ là một lô. Lô bị dừng giữa chừng được chạy lại đúng như lần trước: tệp đã lưu sẽ được báo là đã có." }
                 @if list.is_empty() {
                     p { "Chưa có lô nào." }
                 } @else {
@@ -248,7 +248,7 @@ pub async fn batch(
             html! {
                 dl.metadata {
                     div { dt { "Nguồn" } dd { (record.source) } }
-                    div { dt { "Người chạy" } dd { (record.actor) } }
+                    div { dt { "Người chạy" } dd { (layout::actor_name(&record.actor)) } }
                     div { dt { "Bắt đầu" } dd { (instant(&record.started_at)) } }
                     div { dt { "Tình trạng" } dd { (batch_state(&record)) } }
                     div { dt { "Kết quả" } dd { (record.stored) " đã lưu, " (record.duplicate) " đã có, " (record.rejected) " bị từ chối / " (record.total) " tệp" } }
