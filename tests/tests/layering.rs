@@ -283,8 +283,9 @@ fn what_carries_a_document_takes_a_caller() {
         "dyn Read",
     ];
     let vouched = ["caller: &Caller", "&Document", "access: &OriginalAccess"];
-    // What only a service makes: holding one is the proof of a ledgered, allowed read.
-    let capabilities = ["Document", "OriginalAccess"];
+    // What only a service makes: holding one is the proof of a ledgered, allowed read (a
+    // `Reused` is the answer of the reuse service, its fields private).
+    let capabilities = ["Document", "OriginalAccess", "Reused"];
     let mut unguarded = Vec::new();
     for PublicFn {
         path,
