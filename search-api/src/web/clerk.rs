@@ -372,15 +372,9 @@ pub async fn document(
     let result = async {
         let Query(query) = query?;
         let reason = query.reason.clone();
-        let asked = match reason_of(&reason) {
-            Ok(asked) => asked,
-            Err(e) => return Ok(dossier_form_page(&user, &id, &query, &e)),
-        };
-        let detail = match document_detail(&state, user.caller.clone(), id.clone(), asked).await {
-            // A clerk without a dossier (or with a malformed one) is asked for it, not
-            // turned away: the same page, with a small form.
-            Err(e @ ApiError::Invalid(..)) => return Ok(dossier_form_page(&user, &id, &query, &e)),
-            other => other?,
+        let detail = match read_for_page(&state, &user, &id, &query).await? {
+            Ok(detail) => detail,
+            Err(form) => return Ok(form),
         };
         let title = detail.document.title.clone();
         Ok(user.page_in_dossier(
@@ -391,6 +385,24 @@ pub async fn document(
     }
     .await;
     user.respond(result)
+}
+
+/// The document read for the page's reason; or, when a clerk's reason lacks the dossier or
+/// purpose (or has a malformed one), the small form that asks for it: never a dead end.
+async fn read_for_page(
+    state: &AppState,
+    user: &WebUser,
+    id: &str,
+    query: &DocumentQuery,
+) -> Result<Result<DocumentDetail, Response>, ApiError> {
+    let asked = match reason_of(&query.reason) {
+        Ok(asked) => asked,
+        Err(e) => return Ok(Err(dossier_form_page(user, id, query, &e))),
+    };
+    match document_detail(state, user.caller.clone(), id.to_string(), asked).await {
+        Err(e @ ApiError::Invalid(..)) => Ok(Err(dossier_form_page(user, id, query, &e))),
+        other => other.map(Ok),
+    }
 }
 
 /// The document's address asked without the dossier a clerk must name: a small form that asks
@@ -696,13 +708,9 @@ pub async fn page_view(
     let result = async {
         let Query(query) = query?;
         let reason = query.reason.clone();
-        let asked = match reason_of(&reason) {
-            Ok(asked) => asked,
-            Err(e) => return Ok(dossier_form_page(&user, &id, &query, &e)),
-        };
-        let detail = match document_detail(&state, user.caller.clone(), id.clone(), asked).await {
-            Err(e @ ApiError::Invalid(..)) => return Ok(dossier_form_page(&user, &id, &query, &e)),
-            other => other?,
+        let detail = match read_for_page(&state, &user, &id, &query).await? {
+            Ok(detail) => detail,
+            Err(form) => return Ok(form),
         };
         let d = &detail.document;
         if page == 0 || page > d.pages.max(1) {
