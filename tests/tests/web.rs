@@ -549,6 +549,24 @@ fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
         "the example is of the clerk's own province: {example}"
     );
 
+    // A search without the dossier: both missing fields said at once, each under its field.
+    browser.goto("/?q=giay+khai+sinh");
+    for field in ["dossier_code", "purpose"] {
+        assert_eq!(
+            browser
+                .find(&format!("#{field}"))
+                .attribute("aria-invalid")
+                .as_deref(),
+            Some("true"),
+            "{field}"
+        );
+        assert!(
+            !browser.find(&format!("#{field}-loi")).text().is_empty(),
+            "{field}"
+        );
+    }
+    browser.goto("/");
+
     browser.find("#dossier_code").fill(DOSSIER_2);
     browser.find("#purpose").fill(PURPOSE_2);
     browser.find("#q").fill("giay khai sinh nguyen van duc");
@@ -586,7 +604,9 @@ fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
     browser.find("dl.metadata");
     assert_eq!(banner(&browser), expected, "on the document");
 
-    // One page, large.
+    // One page, large (its preview is drawn lazily: brought into view and awaited first).
+    browser.script("document.querySelector('.previews img').scrollIntoView()");
+    wait_for_image(&browser, ".previews img");
     browser.navigating(|| browser.find(".previews a.page-link").click());
     wait_for_image(&browser, ".page-large img");
     assert_eq!(banner(&browser), expected, "on a page of the document");
