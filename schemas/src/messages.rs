@@ -724,6 +724,50 @@ messages! {
         vi: "yêu cầu có {count} trường không hợp lệ: {errors}",
         en: "{errors}"
     }
+    QUERY_UNREADABLE = "request.query" {
+        vi: "không đọc được chuỗi truy vấn: {why}",
+        en: "the query string cannot be read: {why}"
+    }
+    PATH_UNREADABLE = "request.path" {
+        vi: "không đọc được đường dẫn: {why}",
+        en: "the path cannot be read: {why}"
+    }
+    JSON_UNREADABLE = "request.json" {
+        vi: "không đọc được nội dung dạng JSON mà địa chỉ này nhận (Content-Type: application/json): {why}",
+        en: "the body cannot be read as the JSON this route takes (Content-Type: application/json): {why}"
+    }
+    NOT_MULTIPART = "request.not_multipart" {
+        vi: "nội dung không phải biểu mẫu multipart/form-data: {why}",
+        en: "the body is not a multipart/form-data form: {why}"
+    }
+    FORM_UNREADABLE = "request.form" {
+        vi: "không đọc được biểu mẫu: {why}",
+        en: "the form cannot be read: {why}"
+    }
+    PART_UNREADABLE = "request.part" {
+        vi: "không đọc được {what}: {why}",
+        en: "{what} cannot be read: {why}"
+    }
+    FIELD_NOT_UTF8 = "request.field_utf8" {
+        vi: "trường {name} không phải văn bản UTF-8",
+        en: "field {name} is not UTF-8 text"
+    }
+    NO_FILE_FIELD = "request.no_file" {
+        vi: "biểu mẫu không có trường `file`",
+        en: "the form has no `file` field"
+    }
+    COPY_AS_BODY = "request.copy_body" {
+        vi: "hãy gửi bản sao làm nội dung của yêu cầu (Content-Type: application/pdf)",
+        en: "send the copy as the request body (Content-Type: application/pdf)"
+    }
+    SEARCH_QUERY = "search.query" {
+        vi: "không hiểu câu tìm kiếm: {why}",
+        en: "{why}"
+    }
+    UNKNOWN_CHANGE = "request.change" {
+        vi: "không có thay đổi {got}: revoke (thu hồi) hoặc supersede (thay thế)",
+        en: "unknown change {got}: revoke or supersede"
+    }
     CSRF_MISMATCH = "web.csrf" {
         vi: "mã bảo vệ của biểu mẫu không khớp với phiên đăng nhập này; hãy tải lại trang và gửi lại",
         en: "the form's security token does not match this session; reload the page and send it again"

@@ -46,7 +46,7 @@ pub struct FieldProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Message),
     #[error("{0}")]
     Invalid(Message, Vec<FieldError>),
     #[error("{}", Message::new(&messages::UNAUTHENTICATED))]
@@ -120,7 +120,7 @@ impl ApiError {
             ApiError::Invalid(m, _) | ApiError::Forbidden(m) | ApiError::NotFound(m) => m.code(),
             ApiError::Unauthenticated => messages::UNAUTHENTICATED.code,
             ApiError::InvalidLogin => messages::INVALID_LOGIN.code,
-            ApiError::BadRequest(_) => "request.malformed",
+            ApiError::BadRequest(m) => m.code(),
             ApiError::Conflict(_) => "conflict",
             ApiError::TooLarge(_) => "request.too_large",
             ApiError::RangeNotSatisfiable(..) => "request.range",
@@ -130,13 +130,14 @@ impl ApiError {
         }
     }
 
-    /// The detail in `lang`. Problems of the request's shape and of the server come from
-    /// libraries and the system and are in English.
+    /// The detail in `lang`. Problems of the server (and the reasons libraries give inside a
+    /// 400) come from the system and are in English.
     pub fn detail(&self, lang: Lang) -> String {
         match self {
-            ApiError::Invalid(m, _) | ApiError::Forbidden(m) | ApiError::NotFound(m) => {
-                m.render(lang)
-            }
+            ApiError::Invalid(m, _)
+            | ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::BadRequest(m) => m.render(lang),
             ApiError::Unauthenticated => Message::new(&messages::UNAUTHENTICATED).render(lang),
             ApiError::InvalidLogin => Message::new(&messages::INVALID_LOGIN).render(lang),
             other => other.to_string(),
@@ -172,7 +173,9 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
-            ArchiveError::Query(q) => ApiError::BadRequest(q.to_string()),
+            ArchiveError::Query(q) => {
+                ApiError::BadRequest(Message::new(&messages::SEARCH_QUERY).with("why", q))
+            }
             ArchiveError::Place { name, rule } => ApiError::field(
                 schemas::RuleError::new(&messages::PLACE_RULE)
                     .with("why", rule)

@@ -114,9 +114,9 @@ pub(crate) async fn plan_upload(
     caller: &Caller,
     form: ReadUpload,
 ) -> ApiResult<StackPlanView> {
-    let (file_name, bytes) = form
-        .file
-        .ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
+    let (file_name, bytes) = form.file.ok_or_else(|| {
+        ApiError::BadRequest(schemas::Message::new(&schemas::messages::NO_FILE_FIELD))
+    })?;
     let mut request = SplitRequest::default();
     for (name, value) in &form.other_fields {
         match name.as_str() {

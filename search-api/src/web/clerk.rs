@@ -934,9 +934,10 @@ pub async fn change_lifecycle(
                     .await?
             }
             other => {
-                return Err(ApiError::BadRequest(format!(
-                    "unknown change {other:?}: revoke or supersede"
-                )))
+                return Err(ApiError::BadRequest(
+                    schemas::Message::new(&schemas::messages::UNKNOWN_CHANGE)
+                        .with("got", format!("{other:?}")),
+                ))
             }
         };
         Ok(Redirect::to(&format!("/documents/{}", percent_encode(&id))).into_response())

@@ -346,8 +346,11 @@ pub(crate) fn problem_details(error: &ApiError) -> Markup {
                     }
                 }
             }
-            // Problems of a request's shape and of the server come from libraries, in English.
-            ApiError::Invalid(..) | ApiError::NotFound(_) | ApiError::Forbidden(_) => {
+            // Problems of the server come from the system, in English.
+            ApiError::Invalid(..)
+            | ApiError::NotFound(_)
+            | ApiError::Forbidden(_)
+            | ApiError::BadRequest(_) => {
                 p.detail { (error.detail(Lang::Vi)) }
             }
             _ => { p.detail lang="en" { (error.to_string()) } }
