@@ -109,7 +109,16 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The language of rules and refusals on the command line: the locale's (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`): Vietnamese when it starts with `vi`, English otherwise
+/// (`schemas::Lang::from_locale` says why).
+fn locale_lang() -> schemas::Lang {
+    let vars = ["LC_ALL", "LC_MESSAGES", "LANG"].map(|name| std::env::var(name).ok());
+    schemas::Lang::from_locale(vars.iter().map(Option::as_deref))
+}
+
 fn main() -> ExitCode {
+    schemas::messages::set_process_lang(locale_lang());
     let cli = Cli::parse();
     match &cli.command {
         Command::Serve(args) => logging::init(args.log_format, true),

@@ -75,8 +75,20 @@ impl Accounts {
         self.users.flush().map(|_| ()).map_err(self.err())
     }
 
-    /// Adds a user; a name already taken is refused.
+    /// Adds a user; a name already taken is refused, and so is one that differs from a taken
+    /// name only by case ("Lan" beside "lan"): people read them as one, and the ledger names
+    /// readers by name. (Accounts are made by an admin, one at a time: the scan is small.)
     pub fn add_user(&self, account: &UserAccount) -> Result<()> {
+        let wanted = account.principal.name.to_lowercase();
+        for item in self.users.iter() {
+            let (key, _) = item.map_err(self.err())?;
+            let taken = String::from_utf8_lossy(&key);
+            if taken.to_lowercase() == wanted && *taken != account.principal.name {
+                return Err(ArchiveError::Conflict(format!(
+                    "a user named {taken:?} already exists; names that differ only by case are one name: choose another"
+                )));
+            }
+        }
         let name = account.principal.name.as_bytes();
         let swapped = self
             .users

@@ -69,8 +69,8 @@ pub enum ArchiveError {
         source: schemas::places::GazetteerError,
     },
     /// A place named in a search that no unit, or several, carry.
-    #[error("{0}")]
-    Place(String),
+    #[error("place {name:?}: {rule}")]
+    Place { name: String, rule: String },
     #[error("the bag {path} cannot be imported: {problems}; nothing was imported")]
     Bag { path: PathBuf, problems: String },
     #[error("the store at {path} has layout version {found}; this kho reads version {supported}; use a matching kho release")]

@@ -50,7 +50,8 @@ pub use error::{ArchiveError, Result};
 pub use service::{
     BatchReport, ByteRange, Document, KeptStack, LedgerEvents, LedgerLine, LedgerLines, LedgerPage,
     LinesQuery, NamedDocument, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
-    RangeAsked, ReextractTarget, Reextracted, SessionInfo, SignatureCheck, SignatureRecheck,
+    RangeAsked, ReextractTarget, Reextracted, Reused, SessionInfo, SignatureCheck,
+    SignatureRecheck,
 };
 pub use stacks::StackRecord;
 pub use storing::{IngestStatus, Ingested, NewDocument};

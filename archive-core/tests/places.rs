@@ -327,14 +327,18 @@ fn the_place_filter_and_the_facets_of_todays_units() {
         all.facets.commune
     );
     // A name no unit has, or several units have, is refused with what to do.
-    for bad in ["Atlantis", "xã Tân Phú"] {
+    for bad in ["Atlantis", "xã Tân Phú", "Tân Phú"] {
         let req = SearchRequest {
             place: Some(bad.into()),
             limit: 5,
             ..Default::default()
         };
         match p.archive.search(&operator(), &req, &Default::default()) {
-            Err(ArchiveError::Place(why)) => assert!(why.contains(bad), "{why}"),
+            Err(ArchiveError::Place { name, rule }) => {
+                assert_eq!(name, bad);
+                let ambiguous = bad != "Atlantis";
+                assert_eq!(rule.contains("units ("), ambiguous, "{bad}: {rule}");
+            }
             other => panic!("{bad}: {:?}", other.map(|r| r.total)),
         }
     }

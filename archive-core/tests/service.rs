@@ -274,3 +274,24 @@ fn only_an_operator_keeps_or_reads_back_a_scanned_stack_and_a_document_is_no_sta
         Err(ArchiveError::NoStack(_))
     ));
 }
+
+#[test]
+fn a_user_name_that_differs_from_a_taken_one_only_by_case_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let admin = Caller::local_admin("test");
+    let account = |name: &str| archive_core::accounts::UserAccount {
+        principal: Principal::new(name, Role::Clerk, Some("H47.15"), None).unwrap(),
+        password_hash: "$argon2id$test".into(),
+        created_at: time::OffsetDateTime::now_utc(),
+        disabled: false,
+    };
+    archive.add_user(&admin, &account("lan")).unwrap();
+    for taken in ["lan", "Lan", "LAN"] {
+        match archive.add_user(&admin, &account(taken)) {
+            Err(ArchiveError::Conflict(why)) => assert!(why.contains("\"lan\""), "{why}"),
+            other => panic!("{taken}: {other:?}"),
+        }
+    }
+    archive.add_user(&admin, &account("lan2")).unwrap();
+}

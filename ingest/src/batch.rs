@@ -275,12 +275,6 @@ const INDEX_EVERY_DOCS: u64 = 2000;
 /// run this far ahead of it before they wait, and memory stays a few files deep.
 const IN_FLIGHT_PER_WORKER: usize = 4;
 
-/// Documents cut from one scanned stack that are extracted at once (`capture::stack`): two per
-/// worker, so that memory stays a few documents deep.
-pub(crate) fn window() -> usize {
-    rayon::current_num_threads().max(1) * 2
-}
-
 /// Adds outcomes to the store's record of a batch (its lines, numbered from `first_index`, and
 /// its counts) and makes them durable with everything committed before them: one flush.
 pub(crate) fn record_durably(

@@ -19,6 +19,7 @@ mod filter;
 pub mod ids;
 mod ledger;
 mod manifest;
+pub mod messages;
 mod metadata;
 pub mod places;
 mod principal;
@@ -48,6 +49,7 @@ pub use manifest::{
     parse_split, read_manifest, read_sheet_manifest, Manifest, ManifestError, ManifestRow,
     ManifestRowError, MAX_MANIFEST_BYTES, SPLIT_COLUMN,
 };
+pub use messages::{Lang, Message};
 pub use metadata::{
     MetadataField, MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS, METADATA_FIELDS,
 };

@@ -152,9 +152,8 @@ impl SupersedeReason {
             .into_iter()
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
-                crate::RuleError::new(format!(
-                    "a reason for superseding is amend, supplement, annul, replace or correct, got {s:?}"
-                ))
+                crate::RuleError::new(&crate::messages::SUPERSEDE_REASON)
+                    .with("got", format!("{s:?}"))
             })
     }
 }

@@ -16,6 +16,7 @@ mod connections;
 pub mod error;
 pub mod extract;
 mod fixity;
+pub mod lang;
 pub mod metrics;
 pub mod openapi;
 mod replication;
@@ -143,7 +144,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .merge(web::router(upload_limit))
         .fallback(|uri: axum::http::Uri| async move {
             let missing = error::ApiError::NotFound(
-                "no such route; the API is described at /api/v1/openapi.json".into(),
+                schemas::Message::new(&schemas::messages::NO_ROUTE).with("path", uri.path()),
             );
             if uri.path().starts_with("/api/") {
                 missing.into_response()
@@ -152,6 +153,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
             }
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .layer(axum::middleware::from_fn(lang::speak_the_asked_language))
         .with_state(state);
     (router, api)
 }

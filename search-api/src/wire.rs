@@ -67,6 +67,11 @@ pub struct DocumentView {
     /// its enclosing units), `era` (`before_2025`, `from_2025`) and `source` (`issuer`, `text`).
     #[schema(value_type = Vec<Object>)]
     pub places: Vec<schemas::RecognizedPlace>,
+    /// For a document cut from a scanned stack (`kho ingest --split`): `stack_sha256`,
+    /// `stack_name`, `separator_page`, `first_page`, `last_page`, `blank_pages` (stack page
+    /// numbers); null for a file stored as it came.
+    #[schema(value_type = Option<Object>)]
+    pub provenance: Option<schemas::Provenance>,
 }
 
 impl DocumentView {
@@ -110,6 +115,7 @@ impl DocumentView {
             content_url: format!("/api/v1/documents/{}/content", record.id),
             signatures: record.signatures.clone(),
             places: record.places.clone(),
+            provenance: record.provenance.clone(),
         }
     }
 }
@@ -120,6 +126,9 @@ pub struct DocumentDetail {
     #[serde(flatten)]
     pub document: DocumentView,
     pub history: Vec<EventView>,
+    /// Every reuse of the document in a dossier, oldest first: when, by whom, the dossier and
+    /// the purpose.
+    pub reuses: Vec<EventView>,
     /// The last background check of the original (`kho serve`'s fixity), if it has had one.
     pub fixity: Option<FixityView>,
     /// The certified copies issued of this document: `code`, `sha256`, `certified_at`,
@@ -203,6 +212,7 @@ impl DocumentDetail {
         DocumentDetail {
             document: DocumentView::new(document.record(), types, today),
             history: events(document.history()),
+            reuses: events(document.reuses()),
             fixity: document.fixity().cloned().map(FixityView::from),
             certified_copies: document.certified_copies().to_vec(),
             issuer_today: document.issuer_today().cloned(),
@@ -448,6 +458,11 @@ pub struct ReuseReceipt {
     pub document: DocumentView,
     /// The ledger event that records the reuse (the owner sees it).
     pub event: EventView,
+    /// The document was already reused in this dossier: the reuse is recorded again, and the
+    /// clerk is warned.
+    pub already_reused_in_dossier: bool,
+    /// When it was first reused in this dossier (RFC 3339), if it was.
+    pub earlier_reuse_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

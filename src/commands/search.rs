@@ -104,8 +104,8 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         Err(archive_core::ArchiveError::Query(e)) => {
             return Err(UsageError(format!("the query {:?}: {e}", args.query)).into())
         }
-        Err(archive_core::ArchiveError::Place(e)) => {
-            return Err(UsageError(format!("--place: {e}")).into())
+        Err(e @ archive_core::ArchiveError::Place { .. }) => {
+            return Err(UsageError(format!("--{e}")).into())
         }
         Err(archive_core::ArchiveError::Invalid(e)) => {
             return Err(UsageError(format!("--{} {}: {}", e.field, e.value, e.rule)).into())

@@ -289,8 +289,9 @@ fn what_carries_a_document_takes_a_caller() {
         "access: &OriginalAccess",
         "visit: &ShareVisit",
     ];
-    // What only a service makes: holding one is the proof of a ledgered, allowed read.
-    let capabilities = ["Document", "OriginalAccess", "ShareVisit"];
+    // What only a service makes: holding one is the proof of a ledgered, allowed read (a
+    // `Reused` is the answer of the reuse service, its fields private).
+    let capabilities = ["Document", "OriginalAccess", "Reused", "ShareVisit"];
     let mut unguarded = Vec::new();
     for PublicFn {
         path,

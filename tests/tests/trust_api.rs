@@ -124,6 +124,8 @@ fn certify_verify_revoke_over_http() {
         .header("Accept", "application/json")
         .send(&served.addr);
     assert_eq!(json.status, 200, "{}", json.text());
+    // The state can change (revoked): no cache answers for the store.
+    assert_eq!(json.header("cache-control"), Some("no-store"));
     let answer = json.json();
     assert_eq!(answer["copy"]["state"], "valid");
     assert_eq!(answer["copy"]["certified_by"], "UBND xã Núi Thành");

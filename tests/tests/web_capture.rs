@@ -86,10 +86,15 @@ fn an_operator_sees_the_split_plan_before_the_stack_is_stored() {
     assert_eq!(unknown.status, 404, "{}", unknown.text());
     let documents = served.get("/api/v1/owners/049075001234/documents", Some(&operator));
     assert_eq!(documents.status, 200, "{}", documents.text());
-    let document_sha = documents.json()["documents"][0]["sha256"]
+    let listed = documents.json();
+    let document_sha = listed["documents"][0]["sha256"]
         .as_str()
         .unwrap()
         .to_string();
+    // Each document cut from the stack says where it came from.
+    let provenance = &listed["documents"][0]["provenance"];
+    assert_eq!(provenance["stack_sha256"], kept_sha.as_str(), "{listed}");
+    assert!(provenance["first_page"].as_u64().is_some(), "{listed}");
     let not_a_stack = served.post(
         &format!("/api/v1/stacks/{document_sha}/split"),
         Some(&operator),

@@ -141,9 +141,10 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
                 out.shown.push(shown(g, name, "filter", &place.units, &place.expansions));
             }
             Err(candidates) if candidates.is_empty() => {
-                return Err(ArchiveError::Place(format!(
-                    "place {name:?}: no administrative unit of before or after 1 July 2025 has this name; check the spelling (with or without diacritics), e.g. \"Đà Nẵng\", \"huyện Núi Thành\", \"xã Núi Thành, Đà Nẵng\""
-                )))
+                return Err(ArchiveError::Place {
+                    name: name.to_string(),
+                    rule: "no administrative unit of before or after 1 July 2025 has this name; check the spelling (with or without diacritics), e.g. \"Đà Nẵng\", \"huyện Núi Thành\", \"xã Núi Thành, Đà Nẵng\"".into(),
+                })
             }
             Err(candidates) => {
                 let names: Vec<String> = candidates
@@ -151,13 +152,16 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
                     .take(MAX_CANDIDATES)
                     .map(|u| g.full_name(*u))
                     .collect();
-                return Err(ArchiveError::Place(format!(
-                    "place {name:?} names {} units ({}{}); add the province or district, e.g. \"{}\"",
+                return Err(ArchiveError::Place {
+                    name: name.to_string(),
+                    rule: format!(
+                    "names {} units ({}{}); add the type word, the province or the district, e.g. \"{}\"",
                     candidates.len(),
                     names.join("; "),
                     if candidates.len() > MAX_CANDIDATES { "; ..." } else { "" },
                     names.first().cloned().unwrap_or_default()
-                )));
+                    ),
+                });
             }
         }
     }

@@ -38,7 +38,8 @@ pub mod trust;
 pub use accounts::SessionInfo;
 pub use changes::{ReextractTarget, Reextracted};
 pub use documents::{
-    ByteRange, Document, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest, RangeAsked,
+    ByteRange, Document, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
+    RangeAsked, Reused,
 };
 pub use dossiers::{DossierDocument, DossierUse, Registration};
 pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
@@ -144,8 +145,14 @@ impl Archive {
         aim: Aim<'_>,
         attempt: &str,
     ) -> Result<()> {
-        policy::require(caller, act)
-            .map_err(|refusal| self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal))
+        policy::require(caller, act).map_err(|refusal| {
+            self.refuse(
+                caller,
+                aim,
+                format!("{attempt}: {}", refusal.render(schemas::Lang::En)),
+                refusal,
+            )
+        })
     }
 
     /// Checks the reason a read gives ([`policy::check_reason`]). A missing or malformed reason
@@ -163,7 +170,12 @@ impl Archive {
             Ok(()) => {}
             Err(refusal @ Refusal::Reason(_)) => return Err(ArchiveError::Refused(refusal)),
             Err(refusal) => {
-                return Err(self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal))
+                return Err(self.refuse(
+                    caller,
+                    aim,
+                    format!("{attempt}: {}", refusal.render(schemas::Lang::En)),
+                    refusal,
+                ))
             }
         }
         self.bound_dossier(caller, reason, aim, attempt)

@@ -6,7 +6,7 @@
 use super::cut::cut;
 use super::scan::scan_stack;
 use super::split::{plan, SegmentProblem, SplitOptions, StackPlan};
-use crate::batch::{announce, record_durably, window};
+use crate::batch::{announce, record_durably};
 use crate::extract::ExtractConfig;
 use crate::files::{commit_prepared, prepare_loaded, RejectKind, Stage};
 use crate::{load_bytes, load_file, FileReport, InputFile, LoadedFile, Summary};
@@ -14,6 +14,12 @@ use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
 use schemas::{Caller, DocTypes, Provenance};
 use time::Date;
+
+/// Documents cut from one scanned stack that are extracted at once: two per worker, so that
+/// memory stays a few documents deep.
+fn window() -> usize {
+    rayon::current_num_threads().max(1) * 2
+}
 
 /// A stack read and planned: its bytes, and how it splits.
 pub struct PlannedStack {

@@ -6,6 +6,7 @@
 //! documents shared with it ([`crate::policy::may_read_for_dossier`]).
 
 use crate::ids::{AgencyCode, DossierCode, OwnerId, ProcedureCode};
+use crate::messages as m;
 use crate::{FieldErrors, RuleError};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -29,9 +30,9 @@ impl DossierCheck {
         match s.trim().to_ascii_lowercase().as_str() {
             "format" => Ok(DossierCheck::Format),
             "registered" => Ok(DossierCheck::Registered),
-            other => Err(RuleError::new(format!(
-                "the dossier check is `format` or `registered`, got {other:?}"
-            ))),
+            other => {
+                Err(RuleError::new(&m::DOSSIER_CHECK_UNKNOWN).with("got", format!("{other:?}")))
+            }
         }
     }
 
@@ -82,16 +83,12 @@ impl DossierInput {
             .ok();
         let mut applicants: Vec<String> = Vec::new();
         if self.applicants.is_empty() {
-            errors.push(
-                RuleError::new("a dossier names at least one applicant's owner ID")
-                    .at("applicants", ""),
-            );
+            errors.push(RuleError::new(&m::DOSSIER_APPLICANTS_NONE).at("applicants", ""));
         } else if self.applicants.len() > MAX_APPLICANTS {
             errors.push(
-                RuleError::new(format!(
-                    "a dossier names at most {MAX_APPLICANTS} applicants"
-                ))
-                .at("applicants", ""),
+                RuleError::new(&m::DOSSIER_APPLICANTS_TOO_MANY)
+                    .with("max", MAX_APPLICANTS)
+                    .at("applicants", ""),
             );
         } else {
             for (i, raw) in self.applicants.iter().enumerate() {
@@ -113,22 +110,20 @@ impl DossierInput {
         if let (Some(code), Some(date)) = (&code, received_on) {
             if code.received_on() != date {
                 errors.push(
-                    RuleError::new(format!(
-                        "the dossier code {code} says it was received on {}; the reception date must be that day",
-                        crate::iso_date(code.received_on())
-                    ))
-                    .at("received_on", &self.received_on),
+                    RuleError::new(&m::DOSSIER_DATE_MISMATCH)
+                        .with("code", code)
+                        .with("date", crate::iso_date(code.received_on()))
+                        .at("received_on", &self.received_on),
                 );
             }
         }
         if let (Some(code), Some(agency)) = (&code, &receiving_agency) {
             if code.agency().level1_unit() != agency.level1_unit() {
                 errors.push(
-                    RuleError::new(format!(
-                        "the dossier code {code} was given by an agency of {}; the receiving agency must be of the same province or ministry",
-                        code.agency().level1_unit()
-                    ))
-                    .at("receiving_agency", &self.receiving_agency),
+                    RuleError::new(&m::DOSSIER_AGENCY_MISMATCH)
+                        .with("code", code)
+                        .with("unit", code.agency().level1_unit())
+                        .at("receiving_agency", &self.receiving_agency),
                 );
             }
         }
@@ -207,17 +202,16 @@ pub fn read_dossier_list(text: &str) -> Result<Vec<DossierRow>, RuleError> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| RuleError::new(format!("the list's header cannot be read: {e}")))?
+        .map_err(|e| RuleError::new(&m::DOSSIER_LIST_HEADER).with("why", e))?
         .clone();
     let column = |name: &str| {
         headers
             .iter()
             .position(|h| h.trim() == name)
             .ok_or_else(|| {
-                RuleError::new(format!(
-                    "the list has no column {name:?}; its header is {}",
-                    DOSSIER_LIST_COLUMNS.join(",")
-                ))
+                RuleError::new(&m::DOSSIER_LIST_COLUMN)
+                    .with("name", format!("{name:?}"))
+                    .with("columns", DOSSIER_LIST_COLUMNS.join(","))
             })
     };
     let at: Vec<usize> = DOSSIER_LIST_COLUMNS
@@ -232,10 +226,9 @@ pub fn read_dossier_list(text: &str) -> Result<Vec<DossierRow>, RuleError> {
             Err(e) => {
                 rows.push((
                     line,
-                    Err(FieldErrors(vec![RuleError::new(format!(
-                        "the row cannot be read as CSV: {e}"
-                    ))
-                    .at("code", "")])),
+                    Err(FieldErrors(vec![RuleError::new(&m::DOSSIER_LIST_ROW)
+                        .with("why", e)
+                        .at("code", "")])),
                 ));
                 continue;
             }

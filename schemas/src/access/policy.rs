@@ -46,9 +46,10 @@
 //! These are pure functions: `archive-core`'s services call them and write the ledger event (or
 //! the refusal event); nothing else decides access.
 
+use crate::messages::{self as m, Entry, Lang, Message};
 use crate::{
     AccessReason, Caller, CertifiedCopy, CopyVerification, DocTypes, DocumentRecord, Dossier,
-    DossierCheck, FieldError, Role, ValidDossier,
+    DossierCheck, FieldError, FieldErrors, Role, ValidDossier,
 };
 use std::fmt;
 use time::Date;
@@ -101,23 +102,23 @@ impl Act {
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
-    pub fn words(self) -> &'static str {
+    pub fn words(self) -> &'static Entry {
         match self {
-            Act::Upload => "upload documents",
-            Act::ChangeLifecycle => "revoke or supersede documents",
-            Act::Reextract => "re-extract the text of documents",
-            Act::SplitStacks => "keep or split scanned stacks",
-            Act::ManagePlaces => "change the gazetteer or re-read the places of documents",
-            Act::ReadDocuments => "read documents",
-            Act::Reuse => "reuse documents in a dossier",
-            Act::SeeLedger => "see the access ledger",
-            Act::SeeBatches => "read batch reports",
-            Act::ManageAccounts => "manage users and tokens",
-            Act::Backup => "make backups",
-            Act::Certify => "issue certified copies",
-            Act::ManageTrust => "manage trust anchors",
-            Act::RegisterDossier => "register dossiers",
-            Act::Share => "share documents",
+            Act::Upload => &m::ACT_UPLOAD,
+            Act::ChangeLifecycle => &m::ACT_CHANGE_LIFECYCLE,
+            Act::Reextract => &m::ACT_REEXTRACT,
+            Act::SplitStacks => &m::ACT_SPLIT_STACKS,
+            Act::ManagePlaces => &m::ACT_MANAGE_PLACES,
+            Act::ReadDocuments => &m::ACT_READ_DOCUMENTS,
+            Act::Reuse => &m::ACT_REUSE,
+            Act::SeeLedger => &m::ACT_SEE_LEDGER,
+            Act::SeeBatches => &m::ACT_SEE_BATCHES,
+            Act::ManageAccounts => &m::ACT_MANAGE_ACCOUNTS,
+            Act::Backup => &m::ACT_BACKUP,
+            Act::Certify => &m::ACT_CERTIFY,
+            Act::ManageTrust => &m::ACT_MANAGE_TRUST,
+            Act::RegisterDossier => &m::ACT_REGISTER_DOSSIER,
+            Act::Share => &m::ACT_SHARE,
         }
     }
 
@@ -184,10 +185,12 @@ pub enum Refusal {
     NotTheirDocument { id: String },
     /// The caller may not see what concerns this owner: answered as if there were none.
     NotTheirOwner { owner: String },
-    /// A clerk's read does not name a dossier they may serve (the words say why).
-    Dossier(String),
-    /// The reason given for a read breaks a rule (a clerk names the dossier and the purpose).
-    Reason(FieldError),
+    /// A clerk's read does not name a dossier they may serve (the message says why: another
+    /// province's dossier, a clerk without an agency).
+    Dossier(Message),
+    /// The reason given for a read breaks rules (a clerk names the dossier and the purpose),
+    /// each reported.
+    Reason(FieldErrors),
 }
 
 impl Refusal {
@@ -203,26 +206,53 @@ impl Refusal {
     }
 }
 
-/// "a" or "an" before a role's name ("an operator", "a clerk").
-fn article(role: Role) -> &'static str {
+/// "a" or "an" before a role's name in English ("an operator", "a clerk").
+fn role_refusal(role: Role) -> &'static Entry {
     if role.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
+        &m::REFUSAL_ROLE_AN
     } else {
-        "a"
+        &m::REFUSAL_ROLE
+    }
+}
+
+impl Refusal {
+    /// What the refusal says, as a message of the one table (its code is stable).
+    pub fn message(&self) -> Message {
+        match self {
+            Refusal::Role { role, act } => Message::new(role_refusal(*role))
+                .with_message("role", role.words())
+                .with_message("act", act.words()),
+            Refusal::NotTheirDocument { id } => {
+                Message::new(&m::REFUSAL_NO_DOCUMENT).with("id", id.trim())
+            }
+            Refusal::NotTheirOwner { owner } => {
+                Message::new(&m::REFUSAL_NO_OWNER).with("owner", owner)
+            }
+            Refusal::Dossier(message) => message.clone(),
+            Refusal::Reason(fields) => match fields.0.as_slice() {
+                [one] => one.message(),
+                many => Message::new(&m::INVALID_FIELDS)
+                    .with("count", many.len())
+                    .with_list("errors", many.iter().map(FieldError::message).collect()),
+            },
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Reason(fields) if fields.0.len() == 1 => fields.0[0].code(),
+            other => other.message().code(),
+        }
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        self.message().render(lang)
     }
 }
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::Role { role, act } => {
-                write!(f, "{} {role} cannot {}", article(*role), act.words())
-            }
-            Refusal::NotTheirDocument { id } => write!(f, "no document with id {}", id.trim()),
-            Refusal::NotTheirOwner { owner } => write!(f, "no owner {owner}"),
-            Refusal::Dossier(words) => f.write_str(words),
-            Refusal::Reason(field) => write!(f, "{field}"),
-        }
+        write!(f, "{}", self.message())
     }
 }
 
@@ -250,18 +280,24 @@ pub fn check_reason(caller: &Caller, reason: &AccessReason) -> Result<(), Refusa
     }
     reason.require_dossier().map_err(Refusal::Reason)?;
     let (Some(dossier), Some(agency)) = (&reason.dossier_code, &principal.agency_code) else {
-        return Err(Refusal::Dossier(
-            "this clerk has no agency code; an admin must set one".into(),
-        ));
+        return Err(Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_NO_AGENCY)));
     };
     let dossier_unit = crate::ids::DossierCode::parse(dossier)
         .map(|d| d.agency().level1_unit().to_string())
-        .map_err(|e| Refusal::Reason(e.at("dossier_code", dossier)))?;
-    let own_unit = clerk_unit(caller)?;
+        .map_err(|e| Refusal::Reason(e.at("dossier_code", dossier).into()))?;
+    let own_unit = crate::ids::AgencyCode::parse(agency)
+        .map(|a| a.level1_unit().to_string())
+        .map_err(|e| {
+            Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_AGENCY_INVALID).with_message("why", e))
+        })?;
     if dossier_unit != own_unit {
-        return Err(Refusal::Dossier(format!(
-            "dossier {dossier} was received by an agency of {dossier_unit}; a clerk of {agency} reads for dossiers of {own_unit} only"
-        )));
+        return Err(Refusal::Dossier(
+            Message::new(&m::REFUSAL_OTHER_PROVINCE)
+                .with("dossier", dossier)
+                .with("dossier_unit", &dossier_unit)
+                .with("agency", agency)
+                .with("own_unit", &own_unit),
+        ));
     }
     Ok(())
 }
@@ -269,13 +305,13 @@ pub fn check_reason(caller: &Caller, reason: &AccessReason) -> Result<(), Refusa
 /// The level-1 unit (province or ministry) of a clerk's agency, or why there is none.
 fn clerk_unit(caller: &Caller) -> Result<String, Refusal> {
     let Some(agency) = &caller.principal().agency_code else {
-        return Err(Refusal::Dossier(
-            "this clerk has no agency code; an admin must set one".into(),
-        ));
+        return Err(Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_NO_AGENCY)));
     };
     crate::ids::AgencyCode::parse(agency)
         .map(|a| a.level1_unit().to_string())
-        .map_err(|e| Refusal::Dossier(format!("this clerk's agency code is not valid: {e}")))
+        .map_err(|e| {
+            Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_AGENCY_INVALID).with_message("why", e))
+        })
 }
 
 /// Who may register `dossier` (given that the role allows registering at all): the one-stop
@@ -289,10 +325,12 @@ pub fn may_register_dossier(caller: &Caller, dossier: &ValidDossier) -> Result<(
     if unit == own {
         Ok(())
     } else {
-        Err(Refusal::Dossier(format!(
-            "dossier {} was received by an agency of {unit}; a clerk registers dossiers of {own} only",
-            dossier.code
-        )))
+        Err(Refusal::Dossier(
+            Message::new(&m::REFUSAL_REGISTER_OTHER_PROVINCE)
+                .with("code", &dossier.code)
+                .with("unit", unit)
+                .with("own", own),
+        ))
     }
 }
 
@@ -310,10 +348,9 @@ pub fn check_registered(
     }
     match (&reason.dossier_code, registered) {
         (Some(_), Some(_)) | (None, _) => Ok(()),
-        (Some(code), None) => Err(Refusal::Dossier(format!(
-            "dossier {code} is not registered: the one-stop system has not sent it to kho \
-             (POST /api/v1/dossiers); a clerk reads only for dossiers registered with their applicants"
-        ))),
+        (Some(code), None) => Err(Refusal::Dossier(
+            Message::new(&m::REFUSAL_DOSSIER_NOT_REGISTERED).with("code", code),
+        )),
     }
 }
 
@@ -328,14 +365,12 @@ pub fn may_read_for_dossier(
     if caller.role() != Role::Clerk || dossier.has_applicant(owner_id) || shared {
         return Ok(());
     }
-    Err(Refusal::Dossier(format!(
-        "dossier {} was registered for {}; this document is not theirs and was not shared with it",
-        dossier.code,
-        match dossier.applicants.len() {
-            1 => "another applicant".to_string(),
-            n => format!("{n} other applicants"),
-        }
-    )))
+    Err(Refusal::Dossier(match dossier.applicants.len() {
+        1 => Message::new(&m::REFUSAL_DOSSIER_OTHER_APPLICANT).with("code", &dossier.code),
+        n => Message::new(&m::REFUSAL_DOSSIER_OTHER_APPLICANTS)
+            .with("code", &dossier.code)
+            .with("count", n),
+    }))
 }
 
 /// Whether the caller may read this document (given that the role allows reading at all).
@@ -461,7 +496,16 @@ mod tests {
                     assert_eq!(refusal.kind(), RefusalKind::Role);
                     assert_eq!(
                         refusal.to_string(),
-                        format!("{} {role} cannot {}", article(role), act.words())
+                        format!(
+                            "{} {role} cannot {}",
+                            if role == Role::Admin || role == Role::Operator || role == Role::Intake
+                            {
+                                "an"
+                            } else {
+                                "a"
+                            },
+                            act.words().en
+                        )
                     );
                 }
             }

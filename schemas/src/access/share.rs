@@ -8,6 +8,7 @@
 //! link tokens (as hashes only) and ledgers every use.
 
 use crate::ids::{AgencyCode, ProcedureCode};
+use crate::messages as m;
 use crate::{Dossier, FieldErrors, RuleError};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
@@ -97,6 +98,16 @@ pub enum ShareState {
 }
 
 impl ShareState {
+    /// The state in words ("revoked"), from the table.
+    pub fn words(self) -> &'static m::Entry {
+        match self {
+            ShareState::Active => &m::SHARE_STATE_ACTIVE,
+            ShareState::Revoked => &m::SHARE_STATE_REVOKED,
+            ShareState::Expired => &m::SHARE_STATE_EXPIRED,
+            ShareState::Used => &m::SHARE_STATE_USED,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ShareState::Active => "active",
@@ -117,21 +128,19 @@ impl ShareInput {
             let id = id.trim().to_ascii_lowercase();
             if id.len() != 26 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 errors.push(
-                    RuleError::new("a document id is 26 letters and digits")
-                        .at(&format!("documents[{i}]"), &id),
+                    RuleError::new(&m::SHARE_DOCUMENT_ID).at(&format!("documents[{i}]"), &id),
                 );
             } else if !documents.contains(&id) {
                 documents.push(id);
             }
         }
         if self.documents.is_empty() {
-            errors.push(RuleError::new("share at least one document").at("documents", ""));
+            errors.push(RuleError::new(&m::SHARE_NO_DOCUMENTS).at("documents", ""));
         } else if documents.len() > MAX_SHARED_DOCUMENTS {
             errors.push(
-                RuleError::new(format!(
-                    "a share names at most {MAX_SHARED_DOCUMENTS} documents"
-                ))
-                .at("documents", ""),
+                RuleError::new(&m::SHARE_TOO_MANY)
+                    .with("max", MAX_SHARED_DOCUMENTS)
+                    .at("documents", ""),
             );
         }
         let until = match self
@@ -141,9 +150,7 @@ impl ShareInput {
             .filter(|s| !s.is_empty())
         {
             None => {
-                errors.push(
-                    RuleError::new("give the last day the share may be used").at("until", ""),
-                );
+                errors.push(RuleError::new(&m::SHARE_UNTIL_MISSING).at("until", ""));
                 None
             }
             Some(raw) => match crate::parse_date(raw) {
@@ -152,7 +159,7 @@ impl ShareInput {
                     None
                 }
                 Ok(day) if day < today => {
-                    errors.push(RuleError::new("the last day is in the past").at("until", raw));
+                    errors.push(RuleError::new(&m::SHARE_UNTIL_PAST).at("until", raw));
                     None
                 }
                 Ok(day) => Some((raw, day)),
@@ -182,12 +189,8 @@ impl ShareInput {
                             [("agency_code", agency), ("procedure_code", procedure)]
                         {
                             match value {
-                                None => errors.push(
-                                    RuleError::new(
-                                        "an agency share names the agency and the procedure",
-                                    )
-                                    .at(field, ""),
-                                ),
+                                None => errors
+                                    .push(RuleError::new(&m::SHARE_AGENCY_FIELDS).at(field, "")),
                                 Some(Err(e)) => errors.push(e),
                                 Some(Ok(_)) => {}
                             }
@@ -200,30 +203,26 @@ impl ShareInput {
                 if let Some((raw, day)) = until {
                     if day > today + Duration::days(MAX_LINK_DAYS) {
                         errors.push(
-                            RuleError::new(format!(
-                                "a link lasts at most {MAX_LINK_DAYS} days: the last day is {} at the latest",
-                                crate::iso_date(today + Duration::days(MAX_LINK_DAYS))
-                            ))
-                            .at("until", raw),
+                            RuleError::new(&m::SHARE_LINK_TOO_LONG)
+                                .with("days", MAX_LINK_DAYS)
+                                .with(
+                                    "latest",
+                                    crate::iso_date(today + Duration::days(MAX_LINK_DAYS)),
+                                )
+                                .at("until", raw),
                         );
                     }
                 }
                 match given(&self.purpose).and_then(crate::clean_text) {
                     None => {
-                        errors.push(
-                            RuleError::new(
-                                "say what the link is for (e.g. hồ sơ vay vốn ngân hàng)",
-                            )
-                            .at("purpose", ""),
-                        );
+                        errors.push(RuleError::new(&m::SHARE_PURPOSE_MISSING).at("purpose", ""));
                         None
                     }
                     Some(p) if p.chars().count() > MAX_SHARE_PURPOSE_CHARS => {
                         errors.push(
-                            RuleError::new(format!(
-                                "a purpose has at most {MAX_SHARE_PURPOSE_CHARS} characters"
-                            ))
-                            .at("purpose", ""),
+                            RuleError::new(&m::SHARE_PURPOSE_TOO_LONG)
+                                .with("max", MAX_SHARE_PURPOSE_CHARS)
+                                .at("purpose", ""),
                         );
                         None
                     }
@@ -234,9 +233,7 @@ impl ShareInput {
                 }
             }
             other => {
-                errors.push(
-                    RuleError::new("a share is for an `agency` or a `link`").at("kind", other),
-                );
+                errors.push(RuleError::new(&m::SHARE_KIND).at("kind", other));
                 None
             }
         };
@@ -368,7 +365,7 @@ mod tests {
         assert!(link("2027-01-04", false).validate(TODAY).is_ok());
         let long = link("2027-01-05", false).validate(TODAY).unwrap_err();
         assert_eq!(long.0[0].field, "until");
-        assert!(long.0[0].rule.contains("at most 30 days"), "{long}");
+        assert_eq!(long.0[0].code(), "share.until.too_long");
         let past = link("2026-12-04", false).validate(TODAY).unwrap_err();
         assert_eq!(past.0[0].field, "until");
         let no_purpose = ShareInput {

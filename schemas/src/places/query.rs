@@ -154,15 +154,7 @@ impl Gazetteer {
             } else {
                 m.start
             };
-            let expansions = units
-                .iter()
-                .map(|u| {
-                    let mut e = self.expansion(*u);
-                    e.includes.retain(|(x, _)| !units.contains(x));
-                    e
-                })
-                .filter(|e| !e.includes.is_empty())
-                .collect();
+            let expansions = self.expansions_beyond(units);
             out.places.push(QueryPlace {
                 spans,
                 typed: plain[span(m)].to_string(),
@@ -178,7 +170,8 @@ impl Gazetteer {
     /// query. `Ok` with one reading, `Err` with the candidates when there are several (empty:
     /// no unit has that name).
     pub fn resolve_name(&self, name: &str) -> Result<QueryPlace, Vec<UnitId>> {
-        let found = self.find_in_query(&crate::nfc(name));
+        let name = crate::nfc(name);
+        let found = self.find_in_query(&name);
         if let Some(ambiguous) = found.ambiguous.into_iter().next() {
             return Err(ambiguous.candidates);
         }
@@ -186,8 +179,42 @@ impl Gazetteer {
         match (places.next(), places.next()) {
             (Some(one), None) => Ok(one),
             (Some(a), Some(b)) => Err([a.units, b.units].concat()),
-            _ => Err(Vec::new()),
+            // A bare name that is not a province's ("Núi Thành"): given on its own, it is the
+            // place when every unit of that name is one place through time; otherwise the
+            // candidates tell the clerk what to add.
+            _ => {
+                let named = self.units_named(&name);
+                if named.is_empty() {
+                    return Err(named);
+                }
+                let units = self
+                    .resolved(&named)
+                    .or_else(|| self.one_lineage(&named))
+                    .ok_or(named)?;
+                let words = names::words(&name);
+                let skip = names::type_word_at(&words, 0, false, true).map_or(0, |t| t.len);
+                Ok(QueryPlace {
+                    spans: std::iter::once(0..name.len()).collect(),
+                    typed: name.clone(),
+                    name: name[words[skip].start..].to_string(),
+                    expansions: self.expansions_beyond(&units),
+                    units,
+                })
+            }
         }
+    }
+
+    /// What each of `units` reaches in the other era, the units themselves left out.
+    fn expansions_beyond(&self, units: &[UnitId]) -> Vec<Expansion> {
+        units
+            .iter()
+            .map(|u| {
+                let mut e = self.expansion(*u);
+                e.includes.retain(|(x, _)| !units.contains(x));
+                e
+            })
+            .filter(|e| !e.includes.is_empty())
+            .collect()
     }
 
     /// Every unit carrying a name (with or without its type word), for `kho places show`.

@@ -99,12 +99,29 @@ impl Gazetteer {
                         None => reading == Reading::Query || self.unit(*u).level == Level::Province,
                     })
                     .collect();
-                if !candidates.is_empty() {
-                    let candidates =
-                        self.prefer_exact(&words[name_start..name_start + len], candidates);
-                    found = Some((len, candidates));
+                if candidates.is_empty() {
+                    continue;
+                }
+                let name = &words[name_start..name_start + len];
+                if typed.is_none() && strict {
+                    // A province named alone in a paper ends its part of the line ("..., Quảng
+                    // Nam" or "Nơi sinh: Quảng Nam") and, in a line written with diacritics,
+                    // carries its own: "viết tắt: HOA BINH TRADING" names a company, not Hoà Bình.
+                    let end = name_start + len;
+                    let ends_part =
+                        end == words.len() || words[end].sep_before || name[len - 1].dot_after;
+                    let written = if plain {
+                        candidates
+                    } else {
+                        self.written_exactly(name, &candidates)
+                    };
+                    if ends_part && !written.is_empty() {
+                        found = Some((len, written));
+                    }
                     break;
                 }
+                found = Some((len, self.prefer_exact(name, candidates)));
+                break;
             }
             match found {
                 Some((len, candidates)) => {
@@ -129,6 +146,17 @@ impl Gazetteer {
         if candidates.len() < 2 {
             return candidates;
         }
+        let same = self.written_exactly(typed, &candidates);
+        if same.is_empty() {
+            candidates
+        } else {
+            same
+        }
+    }
+
+    /// The candidates whose name (or an alias) is written as typed, diacritics and all (tone
+    /// marks placed either way: "Hoà" = "Hòa").
+    fn written_exactly(&self, typed: &[Word], candidates: &[UnitId]) -> Vec<UnitId> {
         let exact = |words: &mut dyn Iterator<Item = &str>| {
             words
                 .map(crate::canonical_tones)
@@ -136,7 +164,7 @@ impl Gazetteer {
                 .join(" ")
         };
         let wanted = exact(&mut typed.iter().map(|w| w.lower.as_str()));
-        let same: Vec<UnitId> = candidates
+        candidates
             .iter()
             .copied()
             .filter(|u| {
@@ -148,12 +176,7 @@ impl Gazetteer {
                         exact(&mut words.iter().map(|w| w.lower.as_str())) == wanted
                     })
             })
-            .collect();
-        if same.is_empty() {
-            candidates
-        } else {
-            same
-        }
+            .collect()
     }
 
     /// Whether `inner` lies within `outer`: in the same era by the parent chain; across eras a

@@ -152,6 +152,45 @@ fn addresses_issuers_and_abbreviations_are_read() {
 }
 
 #[test]
+fn a_province_alone_in_a_paper_ends_its_part_and_keeps_its_diacritics() {
+    let g = g();
+    let before = Some(Era::Before2025);
+    let read = |line: &str| -> Vec<String> {
+        g.recognize(line, PlaceSource::Text, before)
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    };
+    // A company's name is not a province: it goes on after the name, or lacks the diacritics
+    // the rest of the line has.
+    assert!(read("Tên viết tắt: HOA BINH TRADING").is_empty());
+    assert!(read("Tên viết tắt: HÒA BÌNH TRADING").is_empty());
+    assert!(read("Nơi sinh: Hoa Binh").is_empty());
+    assert_eq!(read("Nơi sinh: Hoà Bình"), ["tỉnh Hoà Bình"]);
+    assert_eq!(read("Nơi sinh: Hòa Bình."), ["tỉnh Hoà Bình"]);
+    // A line typed without any diacritics is read without them.
+    assert_eq!(read("Noi sinh: Hoa Binh"), ["tỉnh Hoà Bình"]);
+}
+
+#[test]
+fn a_name_given_alone_is_the_place_only_when_it_is_one_place_through_time() {
+    let g = g();
+    // Núi Thành: the district, its town and the commune that succeeded them.
+    let place = g.resolve_name("Núi Thành").expect("one lineage");
+    assert!(place.units.len() >= 2, "{:?}", place.units);
+    assert!(place
+        .units
+        .iter()
+        .all(|u| g.province_of(*u) == unit(&g, "old:T49")
+            || g.province_of(*u) == unit(&g, "new:T48")));
+    assert_eq!(place.name, "Núi Thành");
+    // Tân Phú: several places, each candidate given back.
+    let candidates = g.resolve_name("Tân Phú").expect_err("ambiguous");
+    assert!(candidates.len() > 2, "{candidates:?}");
+    assert!(g.resolve_name("Atlantis").expect_err("unknown").is_empty());
+}
+
+#[test]
 fn an_ambiguous_commune_is_resolved_by_its_line_or_left_out() {
     let g = g();
     let tan_phu: Vec<UnitId> = g

@@ -32,7 +32,7 @@ use schemas::{AccessReason, OwnerId};
 /// caller's role requires of it (a clerk names a dossier of their province) is the services'.
 pub(crate) fn reason_of(request: &impl GivesReason) -> ApiResult<AccessReason> {
     let [dossier_code, procedure_code, purpose] = request.reason_fields();
-    AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::field)
+    AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::fields)
 }
 
 /// An owner ID from a path segment.
