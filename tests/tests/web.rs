@@ -517,6 +517,25 @@ fn banner(browser: &Browser) -> String {
     browser.find(".dossier-banner").text()
 }
 
+/// Each of these inputs is marked invalid, with its message under it.
+fn assert_marked_invalid(browser: &Browser, ids: &[&str]) {
+    for id in ids {
+        let input = browser.find(&format!("#{id}"));
+        assert_eq!(
+            input.attribute("aria-invalid").as_deref(),
+            Some("true"),
+            "{id}"
+        );
+        assert_eq!(
+            input.attribute("aria-describedby"),
+            Some(format!("{id}-loi")),
+            "{id}"
+        );
+        let message = browser.find(&format!("#{id}-loi")).text();
+        assert!(!message.trim().is_empty(), "{id}: no message under it");
+    }
+}
+
 /// Waits until an image on the page has loaded (a preview drawn by the server).
 fn wait_for_image(browser: &Browser, css: &str) {
     let started = std::time::Instant::now();
@@ -551,20 +570,7 @@ fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
 
     // A search without the dossier: both missing fields said at once, each under its field.
     browser.goto("/?q=giay+khai+sinh");
-    for field in ["dossier_code", "purpose"] {
-        assert_eq!(
-            browser
-                .find(&format!("#{field}"))
-                .attribute("aria-invalid")
-                .as_deref(),
-            Some("true"),
-            "{field}"
-        );
-        assert!(
-            !browser.find(&format!("#{field}-loi")).text().is_empty(),
-            "{field}"
-        );
-    }
+    assert_marked_invalid(&browser, &["dossier_code", "purpose"]);
     browser.goto("/");
 
     browser.find("#dossier_code").fill(DOSSIER_2);
@@ -652,21 +658,7 @@ fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
     let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
     browser.goto(&format!("/documents/{doc}"));
     browser.find("form.dossier");
-    assert_eq!(
-        browser
-            .find("#dossier_code")
-            .attribute("aria-invalid")
-            .as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        browser
-            .find("#purpose")
-            .attribute("aria-invalid")
-            .as_deref(),
-        Some("true"),
-        "every missing field is marked"
-    );
+    assert_marked_invalid(&browser, &["dossier_code", "purpose"]);
     browser.find("#dossier_code").fill(DOSSIER_2);
     browser.find("#purpose").fill(PURPOSE_2);
     browser.navigating(|| browser.find("form.dossier button").click());
@@ -708,16 +700,7 @@ fn a_refused_reuse_keeps_the_typed_values_on_the_page() {
         browser.find("#reuse_procedure").property("value").as_str(),
         Some("1.001193")
     );
-    for field in ["reuse_dossier", "reuse_purpose"] {
-        assert_eq!(
-            browser
-                .find(&format!("#{field}"))
-                .attribute("aria-invalid")
-                .as_deref(),
-            Some("true"),
-            "{field}"
-        );
-    }
+    assert_marked_invalid(&browser, &["reuse_dossier", "reuse_purpose"]);
     let under = browser.find("#reuse_dossier-loi").text();
     assert!(
         under.contains("có dạng") && under.contains("nhận được"),
