@@ -6,7 +6,9 @@
 //! - a search *scoped to one owner* (the `owner` filter, a citizen's own search, or a query that
 //!   is an owner's ID typed alone) also tells how many of their documents match and their
 //!   types, issuers and years: one `search` event for that owner, whatever the page holds
-//!   ("searched: 14 documents matched, none shown"), even when nothing matched.
+//!   ("searched: 14 documents matched, none shown"), even when nothing matched;
+//! - a clerk's search for a registered dossier of several applicants counts only their
+//!   documents: one `search` event for each applicant, as for a single applicant.
 //!
 //! An unscoped search's total and facets count documents of many owners and describe none of
 //! them alone; recording them for every owner matched would write thousands of events per
@@ -67,13 +69,20 @@ impl Archive {
     }
 }
 
-/// The owners a search's counts and facets describe: the `owner` filter, else every owner
-/// whose ID is a word of the query, however it is written (alone, quoted, `+ID`, `ID*`, beside
+/// The owners a search's counts and facets describe: the `owner` filter, else the applicants
+/// of a clerk's registered dossier the search is filtered to (its counts are theirs only),
+/// else every owner whose ID is a word of the query, however it is written (alone, quoted, `+ID`, `ID*`, beside
 /// other words or an exclusion): an ID's records come first and the counts are mostly theirs.
 /// An unscoped search of words describes no one owner (docs/api.md, "The ledger").
 fn described_owners(request: &SearchRequest) -> Vec<String> {
     if let Some(owner) = &request.owner {
         return vec![owner.clone()];
+    }
+    if !request.owners_among.is_empty() {
+        let mut owners = request.owners_among.clone();
+        owners.sort();
+        owners.dedup();
+        return owners;
     }
     let mut owners: Vec<String> = request
         .query
