@@ -7,7 +7,7 @@ use archive_core::search::SearchRequest;
 use archive_core::{Archive, LedgerPage, NewDocument};
 use schemas::{
     AccessReason, Action, Caller, Credential, DocTypes, DocumentText, DossierCheck, DossierInput,
-    Format, MetadataInput, OwnerId, PageSource, PageText, Principal, Role,
+    Format, MetadataInput, OwnerId, PageSource, PageText, Principal, Role, ShareInput,
 };
 
 const DUC: &str = "049075001234";
@@ -118,6 +118,85 @@ fn a_search_for_a_dossier_of_several_applicants_is_a_search_event_for_each() {
                 .starts_with("searched: 2 documents matched, 2 shown"),
             "{:?}",
             event.detail
+        );
+    }
+}
+
+/// `owner` shares `doc` with `agency` for the dossier's procedure; the share's id.
+fn share_with_agency(archive: &Archive, owner: &str, doc: &str, agency: &str) -> String {
+    let citizen = signed_in("congdan", Role::Citizen, None, Some(owner));
+    let share = ShareInput {
+        documents: vec![doc.into()],
+        kind: "agency".into(),
+        agency_code: Some(agency.into()),
+        procedure_code: Some("1.001193".into()),
+        until: Some(schemas::iso_date(
+            schemas::today() + time::Duration::days(10),
+        )),
+        purpose: None,
+        one_time: false,
+    }
+    .validate(schemas::today())
+    .unwrap();
+    archive.create_share(&citizen, share).unwrap().0.id
+}
+
+#[test]
+fn a_clerks_read_through_an_agency_share_names_the_share_in_the_owners_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = registered_store(dir.path(), &[DUC], "000.00.15.H47");
+    let duc_birth = store(&archive, DUC, b"%PDF one", "giấy khai sinh Nguyễn Văn Đức");
+    let thuy_birth = store(&archive, THUY, b"%PDF two", "giấy khai sinh Trần Thị Thuý");
+    let share = share_with_agency(&archive, THUY, &thuy_birth, "000.00.15.H47");
+    let clerk = signed_in("canbo", Role::Clerk, Some("000.00.15.H47"), None);
+    // The applicant's own document: an ordinary read for the dossier.
+    archive
+        .read_document(&clerk, &duc_birth, &for_dossier())
+        .unwrap();
+    let read = ledger(&archive, DUC).pop().unwrap().event;
+    assert_eq!(read.action, Action::ReadMetadata);
+    assert_eq!(read.purpose.as_deref(), Some("đối chiếu"));
+    // The other citizen's document, let in by their share: the read names it.
+    archive
+        .read_document(&clerk, &thuy_birth, &for_dossier())
+        .unwrap();
+    let read = ledger(&archive, THUY).pop().unwrap().event;
+    assert_eq!(read.action, Action::ReadMetadata);
+    assert_eq!(read.dossier_code.as_deref(), Some(DOSSIER));
+    assert_eq!(
+        read.purpose.as_deref(),
+        Some(format!("through share {share}: đối chiếu").as_str())
+    );
+    // So does a list of their documents for the dossier, and a download.
+    let listed = archive
+        .owner_documents(
+            &clerk,
+            &OwnerId::parse(THUY).unwrap(),
+            &Default::default(),
+            &for_dossier(),
+        )
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    let access = archive
+        .original_access(&clerk, &thuy_birth, &for_dossier())
+        .unwrap();
+    std::io::copy(
+        &mut archive.read_original(&access).unwrap(),
+        &mut std::io::sink(),
+    )
+    .unwrap();
+    let events = ledger(&archive, THUY);
+    let last_two: Vec<_> = events.iter().rev().take(2).map(|e| &e.event).collect();
+    assert_eq!(last_two[0].action, Action::Download);
+    assert_eq!(last_two[1].action, Action::ReadMetadata);
+    for event in last_two {
+        assert!(
+            event
+                .purpose
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with(&format!("through share {share}")),
+            "{event:?}"
         );
     }
 }

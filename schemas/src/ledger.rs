@@ -257,6 +257,20 @@ impl AccessReason {
     }
 
     /// Writes the reason into an event.
+    /// The same reason, marked as using the owner's share `share_id` ("through share X:
+    /// purpose"), as a link's opens are ("opened through share X: purpose"): the owner sees
+    /// that their consent was what let the reader in.
+    pub fn through_share(&self, share_id: &str) -> AccessReason {
+        let purpose = match self.purpose.as_deref() {
+            Some(purpose) => format!("through share {share_id}: {purpose}"),
+            None => format!("through share {share_id}"),
+        };
+        AccessReason {
+            purpose: Some(purpose),
+            ..self.clone()
+        }
+    }
+
     pub fn fill(&self, event: &mut NewEvent) {
         event.dossier_code = self.dossier_code.clone();
         event.procedure_code = self.procedure_code.clone();

@@ -1,7 +1,7 @@
 //! One document on someone's behalf: its metadata and history, its original (whole or a range),
 //! its page previews, its reuses, a reuse in a dossier, and its ledger.
 
-use super::{event_about, Aim, LedgerEvents, LedgerPage};
+use super::{event_about, Aim, LedgerEvents, LedgerPage, Reached};
 use crate::fixity::FixityCheck;
 use crate::{Archive, ArchiveError, Result, VerifyingReader};
 use schemas::places::agency::AgencySuccession;
@@ -204,7 +204,8 @@ impl Archive {
         id: &str,
         reason: &AccessReason,
     ) -> Result<Document> {
-        let record = self.readable(caller, id, reason, "read metadata")?;
+        let Reached { record, reason } = self.readable(caller, id, reason, "read metadata")?;
+        let reason = &reason;
         self.log_reads(std::slice::from_ref(&record), caller, reason, None)?;
         Ok(Document {
             history: self.catalog.history_of_doc(&record.id)?,
@@ -230,7 +231,8 @@ impl Archive {
         id: &str,
         reason: &AccessReason,
     ) -> Result<OriginalAccess> {
-        let record = self.readable(caller, id, reason, "download")?;
+        let Reached { record, reason } = self.readable(caller, id, reason, "download")?;
+        let reason = &reason;
         Ok(OriginalAccess {
             record,
             caller: caller.clone(),
@@ -335,7 +337,8 @@ impl Archive {
         render: impl FnOnce(Format, &[u8], u32) -> std::result::Result<Vec<u8>, String>,
     ) -> Result<Vec<u8>> {
         let width = crate::previews::preview_width(width)?;
-        let record = self.readable(caller, id, reason, "preview")?;
+        let Reached { record, reason } = self.readable(caller, id, reason, "preview")?;
+        let reason = &reason;
         // The read is recorded before anything is answered: a page that does not exist tells
         // how many there are, and a page that cannot be drawn is still a look at the original.
         self.log_reads(
@@ -373,7 +376,8 @@ impl Archive {
         id: &str,
         reason: &AccessReason,
     ) -> Result<Vec<LedgerEvent>> {
-        let record = self.readable(caller, id, reason, "list reuses")?;
+        let Reached { record, reason } = self.readable(caller, id, reason, "list reuses")?;
+        let reason = &reason;
         self.log_reads(
             std::slice::from_ref(&record),
             caller,
@@ -389,7 +393,8 @@ impl Archive {
     /// and the answer names the first ([`Reused::earlier_in_dossier`]) so that the clerk is told.
     pub fn reuse(&self, caller: &Caller, id: &str, reason: &AccessReason) -> Result<Reused> {
         self.authorize(caller, Act::Reuse, Some(id), "reuse")?;
-        let record = self.readable(caller, id, reason, "reuse")?;
+        let Reached { record, reason } = self.readable(caller, id, reason, "reuse")?;
+        let reason = &reason;
         reason
             .require_dossier()
             .map_err(|e| ArchiveError::Refused(Refusal::Reason(e)))?;

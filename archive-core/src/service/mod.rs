@@ -107,6 +107,12 @@ pub(crate) fn event_about(
     event
 }
 
+/// A document the caller may read, and the reason its read is ledgered with.
+pub(crate) struct Reached {
+    pub(crate) record: DocumentRecord,
+    pub(crate) reason: AccessReason,
+}
+
 /// What a refused attempt was aimed at, so that the refusal is filed where its target's owner
 /// reads: a document (its owner's ledger; an id that does not exist goes to the requester's own
 /// trail), an owner (their ledger), or nothing in particular (the requester's own trail).
@@ -306,14 +312,16 @@ impl Archive {
 
     /// The record of `id` if the caller may read it for `reason`: the reason, the role, the
     /// record, then whether it is theirs. A document the caller may not read is refused as one
-    /// that does not exist, and the attempt is recorded.
+    /// that does not exist, and the attempt is recorded. The answer's reason is what the read's
+    /// events carry: `reason`, marked "through share X" when the owner's share with the
+    /// dossier is what lets the clerk in.
     pub(crate) fn readable(
         &self,
         caller: &Caller,
         id: &str,
         reason: &AccessReason,
         attempt: &str,
-    ) -> Result<DocumentRecord> {
+    ) -> Result<Reached> {
         let dossier = self.check_reason_of(caller, reason, Aim::Document(id), attempt)?;
         self.authorize(caller, Act::ReadDocuments, Some(id), attempt)?;
         let record = match self.record(id) {
@@ -330,19 +338,26 @@ impl Archive {
             Err(e) => return Err(e),
         };
         if policy::may_read(caller, &record) {
-            let shared = match &dossier {
-                Some(dossier) => self.shared_with_dossier(caller, &record, dossier)?,
-                None => false,
+            let owner = record.metadata.owner_id.as_str();
+            let share = match &dossier {
+                Some(dossier) if !dossier.has_applicant(owner) => {
+                    self.shared_with_dossier(caller, &record, dossier)?
+                }
+                _ => None,
             };
             self.check_dossier_reaches(
                 caller,
                 dossier.as_ref(),
-                record.metadata.owner_id.as_str(),
-                shared,
+                owner,
+                share.is_some(),
                 Aim::Document(id),
                 attempt,
             )?;
-            Ok(record)
+            let reason = match &share {
+                Some(share) => reason.through_share(share),
+                None => reason.clone(),
+            };
+            Ok(Reached { record, reason })
         } else {
             Err(self.refuse(
                 caller,

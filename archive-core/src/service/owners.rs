@@ -29,7 +29,7 @@ impl Archive {
             ));
         }
         let today = schemas::today();
-        let mut records: Vec<DocumentRecord> = self
+        let records: Vec<DocumentRecord> = self
             .catalog
             .docs_of_owner(owner.as_str())?
             .into_iter()
@@ -39,10 +39,18 @@ impl Archive {
             .as_ref()
             .filter(|d| !d.has_applicant(owner.as_str()))
         {
-            // Not an applicant: only what they shared with this dossier, if anything.
+            // Not an applicant: only what they shared with this dossier, if anything, each
+            // read marked with the share that let it in.
             let mut shared = Vec::new();
+            let mut events = Vec::new();
             for record in records {
-                if self.shared_with_dossier(caller, &record, dossier)? {
+                if let Some(share) = self.shared_with_dossier(caller, &record, dossier)? {
+                    events.extend(self.read_events(
+                        std::slice::from_ref(&record),
+                        caller,
+                        &reason.through_share(&share),
+                        Some("list of the owner's documents"),
+                    ));
                     shared.push(record);
                 }
             }
@@ -56,7 +64,8 @@ impl Archive {
                     attempt,
                 )?;
             }
-            records = shared;
+            self.log(&events)?;
+            return Ok(shared);
         }
         self.log_reads(
             &records,

@@ -263,19 +263,23 @@ impl Archive {
         }
     }
 
-    /// Whether the owner shared `record` with the agency and procedure of `dossier` (a share in
-    /// force, with the agency that received it or the clerk's own).
+    /// The id of a share in force by which the owner shared `record` with the agency and
+    /// procedure of `dossier` (with the agency that received it or the clerk's own), if any.
     pub(crate) fn shared_with_dossier(
         &self,
         caller: &Caller,
         record: &DocumentRecord,
         dossier: &Dossier,
-    ) -> Result<bool> {
+    ) -> Result<Option<String>> {
         let now = OffsetDateTime::now_utc();
         let clerk_agency = caller.principal().agency_code.as_deref();
-        Ok(self.shares_of_doc(&record.id)?.iter().any(|s| {
-            s.owner_id == record.metadata.owner_id.as_str()
-                && s.reaches_dossier(&record.id, dossier, clerk_agency, now)
-        }))
+        Ok(self
+            .shares_of_doc(&record.id)?
+            .into_iter()
+            .find(|s| {
+                s.owner_id == record.metadata.owner_id.as_str()
+                    && s.reaches_dossier(&record.id, dossier, clerk_agency, now)
+            })
+            .map(|s| s.id))
     }
 }

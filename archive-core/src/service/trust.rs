@@ -6,7 +6,7 @@
 //! callers pass those functions in. What is decided (who may) is [`schemas::policy`]'s; what
 //! is kept and ledgered is here and in [`crate::trust`].
 
-use super::ReextractTarget;
+use super::{Reached, ReextractTarget};
 use crate::trust::NewAnchor;
 use crate::{Archive, ArchiveError, Result};
 use schemas::policy::{self, Act};
@@ -151,7 +151,8 @@ impl Archive {
         make: impl FnOnce(&DocumentRecord, &[u8]) -> std::result::Result<(CertifiedCopy, Vec<u8>), E>,
     ) -> std::result::Result<(CertifiedCopy, Vec<u8>), E> {
         self.authorize(caller, Act::Certify, Some(id), "certify a copy")?;
-        let record = self.readable(caller, id, reason, "certify a copy")?;
+        let Reached { record, reason } = self.readable(caller, id, reason, "certify a copy")?;
+        let reason = &reason;
         // A signed copy travels offline: of a revoked or superseded paper it would vouch for
         // what is no longer in force, whatever /verify says today.
         let ended = match &record.lifecycle {
@@ -184,7 +185,9 @@ impl Archive {
         id: &str,
         reason: &AccessReason,
     ) -> Result<Vec<CertifiedCopy>> {
-        let record = self.readable(caller, id, reason, "list certified copies")?;
+        let Reached { record, reason } =
+            self.readable(caller, id, reason, "list certified copies")?;
+        let reason = &reason;
         self.log_reads(
             std::slice::from_ref(&record),
             caller,

@@ -39,10 +39,18 @@ pub(crate) fn sentence(line: &LineView) -> (&'static str, String) {
         (_, Some(agency)) => format!("Cán bộ {} ({agency})", e.actor),
         _ => format!("{} ", e.actor).trim_end().to_string(),
     };
+    // A clerk let in by the citizen's agency share: the service marks the purpose with it.
+    let through_share = e
+        .purpose
+        .as_deref()
+        .and_then(|p| p.strip_prefix("through share "))
+        .and_then(|rest| rest.split(':').next())
+        .map(|share| format!(" (nhờ chia sẻ {share} của bạn)"))
+        .unwrap_or_default();
     let dossier = e
         .dossier_code
         .as_deref()
-        .map(|d| format!(" cho hồ sơ {d}"))
+        .map(|d| format!(" cho hồ sơ {d}{through_share}"))
         .unwrap_or_default();
     match e.action.as_str() {
         "ingest" => (
