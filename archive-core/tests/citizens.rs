@@ -200,3 +200,37 @@ fn a_clerks_read_through_an_agency_share_names_the_share_in_the_owners_ledger() 
         );
     }
 }
+
+#[test]
+fn an_agency_written_in_either_form_is_one_agency_for_shares_and_dossiers() {
+    let dir = tempfile::tempdir().unwrap();
+    // Received by `000.00.15.H47` (QCVN 102); the citizen shared with `H47.15` (QĐ 20).
+    let archive = registered_store(dir.path(), &[DUC], "000.00.15.H47");
+    let thuy_birth = store(&archive, THUY, b"%PDF two", "giấy khai sinh Trần Thị Thuý");
+    let share = share_with_agency(&archive, THUY, &thuy_birth, "H47.15");
+    let clerk = signed_in("canbo", Role::Clerk, Some("000.00.16.H47"), None);
+    archive
+        .read_document(&clerk, &thuy_birth, &for_dossier())
+        .unwrap();
+    let read = ledger(&archive, THUY).pop().unwrap().event;
+    assert_eq!(read.action, Action::ReadMetadata);
+    assert!(read
+        .purpose
+        .unwrap_or_default()
+        .starts_with(&format!("through share {share}")));
+    // The one-stop system sending the same dossier again with the other form: the same
+    // dossier, not a conflict.
+    let intake = signed_in("motcua", Role::Intake, None, None);
+    let again = DossierInput {
+        code: DOSSIER.into(),
+        procedure_code: "1.001193".into(),
+        applicants: vec![DUC.into()],
+        receiving_agency: "H47.15".into(),
+        received_on: "2026-11-27".into(),
+    }
+    .validate()
+    .unwrap();
+    let (kept, registration) = archive.register_dossier(&intake, again).unwrap();
+    assert_eq!(registration, archive_core::service::Registration::Again);
+    assert_eq!(kept.receiving_agency, "000.00.15.H47");
+}

@@ -61,7 +61,10 @@ impl Archive {
         if let Some(known) = self.registered_dossier(&dossier.code)? {
             let same = known.procedure_code == dossier.procedure_code
                 && known.applicants == dossier.applicants
-                && known.receiving_agency == dossier.receiving_agency
+                && schemas::ids::same_agency_code(
+                    &known.receiving_agency,
+                    &dossier.receiving_agency,
+                )
                 && known.received_on == dossier.received_on;
             return if same {
                 Ok((known, Registration::Again))

@@ -7,7 +7,7 @@
 //! decided here ([`Share::state`], [`Share::reaches_dossier`]); the store keeps shares and their
 //! link tokens (as hashes only) and ledgers every use.
 
-use crate::ids::{AgencyCode, ProcedureCode};
+use crate::ids::{same_agency_code, AgencyCode, ProcedureCode};
 use crate::messages as m;
 use crate::{Dossier, FieldErrors, RuleError};
 use serde::{Deserialize, Serialize};
@@ -302,8 +302,8 @@ impl Share {
         self.state(now) == ShareState::Active
             && self.documents.iter().any(|d| d == doc_id)
             && *procedure_code == dossier.procedure_code
-            && (*agency_code == dossier.receiving_agency
-                || Some(agency_code.as_str()) == clerk_agency)
+            && (same_agency_code(agency_code, &dossier.receiving_agency)
+                || clerk_agency.is_some_and(|clerk| same_agency_code(agency_code, clerk)))
     }
 
     /// What the share is, in the ledger's words.
@@ -460,5 +460,18 @@ mod tests {
         };
         assert!(!share.reaches_dossier(DOC, &other, None, now));
         assert!(!share.reaches_dossier(DOC, &dossier, None, datetime!(2027-01-01 03:00 UTC)));
+        // The agency in the other form is the same agency, for the dossier or the clerk.
+        let written_otherwise = Dossier {
+            receiving_agency: "H47.15".into(),
+            ..dossier.clone()
+        };
+        assert!(share.reaches_dossier(DOC, &written_otherwise, None, now));
+        let elsewhere = Dossier {
+            receiving_agency: "H47.16".into(),
+            ..dossier.clone()
+        };
+        assert!(!share.reaches_dossier(DOC, &elsewhere, None, now));
+        assert!(!share.reaches_dossier(DOC, &elsewhere, Some("H47.16"), now));
+        assert!(share.reaches_dossier(DOC, &elsewhere, Some("H47.15"), now));
     }
 }

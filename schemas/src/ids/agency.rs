@@ -87,6 +87,34 @@ impl AgencyCode {
         self.form
     }
 
+    /// The agency in one form, whichever it was written in: the QĐ 20 form. A QCVN 102 code
+    /// lists its levels from the deepest (`004.03.15.H47`: level 4, 3, 2, then the level-1
+    /// unit), so its levels are read from the tail, and the all-zero levels at the deep end
+    /// (which mean "no such level") are left out: `000.00.15.H47` is `H47.15`, `000.00.00.H47`
+    /// is `H47`, `004.03.15.H47` is `H47.15.03.004`. The code as written stays
+    /// ([`AgencyCode::as_str`]): it is what the paper or the sender said; comparisons use this.
+    pub fn canonical(&self) -> String {
+        match self.form {
+            AgencyCodeForm::Qd20 => self.text.clone(),
+            AgencyCodeForm::Qcvn102 => {
+                let mut levels: Vec<&str> = self.text.rsplit('.').collect();
+                while levels.len() > 1
+                    && levels
+                        .last()
+                        .is_some_and(|level| level.bytes().all(|b| b == b'0'))
+                {
+                    levels.pop();
+                }
+                levels.join(".")
+            }
+        }
+    }
+
+    /// Whether two codes name one agency, whatever form each is written in.
+    pub fn same_agency(&self, other: &AgencyCode) -> bool {
+        self.canonical() == other.canonical()
+    }
+
     /// The level-1 unit (`H47`: a province; `G15`: a ministry) the agency belongs to: the head of
     /// a QĐ 20 code, the tail of a QCVN 102 code. The one thing both forms say alike.
     pub fn level1_unit(&self) -> &str {
@@ -94,6 +122,15 @@ impl AgencyCode {
             AgencyCodeForm::Qd20 => self.text.split('.').next().unwrap_or_default(),
             AgencyCodeForm::Qcvn102 => self.text.rsplit('.').next().unwrap_or_default(),
         }
+    }
+}
+
+/// Whether two agency codes kept as text (as [`AgencyCode::as_str`] wrote them) name one
+/// agency, in either form. Text that is not a code (none is kept so) is compared as written.
+pub fn same_agency_code(a: &str, b: &str) -> bool {
+    match (AgencyCode::parse(a), AgencyCode::parse(b)) {
+        (Ok(a), Ok(b)) => a.same_agency(&b),
+        _ => a.trim().eq_ignore_ascii_case(b.trim()),
     }
 }
 
@@ -123,7 +160,48 @@ mod tests {
         assert!(AgencyCode::parse(&format!("H47.{}", "1".repeat(40))).is_err());
     }
 
+    #[test]
+    fn both_forms_of_one_agency_are_one_agency() {
+        for (qcvn, qd20) in [
+            ("000.00.15.H47", "H47.15"),
+            ("000.00.00.H47", "H47"),
+            ("004.03.15.H47", "H47.15.03.004"),
+            ("000.03.15.h47", "h47.15.03"),
+            ("000.03.00.H47", "H47.00.03"),
+        ] {
+            let written = AgencyCode::parse(qcvn).unwrap();
+            assert_eq!(written.canonical(), qd20.to_ascii_uppercase(), "{qcvn}");
+            assert_eq!(
+                written.as_str(),
+                qcvn.to_ascii_uppercase(),
+                "kept as written"
+            );
+            assert!(same_agency_code(qcvn, qd20), "{qcvn} = {qd20}");
+            assert!(same_agency_code(qd20, qcvn), "{qd20} = {qcvn}");
+        }
+        assert!(same_agency_code("H47.15", "h47.15"));
+        assert!(!same_agency_code("000.00.15.H47", "H47.16"));
+        assert!(!same_agency_code("000.00.15.H47", "H47"));
+        assert!(!same_agency_code("000.00.15.H47", "H48.15"));
+        assert!(!same_agency_code("000.00.15.H47", "000.00.15.H48"));
+    }
+
     proptest! {
+        #[test]
+        fn a_qcvn102_code_is_the_same_agency_as_its_qd20_form(
+            unit in "[A-Y][0-9]{2}",
+            level2 in "[0-9]{2}",
+            level3 in "[0-9]{2}",
+            level4 in "[0-9]{3}",
+        ) {
+            let qcvn = format!("{level4}.{level3}.{level2}.{unit}");
+            let canonical = AgencyCode::parse(&qcvn).unwrap().canonical();
+            let unit_of_canonical = AgencyCode::parse(&canonical)
+                .map(|code| code.level1_unit().to_string());
+            prop_assert_eq!(unit_of_canonical, Ok(unit));
+            prop_assert!(same_agency_code(&qcvn, &canonical));
+        }
+
         #[test]
         fn generated_qd20_codes_parse(
             head in "[A-Y][0-9]{2}",

@@ -8,7 +8,7 @@ mod owner;
 mod personal;
 mod procedure;
 
-pub use agency::{AgencyCode, AgencyCodeForm};
+pub use agency::{same_agency_code, AgencyCode, AgencyCodeForm};
 pub use dossier::{DossierCode, ResultCode};
 pub use enterprise::EnterpriseCode;
 pub use owner::OwnerId;
