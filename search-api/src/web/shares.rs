@@ -4,6 +4,7 @@
 //! 410 with a Vietnamese page; an unknown one a 404.
 
 use super::citizen::own_id;
+use super::forms::{self, FieldMessages};
 use super::layout::{date, instant, state_badge, validity, Frame};
 use super::{error_page, html_response, WebUser};
 use crate::error::ApiError;
@@ -37,111 +38,175 @@ pub async fn my_shares(
     done: Result<Query<Done>, ApiError>,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
-        let Query(done) = done.unwrap_or(Query(Done::default()));
-        let owner = own_id(&user)?;
-        let docs = owner_document_list(
-            &state,
-            user.caller.clone(),
-            owner,
-            DocumentFilter::default(),
-            Default::default(),
-        )
-        .await?;
-        let list = share_list(&state, user.caller.clone()).await?;
-        let title_of = |id: &str| {
-            docs.documents
-                .iter()
-                .find(|d| d.id == id)
-                .map(|d| d.title.clone())
-                .unwrap_or_else(|| id.to_string())
-        };
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
-        Ok(user.page(
-            "Chia sẻ giấy tờ",
-            html! {
-                @if let Some(link) = done.link.as_deref().filter(|l| l.starts_with("/s/")) {
-                    div.notice role="status" {
-                        p { "Đã tạo liên kết. Hãy sao chép và gửi cho người nhận ngay: kho chỉ hiện liên kết này một lần." }
-                        p { input #share-link readonly value=(format!("http://{host}{link}")) aria-label="Liên kết chia sẻ"; }
+    let Query(done) = done.unwrap_or(Query(Done::default()));
+    let result = shares_page(
+        &state,
+        &user,
+        &headers,
+        &done,
+        &ShareRequest::default(),
+        &FieldMessages::none(),
+    )
+    .await;
+    user.respond(result)
+}
+
+/// The page of `/my/shares`, its form holding `typed` with every message of `messages`
+/// under the field it is about (a refused form comes back as it was filled in).
+async fn shares_page(
+    state: &AppState,
+    user: &WebUser,
+    headers: &HeaderMap,
+    done: &Done,
+    typed: &ShareRequest,
+    messages: &FieldMessages,
+) -> Result<Response, ApiError> {
+    let owner = own_id(user)?;
+    let docs = owner_document_list(
+        state,
+        user.caller.clone(),
+        owner,
+        DocumentFilter::default(),
+        Default::default(),
+    )
+    .await?;
+    let list = share_list(state, user.caller.clone()).await?;
+    let title_of = |id: &str| {
+        docs.documents
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.title.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (purpose, agency_code, procedure_code, until) = (
+        text(&typed.purpose),
+        text(&typed.agency_code),
+        text(&typed.procedure_code),
+        text(&typed.until),
+    );
+    let agency_kind = typed.kind == "agency";
+    // The rules about the documents are named `documents` or `documents[i]`; the kind's too
+    // go above the form's fields, under their own fieldset.
+    let about_documents: Vec<&str> = messages
+        .others(SHARE_FIELDS)
+        .into_iter()
+        .filter(|(field, _)| field.starts_with("documents"))
+        .map(|(_, m)| m)
+        .collect();
+    let about_kind = messages.about(&["kind"]);
+    let elsewhere: Vec<&str> = messages
+        .others(SHARE_FIELDS)
+        .into_iter()
+        .filter(|(field, _)| !field.starts_with("documents"))
+        .map(|(_, m)| m)
+        .collect();
+    Ok(user.page(
+        "Chia sẻ giấy tờ",
+        html! {
+            @if let Some(link) = done.link.as_deref().filter(|l| l.starts_with("/s/")) {
+                div.notice role="status" {
+                    p { "Đã tạo liên kết. Hãy sao chép và gửi cho người nhận ngay: kho chỉ hiện liên kết này một lần." }
+                    p { input #share-link readonly value=(format!("http://{host}{link}")) aria-label="Liên kết chia sẻ"; }
+                }
+            }
+            @if done.done.as_deref() == Some("agency") {
+                div.notice role="status" { p { "Đã chia sẻ với cơ quan." } }
+            }
+            @if done.done.as_deref() == Some("revoked") {
+                div.notice role="status" { p { "Đã thu hồi chia sẻ." } }
+            }
+            @if !messages.is_empty() {
+                div.alert role="alert" #loi-chia-se {
+                    p { "Chưa chia sẻ được. Vui lòng sửa các ô được đánh dấu rồi gửi lại." }
+                    @for m in &elsewhere { p { (m) } }
+                }
+            }
+            p { "Bạn chọn giấy tờ nào được chia sẻ, cho ai, đến ngày nào. Mỗi lần người nhận mở đều được ghi vào sổ truy cập của bạn. Bạn có thể thu hồi bất cứ lúc nào." }
+            form #share-form method="post" action="/my/shares" {
+                input type="hidden" name="csrf" value=(user.csrf);
+                fieldset #documents aria-invalid=[(!about_documents.is_empty()).then_some("true")]
+                    aria-describedby=[(!about_documents.is_empty()).then_some("documents-loi")] {
+                    legend { "Giấy tờ chia sẻ *" }
+                    @for d in &docs.documents {
+                        label { input type="checkbox" name="documents" value=(d.id)
+                            checked[typed.documents.iter().any(|t| t.trim() == d.id)]; " " (d.title) }
+                    }
+                    @if !about_documents.is_empty() {
+                        p.field-error #documents-loi { @for (i, m) in about_documents.iter().enumerate() { @if i > 0 { br; } (m) } }
                     }
                 }
-                @if done.done.as_deref() == Some("agency") {
-                    div.notice role="status" { p { "Đã chia sẻ với cơ quan." } }
-                }
-                @if done.done.as_deref() == Some("revoked") {
-                    div.notice role="status" { p { "Đã thu hồi chia sẻ." } }
-                }
-                p { "Bạn chọn giấy tờ nào được chia sẻ, cho ai, đến ngày nào. Mỗi lần người nhận mở đều được ghi vào sổ truy cập của bạn. Bạn có thể thu hồi bất cứ lúc nào." }
-                form #share-form method="post" action="/my/shares" {
-                    input type="hidden" name="csrf" value=(user.csrf);
-                    fieldset {
-                        legend { "Giấy tờ chia sẻ" }
-                        @for d in &docs.documents {
-                            label { input type="checkbox" name="documents" value=(d.id); " " (d.title) }
-                        }
+                fieldset #kind aria-invalid=[(!about_kind.is_empty()).then_some("true")]
+                    aria-describedby=[(!about_kind.is_empty()).then_some("kind-loi")] {
+                    legend { "Chia sẻ với" }
+                    label { input type="radio" name="kind" value="link" checked[!agency_kind]; " Một liên kết (ngân hàng, nơi làm việc...)" }
+                    label { input type="radio" name="kind" value="agency" checked[agency_kind]; " Một cơ quan nhà nước, cho một thủ tục" }
+                    @if !about_kind.is_empty() {
+                        p.field-error #kind-loi { @for (i, m) in about_kind.iter().enumerate() { @if i > 0 { br; } (m) } }
                     }
-                    fieldset {
-                        legend { "Chia sẻ với" }
-                        label { input type="radio" name="kind" value="link" checked; " Một liên kết (ngân hàng, nơi làm việc...)" }
-                        label { input type="radio" name="kind" value="agency"; " Một cơ quan nhà nước, cho một thủ tục" }
-                    }
-                    label for="purpose" { "Mục đích (với liên kết)" }
-                    input #purpose name="purpose" maxlength="300";
-                    label { input type="checkbox" name="one_time" value="true"; " Chỉ mở được một lần" }
-                    label for="agency_code" { "Mã cơ quan (với cơ quan)" }
-                    input #agency_code name="agency_code";
-                    label for="procedure_code" { "Mã thủ tục (với cơ quan)" }
-                    input #procedure_code name="procedure_code";
-                    label for="until" { "Đến hết ngày (liên kết: tối đa 30 ngày)" }
-                    input #until name="until" type="date" required;
-                    button type="submit" { "Chia sẻ" }
                 }
-                h2 { "Các lần chia sẻ" }
-                @if list.shares.is_empty() {
-                    p { "Bạn chưa chia sẻ giấy tờ nào." }
-                } @else {
-                    table.shares {
-                        thead { tr { th { "Với" } th { "Giấy tờ" } th { "Đến ngày" } th { "Tình trạng" } th { "Số lần dùng" } th { "" } } }
-                        tbody {
-                            @for s in &list.shares {
-                                tr data-share=(s.id) {
-                                    td {
-                                        @if s.kind == "link" {
-                                            "Liên kết: " (s.purpose.as_deref().unwrap_or(""))
-                                            @if s.one_time { " (một lần)" }
-                                        } @else {
-                                            "Cơ quan " (s.agency_code.as_deref().unwrap_or("")) ", thủ tục " (s.procedure_code.as_deref().unwrap_or(""))
-                                        }
+                (forms::TextField { id: "purpose", name: "purpose", label: "Mục đích (với liên kết)",
+                    value: &purpose, required: false, placeholder: Some("Hồ sơ vay vốn ngân hàng"), fields: &["purpose"] }
+                    .render(messages))
+                label { input type="checkbox" name="one_time" value="true" checked[typed.one_time]; " Chỉ mở được một lần" }
+                (forms::TextField { id: "agency_code", name: "agency_code", label: "Mã cơ quan (với cơ quan)",
+                    value: &agency_code, required: false, placeholder: Some("H47.15"), fields: &["agency_code"] }
+                    .render(messages))
+                (forms::TextField { id: "procedure_code", name: "procedure_code", label: "Mã thủ tục (với cơ quan)",
+                    value: &procedure_code, required: false, placeholder: Some("1.001193"), fields: &["procedure_code"] }
+                    .render(messages))
+                (forms::TextField { id: "until", name: "until", label: "Đến hết ngày (dd/mm/yyyy; liên kết: tối đa 30 ngày)",
+                    value: &until, required: true, placeholder: Some("31/12/2026"), fields: &["until"] }
+                    .render(messages))
+                button type="submit" { "Chia sẻ" }
+            }
+            h2 { "Các lần chia sẻ" }
+            @if list.shares.is_empty() {
+                p { "Bạn chưa chia sẻ giấy tờ nào." }
+            } @else {
+                table.shares {
+                    thead { tr { th { "Với" } th { "Giấy tờ" } th { "Đến ngày" } th { "Tình trạng" } th { "Số lần dùng" } th { "" } } }
+                    tbody {
+                        @for s in &list.shares {
+                            tr data-share=(s.id) {
+                                td {
+                                    @if s.kind == "link" {
+                                        "Liên kết: " (s.purpose.as_deref().unwrap_or(""))
+                                        @if s.one_time { " (một lần)" }
+                                    } @else {
+                                        "Cơ quan " (s.agency_code.as_deref().unwrap_or("")) ", thủ tục " (s.procedure_code.as_deref().unwrap_or(""))
                                     }
-                                    td { @for id in &s.documents { (title_of(id)) br; } }
-                                    td { (date(&s.until)) }
-                                    td.state { (share_state_name(&s.state)) }
-                                    td { (s.uses) }
-                                    td {
-                                        @if s.state == "active" {
-                                            form method="post" action=(format!("/my/shares/{}/revoke", s.id)) {
-                                                input type="hidden" name="csrf" value=(user.csrf);
-                                                button type="submit" { "Thu hồi" }
-                                            }
-                                        } @else if let Some(at) = &s.revoked_at {
-                                            "Thu hồi lúc " (instant(at))
+                                }
+                                td { @for id in &s.documents { (title_of(id)) br; } }
+                                td { (date(&s.until)) }
+                                td.state { (share_state_name(&s.state)) }
+                                td { (s.uses) }
+                                td {
+                                    @if s.state == "active" {
+                                        form method="post" action=(format!("/my/shares/{}/revoke", s.id)) {
+                                            input type="hidden" name="csrf" value=(user.csrf);
+                                            button type="submit" { "Thu hồi" }
                                         }
+                                    } @else if let Some(at) = &s.revoked_at {
+                                        "Thu hồi lúc " (instant(at))
                                     }
                                 }
                             }
                         }
                     }
                 }
-            },
-        ))
-    }
-    .await;
-    user.respond(result)
+            }
+        },
+    ))
 }
+
+/// The fields of the share form shown with their own inputs (the documents' rules are
+/// `documents[i]`, under the list of documents).
+const SHARE_FIELDS: &[&str] = &["kind", "purpose", "agency_code", "procedure_code", "until"];
 
 fn share_state_name(state: &str) -> &str {
     match state {
@@ -153,7 +218,8 @@ fn share_state_name(state: &str) -> &str {
     }
 }
 
-/// Makes a share from the form (fields repeat: one `documents` per box ticked).
+/// Makes a share from the form (fields repeat: one `documents` per box ticked). A form that
+/// breaks rules comes back as it was filled in, each rule under its field.
 pub async fn create(
     State(state): State<AppState>,
     user: WebUser,
@@ -182,12 +248,30 @@ pub async fn create(
             purpose: one("purpose"),
             one_time: one("one_time").is_some(),
         };
-        let created = make_share(&state, user.caller.clone(), &request).await?;
-        let target = match &created.link {
-            Some(link) => format!("/my/shares?link={}", percent_encode(link)),
-            None => "/my/shares?done=agency".to_string(),
-        };
-        Ok(Redirect::to(&target).into_response())
+        match make_share(&state, user.caller.clone(), &request).await {
+            Ok(created) => {
+                let target = match &created.link {
+                    Some(link) => format!("/my/shares?link={}", percent_encode(link)),
+                    None => "/my/shares?done=agency".to_string(),
+                };
+                Ok(Redirect::to(&target).into_response())
+            }
+            Err(e @ ApiError::Invalid(..)) => {
+                let messages = FieldMessages::of(Some(&e));
+                let mut page = shares_page(
+                    &state,
+                    &user,
+                    &headers,
+                    &Done::default(),
+                    &request,
+                    &messages,
+                )
+                .await?;
+                *page.status_mut() = e.status();
+                Ok(page)
+            }
+            Err(e) => Err(e),
+        }
     }
     .await;
     user.respond(result)
