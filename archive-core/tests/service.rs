@@ -7,12 +7,13 @@
 use archive_core::{Archive, ArchiveError, LedgerPage, NewDocument, ReextractTarget};
 use schemas::policy::{Refusal, RefusalKind};
 use schemas::{
-    AccessReason, Action, Caller, Credential, DocTypes, DocumentText, Format, MetadataInput,
-    OwnerId, PageSource, PageText, Principal, Role,
+    AccessReason, Action, Caller, Credential, DocTypes, DocumentText, DossierCheck, DossierInput,
+    Format, MetadataInput, OwnerId, PageSource, PageText, Principal, Role, ShareInput,
 };
 
 const DUC: &str = "049075001234";
 const THUY: &str = "079305000001";
+const DOSSIER: &str = "000.00.00.H47-261127-0001";
 
 fn signed_in(name: &str, role: Role, agency: Option<&str>, owner: Option<&str>) -> Caller {
     Caller::signed_in(
@@ -294,4 +295,177 @@ fn a_user_name_that_differs_from_a_taken_one_only_by_case_is_refused() {
         }
     }
     archive.add_user(&admin, &account("lan2")).unwrap();
+}
+
+// Registered dossiers and shares (#20): what a clerk's search or read for a dossier tells
+// about each owner is in that owner's ledger, with the consent it used.
+
+/// A store that checks registered dossiers, with `DOSSIER` registered for `applicants`,
+/// received by `receiving_agency`.
+fn registered_store(dir: &std::path::Path, applicants: &[&str], receiving_agency: &str) -> Archive {
+    let mut archive = Archive::open(dir).unwrap();
+    archive.set_dossier_check(DossierCheck::Registered);
+    register(&archive, applicants, receiving_agency);
+    archive
+}
+
+/// The one-stop system registers `DOSSIER` (procedure 1.001193) for `applicants`.
+fn register(
+    archive: &Archive,
+    applicants: &[&str],
+    receiving_agency: &str,
+) -> (schemas::Dossier, archive_core::service::Registration) {
+    let intake = signed_in("motcua", Role::Intake, None, None);
+    let dossier = DossierInput {
+        code: DOSSIER.into(),
+        procedure_code: "1.001193".into(),
+        applicants: applicants.iter().map(|a| a.to_string()).collect(),
+        receiving_agency: receiving_agency.into(),
+        received_on: "2026-11-27".into(),
+    }
+    .validate()
+    .unwrap();
+    archive.register_dossier(&intake, dossier).unwrap()
+}
+
+fn for_dossier() -> AccessReason {
+    AccessReason::new(Some(DOSSIER), None, Some("đối chiếu")).unwrap()
+}
+
+#[test]
+fn a_search_for_a_dossier_of_several_applicants_is_a_search_event_for_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = registered_store(dir.path(), &[DUC, THUY], "000.00.15.H47");
+    store(&archive, DUC, b"%PDF one", "giấy khai sinh Nguyễn Văn Đức");
+    store(&archive, THUY, b"%PDF two", "giấy khai sinh Trần Thị Thuý");
+    archive.sync_index(&mut |_, _| {}).unwrap();
+    let clerk = signed_in("canbo", Role::Clerk, Some("000.00.15.H47"), None);
+    let request = archive_core::search::SearchRequest {
+        query: "giấy".into(),
+        limit: 20,
+        ..Default::default()
+    };
+    let found = archive.search(&clerk, &request, &for_dossier()).unwrap();
+    assert_eq!(found.total, 2);
+    for owner in [DUC, THUY] {
+        let searches: Vec<_> = ledger(&archive, owner)
+            .into_iter()
+            .filter(|e| e.event.action == Action::Search)
+            .collect();
+        assert_eq!(searches.len(), 1, "search events of {owner}");
+        let event = &searches[0].event;
+        assert_eq!(event.dossier_code.as_deref(), Some(DOSSIER));
+        assert!(
+            event
+                .detail
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("searched: 2 documents matched, 2 shown"),
+            "{:?}",
+            event.detail
+        );
+    }
+}
+
+/// `owner` shares `doc` with `agency` for the dossier's procedure; the share's id.
+fn share_with_agency(archive: &Archive, owner: &str, doc: &str, agency: &str) -> String {
+    let citizen = signed_in("congdan", Role::Citizen, None, Some(owner));
+    let share = ShareInput {
+        documents: vec![doc.into()],
+        kind: "agency".into(),
+        agency_code: Some(agency.into()),
+        procedure_code: Some("1.001193".into()),
+        until: Some(schemas::iso_date(
+            schemas::today() + time::Duration::days(10),
+        )),
+        purpose: None,
+        one_time: false,
+    }
+    .validate(schemas::today())
+    .unwrap();
+    archive.create_share(&citizen, share).unwrap().0.id
+}
+
+#[test]
+fn a_clerks_read_through_an_agency_share_names_the_share_in_the_owners_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = registered_store(dir.path(), &[DUC], "000.00.15.H47");
+    let duc_birth = store(&archive, DUC, b"%PDF one", "giấy khai sinh Nguyễn Văn Đức");
+    let thuy_birth = store(&archive, THUY, b"%PDF two", "giấy khai sinh Trần Thị Thuý");
+    let share = share_with_agency(&archive, THUY, &thuy_birth, "000.00.15.H47");
+    let clerk = signed_in("canbo", Role::Clerk, Some("000.00.15.H47"), None);
+    // The applicant's own document: an ordinary read for the dossier.
+    archive
+        .read_document(&clerk, &duc_birth, &for_dossier())
+        .unwrap();
+    let read = ledger(&archive, DUC).pop().unwrap().event;
+    assert_eq!(read.action, Action::ReadMetadata);
+    assert_eq!(read.purpose.as_deref(), Some("đối chiếu"));
+    // The other citizen's document, let in by their share: the read names it.
+    archive
+        .read_document(&clerk, &thuy_birth, &for_dossier())
+        .unwrap();
+    let read = ledger(&archive, THUY).pop().unwrap().event;
+    assert_eq!(read.action, Action::ReadMetadata);
+    assert_eq!(read.dossier_code.as_deref(), Some(DOSSIER));
+    assert_eq!(
+        read.purpose.as_deref(),
+        Some(format!("through share {share}: đối chiếu").as_str())
+    );
+    // So does a list of their documents for the dossier, and a download.
+    let listed = archive
+        .owner_documents(
+            &clerk,
+            &OwnerId::parse(THUY).unwrap(),
+            &Default::default(),
+            &for_dossier(),
+        )
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    let access = archive
+        .original_access(&clerk, &thuy_birth, &for_dossier())
+        .unwrap();
+    std::io::copy(
+        &mut archive.read_original(&access).unwrap(),
+        &mut std::io::sink(),
+    )
+    .unwrap();
+    let events = ledger(&archive, THUY);
+    let last_two: Vec<_> = events.iter().rev().take(2).map(|e| &e.event).collect();
+    assert_eq!(last_two[0].action, Action::Download);
+    assert_eq!(last_two[1].action, Action::ReadMetadata);
+    for event in last_two {
+        assert!(
+            event
+                .purpose
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with(&format!("through share {share}")),
+            "{event:?}"
+        );
+    }
+}
+
+#[test]
+fn an_agency_written_in_either_form_is_one_agency_for_shares_and_dossiers() {
+    let dir = tempfile::tempdir().unwrap();
+    // Received by `000.00.15.H47` (QCVN 102); the citizen shared with `H47.15` (QĐ 20).
+    let archive = registered_store(dir.path(), &[DUC], "000.00.15.H47");
+    let thuy_birth = store(&archive, THUY, b"%PDF two", "giấy khai sinh Trần Thị Thuý");
+    let share = share_with_agency(&archive, THUY, &thuy_birth, "H47.15");
+    let clerk = signed_in("canbo", Role::Clerk, Some("000.00.16.H47"), None);
+    archive
+        .read_document(&clerk, &thuy_birth, &for_dossier())
+        .unwrap();
+    let read = ledger(&archive, THUY).pop().unwrap().event;
+    assert_eq!(read.action, Action::ReadMetadata);
+    assert!(read
+        .purpose
+        .unwrap_or_default()
+        .starts_with(&format!("through share {share}")));
+    // The one-stop system sending the same dossier again with the other form: the same
+    // dossier, not a conflict.
+    let (kept, registration) = register(&archive, &[DUC], "H47.15");
+    assert_eq!(registration, archive_core::service::Registration::Again);
+    assert_eq!(kept.receiving_agency, "000.00.15.H47");
 }

@@ -52,6 +52,15 @@ pub struct Request {
     source: Option<std::net::IpAddr>,
 }
 
+/// The CSRF token of the session a page was served to (its forms' hidden `csrf` field).
+pub fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF token in the page")
+        .to_string()
+}
+
 /// Percent-encodes a query value.
 pub fn encode(value: &str) -> String {
     value

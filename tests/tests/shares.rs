@@ -506,12 +506,7 @@ fn a_refused_share_form_comes_back_filled_in_with_each_rule_under_its_field() {
         .header("cookie", &cookie)
         .send(&w.served.addr)
         .text();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a CSRF token in the page")
-        .to_string();
+    let csrf = kho_tests::http::csrf_of(&page);
     // An agency share with a malformed agency code, no procedure and a day already past.
     let answer = Request::new("POST", "/my/shares")
         .header("cookie", &cookie)

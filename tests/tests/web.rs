@@ -440,12 +440,7 @@ fn forms_without_the_sessions_csrf_token_or_from_another_site_are_refused() {
         .header("Cookie", &session)
         .send(&world.served.addr)
         .text();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a CSRF token in the page")
-        .to_string();
+    let csrf = kho_tests::http::csrf_of(&page);
     assert_eq!(reuse(&csrf, Some("http://evil.example")).status, 403);
     let done = reuse(&csrf, None);
     assert_eq!(done.status, 303, "{}", done.text());
