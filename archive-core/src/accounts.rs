@@ -84,9 +84,10 @@ impl Accounts {
             let (key, _) = item.map_err(self.err())?;
             let taken = String::from_utf8_lossy(&key);
             if taken.to_lowercase() == wanted && *taken != account.principal.name {
-                return Err(ArchiveError::Conflict(format!(
-                    "a user named {taken:?} already exists; names that differ only by case are one name: choose another"
-                )));
+                return Err(ArchiveError::Conflict(
+                    schemas::messages::Message::new(&schemas::messages::CONFLICT_USER_CASE)
+                        .with("taken", &taken),
+                ));
             }
         }
         let name = account.principal.name.as_bytes();
@@ -95,10 +96,10 @@ impl Accounts {
             .compare_and_swap(name, None as Option<&[u8]>, Some(encode(account)?))
             .map_err(self.err())?;
         if swapped.is_err() {
-            return Err(ArchiveError::Conflict(format!(
-                "a user named {:?} already exists",
-                account.principal.name
-            )));
+            return Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_USER_EXISTS)
+                    .with("name", &account.principal.name),
+            ));
         }
         self.flush()
     }

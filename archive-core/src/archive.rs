@@ -124,16 +124,19 @@ impl Archive {
         let catalog = Catalog::open(&root.join("catalog"))?;
         let blobs_url = match (&options.blobs, &stored.blobs) {
             (Some(asked), Some(kept)) if asked != kept => {
-                return Err(ArchiveError::Conflict(format!(
-                    "the store at {} keeps its originals in {kept}, not {asked}; give --blobs {kept} or no --blobs",
-                    root.display()
-                )))
+                return Err(ArchiveError::Conflict(
+                    schemas::messages::Message::new(&schemas::messages::CONFLICT_BLOBS_ELSEWHERE)
+                        .with("root", root.display())
+                        .with("kept", kept)
+                        .with("asked", asked),
+                ))
             }
             (Some(asked), None) if catalog.last_seq()? > 0 => {
-                return Err(ArchiveError::Conflict(format!(
-                    "the store at {} keeps its originals in its own folder; it cannot move to {asked}: export it and import the bag with --blobs {asked} into a new --data folder",
-                    root.display()
-                )))
+                return Err(ArchiveError::Conflict(
+                    schemas::messages::Message::new(&schemas::messages::CONFLICT_BLOBS_CANNOT_MOVE)
+                        .with("root", root.display())
+                        .with("asked", asked),
+                ))
             }
             (asked, kept) => asked.clone().or_else(|| kept.clone()),
         };

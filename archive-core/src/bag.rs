@@ -102,22 +102,22 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Refuses a destination that holds anything: nothing is ever overwritten.
-fn require_empty(path: &Path, what: &str) -> Result<()> {
+fn require_empty(path: &Path, what: &'static schemas::messages::Entry) -> Result<()> {
     match std::fs::read_dir(path) {
         Ok(mut entries) => match entries.next() {
             None => Ok(()),
-            Some(_) => Err(ArchiveError::Conflict(format!(
-                "{} is not empty; {what} needs a new or empty folder",
-                path.display()
-            ))),
+            Some(_) => Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_FOLDER_NOT_EMPTY)
+                    .with("path", path.display())
+                    .with_message("what", what),
+            )),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            Err(ArchiveError::Conflict(format!(
-                "{} is a file; {what} needs a new or empty folder",
-                path.display()
-            )))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(ArchiveError::Conflict(
+            schemas::messages::Message::new(&schemas::messages::CONFLICT_FOLDER_IS_FILE)
+                .with("path", path.display())
+                .with_message("what", what),
+        )),
         Err(e) => Err(io_err(path)(e)),
     }
 }
@@ -239,7 +239,7 @@ pub fn export(
     scope: &Scope,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<BagSummary> {
-    require_empty(bag, "an export")?;
+    require_empty(bag, &schemas::messages::WORDS_EXPORT)?;
     let work = beside(bag, "partial");
     if work.exists() {
         std::fs::remove_dir_all(&work).map_err(io_err(&work))?;
@@ -687,7 +687,7 @@ pub fn import(
             ),
         });
     }
-    require_empty(data, "an import")?;
+    require_empty(data, &schemas::messages::WORDS_IMPORT)?;
     let work = beside(data, "importing");
     if work.exists() {
         std::fs::remove_dir_all(&work).map_err(io_err(&work))?;

@@ -43,11 +43,30 @@ pub struct BatchLine {
     /// The document, for stored and duplicate files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// For a rejection: the kind of reason and the reason in words.
+    /// For a rejection: the kind of reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reject_kind: Option<String>,
+    /// The reason as its code and parameters (no words: rendered in the reader's language when
+    /// shown). A code the table no longer knows reads back as none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "known_message"
+    )]
+    pub message: Option<schemas::messages::Message>,
+    /// The reason in words, as reports stored before codes have it (new lines leave it empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// A stored message, or none when its code is not (any longer) in the table: the line still
+/// reads back, with its kind.
+fn known_message<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<schemas::messages::Message>, D::Error> {
+    use serde::Deserialize;
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 pub struct Batches {
@@ -195,8 +214,41 @@ mod tests {
             status: status.into(),
             id: None,
             reject_kind: None,
+            message: None,
             reason: None,
         }
+    }
+
+    /// A rejection is stored as its code and parameters, no words; a report stored before codes
+    /// (words only) and one whose code the table no longer has still read back.
+    #[test]
+    fn a_lines_reason_is_stored_without_words_and_old_lines_still_read() {
+        use schemas::messages::{Lang, Message, INGEST_TOO_LARGE};
+        let mut rejected = line("b.pdf", "rejected");
+        rejected.message = Some(
+            Message::new(&INGEST_TOO_LARGE)
+                .with("size", 9)
+                .with("max", 8),
+        );
+        let stored = String::from_utf8(crate::catalog::codec::encode(&rejected).unwrap()).unwrap();
+        assert!(stored.contains(r#""code":"ingest.too_large""#), "{stored}");
+        assert!(!stored.contains("bytes"), "no English stored: {stored}");
+        let back: super::BatchLine =
+            crate::catalog::codec::decode("line", stored.as_bytes()).unwrap();
+        assert_eq!(
+            back.message.unwrap().render(Lang::Vi),
+            "tệp có 9 byte; kho nhận tối đa 8 byte mỗi tệp"
+        );
+        let old = br#"{"file":"c.pdf","status":"rejected","reject_kind":"too_large","reason":"the file is 9 bytes"}"#;
+        let old: super::BatchLine = crate::catalog::codec::decode("line", old).unwrap();
+        assert_eq!(
+            (old.message, old.reason.as_deref()),
+            (None, Some("the file is 9 bytes"))
+        );
+        let gone =
+            br#"{"file":"d.pdf","status":"rejected","message":{"code":"no.longer","params":{}}}"#;
+        let gone: super::BatchLine = crate::catalog::codec::decode("line", gone).unwrap();
+        assert_eq!((gone.file.as_str(), gone.message), ("d.pdf", None));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub enum ArchiveError {
     /// The request is well formed but the store's current state refuses it (a name taken, a
     /// document already revoked).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(schemas::messages::Message),
     /// A value the caller gave breaks a rule.
     #[error("{0}")]
     Invalid(#[from] schemas::FieldError),
@@ -70,7 +70,10 @@ pub enum ArchiveError {
     },
     /// A place named in a search that no unit, or several, carry.
     #[error("place {name:?}: {rule}")]
-    Place { name: String, rule: String },
+    Place {
+        name: String,
+        rule: schemas::messages::Message,
+    },
     #[error("the bag {path} cannot be imported: {problems}; nothing was imported")]
     Bag { path: PathBuf, problems: String },
     #[error("the store at {path} has layout version {found}; this kho reads version {supported}; use a matching kho release")]

@@ -117,11 +117,14 @@ impl Journal {
                         detail: e.to_string(),
                     })?;
                 if file.kho_bucket_version > JOURNAL_VERSION {
-                    return Err(ArchiveError::Conflict(format!(
-                        "the bucket {} has layout version {}; this kho reads version {JOURNAL_VERSION}: use a matching kho release",
-                        client.location(),
-                        file.kho_bucket_version
-                    )));
+                    return Err(ArchiveError::Conflict(
+                        schemas::messages::Message::new(
+                            &schemas::messages::CONFLICT_BUCKET_VERSION,
+                        )
+                        .with("bucket", client.location())
+                        .with("found", file.kho_bucket_version)
+                        .with("supported", JOURNAL_VERSION),
+                    ));
                 }
             }
             None => {

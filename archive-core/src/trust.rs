@@ -106,19 +106,19 @@ impl Archive {
         schemas::check_anchor_name(&anchor.name).map_err(|rule| rule.at("name", &anchor.name))?;
         let existing = self.anchors()?;
         if existing.iter().any(|a| a.name == anchor.name) {
-            return Err(ArchiveError::Conflict(format!(
-                "a trust anchor named {:?} exists; remove it first or choose another --name",
-                anchor.name
-            )));
+            return Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_ANCHOR_NAME)
+                    .with("name", &anchor.name),
+            ));
         }
         if let Some(same) = existing
             .iter()
             .find(|a| a.fingerprint == anchor.fingerprint)
         {
-            return Err(ArchiveError::Conflict(format!(
-                "this certificate is already trusted, as {:?}",
-                same.name
-            )));
+            return Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_ANCHOR_TRUSTED)
+                    .with("name", &same.name),
+            ));
         }
         let info = TrustAnchorInfo {
             name: anchor.name.clone(),
@@ -149,9 +149,10 @@ impl Archive {
     /// Removes a trust anchor (audited).
     pub(crate) fn delete_anchor(&self, name: &str, actor: &Actor) -> Result<TrustAnchorInfo> {
         let Some(info) = self.anchors()?.into_iter().find(|a| a.name == name) else {
-            return Err(ArchiveError::Conflict(format!(
-                "no trust anchor is named {name:?}; `kho trust list` shows them"
-            )));
+            return Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_NO_ANCHOR)
+                    .with("name", name),
+            ));
         };
         let mut event = NewEvent::new(Action::TrustChanged, actor);
         event.detail = Some(format!(
@@ -246,10 +247,10 @@ impl Archive {
             .contains_key(copy.code.as_bytes())
             .map_err(self.sled_err())?
         {
-            return Err(ArchiveError::Conflict(format!(
-                "verification code {} is taken; make the copy again",
-                copy.code
-            )));
+            return Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_COPY_CODE)
+                    .with("code", &copy.code),
+            ));
         }
         let mut event = NewEvent::new(Action::Certify, actor);
         event.doc_id = Some(record.id.clone());

@@ -337,7 +337,20 @@ fn the_place_filter_and_the_facets_of_todays_units() {
             Err(ArchiveError::Place { name, rule }) => {
                 assert_eq!(name, bad);
                 let ambiguous = bad != "Atlantis";
-                assert_eq!(rule.contains("units ("), ambiguous, "{bad}: {rule}");
+                let code = if ambiguous {
+                    "place.ambiguous"
+                } else {
+                    "place.unknown"
+                };
+                assert_eq!(rule.code(), code, "{bad}: {rule}");
+                let english = rule.render(schemas::Lang::En);
+                assert_eq!(english.contains("units ("), ambiguous, "{bad}: {english}");
+                let vietnamese = rule.render(schemas::Lang::Vi);
+                assert_eq!(
+                    vietnamese.contains("đơn vị ("),
+                    ambiguous,
+                    "{bad}: {vietnamese}"
+                );
             }
             other => panic!("{bad}: {:?}", other.map(|r| r.total)),
         }

@@ -144,7 +144,9 @@ fn a_copy_is_refused_to_roles_and_dossiers_the_policy_refuses_and_the_refusal_is
     let refused = archive
         .certify(&owner, &doc, &Default::default(), |_: &_, _: &_| {
             made = true;
-            Err::<(CertifiedCopy, Vec<u8>), ArchiveError>(ArchiveError::Conflict("made".into()))
+            Err::<(CertifiedCopy, Vec<u8>), ArchiveError>(ArchiveError::Conflict(
+                schemas::Message::new(&schemas::messages::CONFLICT_COPY_CODE),
+            ))
         })
         .unwrap_err();
     assert!(!made, "nothing is made for a refused caller");
@@ -206,7 +208,7 @@ fn no_copy_of_a_revoked_document() {
         )
         .unwrap_err();
     assert!(
-        matches!(&refused, ArchiveError::Conflict(words) if words.contains("revoked")),
+        matches!(&refused, ArchiveError::Conflict(words) if words.code() == "conflict.certify_revoked"),
         "{refused}"
     );
     assert!(archive

@@ -17,6 +17,7 @@ use crate::pipeline;
 use crate::{FileReport, FileStatus, InputFile};
 use archive_core::batches::{BatchLine, BatchRecord};
 use archive_core::{Archive, ArchiveError};
+use schemas::messages::{self as m, Message};
 use schemas::{Caller, DocTypes, DocumentMetadata, ManifestRow, ManifestRowError, MetadataInput};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -118,7 +119,7 @@ pub fn plan_paths(
     types: &DocTypes,
     today: Date,
 ) -> Vec<PlannedItem> {
-    let validated = metadata.validate(types, today).map_err(|e| e.to_string());
+    let validated = metadata.validate(types, today).map_err(|e| e.message());
     inputs
         .into_iter()
         .map(|input| {
@@ -163,14 +164,13 @@ pub fn plan_manifest<'a>(
             let report = FileReport::rejected(
                 format!("line {}", e.line),
                 RejectKind::ManifestRow,
-                format!("line {}: {}", e.line, e.error),
+                at_line(e.line, e.error),
             );
             Box::new(report.at_line(e.line))
         })?;
-        let reject = |kind: RejectKind, reason: String| {
+        let reject = |kind: RejectKind, reason: Message| {
             Box::new(
-                FileReport::rejected(&row.file, kind, format!("line {}: {reason}", row.line))
-                    .at_line(row.line),
+                FileReport::rejected(&row.file, kind, at_line(row.line, reason)).at_line(row.line),
             )
         };
         let path = resolve(&canonical_root, &row.file, &mut names)
@@ -179,7 +179,7 @@ pub fn plan_manifest<'a>(
         if first != row.line {
             return Err(reject(
                 RejectKind::RepeatedFile,
-                format!("names the same file as line {first}"),
+                Message::new(&m::INGEST_REPEATED_FILE).with("first", first),
             ));
         }
         let store_as = if row.split {
@@ -191,7 +191,7 @@ pub fn plan_manifest<'a>(
             let metadata = row
                 .metadata
                 .validate(types, today)
-                .map_err(|e| reject(RejectKind::Metadata, e.to_string()))?;
+                .map_err(|e| reject(RejectKind::Metadata, e.message()))?;
             StoreAs::Document(Box::new(metadata))
         };
         Ok(Planned {
@@ -221,49 +221,49 @@ fn resolve(
     root: &Path,
     file: &str,
     names: &mut crate::names::NameResolver,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, Message> {
+    let rule = |entry: &'static m::Entry| Message::new(entry).with("file", file);
     let relative = PathBuf::from(file.replace('\\', "/"));
     if relative.is_absolute() {
-        return Err(format!(
-            "file {file}: an absolute path is not allowed; give the path relative to the manifest's folder (or --root)"
-        ));
+        return Err(rule(&m::INGEST_ABSOLUTE_PATH));
     }
     if relative
         .components()
         .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
     {
-        return Err(format!("file {file}: the path leaves the root folder (..)"));
+        return Err(rule(&m::INGEST_LEAVES_ROOT));
     }
     let found = names.find(root, &relative).map_err(|lookup| match lookup {
         crate::names::Lookup::NotFound => {
-            format!("file {file}: no such file under {}", root.display())
+            rule(&m::INGEST_NOT_UNDER_ROOT).with("root", root.display())
         }
-        crate::names::Lookup::Ambiguous(paths) => format!(
-            "file {file}: {} different files have this name, written in different Unicode forms (NFC and NFD): {}; rename or remove all but one",
-            paths.len(),
-            paths
-                .iter()
-                .map(|p| {
-                    let shown = p.display().to_string();
-                    let form = if schemas::nfc(&shown) == shown { "NFC" } else { "NFD" };
-                    format!("{shown} ({form})")
-                })
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ),
+        crate::names::Lookup::Ambiguous(paths) => rule(&m::INGEST_AMBIGUOUS_NAME)
+            .with("count", paths.len())
+            .with(
+                "names",
+                paths
+                    .iter()
+                    .map(|p| {
+                        let shown = p.display().to_string();
+                        let form = if schemas::nfc(&shown) == shown {
+                            "NFC"
+                        } else {
+                            "NFD"
+                        };
+                        format!("{shown} ({form})")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
     })?;
     let canonical = found
         .canonicalize()
-        .map_err(|e| format!("file {file}: cannot read it: {e}"))?;
+        .map_err(|e| rule(&m::INGEST_ROW_UNREADABLE).with("why", e))?;
     if !canonical.starts_with(root) {
-        return Err(format!(
-            "file {file}: a symbolic link that leads outside the root folder"
-        ));
+        return Err(rule(&m::INGEST_LINK_OUTSIDE));
     }
     if canonical.is_dir() {
-        return Err(format!(
-            "file {file}: is a folder; a manifest row names one file"
-        ));
+        return Err(rule(&m::INGEST_IS_FOLDER));
     }
     Ok(canonical)
 }
@@ -324,7 +324,8 @@ fn batch_line(r: &FileReport) -> BatchLine {
         status: schemas::json_name(r.status),
         id: r.id.clone(),
         reject_kind: r.reject_kind.map(schemas::json_name),
-        reason: r.error.clone(),
+        message: r.error.clone(),
+        reason: None,
     }
 }
 
@@ -332,10 +333,15 @@ fn batch_line(r: &FileReport) -> BatchLine {
 /// other row's rejection.
 fn for_row(outcome: FileReport, line: u64) -> FileReport {
     let mut outcome = outcome.at_line(line);
-    if let Some(error) = &mut outcome.error {
-        *error = format!("line {line}: {error}");
-    }
+    outcome.error = outcome.error.map(|error| at_line(line, error));
     outcome
+}
+
+/// A manifest row's reason, said on its line.
+fn at_line(line: u64, reason: Message) -> Message {
+    Message::new(&m::INGEST_AT_LINE)
+        .with("line", line)
+        .with_message("reason", reason)
 }
 
 /// Makes a group of outcomes durable (with the batch's record of them), brings the index along
@@ -407,7 +413,7 @@ pub fn run(
                 Ok(Stage::Done(Box::new(FileReport::rejected(
                     input.display,
                     RejectKind::Unsplittable,
-                    "a stack reached the pipeline of single files; run the row again",
+                    &m::INGEST_STACK_IN_PIPELINE,
                 )))),
             ),
         }

@@ -6,6 +6,7 @@ use crate::{inspect, sniff, InspectError, Inspection, Limits, SNIFF_BYTES};
 use archive_core::{
     Archive, ArchiveError, BlobError, IngestStatus, NewDocument, PutBlob, Sha256Digest,
 };
+use schemas::messages::{self as m, Message};
 use schemas::{Caller, DocumentMetadata, DocumentRecord, DocumentText, TextSource};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ pub struct InputFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
     pub display: String,
-    pub reason: String,
+    pub reason: Message,
 }
 
 /// Expands paths into files: a file is itself, a folder is every file below it in path order.
@@ -37,9 +38,9 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<InputFile, InputError>> {
             Err(e) => out.push(Err(InputError {
                 display,
                 reason: if e.kind() == std::io::ErrorKind::NotFound {
-                    "no such file or folder".to_string()
+                    Message::new(&m::INGEST_NO_SUCH_PATH)
                 } else {
-                    format!("cannot read it: {e}")
+                    Message::new(&m::INGEST_CANNOT_READ_PATH).with("why", e)
                 },
             })),
             Ok(m) if m.is_dir() => walk(path, &mut out),
@@ -59,7 +60,7 @@ fn walk(dir: &Path, out: &mut Vec<Result<InputFile, InputError>>) {
         Err(e) => {
             out.push(Err(InputError {
                 display: display(dir),
-                reason: format!("cannot list the folder: {e}"),
+                reason: Message::new(&m::INGEST_CANNOT_LIST).with("why", e),
             }));
             return;
         }
@@ -76,7 +77,7 @@ fn walk(dir: &Path, out: &mut Vec<Result<InputFile, InputError>>) {
             })),
             Err(e) => out.push(Err(InputError {
                 display: display(&path),
-                reason: format!("cannot read it: {e}"),
+                reason: Message::new(&m::INGEST_CANNOT_READ_PATH).with("why", e),
             })),
         }
     }
@@ -127,23 +128,24 @@ pub enum RejectKind {
 }
 
 impl RejectKind {
-    pub fn words(self) -> &'static str {
+    /// The kind in the table's words (`reject_kind.too_large`...).
+    pub fn words(self) -> &'static m::Entry {
         match self {
-            RejectKind::Metadata => "bad metadata",
-            RejectKind::ManifestRow => "unreadable manifest row",
-            RejectKind::Path => "missing file or bad path",
-            RejectKind::RepeatedFile => "file named twice",
-            RejectKind::Unreadable => "unreadable file",
-            RejectKind::TooLarge => "too large",
-            RejectKind::UnsupportedFormat => "not a PDF, PNG, JPEG or TIFF",
-            RejectKind::Damaged => "damaged file",
-            RejectKind::Encrypted => "password-protected",
-            RejectKind::OverLimits => "over the page or pixel limits",
-            RejectKind::NoSeparator => "pages before the first separator",
-            RejectKind::BadSeparator => "unusable separator sheet",
-            RejectKind::MissedSeparator => "over --max-pages (missed separator?)",
-            RejectKind::EmptySegment => "separator with no pages",
-            RejectKind::Unsplittable => "cannot be split",
+            RejectKind::Metadata => &m::REJECT_METADATA,
+            RejectKind::ManifestRow => &m::REJECT_MANIFEST_ROW,
+            RejectKind::Path => &m::REJECT_PATH,
+            RejectKind::RepeatedFile => &m::REJECT_REPEATED_FILE,
+            RejectKind::Unreadable => &m::REJECT_UNREADABLE,
+            RejectKind::TooLarge => &m::REJECT_TOO_LARGE,
+            RejectKind::UnsupportedFormat => &m::REJECT_UNSUPPORTED_FORMAT,
+            RejectKind::Damaged => &m::REJECT_DAMAGED,
+            RejectKind::Encrypted => &m::REJECT_ENCRYPTED,
+            RejectKind::OverLimits => &m::REJECT_OVER_LIMITS,
+            RejectKind::NoSeparator => &m::REJECT_NO_SEPARATOR,
+            RejectKind::BadSeparator => &m::REJECT_BAD_SEPARATOR,
+            RejectKind::MissedSeparator => &m::REJECT_MISSED_SEPARATOR,
+            RejectKind::EmptySegment => &m::REJECT_EMPTY_SEGMENT,
+            RejectKind::Unsplittable => &m::REJECT_UNSPLITTABLE,
         }
     }
 }
@@ -169,7 +171,11 @@ pub struct FileReport {
     /// Pages stored without text, and why (the document itself is stored).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
-    pub error: Option<String>,
+    /// Why the file was rejected: `code` (stable, from the table in `schemas::messages`) and
+    /// `error` (its words in the process's language; the web and the API render the code in
+    /// their reader's language).
+    #[serde(flatten, serialize_with = "reason_fields")]
+    pub error: Option<Message>,
     /// For a rejected file: the kind of reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_kind: Option<RejectKind>,
@@ -185,8 +191,26 @@ pub struct FileReport {
     pub provenance: Option<schemas::Provenance>,
 }
 
+/// A rejection's `code` and `error` (its words in the process's language), or neither; as
+/// `"error": null` for a file that was not rejected, as before codes.
+fn reason_fields<S: serde::Serializer>(
+    reason: &Option<Message>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    match reason {
+        Some(reason) => {
+            map.serialize_entry("code", reason.code())?;
+            map.serialize_entry("error", &reason.to_string())?;
+        }
+        None => map.serialize_entry("error", &None::<String>)?,
+    }
+    map.end()
+}
+
 impl FileReport {
-    pub fn rejected(file: impl Into<String>, kind: RejectKind, error: impl Into<String>) -> Self {
+    pub fn rejected(file: impl Into<String>, kind: RejectKind, error: impl Into<Message>) -> Self {
         FileReport {
             file: file.into(),
             line: None,
@@ -237,19 +261,18 @@ impl FileReport {
 }
 
 /// Reads a whole file, refusing it (without reading further) once it passes `max_bytes`.
-fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, (RejectKind, String)> {
-    let unreadable = |what: &str, e: std::io::Error| {
-        (
-            RejectKind::Unreadable,
-            format!("cannot {what} the file: {e}"),
-        )
+fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, (RejectKind, Message)> {
+    let unreadable = |what: &'static m::Entry, e: std::io::Error| {
+        (RejectKind::Unreadable, Message::new(what).with("why", e))
     };
-    let file = std::fs::File::open(path).map_err(|e| unreadable("open", e))?;
+    let file = std::fs::File::open(path).map_err(|e| unreadable(&m::INGEST_CANNOT_OPEN, e))?;
     let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
     let too_large = |size: u64| {
         (
             RejectKind::TooLarge,
-            format!("the file is {size} bytes; kho accepts at most {max_bytes} bytes per file"),
+            Message::new(&m::INGEST_TOO_LARGE)
+                .with("size", size)
+                .with("max", max_bytes),
         )
     };
     if declared > max_bytes {
@@ -258,7 +281,7 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, (RejectKind, Str
     let mut bytes = Vec::with_capacity(declared as usize);
     file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| unreadable("read", e))?;
+        .map_err(|e| unreadable(&m::INGEST_CANNOT_READ, e))?;
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(bytes.len() as u64));
     }
@@ -269,16 +292,19 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, (RejectKind, Str
 /// format kho takes. Nothing more is read.
 pub fn check_format(input: &InputFile) -> Result<(), Box<FileReport>> {
     let reject =
-        |kind, reason: String| Box::new(FileReport::rejected(&input.display, kind, reason));
-    let file = std::fs::File::open(&input.path)
-        .map_err(|e| reject(RejectKind::Unreadable, format!("cannot open the file: {e}")))?;
+        |kind, reason: Message| Box::new(FileReport::rejected(&input.display, kind, reason));
+    let unreadable = |what: &'static m::Entry, e: std::io::Error| {
+        reject(RejectKind::Unreadable, Message::new(what).with("why", e))
+    };
+    let file =
+        std::fs::File::open(&input.path).map_err(|e| unreadable(&m::INGEST_CANNOT_OPEN, e))?;
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     file.take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
-        .map_err(|e| reject(RejectKind::Unreadable, format!("cannot read the file: {e}")))?;
+        .map_err(|e| unreadable(&m::INGEST_CANNOT_READ, e))?;
     sniff(&head)
         .map(|_| ())
-        .map_err(|e| reject(RejectKind::UnsupportedFormat, e.to_string()))
+        .map_err(|e| reject(RejectKind::UnsupportedFormat, e.message()))
 }
 
 /// A file read whole and recognised: its bytes, their sha256, its format and page count.
@@ -308,7 +334,7 @@ pub fn load_bytes(
 ) -> Result<LoadedFile, Box<FileReport>> {
     let sha256 = Sha256Digest::of(&bytes).to_hex();
     let inspection = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
-        .map_err(|e| (RejectKind::UnsupportedFormat, e.to_string()))
+        .map_err(|e| (RejectKind::UnsupportedFormat, e.message()))
         .and_then(|format| {
             inspect(format, &bytes, limits).map_err(|e| {
                 let kind = match e {
@@ -320,7 +346,7 @@ pub fn load_bytes(
                         RejectKind::Damaged
                     }
                 };
-                (kind, e.to_string())
+                (kind, e.message())
             })
         })
         .map_err(|(kind, reason)| {
@@ -446,7 +472,7 @@ pub(crate) fn prepare_loaded(
             return Ok(Stage::Done(Box::new(FileReport::rejected(
                 display,
                 RejectKind::TooLarge,
-                format!("the file is larger than the limit of {max} bytes"),
+                Message::new(&m::INGEST_OVER_BLOB_LIMIT).with("max", max),
             ))))
         }
         // Store-level failures (disk, catalogue) are not the file's fault: stop the run.

@@ -34,22 +34,22 @@ impl Default for Limits {
 /// Why a file of a known format cannot be accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InspectError {
-    #[error("damaged {format}: {detail}")]
+    #[error("{}", self.message())]
     Damaged {
         format: &'static str,
         detail: String,
     },
-    #[error("the PDF is protected by a password; kho cannot read it. Ask for an unprotected copy")]
+    #[error("{}", self.message())]
     Encrypted,
-    #[error("the {format} has no pages")]
+    #[error("{}", self.message())]
     NoPages { format: &'static str },
-    #[error("the {format} has {pages} pages; kho accepts at most {max} pages per file (split it)")]
+    #[error("{}", self.message())]
     TooManyPages {
         format: &'static str,
         pages: u64,
         max: u32,
     },
-    #[error("page {page} of the {format} claims {width}x{height} pixels; kho accepts at most {max_side} pixels a side and {max_pixels} pixels a page")]
+    #[error("{}", self.message())]
     TooManyPixels {
         format: &'static str,
         page: u32,
@@ -58,6 +58,42 @@ pub enum InspectError {
         max_side: u32,
         max_pixels: u64,
     },
+}
+
+impl InspectError {
+    /// The reason in the table's words (the report's `code` and `error`).
+    pub fn message(&self) -> schemas::messages::Message {
+        use schemas::messages::{self as m, Message};
+        match self {
+            InspectError::Damaged { format, detail } => Message::new(&m::INGEST_DAMAGED)
+                .with("format", format)
+                .with("detail", detail),
+            InspectError::Encrypted => Message::new(&m::INGEST_ENCRYPTED),
+            InspectError::NoPages { format } => {
+                Message::new(&m::INGEST_NO_PAGES).with("format", format)
+            }
+            InspectError::TooManyPages { format, pages, max } => {
+                Message::new(&m::INGEST_TOO_MANY_PAGES)
+                    .with("format", format)
+                    .with("pages", pages)
+                    .with("max", max)
+            }
+            InspectError::TooManyPixels {
+                format,
+                page,
+                width,
+                height,
+                max_side,
+                max_pixels,
+            } => Message::new(&m::INGEST_TOO_MANY_PIXELS)
+                .with("format", format)
+                .with("page", page)
+                .with("width", width)
+                .with("height", height)
+                .with("max_side", max_side)
+                .with("max_pixels", max_pixels),
+        }
+    }
 }
 
 /// What inspection learnt about a file.

@@ -1,6 +1,7 @@
 //! Recognising a file's format from its first bytes. The file name is never trusted: a text file
 //! named `.pdf` is text.
 
+use schemas::messages::{self as m, Message};
 use schemas::Format;
 
 /// How many leading bytes [`sniff`] looks at. PDF readers accept a header anywhere in the first
@@ -10,10 +11,23 @@ pub const SNIFF_BYTES: usize = 1024;
 /// Why a file is not one of the accepted formats.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SniffError {
-    #[error("the file is empty (0 bytes)")]
+    #[error("{}", self.message())]
     Empty,
-    #[error("not a PDF, PNG, JPEG or TIFF file: its content is {0} (kho goes by content, not by the file name)")]
-    Unsupported(&'static str),
+    /// What the content looks like instead, as an entry of the table.
+    #[error("{}", self.message())]
+    Unsupported(&'static m::Entry),
+}
+
+impl SniffError {
+    /// The reason in the table's words (the report's `code` and `error`).
+    pub fn message(&self) -> Message {
+        match self {
+            SniffError::Empty => Message::new(&m::INGEST_EMPTY),
+            SniffError::Unsupported(content) => {
+                Message::new(&m::INGEST_UNSUPPORTED_FORMAT).with_message("content", *content)
+            }
+        }
+    }
 }
 
 /// The format of a file whose first bytes are `head` (up to [`SNIFF_BYTES`]).
@@ -42,32 +56,32 @@ pub fn sniff(head: &[u8]) -> Result<Format, SniffError> {
 }
 
 /// A short description of what the bytes look like, for the rejection message.
-fn describe(head: &[u8]) -> &'static str {
+fn describe(head: &[u8]) -> &'static m::Entry {
     let starts = |magic: &[u8]| head.starts_with(magic);
     if starts(b"PK\x03\x04") {
-        "a ZIP archive (Word .docx, Excel .xlsx and OpenDocument files are ZIP archives too)"
+        &m::CONTENT_ZIP
     } else if starts(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        "an old Microsoft Office document (.doc, .xls)"
+        &m::CONTENT_OLD_OFFICE
     } else if starts(b"GIF8") {
-        "a GIF image"
+        &m::CONTENT_GIF
     } else if starts(b"BM") {
-        "a BMP image"
+        &m::CONTENT_BMP
     } else if starts(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
-        "a WebP image"
+        &m::CONTENT_WEBP
     } else if head.get(4..8) == Some(b"ftyp") {
-        "an HEIC/HEIF image or a video"
+        &m::CONTENT_HEIC
     } else if starts(b"Rar!") || starts(b"7z\xBC\xAF") || starts(&[0x1F, 0x8B]) {
-        "a compressed archive"
+        &m::CONTENT_ARCHIVE
     } else if starts(b"{\\rtf") {
-        "an RTF document"
+        &m::CONTENT_RTF
     } else if looks_like_html(head) {
-        "an HTML page"
+        &m::CONTENT_HTML
     } else if std::str::from_utf8(trim_partial_utf8(head))
         .is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace()))
     {
-        "plain text"
+        &m::CONTENT_TEXT
     } else {
-        "unrecognised binary data"
+        &m::CONTENT_BINARY
     }
 }
 

@@ -12,6 +12,7 @@ use ingest::capture::split::{plan, SegmentProblem, SplitOptions};
 use ingest::capture::{blank, cut};
 use ingest::extract::ExtractConfig;
 use kho_tests::scans;
+use schemas::messages::Lang;
 use schemas::{DocTypes, Format, MetadataInput};
 use std::path::{Path, PathBuf};
 
@@ -200,6 +201,7 @@ fn a_qpdf_stack_splits_at_its_sheets_and_drops_the_blank_back() {
         .reason
         .as_ref()
         .unwrap()
+        .render(Lang::En)
         .contains("pages 2-4"));
     assert_eq!(p2.segments[1].problem, None);
     // The cut document holds exactly its pages, and cutting again gives the same bytes.
@@ -241,9 +243,16 @@ fn pages_before_the_first_sheet_and_a_bad_sheet_are_refused_with_their_pages() {
         .reason
         .as_ref()
         .unwrap()
+        .render(Lang::En)
         .contains("page 1 come before"));
+    assert!(p.segments[0]
+        .reason
+        .as_ref()
+        .unwrap()
+        .render(Lang::Vi)
+        .contains("trang số 1 đứng trước tờ phân cách"));
     assert_eq!(p.segments[1].problem, Some(SegmentProblem::BadSeparator));
-    let reason = p.segments[1].reason.as_ref().unwrap();
+    let reason = p.segments[1].reason.as_ref().unwrap().render(Lang::En);
     assert!(
         reason.contains("page 2") && reason.contains("owner_id") && reason.contains("issued_on"),
         "{reason}"

@@ -99,6 +99,15 @@ impl fmt::Display for FieldError {
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
+    /// All of them as one message (one broken rule is its own message).
+    pub fn message(&self) -> Message {
+        match self.0.as_slice() {
+            [one] => one.message(),
+            many => Message::new(&messages::METADATA_ERRORS)
+                .with_list("errors", many.iter().map(FieldError::message).collect()),
+        }
+    }
+
     pub fn render(&self, lang: Lang) -> String {
         self.0
             .iter()

@@ -216,6 +216,82 @@ impl fmt::Display for Message {
     }
 }
 
+/// A message as stored (a batch's report): its code and parameters, no words, so that it is
+/// rendered in the language of whoever reads it later. `{"code": "ingest.too_large",
+/// "params": {"size": "9", "max": "8"}}`; a parameter that is a message is such an object, a
+/// list is an array of them.
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
+/// Reads a stored message back; a code the table no longer has is an error (the caller keeps
+/// what else it stored), a parameter the entry's texts do not name is dropped.
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Message::from_json(&value)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a message of the table: {value}")))
+    }
+}
+
+impl Message {
+    fn to_json(&self) -> serde_json::Value {
+        let params: serde_json::Map<String, serde_json::Value> = self
+            .params
+            .iter()
+            .map(|(name, param)| {
+                let value = match param {
+                    Param::Text(t) => serde_json::Value::String(t.clone()),
+                    Param::Message(m) => m.to_json(),
+                    Param::List(list) => list.iter().map(Message::to_json).collect(),
+                };
+                (name.to_string(), value)
+            })
+            .collect();
+        serde_json::json!({ "code": self.code(), "params": params })
+    }
+
+    fn from_json(value: &serde_json::Value) -> Option<Message> {
+        let entry = entry(value.get("code")?.as_str()?)?;
+        let mut message = Message::new(entry);
+        let names: Vec<&'static str> = placeholders(entry.vi)
+            .into_iter()
+            .chain(placeholders(entry.en))
+            .collect();
+        if let Some(params) = value.get("params").and_then(|p| p.as_object()) {
+            for (name, value) in params {
+                let Some(name) = names.iter().copied().find(|n| n == name) else {
+                    continue;
+                };
+                let param = match value {
+                    serde_json::Value::String(t) => Param::Text(t.clone()),
+                    serde_json::Value::Array(list) => {
+                        Param::List(list.iter().filter_map(Message::from_json).collect())
+                    }
+                    other => Param::Message(Box::new(Message::from_json(other)?)),
+                };
+                message.params.push((name, param));
+            }
+        }
+        Some(message)
+    }
+}
+
+/// Serialises an optional message as its words in the process's language (a field of a JSON
+/// line written for an operator, beside which the code is given where programs need it).
+pub fn serialize_rendered<S: serde::Serializer>(
+    message: &Option<Message>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    message
+        .as_ref()
+        .map(Message::to_string)
+        .serialize(serializer)
+}
+
 /// The placeholders of a text, in order: `{got}` gives `got`.
 pub fn placeholders(text: &str) -> Vec<&str> {
     let mut names = Vec::new();
@@ -610,9 +686,17 @@ messages! {
         vi: "chứng thư không dùng được: {why}",
         en: "{why}"
     }
-    PLACE_RULE = "place.rule" {
-        vi: "địa danh không dùng được: {why}",
-        en: "{why}"
+    PLACE_UNKNOWN = "place.unknown" {
+        vi: "không có đơn vị hành chính nào trước hay sau ngày 1/7/2025 mang tên này; hãy kiểm tra chính tả (có dấu hay không dấu đều được), ví dụ \"Đà Nẵng\", \"huyện Núi Thành\", \"xã Núi Thành, Đà Nẵng\"",
+        en: "no administrative unit of before or after 1 July 2025 has this name; check the spelling (with or without diacritics), e.g. \"Đà Nẵng\", \"huyện Núi Thành\", \"xã Núi Thành, Đà Nẵng\""
+    }
+    PLACE_AMBIGUOUS = "place.ambiguous" {
+        vi: "tên này chỉ {count} đơn vị ({names}{more}); hãy thêm loại đơn vị, tên tỉnh hoặc tên huyện, ví dụ \"{example}\"",
+        en: "names {count} units ({names}{more}); add the type word, the province or the district, e.g. \"{example}\""
+    }
+    PLACE_QUERY_AMBIGUOUS = "place.query_ambiguous" {
+        vi: "\"{typed}\" có ở {count} đơn vị thuộc {provinces} tỉnh, thành phố: chỉ tìm theo chữ; thêm tên tỉnh để tìm theo địa danh",
+        en: "\"{typed}\" is the name of {count} units in {provinces} provinces and cities: searched as words only; add the province to search by place"
     }
 
     // Roles and acts, the words of refusals.
@@ -781,6 +865,284 @@ messages! {
         vi: "các trang này dành cho công dân và tổ chức có số định danh",
         en: "these pages are for citizens and organizations with an owner ID"
     }
+    // Ingest: why a file of a batch is rejected (docs/ingest.md). `{why}` is the operating
+    // system's or a library's own reason, quoted as given.
+    INGEST_AT_LINE = "ingest.at_line" {
+        vi: "dòng {line}: {reason}",
+        en: "line {line}: {reason}"
+    }
+    INGEST_NO_SUCH_PATH = "ingest.no_such_path" {
+        vi: "không có tệp hay thư mục này",
+        en: "no such file or folder"
+    }
+    INGEST_CANNOT_READ_PATH = "ingest.cannot_read_path" {
+        vi: "không đọc được: {why}",
+        en: "cannot read it: {why}"
+    }
+    INGEST_CANNOT_LIST = "ingest.cannot_list" {
+        vi: "không liệt kê được thư mục: {why}",
+        en: "cannot list the folder: {why}"
+    }
+    INGEST_CANNOT_OPEN = "ingest.cannot_open" {
+        vi: "không mở được tệp: {why}",
+        en: "cannot open the file: {why}"
+    }
+    INGEST_CANNOT_READ = "ingest.cannot_read" {
+        vi: "không đọc được tệp: {why}",
+        en: "cannot read the file: {why}"
+    }
+    INGEST_TOO_LARGE = "ingest.too_large" {
+        vi: "tệp có {size} byte; kho nhận tối đa {max} byte mỗi tệp",
+        en: "the file is {size} bytes; kho accepts at most {max} bytes per file"
+    }
+    INGEST_OVER_BLOB_LIMIT = "ingest.over_blob_limit" {
+        vi: "tệp lớn hơn giới hạn {max} byte",
+        en: "the file is larger than the limit of {max} bytes"
+    }
+    INGEST_EMPTY = "ingest.empty" {
+        vi: "tệp rỗng (0 byte)",
+        en: "the file is empty (0 bytes)"
+    }
+    INGEST_UNSUPPORTED_FORMAT = "ingest.unsupported_format" {
+        vi: "không phải tệp PDF, PNG, JPEG hay TIFF: nội dung của nó là {content} (kho xét nội dung, không xét tên tệp)",
+        en: "not a PDF, PNG, JPEG or TIFF file: its content is {content} (kho goes by content, not by the file name)"
+    }
+    // The kinds of a rejection (`reject_kind`), as counted in a batch's summary.
+    REJECT_METADATA = "reject_kind.metadata" { vi: "thông tin mô tả sai", en: "bad metadata" }
+    REJECT_MANIFEST_ROW = "reject_kind.manifest_row" { vi: "dòng danh mục sai", en: "unreadable manifest row" }
+    REJECT_PATH = "reject_kind.path" { vi: "đường dẫn tệp sai", en: "missing file or bad path" }
+    REJECT_REPEATED_FILE = "reject_kind.repeated_file" { vi: "tệp bị lặp trong lô", en: "file named twice" }
+    REJECT_UNREADABLE = "reject_kind.unreadable" { vi: "không đọc được tệp", en: "unreadable file" }
+    REJECT_TOO_LARGE = "reject_kind.too_large" { vi: "tệp quá lớn", en: "too large" }
+    REJECT_UNSUPPORTED_FORMAT = "reject_kind.unsupported_format" { vi: "định dạng không hỗ trợ", en: "not a PDF, PNG, JPEG or TIFF" }
+    REJECT_DAMAGED = "reject_kind.damaged" { vi: "tệp bị hỏng", en: "damaged file" }
+    REJECT_ENCRYPTED = "reject_kind.encrypted" { vi: "tệp được đặt mật khẩu", en: "password-protected" }
+    REJECT_OVER_LIMITS = "reject_kind.over_limits" { vi: "vượt giới hạn số trang hay điểm ảnh", en: "over the page or pixel limits" }
+    REJECT_NO_SEPARATOR = "reject_kind.no_separator" { vi: "trang trước tờ phân cách đầu tiên", en: "pages before the first separator" }
+    REJECT_BAD_SEPARATOR = "reject_kind.bad_separator" { vi: "tờ phân cách không dùng được", en: "unusable separator sheet" }
+    REJECT_MISSED_SEPARATOR = "reject_kind.missed_separator" { vi: "quá --max-pages (thiếu tờ phân cách?)", en: "over --max-pages (missed separator?)" }
+    REJECT_EMPTY_SEGMENT = "reject_kind.empty_segment" { vi: "tờ phân cách không có trang nào theo sau", en: "separator with no pages" }
+    REJECT_UNSPLITTABLE = "reject_kind.unsplittable" { vi: "không tách được", en: "cannot be split" }
+    // What a file that is not a scan looks like, by its first bytes.
+    CONTENT_ZIP = "content.zip" {
+        vi: "một tệp nén ZIP (tệp Word .docx, Excel .xlsx và OpenDocument cũng là tệp ZIP)",
+        en: "a ZIP archive (Word .docx, Excel .xlsx and OpenDocument files are ZIP archives too)"
+    }
+    CONTENT_OLD_OFFICE = "content.old_office" {
+        vi: "một văn bản Microsoft Office kiểu cũ (.doc, .xls)",
+        en: "an old Microsoft Office document (.doc, .xls)"
+    }
+    CONTENT_GIF = "content.gif" { vi: "một ảnh GIF", en: "a GIF image" }
+    CONTENT_BMP = "content.bmp" { vi: "một ảnh BMP", en: "a BMP image" }
+    CONTENT_WEBP = "content.webp" { vi: "một ảnh WebP", en: "a WebP image" }
+    CONTENT_HEIC = "content.heic" {
+        vi: "một ảnh HEIC/HEIF hoặc một đoạn phim",
+        en: "an HEIC/HEIF image or a video"
+    }
+    CONTENT_ARCHIVE = "content.archive" { vi: "một tệp nén", en: "a compressed archive" }
+    CONTENT_RTF = "content.rtf" { vi: "một văn bản RTF", en: "an RTF document" }
+    CONTENT_HTML = "content.html" { vi: "một trang HTML", en: "an HTML page" }
+    CONTENT_TEXT = "content.text" { vi: "văn bản thuần", en: "plain text" }
+    CONTENT_BINARY = "content.binary" {
+        vi: "dữ liệu nhị phân không nhận ra được",
+        en: "unrecognised binary data"
+    }
+    INGEST_DAMAGED = "ingest.damaged" {
+        vi: "tệp {format} bị hỏng: {detail}",
+        en: "damaged {format}: {detail}"
+    }
+    INGEST_ENCRYPTED = "ingest.encrypted" {
+        vi: "tệp PDF được bảo vệ bằng mật khẩu; kho không đọc được. Hãy xin bản không đặt mật khẩu",
+        en: "the PDF is protected by a password; kho cannot read it. Ask for an unprotected copy"
+    }
+    INGEST_NO_PAGES = "ingest.no_pages" {
+        vi: "tệp {format} không có trang nào",
+        en: "the {format} has no pages"
+    }
+    INGEST_TOO_MANY_PAGES = "ingest.too_many_pages" {
+        vi: "tệp {format} có {pages} trang; kho nhận tối đa {max} trang mỗi tệp (hãy tách tệp)",
+        en: "the {format} has {pages} pages; kho accepts at most {max} pages per file (split it)"
+    }
+    INGEST_TOO_MANY_PIXELS = "ingest.too_many_pixels" {
+        vi: "trang {page} của tệp {format} có {width}x{height} điểm ảnh; kho nhận tối đa {max_side} điểm ảnh mỗi cạnh và {max_pixels} điểm ảnh mỗi trang",
+        en: "page {page} of the {format} claims {width}x{height} pixels; kho accepts at most {max_side} pixels a side and {max_pixels} pixels a page"
+    }
+    INGEST_ABSOLUTE_PATH = "ingest.absolute_path" {
+        vi: "tệp {file}: không được dùng đường dẫn tuyệt đối; hãy ghi đường dẫn tương đối với thư mục của bảng kê (hoặc --root)",
+        en: "file {file}: an absolute path is not allowed; give the path relative to the manifest's folder (or --root)"
+    }
+    INGEST_LEAVES_ROOT = "ingest.leaves_root" {
+        vi: "tệp {file}: đường dẫn ra ngoài thư mục gốc (..)",
+        en: "file {file}: the path leaves the root folder (..)"
+    }
+    INGEST_NOT_UNDER_ROOT = "ingest.not_under_root" {
+        vi: "tệp {file}: không có tệp này trong {root}",
+        en: "file {file}: no such file under {root}"
+    }
+    INGEST_AMBIGUOUS_NAME = "ingest.ambiguous_name" {
+        vi: "tệp {file}: {count} tệp khác nhau có tên này, viết theo các dạng Unicode khác nhau (NFC và NFD): {names}; hãy đổi tên hoặc bỏ đi, chỉ giữ một",
+        en: "file {file}: {count} different files have this name, written in different Unicode forms (NFC and NFD): {names}; rename or remove all but one"
+    }
+    INGEST_ROW_UNREADABLE = "ingest.row_unreadable" {
+        vi: "tệp {file}: không đọc được: {why}",
+        en: "file {file}: cannot read it: {why}"
+    }
+    INGEST_LINK_OUTSIDE = "ingest.link_outside" {
+        vi: "tệp {file}: liên kết tượng trưng dẫn ra ngoài thư mục gốc",
+        en: "file {file}: a symbolic link that leads outside the root folder"
+    }
+    INGEST_IS_FOLDER = "ingest.is_folder" {
+        vi: "tệp {file}: là một thư mục; mỗi dòng của bảng kê ghi một tệp",
+        en: "file {file}: is a folder; a manifest row names one file"
+    }
+    INGEST_REPEATED_FILE = "ingest.repeated_file" {
+        vi: "ghi cùng một tệp với dòng {first}",
+        en: "names the same file as line {first}"
+    }
+    METADATA_ERRORS = "metadata.errors" {
+        vi: "{errors}",
+        en: "{errors}"
+    }
+    INGEST_STACK_IN_PIPELINE = "ingest.stack_in_pipeline" {
+        vi: "một xấp tài liệu đã đi vào luồng xử lý tệp đơn; hãy chạy lại dòng này",
+        en: "a stack reached the pipeline of single files; run the row again"
+    }
+    INGEST_CANNOT_SPLIT = "ingest.cannot_split" {
+        vi: "không tách được tệp: {why}",
+        en: "the file cannot be split: {why}"
+    }
+    INGEST_NO_SEPARATOR_NO_DEFAULTS = "ingest.no_separator_no_defaults" {
+        vi: "tệp không có tờ phân cách, và thông tin mặc định không mô tả được nó như một giấy tờ: {errors}",
+        en: "no separator sheet in the file, and the default metadata cannot describe it as one document: {errors}"
+    }
+    INGEST_BEFORE_SEPARATOR = "ingest.before_separator" {
+        vi: "{range} đứng trước tờ phân cách đầu tiên: không có thông tin cho chúng (hãy đặt một tờ phân cách phía trước và quét lại)",
+        en: "{range} come before the first separator sheet: no metadata for them (put a separator in front and scan them again)"
+    }
+    INGEST_BAD_SEPARATOR = "ingest.bad_separator" {
+        vi: "không dùng được tờ phân cách ở trang {page} ({why}); {range} không được lưu",
+        en: "the separator on page {page} cannot be used ({why}); {range} not stored"
+    }
+    INGEST_EMPTY_SEGMENT = "ingest.empty_segment" {
+        vi: "sau tờ phân cách ở trang {page} không có trang nào để lưu",
+        en: "the separator on page {page} is followed by no page to store"
+    }
+    INGEST_MISSED_SEPARATOR = "ingest.missed_separator" {
+        vi: "{range} sau tờ phân cách ở trang {page} gồm {pages} trang, nhiều hơn --max-pages {max}: có lẽ đã sót một tờ phân cách (hãy kiểm tra xấp tài liệu và quét lại)",
+        en: "{range} after the separator on page {page} make {pages} pages, more than --max-pages {max}: a separator was probably missed (check the stack and scan it again)"
+    }
+    PAGE_ONE = "pages.one" { vi: "trang số {page}", en: "page {page}" }
+    PAGE_RANGE = "pages.range" { vi: "các trang {first}-{last}", en: "pages {first}-{last}" }
+    // Conflicts (409): the state of the store refuses the change.
+    CONFLICT_RECORD_EXISTS = "conflict.record_exists" {
+        vi: "đã có một bản ghi mã {id}",
+        en: "a record with id {id} exists already"
+    }
+    CONFLICT_RECORD_REPEATS = "conflict.record_repeats" {
+        vi: "bản ghi {id} trùng {what} với một bản ghi khác",
+        en: "record {id} repeats the {what} of another record"
+    }
+    CONFLICT_BLOBS_ELSEWHERE = "conflict.blobs_elsewhere" {
+        vi: "kho tại {root} giữ bản gốc ở {kept}, không phải {asked}; hãy ghi --blobs {kept} hoặc bỏ --blobs",
+        en: "the store at {root} keeps its originals in {kept}, not {asked}; give --blobs {kept} or no --blobs"
+    }
+    CONFLICT_BLOBS_CANNOT_MOVE = "conflict.blobs_cannot_move" {
+        vi: "kho tại {root} giữ bản gốc trong thư mục của nó; không chuyển sang {asked} được: hãy xuất kho rồi nhập gói với --blobs {asked} vào một thư mục --data mới",
+        en: "the store at {root} keeps its originals in its own folder; it cannot move to {asked}: export it and import the bag with --blobs {asked} into a new --data folder"
+    }
+    CONFLICT_BUCKET_VERSION = "conflict.bucket_version" {
+        vi: "kho lưu trữ {bucket} có phiên bản bố cục {found}; bản kho này đọc phiên bản {supported}: hãy dùng bản kho tương ứng",
+        en: "the bucket {bucket} has layout version {found}; this kho reads version {supported}: use a matching kho release"
+    }
+    CONFLICT_FOLDER_NOT_EMPTY = "conflict.folder_not_empty" {
+        vi: "{path} không trống; {what} cần một thư mục mới hoặc trống",
+        en: "{path} is not empty; {what} needs a new or empty folder"
+    }
+    CONFLICT_FOLDER_IS_FILE = "conflict.folder_is_file" {
+        vi: "{path} là một tệp; {what} cần một thư mục mới hoặc trống",
+        en: "{path} is a file; {what} needs a new or empty folder"
+    }
+    WORDS_EXPORT = "words.export" { vi: "việc xuất kho", en: "an export" }
+    WORDS_IMPORT = "words.import" { vi: "việc nhập kho", en: "an import" }
+    CONFLICT_SUCCESSOR_ENDED = "conflict.successor_ended" {
+        vi: "giấy tờ thay thế {id} đã bị thu hồi hoặc bị thay thế",
+        en: "the successor {id} is itself revoked or superseded"
+    }
+    CONFLICT_ALREADY_REVOKED = "conflict.already_revoked" {
+        vi: "giấy tờ {id} đã bị thu hồi; thay đổi hiệu lực là cuối cùng",
+        en: "document {id} is already revoked; a lifecycle change is final"
+    }
+    CONFLICT_ALREADY_SUPERSEDED = "conflict.already_superseded" {
+        vi: "giấy tờ {id} đã được thay thế bằng {successor}; thay đổi hiệu lực là cuối cùng",
+        en: "document {id} is already superseded by {successor}; a lifecycle change is final"
+    }
+    CONFLICT_CERTIFY_REVOKED = "conflict.certify_revoked" {
+        vi: "giấy tờ {id} đã bị thu hồi ngày {date}: chỉ chứng thực bản sao của giấy tờ còn hiệu lực",
+        en: "document {id} was revoked on {date}: certified copies are made only of documents in force"
+    }
+    CONFLICT_CERTIFY_SUPERSEDED = "conflict.certify_superseded" {
+        vi: "giấy tờ {id} đã được thay thế bằng {successor}: chỉ chứng thực bản sao của giấy tờ còn hiệu lực",
+        en: "document {id} is superseded by {successor}: certified copies are made only of documents in force"
+    }
+    CONFLICT_USER_CASE = "conflict.user_case" {
+        vi: "đã có người dùng tên \"{taken}\"; các tên chỉ khác nhau chữ hoa chữ thường là một tên: hãy chọn tên khác",
+        en: "a user named \"{taken}\" already exists; names that differ only by case are one name: choose another"
+    }
+    CONFLICT_USER_EXISTS = "conflict.user_exists" {
+        vi: "đã có người dùng tên \"{name}\"",
+        en: "a user named \"{name}\" already exists"
+    }
+    CONFLICT_ANCHOR_NAME = "conflict.anchor_name" {
+        vi: "đã có chứng thư tin cậy tên \"{name}\"; hãy gỡ nó trước hoặc chọn --name khác",
+        en: "a trust anchor named \"{name}\" exists; remove it first or choose another --name"
+    }
+    CONFLICT_ANCHOR_TRUSTED = "conflict.anchor_trusted" {
+        vi: "chứng thư này đã được tin cậy, với tên \"{name}\"",
+        en: "this certificate is already trusted, as \"{name}\""
+    }
+    CONFLICT_NO_ANCHOR = "conflict.no_anchor" {
+        vi: "không có chứng thư tin cậy nào tên \"{name}\"; `kho trust list` liệt kê chúng",
+        en: "no trust anchor is named \"{name}\"; `kho trust list` shows them"
+    }
+    CONFLICT_COPY_CODE = "conflict.copy_code" {
+        vi: "mã xác minh {code} đã được dùng; hãy làm lại bản sao",
+        en: "verification code {code} is taken; make the copy again"
+    }
+    CONFLICT_NO_BACKUPS = "conflict.no_backups" {
+        vi: "chưa cấu hình sao lưu: hãy chạy kho serve với --backup-dir THƯ_MỤC",
+        en: "backups are not configured: start kho serve with --backup-dir FOLDER"
+    }
+    CONFLICT_BACKUP_RUNNING = "conflict.backup_running" {
+        vi: "đang có một bản sao lưu chạy; hãy thử lại khi nó xong",
+        en: "a backup is already running; try again when it has finished"
+    }
+    CONFLICT_NO_SIGNING_KEY = "conflict.no_signing_key" {
+        vi: "máy chủ này không có khóa ký: hãy chạy `kho serve --signing-key CƠ_QUAN.p12`",
+        en: "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
+    }
+    CONFLICT_SHARE_REVOKED = "conflict.share_revoked" {
+        vi: "lượt chia sẻ {id} đã bị thu hồi",
+        en: "share {id} is revoked already"
+    }
+    CONFLICT_DOSSIER_REGISTERED = "conflict.dossier_registered" {
+        vi: "hồ sơ {code} đã được đăng ký với thông tin khác (bởi {by} lúc {at}); người nộp, thủ tục, cơ quan và ngày tiếp nhận của hồ sơ không thay đổi",
+        en: "dossier {code} is registered already with other fields (registered by {by} at {at}); a dossier's applicants, procedure, agency and date do not change"
+    }
+    // Too large (413).
+    TOO_LARGE_FILE = "too_large.file" {
+        vi: "{file}: kho nhận tối đa {max} byte mỗi tệp",
+        en: "{file}: kho accepts at most {max} bytes per file"
+    }
+    TOO_LARGE_FIELD = "too_large.field" {
+        vi: "trường {name} dài hơn {max} byte",
+        en: "field {name} is longer than {max} bytes"
+    }
+    TOO_LARGE_BODY = "too_large.body" {
+        vi: "không đọc được tệp: {why}",
+        en: "the file cannot be read: {why}"
+    }
+    WORDS_THE_FILE = "words.the_file" { vi: "tệp", en: "the file" }
+    WORDS_FIELD = "words.field" { vi: "trường {name}", en: "field {name}" }
     NO_CERTIFIED_COPY = "not_found.certified_copy" {
         vi: "không có bản sao chứng thực nào có mã {code}: hãy kiểm tra các ký tự dưới mã QR",
         en: "no certified copy has the code {code}: check the letters under the QR code"
@@ -922,7 +1284,12 @@ mod tests {
 
     /// Words written the same in both languages: codes, examples, names of values. A text may
     /// be the same in both only if it consists of these and placeholders.
-    const NEUTRAL: &[&str] = &["{why}", "{field} {value}: {rule}", "dòng {line}: {why}"];
+    const NEUTRAL: &[&str] = &[
+        "{why}",
+        "{errors}",
+        "{field} {value}: {rule}",
+        "dòng {line}: {why}",
+    ];
 
     fn has_vietnamese_letters(text: &str) -> bool {
         // Letters Vietnamese has and English does not: đ and vowels with a tone or a hat.
@@ -998,6 +1365,28 @@ mod tests {
             "a personal ID has 12 digits, got {got}"
         );
         assert_eq!(entry("personal_id.length"), Some(&PERSONAL_ID_LENGTH));
+    }
+
+    /// A stored message (a batch's report) comes back the same and renders in either language;
+    /// an unknown code is refused rather than shown as nothing.
+    #[test]
+    fn a_stored_message_keeps_its_code_and_parameters() {
+        let message = Message::new(&INGEST_AT_LINE).with("line", 4).with_message(
+            "reason",
+            Message::new(&INGEST_TOO_LARGE)
+                .with("size", 9)
+                .with("max", 8),
+        );
+        let stored = serde_json::to_string(&message).unwrap();
+        assert!(!stored.contains("byte"), "{stored}");
+        let back: Message = serde_json::from_str(&stored).unwrap();
+        assert_eq!(back.code(), message.code());
+        assert_eq!(back.render(Lang::En), message.render(Lang::En));
+        assert_eq!(
+            back.render(Lang::Vi),
+            "dòng 4: tệp có 9 byte; kho nhận tối đa 8 byte mỗi tệp"
+        );
+        assert!(serde_json::from_str::<Message>(r#"{"code":"no.such","params":{}}"#).is_err());
     }
 
     #[test]

@@ -58,9 +58,9 @@ pub enum ApiError {
     #[error("{0}")]
     NotFound(Message),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     #[error("{0}")]
-    TooLarge(String),
+    TooLarge(Message),
     #[error("{0}")]
     RangeNotSatisfiable(String, u64),
     #[error("{0}")]
@@ -128,8 +128,7 @@ impl ApiError {
             ApiError::Unauthenticated => messages::UNAUTHENTICATED.code,
             ApiError::InvalidLogin => messages::INVALID_LOGIN.code,
             ApiError::BadRequest(m) => m.code(),
-            ApiError::Conflict(_) => "conflict",
-            ApiError::TooLarge(_) => "request.too_large",
+            ApiError::Conflict(m) | ApiError::TooLarge(m) => m.code(),
             ApiError::RangeNotSatisfiable(..) => "request.range",
             ApiError::TooManyRequests(..) => "request.too_many",
             ApiError::Unavailable(_) => "unavailable",
@@ -145,7 +144,9 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::Gone(m)
-            | ApiError::BadRequest(m) => m.render(lang),
+            | ApiError::BadRequest(m)
+            | ApiError::Conflict(m)
+            | ApiError::TooLarge(m) => m.render(lang),
             ApiError::Unauthenticated => Message::new(&messages::UNAUTHENTICATED).render(lang),
             ApiError::InvalidLogin => Message::new(&messages::INVALID_LOGIN).render(lang),
             other => other.to_string(),
@@ -192,11 +193,9 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Query(q) => {
                 ApiError::BadRequest(Message::new(&messages::SEARCH_QUERY).with("why", q))
             }
-            ArchiveError::Place { name, rule } => ApiError::field(
-                schemas::RuleError::new(&messages::PLACE_RULE)
-                    .with("why", rule)
-                    .at("place", &name),
-            ),
+            ArchiveError::Place { name, rule } => {
+                ApiError::field(schemas::RuleError(rule).at("place", &name))
+            }
             // The bucket did not answer (after retries): worth trying again later.
             ArchiveError::Blob(remote) if remote.is_unavailable() => {
                 ApiError::Unavailable(remote.to_string())

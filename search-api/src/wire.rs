@@ -984,6 +984,8 @@ pub struct StackDocumentResult {
     pub id: Option<String>,
     pub pages: Option<u32>,
     pub reject_kind: Option<String>,
+    /// The rejection's stable code (docs/api.md, "Errors"), and its words in the language asked.
+    pub code: Option<String>,
     pub error: Option<String>,
 }
 

@@ -56,7 +56,7 @@ pub fn run(_store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                     println!(
                         "REJECTED  {}  {}",
                         report.file,
-                        report.error.unwrap_or_default()
+                        report.error.map(|e| e.to_string()).unwrap_or_default()
                     );
                 }
             }

@@ -393,7 +393,7 @@ fn by_reason(summary: &ingest::Summary) -> String {
     let parts: Vec<String> = summary
         .rejected_by
         .iter()
-        .map(|(kind, n)| format!("{n} {}", kind.words()))
+        .map(|(kind, n)| format!("{n} {}", schemas::Message::new(kind.words())))
         .collect();
     format!(" ({})", parts.join(", "))
 }

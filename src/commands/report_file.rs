@@ -84,7 +84,7 @@ impl ReportFile {
                     pages.join(" "),
                     r.rescan_of.clone().unwrap_or_default(),
                     r.reject_kind.map(json_name).unwrap_or_default(),
-                    r.error.clone().unwrap_or_default(),
+                    r.error.as_ref().map(|e| e.to_string()).unwrap_or_default(),
                     r.warnings.join("; "),
                 ];
                 let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();

@@ -590,6 +590,36 @@ fn uploads_follow_the_rules_of_the_command_line() {
         "{}",
         not_a_scan.text()
     );
+    // A rejected file answers with the rejection's own stable code, in Vietnamese by default
+    // and in English when asked (issue #19).
+    let problem = not_a_scan.json();
+    assert_eq!(problem["code"], "ingest.unsupported_format", "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "file", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["code"], "ingest.unsupported_format",
+        "{problem}"
+    );
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("file ghi-chu.pdf: không phải tệp PDF, PNG, JPEG hay TIFF"),
+        "{problem}"
+    );
+    let in_english = w.served.send(
+        Request::new("POST", "/api/v1/documents")
+            .bearer(op)
+            .header("Accept-Language", "en")
+            .multipart(&good, "ghi-chu.pdf", b"just some text, not a PDF"),
+    );
+    assert_eq!(in_english.status, 422);
+    let problem = in_english.json();
+    assert_eq!(problem["code"], "ingest.unsupported_format", "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not a PDF, PNG, JPEG or TIFF file"),
+        "{problem}"
+    );
     let no_file = w.served.send(
         Request::new("POST", "/api/v1/documents")
             .bearer(op)

@@ -267,6 +267,46 @@ fn the_command_line_speaks_the_language_of_the_locale() {
     );
 }
 
+/// A rejected file's reason follows the locale too: a Vietnamese desk reads why in Vietnamese,
+/// with the same stable `code` in the JSON line whatever the language (issue #19).
+#[test]
+fn a_rejected_files_reason_is_said_in_the_locales_language() {
+    let kho = Kho::new();
+    let files = tempfile::tempdir().unwrap();
+    let notes = write(files.path(), "ghi-chu.pdf", b"just some notes, typed");
+    let empty = write(files.path(), "rong.pdf", b"");
+    let run_under = |lang: &str, json: bool| {
+        let mut command = kho.command();
+        command.args(["ingest", notes.to_str().unwrap(), empty.to_str().unwrap()]);
+        command.args(["--owner", "049075001234", "--doc-type", "other"]);
+        if json {
+            command.arg("--json");
+        }
+        command.env("LANG", lang);
+        let run: kho_tests::Run = command.output().unwrap().into();
+        assert_eq!(run.code, 1, "{lang}: {}", run.stderr);
+        run
+    };
+    let human = run_under("vi_VN.UTF-8", false).stdout;
+    assert!(
+        human.contains("ghi-chu.pdf")
+            && human.contains(
+                "không phải tệp PDF, PNG, JPEG hay TIFF: nội dung của nó là văn bản thuần"
+            ),
+        "{human}"
+    );
+    assert!(human.contains("tệp rỗng (0 byte)"), "{human}");
+    assert!(!human.contains("not a PDF"), "{human}");
+    let vietnamese = run_under("vi_VN.UTF-8", true).json_lines();
+    let english = run_under("C.UTF-8", true).json_lines();
+    for lines in [&vietnamese, &english] {
+        assert_eq!(lines[0]["code"], "ingest.unsupported_format");
+        assert_eq!(lines[1]["code"], "ingest.empty");
+    }
+    assert_eq!(english[1]["error"], "the file is empty (0 bytes)");
+    assert_eq!(vietnamese[1]["error"], "tệp rỗng (0 byte)");
+}
+
 #[test]
 fn bad_files_are_rejected_while_the_good_ones_of_the_same_command_are_stored() {
     let kho = Kho::new();

@@ -320,10 +320,10 @@ impl Catalog {
                     meta,
                 };
                 if file_new_record(&trees, &record)?.id_taken {
-                    return Err(tx_err(ArchiveError::Conflict(format!(
-                        "a record with id {} exists already",
-                        record.id
-                    ))));
+                    return Err(tx_err(ArchiveError::Conflict(
+                        schemas::messages::Message::new(&schemas::messages::CONFLICT_RECORD_EXISTS)
+                            .with("id", &record.id),
+                    )));
                 }
                 if let Some(bytes) = &text_bytes {
                     if texts.get(record.sha256.as_bytes())?.is_none() {
@@ -755,10 +755,11 @@ impl Catalog {
     /// indexes, in one transaction. For [`crate::bag`], which imports into an empty store only.
     pub(crate) fn restore_record(&self, record: &DocumentRecord) -> Result<()> {
         let conflict = |what: &str| {
-            tx_err(ArchiveError::Conflict(format!(
-                "record {} repeats the {what} of another record",
-                record.id
-            )))
+            tx_err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_RECORD_REPEATS)
+                    .with("id", &record.id)
+                    .with("what", what),
+            ))
         };
         let trees = (
             &self.records,

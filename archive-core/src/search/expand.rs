@@ -7,6 +7,7 @@ use super::index::{IndexQuery, PlaceClause};
 use super::query::{tokens, ParsedQuery};
 use super::{PlaceExpansion, PlaceInclude, PlaceRef, SearchRequest};
 use crate::{ArchiveError, Result};
+use schemas::messages::{self as m, Lang, Message};
 use schemas::places::{Expansion, UnitId};
 use schemas::Gazetteer;
 
@@ -114,12 +115,14 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
             from: "query",
             units: Vec::new(),
             includes: Vec::new(),
-            note: Some(format!(
-                "\"{}\" có ở {} đơn vị thuộc {} tỉnh, thành phố: chỉ tìm theo chữ; thêm tên tỉnh để tìm theo địa danh",
-                ambiguous.typed,
-                ambiguous.candidates.len(),
-                provinces.len()
-            )),
+            // Shown on the (Vietnamese) results page and in the API's `places`.
+            note: Some(
+                Message::new(&m::PLACE_QUERY_AMBIGUOUS)
+                    .with("typed", &ambiguous.typed)
+                    .with("count", ambiguous.candidates.len())
+                    .with("provinces", provinces.len())
+                    .render(Lang::Vi),
+            ),
             ambiguous: true,
             candidates: ambiguous
                 .candidates
@@ -138,12 +141,13 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
         match g.resolve_name(name) {
             Ok(place) => {
                 out.place_filter = Some(clause(g, &place.units, &place.name));
-                out.shown.push(shown(g, name, "filter", &place.units, &place.expansions));
+                out.shown
+                    .push(shown(g, name, "filter", &place.units, &place.expansions));
             }
             Err(candidates) if candidates.is_empty() => {
                 return Err(ArchiveError::Place {
                     name: name.to_string(),
-                    rule: "no administrative unit of before or after 1 July 2025 has this name; check the spelling (with or without diacritics), e.g. \"Đà Nẵng\", \"huyện Núi Thành\", \"xã Núi Thành, Đà Nẵng\"".into(),
+                    rule: Message::new(&m::PLACE_UNKNOWN),
                 })
             }
             Err(candidates) => {
@@ -154,13 +158,18 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
                     .collect();
                 return Err(ArchiveError::Place {
                     name: name.to_string(),
-                    rule: format!(
-                    "names {} units ({}{}); add the type word, the province or the district, e.g. \"{}\"",
-                    candidates.len(),
-                    names.join("; "),
-                    if candidates.len() > MAX_CANDIDATES { "; ..." } else { "" },
-                    names.first().cloned().unwrap_or_default()
-                    ),
+                    rule: Message::new(&m::PLACE_AMBIGUOUS)
+                        .with("count", candidates.len())
+                        .with("names", names.join("; "))
+                        .with(
+                            "more",
+                            if candidates.len() > MAX_CANDIDATES {
+                                "; ..."
+                            } else {
+                                ""
+                            },
+                        )
+                        .with("example", names.first().cloned().unwrap_or_default()),
                 });
             }
         }

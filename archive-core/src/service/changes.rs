@@ -146,10 +146,10 @@ impl Archive {
                 .into());
         }
         if next.lifecycle != Lifecycle::Active {
-            return Err(ArchiveError::Conflict(format!(
-                "the successor {} is itself revoked or superseded",
-                next.id
-            )));
+            return Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_SUCCESSOR_ENDED)
+                    .with("id", &next.id),
+            ));
         }
         let detail = format!("{} by {}", reason.as_str(), next.id);
         self.end_lifecycle(&current, Action::Supersede, detail, actor, |at| {
@@ -238,13 +238,14 @@ fn reextract_detail(
 fn ensure_active(record: &DocumentRecord) -> Result<()> {
     match &record.lifecycle {
         Lifecycle::Active => Ok(()),
-        Lifecycle::Revoked { .. } => Err(ArchiveError::Conflict(format!(
-            "document {} is already revoked; a lifecycle change is final",
-            record.id
-        ))),
-        Lifecycle::Superseded { successor, .. } => Err(ArchiveError::Conflict(format!(
-            "document {} is already superseded by {successor}; a lifecycle change is final",
-            record.id
-        ))),
+        Lifecycle::Revoked { .. } => Err(ArchiveError::Conflict(
+            schemas::messages::Message::new(&schemas::messages::CONFLICT_ALREADY_REVOKED)
+                .with("id", &record.id),
+        )),
+        Lifecycle::Superseded { successor, .. } => Err(ArchiveError::Conflict(
+            schemas::messages::Message::new(&schemas::messages::CONFLICT_ALREADY_SUPERSEDED)
+                .with("id", &record.id)
+                .with("successor", successor),
+        )),
     }
 }

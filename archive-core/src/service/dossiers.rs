@@ -69,16 +69,20 @@ impl Archive {
             return if same {
                 Ok((known, Registration::Again))
             } else {
-                Err(ArchiveError::Conflict(format!(
-                    "dossier {} is registered already with other fields (registered by {} at {}); \
-                     a dossier's applicants, procedure, agency and date do not change",
-                    known.code,
-                    known.registered_by,
-                    known
-                        .registered_at
-                        .format(&time::format_description::well_known::Rfc3339)
-                        .unwrap_or_default()
-                )))
+                Err(ArchiveError::Conflict(
+                    schemas::messages::Message::new(
+                        &schemas::messages::CONFLICT_DOSSIER_REGISTERED,
+                    )
+                    .with("code", &known.code)
+                    .with("by", &known.registered_by)
+                    .with(
+                        "at",
+                        known
+                            .registered_at
+                            .format(&time::format_description::well_known::Rfc3339)
+                            .unwrap_or_default(),
+                    ),
+                ))
             };
         }
         let dossier = dossier.registered(OffsetDateTime::now_utc(), &caller.actor().name);

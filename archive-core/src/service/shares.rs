@@ -124,10 +124,10 @@ impl Archive {
             _ => return Err(ArchiveError::NoShare(id.trim().to_string())),
         };
         if share.revoked_at.is_some() {
-            return Err(ArchiveError::Conflict(format!(
-                "share {} is revoked already",
-                share.id
-            )));
+            return Err(ArchiveError::Conflict(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_SHARE_REVOKED)
+                    .with("id", &share.id),
+            ));
         }
         share.revoked_at = Some(OffsetDateTime::now_utc());
         self.update_share(&share)?;

@@ -157,17 +157,17 @@ impl Archive {
         // what is no longer in force, whatever /verify says today.
         let ended = match &record.lifecycle {
             schemas::Lifecycle::Active => None,
-            schemas::Lifecycle::Revoked { at, .. } => Some(format!("revoked on {}", at.date())),
-            schemas::Lifecycle::Superseded { successor, .. } => {
-                Some(format!("superseded by {successor}"))
-            }
+            schemas::Lifecycle::Revoked { at, .. } => Some(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_CERTIFY_REVOKED)
+                    .with("date", schemas::iso_date(at.date())),
+            ),
+            schemas::Lifecycle::Superseded { successor, .. } => Some(
+                schemas::messages::Message::new(&schemas::messages::CONFLICT_CERTIFY_SUPERSEDED)
+                    .with("successor", successor),
+            ),
         };
         if let Some(ended) = ended {
-            return Err(ArchiveError::Conflict(format!(
-                "document {} is {ended}: certified copies are made only of documents in force",
-                record.id
-            ))
-            .into());
+            return Err(ArchiveError::Conflict(ended.with("id", &record.id)).into());
         }
         let original = self.read_blob(&record.sha256, self.max_file_bytes())?;
         let (mut copy, bytes) = make(&record, &original)?;

@@ -3,6 +3,7 @@
 
 use super::qr::QrFinding;
 use super::scan::PageScan;
+use schemas::messages::{self as m, Message};
 use schemas::{DocTypes, DocumentMetadata, MetadataInput};
 use serde::Serialize;
 use time::Date;
@@ -56,9 +57,12 @@ pub struct Segment {
     pub metadata: Option<DocumentMetadata>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<SegmentProblem>,
-    /// Why it is not stored, with its pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    /// Why it is not stored, with its pages (in the process's language when serialised).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "schemas::messages::serialize_rendered"
+    )]
+    pub reason: Option<Message>,
     /// Pages that could not be looked at (kept as ordinary pages), and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -66,6 +70,16 @@ pub struct Segment {
 
 impl Segment {
     /// "pages 3-7" (or "page 3") of the stack; "no page" for an empty segment.
+    /// The same as a message of the table ("trang 3", "các trang 3-7").
+    pub fn pages_message(&self) -> Message {
+        match (self.first_page, self.last_page) {
+            (f, l) if f == l || l < f => Message::new(&m::PAGE_ONE).with("page", f),
+            (f, l) => Message::new(&m::PAGE_RANGE)
+                .with("first", f)
+                .with("last", l),
+        }
+    }
+
     pub fn page_range(&self) -> String {
         match (self.first_page, self.last_page) {
             (f, l) if l < f => "no page".to_string(),
@@ -153,33 +167,44 @@ pub fn plan(
             }
         }
         plan.blank_pages.extend(&segment.blank_pages);
-        let range = segment.page_range();
+        let range = segment.pages_message();
         let (problem, reason) = match open {
             None => (
                 Some(SegmentProblem::NoSeparator),
-                Some(format!("{range} come before the first separator sheet: no metadata for them (put a separator in front and scan them again)")),
+                Some(Message::new(&m::INGEST_BEFORE_SEPARATOR).with_message("range", range)),
             ),
             Some((sep, payload)) => match schemas::parse_separator(&payload)
-                .map_err(|e| e.to_string())
-                .and_then(|m| with_defaults(m, &options.defaults).validate(types, today).map_err(|e| e.to_string()))
-            {
+                .map_err(Message::from)
+                .and_then(|input| {
+                    with_defaults(input, &options.defaults)
+                        .validate(types, today)
+                        .map_err(|e| e.message())
+                }) {
                 Err(why) => (
                     Some(SegmentProblem::BadSeparator),
-                    Some(format!("the separator on page {sep} cannot be used ({why}); {range} not stored")),
+                    Some(
+                        Message::new(&m::INGEST_BAD_SEPARATOR)
+                            .with("page", sep)
+                            .with_message("why", why)
+                            .with_message("range", range),
+                    ),
                 ),
                 Ok(metadata) => {
                     segment.metadata = Some(metadata);
                     match options.max_pages {
                         _ if segment.pages.is_empty() => (
                             Some(SegmentProblem::Empty),
-                            Some(format!("the separator on page {sep} is followed by no page to store")),
+                            Some(Message::new(&m::INGEST_EMPTY_SEGMENT).with("page", sep)),
                         ),
                         Some(max) if segment.pages.len() as u32 > max => (
                             Some(SegmentProblem::TooManyPages),
-                            Some(format!(
-                                "{range} after the separator on page {sep} make {} pages, more than --max-pages {max}: a separator was probably missed (check the stack and scan it again)",
-                                segment.pages.len()
-                            )),
+                            Some(
+                                Message::new(&m::INGEST_MISSED_SEPARATOR)
+                                    .with_message("range", range)
+                                    .with("page", sep)
+                                    .with("pages", segment.pages.len())
+                                    .with("max", max),
+                            ),
                         ),
                         _ => (None, None),
                     }

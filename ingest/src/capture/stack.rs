@@ -12,6 +12,7 @@ use crate::files::{commit_prepared, prepare_loaded, RejectKind, Stage};
 use crate::{load_bytes, load_file, FileReport, InputFile, LoadedFile, Summary};
 use archive_core::{Archive, ArchiveError};
 use rayon::prelude::*;
+use schemas::messages::{self as m, Message};
 use schemas::{Caller, DocTypes, Provenance};
 use time::Date;
 
@@ -91,7 +92,11 @@ pub fn plan_stack(
     .map_err(|why| {
         Box::new(FileReport {
             sha256: Some(loaded.sha256.clone()),
-            ..FileReport::rejected(display, RejectKind::Unsplittable, why)
+            ..FileReport::rejected(
+                display,
+                RejectKind::Unsplittable,
+                Message::new(&m::INGEST_CANNOT_SPLIT).with("why", why),
+            )
         })
     })?;
     Ok(PlannedStack {
@@ -161,7 +166,10 @@ pub fn store_stack(
                     (&segment.metadata, segment.problem, segment.separator_page)
                 else {
                     let kind = segment.problem.map_or(RejectKind::NoSeparator, reject_kind);
-                    let reason = segment.reason.clone().unwrap_or_default();
+                    let reason = segment.reason.clone().unwrap_or_else(|| {
+                        Message::new(&m::INGEST_BEFORE_SEPARATOR)
+                            .with_message("range", segment.pages_message())
+                    });
                     return Ok(Stage::Done(Box::new(FileReport::rejected(
                         name, kind, reason,
                     ))));
@@ -172,7 +180,7 @@ pub fn store_stack(
                         return Ok(Stage::Done(Box::new(FileReport::rejected(
                             name,
                             RejectKind::Unsplittable,
-                            why,
+                            Message::new(&m::INGEST_CANNOT_SPLIT).with("why", why),
                         ))))
                     }
                 };
@@ -340,7 +348,8 @@ fn store_whole(
             return Ok(FileReport::rejected(
                 &stack.display,
                 RejectKind::NoSeparator,
-                format!("no separator sheet in the file, and the default metadata cannot describe it as one document: {e}"),
+                Message::new(&m::INGEST_NO_SEPARATOR_NO_DEFAULTS)
+                    .with_message("errors", e.message()),
             ))
         }
     };

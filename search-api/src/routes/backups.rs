@@ -38,14 +38,14 @@ pub async fn create_backup(
         })
         .await?;
     let Some(folder) = state.config.backup_dir.clone() else {
-        return Err(ApiError::Conflict(
-            "backups are not configured: start kho serve with --backup-dir FOLDER".into(),
-        ));
+        return Err(ApiError::Conflict(schemas::Message::new(
+            &schemas::messages::CONFLICT_NO_BACKUPS,
+        )));
     };
     let Ok(running) = state.backup.clone().try_lock_owned() else {
-        return Err(ApiError::Conflict(
-            "a backup is already running; try again when it has finished".into(),
-        ));
+        return Err(ApiError::Conflict(schemas::Message::new(
+            &schemas::messages::CONFLICT_BACKUP_RUNNING,
+        )));
     };
     let started = std::time::Instant::now();
     let name = backup_name(time::OffsetDateTime::now_utc());

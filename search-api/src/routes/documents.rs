@@ -17,7 +17,8 @@ use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ingest::FileStatus;
+use ingest::{FileReport, FileStatus};
+use schemas::messages::{self, Message};
 use schemas::policy::Act;
 use schemas::{AccessReason, Caller, MetadataInput};
 use std::io::Read;
@@ -116,19 +117,19 @@ pub(crate) async fn read_upload_form(
                 .file_name()
                 .map(schemas::nfc)
                 .unwrap_or_else(|| "upload".into());
-            let too_large = format!("{file_name}: kho accepts at most {max_bytes} bytes per file");
-            let bytes = read_field(&mut field, max_bytes, "the file", too_large).await?;
+            let too_large = Message::new(&messages::TOO_LARGE_FILE)
+                .with("file", &file_name)
+                .with("max", max_bytes);
+            let what = Message::new(&messages::WORDS_THE_FILE);
+            let bytes = read_field(&mut field, max_bytes, what, too_large).await?;
             file = Some((file_name, bytes));
             continue;
         }
-        let too_large = format!("field {name} is longer than {MAX_FIELD_BYTES} bytes");
-        let value = read_field(
-            &mut field,
-            MAX_FIELD_BYTES as u64,
-            &format!("field {name}"),
-            too_large,
-        )
-        .await?;
+        let too_large = Message::new(&messages::TOO_LARGE_FIELD)
+            .with("name", &name)
+            .with("max", MAX_FIELD_BYTES);
+        let what = Message::new(&messages::WORDS_FIELD).with("name", &name);
+        let value = read_field(&mut field, MAX_FIELD_BYTES as u64, what, too_large).await?;
         let value = String::from_utf8(value).map_err(|_| {
             ApiError::BadRequest(
                 schemas::Message::new(&schemas::messages::FIELD_NOT_UTF8).with("name", &name),
@@ -206,12 +207,7 @@ pub(crate) async fn store_upload(
         }
         FileStatus::Rejected => {
             state.metrics.count(event::UPLOAD_REJECTED);
-            let why = report.error.unwrap_or_default();
-            return Err(ApiError::field(
-                schemas::RuleError::new(&schemas::messages::FILE_REFUSED)
-                    .with("why", why)
-                    .at("file", &report.file),
-            ));
+            return Err(file_rejected(&report));
         }
     };
     warnings.extend(report.warnings);
@@ -229,18 +225,31 @@ pub(crate) async fn store_upload(
     Ok((status, body))
 }
 
+/// A rejected file's answer: 422 whose `code` is the rejection's own (`ingest.too_large`,
+/// `ingest.unsupported_format`...), its `detail` the reason, on the field `file`.
+pub(crate) fn file_rejected(report: &FileReport) -> ApiError {
+    let reason = report.error.clone().unwrap_or_else(|| {
+        // Every rejection carries its reason; were one not to, its kind still says why.
+        report.reject_kind.map_or_else(
+            || Message::new(&messages::FILE_REFUSED).with("why", &report.file),
+            |kind| Message::new(kind.words()),
+        )
+    });
+    ApiError::field(schemas::RuleError(reason).at("file", &report.file))
+}
+
 /// A form field's bytes, refused with `too_large` past `limit` bytes (before reading further).
 async fn read_field(
     field: &mut axum::extract::multipart::Field<'_>,
     limit: u64,
-    what: &str,
-    too_large: String,
+    what: Message,
+    too_large: Message,
 ) -> ApiResult<Vec<u8>> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| {
         ApiError::BadRequest(
             schemas::Message::new(&schemas::messages::PART_UNREADABLE)
-                .with("what", what)
+                .with_message("what", what.clone())
                 .with("why", e),
         )
     })? {

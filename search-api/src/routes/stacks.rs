@@ -51,6 +51,7 @@ fn plan_view(
     file: String,
     plan: StackPlan,
     options: SplitRequest,
+    lang: schemas::Lang,
 ) -> StackPlanView {
     StackPlanView {
         sha256,
@@ -78,7 +79,7 @@ fn plan_view(
                     procedure_code: m
                         .and_then(|m| m.procedure_code.as_ref().map(|c| c.as_str().to_string())),
                     problem: s.problem.map(crate::wire::json_name),
-                    reason: s.reason,
+                    reason: s.reason.map(|r| r.render(lang)),
                     warnings: s.warnings,
                     pages: s.pages,
                     blank_pages: s.blank_pages,
@@ -105,14 +106,18 @@ pub async fn plan_stack(
 ) -> ApiResult<Json<StackPlanView>> {
     may_split_stacks(&state, &auth.caller).await?;
     let form = read_upload_form(&state, form).await?;
-    plan_upload(&state, &auth.caller, form).await.map(Json)
+    plan_upload(&state, &auth.caller, form, crate::lang::current())
+        .await
+        .map(Json)
 }
 
-/// [`plan_stack`] on a form already read (the web UI reads it first, for its CSRF token).
+/// [`plan_stack`] on a form already read (the web UI reads it first, for its CSRF token); the
+/// segments' reasons in `lang`.
 pub(crate) async fn plan_upload(
     state: &AppState,
     caller: &Caller,
     form: ReadUpload,
+    lang: schemas::Lang,
 ) -> ApiResult<StackPlanView> {
     let (file_name, bytes) = form.file.ok_or_else(|| {
         ApiError::BadRequest(schemas::Message::new(&schemas::messages::NO_FILE_FIELD))
@@ -163,19 +168,14 @@ pub(crate) async fn plan_upload(
                 stack.loaded.inspection.format,
                 stack.loaded.inspection.pages,
             )?;
-            Ok(plan_view(kept.sha256, file_name, stack.plan, request))
+            Ok(plan_view(kept.sha256, file_name, stack.plan, request, lang))
         })
         .await?;
     Ok(view)
 }
 
 fn rejected(report: &ingest::FileReport) -> ApiError {
-    let why = report.error.clone().unwrap_or_default();
-    ApiError::field(
-        schemas::RuleError::new(&schemas::messages::FILE_REFUSED)
-            .with("why", why)
-            .at("file", &report.file),
-    )
+    crate::routes::documents::file_rejected(report)
 }
 
 /// Split a kept stack and store its documents (operators), with the options of its plan. The
@@ -194,17 +194,24 @@ pub async fn split_stack(
     Path(sha256): Path<String>,
     JsonBody(request): JsonBody<SplitRequest>,
 ) -> ApiResult<Json<SplitResult>> {
-    split_kept(&state, &auth.caller, sha256, request)
-        .await
-        .map(Json)
+    split_kept(
+        &state,
+        &auth.caller,
+        sha256,
+        request,
+        crate::lang::current(),
+    )
+    .await
+    .map(Json)
 }
 
-/// [`split_stack`] on a request already read (the web UI's confirm form).
+/// [`split_stack`] on a request already read (the web UI's confirm form); reasons in `lang`.
 pub(crate) async fn split_kept(
     state: &AppState,
     caller: &Caller,
     sha256: String,
     request: SplitRequest,
+    lang: schemas::Lang,
 ) -> ApiResult<SplitResult> {
     let options = options(&request)?;
     let caller = caller.clone();
@@ -236,7 +243,8 @@ pub(crate) async fn split_kept(
                         id: r.id.clone(),
                         pages: r.pages,
                         reject_kind: r.reject_kind.map(crate::wire::json_name),
-                        error: r.error.clone(),
+                        code: r.error.as_ref().map(|e| e.code().to_string()),
+                        error: r.error.as_ref().map(|e| e.render(lang)),
                     })
                 },
                 &mut |_| {},

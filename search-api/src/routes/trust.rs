@@ -205,10 +205,9 @@ pub(crate) async fn certify_copy(
                 // Like a backup without a folder: the server is not set up for it (409, not a
                 // 5xx). Whether the caller may certify at all is answered first.
                 archive.authorize(&caller, Act::Certify, Some(&id), "certify a copy")?;
-                return Err(ApiError::Conflict(
-                    "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
-                        .into(),
-                ));
+                return Err(ApiError::Conflict(schemas::Message::new(
+                    &schemas::messages::CONFLICT_NO_SIGNING_KEY,
+                )));
             };
             let request = ingest::certify::CertifyRequest {
                 signer: &signer,

@@ -224,7 +224,11 @@ async fn file_of(state: &AppState, request: Request) -> ApiResult<Vec<u8>> {
     }
     let bytes = axum::body::Bytes::from_request(request, state)
         .await
-        .map_err(|e| ApiError::TooLarge(format!("the file cannot be read: {e}")))?;
+        .map_err(|e| {
+            ApiError::TooLarge(
+                schemas::Message::new(&schemas::messages::TOO_LARGE_BODY).with("why", e),
+            )
+        })?;
     if bytes.is_empty() {
         return Err(ApiError::BadRequest(schemas::Message::new(
             &schemas::messages::COPY_AS_BODY,

@@ -329,7 +329,7 @@ pub(crate) fn error_page(user: Option<&WebUser>, error: ApiError) -> Response {
             "Vui lòng sửa các mục dưới đây rồi gửi lại.",
         ),
         ApiError::TooLarge(_) => ("Tệp quá lớn", "Tệp vượt quá kích thước kho nhận."),
-        ApiError::Conflict(_) => ("Không thực hiện được", "Việc này mâu thuẫn với trạng thái hiện tại của giấy tờ."),
+        ApiError::Conflict(_) => ("Không thực hiện được", "Việc này mâu thuẫn với trạng thái hiện tại của kho."),
         ApiError::TooManyRequests(..) => ("Quá nhiều lần thử", "Vui lòng thử lại sau ít phút."),
         ApiError::Gone(_) => (
             "Liên kết không còn dùng được",
@@ -370,7 +370,9 @@ pub(crate) fn problem_details(error: &ApiError) -> Markup {
             ApiError::Invalid(..)
             | ApiError::NotFound(_)
             | ApiError::Forbidden(_)
-            | ApiError::BadRequest(_) => {
+            | ApiError::BadRequest(_)
+            | ApiError::Conflict(_)
+            | ApiError::TooLarge(_) => {
                 p.detail { (error.detail(Lang::Vi)) }
             }
             _ => { p.detail lang="en" { (error.to_string()) } }

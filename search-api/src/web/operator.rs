@@ -274,7 +274,15 @@ pub async fn batch(
                                     }
                                     @if let Some(doc) = &line.id { " · " a href=(format!("/documents/{doc}")) { "xem" } }
                                 }
-                                td { (reject_kind(line.reject_kind.as_deref())) @if let Some(reason) = &line.reason { span.detail lang="en" { " " (reason) } } }
+                                td {
+                                    (reject_kind(line.reject_kind.as_deref()))
+                                    @if let Some(reason) = &line.message {
+                                        span.detail { " " (reason.render(schemas::Lang::Vi)) }
+                                    } @else if let Some(reason) = &line.reason {
+                                        // A report stored before codes: its words as stored.
+                                        span.detail lang="en" { " " (reason) }
+                                    }
+                                }
                             }
                         }
                     }
@@ -289,25 +297,17 @@ pub async fn batch(
     user.respond(result)
 }
 
-/// The kind of a rejection, in Vietnamese (the detail stays in the report's words).
-fn reject_kind(kind: Option<&str>) -> &'static str {
+/// The kind of a rejection, in Vietnamese (the detail follows it): its entry in the table, or
+/// plain "rejected" for a kind this version does not know.
+fn reject_kind(kind: Option<&str>) -> String {
     match kind {
-        Some("metadata") => "Thông tin mô tả sai:",
-        Some("manifest_row") => "Dòng danh mục sai:",
-        Some("path") => "Đường dẫn tệp sai:",
-        Some("repeated_file") => "Tệp bị lặp trong lô:",
-        Some("unreadable") => "Không đọc được tệp:",
-        Some("too_large") => "Tệp quá lớn:",
-        Some("unsupported_format") => "Định dạng không hỗ trợ:",
-        Some("damaged") => "Tệp bị hỏng:",
-        Some("encrypted") => "Tệp được mã hóa:",
-        Some("over_limits") => "Vượt giới hạn xử lý:",
-        Some("no_separator") => "Trang trước tờ phân cách đầu tiên:",
-        Some("bad_separator") => "Tờ phân cách không dùng được:",
-        Some("missed_separator") => "Quá số trang tối đa (thiếu tờ phân cách?):",
-        Some("empty_segment") => "Tờ phân cách không có trang nào theo sau:",
-        Some("unsplittable") => "Không chia được:",
-        Some(_) => "Bị từ chối:",
-        None => "",
+        Some(kind) => {
+            let words = schemas::messages::entry(&format!("reject_kind.{kind}"))
+                .map_or("bị từ chối", |e| e.vi);
+            let mut chars = words.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            format!("{}{}:", first.unwrap_or_default(), chars.as_str())
+        }
+        None => String::new(),
     }
 }

@@ -77,7 +77,7 @@ fn plan_page(user: &WebUser, plan: &StackPlanView) -> Markup {
                         td { (s.owner_id.clone().unwrap_or_default()) @if let Some(n) = &s.owner_name { br; (n) } }
                         td { (s.title.clone().unwrap_or_default()) }
                         td { (s.dossier_code.clone().unwrap_or_default()) }
-                        td { @if let Some(reason) = &s.reason { "Không lưu: " span.detail lang="en" { (reason) } } @else { "Sẽ lưu" } }
+                        td { @if let Some(reason) = &s.reason { "Không lưu: " span.detail { (reason) } } @else { "Sẽ lưu" } }
                     }
                 }
             }
@@ -112,7 +112,7 @@ pub async fn plan(
             .map(|(_, value)| value.clone())
             .unwrap_or_default();
         user.check_csrf(&headers, &csrf)?;
-        let plan = stacks::plan_upload(&state, &user.caller, form).await?;
+        let plan = stacks::plan_upload(&state, &user.caller, form, schemas::Lang::Vi).await?;
         Ok(user.page("Cách chia chồng hồ sơ", plan_page(&user, &plan)))
     }
     .await;
@@ -139,7 +139,7 @@ pub async fn split(
                 request.defaults.insert(name.to_string(), value.clone());
             }
         }
-        let done = stacks::split_kept(&state, &user.caller, sha256, request).await?;
+        let done = stacks::split_kept(&state, &user.caller, sha256, request, schemas::Lang::Vi).await?;
         Ok(user.page(
             "Đã chia chồng hồ sơ",
             html! {
@@ -159,7 +159,7 @@ pub async fn split(
                                         _ => { "Không lưu" }
                                     }
                                     @if let Some(id) = &r.id { " · " a href=(format!("/documents/{id}")) { "xem" } } }
-                                td { @if let Some(e) = &r.error { span.detail lang="en" { (e) } } }
+                                td { @if let Some(e) = &r.error { span.detail { (e) } } }
                             }
                         }
                     }
