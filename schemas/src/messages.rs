@@ -923,6 +923,10 @@ messages! {
     REJECT_MISSED_SEPARATOR = "reject_kind.missed_separator" { vi: "quá --max-pages (thiếu tờ phân cách?)", en: "over --max-pages (missed separator?)" }
     REJECT_EMPTY_SEGMENT = "reject_kind.empty_segment" { vi: "tờ phân cách không có trang nào theo sau", en: "separator with no pages" }
     REJECT_UNSPLITTABLE = "reject_kind.unsplittable" { vi: "không tách được", en: "cannot be split" }
+    // A file's outcome, as `kho ingest` prints it.
+    STATUS_STORED = "status.stored" { vi: "đã lưu", en: "stored" }
+    STATUS_DUPLICATE = "status.duplicate" { vi: "đã có", en: "duplicate" }
+    STATUS_REJECTED = "status.rejected" { vi: "TỪ CHỐI", en: "REJECTED" }
     // What a file that is not a scan looks like, by its first bytes.
     CONTENT_ZIP = "content.zip" {
         vi: "một tệp nén ZIP (tệp Word .docx, Excel .xlsx và OpenDocument cũng là tệp ZIP)",

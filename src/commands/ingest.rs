@@ -152,11 +152,12 @@ fn manifest_items<'a>(
 }
 
 pub(super) fn print_human(r: &FileReport) {
-    let status = match r.status {
-        FileStatus::Stored => "stored",
-        FileStatus::Duplicate => "duplicate",
-        FileStatus::Rejected => "REJECTED",
-    };
+    let status = schemas::Message::new(match r.status {
+        FileStatus::Stored => &schemas::messages::STATUS_STORED,
+        FileStatus::Duplicate => &schemas::messages::STATUS_DUPLICATE,
+        FileStatus::Rejected => &schemas::messages::STATUS_REJECTED,
+    })
+    .to_string();
     match (&r.id, &r.error) {
         (_, Some(error)) => println!("{status:<9}  {}  {error}", r.file),
         (Some(id), None) => println!(

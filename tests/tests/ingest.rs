@@ -296,6 +296,10 @@ fn a_rejected_files_reason_is_said_in_the_locales_language() {
         "{human}"
     );
     assert!(human.contains("tệp rỗng (0 byte)"), "{human}");
+    assert!(
+        human.contains("TỪ CHỐI"),
+        "the outcome in Vietnamese too: {human}"
+    );
     assert!(!human.contains("not a PDF"), "{human}");
     let vietnamese = run_under("vi_VN.UTF-8", true).json_lines();
     let english = run_under("C.UTF-8", true).json_lines();
