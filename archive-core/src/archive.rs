@@ -10,7 +10,7 @@ use crate::search::index::{IndexState, SearchIndex, Tables};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
-use schemas::{DocTypes, DocumentRecord, DocumentText};
+use schemas::{DocTypes, DocumentRecord, DocumentText, Vocabulary};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +19,11 @@ pub const STORE_VERSION: u64 = 1;
 const STORE_FILE: &str = "kho-store.json";
 /// An optional CSV in the store folder that extends the built-in document types.
 pub const DOC_TYPES_FILE: &str = "doc-types.csv";
+/// An optional CSV in the store folder that replaces the built-in search vocabulary
+/// (`kho vocabulary import`).
+pub const VOCABULARY_FILE: &str = "vocabulary.csv";
+/// Largest vocabulary file `import_vocabulary` takes.
+pub const MAX_VOCABULARY_BYTES: usize = 1024 * 1024;
 /// Default limit on one file's size.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -47,6 +52,7 @@ pub struct StoreOptions {
 /// DIR/blobs/ab/cd/SHA  original bytes, read-only
 /// DIR/index/           tantivy full-text index (derived: `reindex` rebuilds it)
 /// DIR/doc-types.csv    optional: extra document types
+/// DIR/vocabulary.csv   optional: the store's search vocabulary (`kho vocabulary import`)
 /// DIR/places.tsv[.gz]  optional: the store's own gazetteer (`kho places import`)
 /// DIR/spool/           incoming files over one part (16 MiB) being hashed, blobs in a bucket
 /// ```
@@ -57,6 +63,8 @@ pub struct Archive {
     pub(crate) blobs: Box<dyn BlobStore>,
     index: SearchIndex,
     doc_types: DocTypes,
+    /// The domain vocabulary of search (built in, or DIR/vocabulary.csv).
+    vocabulary: Vocabulary,
     max_file_bytes: u64,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
@@ -159,6 +167,7 @@ impl Archive {
                     source,
                 })?;
         }
+        let vocabulary = Self::load_vocabulary(&root, &doc_types)?;
         let (gazetteer, gazetteer_file) = crate::places::load(&root)?;
         Ok(Archive {
             root,
@@ -166,6 +175,7 @@ impl Archive {
             blobs,
             index,
             doc_types,
+            vocabulary,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             journal,
             refused: Default::default(),
@@ -219,6 +229,49 @@ impl Archive {
 
     pub fn doc_types(&self) -> &DocTypes {
         &self.doc_types
+    }
+
+    fn load_vocabulary(root: &Path, doc_types: &DocTypes) -> Result<Vocabulary> {
+        let path = root.join(VOCABULARY_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Vocabulary::from_csv(&text, doc_types)
+                .map_err(|source| ArchiveError::Vocabulary { path, source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vocabulary::builtin()),
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+
+    /// The domain vocabulary search expands queries with.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Replaces the store's vocabulary with a CSV table (`term,doc_type,words`), checked whole
+    /// against the store's document types before anything is written; kept as
+    /// DIR/vocabulary.csv (written beside it, then renamed). Returns the number of rows. Queries
+    /// are expanded at search time, so nothing needs reindexing.
+    pub fn import_vocabulary(&mut self, csv_text: &str) -> Result<usize> {
+        let path = self.root.join(VOCABULARY_FILE);
+        if csv_text.len() > MAX_VOCABULARY_BYTES {
+            return Err(ArchiveError::Vocabulary {
+                path,
+                source: schemas::RuleError::new(format!(
+                    "a vocabulary table is at most {MAX_VOCABULARY_BYTES} bytes"
+                )),
+            });
+        }
+        let vocabulary = Vocabulary::from_csv(csv_text, &self.doc_types).map_err(|source| {
+            ArchiveError::Vocabulary {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        let temp = path.with_extension("csv.new");
+        std::fs::write(&temp, vocabulary.to_csv()).map_err(io_err(&temp))?;
+        std::fs::rename(&temp, &path).map_err(io_err(&path))?;
+        let rows = vocabulary.rows().len();
+        self.vocabulary = vocabulary;
+        Ok(rows)
     }
 
     /// The users and tokens of this store (hashing and deciding belong to the caller).
@@ -355,11 +408,14 @@ impl Archive {
     ) -> Result<SearchResults> {
         // The whole query for snippets; what is left once places are taken out for the index.
         let parsed = query::parse(&req.query)?;
+        // Step 1, places; step 2, the domain vocabulary, on the words places left.
         let expanded = crate::search::expand::expand(&self.gazetteer, req)?;
-        let rest = query::parse(&expanded.rest)?;
-        let mut found = self
-            .index
-            .search(req, &expanded.index_query(&rest), today)?;
+        let terms =
+            crate::search::vocabulary::expand(&self.vocabulary, &self.doc_types, &expanded.rest);
+        let rest = query::parse(&terms.rest)?;
+        let mut found =
+            self.index
+                .search(req, &expanded.index_query(&rest, &terms.clauses), today)?;
         found.facets.name_places(&self.gazetteer);
         let mut hits = Vec::with_capacity(found.hits.len());
         for (id, score) in found.hits {
@@ -404,6 +460,7 @@ impl Archive {
             hits,
             facets: found.facets,
             place_expansion: expanded.shown,
+            vocabulary_expansion: terms.shown,
         })
     }
 }

@@ -28,6 +28,7 @@ pub mod rescan;
 mod text;
 mod text_layer;
 mod trust;
+mod vocabulary;
 
 pub use access::{policy, Caller, Credential};
 pub use capture::{
@@ -59,6 +60,8 @@ pub use trust::{
     CopyQrPayload, CopyVerification, SignatureInfo, SignatureStatus, TrustAnchorInfo,
     CODE_ALPHABET, MAX_ANCHOR_NAME_CHARS,
 };
+
+pub use vocabulary::{QueryTerm, Vocabulary, VocabularyRow, MAX_VOCABULARY_ROWS};
 
 pub use time::{Date, OffsetDateTime};
 

@@ -608,6 +608,48 @@ impl From<archive_core::search::PlaceExpansion> for PlaceExpansionView {
     }
 }
 
+/// A term of the domain vocabulary read in the query ("sổ đỏ", "GCN QSDĐ", "CCCD") and what it
+/// was searched as: documents of `doc_types`, or text holding the term or one of `words`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VocabularyExpansionView {
+    /// The words of the query it was read from ("so do").
+    pub typed: String,
+    /// The term of the store's vocabulary they matched ("sổ đỏ").
+    pub term: String,
+    /// The document types it means.
+    pub doc_types: Vec<DocTypeView>,
+    /// Phrases it also means in the text.
+    pub words: Vec<String>,
+    /// The same in words: "“so do” (sổ đỏ): Giấy chứng nhận quyền sử dụng đất, ...".
+    pub described: String,
+}
+
+/// A document type: its key and its Vietnamese title.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocTypeView {
+    pub key: String,
+    pub title: String,
+}
+
+impl From<archive_core::search::VocabularyExpansion> for VocabularyExpansionView {
+    fn from(e: archive_core::search::VocabularyExpansion) -> Self {
+        VocabularyExpansionView {
+            described: e.described(),
+            typed: e.typed,
+            term: e.term,
+            doc_types: e
+                .doc_types
+                .into_iter()
+                .map(|t| DocTypeView {
+                    key: t.key,
+                    title: t.title,
+                })
+                .collect(),
+            words: e.words,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchView {
     pub total: usize,
@@ -617,6 +659,9 @@ pub struct SearchView {
     pub facets: FacetsView,
     /// The places read in the query (and the `place` filter) and what each expanded to.
     pub place_expansion: Vec<PlaceExpansionView>,
+    /// The terms of the domain vocabulary read in the query (second expansion step) and what
+    /// each was searched as.
+    pub vocabulary_expansion: Vec<VocabularyExpansionView>,
 }
 
 impl SearchView {
@@ -656,6 +701,11 @@ impl SearchView {
                 .place_expansion
                 .into_iter()
                 .map(PlaceExpansionView::from)
+                .collect(),
+            vocabulary_expansion: results
+                .vocabulary_expansion
+                .into_iter()
+                .map(VocabularyExpansionView::from)
                 .collect(),
         }
     }

@@ -21,6 +21,7 @@ pub mod trust;
 pub mod types;
 pub mod verify;
 pub mod verify_copy;
+pub mod vocabulary;
 pub mod watch;
 
 use anyhow::Context;

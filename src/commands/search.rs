@@ -128,6 +128,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         super::print_json(&serde_json::json!({
             "total": results.total, "hits": hits, "facets": results.facets,
             "place_expansion": results.place_expansion,
+            "vocabulary_expansion": results.vocabulary_expansion,
         }))?;
     } else {
         let tty = std::io::stdout().is_terminal();
@@ -139,6 +140,14 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 Some(note) => println!("địa danh {:?} = {read_as}; {note}", place.typed),
                 None => println!("địa danh {:?} = {read_as}", place.typed),
             }
+        }
+        if !results.vocabulary_expansion.is_empty() {
+            let lines: Vec<String> = results
+                .vocabulary_expansion
+                .iter()
+                .map(|e| e.described())
+                .collect();
+            println!("tìm cả: {}", lines.join(" · "));
         }
         println!("{} document(s)", results.total);
         for (i, h) in results.hits.iter().enumerate() {

@@ -1,10 +1,11 @@
 //! Query expansion: the step between what a clerk types and what the index runs. Places are
 //! taken out of the words and looked up as units in both eras (schemas::places); what they
-//! reached is reported with the answer. Another expansion (a synonym table of paper names) sits
-//! beside this one: it takes the words left and gives clauses of its own.
+//! reached is reported with the answer. The second step, the domain vocabulary
+//! ([`super::vocabulary`]), takes the words this one left and gives clauses of its own.
 
 use super::index::{IndexQuery, PlaceClause};
 use super::query::{tokens, ParsedQuery};
+use super::vocabulary::TermClause;
 use super::{PlaceExpansion, PlaceInclude, PlaceRef, SearchRequest};
 use crate::{ArchiveError, Result};
 use schemas::places::{Expansion, UnitId};
@@ -23,11 +24,17 @@ pub(crate) struct Expanded {
 }
 
 impl Expanded {
-    /// The query the index runs: the clauses `rest` parsed to, the places, the filter.
-    pub(crate) fn index_query<'a>(&'a self, rest: &'a ParsedQuery) -> IndexQuery<'a> {
+    /// The query the index runs: the clauses `rest` parsed to, the places, the terms of the
+    /// vocabulary (the second step), the filter.
+    pub(crate) fn index_query<'a>(
+        &'a self,
+        rest: &'a ParsedQuery,
+        terms: &'a [TermClause],
+    ) -> IndexQuery<'a> {
         IndexQuery {
             parsed: rest,
             places: &self.places,
+            terms,
             place_filter: self.place_filter.as_ref(),
         }
     }

@@ -5,6 +5,7 @@
 
 use super::facets::{FacetCollector, FacetFruit};
 use super::query::{ClauseKind, ParsedQuery};
+use super::vocabulary::TermClause;
 use super::{Facets, SearchRequest, SortOrder};
 use crate::catalog::Catalog;
 use crate::{ArchiveError, Result};
@@ -105,6 +106,8 @@ fn ymd(d: schemas::Date) -> u64 {
 pub struct IndexQuery<'a> {
     pub parsed: &'a ParsedQuery,
     pub places: &'a [PlaceClause],
+    /// Terms of the domain vocabulary (super::vocabulary).
+    pub terms: &'a [TermClause],
     pub place_filter: Option<&'a PlaceClause>,
 }
 
@@ -131,6 +134,9 @@ const TIER_SCORES: [(schemas::places::Tier, f32); 3] = [
     (schemas::places::Tier::Partial, 1.0),
 ];
 const PLACE_WORDS_SCORE: f32 = 1.5;
+/// What a document of the type a vocabulary term means adds (its phrase in the text adds
+/// [`PLACE_WORDS_SCORE`]): the paper itself ranks above papers that mention it.
+const TERM_TYPE_SCORE: f32 = 3.0;
 
 /// What the last commit says about the index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -579,6 +585,28 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(should))
     }
 
+    /// A term of the domain vocabulary: documents of its types (the paper itself), or its
+    /// phrases in the folded text (a paper that mentions it), each a constant score.
+    fn term_query(&self, term: &TermClause) -> Box<dyn Query> {
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for key in &term.doc_types {
+            let t = Term::from_field_text(self.fields.doc_type, key);
+            let q = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+            should.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(q, TERM_TYPE_SCORE)),
+            ));
+        }
+        for phrase in &term.phrases {
+            let q = Self::words_in(self.fields.folded, phrase, schemas::fold);
+            should.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(q, PLACE_WORDS_SCORE)),
+            ));
+        }
+        Box::new(BooleanQuery::new(should))
+    }
+
     fn build(
         &self,
         searcher: &Searcher,
@@ -591,6 +619,9 @@ impl SearchIndex {
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for place in query.places {
             must.push((Occur::Must, self.place_query(place, true)));
+        }
+        for term in query.terms {
+            must.push((Occur::Must, self.term_query(term)));
         }
         for clause in &parsed.clauses {
             let q = match &clause.kind {

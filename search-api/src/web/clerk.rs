@@ -287,6 +287,15 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                         @if let Some(note) = &place.note { ": " (note) }
                     }
                 }
+                @if !view.vocabulary_expansion.is_empty() {
+                    p.vocabulary {
+                        "tìm cả: "
+                        @for (i, term) in view.vocabulary_expansion.iter().enumerate() {
+                            @if i > 0 { " · " }
+                            (term.described)
+                        }
+                    }
+                }
                 p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
                 ol.hits start=(offset + 1) {
                     @for hit in &view.hits {
