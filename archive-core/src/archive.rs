@@ -406,13 +406,14 @@ impl Archive {
         req: &SearchRequest,
         today: schemas::Date,
     ) -> Result<SearchResults> {
-        // The whole query for snippets; what is left once places are taken out for the index.
-        let parsed = query::parse(&req.query)?;
+        query::parse(&req.query)?;
         // Step 1, places; step 2, the domain vocabulary, on the words places left.
         let expanded = crate::search::expand::expand(&self.gazetteer, req)?;
         let terms =
             crate::search::vocabulary::expand(&self.vocabulary, &self.doc_types, &expanded.rest);
         let rest = query::parse(&terms.rest)?;
+        // Snippets mark the words typed (places included), a term only where it is one word.
+        let parsed = query::parse(&terms.for_snippets(&req.query))?;
         let mut found =
             self.index
                 .search(req, &expanded.index_query(&rest, &terms.clauses), today)?;

@@ -157,6 +157,15 @@ fn land_use_certificate_names_find_the_certificates_and_not_every_document() {
         last, &d.receipt,
         "the papers themselves rank above a mention"
     );
+    for hit in &folded.hits {
+        assert!(
+            !hit.snippet.to_lowercase().contains("<b>số</b>"),
+            "a term is not marked word by word: {}",
+            hit.snippet
+        );
+    }
+    let gks = search(&d.archive, "GKS");
+    assert_eq!(ids(&gks), vec![d.birth.clone()]);
     assert_eq!(exact.vocabulary_expansion[0].typed, "sổ đỏ");
     assert_eq!(folded.vocabulary_expansion[0].typed, "so do");
     assert_eq!(folded.vocabulary_expansion[0].term, "sổ đỏ");

@@ -494,6 +494,9 @@ pub struct SearchParams {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub doc_type: Option<String>,
+    /// The issuing agency: every word of it, with or without diacritics, in any order ("so tai
+    /// nguyen", "quang nam"); a place's name also matches the agencies of the units it became
+    /// or came from on 1 July 2025.
     pub issuer: Option<String>,
     /// Issued on or after (YYYY-MM-DD or DD/MM/YYYY).
     pub from: Option<String>,
@@ -530,6 +533,8 @@ pub struct SearchHitView {
     pub doc_type: String,
     pub title: String,
     pub issuer: Option<String>,
+    /// The paper's number as written on it (số, ký hiệu: "12/KS-1975"), when recorded.
+    pub doc_number: Option<String>,
     pub issued_on: Option<String>,
     #[schema(value_type = String)]
     pub state: State,
@@ -684,6 +689,7 @@ impl SearchView {
                         doc_type: m.doc_type.clone(),
                         title: m.title.clone(),
                         issuer: m.issuer.clone(),
+                        doc_number: m.doc_number.clone(),
                         issued_on: m.issued_on.map(iso),
                         state: h.state,
                         snippet: h.snippet,

@@ -14,7 +14,9 @@ pub struct Args {
     /// Only this document type (`kho types`).
     #[arg(long)]
     doc_type: Option<String>,
-    /// Only documents of this issuer (its name as stored).
+    /// Only documents of this issuer: every word of it, with or without diacritics ("so tai
+    /// nguyen", "quang nam"); a place's name also takes the agencies of the units it became or
+    /// came from on 1 July 2025.
     #[arg(long)]
     issuer: Option<String>,
     /// Only documents of this place: an old or new name, with or without diacritics or type
@@ -119,7 +121,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 let m = &h.record.metadata;
                 serde_json::json!({
                     "id": h.record.id, "score": h.score, "owner_id": m.owner_id, "owner_name": m.owner_name,
-                    "doc_type": m.doc_type, "title": m.title, "issuer": m.issuer,
+                    "doc_type": m.doc_type, "title": m.title, "issuer": m.issuer, "doc_number": m.doc_number,
                     "issued_on": m.issued_on.map(schemas::iso_date), "valid_until": m.valid_until,
                     "state": h.state, "snippet": h.snippet,
                 })
@@ -162,8 +164,14 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 m.issued_on.map(schemas::iso_date).unwrap_or_default()
             );
             println!(
-                "   id {}  owner {}  type {}",
-                h.record.id, m.owner_id, m.doc_type
+                "   id {}  owner {}  type {}{}",
+                h.record.id,
+                m.owner_id,
+                m.doc_type,
+                m.doc_number
+                    .as_deref()
+                    .map(|n| format!("  số {n}"))
+                    .unwrap_or_default()
             );
             if !h.snippet.is_empty() {
                 println!("   {}", plain_snippet(&h.snippet, tty));

@@ -20,6 +20,8 @@ pub(crate) struct Expanded {
     pub rest: String,
     pub places: Vec<PlaceClause>,
     pub place_filter: Option<PlaceClause>,
+    /// The `issuer` filter read as a place, when it is one.
+    pub issuer_place: Option<PlaceClause>,
     pub shown: Vec<PlaceExpansion>,
 }
 
@@ -36,6 +38,7 @@ impl Expanded {
             places: &self.places,
             terms,
             place_filter: self.place_filter.as_ref(),
+            issuer_place: self.issuer_place.as_ref(),
         }
     }
 }
@@ -95,6 +98,7 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
         rest: String::new(),
         places: Vec::new(),
         place_filter: None,
+        issuer_place: None,
         shown: Vec::new(),
     };
     for place in &found.places {
@@ -170,6 +174,20 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
                     ),
                 });
             }
+        }
+    }
+    // An issuer filter that is a place's name ("Quảng Nam") also takes the agencies of that
+    // place and of the units it became or came from; any other is matched as words only.
+    if let Some(issuer) = req
+        .issuer
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        if let Ok(place) = g.resolve_name(issuer) {
+            out.issuer_place = Some(clause(g, &place.units, &place.name));
+            out.shown
+                .push(shown(g, issuer, "issuer", &place.units, &place.expansions));
         }
     }
     out.rest = rest;

@@ -132,7 +132,8 @@ pub struct PlaceInclude {
 pub struct PlaceExpansion {
     /// The words it was read from ("xã Núi Thành").
     pub typed: String,
-    /// `query` (found among the words) or `filter` (the `place` parameter).
+    /// `query` (found among the words), `filter` (the `place` parameter) or `issuer` (the
+    /// `issuer` filter, when it is a place's name).
     pub from: &'static str,
     /// The units it was read as (one, or one name in both eras); empty when ambiguous.
     pub units: Vec<PlaceRef>,

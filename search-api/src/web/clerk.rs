@@ -43,7 +43,7 @@ fn reason_pairs(r: &impl GivesReason) -> [(&'static str, String); 3] {
     ]
 }
 
-fn with_reason(path: &str, reason: &impl GivesReason, extra: &[(&str, &str)]) -> String {
+pub(super) fn with_reason(path: &str, reason: &impl GivesReason, extra: &[(&str, &str)]) -> String {
     let pairs = reason_pairs(reason);
     let mut all: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     all.extend_from_slice(extra);
@@ -183,7 +183,7 @@ fn search_page(
                     placeholder="nguyen van duc giay khai sinh";
                 button type="submit" { "Tìm" }
             }
-            details.filters open[filled(&p.doc_type) || filled(&p.issuer) || filled(&p.place) || filled(&p.from) || filled(&p.to) || p.valid_only == Some(true)] {
+            details.filters open[!active_filters(state, p).is_empty()] {
                 summary { "Bộ lọc" }
                 div.grid {
                     div {
@@ -197,7 +197,13 @@ fn search_page(
                     }
                     div {
                         label for="issuer" { "Cơ quan cấp" }
-                        input #issuer name="issuer" value=(value(&p.issuer));
+                        input #issuer name="issuer" value=(value(&p.issuer)) list="issuers"
+                            placeholder="so tai nguyen, quang nam" autocomplete="off";
+                        datalist #issuers {
+                            @if let Some(Ok(view)) = &outcome {
+                                @for issuer in view.facets.issuer.keys() { option value=(issuer) {} }
+                            }
+                        }
                     }
                     div {
                         label for="place" { "Địa danh (tên cũ hoặc mới)" }
@@ -242,11 +248,124 @@ fn search_page(
     }
 }
 
+/// A filter in use, shown as a chip that removes it.
+struct Chip {
+    label: &'static str,
+    value: String,
+    /// The parameters that clear it (and go back to the first page).
+    clear: Vec<(&'static str, &'static str)>,
+}
+
+/// The filters of a search in use, owner included: they open the filter panel and are shown
+/// as chips above the results.
+fn active_filters(state: &AppState, p: &SearchParams) -> Vec<Chip> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let mut chips = Vec::new();
+    let mut push = |label, value: Option<String>, key: &'static str| {
+        if let Some(value) = value {
+            chips.push(Chip {
+                label,
+                value,
+                clear: vec![(key, ""), ("offset", "")],
+            });
+        }
+    };
+    push(
+        "Loại giấy tờ",
+        given(&p.doc_type).map(|k| layout::doc_type_title(state, &k)),
+        "type",
+    );
+    push("Cơ quan cấp", given(&p.issuer), "issuer");
+    push("Địa danh", given(&p.place), "place");
+    push("Chủ sở hữu", given(&p.owner), "owner");
+    push(
+        "Cấp từ ngày",
+        given(&p.from).map(|d| shown_date(&d)),
+        "from",
+    );
+    push("Đến ngày", given(&p.to).map(|d| shown_date(&d)), "to");
+    if p.valid_only == Some(true) {
+        push("Hiệu lực", Some("còn hiệu lực".to_string()), "valid_only");
+    }
+    chips
+}
+
+/// A date of the address (ISO or as typed) as people read it: dd/mm/yyyy.
+fn shown_date(typed: &str) -> String {
+    schemas::parse_date(typed).map_or_else(|_| typed.to_string(), |d| date(&schemas::iso_date(d)))
+}
+
 fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
     let offset = p.offset.unwrap_or(0);
     let type_title = |key: &str| layout::doc_type_title(state, key);
     html! {
         div.results {
+            section aria-live="polite" {
+                @for place in &view.place_expansion {
+                    p.places {
+                        "Địa danh " strong { (place.typed) }
+                        @if let Some(unit) = place.units.first() { " = " (unit.name) }
+                        @if let Some(note) = &place.note { ": " (note) }
+                    }
+                }
+                @if !view.vocabulary_expansion.is_empty() {
+                    p.vocabulary {
+                        "tìm cả: "
+                        @for (i, term) in view.vocabulary_expansion.iter().enumerate() {
+                            @if i > 0 { " · " }
+                            (term.described)
+                        }
+                    }
+                }
+                @let chips = active_filters(state, p);
+                @if !chips.is_empty() {
+                    ul.chips aria-label="Bộ lọc đang dùng" {
+                        @for chip in &chips {
+                            li {
+                                span { (chip.label) ": " strong { (chip.value) } }
+                                " "
+                                a href=(search_url(p, &chip.clear)) aria-label=(format!("Bỏ lọc {}: {}", chip.label, chip.value)) title="Bỏ lọc này" { "✕" }
+                            }
+                        }
+                    }
+                }
+                p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
+                ol.hits start=(offset + 1) {
+                    @for hit in &view.hits {
+                        li.hit {
+                            // The first page, small: the same ledgered preview route; the link
+                            // repeats the title's, so it is left out of the keyboard's path.
+                            a.thumb href=(with_reason(&format!("/documents/{}", hit.id), p, &[])) tabindex="-1" aria-hidden="true" {
+                                img loading="lazy" width="100" alt=""
+                                    src=(with_reason(&format!("/documents/{}/pages/1/preview", hit.id), p, &[("width", "200")]));
+                            }
+                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), p, &[])) { (hit.title) } }
+                            p.meta {
+                                (state_badge(hit.state)) " "
+                                (hit.owner_name.as_deref().unwrap_or("")) " · " (hit.owner_id)
+                                " · " (type_title(&hit.doc_type))
+                                @if let Some(number) = &hit.doc_number { " · số " span.number { (number) } }
+                                @if let Some(issuer) = &hit.issuer { " · " (issuer) }
+                                @if let Some(on) = &hit.issued_on { " · cấp ngày " (date(on)) }
+                            }
+                            @if !hit.snippet.is_empty() { p.snippet { (trusted_html(&hit.snippet)) } }
+                        }
+                    }
+                }
+                nav.pages aria-label="Trang kết quả" {
+                    @if offset > 0 {
+                        a rel="prev" href=(search_url(p, &[("offset", &offset.saturating_sub(PAGE_SIZE).to_string())])) { "← Trang trước" }
+                    }
+                    @if offset + view.hits.len() < view.total {
+                        a rel="next" href=(search_url(p, &[("offset", &(offset + PAGE_SIZE).to_string())])) { "Trang sau →" }
+                    }
+                }
+            }
             aside.facets aria-label="Thu hẹp kết quả" {
                 @if !view.facets.doc_type.is_empty() {
                     h2 { "Loại giấy tờ" }
@@ -277,48 +396,6 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                     ul { @for (year, n) in view.facets.year.iter().rev() {
                         li { a href=(search_url(p, &[("from", &format!("{year}-01-01")), ("to", &format!("{year}-12-31")), ("offset", "")])) { (year) } " (" (n) ")" }
                     } }
-                }
-            }
-            section aria-live="polite" {
-                @for place in &view.place_expansion {
-                    p.places {
-                        "Địa danh " strong { (place.typed) }
-                        @if let Some(unit) = place.units.first() { " = " (unit.name) }
-                        @if let Some(note) = &place.note { ": " (note) }
-                    }
-                }
-                @if !view.vocabulary_expansion.is_empty() {
-                    p.vocabulary {
-                        "tìm cả: "
-                        @for (i, term) in view.vocabulary_expansion.iter().enumerate() {
-                            @if i > 0 { " · " }
-                            (term.described)
-                        }
-                    }
-                }
-                p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
-                ol.hits start=(offset + 1) {
-                    @for hit in &view.hits {
-                        li.hit {
-                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), p, &[])) { (hit.title) } }
-                            p.meta {
-                                (state_badge(hit.state)) " "
-                                (hit.owner_name.as_deref().unwrap_or("")) " · " (hit.owner_id)
-                                " · " (type_title(&hit.doc_type))
-                                @if let Some(issuer) = &hit.issuer { " · " (issuer) }
-                                @if let Some(on) = &hit.issued_on { " · cấp ngày " (date(on)) }
-                            }
-                            @if !hit.snippet.is_empty() { p.snippet { (trusted_html(&hit.snippet)) } }
-                        }
-                    }
-                }
-                nav.pages aria-label="Trang kết quả" {
-                    @if offset > 0 {
-                        a rel="prev" href=(search_url(p, &[("offset", &offset.saturating_sub(PAGE_SIZE).to_string())])) { "← Trang trước" }
-                    }
-                    @if offset + view.hits.len() < view.total {
-                        a rel="next" href=(search_url(p, &[("offset", &(offset + PAGE_SIZE).to_string())])) { "Trang sau →" }
-                    }
                 }
             }
         }
@@ -513,11 +590,15 @@ fn document_page(
             @if d.pages > shown { p { "Hiển thị " (shown) " / " (d.pages) " trang; tải bản gốc để xem đủ." } }
             div.previews {
                 @for n in 1..=shown {
-                    figure {
-                        img loading="lazy" width="400"
-                            src=(with_reason(&format!("{base}/pages/{n}/preview"), reason, &[("width", "800")]))
-                            alt=(format!("Trang {n} của {}", d.title));
-                        figcaption { "Trang " (n) }
+                    figure #(format!("trang-{n}")) {
+                        // Click to enlarge: the page at 1600 px (the widest preview drawn).
+                        a.zoom href=(with_reason(&format!("{base}/pages/{n}"), reason, &[("width", "1600")]))
+                            title="Bấm để phóng to" {
+                            img loading="lazy" width="400"
+                                src=(with_reason(&format!("{base}/pages/{n}/preview"), reason, &[("width", "800")]))
+                                alt=(format!("Trang {n} của {}, bấm để phóng to", d.title));
+                        }
+                        figcaption { "Trang " (n) " · " a href=(with_reason(&format!("{base}/pages/{n}"), reason, &[("width", "1600")])) { "Phóng to" } }
                     }
                 }
             }

@@ -19,6 +19,7 @@ mod clerk;
 pub mod layout;
 mod login;
 mod operator;
+mod page_view;
 mod stacks;
 pub mod verify;
 
@@ -49,6 +50,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/documents/{id}", get(clerk::document))
         .route("/documents/{id}/content", get(clerk::download))
         .route("/documents/{id}/pages/{page}/preview", get(clerk::preview))
+        .route("/documents/{id}/pages/{page}", get(page_view::page))
         .route("/documents/{id}/reuse", post(clerk::reuse))
         .route("/documents/{id}/lifecycle", post(clerk::change_lifecycle))
         .route("/documents/{id}/certify", post(clerk::certify))
