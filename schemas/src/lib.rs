@@ -25,6 +25,7 @@ mod principal;
 pub mod provinces;
 mod record;
 pub mod rescan;
+mod suggest;
 mod text;
 mod text_layer;
 mod trust;
@@ -53,6 +54,7 @@ pub use principal::{Principal, Role, MAX_USER_NAME_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,
 };
+pub use suggest::{suggest_fields, Suggestions};
 pub use text::{canonical_tones, clean_text, fold, nfc};
 pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
 pub use trust::{

@@ -482,6 +482,38 @@ pub struct UploadResult {
     pub ocr_confidence: Option<f64>,
     pub low_confidence_pages: Vec<u32>,
     pub warnings: Vec<String>,
+    /// What the extracted text suggests for the metadata (owner IDs that pass validation, the
+    /// name after "Họ và tên", the issue date, the number after "Số:", the issuer's letterhead),
+    /// for the operator to compare with what was given; absent for a duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<SuggestionsView>,
+}
+
+/// Metadata suggested from a paper's text, to confirm: nothing here is stored as such.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct SuggestionsView {
+    /// Personal IDs and enterprise codes found in the text that pass validation.
+    pub owner_ids: Vec<String>,
+    pub owner_name: Option<String>,
+    /// YYYY-MM-DD.
+    pub issued_on: Option<String>,
+    /// Every date in the text, YYYY-MM-DD.
+    pub dates: Vec<String>,
+    pub doc_number: Option<String>,
+    pub issuer: Option<String>,
+}
+
+impl From<schemas::Suggestions> for SuggestionsView {
+    fn from(s: schemas::Suggestions) -> Self {
+        SuggestionsView {
+            owner_ids: s.owner_ids,
+            owner_name: s.owner_name,
+            issued_on: s.issued_on.map(iso),
+            dates: s.dates.into_iter().map(iso).collect(),
+            doc_number: s.doc_number,
+            issuer: s.issuer,
+        }
+    }
 }
 
 /// Search parameters; everything `kho search` takes.

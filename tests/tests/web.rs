@@ -318,11 +318,12 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     browser.navigating(|| browser.find("#ket-qua-tai-len a").click());
     assert!(browser.find("dl.metadata").text().contains("Lê Thị Mai"));
 
-    // Revoked from its page: final, with the reason, and shown as such.
+    // Revoked from its page, after a confirmation: final, with the reason, and shown as such.
     browser.find("#revoke_reason").fill("Cấp nhầm người");
     browser.navigating(|| {
         browser.find("#revoke_reason").send(ENTER);
     });
+    browser.navigating(|| browser.find("#xac-nhan").click());
     assert!(browser.find("p.state .badge").text().contains("Đã thu hồi"));
     assert!(browser
         .find("p.lifecycle")

@@ -134,6 +134,35 @@ fn a_clerk_searches_with_a_paper_name_and_a_partial_issuer() {
         browser.url()
     );
 
+    // Dates are typed dd/mm/yyyy, never in a date picker; the year facet's dates show so too.
+    assert!(!browser.exists("input[type=date]"));
+    browser.goto(&format!("/?from=2019-01-01&to=2019-12-31&{}", reason()));
+    let value = |css: &str| {
+        browser
+            .find(css)
+            .property("value")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(value("#from"), "01/01/2019");
+    assert_eq!(value("#to"), "31/12/2019");
+    browser.find("#from").fill("22/08/2019");
+    browser.navigating(|| browser.find("form.search button[type=submit]").click());
+    assert!(browser.exists("ul.chips"));
+    assert!(browser
+        .texts("ul.chips li")
+        .iter()
+        .any(|c| c.contains("Cấp từ ngày: 22/08/2019")));
+    assert_eq!(
+        browser.texts("li.hit h2").len(),
+        0,
+        "the certificate is of 21/08/2019"
+    );
+    browser.find("#from").fill("21/08/2019");
+    browser.navigating(|| browser.find("form.search button[type=submit]").click());
+    assert_eq!(browser.texts("li.hit h2").len(), 1);
+
     // The owner alone is a filter: the panel opens and shows it as a chip.
     browser.goto(&format!("/?owner={DUC}&{}", reason()));
     browser.find("ol.hits");

@@ -167,9 +167,9 @@ pub(crate) async fn store_upload(
             let metadata = input.validate(archive.doc_types(), schemas::today())?;
             let loaded = match ingest::load_bytes(&file_name, bytes, &config.extract.limits) {
                 Ok(loaded) => loaded,
-                Err(rejected) => return Ok(*rejected),
+                Err(rejected) => return Ok((*rejected, None)),
             };
-            let report = ingest::ingest_loaded(
+            let (report, suggestions) = ingest::ingest_loaded_suggesting(
                 archive,
                 &caller,
                 &file_name,
@@ -181,11 +181,11 @@ pub(crate) async fn store_upload(
             if report.status == FileStatus::Stored {
                 archive.sync_index(&mut |_, _| {})?;
             }
-            Ok(report)
+            Ok((report, suggestions))
         })
         .await;
-    let report = match report {
-        Ok(report) => report,
+    let (report, suggestions) = match report {
+        Ok(found) => found,
         Err(e) => {
             state.metrics.count(event::UPLOAD_REJECTED);
             return Err(e);
@@ -220,6 +220,7 @@ pub(crate) async fn store_upload(
         ocr_confidence: report.ocr_confidence,
         low_confidence_pages: report.low_confidence_pages,
         warnings,
+        suggestions: suggestions.map(crate::wire::SuggestionsView::from),
     };
     Ok((status, body))
 }

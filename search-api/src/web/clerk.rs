@@ -215,11 +215,13 @@ fn search_page(
                     }
                     div {
                         label for="from" { "Cấp từ ngày" }
-                        input #from type="date" name="from" value=(value(&p.from));
+                        input #from type="text" inputmode="numeric" name="from" placeholder="dd/mm/yyyy"
+                            value=(given_date(&p.from));
                     }
                     div {
                         label for="to" { "Đến ngày" }
-                        input #to type="date" name="to" value=(value(&p.to));
+                        input #to type="text" inputmode="numeric" name="to" placeholder="dd/mm/yyyy"
+                            value=(given_date(&p.to));
                     }
                     div {
                         label for="sort" { "Sắp xếp" }
@@ -293,6 +295,15 @@ fn active_filters(state: &AppState, p: &SearchParams) -> Vec<Chip> {
         push("Hiệu lực", Some("còn hiệu lực".to_string()), "valid_only");
     }
     chips
+}
+
+/// A date filter as its box shows it: dd/mm/yyyy (the year facet's links give ISO dates).
+fn given_date(v: &Option<String>) -> String {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(shown_date)
+        .unwrap_or_default()
 }
 
 /// A date of the address (ISO or as typed) as people read it: dd/mm/yyyy.
@@ -711,9 +722,47 @@ pub struct LifecycleForm {
     reason: String,
     #[serde(default)]
     successor: String,
+    /// `yes` once the operator confirmed on the confirmation page: the change is final.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// Revokes or supersedes a document (operators), through the services the API calls.
+/// The page that asks an operator to confirm a revocation or supersession before it is made:
+/// the same form again, confirmed, or back to the document.
+fn confirm_lifecycle(user: &WebUser, id: &str, form: &LifecycleForm) -> Response {
+    let base = format!("/documents/{}", percent_encode(id));
+    let revoke = form.change == "revoke";
+    let title = if revoke {
+        "Xác nhận thu hồi giấy tờ"
+    } else {
+        "Xác nhận thay thế giấy tờ"
+    };
+    user.page(
+        title,
+        html! {
+            div.alert #xac-nhan-vong-doi role="alert" {
+                @if revoke {
+                    p { "Thu hồi giấy tờ này? Việc thu hồi " strong { "không hoàn tác được" } ": giấy tờ vẫn được lưu nhưng không còn hiệu lực để dùng lại." }
+                    p { "Lý do: " strong { (form.reason) } }
+                } @else {
+                    p { "Thay thế giấy tờ này bằng giấy tờ " strong { (form.successor) } "? Việc thay thế " strong { "không hoàn tác được" } "." }
+                }
+            }
+            form.inline.confirm method="post" action=(format!("{base}/lifecycle")) {
+                input type="hidden" name="csrf" value=(user.csrf);
+                input type="hidden" name="change" value=(form.change);
+                input type="hidden" name="reason" value=(form.reason);
+                input type="hidden" name="successor" value=(form.successor);
+                input type="hidden" name="confirm" value="yes";
+                div { button #xac-nhan type="submit" { @if revoke { "Xác nhận thu hồi" } @else { "Xác nhận thay thế" } } }
+                div { a.button.secondary #huy href=(base) { "Hủy, quay lại giấy tờ" } }
+            }
+        },
+    )
+}
+
+/// Revokes or supersedes a document (operators), through the services the API calls, once the
+/// operator has confirmed it on a page of its own (both are final).
 pub async fn change_lifecycle(
     State(state): State<AppState>,
     user: WebUser,
@@ -723,6 +772,9 @@ pub async fn change_lifecycle(
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
+        if form.confirm != "yes" && matches!(form.change.as_str(), "revoke" | "supersede") {
+            return Ok(confirm_lifecycle(&user, &id, &form));
+        }
         match form.change.as_str() {
             "revoke" => {
                 revoke_document(&state, user.caller.clone(), id.clone(), form.reason).await?

@@ -21,6 +21,7 @@ mod login;
 mod operator;
 mod page_view;
 mod stacks;
+mod suggest;
 pub mod verify;
 
 use crate::auth::authenticate;
@@ -70,6 +71,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/upload/stack/{sha256}", post(stacks::split))
+        .route(
+            "/upload/suggest",
+            post(suggest::suggest).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/batches", get(operator::batches))
         .route("/batches/{id}", get(operator::batch))
         .route("/static/kho.css", get(stylesheet))

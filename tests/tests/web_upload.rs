@@ -1,0 +1,152 @@
+//! The operator's upload in a real browser (issue #19): once a scan is chosen, kho reads it
+//! (OCR, nothing stored) and fills the empty fields with what its text says, each marked as a
+//! suggestion to check; dates are typed dd/mm/yyyy; revoking asks for a confirmation first. The
+//! API's upload answer carries the same suggestions.
+
+#![forbid(unsafe_code)]
+
+use kho_tests::browser::Browser;
+use kho_tests::http::{Request, Served};
+use kho_tests::{corpus, Kho};
+
+const ENTER: &str = "\u{E007}";
+const SCAN: &str = "giay-xac-nhan-tinh-trang-hon-nhan-pham-thi-hoa.jpg";
+const HOA: &str = "001196054321";
+
+fn sign_in(browser: &Browser, user: &str, password: &str) {
+    browser.goto("/login");
+    browser.find("#username").fill(user);
+    browser.find("#password").fill(password);
+    browser.navigating(|| browser.find("form.login button").click());
+    browser.find("header .who");
+}
+
+fn value(browser: &Browser, css: &str) -> String {
+    browser
+        .find(css)
+        .property("value")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn upload_suggestions_from_a_scans_text_and_a_confirmed_revocation() {
+    let kho = Kho::new();
+    kho.add_user("vanhanh", "operator", &[], "mật-khẩu-vanhanh");
+    let token = kho.token("operator", &[]);
+    let served = Served::start(kho);
+    let browser = Browser::start(&served.addr);
+    sign_in(&browser, "vanhanh", "mật-khẩu-vanhanh");
+    browser.goto("/upload");
+
+    // Dates are text typed dd/mm/yyyy, never the browser's date picker.
+    assert_eq!(
+        browser.find("#issued_on").attribute("type").as_deref(),
+        Some("text")
+    );
+    assert_eq!(
+        browser
+            .find("#issued_on")
+            .attribute("placeholder")
+            .as_deref(),
+        Some("dd/mm/yyyy")
+    );
+    assert!(!browser.exists("input[type=date]"));
+
+    // The operator typed a title already: a suggestion never overwrites what was typed.
+    browser
+        .find("#title")
+        .fill("Xác nhận tình trạng hôn nhân của chị Hoa");
+    let scan = corpus().join(SCAN).canonicalize().unwrap();
+    browser.find("#file").send(scan.to_str().unwrap());
+    let started = std::time::Instant::now();
+    while browser
+        .script("return document.body.getAttribute('data-suggested')")
+        .is_null()
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "no suggestions came back"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let status = browser.find("#goi-y").text();
+    assert!(status.contains("gợi ý"), "{status}");
+    assert_eq!(value(&browser, "#owner_id"), HOA, "{status}");
+    assert_eq!(value(&browser, "#owner_name"), "Phạm Thị Hoa");
+    assert_eq!(value(&browser, "#doc_number"), "207/XNTTHN");
+    // The scan has no letterhead: no issuer is made up.
+    assert_eq!(value(&browser, "#issuer"), "");
+    for field in ["owner_id", "owner_name", "doc_number"] {
+        let class = browser.find(&format!("#{field}")).attribute("class");
+        assert!(class.unwrap_or_default().contains("suggested"), "{field}");
+        assert!(browser
+            .find(&format!("#goi-y-{field}"))
+            .text()
+            .contains("Gợi ý từ nội dung tệp"));
+    }
+    assert_eq!(
+        value(&browser, "#title"),
+        "Xác nhận tình trạng hôn nhân của chị Hoa"
+    );
+    // Correcting a suggestion takes its mark away.
+    browser.find("#doc_number").fill("207/XNTTHN-2026");
+    assert!(!browser.exists("#goi-y-doc_number"));
+    browser.screenshot("operator-upload-suggestions");
+
+    browser
+        .find("#doc_type option[value='marital_status_confirmation']")
+        .click();
+    browser.find("#issued_on").fill("01/09/2026");
+    browser.navigating(|| browser.find("form.upload button").click());
+    let stored = browser.find("#ket-qua-tai-len").text();
+    assert!(stored.contains("Đã lưu"), "{stored}");
+    browser.navigating(|| browser.find("#ket-qua-tai-len a").click());
+    let metadata = browser.find("dl.metadata").text();
+    assert!(metadata.contains("01/09/2026"), "{metadata}");
+    assert!(metadata.contains("207/XNTTHN-2026"), "{metadata}");
+    let document = browser.path();
+
+    // Revoking asks first; "Hủy" leaves the document as it was.
+    browser.find("#revoke_reason").fill("Cấp nhầm người");
+    browser.navigating(|| {
+        browser.find("#revoke_reason").send(ENTER);
+    });
+    let ask = browser.find("#xac-nhan-vong-doi").text();
+    assert!(
+        ask.contains("không hoàn tác được") && ask.contains("Cấp nhầm người"),
+        "{ask}"
+    );
+    browser.screenshot("operator-revoke-confirmation");
+    browser.navigating(|| browser.find("#huy").click());
+    assert_eq!(browser.path(), document);
+    assert!(!browser.find("p.state").text().contains("Đã thu hồi"));
+    // Confirmed, it is revoked.
+    browser.find("#revoke_reason").fill("Cấp nhầm người");
+    browser.navigating(|| {
+        browser.find("#revoke_reason").send(ENTER);
+    });
+    browser.navigating(|| browser.find("#xac-nhan").click());
+    assert!(browser.find("p.state .badge").text().contains("Đã thu hồi"));
+
+    // The API's upload answer carries what the text suggests.
+    let bytes = std::fs::read(corpus().join("giay-khai-sinh-nguyen-van-duc.pdf")).unwrap();
+    let answer = served.send(
+        Request::new("POST", "/api/v1/documents")
+            .bearer(Some(&token))
+            .multipart(
+                &[
+                    ("owner_id", "049075001234"),
+                    ("doc_type", "birth_certificate"),
+                ],
+                "giay-khai-sinh.pdf",
+                &bytes,
+            ),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let suggestions = &answer.json()["suggestions"];
+    assert_eq!(suggestions["owner_ids"][0], "049075001234", "{suggestions}");
+    assert_eq!(suggestions["doc_number"], "12/KS-1975", "{suggestions}");
+    assert_eq!(suggestions["owner_name"], "Nguyễn Văn Đức", "{suggestions}");
+}
