@@ -1,6 +1,7 @@
 //! The operator's upload in a real browser (issue #19): once a scan is chosen, kho reads it
 //! (OCR, nothing stored) and fills the empty fields with what its text says, each marked as a
-//! suggestion to check; dates are typed dd/mm/yyyy; revoking asks for a confirmation first. The
+//! suggestion to check; dates are typed dd/mm/yyyy; revoking asks for a confirmation first; a
+//! successor is picked among the owner's active documents, not typed as an id. The
 //! API's upload answer carries the same suggestions.
 
 #![forbid(unsafe_code)]
@@ -31,7 +32,7 @@ fn value(browser: &Browser, css: &str) -> String {
 }
 
 #[test]
-fn upload_suggestions_from_a_scans_text_and_a_confirmed_revocation() {
+fn upload_suggestions_a_confirmed_revocation_and_a_successor_picked_by_words() {
     let kho = Kho::new();
     kho.add_user("vanhanh", "operator", &[], "mật-khẩu-vanhanh");
     let token = kho.token("operator", &[]);
@@ -149,4 +150,57 @@ fn upload_suggestions_from_a_scans_text_and_a_confirmed_revocation() {
     assert_eq!(suggestions["owner_ids"][0], "049075001234", "{suggestions}");
     assert_eq!(suggestions["doc_number"], "12/KS-1975", "{suggestions}");
     assert_eq!(suggestions["owner_name"], "Nguyễn Văn Đức", "{suggestions}");
+    let old = answer.json()["id"].as_str().unwrap().to_string();
+
+    // Superseding: the successor is picked among the owner's active documents, by words.
+    for (title, number) in [
+        ("Giấy khai sinh (bản cấp lại)", "12/KS-2026"),
+        ("Giấy phép xây dựng", "9/GPXD"),
+    ] {
+        let answer = served.send(
+            Request::new("POST", "/api/v1/documents")
+                .bearer(Some(&token))
+                .multipart(
+                    &[
+                        ("owner_id", "049075001234"),
+                        (
+                            "doc_type",
+                            if number.contains("KS") {
+                                "birth_certificate"
+                            } else {
+                                "construction_permit"
+                            },
+                        ),
+                        ("title", title),
+                        ("doc_number", number),
+                    ],
+                    &format!("{number}.pdf").replace('/', "-"),
+                    &kho_tests::fixtures::pdf(1, number),
+                ),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.text());
+    }
+    browser.goto(&format!("/documents/{old}"));
+    assert!(!browser.exists("#successor"), "no internal id to type");
+    browser.navigating(|| browser.find("#chon-thay-the").click());
+    assert_eq!(
+        browser.texts("input[name=successor]").len(),
+        2,
+        "both other documents"
+    );
+    browser.find("#q").fill("ban cap lai");
+    browser.navigating(|| browser.find("form.search button").click());
+    let offered = browser.texts("fieldset label");
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert!(offered[0].contains("12/KS-2026"), "{offered:?}");
+    browser.screenshot("operator-successor-picker");
+    browser.navigating(|| browser.find("form.inline button[type=submit]").click());
+    assert!(browser
+        .find("#xac-nhan-vong-doi")
+        .text()
+        .contains("Thay thế"));
+    browser.navigating(|| browser.find("#xac-nhan").click());
+    assert!(browser.find("p.lifecycle").text().contains("Được thay thế"));
+    browser.navigating(|| browser.find("p.lifecycle a").click());
+    assert!(browser.find("dl.metadata").text().contains("12/KS-2026"));
 }

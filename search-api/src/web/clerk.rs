@@ -542,23 +542,7 @@ fn document_page(
                     }
                     div { button type="submit" { "Thu hồi" } }
                 }
-                form.inline method="post" action=(format!("{base}/lifecycle")) {
-                    input type="hidden" name="csrf" value=(user.csrf);
-                    input type="hidden" name="change" value="supersede";
-                    div {
-                        label for="successor" { "Mã giấy tờ thay thế *" }
-                        input #successor name="successor" required;
-                    }
-                    div {
-                        label for="supersede_reason" { "Hình thức" }
-                        select #supersede_reason name="reason" {
-                            @for r in schemas::SupersedeReason::ALL {
-                                option value=(r.as_str()) { (layout::supersede_reason(r)) }
-                            }
-                        }
-                    }
-                    div { button type="submit" { "Thay thế" } }
-                }
+                p { a.button #chon-thay-the href=(with_reason(&format!("{base}/supersede"), reason, &[])) { "Thay thế bằng giấy tờ khác của cùng chủ sở hữu…" } }
             }
         }
         @if matches!(user.caller.role(), Role::Clerk | Role::Operator) {

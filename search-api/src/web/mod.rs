@@ -21,6 +21,7 @@ mod login;
 mod operator;
 mod page_view;
 mod stacks;
+mod successor;
 mod suggest;
 pub mod verify;
 
@@ -54,6 +55,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/documents/{id}/pages/{page}", get(page_view::page))
         .route("/documents/{id}/reuse", post(clerk::reuse))
         .route("/documents/{id}/lifecycle", post(clerk::change_lifecycle))
+        .route("/documents/{id}/supersede", get(successor::picker))
         .route("/documents/{id}/certify", post(clerk::certify))
         .route("/my", get(citizen::documents))
         .route("/my/ledger", get(citizen::ledger))
