@@ -26,7 +26,9 @@ pub mod signature;
 mod sniff;
 pub mod suggest;
 
-pub use batch::{plan_manifest, plan_paths, run, Batch, Planned, PlannedItem, StoreAs, Summary};
+pub use batch::{
+    plan_manifest, plan_paths, record_upload, run, Batch, Planned, PlannedItem, StoreAs, Summary,
+};
 pub use files::{
     check_format, commit_prepared, expand_paths, ingest_loaded, ingest_loaded_suggesting,
     load_bytes, load_file, prepare_file, text_warnings, FileReport, FileStatus, InputError,

@@ -337,8 +337,12 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     assert!(batches.contains("manifest.csv"), "{batches}");
     browser.screenshot("operator-batches");
     let rows = browser.texts("table.batches tbody tr");
-    assert_eq!(rows.len(), 2, "{rows:?}");
-    assert!(rows[0].contains("lo-2"), "newest first: {rows:?}");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        rows[0].contains("tải lên: giay-xac-nhan-cu-tru.pdf"),
+        "the web upload, newest first: {rows:?}"
+    );
+    assert!(rows[1].contains("lo-2"), "{rows:?}");
     browser.navigating(|| browser.find("table.batches tbody tr:last-child a").click());
     let report = browser.find("table.report").text();
     assert!(
@@ -349,7 +353,11 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
 
     // The batch with a rejected row: only the rejections, with their reason.
     browser.goto("/batches");
-    browser.navigating(|| browser.find("table.batches tbody tr:first-child a").click());
+    browser.navigating(|| {
+        browser
+            .find("table.batches tbody tr:nth-child(2) a")
+            .click()
+    });
     browser.navigating(|| browser.find("a[href$='show=rejected']").click());
     let rejected = browser.texts("table.report tbody tr");
     assert_eq!(rejected.len(), 1, "{rejected:?}");

@@ -103,7 +103,16 @@ fn upload_suggestions_a_confirmed_revocation_and_a_successor_picked_by_words() {
     browser.navigating(|| browser.find("form.upload button").click());
     let stored = browser.find("#ket-qua-tai-len").text();
     assert!(stored.contains("Đã lưu"), "{stored}");
-    browser.navigating(|| browser.find("#ket-qua-tai-len a").click());
+    let document_link = browser
+        .find("#ket-qua-tai-len a")
+        .attribute("href")
+        .unwrap_or_default();
+    // The web upload is listed with the batches, as a batch of one.
+    browser.goto("/batches");
+    let rows = browser.texts("table.batches tbody tr");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains(&format!("tải lên: {SCAN}")), "{rows:?}");
+    browser.goto(&document_link);
     let metadata = browser.find("dl.metadata").text();
     assert!(metadata.contains("01/09/2026"), "{metadata}");
     assert!(metadata.contains("207/XNTTHN-2026"), "{metadata}");

@@ -167,7 +167,10 @@ pub(crate) async fn store_upload(
             let metadata = input.validate(archive.doc_types(), schemas::today())?;
             let loaded = match ingest::load_bytes(&file_name, bytes, &config.extract.limits) {
                 Ok(loaded) => loaded,
-                Err(rejected) => return Ok((*rejected, None)),
+                Err(rejected) => {
+                    ingest::record_upload(archive, &caller, &rejected)?;
+                    return Ok((*rejected, None));
+                }
             };
             let (report, suggestions) = ingest::ingest_loaded_suggesting(
                 archive,
@@ -178,6 +181,8 @@ pub(crate) async fn store_upload(
                 &metadata,
                 &config.extract,
             )?;
+            // Listed with the batches, whatever became of it.
+            ingest::record_upload(archive, &caller, &report)?;
             if report.status == FileStatus::Stored {
                 archive.sync_index(&mut |_, _| {})?;
             }
