@@ -72,6 +72,9 @@ enum Command {
     /// store's own table.
     #[command(subcommand)]
     Vocabulary(commands::vocabulary::VocabularyCommand),
+    /// List the agency names this store shows for agency codes (built-in starter table, extended
+    /// by DIR/agencies.csv: the province's own list, columns code,name).
+    Agencies(commands::agencies::Args),
     /// List the document types this store accepts.
     Types(commands::types::Args),
     /// Serve the HTTP API (`/api/v1`, described at /api/v1/openapi.json).
@@ -135,6 +138,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::bag::export(&store, args),
         Command::Import(args) => commands::bag::import(&store, args),
         Command::Types(args) => commands::types::run(&store, args),
+        Command::Agencies(args) => commands::agencies::run(&store, args),
         Command::Places(command) => commands::places::run(&store, command),
         Command::Vocabulary(command) => commands::vocabulary::run(&store, command),
         Command::Serve(args) => commands::serve::run(&store, args),

@@ -19,6 +19,8 @@ pub const STORE_VERSION: u64 = 1;
 const STORE_FILE: &str = "kho-store.json";
 /// An optional CSV in the store folder that extends the built-in document types.
 pub const DOC_TYPES_FILE: &str = "doc-types.csv";
+/// An optional CSV in the store folder that extends the built-in agency names (`code,name`).
+pub const AGENCIES_FILE: &str = "agencies.csv";
 /// An optional CSV in the store folder that replaces the built-in search vocabulary
 /// (`kho vocabulary import`).
 pub const VOCABULARY_FILE: &str = "vocabulary.csv";
@@ -53,6 +55,7 @@ pub struct StoreOptions {
 /// DIR/index/           tantivy full-text index (derived: `reindex` rebuilds it)
 /// DIR/doc-types.csv    optional: extra document types
 /// DIR/vocabulary.csv   optional: the store's search vocabulary (`kho vocabulary import`)
+/// DIR/agencies.csv     optional: agency names by code (the province's own list)
 /// DIR/places.tsv[.gz]  optional: the store's own gazetteer (`kho places import`)
 /// DIR/spool/           incoming files over one part (16 MiB) being hashed, blobs in a bucket
 /// ```
@@ -65,6 +68,8 @@ pub struct Archive {
     doc_types: DocTypes,
     /// The domain vocabulary of search (built in, or DIR/vocabulary.csv).
     vocabulary: Vocabulary,
+    /// Agency names by code (built in, extended by DIR/agencies.csv).
+    agencies: schemas::Agencies,
     max_file_bytes: u64,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
@@ -168,6 +173,17 @@ impl Archive {
                 })?;
         }
         let vocabulary = Self::load_vocabulary(&root, &doc_types)?;
+        let mut agencies = schemas::Agencies::builtin();
+        let agencies_file = root.join(AGENCIES_FILE);
+        if agencies_file.exists() {
+            let text = std::fs::read_to_string(&agencies_file).map_err(io_err(&agencies_file))?;
+            agencies
+                .extend_from_csv(&text)
+                .map_err(|source| ArchiveError::Agencies {
+                    path: agencies_file.clone(),
+                    source,
+                })?;
+        }
         let (gazetteer, gazetteer_file) = crate::places::load(&root)?;
         Ok(Archive {
             root,
@@ -176,6 +192,7 @@ impl Archive {
             index,
             doc_types,
             vocabulary,
+            agencies,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             journal,
             refused: Default::default(),
@@ -239,6 +256,11 @@ impl Archive {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vocabulary::builtin()),
             Err(e) => Err(io_err(&path)(e)),
         }
+    }
+
+    /// Agency names by code: how an agency code is shown to people.
+    pub fn agencies(&self) -> &schemas::Agencies {
+        &self.agencies
     }
 
     /// The domain vocabulary search expands queries with.

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+mod agencies;
 mod capture;
 mod date;
 mod doc_types;
@@ -32,6 +33,7 @@ mod trust;
 mod vocabulary;
 
 pub use access::{policy, Caller, Credential};
+pub use agencies::{Agencies, MAX_AGENCY_ROWS};
 pub use capture::{
     is_separator_payload, parse_separator, separator_payload, Provenance,
     MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS, SEPARATOR_VERSION,

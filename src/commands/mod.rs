@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod accounts;
+pub mod agencies;
 pub mod bag;
 pub mod certify;
 pub mod extract;

@@ -64,6 +64,42 @@ fn the_cli_shows_imports_and_searches_with_the_vocabulary() {
 }
 
 #[test]
+fn agency_names_are_a_table_a_store_extends() {
+    let kho = Kho::new();
+    let listed = kho.run(["agencies", "--json"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(listed
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["code"] == "H47"));
+    std::fs::write(
+        kho.data.path().join("agencies.csv"),
+        "code,name\nH47.15,UBND huyện Núi Thành\n",
+    )
+    .unwrap();
+    let listed = kho.run(["agencies"]);
+    assert!(
+        listed.stdout.contains("UBND huyện Núi Thành"),
+        "{}",
+        listed.stdout
+    );
+    std::fs::write(
+        kho.data.path().join("agencies.csv"),
+        "code,name\nnot-a-code,X\n",
+    )
+    .unwrap();
+    let refused = kho.run(["agencies"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("agencies.csv") && refused.stderr.contains("line 2"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
 fn the_api_says_what_a_term_expanded_to() {
     let kho = Kho::new();
     kho.ingest_corpus();

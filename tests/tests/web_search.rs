@@ -201,6 +201,12 @@ fn thumbnails_in_results_and_a_page_enlarged_by_a_click_are_ledgered_reads() {
     kho.ingest_corpus();
     kho.add_user("canbo", "clerk", &["--agency", "H47.15"], "mật-khẩu-canbo");
     kho.add_user("duc", "citizen", &["--owner", DUC], "mật-khẩu-duc");
+    // The province's own agency names, beside the store.
+    std::fs::write(
+        kho.data.path().join("agencies.csv"),
+        "code,name\nH47.15,UBND huyện Núi Thành\n",
+    )
+    .unwrap();
     let served = Served::start(kho);
     // The owner reads his ledger.
     let login = served.post(
@@ -281,4 +287,11 @@ fn thumbnails_in_results_and_a_page_enlarged_by_a_click_are_ledgered_reads() {
         "{:?}",
         previews_in_ledger()
     );
+
+    // The owner reads who looked: the clerk's agency by its name, not its code alone.
+    browser.navigating(|| browser.find(".who button").click());
+    sign_in(&browser, "duc", "mật-khẩu-duc");
+    browser.goto("/my/ledger");
+    let ledger = browser.find("main").text();
+    assert!(ledger.contains("UBND huyện Núi Thành (H47.15)"), "{ledger}");
 }

@@ -113,7 +113,7 @@ pub async fn home(
                                     tr {
                                         td { (u.principal.name) }
                                         td { (layout::role_name_str(&u.principal.role)) }
-                                        td { (u.principal.agency_code.as_deref().or(u.principal.owner_id.as_deref()).unwrap_or("")) }
+                                        td { (u.principal.agency_code.as_deref().map(|c| state.archive.agencies().display(c)).or(u.principal.owner_id.clone()).unwrap_or_default()) }
                                         td { (instant(&u.created_at)) }
                                     }
                                 }
@@ -435,7 +435,13 @@ pub async fn document(
         let title = detail.document.title.clone();
         Ok(user.page(
             &title,
-            document_page(&user, &detail, &reason, query.done.as_deref()),
+            document_page(
+                &user,
+                &detail,
+                &reason,
+                query.done.as_deref(),
+                state.archive.agencies(),
+            ),
         ))
     }
     .await;
@@ -447,6 +453,7 @@ fn document_page(
     detail: &DocumentDetail,
     reason: &ReasonParams,
     done: Option<&str>,
+    agencies: &schemas::Agencies,
 ) -> Markup {
     let reason_params = reason;
     let d = &detail.document;
@@ -484,6 +491,7 @@ fn document_page(
             (row("Chủ sở hữu", Some(format!("{} · {}", d.owner_name.as_deref().unwrap_or(""), d.owner_id))))
             (row("Số, ký hiệu", d.doc_number.clone()))
             (row("Cơ quan cấp", d.issuer.clone()))
+            (row("Mã cơ quan cấp", d.issuer_code.as_deref().map(|c| agencies.display(c))))
             (row("Ngày cấp", d.issued_on.as_deref().map(date)))
             (row("Người ký", d.signer.clone()))
             (row("Phạm vi hiệu lực", d.validity_scope.clone()))
