@@ -98,6 +98,16 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     }
 }
 
+/// The text of an optional file of the store folder (a table that extends a built-in one), or
+/// `None` when there is none.
+fn optional_text(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(path)(e)),
+    }
+}
+
 /// A stored sha256 read back as a digest; `key` names where it was found, for the message.
 fn digest_named(sha256: &str, key: &str) -> Result<Sha256Digest> {
     Sha256Digest::from_hex(sha256).ok_or_else(|| ArchiveError::Damaged {
@@ -163,8 +173,7 @@ impl Archive {
         let index = SearchIndex::open(&root.join("index"))?;
         let mut doc_types = DocTypes::builtin();
         let extra = root.join(DOC_TYPES_FILE);
-        if extra.exists() {
-            let text = std::fs::read_to_string(&extra).map_err(io_err(&extra))?;
+        if let Some(text) = optional_text(&extra)? {
             doc_types
                 .extend_from_csv(&text)
                 .map_err(|source| ArchiveError::DocTypes {
@@ -175,8 +184,7 @@ impl Archive {
         let vocabulary = Self::load_vocabulary(&root, &doc_types)?;
         let mut agencies = schemas::Agencies::builtin();
         let agencies_file = root.join(AGENCIES_FILE);
-        if agencies_file.exists() {
-            let text = std::fs::read_to_string(&agencies_file).map_err(io_err(&agencies_file))?;
+        if let Some(text) = optional_text(&agencies_file)? {
             agencies
                 .extend_from_csv(&text)
                 .map_err(|source| ArchiveError::Agencies {
@@ -250,11 +258,10 @@ impl Archive {
 
     fn load_vocabulary(root: &Path, doc_types: &DocTypes) -> Result<Vocabulary> {
         let path = root.join(VOCABULARY_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Vocabulary::from_csv(&text, doc_types)
+        match optional_text(&path)? {
+            Some(text) => Vocabulary::from_csv(&text, doc_types)
                 .map_err(|source| ArchiveError::Vocabulary { path, source }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vocabulary::builtin()),
-            Err(e) => Err(io_err(&path)(e)),
+            None => Ok(Vocabulary::builtin()),
         }
     }
 

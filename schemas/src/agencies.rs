@@ -37,34 +37,19 @@ impl Agencies {
     /// Adds or replaces agencies from CSV text with the header `code,name`. All rows are checked
     /// (a valid agency code, a name) before any is applied; errors name the line.
     pub fn extend_from_csv(&mut self, csv_text: &str) -> Result<usize, RuleError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-        let mut parsed = Vec::new();
-        let mut errors = Vec::new();
-        for (i, row) in reader.deserialize::<AgencyRow>().enumerate() {
-            let line = i + 2;
-            if i >= MAX_AGENCY_ROWS {
-                errors.push(format!("more than {MAX_AGENCY_ROWS} rows"));
-                break;
-            }
-            match row {
-                Err(e) => errors.push(format!("line {line}: {e}")),
-                Ok(row) => match AgencyCode::parse(&row.code) {
-                    Err(e) => errors.push(format!("line {line}: code {:?}: {e}", row.code)),
-                    Ok(code) => match crate::clean_text(&row.name) {
-                        None => errors.push(format!("line {line}: agency {code} has no name")),
-                        Some(name) => parsed.push((code.as_str().to_string(), name)),
-                    },
-                },
-            }
-        }
-        if !errors.is_empty() {
-            return Err(RuleError::new(format!(
-                "agency table: {}",
-                errors.join("; ")
-            )));
-        }
+        let parsed = crate::table::read_rows(
+            csv_text,
+            "agency table",
+            &["code", "name"],
+            MAX_AGENCY_ROWS,
+            |row: AgencyRow| {
+                let code = AgencyCode::parse(&row.code)
+                    .map_err(|e| format!("code {:?}: {e}", row.code))?;
+                let name = crate::clean_text(&row.name)
+                    .ok_or_else(|| format!("agency {code} has no name"))?;
+                Ok((code.as_str().to_string(), name))
+            },
+        )?;
         let n = parsed.len();
         self.by_code.extend(parsed);
         Ok(n)

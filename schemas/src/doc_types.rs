@@ -89,27 +89,13 @@ impl DocTypes {
     /// Adds or replaces types from CSV text with the header `key,title,validity`. All rows are
     /// checked before any is applied; errors name the line.
     pub fn extend_from_csv(&mut self, csv_text: &str) -> Result<usize, RuleError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-        let mut parsed = Vec::new();
-        let mut errors = Vec::new();
-        for (i, row) in reader.deserialize::<DocTypeRow>().enumerate() {
-            let line = i + 2;
-            match row {
-                Err(e) => errors.push(format!("line {line}: {e}")),
-                Ok(row) => match Self::check_row(row) {
-                    Ok(t) => parsed.push(t),
-                    Err(e) => errors.push(format!("line {line}: {e}")),
-                },
-            }
-        }
-        if !errors.is_empty() {
-            return Err(RuleError(format!(
-                "document type table: {}",
-                errors.join("; ")
-            )));
-        }
+        let parsed = crate::table::read_rows(
+            csv_text,
+            "document type table",
+            &["key", "title", "validity"],
+            usize::MAX,
+            |row| Self::check_row(row).map_err(|e| e.to_string()),
+        )?;
         let n = parsed.len();
         for t in parsed {
             self.by_key.insert(t.key.clone(), t);

@@ -27,6 +27,7 @@ pub mod provinces;
 mod record;
 pub mod rescan;
 mod suggest;
+mod table;
 mod text;
 mod text_layer;
 mod trust;

@@ -91,43 +91,13 @@ impl Vocabulary {
     /// one). Every row is checked before any is taken: a term, a known document type or a
     /// phrase; errors name the line.
     pub fn from_csv(csv_text: &str, doc_types: &DocTypes) -> Result<Self, RuleError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| RuleError::new(format!("vocabulary table: {e}")))?
-            .clone();
-        if headers.iter().collect::<Vec<_>>() != ["term", "doc_type", "words"] {
-            return Err(RuleError::new(format!(
-                "vocabulary table: the first line is the header term,doc_type,words, got {:?}",
-                headers.iter().collect::<Vec<_>>().join(",")
-            )));
-        }
-        let mut rows = Vec::new();
-        let mut errors = Vec::new();
-        for (i, row) in reader.deserialize::<VocabularyRow>().enumerate() {
-            let line = i + 2;
-            if i >= MAX_VOCABULARY_ROWS {
-                errors.push(format!(
-                    "more than {MAX_VOCABULARY_ROWS} rows; a vocabulary table holds at most that many"
-                ));
-                break;
-            }
-            match row {
-                Err(e) => errors.push(format!("line {line}: {e}")),
-                Ok(row) => match Self::check_row(row, doc_types) {
-                    Ok(row) => rows.push(row),
-                    Err(e) => errors.push(format!("line {line}: {e}")),
-                },
-            }
-        }
-        if !errors.is_empty() {
-            return Err(RuleError::new(format!(
-                "vocabulary table: {}",
-                errors.join("; ")
-            )));
-        }
+        let rows = crate::table::read_rows(
+            csv_text,
+            "vocabulary table",
+            &["term", "doc_type", "words"],
+            MAX_VOCABULARY_ROWS,
+            |row| Self::check_row(row, doc_types).map_err(|e| e.to_string()),
+        )?;
         Ok(Self::from_rows(rows))
     }
 

@@ -126,6 +126,16 @@ impl Browser {
         self.call("POST", "/url", Some(json!({ "url": url })));
     }
 
+    /// Signs in through kho's form (name, password, the button) and waits for the signed-in
+    /// frame.
+    pub fn sign_in(&self, user: &str, password: &str) {
+        self.goto("/login");
+        self.find("#username").fill(user);
+        self.find("#password").fill(password);
+        self.navigating(|| self.find("form.login button").click());
+        self.find("header .who");
+    }
+
     /// Does something that loads a new page (a click on a link, a form sent), and waits until
     /// the new page has replaced the old one: finding an element right after a click could
     /// otherwise find it on the page being left.

@@ -16,14 +16,6 @@ const DOSSIER: &str = "000.00.01.H47-261127-0042";
 const PURPOSE: &str = "Đối chiếu khi cấp đổi giấy chứng nhận";
 const ENTER: &str = "\u{E007}";
 
-fn sign_in(browser: &Browser, user: &str, password: &str) {
-    browser.goto("/login");
-    browser.find("#username").fill(user);
-    browser.find("#password").fill(password);
-    browser.navigating(|| browser.find("form.login button").click());
-    browser.find("header .who");
-}
-
 fn reason() -> String {
     format!(
         "dossier_code={}&purpose={}",
@@ -39,7 +31,7 @@ fn a_clerk_searches_with_a_paper_name_and_a_partial_issuer() {
     kho.add_user("canbo", "clerk", &["--agency", "H47.15"], "mật-khẩu-canbo");
     let served = Served::start(kho);
     let browser = Browser::start(&served.addr);
-    sign_in(&browser, "canbo", "mật-khẩu-canbo");
+    browser.sign_in("canbo", "mật-khẩu-canbo");
 
     // No filter in use: the panel is closed, no chips.
     assert_eq!(browser.find("details.filters").attribute("open"), None);
@@ -237,7 +229,7 @@ fn thumbnails_in_results_and_a_page_enlarged_by_a_click_are_ledgered_reads() {
     assert!(previews_in_ledger().is_empty());
 
     let browser = Browser::start(&served.addr);
-    sign_in(&browser, "canbo", "mật-khẩu-canbo");
+    browser.sign_in("canbo", "mật-khẩu-canbo");
     browser.goto(&format!("/?q=nguyen+van+duc&{}", reason()));
     browser.find("ol.hits");
     let thumbs = browser.texts("li.hit a.thumb").len();
@@ -290,7 +282,7 @@ fn thumbnails_in_results_and_a_page_enlarged_by_a_click_are_ledgered_reads() {
 
     // The owner reads who looked: the clerk's agency by its name, not its code alone.
     browser.navigating(|| browser.find(".who button").click());
-    sign_in(&browser, "duc", "mật-khẩu-duc");
+    browser.sign_in("duc", "mật-khẩu-duc");
     browser.goto("/my/ledger");
     let ledger = browser.find("main").text();
     assert!(ledger.contains("UBND huyện Núi Thành (H47.15)"), "{ledger}");

@@ -14,14 +14,6 @@ const ENTER: &str = "\u{E007}";
 const SCAN: &str = "giay-xac-nhan-tinh-trang-hon-nhan-pham-thi-hoa.jpg";
 const HOA: &str = "001196054321";
 
-fn sign_in(browser: &Browser, user: &str, password: &str) {
-    browser.goto("/login");
-    browser.find("#username").fill(user);
-    browser.find("#password").fill(password);
-    browser.navigating(|| browser.find("form.login button").click());
-    browser.find("header .who");
-}
-
 fn value(browser: &Browser, css: &str) -> String {
     browser
         .find(css)
@@ -38,7 +30,7 @@ fn upload_suggestions_a_confirmed_revocation_and_a_successor_picked_by_words() {
     let token = kho.token("operator", &[]);
     let served = Served::start(kho);
     let browser = Browser::start(&served.addr);
-    sign_in(&browser, "vanhanh", "mật-khẩu-vanhanh");
+    browser.sign_in("vanhanh", "mật-khẩu-vanhanh");
     browser.goto("/upload");
 
     // Dates are text typed dd/mm/yyyy, never the browser's date picker.

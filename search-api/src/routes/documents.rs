@@ -142,6 +142,16 @@ pub(crate) async fn read_upload_form(
     })
 }
 
+/// A turn among the uploads extracted at once (their OCR is what the limit is for).
+pub(crate) async fn upload_turn(state: &AppState) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+    state
+        .uploads
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))
+}
+
 /// Stores an upload the way `kho ingest` stores a file, and counts the outcome. `warnings` go
 /// into the answer ahead of the file's own.
 pub(crate) async fn store_upload(
@@ -153,12 +163,7 @@ pub(crate) async fn store_upload(
     let ReadUpload { input, file, .. } = form;
     let (file_name, bytes) =
         file.ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
-    let permit = state
-        .uploads
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))?;
+    let permit = upload_turn(state).await?;
     let caller = caller.clone();
     let config = state.config.clone();
     let report = state

@@ -132,6 +132,21 @@ impl WebUser {
         result.unwrap_or_else(|e| error_page(Some(self), e))
     }
 
+    /// Refuses an upload form (multipart) whose `csrf` field is not this session's token.
+    pub(crate) fn check_upload_csrf(
+        &self,
+        headers: &HeaderMap,
+        form: &crate::routes::documents::ReadUpload,
+    ) -> Result<(), ApiError> {
+        let csrf = form
+            .other_fields
+            .iter()
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_default();
+        self.check_csrf(headers, csrf)
+    }
+
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, headers: &HeaderMap, given: &str) -> Result<(), ApiError> {
         check_origin(headers)?;

@@ -97,13 +97,7 @@ pub async fn upload(
     let result = async {
         require_upload(&state, &user).await?;
         let form = read_upload_form(&state, form).await?;
-        let csrf = form
-            .other_fields
-            .iter()
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.as_str())
-            .unwrap_or_default();
-        user.check_csrf(&headers, csrf)?;
+        user.check_upload_csrf(&headers, &form)?;
         let input = form.input.clone();
         match store_upload(&state, &user.caller, form, Vec::new()).await {
             Ok((status, stored)) => {

@@ -7,7 +7,7 @@
 use super::WebUser;
 use crate::error::ApiError;
 use crate::extract::MultipartForm;
-use crate::routes::documents::{may_upload, read_upload_form};
+use crate::routes::documents::{may_upload, read_upload_form, upload_turn};
 use crate::state::AppState;
 use crate::wire::SuggestionsView;
 use axum::extract::State;
@@ -24,23 +24,12 @@ pub async fn suggest(
     let result = async {
         may_upload(&state, &user.caller).await?;
         let form = read_upload_form(&state, form).await?;
-        let csrf = form
-            .other_fields
-            .iter()
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.as_str())
-            .unwrap_or_default();
-        user.check_csrf(&headers, csrf)?;
+        user.check_upload_csrf(&headers, &form)?;
         let (file_name, bytes) = form
             .file
             .ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
         // Reading a scan is OCR: it waits for a turn with the uploads.
-        let permit = state
-            .uploads
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))?;
+        let permit = upload_turn(&state).await?;
         let cfg = state.config.extract.clone();
         let suggestions = state
             .blocking(move |_| {
