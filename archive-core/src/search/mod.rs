@@ -173,12 +173,11 @@ impl VocabularyExpansion {
     /// line): `"so do" (sổ đỏ): Giấy chứng nhận quyền sử dụng đất, ...` or `CCCD: "căn cước
     /// công dân", "thẻ căn cước"`.
     pub fn described(&self) -> String {
-        let mut out =
-            if schemas::fold(&self.typed) == schemas::fold(&self.term) && self.typed == self.term {
-                self.term.clone()
-            } else {
-                format!("\u{201c}{}\u{201d} ({})", self.typed, self.term)
-            };
+        let mut out = if self.typed == self.term {
+            self.term.clone()
+        } else {
+            format!("\u{201c}{}\u{201d} ({})", self.typed, self.term)
+        };
         let mut meant: Vec<String> = self.doc_types.iter().map(|t| t.title.clone()).collect();
         meant.extend(self.words.iter().map(|w| format!("\u{201c}{w}\u{201d}")));
         if !meant.is_empty() {
