@@ -16,6 +16,10 @@ echo "== Loading the sample dossiers (corpus/manifest.csv) into $KHO_DATA"
 "$kho" ingest --manifest corpus/manifest.csv | tail -n 1
 
 echo
+echo "== Registering the sample dossiers the one-stop system received (corpus/dossiers.csv)"
+"$kho" dossier import corpus/dossiers.csv | tail -n 1
+
+echo
 echo "== What is stored"
 grep -o '"id":"[a-z2-7]*"' target/sample-ingest.jsonl | cut -d'"' -f4 | while read -r id; do
   "$kho" show "$id"
@@ -56,8 +60,10 @@ echo "Demo users (name password role), from $users:"
 sed 's/^/  /' "$users"
 cat <<EOF
 Open http://$addr/ in a browser and sign in: canbo (clerk: search, read, reuse; give a dossier
-code of Quảng Nam such as 000.00.01.H47-261127-0001), duc (citizen: his documents and who read
-them), vanhanh (operator: upload, batch reports).
+registered by the one-stop system (corpus/dossiers.csv), such as 000.00.01.H47-261127-0001, Đức's:
+the clerk then reaches Đức's documents only), duc (citizen: his documents, his dossiers and who
+read them), vanhanh (operator: upload, batch reports). Register more dossiers with
+\`kho dossier import LIST.csv\` or POST /api/v1/dossiers (a token of role intake).
 Or the API (with Đức's password from above):
   TOKEN=\$(curl -s -X POST http://$addr/api/v1/login -H 'content-type: application/json' \\
     -d '{"username":"duc","password":"PASSWORD"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')

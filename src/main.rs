@@ -90,6 +90,9 @@ enum Command {
     Trust(commands::trust::TrustCommand),
     /// Issue a certified electronic copy of a document, signed with the agency's key.
     Certify(commands::certify::Args),
+    /// Dossiers received by the one-stop system, which clerks read for (`import` a list).
+    #[command(subcommand)]
+    Dossier(commands::dossier::DossierCommand),
     /// Check a file handed in as a certified copy: issued here, unchanged, and its state today.
     VerifyCopy(commands::verify_copy::Args),
 }
@@ -113,7 +116,16 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The language of rules and refusals on the command line: the locale's (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`): Vietnamese when it starts with `vi`, English otherwise
+/// (`schemas::Lang::from_locale` says why).
+fn locale_lang() -> schemas::Lang {
+    let vars = ["LC_ALL", "LC_MESSAGES", "LANG"].map(|name| std::env::var(name).ok());
+    schemas::Lang::from_locale(vars.iter().map(Option::as_deref))
+}
+
 fn main() -> ExitCode {
+    schemas::messages::set_process_lang(locale_lang());
     let cli = Cli::parse();
     match &cli.command {
         Command::Serve(args) => logging::init(args.log_format, true),
@@ -146,6 +158,7 @@ fn main() -> ExitCode {
         Command::Token(command) => commands::accounts::token(&store, command),
         Command::Trust(command) => commands::trust::run(&store, command),
         Command::Certify(args) => commands::certify::run(&store, args),
+        Command::Dossier(command) => commands::dossier::run(&store, command),
         Command::VerifyCopy(args) => commands::verify_copy::run(&store, args),
     };
     match result {

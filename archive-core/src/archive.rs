@@ -71,6 +71,8 @@ pub struct Archive {
     /// Agency names by code (built in, extended by DIR/agencies.csv).
     agencies: schemas::Agencies,
     max_file_bytes: u64,
+    /// How a clerk's dossier is checked (`kho serve --dossier-check`).
+    dossier_check: schemas::DossierCheck,
     /// This node's journal in the bucket, when the blobs are in one ([`crate::journal`]).
     pub(crate) journal: Option<Journal>,
     /// Refused attempts recorded since the store was opened (for metrics).
@@ -202,6 +204,7 @@ impl Archive {
             vocabulary,
             agencies,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            dossier_check: schemas::DossierCheck::Format,
             journal,
             refused: Default::default(),
             gazetteer,
@@ -284,9 +287,9 @@ impl Archive {
         if csv_text.len() > MAX_VOCABULARY_BYTES {
             return Err(ArchiveError::Vocabulary {
                 path,
-                source: schemas::RuleError::new(format!(
-                    "a vocabulary table is at most {MAX_VOCABULARY_BYTES} bytes"
-                )),
+                source: schemas::RuleError::new(&schemas::messages::VOCABULARY_TOO_LARGE)
+                    .with("max", MAX_VOCABULARY_BYTES)
+                    .with("got", csv_text.len()),
             });
         }
         let vocabulary = Vocabulary::from_csv(csv_text, &self.doc_types).map_err(|source| {
@@ -323,6 +326,17 @@ impl Archive {
 
     pub fn set_max_file_bytes(&mut self, max: u64) {
         self.max_file_bytes = max;
+    }
+
+    /// How a clerk's dossier is checked. A store opens with [`schemas::DossierCheck::Format`]
+    /// (the console and the benchmarks serve no clerk); `kho serve` sets what its
+    /// `--dossier-check` says, `registered` unless told otherwise.
+    pub fn dossier_check(&self) -> schemas::DossierCheck {
+        self.dossier_check
+    }
+
+    pub fn set_dossier_check(&mut self, check: schemas::DossierCheck) {
+        self.dossier_check = check;
     }
 
     /// Makes every commit so far durable (concurrent callers share the fsync).

@@ -22,6 +22,15 @@ pub enum ArchiveError {
     NoBatch(u64),
     #[error("no kept stack {0}")]
     NoStack(String),
+    /// No share has this id (among the caller's) or this link token.
+    #[error("no share {0}")]
+    NoShare(String),
+    /// The share exists but may not be used: revoked, expired, or a one-time link used up.
+    #[error("share {id} is {}", state.as_str())]
+    ShareGone {
+        id: String,
+        state: schemas::ShareState,
+    },
     /// The policy refused the caller (and the service recorded the attempt where it should be).
     #[error("{0}")]
     Refused(#[from] schemas::policy::Refusal),

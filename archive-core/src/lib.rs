@@ -24,6 +24,7 @@ pub mod batches;
 pub mod blob;
 mod catalog;
 mod digest;
+mod dossiers;
 mod error;
 pub mod fixity;
 mod group_flush;
@@ -34,6 +35,7 @@ pub mod places;
 pub mod previews;
 pub mod search;
 pub mod service;
+mod shares;
 mod stacks;
 mod storing;
 mod trust;
@@ -49,7 +51,8 @@ pub use error::{ArchiveError, Result};
 pub use service::{
     BatchReport, ByteRange, Document, KeptStack, LedgerEvents, LedgerLine, LedgerLines, LedgerPage,
     LinesQuery, NamedDocument, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
-    RangeAsked, ReextractTarget, Reextracted, SessionInfo, SignatureCheck, SignatureRecheck,
+    RangeAsked, ReextractTarget, Reextracted, Reused, SessionInfo, SignatureCheck,
+    SignatureRecheck,
 };
 pub use stacks::StackRecord;
 pub use storing::{IngestStatus, Ingested, NewDocument};

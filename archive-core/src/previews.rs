@@ -15,12 +15,10 @@ pub const ASKED_WIDTHS: std::ops::RangeInclusive<u32> = 64..=1600;
 /// rule it breaks.
 pub fn preview_width(asked: u32) -> std::result::Result<u32, schemas::FieldError> {
     if !ASKED_WIDTHS.contains(&asked) {
-        return Err(schemas::RuleError::new(format!(
-            "a preview is {} to {} pixels wide",
-            ASKED_WIDTHS.start(),
-            ASKED_WIDTHS.end()
-        ))
-        .at("width", &asked.to_string()));
+        return Err(schemas::RuleError::new(&schemas::messages::PREVIEW_WIDTH)
+            .with("min", ASKED_WIDTHS.start())
+            .with("max", ASKED_WIDTHS.end())
+            .at("width", &asked.to_string()));
     }
     Ok(PREVIEW_WIDTHS
         .into_iter()

@@ -4,6 +4,7 @@
 //! columns (`code,name`), the province's own list.
 
 use crate::ids::AgencyCode;
+use crate::messages as m;
 use crate::RuleError;
 use std::collections::BTreeMap;
 
@@ -39,14 +40,18 @@ impl Agencies {
     pub fn extend_from_csv(&mut self, csv_text: &str) -> Result<usize, RuleError> {
         let parsed = crate::table::read_rows(
             csv_text,
-            "agency table",
+            &m::AGENCY_TABLE,
             &["code", "name"],
             MAX_AGENCY_ROWS,
             |row: AgencyRow| {
-                let code = AgencyCode::parse(&row.code)
-                    .map_err(|e| format!("code {:?}: {e}", row.code))?;
-                let name = crate::clean_text(&row.name)
-                    .ok_or_else(|| format!("agency {code} has no name"))?;
+                let code = AgencyCode::parse(&row.code).map_err(|e| {
+                    RuleError::new(&m::AGENCY_TABLE_CODE)
+                        .with("code", &row.code)
+                        .with_message("why", e)
+                })?;
+                let name = crate::clean_text(&row.name).ok_or_else(|| {
+                    RuleError::new(&m::AGENCY_TABLE_NO_NAME).with("code", code.as_str())
+                })?;
                 Ok((code.as_str().to_string(), name))
             },
         )?;

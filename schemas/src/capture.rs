@@ -57,10 +57,9 @@ pub fn separator_payload(metadata: &MetadataInput) -> Result<String, RuleError> 
         .collect::<Vec<_>>()
         .join("|");
     if payload.len() > MAX_SEPARATOR_PAYLOAD_BYTES {
-        return Err(RuleError::new(format!(
-            "the metadata takes {} bytes in the separator's QR code; at most {MAX_SEPARATOR_PAYLOAD_BYTES} fit one that scans reliably (shorten the summary or the title)",
-            payload.len()
-        )));
+        return Err(RuleError::new(&crate::messages::SEPARATOR_TOO_LONG)
+            .with("got", payload.len())
+            .with("max", MAX_SEPARATOR_PAYLOAD_BYTES));
     }
     Ok(payload)
 }
@@ -83,24 +82,27 @@ pub fn parse_separator(payload: &str) -> Result<MetadataInput, RuleError> {
     let version = parts.next().unwrap_or("");
     if version != SEPARATOR_VERSION {
         let looks_like_kho = version.len() <= 8 && version.starts_with("KHO");
-        return Err(RuleError::new(if looks_like_kho {
-            format!("the separator's QR code is of version {version:?}; this release of kho reads {SEPARATOR_VERSION}")
+        return Err(if looks_like_kho {
+            RuleError::new(&crate::messages::SEPARATOR_VERSION_UNKNOWN)
+                .with("got", format!("{version:?}"))
+                .with("expected", SEPARATOR_VERSION)
         } else {
-            "the QR code is not a kho separator (it does not start with KHO1|)".to_string()
-        }));
+            RuleError::new(&crate::messages::SEPARATOR_NOT_KHO)
+        });
     }
     let values: Vec<&str> = parts.collect();
     if values.len() > SEPARATOR_FIELDS.len() {
-        return Err(RuleError::new(format!(
-            "the separator's QR code has {} fields; {SEPARATOR_VERSION} has {}",
-            values.len(),
-            SEPARATOR_FIELDS.len()
-        )));
+        return Err(RuleError::new(&crate::messages::SEPARATOR_FIELD_COUNT)
+            .with("got", values.len())
+            .with("version", SEPARATOR_VERSION)
+            .with("expected", SEPARATOR_FIELDS.len()));
     }
     let mut metadata = MetadataInput::default();
     for (name, raw) in SEPARATOR_FIELDS.iter().zip(values) {
         let value = unescape(raw).map_err(|why| {
-            RuleError::new(format!("field {name} of the separator's QR code: {why}"))
+            RuleError::new(&crate::messages::SEPARATOR_FIELD)
+                .with("name", name)
+                .with("why", why)
         })?;
         let value = nfc(value.trim());
         if !value.is_empty() {

@@ -31,11 +31,7 @@ pub fn parse_date(s: &str) -> Result<Date, RuleError> {
     } else {
         None
     };
-    let shape_error = || {
-        RuleError(format!(
-            "a date is written YYYY-MM-DD or DD/MM/YYYY, got {s:?}"
-        ))
-    };
+    let shape_error = || RuleError::new(&crate::messages::DATE_SHAPE).with("got", format!("{s:?}"));
     let (y, m, d) = fields.ok_or_else(shape_error)?;
     let digits = |t: &str, min: usize, max: usize| {
         (min..=max).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
@@ -48,32 +44,18 @@ pub fn parse_date(s: &str) -> Result<Date, RuleError> {
         m.parse::<u8>().map_err(|_| shape_error())?,
         d.parse::<u8>().map_err(|_| shape_error())?,
     );
-    let month = Month::try_from(month)
-        .map_err(|_| RuleError(format!("{s} is not a real date: there is no month {m}")))?;
+    let month = Month::try_from(month).map_err(|_| {
+        RuleError::new(&crate::messages::DATE_NO_MONTH)
+            .with("got", s)
+            .with("month", m)
+    })?;
     Date::from_calendar_date(year, month, day).map_err(|_| {
-        RuleError(format!(
-            "{s} is not a real date: {} {year} has {} days",
-            month_name(month),
-            month.length(year)
-        ))
+        RuleError::new(&crate::messages::DATE_DAYS_IN_MONTH)
+            .with("got", s)
+            .with("month", u8::from(month))
+            .with("year", year)
+            .with("days", month.length(year))
     })
-}
-
-fn month_name(month: Month) -> &'static str {
-    match month {
-        Month::January => "January",
-        Month::February => "February",
-        Month::March => "March",
-        Month::April => "April",
-        Month::May => "May",
-        Month::June => "June",
-        Month::July => "July",
-        Month::August => "August",
-        Month::September => "September",
-        Month::October => "October",
-        Month::November => "November",
-        Month::December => "December",
-    }
 }
 
 /// `date` plus whole calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb).
@@ -97,12 +79,12 @@ mod tests {
         assert_eq!(parse_date("01/05/2024").unwrap(), date!(2024 - 05 - 01));
         assert_eq!(parse_date("1/5/2024").unwrap(), date!(2024 - 05 - 01));
         assert_eq!(
-            parse_date("2023-02-29").unwrap_err().0,
-            "2023-02-29 is not a real date: February 2023 has 28 days"
+            parse_date("2023-02-29").unwrap_err().to_string(),
+            "2023-02-29 is not a real date: month 2 of 2023 has 28 days"
         );
         assert!(parse_date("2024-13-01")
             .unwrap_err()
-            .0
+            .to_string()
             .contains("no month 13"));
         assert!(parse_date("2024/05/01").is_err());
         assert!(parse_date("24-05-01").is_err());

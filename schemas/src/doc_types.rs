@@ -1,6 +1,7 @@
 //! Document types as data: a built-in table (`data/doc_types.csv`, from domain.md) that a store
 //! extends or overrides with its own CSV file of the same columns (`key,title,validity`).
 
+use crate::messages as m;
 use crate::{add_months, RuleError};
 use std::collections::BTreeMap;
 use time::Date;
@@ -31,9 +32,7 @@ impl UsualValidity {
                 .filter(|n| (1..=1200).contains(n))
                 .map(Self::Months)
                 .ok_or_else(|| {
-                    RuleError(format!(
-                        "a usual validity is permanent, issuer, none, or months like 6m, got {other:?}"
-                    ))
+                    RuleError::new(&m::DOC_TYPE_VALIDITY).with("got", format!("{other:?}"))
                 }),
         }
     }
@@ -91,10 +90,10 @@ impl DocTypes {
     pub fn extend_from_csv(&mut self, csv_text: &str) -> Result<usize, RuleError> {
         let parsed = crate::table::read_rows(
             csv_text,
-            "document type table",
+            &m::DOC_TYPE_TABLE,
             &["key", "title", "validity"],
             usize::MAX,
-            |row| Self::check_row(row).map_err(|e| e.to_string()),
+            Self::check_row,
         )?;
         let n = parsed.len();
         for t in parsed {
@@ -110,13 +109,10 @@ impl DocTypes {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !key_ok {
-            return Err(RuleError(format!(
-                "a document type key is lower-case ASCII letters, digits and _, got {:?}",
-                row.key
-            )));
+            return Err(RuleError::new(&m::DOC_TYPE_KEY).with("got", format!("{:?}", row.key)));
         }
         let title = crate::clean_text(&row.title)
-            .ok_or_else(|| RuleError(format!("document type {} has no title", row.key)))?;
+            .ok_or_else(|| RuleError::new(&m::DOC_TYPE_NO_TITLE).with("key", &row.key))?;
         Ok(DocType {
             key: row.key,
             title,
@@ -132,10 +128,10 @@ impl DocTypes {
     pub fn require(&self, key: &str) -> Result<&DocType, RuleError> {
         let key = key.trim();
         self.get(key).ok_or_else(|| {
-            RuleError(format!(
-                "unknown document type; known types are {}",
-                self.by_key.keys().cloned().collect::<Vec<_>>().join(", ")
-            ))
+            RuleError::new(&m::DOC_TYPE_UNKNOWN).with(
+                "known",
+                self.by_key.keys().cloned().collect::<Vec<_>>().join(", "),
+            )
         })
     }
 
@@ -169,7 +165,7 @@ mod tests {
             t.get("construction_permit").unwrap().validity,
             UsualValidity::Months(12)
         );
-        let e = t.require("passport").unwrap_err().0;
+        let e = t.require("passport").unwrap_err().to_string();
         assert!(e.contains("unknown document type") && e.contains("birth_certificate"));
     }
 
@@ -188,7 +184,7 @@ mod tests {
         let e = t
             .extend_from_csv("key,title,validity\nBad Key,x,permanent\nok,y,forever\n")
             .unwrap_err()
-            .0;
+            .to_string();
         assert!(e.contains("line 2") && e.contains("line 3"), "{e}");
         assert!(t.get("ok").is_none(), "nothing applied when a row is bad");
     }

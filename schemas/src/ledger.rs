@@ -46,6 +46,14 @@ pub enum Action {
     RereadPlaces,
     /// The store's gazetteer was replaced (`kho places import`); about no one document.
     ImportGazetteer,
+    /// The one-stop system (or a clerk at reception) registered a dossier naming the owner as
+    /// an applicant; clerks may then read their documents for it.
+    RegisterDossier,
+    /// The owner shared documents (with an agency for a procedure, or as a link); the detail
+    /// says with whom and until when. Each use of the share is a read whose actor is the share.
+    Share,
+    /// The owner revoked a share.
+    RevokeShare,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.
@@ -154,41 +162,72 @@ pub struct AccessReason {
 pub const MAX_PURPOSE_CHARS: usize = 500;
 
 impl AccessReason {
-    /// Validates each part that is given; empty parts count as absent.
+    /// Validates each part that is given; empty parts count as absent. Every broken rule is
+    /// reported at once.
     pub fn new(
         dossier_code: Option<&str>,
         procedure_code: Option<&str>,
         purpose: Option<&str>,
-    ) -> Result<Self, crate::FieldError> {
-        let dossier_code = given(dossier_code)
-            .map(|v| {
-                crate::ids::DossierCode::parse(v)
-                    .map(|c| c.as_str().to_string())
-                    .map_err(|e| e.at("dossier_code", v))
-            })
-            .transpose()?;
-        let procedure_code = given(procedure_code)
-            .map(|v| {
-                crate::ids::ProcedureCode::parse(v)
-                    .map(|c| c.as_str().to_string())
-                    .map_err(|e| e.at("procedure_code", v))
-            })
-            .transpose()?;
+    ) -> Result<Self, crate::FieldErrors> {
+        let mut errors = Vec::new();
+        let dossier_code = given(dossier_code).and_then(|v| {
+            crate::ids::DossierCode::parse(v)
+                .map(|c| c.as_str().to_string())
+                .map_err(|e| errors.push(e.at("dossier_code", v)))
+                .ok()
+        });
+        let procedure_code = given(procedure_code).and_then(|v| {
+            crate::ids::ProcedureCode::parse(v)
+                .map(|c| c.as_str().to_string())
+                .map_err(|e| errors.push(e.at("procedure_code", v)))
+                .ok()
+        });
         let purpose = given(purpose).and_then(crate::clean_text);
         if purpose
             .as_ref()
             .is_some_and(|p| p.chars().count() > MAX_PURPOSE_CHARS)
         {
-            return Err(crate::RuleError::new(format!(
-                "a purpose has at most {MAX_PURPOSE_CHARS} characters"
-            ))
-            .at("purpose", ""));
+            errors.push(
+                crate::RuleError::new(&crate::messages::PURPOSE_TOO_LONG)
+                    .with("max", MAX_PURPOSE_CHARS)
+                    .at("purpose", ""),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(crate::FieldErrors(errors));
         }
         Ok(AccessReason {
             dossier_code,
             procedure_code,
             purpose,
         })
+    }
+
+    /// A reason that must name the dossier and the purpose (a reuse): every part checked, every
+    /// missing or broken one reported at once.
+    pub fn for_dossier(
+        dossier_code: Option<&str>,
+        procedure_code: Option<&str>,
+        purpose: Option<&str>,
+    ) -> Result<Self, crate::FieldErrors> {
+        let mut errors = match AccessReason::new(dossier_code, procedure_code, purpose) {
+            Ok(reason) => match reason.require_dossier() {
+                Ok(()) => return Ok(reason),
+                Err(missing) => return Err(missing),
+            },
+            Err(broken) => broken.0,
+        };
+        // Parts were broken: the missing ones are said too.
+        let said =
+            |errors: &[crate::FieldError], field: &str| errors.iter().any(|e| e.field == field);
+        if given(dossier_code).is_none() && !said(&errors, "dossier_code") {
+            errors.push(dossier_required());
+        }
+        if given(purpose).and_then(crate::clean_text).is_none() && !said(&errors, "purpose") {
+            errors
+                .push(crate::RuleError::new(&crate::messages::PURPOSE_REQUIRED).at("purpose", ""));
+        }
+        Err(crate::FieldErrors(errors))
     }
 
     /// Only a purpose (a command-line read, say).
@@ -200,19 +239,21 @@ impl AccessReason {
     }
 
     /// Requires the dossier and the purpose, as a clerk's read and every reuse do.
-    pub fn require_dossier(&self) -> Result<(), crate::FieldError> {
+    /// Every missing one is reported at once.
+    pub fn require_dossier(&self) -> Result<(), crate::FieldErrors> {
+        let mut missing = Vec::new();
         if self.dossier_code.is_none() {
-            return Err(crate::RuleError::new(
-                "name the dossier this serves: its code, e.g. 000.00.00.H47-240501-0001",
-            )
-            .at("dossier_code", ""));
+            missing.push(dossier_required());
         }
         if self.purpose.is_none() {
-            return Err(
-                crate::RuleError::new("say what the document is used for").at("purpose", "")
-            );
+            missing
+                .push(crate::RuleError::new(&crate::messages::PURPOSE_REQUIRED).at("purpose", ""));
         }
-        Ok(())
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::FieldErrors(missing))
+        }
     }
 
     /// Writes the reason into an event.
@@ -223,6 +264,47 @@ impl AccessReason {
     }
 }
 
+fn dossier_required() -> crate::FieldError {
+    crate::RuleError::new(&crate::messages::DOSSIER_CODE_REQUIRED)
+        .with("example", "000.00.00.H47-240501-0001")
+        .at("dossier_code", "")
+}
+
 fn given(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(r: Result<AccessReason, crate::FieldErrors>) -> Vec<(String, &'static str)> {
+        r.unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| (e.field.clone(), e.code()))
+            .collect()
+    }
+
+    #[test]
+    fn a_reuse_reason_reports_every_missing_and_broken_part_at_once() {
+        assert_eq!(
+            fields(AccessReason::for_dossier(None, None, Some(" "))),
+            [
+                ("dossier_code".to_string(), "dossier_code.required"),
+                ("purpose".to_string(), "purpose.required")
+            ]
+        );
+        assert_eq!(
+            fields(AccessReason::for_dossier(Some("H47-x"), Some("1.0"), None)),
+            [
+                ("dossier_code".to_string(), "dossier_code.shape"),
+                ("procedure_code".to_string(), "procedure_code.shape"),
+                ("purpose".to_string(), "purpose.required")
+            ]
+        );
+        let ok =
+            AccessReason::for_dossier(Some("000.00.00.H47-240501-0001"), None, Some("đối chiếu"));
+        assert_eq!(ok.unwrap().purpose.as_deref(), Some("đối chiếu"));
+    }
 }

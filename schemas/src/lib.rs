@@ -20,6 +20,7 @@ mod filter;
 pub mod ids;
 mod ledger;
 mod manifest;
+pub mod messages;
 mod metadata;
 pub mod places;
 mod principal;
@@ -33,7 +34,11 @@ mod text_layer;
 mod trust;
 mod vocabulary;
 
-pub use access::{policy, Caller, Credential};
+pub use access::{
+    policy, read_dossier_list, Caller, Credential, Dossier, DossierCheck, DossierInput, DossierRow,
+    Share, ShareInput, ShareState, ShareTarget, ValidDossier, ValidShare, DOSSIER_LIST_COLUMNS,
+    MAX_APPLICANTS, MAX_LINK_DAYS, MAX_SHARED_DOCUMENTS,
+};
 pub use agencies::{Agencies, MAX_AGENCY_ROWS};
 pub use capture::{
     is_separator_payload, parse_separator, separator_payload, Provenance,
@@ -49,6 +54,7 @@ pub use manifest::{
     parse_split, read_manifest, read_sheet_manifest, Manifest, ManifestError, ManifestRow,
     ManifestRowError, MAX_MANIFEST_BYTES, SPLIT_COLUMN,
 };
+pub use messages::{Lang, Message};
 pub use metadata::{
     MetadataField, MetadataInput, MAX_FIELD_CHARS, MAX_SUMMARY_CHARS, METADATA_FIELDS,
 };

@@ -3,6 +3,7 @@
 //! a warning. Parsing is pure: rows come back as typed text, validated later against the store's
 //! document types with [`crate::MetadataInput::validate`].
 
+use crate::messages::{self as m, Message};
 use crate::{nfc, MetadataInput, METADATA_FIELDS};
 use std::io::Read;
 
@@ -24,13 +25,13 @@ fn known_columns() -> impl Iterator<Item = &'static str> {
 }
 
 /// Reads a `split` cell: empty, `no`, `false`, `0` -> no; `yes`, `true`, `1` -> yes (any case).
-pub fn parse_split(cell: &str) -> Result<bool, String> {
+pub fn parse_split(cell: &str) -> Result<bool, Message> {
     match cell.trim().to_lowercase().as_str() {
         "" | "no" | "false" | "0" => Ok(false),
         "yes" | "true" | "1" => Ok(true),
-        _ => Err(format!(
-            "{SPLIT_COLUMN} ({cell}): the {SPLIT_COLUMN} column is yes or no (also true/false, 1/0), or empty for no"
-        )),
+        _ => Err(Message::new(&m::MANIFEST_SPLIT)
+            .with("column", SPLIT_COLUMN)
+            .with("got", cell)),
     }
 }
 
@@ -60,21 +61,21 @@ pub struct ManifestRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestRowError {
     pub line: u64,
-    pub error: String,
+    pub error: Message,
 }
 
 /// The whole manifest is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ManifestError {
-    #[error("the manifest is larger than {MAX_MANIFEST_BYTES} bytes (split it)")]
+    #[error("{}", Message::new(&m::MANIFEST_TOO_LARGE).with("max", MAX_MANIFEST_BYTES))]
     TooLarge,
-    #[error("the manifest has no header row")]
+    #[error("{}", Message::new(&m::MANIFEST_NO_HEADER))]
     NoHeader,
-    #[error("the manifest's header row cannot be read: {0}")]
+    #[error("{}", Message::new(&m::MANIFEST_BAD_HEADER).with("why", .0))]
     BadHeader(String),
-    #[error("the manifest's header lacks the required column(s) {0}; it has: {1}")]
+    #[error("{}", Message::new(&m::MANIFEST_MISSING_COLUMNS).with("missing", .0).with("columns", .1))]
     MissingColumns(String, String),
-    #[error("the manifest names the column {0} twice")]
+    #[error("{}", Message::new(&m::MANIFEST_DUPLICATE_COLUMN).with("column", .0))]
     DuplicateColumn(String),
 }
 
@@ -136,10 +137,12 @@ fn read_at_most<'a>(
             return Err(ManifestError::DuplicateColumn(c.clone()));
         }
         if !known_columns().any(|k| k == c) {
-            warnings.push(format!(
-                "column {c:?} is not a known column and is ignored (known: {})",
-                known_columns().collect::<Vec<_>>().join(", ")
-            ));
+            warnings.push(
+                Message::new(&m::MANIFEST_UNKNOWN_COLUMN)
+                    .with("column", format!("{c:?}"))
+                    .with("known", known_columns().collect::<Vec<_>>().join(", "))
+                    .to_string(),
+            );
         }
     }
     let missing: Vec<&str> = required_columns()
@@ -177,9 +180,10 @@ impl Iterator for Manifest<'_> {
                     let offset = e.position().map_or(0, |p| p.byte());
                     let line = self.line_at(offset);
                     let error = if too_large(&e) {
-                        format!("the manifest is larger than {MAX_MANIFEST_BYTES} bytes; the rows from here on were not read (split it)")
+                        Message::new(&m::MANIFEST_TOO_LARGE_FROM_HERE)
+                            .with("max", MAX_MANIFEST_BYTES)
                     } else {
-                        format!("cannot be read as CSV: {e}")
+                        Message::new(&m::MANIFEST_ROW_UNREADABLE).with("why", e)
                     };
                     return Some(Err(ManifestRowError { line, error }));
                 }
@@ -304,24 +308,21 @@ fn read_row(
     columns: &[String],
     record: &csv::ByteRecord,
     needs_file: bool,
-) -> Result<Option<(String, bool, MetadataInput)>, String> {
+) -> Result<Option<(String, bool, MetadataInput)>, Message> {
     if record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
         return Ok(None);
     }
     if record.len() != columns.len() {
-        return Err(format!(
-            "has {} cells but the header has {} columns",
-            record.len(),
-            columns.len()
-        ));
+        return Err(Message::new(&m::MANIFEST_CELLS)
+            .with("got", record.len())
+            .with("expected", columns.len()));
     }
     let mut input = MetadataInput::default();
     let mut file = String::new();
     let mut split = false;
     for (column, cell) in columns.iter().zip(record.iter()) {
-        let text = std::str::from_utf8(cell).map_err(|_| {
-            format!("column {column} is not valid UTF-8 (save the manifest as UTF-8)")
-        })?;
+        let text = std::str::from_utf8(cell)
+            .map_err(|_| Message::new(&m::MANIFEST_UTF8).with("column", column))?;
         let text = nfc(text.trim());
         if text.is_empty() {
             continue;
@@ -335,7 +336,7 @@ fn read_row(
         }
     }
     if file.is_empty() && needs_file {
-        return Err("file (empty): the file column is required".into());
+        return Err(Message::new(&m::MANIFEST_FILE_REQUIRED));
     }
     Ok(Some((file, split, input)))
 }
@@ -372,9 +373,12 @@ mod tests {
             read_manifest(&b"file,owner_id,doc_type\na.pdf,1\n,049075001234,other\n"[..]).unwrap();
         let errors: Vec<_> = m.map(Result::unwrap_err).collect();
         assert_eq!(errors[0].line, 2);
-        assert!(errors[0].error.contains("2 cells"));
+        assert!(errors[0].error.to_string().contains("2 cells"));
         assert_eq!(errors[1].line, 3);
-        assert!(errors[1].error.contains("file column is required"));
+        assert!(errors[1]
+            .error
+            .to_string()
+            .contains("file column is required"));
         let e = read_manifest(&b"file,owner\nx,y\n"[..])
             .err()
             .unwrap()
@@ -385,7 +389,12 @@ mod tests {
         let rows: Vec<_> = read_manifest(&b"file,owner_id,doc_type\na.pdf,\xff\xfe,other\n"[..])
             .unwrap()
             .collect();
-        assert!(rows[0].as_ref().unwrap_err().error.contains("UTF-8"));
+        assert!(rows[0]
+            .as_ref()
+            .unwrap_err()
+            .error
+            .to_string()
+            .contains("UTF-8"));
     }
 
     #[test]
@@ -410,7 +419,8 @@ mod tests {
         let bad = rows[2].as_ref().unwrap_err();
         assert_eq!(bad.line, 4);
         assert!(
-            bad.error.contains("split (có)") && bad.error.contains("yes or no"),
+            bad.error.to_string().contains("split (có)")
+                && bad.error.to_string().contains("yes or no"),
             "{bad:?}"
         );
         // Without the column, no row is a stack.
@@ -463,7 +473,7 @@ mod tests {
             .collect();
         assert_eq!(rows.len(), 1);
         let error = rows[0].as_ref().unwrap_err();
-        assert!(error.error.contains("larger than"), "{error:?}");
+        assert!(error.error.to_string().contains("larger than"), "{error:?}");
         assert_eq!(
             read_at_most(std::io::repeat(b'x'), 1 << 20, true).err(),
             Some(ManifestError::TooLarge)

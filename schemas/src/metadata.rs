@@ -1,6 +1,7 @@
 //! From what an operator typed (CLI flags, a manifest row, a form) to validated metadata.
 
 use crate::ids::{AgencyCode, DossierCode, OwnerId, ProcedureCode, ResultCode};
+use crate::messages as m;
 use crate::{
     clean_text, parse_date, DocTypes, DocumentMetadata, FieldError, FieldErrors, RuleError,
     Validity,
@@ -43,19 +44,18 @@ impl Checker<'_> {
         self.parse(field, raw, |s| {
             let n = s.chars().count();
             if n > max_chars {
-                return Err(RuleError(format!(
-                    "at most {max_chars} characters, got {n}"
-                )));
+                return Err(RuleError::new(&m::TEXT_TOO_LONG)
+                    .with("max", max_chars)
+                    .with("got", n));
             }
             Ok(clean_text(s))
         })
         .flatten()
     }
 
-    fn required(&mut self, field: &str, raw: &Option<String>, what: &str) -> bool {
+    fn required(&mut self, field: &str, raw: &Option<String>, rule: &'static m::Entry) -> bool {
         if present(raw).is_none() {
-            self.errors
-                .push(RuleError(format!("{what} is required")).at(field, ""));
+            self.errors.push(RuleError::new(rule).at(field, ""));
             return false;
         }
         true
@@ -180,12 +180,12 @@ impl MetadataInput {
             input: self,
         };
         let i = c.input;
-        let owner_id = if c.required("owner_id", &i.owner_id, "the owner's ID") {
+        let owner_id = if c.required("owner_id", &i.owner_id, &m::OWNER_ID_REQUIRED) {
             c.parse("owner_id", &i.owner_id, OwnerId::parse)
         } else {
             None
         };
-        let doc_type = if c.required("doc_type", &i.doc_type, "the document type") {
+        let doc_type = if c.required("doc_type", &i.doc_type, &m::DOC_TYPE_REQUIRED) {
             c.parse("doc_type", &i.doc_type, |s| types.require(s).cloned())
         } else {
             None
@@ -204,9 +204,7 @@ impl MetadataInput {
         let issued_on = c.parse("issued_on", &i.issued_on, |s| {
             let d = parse_date(s)?;
             if d > today {
-                return Err(RuleError(format!(
-                    "an issue date cannot be in the future (today is {today})"
-                )));
+                return Err(RuleError::new(&m::ISSUED_ON_FUTURE).with("today", today));
             }
             Ok(d)
         });
@@ -216,10 +214,9 @@ impl MetadataInput {
         if let (Validity::Until(until), Some(issued)) = (valid_until, issued_on) {
             if until < issued {
                 c.errors.push(
-                    RuleError(format!(
-                        "a document cannot expire before it is issued ({issued})"
-                    ))
-                    .at("valid_until", present(&i.valid_until).unwrap_or_default()),
+                    RuleError::new(&m::VALID_UNTIL_BEFORE_ISSUE)
+                        .with("issued", issued)
+                        .at("valid_until", present(&i.valid_until).unwrap_or_default()),
                 );
             }
         }
@@ -227,11 +224,9 @@ impl MetadataInput {
             match &dossier_code {
                 None => dossier_code = Some(result.dossier().clone()),
                 Some(dossier) if dossier != result.dossier() => c.errors.push(
-                    RuleError(format!(
-                        "a result code starts with the code of its dossier, and this one's is {}",
-                        result.dossier()
-                    ))
-                    .at("dossier_code", dossier.as_str()),
+                    RuleError::new(&m::RESULT_CODE_DOSSIER)
+                        .with("dossier", result.dossier())
+                        .at("dossier_code", dossier.as_str()),
                 ),
                 Some(_) => {}
             }
@@ -240,10 +235,9 @@ impl MetadataInput {
             return Err(FieldErrors(c.errors));
         }
         let (Some(owner_id), Some(doc_type)) = (owner_id, doc_type) else {
-            return Err(FieldErrors(vec![RuleError::new(
-                "owner and type are required",
-            )
-            .at("owner_id", "")]));
+            return Err(FieldErrors(vec![
+                RuleError::new(&m::OWNER_ID_REQUIRED).at("owner_id", "")
+            ]));
         };
         if valid_until == Validity::Unknown && present(&i.valid_until).is_none() {
             valid_until = doc_type.default_validity(issued_on);
@@ -373,9 +367,14 @@ mod tests {
             .validate(&DocTypes::builtin(), TODAY)
             .unwrap_err();
         assert_eq!(errors.0.len(), 2);
+        assert_eq!(errors.0[0].code(), "owner_id.required");
+        assert_eq!(errors.0[1].code(), "doc_type.required");
+        assert!(errors.0[0]
+            .render(crate::Lang::En)
+            .starts_with("owner_id (empty): an owner ID is required"));
         assert_eq!(
-            errors.0[0].to_string(),
-            "owner_id (empty): the owner's ID is required"
+            errors.0[1].render(crate::Lang::Vi),
+            "doc_type (trống): cần loại giấy tờ"
         );
         let mut i = input("0100109106", "construction_permit");
         i.issued_on = Some("2025-01-10".into());

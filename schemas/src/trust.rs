@@ -62,9 +62,8 @@ impl SignatureStatus {
             .into_iter()
             .find(|status| status.as_str() == s)
             .ok_or_else(|| {
-                crate::RuleError::new(format!(
-                    "a signature status is valid, untrusted, invalid, partial or unsupported, got {s:?}"
-                ))
+                crate::RuleError::new(&crate::messages::SIGNATURE_STATUS)
+                    .with("got", format!("{s:?}"))
             })
     }
 }
@@ -119,9 +118,9 @@ pub fn check_anchor_name(name: &str) -> Result<(), crate::RuleError> {
     if ok {
         Ok(())
     } else {
-        Err(crate::RuleError::new(format!(
-            "a trust anchor name is 1 to {MAX_ANCHOR_NAME_CHARS} ASCII letters, digits, '-', '_' or '.', got {name:?}"
-        )))
+        Err(crate::RuleError::new(&crate::messages::TRUST_ANCHOR_NAME)
+            .with("max", MAX_ANCHOR_NAME_CHARS)
+            .with("got", format!("{name:?}")))
     }
 }
 
@@ -174,10 +173,7 @@ pub fn parse_verification_code(input: &str) -> Result<String, crate::RuleError> 
     if letters.len() == 10 && letters.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         Ok(format!("{}-{}", &letters[..5], &letters[5..]))
     } else {
-        Err(crate::RuleError::new(
-            "a verification code is 10 letters and digits (XXXXX-XXXXX), as printed under the QR code"
-                .to_string(),
-        ))
+        Err(crate::RuleError::new(&crate::messages::VERIFICATION_CODE))
     }
 }
 
@@ -213,10 +209,9 @@ impl CopyQrPayload {
     pub fn decode(line: &str) -> Result<Self, crate::RuleError> {
         let fields: Vec<&str> = line.trim_end_matches(['\n', '\r']).split('|').collect();
         if fields.len() != 6 || fields[0] != Self::TAG {
-            return Err(crate::RuleError::new(format!(
-                "a certified copy's QR code reads {}|dossier|procedure|owner|paper|code",
-                Self::TAG
-            )));
+            return Err(
+                crate::RuleError::new(&crate::messages::COPY_QR_SHAPE).with("tag", Self::TAG)
+            );
         }
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
         Ok(CopyQrPayload {

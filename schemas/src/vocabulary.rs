@@ -8,6 +8,7 @@
 //! word typed without diacritics matches on its folded form ("so do" = "sổ đỏ"), a word typed
 //! with them on its exact form ("số đo", a measurement, is not "sổ đỏ").
 
+use crate::messages as m;
 use crate::places::names::{words, Word};
 use crate::{canonical_tones, fold, DocTypes, RuleError};
 use std::ops::Range;
@@ -93,32 +94,33 @@ impl Vocabulary {
     pub fn from_csv(csv_text: &str, doc_types: &DocTypes) -> Result<Self, RuleError> {
         let rows = crate::table::read_rows(
             csv_text,
-            "vocabulary table",
+            &m::VOCABULARY_TABLE,
             &["term", "doc_type", "words"],
             MAX_VOCABULARY_ROWS,
-            |row| Self::check_row(row, doc_types).map_err(|e| e.to_string()),
+            |row| Self::check_row(row, doc_types),
         )?;
         Ok(Self::from_rows(rows))
     }
 
     fn check_row(row: VocabularyRow, doc_types: &DocTypes) -> Result<VocabularyRow, RuleError> {
-        let term = crate::clean_text(&row.term)
-            .ok_or_else(|| RuleError::new("a row needs a term (what is typed)"))?;
+        let term =
+            crate::clean_text(&row.term).ok_or_else(|| RuleError::new(&m::VOCABULARY_NO_TERM))?;
         let count = words(&term).len();
         if count == 0 || count > MAX_TERM_WORDS {
-            return Err(RuleError::new(format!(
-                "a term has 1 to {MAX_TERM_WORDS} words (letters or digits), got {term:?}"
-            )));
+            return Err(RuleError::new(&m::VOCABULARY_TERM_WORDS)
+                .with("max", MAX_TERM_WORDS)
+                .with("got", &term));
         }
         if let Some(key) = &row.doc_type {
-            doc_types
-                .require(key)
-                .map_err(|e| RuleError::new(format!("term {term:?}: doc_type {key:?}: {e}")))?;
+            doc_types.require(key).map_err(|e| {
+                RuleError::new(&m::VOCABULARY_DOC_TYPE)
+                    .with("term", &term)
+                    .with("doc_type", key)
+                    .with_message("why", e)
+            })?;
         }
         if row.doc_type.is_none() && row.words.is_none() {
-            return Err(RuleError::new(format!(
-                "term {term:?} means nothing: give a doc_type, words, or both"
-            )));
+            return Err(RuleError::new(&m::VOCABULARY_MEANS_NOTHING).with("term", &term));
         }
         Ok(VocabularyRow {
             term,

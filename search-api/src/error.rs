@@ -1,10 +1,13 @@
 //! One error type for every handler, answered as `application/problem+json` (RFC 9457): the one
 //! place where the domain's errors (the store's, the policy's refusals, broken rules) become
-//! HTTP statuses.
+//! HTTP statuses. Rules, refusals and the common answers carry a [`Message`] of the one table
+//! (`schemas::messages`): the problem's `code` is its stable code and `detail` its text in the
+//! request's language ([`crate::lang`]: Vietnamese unless `Accept-Language` prefers English).
 
 use archive_core::ArchiveError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use schemas::messages::{self, Lang, Message};
 use schemas::policy::Refusal;
 use schemas::FieldError;
 use serde::Serialize;
@@ -18,11 +21,15 @@ pub struct Problem {
     pub kind: String,
     pub title: String,
     pub status: u16,
+    /// The stable code of the problem (`personal_id.length`, `refusal.role`, ...): what a
+    /// program matches on. docs/api.md lists where the codes live.
+    pub code: String,
+    /// What went wrong, in Vietnamese unless the request's `Accept-Language` prefers English.
     pub detail: String,
-    /// For a request that broke validation rules: each field, the value and the rule.
+    /// For a request that broke validation rules: each field, the value and the rule, all of
+    /// them at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<FieldProblem>)]
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<FieldProblem>,
 }
 
 /// One broken rule of a request.
@@ -30,23 +37,26 @@ pub struct Problem {
 pub struct FieldProblem {
     pub field: String,
     pub value: String,
+    /// The rule's stable code, e.g. `personal_id.length`.
+    pub code: String,
+    /// The rule in words, in the language of `detail`.
     pub rule: String,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Message),
     #[error("{0}")]
-    Invalid(String, Vec<FieldError>),
-    #[error("sign in first: send `Authorization: Bearer TOKEN` (a token from `kho token create`, or from POST /api/v1/login)")]
+    Invalid(Message, Vec<FieldError>),
+    #[error("{}", Message::new(&messages::UNAUTHENTICATED))]
     Unauthenticated,
-    #[error("wrong user name or password")]
+    #[error("{}", Message::new(&messages::INVALID_LOGIN))]
     InvalidLogin,
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Message),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -57,6 +67,9 @@ pub enum ApiError {
     TooManyRequests(String, u64),
     #[error("{0}")]
     Unavailable(String),
+    /// A share revoked, expired or used up (410).
+    #[error("{0}")]
+    Gone(Message),
     #[error("{0}")]
     Internal(String),
 }
@@ -74,6 +87,7 @@ impl ApiError {
             ApiError::RangeNotSatisfiable(..) => StatusCode::RANGE_NOT_SATISFIABLE,
             ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,11 +95,61 @@ impl ApiError {
     /// The answer for a document that does not exist and for one the caller may not see: the
     /// same, so that ids cannot be probed.
     pub fn no_document(id: &str) -> Self {
-        ApiError::NotFound(format!("no document with id {}", id.trim()))
+        ApiError::NotFound(Message::new(&messages::REFUSAL_NO_DOCUMENT).with("id", id.trim()))
     }
 
     pub fn field(e: FieldError) -> Self {
-        ApiError::Invalid(e.to_string(), vec![e])
+        ApiError::Invalid(e.message(), vec![e])
+    }
+
+    /// Several broken rules at once: the detail names them all, `errors` each.
+    pub fn fields(errors: schemas::FieldErrors) -> Self {
+        match errors.0.as_slice() {
+            [one] => ApiError::field(one.clone()),
+            many => ApiError::Invalid(
+                Message::new(&messages::INVALID_FIELDS)
+                    .with("count", many.len())
+                    .with_list("errors", many.iter().map(FieldError::message).collect()),
+                errors.0,
+            ),
+        }
+    }
+
+    /// The stable code of the problem: the message's, or one per status for problems of the
+    /// request's shape and of the server.
+    pub fn code(&self) -> &'static str {
+        match self {
+            // One broken rule: its code, as the field's; several: `request.invalid`.
+            ApiError::Invalid(_, fields) if fields.len() == 1 => fields[0].code(),
+            ApiError::Invalid(m, _)
+            | ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::Gone(m) => m.code(),
+            ApiError::Unauthenticated => messages::UNAUTHENTICATED.code,
+            ApiError::InvalidLogin => messages::INVALID_LOGIN.code,
+            ApiError::BadRequest(m) => m.code(),
+            ApiError::Conflict(_) => "conflict",
+            ApiError::TooLarge(_) => "request.too_large",
+            ApiError::RangeNotSatisfiable(..) => "request.range",
+            ApiError::TooManyRequests(..) => "request.too_many",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The detail in `lang`. Problems of the server (and the reasons libraries give inside a
+    /// 400) come from the system and are in English.
+    pub fn detail(&self, lang: Lang) -> String {
+        match self {
+            ApiError::Invalid(m, _)
+            | ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::Gone(m)
+            | ApiError::BadRequest(m) => m.render(lang),
+            ApiError::Unauthenticated => Message::new(&messages::UNAUTHENTICATED).render(lang),
+            ApiError::InvalidLogin => Message::new(&messages::INVALID_LOGIN).render(lang),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -97,9 +161,9 @@ impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         match refusal {
             Refusal::NotTheirDocument { id } => ApiError::no_document(&id),
-            Refusal::NotTheirOwner { .. } => ApiError::NotFound(refusal.to_string()),
-            Refusal::Reason(field) => ApiError::field(field),
-            Refusal::Role { .. } | Refusal::Dossier(_) => ApiError::Forbidden(refusal.to_string()),
+            Refusal::NotTheirOwner { .. } => ApiError::NotFound(refusal.message()),
+            Refusal::Reason(fields) => ApiError::fields(fields),
+            Refusal::Role { .. } | Refusal::Dossier(_) => ApiError::Forbidden(refusal.message()),
         }
     }
 }
@@ -108,17 +172,31 @@ impl From<ArchiveError> for ApiError {
     fn from(e: ArchiveError) -> Self {
         match e {
             ArchiveError::NotFound(id) => ApiError::no_document(&id),
-            ArchiveError::NoBatch(id) => ApiError::NotFound(format!("no batch {id}")),
-            ArchiveError::NoStack(sha256) => ApiError::NotFound(format!("no kept stack {sha256}")),
+            ArchiveError::NoBatch(id) => {
+                ApiError::NotFound(Message::new(&messages::NO_BATCH).with("id", id))
+            }
+            ArchiveError::NoStack(sha256) => {
+                ApiError::NotFound(Message::new(&messages::NO_STACK).with("sha256", sha256))
+            }
+            ArchiveError::NoShare(id) => {
+                ApiError::NotFound(Message::new(&messages::NO_SHARE).with("id", id))
+            }
+            ArchiveError::ShareGone { id, state } => ApiError::Gone(
+                Message::new(&messages::SHARE_GONE)
+                    .with("id", id)
+                    .with_message("state", Message::new(state.words())),
+            ),
             ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
-            ArchiveError::Query(q) => ApiError::BadRequest(q.to_string()),
-            ArchiveError::Place { name, rule } => ApiError::field(schemas::FieldError {
-                field: "place".into(),
-                value: name,
-                rule,
-            }),
+            ArchiveError::Query(q) => {
+                ApiError::BadRequest(Message::new(&messages::SEARCH_QUERY).with("why", q))
+            }
+            ArchiveError::Place { name, rule } => ApiError::field(
+                schemas::RuleError::new(&messages::PLACE_RULE)
+                    .with("why", rule)
+                    .at("place", &name),
+            ),
             // The bucket did not answer (after retries): worth trying again later.
             ArchiveError::Blob(remote) if remote.is_unavailable() => {
                 ApiError::Unavailable(remote.to_string())
@@ -136,31 +214,39 @@ impl From<FieldError> for ApiError {
 
 impl From<schemas::FieldErrors> for ApiError {
     fn from(e: schemas::FieldErrors) -> Self {
-        ApiError::Invalid(e.to_string(), e.0)
+        ApiError::fields(e)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let lang = crate::lang::current();
         let errors = match &self {
-            ApiError::Invalid(_, errors) => errors.clone(),
+            ApiError::Invalid(_, errors) => errors
+                .iter()
+                .map(|e| FieldProblem {
+                    field: e.field.clone(),
+                    value: e.value.clone(),
+                    code: e.code().to_string(),
+                    rule: e.rule.render(lang),
+                })
+                .collect(),
             _ => Vec::new(),
         };
         let problem = Problem {
             kind: "about:blank".into(),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
-            detail: self.to_string(),
+            code: self.code().to_string(),
+            detail: self.detail(lang),
             errors,
         };
-        let body = serde_json::to_vec(&problem).unwrap_or_default();
-        let mut response = (status, body).into_response();
+        let mut response = problem_response(status, &problem);
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        if let Ok(v) = HeaderValue::from_str(lang.as_str()) {
+            headers.insert(header::CONTENT_LANGUAGE, v);
+        }
         match &self {
             ApiError::Unauthenticated => {
                 headers.insert(
@@ -180,6 +266,16 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+fn problem_response(status: StatusCode, problem: &Problem) -> Response {
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -97,10 +97,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Query<T
             .await
             .map(|axum::extract::Query(value)| Query(value))
             .map_err(|e| {
-                ApiError::BadRequest(format!(
-                    "the query string cannot be read: {}",
-                    e.body_text()
-                ))
+                ApiError::BadRequest(
+                    schemas::Message::new(&schemas::messages::QUERY_UNREADABLE)
+                        .with("why", e.body_text()),
+                )
             })
     }
 }
@@ -113,7 +113,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
             .await
             .map(|axum::extract::Path(value)| Path(value))
             .map_err(|e| {
-                ApiError::BadRequest(format!("the path cannot be read: {}", e.body_text()))
+                ApiError::BadRequest(
+                    schemas::Message::new(&schemas::messages::PATH_UNREADABLE)
+                        .with("why", e.body_text()),
+                )
             })
     }
 }
@@ -126,10 +129,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             .await
             .map(|axum::Json(value)| JsonBody(value))
             .map_err(|e| {
-                ApiError::BadRequest(format!(
-                    "the body cannot be read as the JSON this route takes (Content-Type: application/json): {}",
-                    e.body_text()
-                ))
+                ApiError::BadRequest(
+                    schemas::Message::new(&schemas::messages::JSON_UNREADABLE)
+                        .with("why", e.body_text()),
+                )
             })
     }
 }
@@ -142,10 +145,10 @@ impl<S: Send + Sync> FromRequest<S> for MultipartForm {
             .await
             .map(MultipartForm)
             .map_err(|e| {
-                ApiError::BadRequest(format!(
-                    "the body is not a multipart/form-data form: {}",
-                    e.body_text()
-                ))
+                ApiError::BadRequest(
+                    schemas::Message::new(&schemas::messages::NOT_MULTIPART)
+                        .with("why", e.body_text()),
+                )
             })
     }
 }

@@ -16,6 +16,7 @@ mod connections;
 pub mod error;
 pub mod extract;
 mod fixity;
+pub mod lang;
 pub mod metrics;
 pub mod openapi;
 mod replication;
@@ -24,13 +25,14 @@ pub mod state;
 pub mod throttle;
 pub mod web;
 pub mod wire;
+pub mod wire_citizens;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, lifecycle, owners, search, session, stacks, system,
-    trust, verify,
+    accounts, backups, batches, documents, dossiers, lifecycle, owners, search, session, shares,
+    stacks, system, trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -56,6 +58,8 @@ pub use state::ServerConfig;
         (name = "batches", description = "Batch runs of `kho ingest` and their reports"),
         (name = "session"), (name = "accounts"), (name = "system"),
         (name = "trust", description = "Trust anchors, certified copies, public verification"),
+        (name = "dossiers", description = "Dossiers registered by the one-stop system"),
+        (name = "shares", description = "A citizen's documents shared with an agency or as a link"),
     )
 )]
 struct ApiDoc;
@@ -103,6 +107,10 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(owners::owner_documents))
         .routes(routes!(owners::owner_ledger))
         .routes(routes!(owners::owner_ledger_lines))
+        .routes(routes!(dossiers::register_dossier))
+        .routes(routes!(dossiers::owner_dossiers))
+        .routes(routes!(shares::list_shares, shares::create_share))
+        .routes(routes!(shares::revoke_share))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
@@ -136,7 +144,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .merge(web::router(upload_limit))
         .fallback(|uri: axum::http::Uri| async move {
             let missing = error::ApiError::NotFound(
-                "no such route; the API is described at /api/v1/openapi.json".into(),
+                schemas::Message::new(&schemas::messages::NO_ROUTE).with("path", uri.path()),
             );
             if uri.path().starts_with("/api/") {
                 missing.into_response()
@@ -145,6 +153,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
             }
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .layer(axum::middleware::from_fn(lang::speak_the_asked_language))
         .with_state(state);
     (router, api)
 }
@@ -159,7 +168,12 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
-    let path = request.uri().path().to_string();
+    // A share link's path holds its token, which is a credential: the log gets the route.
+    let path = if route.starts_with("/s/") {
+        route.clone()
+    } else {
+        request.uri().path().to_string()
+    };
     let mut response = next.run(request).await;
     // No answer of kho's is to be sniffed into another type (an original served as
     // `application/pdf` must not run as HTML).

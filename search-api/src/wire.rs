@@ -126,6 +126,9 @@ pub struct DocumentDetail {
     #[serde(flatten)]
     pub document: DocumentView,
     pub history: Vec<EventView>,
+    /// Every reuse of the document in a dossier, oldest first: when, by whom, the dossier and
+    /// the purpose.
+    pub reuses: Vec<EventView>,
     /// The last background check of the original (`kho serve`'s fixity), if it has had one.
     pub fixity: Option<FixityView>,
     /// The certified copies issued of this document: `code`, `sha256`, `certified_at`,
@@ -209,6 +212,7 @@ impl DocumentDetail {
         DocumentDetail {
             document: DocumentView::new(document.record(), types, today),
             history: events(document.history()),
+            reuses: events(document.reuses()),
             fixity: document.fixity().cloned().map(FixityView::from),
             certified_copies: document.certified_copies().to_vec(),
             issuer_today: document.issuer_today().cloned(),
@@ -243,11 +247,12 @@ pub struct EventView {
     pub at: String,
     /// `ingest`, `read_metadata`, `search` (counts and facets about one owner's documents),
     /// `download`, `reuse`, `revoke`, `supersede`, `refused`, `fixity_failed`, `reextract`,
-    /// `trust_changed`, `signatures_checked`, `certify`, `verify_copy`, `reread_places` or
-    /// `import_gazetteer`; in the admin audit trail, `account`, `backup`, `trust_changed` and
+    /// `trust_changed`, `signatures_checked`, `certify`, `verify_copy`, `reread_places`,
+    /// `import_gazetteer` or `register_dossier`; in the admin audit trail, `account`, `backup`, `trust_changed` and
     /// `import_gazetteer`.
     pub action: String,
-    /// `user`, `token`, `cli` or `system` (kho's own background work).
+    /// `user`, `token`, `cli`, `system` (kho's own background work) or `share` (whoever holds
+    /// one of the owner's share links; `actor` is the share id).
     pub actor_kind: String,
     pub actor: String,
     /// For an API token: who made it and when ("admin quantri on 2026-12-05"). Its name is
@@ -453,6 +458,11 @@ pub struct ReuseReceipt {
     pub document: DocumentView,
     /// The ledger event that records the reuse (the owner sees it).
     pub event: EventView,
+    /// The document was already reused in this dossier: the reuse is recorded again, and the
+    /// clerk is warned.
+    pub already_reused_in_dossier: bool,
+    /// When it was first reused in this dossier (RFC 3339), if it was.
+    pub earlier_reuse_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -79,6 +79,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let req = SearchRequest {
         query: args.query.clone(),
         owner: args.owner.clone(),
+        owners_among: Vec::new(),
         doc_type: args.doc_type.clone(),
         issuer: args.issuer.clone(),
         place: args.place.clone(),

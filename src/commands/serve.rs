@@ -65,6 +65,27 @@ pub struct Args {
     /// End a request whose body sends nothing for this many seconds.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     body_timeout: u64,
+    /// How a clerk's dossier is checked: `registered` (the dossier was registered by the
+    /// one-stop system, `POST /api/v1/dossiers`, and the document is its applicants' or shared
+    /// with it) or `format` (well formed and of the clerk's province: for provinces whose
+    /// one-stop system is not connected yet).
+    #[arg(long, value_enum, default_value_t = DossierCheckArg::Registered)]
+    dossier_check: DossierCheckArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DossierCheckArg {
+    Format,
+    Registered,
+}
+
+impl From<DossierCheckArg> for schemas::DossierCheck {
+    fn from(arg: DossierCheckArg) -> Self {
+        match arg {
+            DossierCheckArg::Format => schemas::DossierCheck::Format,
+            DossierCheckArg::Registered => schemas::DossierCheck::Registered,
+        }
+    }
 }
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
@@ -81,7 +102,8 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if let Some(key) = &signing_key {
         eprintln!("kho: certified copies are signed as {}", key.subject());
     }
-    let archive = store.open()?;
+    let mut archive = store.open()?;
+    archive.set_dossier_check(args.dossier_check.into());
     // Start-up reconciliation: what the catalogue holds and the index does not yet.
     super::sync_index(&archive)?;
     let config = search_api::ServerConfig {

@@ -35,12 +35,10 @@ pub fn run(store: &super::Store, command: VocabularyCommand) -> anyhow::Result<O
                 .with_context(|| format!("cannot read {}", file.display()))?
                 .len();
             if size > archive_core::MAX_VOCABULARY_BYTES as u64 {
-                return Err(UsageError(format!(
-                    "{}: {size} bytes; a vocabulary table is at most {} bytes",
-                    file.display(),
-                    archive_core::MAX_VOCABULARY_BYTES
-                ))
-                .into());
+                let rule = schemas::RuleError::new(&schemas::messages::VOCABULARY_TOO_LARGE)
+                    .with("max", archive_core::MAX_VOCABULARY_BYTES)
+                    .with("got", size);
+                return Err(UsageError(format!("{}: {rule}", file.display())).into());
             }
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;

@@ -277,12 +277,22 @@ pub fn serve_samples(
     users: &[(&'static str, &str, &[&str])],
     password: impl Fn(&str) -> String,
 ) -> SamplesServed {
+    serve_samples_with(users, password, Served::start)
+}
+
+/// [`serve_samples`] with the server started by `start` (its options; tokens made at the
+/// console before the store is locked).
+pub fn serve_samples_with(
+    users: &[(&'static str, &str, &[&str])],
+    password: impl Fn(&str) -> String,
+    start: impl FnOnce(Kho) -> Served,
+) -> SamplesServed {
     let kho = Kho::new();
     let docs = kho.ingest_corpus().ids_by_file();
     for (name, role, extra) in users {
         kho.add_user(name, role, extra, &password(name));
     }
-    let served = Served::start(kho);
+    let served = start(kho);
     let mut tokens = BTreeMap::new();
     for (name, _, _) in users {
         let answer = served.post(
@@ -318,22 +328,44 @@ impl Served {
         Self::start_with(kho, &[])
     }
 
-    /// Starts the server with more `kho serve` options.
+    /// Starts the server with more `kho serve` options. The tests written before dossiers were
+    /// registered read for invented dossier codes: unless `options` say otherwise, the server
+    /// checks a clerk's dossier by its format and province only (`--dossier-check format`);
+    /// the tests of registered dossiers pass `--dossier-check registered`.
     pub fn start_with(kho: Kho, options: &[&str]) -> Served {
+        Self::spawn(kho, options, None)
+    }
+
+    /// Starts the server with its access log on (no `--quiet`) and its standard error, where
+    /// logs go, written to `log`.
+    pub fn start_logging(kho: Kho, options: &[&str], log: std::fs::File) -> Served {
+        Self::spawn(kho, options, Some(log))
+    }
+
+    fn spawn(kho: Kho, options: &[&str], log: Option<std::fs::File>) -> Served {
+        let quiet: &[&str] = if log.is_some() { &[] } else { &["--quiet"] };
+        let stderr = log.map_or_else(Stdio::inherit, Stdio::from);
+        let dossier_check: &[&str] = if options.contains(&"--dossier-check") {
+            &[]
+        } else {
+            &["--dossier-check", "format"]
+        };
         let backups = tempfile::tempdir().expect("temp dir");
         let mut child = Command::new(kho_bin())
             .arg("--data")
             .arg(kho.data.path())
-            .args(["serve", "--addr", "127.0.0.1:0", "--stop-on-eof", "--quiet"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--stop-on-eof"])
+            .args(quiet)
             .arg("--backup-dir")
             .arg(backups.path())
             .args(options)
+            .args(dossier_check)
             .env_remove("KHO_DATA")
             .env_remove("KHO_BLOBS")
             .envs(kho.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("cannot start kho serve");
         let stdout = child.stdout.take().expect("stdout");

@@ -163,6 +163,11 @@ impl Kho {
         let mut cmd = Command::new(kho_bin());
         cmd.arg("--data").arg(self.data.path());
         cmd.env_remove("KHO_DATA").env_remove("KHO_BLOBS");
+        // The command line speaks the locale's language: the tests read its English unless
+        // they ask otherwise.
+        cmd.env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8");
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }

@@ -529,21 +529,60 @@ fn uploads_follow_the_rules_of_the_command_line() {
         found.text()
     );
 
-    let bad_meta = form(
-        &[
-            ("owner_id", "04907500123"),
-            ("doc_type", "birth_certificate"),
-        ],
-        "x.pdf",
-        &pdf,
-    );
+    // Issue #19: an 11-digit owner ID is explained in Vietnamese by default, under a stable
+    // code, and in English when the request asks for it.
+    let eleven_digits = [
+        ("owner_id", "04907500123"),
+        ("doc_type", "birth_certificate"),
+    ];
+    let bad_meta = form(&eleven_digits, "x.pdf", &pdf);
     assert_eq!(bad_meta.status, 422);
+    assert_eq!(bad_meta.header("content-language"), Some("vi"));
     let problem = bad_meta.json();
+    assert_eq!(problem["code"], "personal_id.length", "{problem}");
     assert_eq!(problem["errors"][0]["field"], "owner_id", "{problem}");
-    assert!(
-        problem["detail"].as_str().unwrap().contains("12 digits"),
+    assert_eq!(
+        problem["errors"][0]["code"], "personal_id.length",
         "{problem}"
     );
+    assert_eq!(
+        problem["errors"][0]["rule"], "số định danh cá nhân có 12 chữ số, nhận được 11",
+        "{problem}"
+    );
+    assert_eq!(
+        problem["detail"], "owner_id 04907500123: số định danh cá nhân có 12 chữ số, nhận được 11",
+        "{problem}"
+    );
+    let in_english = w.served.send(
+        Request::new("POST", "/api/v1/documents")
+            .bearer(op)
+            .header("Accept-Language", "en-GB,en;q=0.9")
+            .multipart(&eleven_digits, "x.pdf", &pdf),
+    );
+    assert_eq!(in_english.status, 422);
+    assert_eq!(in_english.header("content-language"), Some("en"));
+    let problem = in_english.json();
+    assert_eq!(problem["code"], "personal_id.length", "{problem}");
+    assert_eq!(
+        problem["detail"], "owner_id 04907500123: a personal ID has 12 digits, got 11",
+        "{problem}"
+    );
+    // Every missing field at once, each with its code.
+    let bare = form(&[("title", "Không chủ")], "x.pdf", &pdf);
+    assert_eq!(bare.status, 422);
+    let problem = bare.json();
+    let codes: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["owner_id.required", "doc_type.required"],
+        "{problem}"
+    );
+    assert_eq!(problem["code"], "request.invalid", "{problem}");
     let not_a_scan = form(&good, "ghi-chu.pdf", b"just some text, not a PDF");
     assert_eq!(not_a_scan.status, 422);
     assert!(
@@ -997,4 +1036,46 @@ fn schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_document() {
         );
         assert!(report.contains("passed"), "{report}");
     }
+}
+
+/// Issue #19: a second reuse of one document in the same dossier is recorded, and the receipt
+/// says so with the time of the first; another dossier's reuse is a first one. The document's
+/// detail lists its reuses.
+#[test]
+fn a_second_reuse_in_the_same_dossier_is_recorded_and_flagged() {
+    let w = build_world();
+    let doc = w.duc_birth().to_string();
+    let clerk = w.token("canbo");
+    let reuse = |dossier: &str| {
+        let answer = w.served.post(
+            &format!("/api/v1/documents/{doc}/reuses"),
+            clerk,
+            &serde_json::json!({"dossier_code": dossier, "purpose": PURPOSE}),
+        );
+        assert!(answer.status < 300, "{}", answer.text());
+        answer.json()
+    };
+    let first = reuse(DOSSIER);
+    assert_eq!(first["already_reused_in_dossier"], false, "{first}");
+    assert!(first["earlier_reuse_at"].is_null(), "{first}");
+    let second = reuse(DOSSIER);
+    assert_eq!(second["already_reused_in_dossier"], true, "{second}");
+    assert_eq!(second["earlier_reuse_at"], first["event"]["at"], "{second}");
+    assert_ne!(
+        second["event"]["seq"], first["event"]["seq"],
+        "recorded again"
+    );
+    let other = "000.00.01.H47-261127-0099";
+    assert_eq!(reuse(other)["already_reused_in_dossier"], false);
+    let detail = w
+        .served
+        .get(&with_reason(&format!("/api/v1/documents/{doc}")), clerk)
+        .json();
+    let dossiers: Vec<&str> = detail["reuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["dossier_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(dossiers, [DOSSIER, DOSSIER, other], "{detail}");
 }

@@ -211,6 +211,62 @@ fn bad_metadata_is_rejected_naming_the_rule() {
     assert_eq!(verify["records"], 0, "nothing stored under bad metadata");
 }
 
+/// The command line states rules in the locale's language: Vietnamese under `vi_VN.UTF-8`
+/// (also when only `LC_MESSAGES` or `LC_ALL` says so), English under `C` (issue #19).
+#[test]
+fn the_command_line_speaks_the_language_of_the_locale() {
+    let kho = Kho::new();
+    let files = tempfile::tempdir().unwrap();
+    let pdf = write(files.path(), "a.pdf", &fixtures::pdf(1, "a"));
+    let pdf = pdf.to_str().unwrap();
+    let args = [
+        "ingest",
+        pdf,
+        "--json",
+        "--owner",
+        "04907500123",
+        "--doc-type",
+        "other",
+        "--issued-on",
+        "2023-02-29",
+    ];
+    let error_under = |vars: &[(&str, &str)]| {
+        let mut command = kho.command();
+        command.args(args);
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let run: kho_tests::Run = command.output().unwrap().into();
+        assert_eq!(run.code, 1, "{vars:?}: {}", run.stderr);
+        run.json_lines()[0]["error"].as_str().unwrap().to_string()
+    };
+    let vietnamese = error_under(&[("LANG", "vi_VN.UTF-8")]);
+    assert!(
+        vietnamese
+            .contains("owner_id 04907500123: số định danh cá nhân có 12 chữ số, nhận được 11"),
+        "{vietnamese}"
+    );
+    assert!(
+        vietnamese.contains("2023-02-29 không phải ngày có thật: tháng 2 năm 2023 có 28 ngày"),
+        "all fields at once: {vietnamese}"
+    );
+    assert_eq!(
+        error_under(&[("LANG", "C"), ("LC_MESSAGES", "vi_VN.UTF-8")]),
+        vietnamese
+    );
+    let english = error_under(&[("LANG", "C")]);
+    assert!(
+        english.contains("owner_id 04907500123: a personal ID has 12 digits, got 11"),
+        "{english}"
+    );
+    assert!(english.contains("month 2 of 2023 has 28 days"), "{english}");
+    assert_eq!(
+        error_under(&[("LANG", "vi_VN.UTF-8"), ("LC_ALL", "C")]),
+        english,
+        "LC_ALL comes first"
+    );
+}
+
 #[test]
 fn bad_files_are_rejected_while_the_good_ones_of_the_same_command_are_stored() {
     let kho = Kho::new();

@@ -282,9 +282,16 @@ fn what_carries_a_document_takes_a_caller() {
         "Ingested",
         "dyn Read",
     ];
-    let vouched = ["caller: &Caller", "&Document", "access: &OriginalAccess"];
-    // What only a service makes: holding one is the proof of a ledgered, allowed read.
-    let capabilities = ["Document", "OriginalAccess"];
+    // A `ShareVisit` is made only by `open_share` (a link's token found, the share in force).
+    let vouched = [
+        "caller: &Caller",
+        "&Document",
+        "access: &OriginalAccess",
+        "visit: &ShareVisit",
+    ];
+    // What only a service makes: holding one is the proof of a ledgered, allowed read (a
+    // `Reused` is the answer of the reuse service, its fields private).
+    let capabilities = ["Document", "OriginalAccess", "Reused", "ShareVisit"];
     let mut unguarded = Vec::new();
     for PublicFn {
         path,

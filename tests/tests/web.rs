@@ -26,9 +26,12 @@ struct World {
     _inputs: tempfile::TempDir,
 }
 
-const USERS: [(&str, &str, &[&str]); 4] = [
+const USERS: [(&str, &str, &[&str]); 5] = [
     ("vanhanh", "operator", &[]),
     ("canbo", "clerk", &["--agency", "H47.15"]),
+    // A second clerk of the same province for the dossier tests: every sign-in counts against a
+    // name's throttle, and `canbo` has a wrong password in its test.
+    ("canbo2", "clerk", &["--agency", "H47.15"]),
     ("duc", "citizen", &["--owner", DUC]),
     ("thuy", "citizen", &["--owner", THUY]),
 ];
@@ -112,8 +115,17 @@ fn a_clerk_finds_and_reuses_a_document_and_the_citizen_sees_it_in_their_ledger()
     );
     browser.screenshot("login-wrong-password");
 
-    // The skip link is the first thing the keyboard reaches.
+    // The sign-in form starts in the name field (issue #19).
     browser.goto("/login");
+    assert_eq!(
+        browser.focused().attribute("id").as_deref(),
+        Some("username"),
+        "{}",
+        browser.script("return document.activeElement.outerHTML")
+    );
+    // On a page without a field to start in, the skip link is the first thing the keyboard
+    // reaches.
+    browser.goto("/verify");
     browser.keys(TAB);
     let first = browser.focused();
     assert_eq!(
@@ -504,4 +516,423 @@ fn a_wrong_password_is_throttled_on_the_form_too() {
         "{}",
         locked.text()
     );
+}
+
+const DOSSIER_2: &str = "000.00.01.H47-261127-0077";
+const PURPOSE_2: &str = "Cấp đổi giấy chứng nhận quyền sử dụng đất";
+
+/// The banner of the dossier being handled and its text.
+fn banner(browser: &Browser) -> String {
+    browser.find(".dossier-banner").text()
+}
+
+/// Each of these inputs is marked invalid, with its message under it.
+fn assert_marked_invalid(browser: &Browser, ids: &[&str]) {
+    for id in ids {
+        let input = browser.find(&format!("#{id}"));
+        assert_eq!(
+            input.attribute("aria-invalid").as_deref(),
+            Some("true"),
+            "{id}"
+        );
+        assert_eq!(
+            input.attribute("aria-describedby"),
+            Some(format!("{id}-loi")),
+            "{id}"
+        );
+        let message = browser.find(&format!("#{id}-loi")).text();
+        assert!(!message.trim().is_empty(), "{id}: no message under it");
+    }
+}
+
+/// Waits until an image on the page has loaded (a preview drawn by the server).
+fn wait_for_image(browser: &Browser, css: &str) {
+    let started = std::time::Instant::now();
+    let probe = format!("return document.querySelector(\"{css}\").naturalWidth");
+    while browser.script(&probe).as_u64().unwrap_or(0) == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{css} did not load"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Issue #19: the dossier a clerk handles stays in view from the search to the document, a page
+/// of it, the reuse, and back to the results; the menu keeps it; a document opened without it
+/// asks for it with a small form; a second reuse in the same dossier is warned about; the
+/// document's history lists its reuses.
+#[test]
+fn the_clerks_dossier_stays_in_view_from_search_to_reuse_and_back() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    sign_in(&browser, "canbo2");
+    assert!(!browser.exists(".dossier-banner"), "no dossier yet");
+    let example = browser
+        .find("#dossier_code")
+        .attribute("placeholder")
+        .unwrap_or_default();
+    assert!(
+        example.starts_with("000.00.00.H47-"),
+        "the example is of the clerk's own province: {example}"
+    );
+
+    // A search without the dossier: both missing fields said at once, each under its field.
+    browser.goto("/?q=giay+khai+sinh");
+    assert_marked_invalid(&browser, &["dossier_code", "purpose"]);
+    browser.goto("/");
+
+    browser.find("#dossier_code").fill(DOSSIER_2);
+    browser.find("#purpose").fill(PURPOSE_2);
+    browser.find("#q").fill("giay khai sinh nguyen van duc");
+    browser.navigating(|| browser.keys(ENTER));
+    browser.find("ol.hits");
+    let expected = format!("Đang xử lý hồ sơ {DOSSIER_2} — {PURPOSE_2}");
+    assert_eq!(banner(&browser), expected, "on the search");
+    let menu = browser
+        .find("header nav a")
+        .attribute("href")
+        .unwrap_or_default();
+    assert!(
+        menu.contains("dossier_code=") && menu.contains("purpose="),
+        "the menu keeps the dossier: {menu}"
+    );
+    let results = browser.url();
+    assert_eq!(
+        browser
+            .find("#bo-qua-den-ket-qua")
+            .attribute("href")
+            .as_deref(),
+        Some("#ket-qua"),
+        "the skip link to the results comes before the facets"
+    );
+    assert_eq!(
+        browser
+            .find("#bo-qua-den-ket-qua")
+            .property("textContent")
+            .as_str(),
+        Some("Bỏ qua, đến kết quả")
+    );
+
+    // The document.
+    browser.navigating(|| browser.find("li.hit h2 a").click());
+    browser.find("dl.metadata");
+    assert_eq!(banner(&browser), expected, "on the document");
+
+    // One page, large (its preview is drawn lazily: brought into view and awaited first).
+    browser.script("document.querySelector('.previews img').scrollIntoView()");
+    wait_for_image(&browser, ".previews img");
+    browser.navigating(|| browser.find(".previews a.page-link").click());
+    wait_for_image(&browser, ".page-large img");
+    assert_eq!(banner(&browser), expected, "on a page of the document");
+    browser.screenshot("clerk-page");
+    browser.navigating(|| browser.find("#quay-lai-giay-to").click());
+    browser.find("dl.metadata");
+    assert_eq!(banner(&browser), expected, "back on the document");
+
+    // The reuse, twice: the second is recorded and warned about.
+    assert_eq!(
+        browser.find("#reuse_dossier").property("value").as_str(),
+        Some(DOSSIER_2)
+    );
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    assert!(browser.find("#da-tai-su-dung").text().contains(DOSSIER_2));
+    assert!(!browser.exists("#da-dung-truoc-do"), "a first reuse");
+    assert_eq!(banner(&browser), expected, "after the reuse");
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    let warning = browser.find("#da-dung-truoc-do").text();
+    assert!(
+        warning.contains("đã được tái sử dụng cho chính hồ sơ này"),
+        "{warning}"
+    );
+    let history = browser.texts("section[aria-labelledby='tieu-de-lich-su'] tbody tr");
+    let reuses = history
+        .iter()
+        .filter(|r| r.contains("Tái sử dụng trong hồ sơ") && r.contains(PURPOSE_2))
+        .count();
+    assert_eq!(reuses, 2, "the history lists the reuses: {history:#?}");
+    browser.screenshot("clerk-reused-twice");
+
+    // Back to the results, the dossier still there.
+    browser.navigating(|| browser.find("#quay-lai-ket-qua").click());
+    browser.find("ol.hits");
+    let back = browser.url();
+    assert!(
+        back.contains("q=giay") && back.contains("dossier_code="),
+        "{back} (from {results})"
+    );
+    assert_eq!(banner(&browser), expected, "back on the results");
+
+    // A document's address without the dossier: a small form, then the document.
+    let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    browser.goto(&format!("/documents/{doc}"));
+    browser.find("form.dossier");
+    assert_marked_invalid(&browser, &["dossier_code", "purpose"]);
+    browser.find("#dossier_code").fill(DOSSIER_2);
+    browser.find("#purpose").fill(PURPOSE_2);
+    browser.navigating(|| browser.find("form.dossier button").click());
+    browser.find("dl.metadata");
+    assert_eq!(banner(&browser), expected);
+}
+
+/// Issue #19: a refused reuse stays on the document's page with what the clerk typed, each
+/// broken rule under its field; another province's dossier is refused for what it is.
+#[test]
+fn a_refused_reuse_keeps_the_typed_values_on_the_page() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    sign_in(&browser, "canbo2");
+    let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    browser.goto(&format!(
+        "/documents/{doc}?dossier_code={DOSSIER_2}&purpose=tra%20c%E1%BB%A9u"
+    ));
+    browser.find("#form-tai-su-dung");
+
+    // A malformed dossier code and no purpose: both said, under their fields.
+    browser.find("#reuse_dossier").fill("H47-khong-hop-le");
+    browser.find("#reuse_procedure").fill("1.001193");
+    browser.find("#reuse_purpose").fill("");
+    browser.script("document.querySelectorAll('#form-tai-su-dung [required]').forEach(e => e.removeAttribute('required'))");
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    browser.find("#loi-tai-su-dung");
+    assert_eq!(
+        browser.find("main h1").text(),
+        "Giấy khai sinh",
+        "the same page"
+    );
+    assert_eq!(
+        browser.find("#reuse_dossier").property("value").as_str(),
+        Some("H47-khong-hop-le"),
+        "the value typed is kept"
+    );
+    assert_eq!(
+        browser.find("#reuse_procedure").property("value").as_str(),
+        Some("1.001193")
+    );
+    assert_marked_invalid(&browser, &["reuse_dossier", "reuse_purpose"]);
+    let under = browser.find("#reuse_dossier-loi").text();
+    assert!(
+        under.contains("có dạng") && under.contains("nhận được"),
+        "{under}"
+    );
+    let under = browser.find("#reuse_purpose-loi").text();
+    assert!(under.contains("dùng vào việc gì"), "{under}");
+    assert!(
+        banner(&browser).contains(DOSSIER_2),
+        "the page's dossier stays"
+    );
+    browser.script("document.getElementById('loi-tai-su-dung').scrollIntoView()");
+    browser.screenshot("clerk-reuse-error");
+
+    // Another province's dossier: refused as such, the values kept.
+    let elsewhere = "000.00.00.H01-261127-0001";
+    browser.find("#reuse_dossier").fill(elsewhere);
+    browser.find("#reuse_purpose").fill("Đối chiếu");
+    browser.navigating(|| browser.find("#form-tai-su-dung button").click());
+    let alert = browser.find("#loi-tai-su-dung").text();
+    assert!(
+        alert.contains("H01") && alert.contains("chỉ tra cứu cho hồ sơ của H47"),
+        "the real cause: {alert}"
+    );
+    assert!(!alert.contains("Vai trò"), "not a role refusal: {alert}");
+    assert_eq!(
+        browser.find("#reuse_dossier").property("value").as_str(),
+        Some(elsewhere)
+    );
+
+    // Reading with it: the page says the province is the cause, in Vietnamese.
+    browser.goto(&format!(
+        "/documents/{doc}?dossier_code={elsewhere}&purpose=x"
+    ));
+    assert_eq!(
+        browser.find("main h1").text(),
+        "Hồ sơ ngoài phạm vi tra cứu"
+    );
+    let page = browser.find("main").text();
+    assert!(page.contains("do cơ quan thuộc H01 tiếp nhận"), "{page}");
+    assert!(
+        !page.contains("Vai trò") && !page.contains("clerk"),
+        "{page}"
+    );
+    // An unknown id: not found, said in Vietnamese.
+    browser.goto(&format!(
+        "/documents/khongco?dossier_code={DOSSIER_2}&purpose=x"
+    ));
+    assert_eq!(browser.find("main h1").text(), "Không tìm thấy");
+    let page = browser.find("main").text();
+    assert!(
+        page.contains("không có giấy tờ nào có mã khongco"),
+        "{page}"
+    );
+}
+
+/// Words of English sentences: none of them is a Vietnamese word, and a sentence of English
+/// left in a page (a rule, a refusal, a hint) has some of them.
+const ENGLISH_WORDS: &[&str] = &[
+    "the",
+    "is",
+    "are",
+    "was",
+    "be",
+    "of",
+    "and",
+    "or",
+    "to",
+    "with",
+    "not",
+    "cannot",
+    "must",
+    "please",
+    "error",
+    "invalid",
+    "required",
+    "found",
+    "document",
+    "documents",
+    "owner",
+    "should",
+    "which",
+    "your",
+    "this",
+    "from",
+    "has",
+    "have",
+    "got",
+    "no",
+    "at",
+    "most",
+    "file",
+    "page",
+    "search",
+    "sign",
+    "read",
+    "reads",
+    "only",
+    "for",
+    "by",
+    "an",
+    "it",
+    "its",
+    "there",
+    "here",
+];
+
+/// The English words of a text, each with a little of what surrounds it.
+fn english_in(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| ENGLISH_WORDS.contains(&w.to_lowercase().as_str()))
+        .map(|(i, w)| {
+            let from = i.saturating_sub(4);
+            let to = (i + 5).min(words.len());
+            format!("{w}: «{}»", words[from..to].join(" "))
+        })
+        .collect()
+}
+
+/// Issue #19: the main pages of every role, rendered in the browser, hold no English sentence
+/// (rules, refusals, hints, notes of the ledger): signed out, a clerk's search, results,
+/// document, page, forms with every missing field, refusals; an operator's pages; a citizen's
+/// documents and ledger. (A batch's report lists each rejected file's reason as the system gave
+/// it, an operating-system error among them, and is left out.)
+#[test]
+fn no_page_speaks_english_only() {
+    let world = world();
+    let browser = Browser::start(&world.served.addr);
+    let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    let reason = format!("dossier_code={DOSSIER_2}&purpose=tra%20c%E1%BB%A9u");
+    let seen = std::cell::RefCell::new(Vec::new());
+    // The page the browser shows now (reached by a form, say), named `what`.
+    let look = |browser: &Browser, what: &str| {
+        browser.find("main");
+        let text = browser.script("return document.body.innerText");
+        let found = english_in(text.as_str().unwrap_or_default());
+        seen.borrow_mut().push(what.to_string());
+        assert!(found.is_empty(), "{what}: {found:#?}");
+    };
+    let visit = |browser: &Browser, path: &str| {
+        browser.goto(path);
+        look(browser, path);
+    };
+    visit(&browser, "/login");
+    visit(&browser, "/verify");
+    visit(&browser, "/verify/ABCDE-FGHIJ");
+
+    sign_in(&browser, "canbo2");
+    visit(&browser, "/");
+    visit(&browser, "/?q=giay+khai+sinh");
+    visit(&browser, &format!("/?q=giay+khai+sinh&{reason}"));
+    visit(
+        &browser,
+        "/?q=giay&dossier_code=sai&purpose=x&from=2024-13-01",
+    );
+    visit(&browser, &format!("/documents/{doc}?{reason}"));
+    visit(&browser, &format!("/documents/{doc}/pages/1?{reason}"));
+    visit(&browser, &format!("/documents/{doc}/pages/9?{reason}"));
+    visit(&browser, &format!("/documents/{doc}"));
+    visit(
+        &browser,
+        &format!("/documents/{doc}?dossier_code=000.00.00.H01-261127-0001&purpose=x"),
+    );
+    visit(&browser, &format!("/documents/khongco?{reason}"));
+    visit(&browser, "/khong-co-trang-nay");
+    visit(&browser, "/upload");
+    sign_out(&browser);
+
+    sign_in(&browser, "vanhanh");
+    visit(&browser, "/upload");
+    // The upload form with the suggestions kho read from a chosen file (nothing is stored).
+    let chosen = kho_tests::corpus()
+        .join("giay-khai-sinh-nguyen-van-duc.pdf")
+        .canonicalize()
+        .unwrap();
+    browser.find("#file").send(chosen.to_str().unwrap());
+    let started = std::time::Instant::now();
+    while browser
+        .script("return document.body.getAttribute('data-suggested')")
+        .is_null()
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "no suggestions came back"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    look(&browser, "/upload (suggestions)");
+    visit(&browser, "/upload/stack");
+    visit(&browser, "/batches");
+    visit(&browser, &format!("/documents/{doc}"));
+    // The revocation's confirmation (not confirmed: the world's documents stay as they are).
+    browser.find("#revoke_reason").fill("Cấp nhầm người");
+    browser.navigating(|| {
+        browser.find("#revoke_reason").send(ENTER);
+    });
+    browser.find("#xac-nhan-vong-doi");
+    look(&browser, "revocation confirmation");
+    visit(&browser, &format!("/documents/{doc}/supersede"));
+    visit(
+        &browser,
+        &format!("/documents/{doc}/supersede?q=giay+khai+sinh"),
+    );
+    visit(&browser, "/?q=nguyen+van+duc");
+    sign_out(&browser);
+
+    sign_in(&browser, "duc");
+    visit(&browser, "/my");
+    visit(&browser, "/my/ledger");
+    visit(&browser, &format!("/documents/{doc}"));
+    visit(
+        &browser,
+        &format!(
+            "/documents/{}",
+            world.docs["giay-chung-nhan-ket-hon-tran-thi-thuy.png"]
+        ),
+    );
+    let seen = seen.into_inner();
+    assert!(seen.len() > 20, "{seen:?}");
 }

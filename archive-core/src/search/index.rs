@@ -721,6 +721,14 @@ impl SearchIndex {
         if let Some(owner) = &req.owner {
             filters.push((Occur::Must, term(f.owner, owner)));
         }
+        if !req.owners_among.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = req
+                .owners_among
+                .iter()
+                .map(|owner| (Occur::Should, term(f.owner, owner)))
+                .collect();
+            filters.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
         if let Some(doc_type) = &req.doc_type {
             filters.push((Occur::Must, term(f.doc_type, doc_type)));
         }

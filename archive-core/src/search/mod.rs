@@ -33,7 +33,7 @@ impl SortOrder {
         match s.trim() {
             "" | "relevance" => Ok(SortOrder::Relevance),
             "date" | "issued" => Ok(SortOrder::IssuedDesc),
-            _ => Err(RuleError::new("sort by relevance or date")),
+            _ => Err(RuleError::new(&schemas::messages::SORT_ORDER)),
         }
     }
 }
@@ -43,6 +43,9 @@ impl SortOrder {
 pub struct SearchRequest {
     pub query: String,
     pub owner: Option<String>,
+    /// Only documents of one of these owners (a registered dossier's applicants); empty: no
+    /// such filter.
+    pub owners_among: Vec<String>,
     pub doc_type: Option<String>,
     pub issuer: Option<String>,
     /// Only documents of this place, old or new name, or of the units it became or came from
@@ -82,15 +85,14 @@ impl SearchRequest {
     /// Checks the page asked for: 1 to `max_limit` hits, from at most [`MAX_OFFSET`].
     pub fn check_page(&self, max_limit: usize) -> Result<(), FieldError> {
         if self.limit == 0 || self.limit > max_limit {
-            return Err(
-                RuleError::new(format!("1 to {max_limit}")).at("limit", &self.limit.to_string())
-            );
+            return Err(RuleError::new(&schemas::messages::LIMIT_RANGE)
+                .with("max", max_limit)
+                .at("limit", &self.limit.to_string()));
         }
         if self.offset > MAX_OFFSET {
-            return Err(
-                RuleError::new(format!("at most {MAX_OFFSET}: narrow the search instead"))
-                    .at("offset", &self.offset.to_string()),
-            );
+            return Err(RuleError::new(&schemas::messages::OFFSET_TOO_FAR)
+                .with("max", MAX_OFFSET)
+                .at("offset", &self.offset.to_string()));
         }
         Ok(())
     }

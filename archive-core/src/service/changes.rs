@@ -4,6 +4,7 @@
 
 use super::event_about;
 use crate::{Archive, ArchiveError, Result};
+use schemas::messages;
 use schemas::policy::Act;
 use schemas::{
     AccessReason, Action, Actor, Caller, DocumentRecord, DocumentText, Lifecycle, NewEvent,
@@ -104,10 +105,9 @@ impl Archive {
         let reason = schemas::clean_text(reason)
             .filter(|r| r.chars().count() <= MAX_REASON_CHARS)
             .ok_or_else(|| {
-                RuleError::new(format!(
-                    "say why the document is revoked, in 1 to {MAX_REASON_CHARS} characters"
-                ))
-                .at("reason", "")
+                RuleError::new(&messages::REVOKE_REASON)
+                    .with("max", MAX_REASON_CHARS)
+                    .at("reason", "")
             })?;
         let current = self.record(id)?;
         self.end_lifecycle(&current, Action::Revoke, reason.clone(), actor, |at| {
@@ -131,22 +131,19 @@ impl Archive {
         self.authorize(caller, Act::ChangeLifecycle, Some(id), "supersede")?;
         let actor = caller.actor();
         let current = self.record(id)?;
-        let next = self
-            .catalog
-            .get(successor.trim())?
-            .ok_or_else(|| RuleError::new("no document with this id").at("successor", successor))?;
+        let next = self.catalog.get(successor.trim())?.ok_or_else(|| {
+            RuleError::new(&messages::SUCCESSOR_UNKNOWN).at("successor", successor)
+        })?;
         if next.id == current.id {
-            return Err(RuleError::new("a document cannot supersede itself")
+            return Err(RuleError::new(&messages::SUCCESSOR_ITSELF)
                 .at("successor", successor)
                 .into());
         }
         if next.metadata.owner_id != current.metadata.owner_id {
-            return Err(RuleError::new(format!(
-                "the successor belongs to another owner ({}); a result is superseded by one of the same owner",
-                next.metadata.owner_id
-            ))
-            .at("successor", successor)
-            .into());
+            return Err(RuleError::new(&messages::SUCCESSOR_OTHER_OWNER)
+                .with("owner", &next.metadata.owner_id)
+                .at("successor", successor)
+                .into());
         }
         if next.lifecycle != Lifecycle::Active {
             return Err(ArchiveError::Conflict(format!(

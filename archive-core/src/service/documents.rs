@@ -20,9 +20,34 @@ use std::io::Read;
 pub struct Document {
     record: DocumentRecord,
     history: Vec<LedgerEvent>,
+    reuses: Vec<LedgerEvent>,
     fixity: Option<FixityCheck>,
     certified_copies: Vec<CertifiedCopy>,
     issuer_today: Option<AgencySuccession>,
+}
+
+/// A reuse recorded: the document, the ledger event, and the first reuse of the same document in
+/// the same dossier if there was one.
+#[derive(Debug, Clone)]
+pub struct Reused {
+    record: DocumentRecord,
+    event: LedgerEvent,
+    earlier_in_dossier: Option<LedgerEvent>,
+}
+
+impl Reused {
+    pub fn record(&self) -> &DocumentRecord {
+        &self.record
+    }
+
+    pub fn event(&self) -> &LedgerEvent {
+        &self.event
+    }
+
+    /// The first reuse of this document in the same dossier, when this one is not the first.
+    pub fn earlier_in_dossier(&self) -> Option<&LedgerEvent> {
+        self.earlier_in_dossier.as_ref()
+    }
 }
 
 impl Document {
@@ -32,6 +57,11 @@ impl Document {
 
     pub fn history(&self) -> &[LedgerEvent] {
         &self.history
+    }
+
+    /// The dossiers that reused it, oldest first (what the owner sees too).
+    pub fn reuses(&self) -> &[LedgerEvent] {
+        &self.reuses
     }
 
     pub fn fixity(&self) -> Option<&FixityCheck> {
@@ -178,6 +208,7 @@ impl Archive {
         self.log_reads(std::slice::from_ref(&record), caller, reason, None)?;
         Ok(Document {
             history: self.catalog.history_of_doc(&record.id)?,
+            reuses: self.catalog.reuses_of_doc(&record.id)?,
             fixity: self.fixity_of(&record.sha256)?,
             certified_copies: self.certified_copies_of(&record.id)?,
             issuer_today: self.issuer_today_of(&record),
@@ -314,12 +345,11 @@ impl Archive {
             Some(&format!("preview of page {page}")),
         )?;
         if page == 0 || page > record.pages.max(1) {
-            return Err(RuleError::new(format!(
-                "the document has {} pages; there is no page {page}",
-                record.pages
-            ))
-            .at("page", &page.to_string())
-            .into());
+            return Err(RuleError::new(&schemas::messages::PAGE_MISSING)
+                .with("pages", record.pages)
+                .with("page", page)
+                .at("page", &page.to_string())
+                .into());
         }
         if let Some(png) = self.cached_preview(&record.sha256, page, width) {
             return Ok(png);
@@ -327,7 +357,9 @@ impl Archive {
         let bytes = self.read_blob(&record.sha256, self.max_file_bytes())?;
         let png = render(record.format, &bytes, width).map_err(|why| {
             ArchiveError::from(
-                RuleError::new(format!("cannot be shown: {why}")).at("page", &page.to_string()),
+                RuleError::new(&schemas::messages::PAGE_CANNOT_SHOW)
+                    .with("why", why)
+                    .at("page", &page.to_string()),
             )
         })?;
         self.store_preview(&record.sha256, page, width, &png)?;
@@ -352,23 +384,33 @@ impl Archive {
     }
 
     /// A clerk takes a document for a dossier. The dossier code and purpose are required; the
-    /// event is what the owner sees and what the document's list of reuses is made of.
-    pub fn reuse(
-        &self,
-        caller: &Caller,
-        id: &str,
-        reason: &AccessReason,
-    ) -> Result<(DocumentRecord, LedgerEvent)> {
+    /// event is what the owner sees and what the document's list of reuses is made of. A second
+    /// reuse of the same document in the same dossier is recorded too (the clerk may mean it),
+    /// and the answer names the first ([`Reused::earlier_in_dossier`]) so that the clerk is told.
+    pub fn reuse(&self, caller: &Caller, id: &str, reason: &AccessReason) -> Result<Reused> {
         self.authorize(caller, Act::Reuse, Some(id), "reuse")?;
         let record = self.readable(caller, id, reason, "reuse")?;
-        reason.require_dossier()?;
+        reason
+            .require_dossier()
+            .map_err(|e| ArchiveError::Refused(Refusal::Reason(e)))?;
+        let earlier_in_dossier = self
+            .catalog
+            .reuses_of_doc(&record.id)?
+            .into_iter()
+            .find(|e| {
+                e.event.dossier_code.is_some() && e.event.dossier_code == reason.dossier_code
+            });
         let mut logged =
             self.log(&[event_about(Action::Reuse, caller.actor(), &record, reason)])?;
         let event = logged.pop().ok_or_else(|| ArchiveError::Damaged {
             key: "ledger".into(),
             detail: "an appended event was not returned".into(),
         })?;
-        Ok((record, event))
+        Ok(Reused {
+            record,
+            event,
+            earlier_in_dossier,
+        })
     }
 
     /// Every event about one document (reads, downloads, reuses, changes, refused attempts), for

@@ -8,10 +8,12 @@
 //! - [`owners`]: an owner's documents and ledger;
 //! - [`search`](mod@search): the search, every hit shown ledgered;
 //! - [`changes`]: revoke, supersede, re-extract;
+//! - [`dossiers`]: dossiers registered by the one-stop system, and a citizen's dossiers;
 //! - [`places`]: replace the gazetteer, read every document's places again;
 //! - [`operations`]: the operators' and admins' views (batches, users);
 //! - [`trust`](mod@trust): trust anchors, signatures checked again, certified copies and their
 //!   public check;
+//! - [`shares`]: a citizen's shares and their use through a link;
 //! - [`stacks`]: scanned stacks kept whole and read back to be split.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
@@ -23,27 +25,35 @@
 pub mod accounts;
 pub mod changes;
 pub mod documents;
+pub mod dossiers;
 pub mod ledger_lines;
 pub mod operations;
 pub mod owners;
 pub mod places;
 pub mod search;
+pub mod shares;
 pub mod stacks;
 pub mod trust;
 
 pub use accounts::SessionInfo;
 pub use changes::{ReextractTarget, Reextracted};
 pub use documents::{
-    ByteRange, Document, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest, RangeAsked,
+    ByteRange, Document, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
+    RangeAsked, Reused,
 };
+pub use dossiers::{DossierDocument, DossierUse, Registration};
 pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;
+pub use shares::{Opening, ShareVisit};
 pub use stacks::KeptStack;
 pub use trust::{SignatureCheck, SignatureRecheck};
 
 use crate::{Archive, ArchiveError, Result};
 use schemas::policy::{self, Act, Refusal};
-use schemas::{AccessReason, Action, Actor, Caller, DocumentRecord, LedgerEvent, NewEvent};
+use schemas::{
+    AccessReason, Action, Actor, Caller, DocumentRecord, Dossier, DossierCheck, LedgerEvent,
+    NewEvent,
+};
 use time::OffsetDateTime;
 
 /// Most ledger events in one page of a ledger view.
@@ -135,8 +145,14 @@ impl Archive {
         aim: Aim<'_>,
         attempt: &str,
     ) -> Result<()> {
-        policy::require(caller, act)
-            .map_err(|refusal| self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal))
+        policy::require(caller, act).map_err(|refusal| {
+            self.refuse(
+                caller,
+                aim,
+                format!("{attempt}: {}", refusal.render(schemas::Lang::En)),
+                refusal,
+            )
+        })
     }
 
     /// Checks the reason a read gives ([`policy::check_reason`]). A missing or malformed reason
@@ -149,12 +165,61 @@ impl Archive {
         reason: &AccessReason,
         aim: Aim<'_>,
         attempt: &str,
-    ) -> Result<()> {
+    ) -> Result<Option<Dossier>> {
         match policy::check_reason(caller, reason) {
-            Ok(()) => Ok(()),
-            Err(refusal @ Refusal::Reason(_)) => Err(ArchiveError::Refused(refusal)),
-            Err(refusal) => Err(self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal)),
+            Ok(()) => {}
+            Err(refusal @ Refusal::Reason(_)) => return Err(ArchiveError::Refused(refusal)),
+            Err(refusal) => {
+                return Err(self.refuse(
+                    caller,
+                    aim,
+                    format!("{attempt}: {}", refusal.render(schemas::Lang::En)),
+                    refusal,
+                ))
+            }
         }
+        self.bound_dossier(caller, reason, aim, attempt)
+    }
+
+    /// The registered dossier a clerk's read is bound to (`None` for other callers, and under
+    /// [`DossierCheck::Format`]); an unregistered code is a refused attempt, filed where aimed.
+    fn bound_dossier(
+        &self,
+        caller: &Caller,
+        reason: &AccessReason,
+        aim: Aim<'_>,
+        attempt: &str,
+    ) -> Result<Option<Dossier>> {
+        if caller.role() != schemas::Role::Clerk || self.dossier_check() == DossierCheck::Format {
+            return Ok(None);
+        }
+        let Some(code) = &reason.dossier_code else {
+            return Ok(None);
+        };
+        let registered = self.registered_dossier(code)?;
+        policy::check_registered(caller, reason, self.dossier_check(), registered.as_ref())
+            .map_err(|refusal| {
+                self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal)
+            })?;
+        Ok(registered)
+    }
+
+    /// Refuses (and records) a clerk's read of `owner`'s documents for a dossier that is not
+    /// theirs (`shared`: the document is shared with the dossier).
+    pub(crate) fn check_dossier_reaches(
+        &self,
+        caller: &Caller,
+        dossier: Option<&Dossier>,
+        owner: &str,
+        shared: bool,
+        aim: Aim<'_>,
+        attempt: &str,
+    ) -> Result<()> {
+        let Some(dossier) = dossier else {
+            return Ok(());
+        };
+        policy::may_read_for_dossier(caller, dossier, owner, shared)
+            .map_err(|refusal| self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal))
     }
 
     /// Writes a refused attempt to the ledger and returns the refusal as the error to answer
@@ -249,7 +314,7 @@ impl Archive {
         reason: &AccessReason,
         attempt: &str,
     ) -> Result<DocumentRecord> {
-        self.check_reason_of(caller, reason, Aim::Document(id), attempt)?;
+        let dossier = self.check_reason_of(caller, reason, Aim::Document(id), attempt)?;
         self.authorize(caller, Act::ReadDocuments, Some(id), attempt)?;
         let record = match self.record(id) {
             Ok(record) => record,
@@ -265,6 +330,18 @@ impl Archive {
             Err(e) => return Err(e),
         };
         if policy::may_read(caller, &record) {
+            let shared = match &dossier {
+                Some(dossier) => self.shared_with_dossier(caller, &record, dossier)?,
+                None => false,
+            };
+            self.check_dossier_reaches(
+                caller,
+                dossier.as_ref(),
+                record.metadata.owner_id.as_str(),
+                shared,
+                Aim::Document(id),
+                attempt,
+            )?;
             Ok(record)
         } else {
             Err(self.refuse(

@@ -27,7 +27,8 @@ impl Archive {
     pub fn recent_batches(&self, caller: &Caller, limit: usize) -> Result<Vec<BatchRecord>> {
         self.authorize(caller, Act::SeeBatches, None, "list batches")?;
         if !(1..=MAX_BATCHES).contains(&limit) {
-            return Err(RuleError::new(format!("1 to {MAX_BATCHES}"))
+            return Err(RuleError::new(&schemas::messages::LIMIT_RANGE)
+                .with("max", MAX_BATCHES)
                 .at("limit", &limit.to_string())
                 .into());
         }

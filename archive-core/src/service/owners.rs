@@ -16,7 +16,7 @@ impl Archive {
     ) -> Result<Vec<DocumentRecord>> {
         let aim = Aim::Owner(owner.as_str());
         let attempt = "list an owner's documents";
-        self.check_reason_of(caller, reason, aim, attempt)?;
+        let dossier = self.check_reason_of(caller, reason, aim, attempt)?;
         self.authorize_aimed(caller, Act::ReadDocuments, aim, attempt)?;
         if !policy::may_see_owner(caller, owner.as_str(), Act::ReadDocuments) {
             return Err(self.refuse(
@@ -29,12 +29,35 @@ impl Archive {
             ));
         }
         let today = schemas::today();
-        let records: Vec<DocumentRecord> = self
+        let mut records: Vec<DocumentRecord> = self
             .catalog
             .docs_of_owner(owner.as_str())?
             .into_iter()
             .filter(|r| filter.matches(r, today))
             .collect();
+        if let Some(dossier) = dossier
+            .as_ref()
+            .filter(|d| !d.has_applicant(owner.as_str()))
+        {
+            // Not an applicant: only what they shared with this dossier, if anything.
+            let mut shared = Vec::new();
+            for record in records {
+                if self.shared_with_dossier(caller, &record, dossier)? {
+                    shared.push(record);
+                }
+            }
+            if shared.is_empty() {
+                self.check_dossier_reaches(
+                    caller,
+                    Some(dossier),
+                    owner.as_str(),
+                    false,
+                    aim,
+                    attempt,
+                )?;
+            }
+            records = shared;
+        }
         self.log_reads(
             &records,
             caller,

@@ -35,11 +35,23 @@ impl Archive {
             .map(str::trim)
             .filter(|o| !o.is_empty());
         let aim = asked.map_or(Aim::Nothing, Aim::Owner);
-        self.check_reason_of(caller, reason, aim, "search")?;
+        let dossier = self.check_reason_of(caller, reason, aim, "search")?;
         self.authorize_aimed(caller, Act::ReadDocuments, aim, "search")?;
         request.check_page(policy::search_page_limit(caller))?;
         let mut request = request.tidy();
         request.owner = policy::search_owner(caller, request.owner.take());
+        if let Some(dossier) = &dossier {
+            // A clerk's search for a registered dossier covers its applicants' documents.
+            match &request.owner {
+                Some(owner) => {
+                    self.check_dossier_reaches(caller, Some(dossier), owner, false, aim, "search")?
+                }
+                None if dossier.applicants.len() == 1 => {
+                    request.owner = dossier.applicants.first().cloned()
+                }
+                None => request.owners_among = dossier.applicants.clone(),
+            }
+        }
         let results = self.search_catalogue(&request, schemas::today())?;
         let shown: Vec<DocumentRecord> = results.hits.iter().map(|h| h.record.clone()).collect();
         let mut events = self.read_events(&shown, caller, reason, Some("search result"));

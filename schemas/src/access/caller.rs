@@ -75,6 +75,28 @@ impl Caller {
         }
     }
 
+    /// Whoever holds one of the owner's shares (a link, or an agency's share): reads as the
+    /// owner would, so only the share services make one, after checking that the document
+    /// asked for is in the share and the share is in force. The ledger names the share
+    /// (actor kind `share`), never the owner, as the reader.
+    pub fn through_share(share_id: &str, owner_id: &str) -> Self {
+        Caller {
+            principal: Principal {
+                name: format!("share:{share_id}"),
+                role: Role::Citizen,
+                agency_code: None,
+                owner_id: Some(owner_id.to_string()),
+            },
+            actor: Actor {
+                kind: "share".into(),
+                name: share_id.to_string(),
+                role: None,
+                agency_code: None,
+                made_by: None,
+            },
+        }
+    }
+
     pub fn principal(&self) -> &Principal {
         &self.principal
     }

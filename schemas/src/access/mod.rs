@@ -7,6 +7,15 @@
 //! unit-tested cell by cell.
 
 mod caller;
+pub mod dossier;
 pub mod policy;
+pub mod share;
 
 pub use caller::{Caller, Credential};
+pub use dossier::{
+    read_dossier_list, Dossier, DossierCheck, DossierInput, DossierRow, ValidDossier,
+    DOSSIER_LIST_COLUMNS, MAX_APPLICANTS,
+};
+pub use share::{
+    Share, ShareInput, ShareState, ShareTarget, ValidShare, MAX_LINK_DAYS, MAX_SHARED_DOCUMENTS,
+};

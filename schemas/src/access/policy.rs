@@ -20,6 +20,19 @@
 //! |   make backups                 |       |          |                       |              |
 //! | manage trust anchors           | yes   | at the   |                       |              |
 //! |                                |       | console  |                       |              |
+//! | register a dossier             |       | at the   | of their province     |              |
+//! |                                |       | console  |                       |              |
+//! | share own documents (agency,   |       |          |                       | own only     |
+//! |   link), list, revoke shares   |       |          |                       |              |
+//!
+//! Whoever holds a citizen's link reads that share's documents (metadata, previews, originals)
+//! and nothing else, through the share services; a clerk reaches a document shared with the
+//! agency and procedure of a registered dossier ([`may_read_for_dossier`]'s `shared`).
+//!
+//! The role `intake` (the one-stop system's program) registers dossiers and does nothing else.
+//! With dossiers registered (`kho serve --dossier-check registered`, the default), a clerk's
+//! dossier must be registered, and a read or reuse for it reaches only the documents of its
+//! applicants or shared with it ([`check_registered`], [`may_read_for_dossier`]).
 //!
 //! Checking a certified copy (`/verify`, by its code or its file) needs no account: anyone
 //! holding a copy may learn what [`copy_holder_view`] shows, which names no one.
@@ -33,9 +46,10 @@
 //! These are pure functions: `archive-core`'s services call them and write the ledger event (or
 //! the refusal event); nothing else decides access.
 
+use crate::messages::{self as m, Entry, Lang, Message};
 use crate::{
-    AccessReason, Caller, CertifiedCopy, CopyVerification, DocTypes, DocumentRecord, FieldError,
-    Role,
+    AccessReason, Caller, CertifiedCopy, CopyVerification, DocTypes, DocumentRecord, Dossier,
+    DossierCheck, FieldError, FieldErrors, Role, ValidDossier,
 };
 use std::fmt;
 use time::Date;
@@ -62,10 +76,14 @@ pub enum Act {
     Certify,
     /// Add or remove the certificates PDF signatures are checked against.
     ManageTrust,
+    /// Record a dossier the one-stop system received (its applicants, procedure, agency).
+    RegisterDossier,
+    /// Share one's own documents with an agency or as a link; list and revoke one's shares.
+    Share,
 }
 
 impl Act {
-    pub const ALL: [Act; 13] = [
+    pub const ALL: [Act; 15] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
@@ -79,24 +97,28 @@ impl Act {
         Act::Backup,
         Act::Certify,
         Act::ManageTrust,
+        Act::RegisterDossier,
+        Act::Share,
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
-    pub fn words(self) -> &'static str {
+    pub fn words(self) -> &'static Entry {
         match self {
-            Act::Upload => "upload documents",
-            Act::ChangeLifecycle => "revoke or supersede documents",
-            Act::Reextract => "re-extract the text of documents",
-            Act::SplitStacks => "keep or split scanned stacks",
-            Act::ManagePlaces => "change the gazetteer or re-read the places of documents",
-            Act::ReadDocuments => "read documents",
-            Act::Reuse => "reuse documents in a dossier",
-            Act::SeeLedger => "see the access ledger",
-            Act::SeeBatches => "read batch reports",
-            Act::ManageAccounts => "manage users and tokens",
-            Act::Backup => "make backups",
-            Act::Certify => "issue certified copies",
-            Act::ManageTrust => "manage trust anchors",
+            Act::Upload => &m::ACT_UPLOAD,
+            Act::ChangeLifecycle => &m::ACT_CHANGE_LIFECYCLE,
+            Act::Reextract => &m::ACT_REEXTRACT,
+            Act::SplitStacks => &m::ACT_SPLIT_STACKS,
+            Act::ManagePlaces => &m::ACT_MANAGE_PLACES,
+            Act::ReadDocuments => &m::ACT_READ_DOCUMENTS,
+            Act::Reuse => &m::ACT_REUSE,
+            Act::SeeLedger => &m::ACT_SEE_LEDGER,
+            Act::SeeBatches => &m::ACT_SEE_BATCHES,
+            Act::ManageAccounts => &m::ACT_MANAGE_ACCOUNTS,
+            Act::Backup => &m::ACT_BACKUP,
+            Act::Certify => &m::ACT_CERTIFY,
+            Act::ManageTrust => &m::ACT_MANAGE_TRUST,
+            Act::RegisterDossier => &m::ACT_REGISTER_DOSSIER,
+            Act::Share => &m::ACT_SHARE,
         }
     }
 
@@ -114,14 +136,18 @@ impl Act {
             Act::SeeLedger => &[Role::Admin, Role::Citizen],
             Act::ManageAccounts | Act::Backup | Act::ManageTrust => &[Role::Admin],
             Act::Certify => &[Role::Operator, Role::Clerk],
+            Act::RegisterDossier => &[Role::Intake, Role::Clerk],
+            Act::Share => &[Role::Citizen],
         }
     }
 
     /// Whether the operator at the console of the store's machine may do it whatever their role:
     /// the store's trust anchors, which whoever holds the store folder controls anyway (as they
-    /// add users with `kho user add`). Over the network the role decides alone.
+    /// add users with `kho user add`), and registered dossiers (`kho dossier import`, for a
+    /// one-stop system that sends lists rather than calling the API). Over the network the
+    /// role decides alone.
     pub fn at_the_console(self) -> bool {
-        matches!(self, Act::ManageTrust)
+        matches!(self, Act::ManageTrust | Act::RegisterDossier)
     }
 }
 
@@ -159,10 +185,12 @@ pub enum Refusal {
     NotTheirDocument { id: String },
     /// The caller may not see what concerns this owner: answered as if there were none.
     NotTheirOwner { owner: String },
-    /// A clerk's read does not name a dossier they may serve (the words say why).
-    Dossier(String),
-    /// The reason given for a read breaks a rule (a clerk names the dossier and the purpose).
-    Reason(FieldError),
+    /// A clerk's read does not name a dossier they may serve (the message says why: another
+    /// province's dossier, a clerk without an agency).
+    Dossier(Message),
+    /// The reason given for a read breaks rules (a clerk names the dossier and the purpose),
+    /// each reported.
+    Reason(FieldErrors),
 }
 
 impl Refusal {
@@ -178,26 +206,53 @@ impl Refusal {
     }
 }
 
-/// "a" or "an" before a role's name ("an operator", "a clerk").
-fn article(role: Role) -> &'static str {
+/// "a" or "an" before a role's name in English ("an operator", "a clerk").
+fn role_refusal(role: Role) -> &'static Entry {
     if role.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
+        &m::REFUSAL_ROLE_AN
     } else {
-        "a"
+        &m::REFUSAL_ROLE
+    }
+}
+
+impl Refusal {
+    /// What the refusal says, as a message of the one table (its code is stable).
+    pub fn message(&self) -> Message {
+        match self {
+            Refusal::Role { role, act } => Message::new(role_refusal(*role))
+                .with_message("role", role.words())
+                .with_message("act", act.words()),
+            Refusal::NotTheirDocument { id } => {
+                Message::new(&m::REFUSAL_NO_DOCUMENT).with("id", id.trim())
+            }
+            Refusal::NotTheirOwner { owner } => {
+                Message::new(&m::REFUSAL_NO_OWNER).with("owner", owner)
+            }
+            Refusal::Dossier(message) => message.clone(),
+            Refusal::Reason(fields) => match fields.0.as_slice() {
+                [one] => one.message(),
+                many => Message::new(&m::INVALID_FIELDS)
+                    .with("count", many.len())
+                    .with_list("errors", many.iter().map(FieldError::message).collect()),
+            },
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Reason(fields) if fields.0.len() == 1 => fields.0[0].code(),
+            other => other.message().code(),
+        }
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        self.message().render(lang)
     }
 }
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::Role { role, act } => {
-                write!(f, "{} {role} cannot {}", article(*role), act.words())
-            }
-            Refusal::NotTheirDocument { id } => write!(f, "no document with id {}", id.trim()),
-            Refusal::NotTheirOwner { owner } => write!(f, "no owner {owner}"),
-            Refusal::Dossier(words) => f.write_str(words),
-            Refusal::Reason(field) => write!(f, "{field}"),
-        }
+        write!(f, "{}", self.message())
     }
 }
 
@@ -225,22 +280,97 @@ pub fn check_reason(caller: &Caller, reason: &AccessReason) -> Result<(), Refusa
     }
     reason.require_dossier().map_err(Refusal::Reason)?;
     let (Some(dossier), Some(agency)) = (&reason.dossier_code, &principal.agency_code) else {
-        return Err(Refusal::Dossier(
-            "this clerk has no agency code; an admin must set one".into(),
-        ));
+        return Err(Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_NO_AGENCY)));
     };
     let dossier_unit = crate::ids::DossierCode::parse(dossier)
         .map(|d| d.agency().level1_unit().to_string())
-        .map_err(|e| Refusal::Reason(e.at("dossier_code", dossier)))?;
+        .map_err(|e| Refusal::Reason(e.at("dossier_code", dossier).into()))?;
     let own_unit = crate::ids::AgencyCode::parse(agency)
         .map(|a| a.level1_unit().to_string())
-        .map_err(|e| Refusal::Dossier(format!("this clerk's agency code is not valid: {e}")))?;
+        .map_err(|e| {
+            Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_AGENCY_INVALID).with_message("why", e))
+        })?;
     if dossier_unit != own_unit {
-        return Err(Refusal::Dossier(format!(
-            "dossier {dossier} was received by an agency of {dossier_unit}; a clerk of {agency} reads for dossiers of {own_unit} only"
-        )));
+        return Err(Refusal::Dossier(
+            Message::new(&m::REFUSAL_OTHER_PROVINCE)
+                .with("dossier", dossier)
+                .with("dossier_unit", &dossier_unit)
+                .with("agency", agency)
+                .with("own_unit", &own_unit),
+        ));
     }
     Ok(())
+}
+
+/// The level-1 unit (province or ministry) of a clerk's agency, or why there is none.
+fn clerk_unit(caller: &Caller) -> Result<String, Refusal> {
+    let Some(agency) = &caller.principal().agency_code else {
+        return Err(Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_NO_AGENCY)));
+    };
+    crate::ids::AgencyCode::parse(agency)
+        .map(|a| a.level1_unit().to_string())
+        .map_err(|e| {
+            Refusal::Dossier(Message::new(&m::REFUSAL_CLERK_AGENCY_INVALID).with_message("why", e))
+        })
+}
+
+/// Who may register `dossier` (given that the role allows registering at all): the one-stop
+/// system's token any, a clerk at reception only a dossier received in their own province.
+pub fn may_register_dossier(caller: &Caller, dossier: &ValidDossier) -> Result<(), Refusal> {
+    if caller.role() != Role::Clerk {
+        return Ok(());
+    }
+    let own = clerk_unit(caller)?;
+    let unit = dossier.level1_unit();
+    if unit == own {
+        Ok(())
+    } else {
+        Err(Refusal::Dossier(
+            Message::new(&m::REFUSAL_REGISTER_OTHER_PROVINCE)
+                .with("code", &dossier.code)
+                .with("unit", unit)
+                .with("own", own),
+        ))
+    }
+}
+
+/// With dossiers registered, a clerk's dossier must be one the one-stop system registered
+/// (`registered` is what the store holds under the code the clerk gave). Others, and any
+/// caller under [`DossierCheck::Format`], pass.
+pub fn check_registered(
+    caller: &Caller,
+    reason: &AccessReason,
+    check: DossierCheck,
+    registered: Option<&Dossier>,
+) -> Result<(), Refusal> {
+    if caller.role() != Role::Clerk || check == DossierCheck::Format {
+        return Ok(());
+    }
+    match (&reason.dossier_code, registered) {
+        (Some(_), Some(_)) | (None, _) => Ok(()),
+        (Some(code), None) => Err(Refusal::Dossier(
+            Message::new(&m::REFUSAL_DOSSIER_NOT_REGISTERED).with("code", code),
+        )),
+    }
+}
+
+/// A clerk's read or reuse for a registered dossier reaches the documents of its applicants,
+/// and those shared with it (`shared`, decided by whoever holds the shares).
+pub fn may_read_for_dossier(
+    caller: &Caller,
+    dossier: &Dossier,
+    owner_id: &str,
+    shared: bool,
+) -> Result<(), Refusal> {
+    if caller.role() != Role::Clerk || dossier.has_applicant(owner_id) || shared {
+        return Ok(());
+    }
+    Err(Refusal::Dossier(match dossier.applicants.len() {
+        1 => Message::new(&m::REFUSAL_DOSSIER_OTHER_APPLICANT).with("code", &dossier.code),
+        n => Message::new(&m::REFUSAL_DOSSIER_OTHER_APPLICANTS)
+            .with("code", &dossier.code)
+            .with("count", n),
+    }))
 }
 
 /// Whether the caller may read this document (given that the role allows reading at all).
@@ -248,7 +378,7 @@ pub fn may_read(caller: &Caller, record: &DocumentRecord) -> bool {
     match caller.role() {
         Role::Operator | Role::Clerk => true,
         Role::Citizen => owns(caller, record.metadata.owner_id.as_str()),
-        Role::Admin => false,
+        Role::Admin | Role::Intake => false,
     }
 }
 
@@ -354,6 +484,8 @@ mod tests {
             (Act::Backup, &[Admin]),
             (Act::Certify, &[Operator, Clerk]),
             (Act::ManageTrust, &[Admin]),
+            (Act::RegisterDossier, &[Intake, Clerk]),
+            (Act::Share, &[Citizen]),
         ];
         assert_eq!(allowed.len(), Act::ALL.len());
         for (act, roles) in allowed {
@@ -364,7 +496,16 @@ mod tests {
                     assert_eq!(refusal.kind(), RefusalKind::Role);
                     assert_eq!(
                         refusal.to_string(),
-                        format!("{} {role} cannot {}", article(role), act.words())
+                        format!(
+                            "{} {role} cannot {}",
+                            if role == Role::Admin || role == Role::Operator || role == Role::Intake
+                            {
+                                "an"
+                            } else {
+                                "a"
+                            },
+                            act.words().en
+                        )
                     );
                 }
             }
@@ -376,7 +517,9 @@ mod tests {
     fn the_console_manages_trust_anchors_and_does_an_operators_acts() {
         let console = Caller::local_operator("cli:an");
         for act in Act::ALL {
-            let expected = act.roles().contains(&Role::Operator) || act == Act::ManageTrust;
+            let expected = act.roles().contains(&Role::Operator)
+                || act == Act::ManageTrust
+                || act == Act::RegisterDossier;
             assert_eq!(require(&console, act).is_ok(), expected, "{act:?}");
         }
         let refusal = require(&caller(Role::Operator), Act::ManageTrust).unwrap_err();
@@ -450,6 +593,96 @@ mod tests {
         let operator = caller(Role::Operator);
         assert_eq!(require(&operator, Act::Certify), Ok(()));
         assert_eq!(check_reason(&operator, &AccessReason::default()), Ok(()));
+    }
+
+    fn dossier_of(applicants: &[&str]) -> Dossier {
+        crate::DossierInput {
+            code: "000.00.00.H47-261120-0007".into(),
+            procedure_code: "1.001193".into(),
+            applicants: applicants.iter().map(|a| a.to_string()).collect(),
+            receiving_agency: "000.00.15.H47".into(),
+            received_on: "2026-11-20".into(),
+        }
+        .validate()
+        .unwrap()
+        .registered(time::OffsetDateTime::UNIX_EPOCH, "motcua")
+    }
+
+    /// With dossiers registered, a clerk's dossier must be registered; the old rule checks the
+    /// format and province only. Other roles are not asked for one.
+    #[test]
+    fn a_clerks_dossier_must_be_registered_unless_the_store_checks_format_only() {
+        let clerk = caller(Role::Clerk);
+        let reason =
+            AccessReason::new(Some("000.00.00.H47-261120-0007"), None, Some("cấp phép")).unwrap();
+        let refusal =
+            check_registered(&clerk, &reason, DossierCheck::Registered, None).unwrap_err();
+        assert_eq!(refusal.kind(), RefusalKind::Dossier);
+        assert!(
+            refusal.to_string().contains("is not registered"),
+            "{refusal}"
+        );
+        let dossier = dossier_of(&[DUC]);
+        assert_eq!(
+            check_registered(&clerk, &reason, DossierCheck::Registered, Some(&dossier)),
+            Ok(())
+        );
+        assert_eq!(
+            check_registered(&clerk, &reason, DossierCheck::Format, None),
+            Ok(())
+        );
+        let operator = caller(Role::Operator);
+        assert_eq!(
+            check_registered(&operator, &reason, DossierCheck::Registered, None),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_clerk_reads_for_a_dossier_its_applicants_documents_or_those_shared_with_it() {
+        let clerk = caller(Role::Clerk);
+        let dossier = dossier_of(&[DUC]);
+        assert_eq!(may_read_for_dossier(&clerk, &dossier, DUC, false), Ok(()));
+        let other = may_read_for_dossier(&clerk, &dossier, THUY, false).unwrap_err();
+        assert_eq!(other.kind(), RefusalKind::Dossier);
+        assert!(
+            other
+                .to_string()
+                .contains("registered for another applicant"),
+            "{other}"
+        );
+        assert_eq!(may_read_for_dossier(&clerk, &dossier, THUY, true), Ok(()));
+    }
+
+    #[test]
+    fn a_clerk_at_reception_registers_dossiers_of_their_province_and_intake_any() {
+        let here = dossier_of(&[DUC]);
+        let valid = crate::DossierInput {
+            code: here.code.clone(),
+            procedure_code: here.procedure_code.clone(),
+            applicants: here.applicants.clone(),
+            receiving_agency: here.receiving_agency.clone(),
+            received_on: "2026-11-20".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(may_register_dossier(&caller(Role::Clerk), &valid), Ok(()));
+        let elsewhere = crate::DossierInput {
+            code: "000.00.00.H29-261120-0001".into(),
+            procedure_code: "1.001193".into(),
+            applicants: vec![DUC.into()],
+            receiving_agency: "000.00.15.H29".into(),
+            received_on: "2026-11-20".into(),
+        }
+        .validate()
+        .unwrap();
+        let refusal = may_register_dossier(&caller(Role::Clerk), &elsewhere).unwrap_err();
+        assert_eq!(refusal.kind(), RefusalKind::Dossier);
+        assert_eq!(
+            may_register_dossier(&caller(Role::Intake), &elsewhere),
+            Ok(())
+        );
+        assert!(!may_read(&caller(Role::Intake), &record_of(DUC)));
     }
 
     /// Whoever holds a copy learns the paper and its state, never who owns it.

@@ -40,9 +40,7 @@ pub(crate) fn check_qcvn102(s: &str) -> Result<(), RuleError> {
     if ok {
         Ok(())
     } else {
-        Err(RuleError(format!(
-            "an agency code in QCVN 102 form is NNN.NN.NN.XNN with X a letter A-Y (e.g. 000.00.00.H47), got {s}"
-        )))
+        Err(RuleError::new(&crate::messages::AGENCY_CODE_QCVN102).with("got", s))
     }
 }
 
@@ -53,7 +51,7 @@ impl AgencyCode {
     pub fn parse(s: &str) -> Result<Self, RuleError> {
         let text = s.trim().to_ascii_uppercase();
         if text.is_empty() {
-            return Err(RuleError::new("an agency code cannot be empty"));
+            return Err(RuleError::new(&crate::messages::AGENCY_CODE_EMPTY));
         }
         if text.as_bytes()[0].is_ascii_digit() {
             check_qcvn102(&text)?;
@@ -63,25 +61,21 @@ impl AgencyCode {
             });
         }
         if text.len() > Self::MAX_LEN {
-            return Err(RuleError(format!(
-                "an agency code has at most {} characters, got {}",
-                Self::MAX_LEN,
-                text.len()
-            )));
+            return Err(RuleError::new(&crate::messages::AGENCY_CODE_LENGTH)
+                .with("max", Self::MAX_LEN)
+                .with("got", text.len()));
         }
         let mut parts = text.split('.');
         let head = parts.next().unwrap_or_default();
         if !is_level1_unit(head) {
-            return Err(RuleError(format!(
-                "an agency code starts with a letter A-Y and two digits (e.g. H47, G15), got {head}"
-            )));
+            return Err(RuleError::new(&crate::messages::AGENCY_CODE_HEAD).with("got", head));
         }
         if let Some(bad) =
             parts.find(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_alphanumeric()))
         {
-            return Err(RuleError(format!(
-                "the parts of an agency code after the first are letters and digits separated by single dots, got {bad:?}"
-            )));
+            return Err(
+                RuleError::new(&crate::messages::AGENCY_CODE_PARTS).with("got", format!("{bad:?}"))
+            );
         }
         Ok(AgencyCode {
             text,

@@ -1,5 +1,6 @@
 use super::agency::check_qcvn102;
 use super::string_identifier;
+use crate::messages as m;
 use crate::RuleError;
 use time::{Date, Month};
 
@@ -18,16 +19,12 @@ impl DossierCode {
         let mut parts = text.rsplitn(3, '-');
         let (Some(seq), Some(ymd), Some(agency)) = (parts.next(), parts.next(), parts.next())
         else {
-            return Err(RuleError(format!(
-                "a dossier code is AGENCY-YYMMDD-XXXX (e.g. 000.00.00.H47-240501-0001), got {text}"
-            )));
+            return Err(RuleError::new(&m::DOSSIER_CODE_SHAPE).with("got", text));
         };
         check_qcvn102(agency)?;
         let received_on = parse_yymmdd(ymd)?;
         if seq.len() != 4 || !seq.bytes().all(|b| b.is_ascii_digit()) || seq == "0000" {
-            return Err(RuleError(format!(
-                "a dossier code ends with the 4-digit daily sequence 0001 to 9999, got {seq}"
-            )));
+            return Err(RuleError::new(&m::DOSSIER_CODE_SEQUENCE).with("got", seq));
         }
         Ok(DossierCode { text, received_on })
     }
@@ -51,20 +48,14 @@ impl DossierCode {
 
 fn parse_yymmdd(s: &str) -> Result<Date, RuleError> {
     if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(RuleError(format!(
-            "the middle part of a dossier code is the reception date as YYMMDD, got {s}"
-        )));
+        return Err(RuleError::new(&m::DOSSIER_CODE_DATE_SHAPE).with("got", s));
     }
     let n = |r: std::ops::Range<usize>| s[r].parse::<u8>().unwrap_or(0);
     let year = 2000 + i32::from(n(0..2));
     let date = Month::try_from(n(2..4))
         .ok()
         .and_then(|month| Date::from_calendar_date(year, month, n(4..6)).ok());
-    date.ok_or_else(|| {
-        RuleError(format!(
-            "the middle part of a dossier code is the reception date as YYMMDD; {s} is not a real date"
-        ))
-    })
+    date.ok_or_else(|| RuleError::new(&m::DOSSIER_CODE_DATE).with("got", s))
 }
 
 /// Result code in the store (mã kết quả): `{dossier code}-KQ{n}`, n the 1-based index of the
@@ -81,20 +72,14 @@ impl ResultCode {
     pub fn parse(s: &str) -> Result<Self, RuleError> {
         let text = s.trim().to_ascii_uppercase();
         let Some((dossier, n)) = text.rsplit_once("-KQ") else {
-            return Err(RuleError(format!(
-                "a result code is a dossier code followed by -KQ and a number (e.g. 000.00.00.H47-240501-0001-KQ1), got {text}"
-            )));
+            return Err(RuleError::new(&m::RESULT_CODE_SHAPE).with("got", text));
         };
         let dossier = DossierCode::parse(dossier)?;
         let index = n
             .parse::<u32>()
             .ok()
             .filter(|i| *i >= 1 && n.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or_else(|| {
-                RuleError(format!(
-                    "the number after -KQ in a result code counts the results of the dossier from 1, got {n:?}"
-                ))
-            })?;
+            .ok_or_else(|| RuleError::new(&m::RESULT_CODE_NUMBER).with("got", format!("{n:?}")))?;
         Ok(ResultCode {
             text,
             dossier,
@@ -135,7 +120,7 @@ mod tests {
         assert_eq!(d.received_on().to_string(), "2024-05-01");
         assert!(DossierCode::parse("000.00.00.H47-240230-0001")
             .unwrap_err()
-            .0
+            .to_string()
             .contains("240230 is not a real date"));
         assert!(DossierCode::parse("000.00.00.H47-240501-0000").is_err());
         assert!(DossierCode::parse("H47-240501-0001").is_err());

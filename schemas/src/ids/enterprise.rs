@@ -1,4 +1,5 @@
 use super::{require_digits, string_identifier};
+use crate::messages as m;
 use crate::RuleError;
 
 /// Enterprise code / tax code (mã số doanh nghiệp / mã số thuế): 10 digits whose last is a check
@@ -30,35 +31,27 @@ impl EnterpriseCode {
             Some((main, branch)) => (main, Some(branch)),
             None => (s, None),
         };
-        require_digits(main, "an enterprise code")?;
+        require_digits(main, &m::ENTERPRISE_CODE_WORDS)?;
         if main.len() != 10 {
-            return Err(RuleError(format!(
-                "an enterprise code has 10 digits (plus -NNN for a branch), got {}",
-                main.len()
-            )));
+            return Err(RuleError::new(&m::ENTERPRISE_CODE_LENGTH).with("got", main.len()));
         }
         if let Some(branch) = branch {
             if branch.len() != 3 || !branch.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(RuleError(format!(
-                    "a branch suffix is a dash and 3 digits (-001 to -999), got -{branch}"
-                )));
+                return Err(RuleError::new(&m::ENTERPRISE_CODE_BRANCH).with("got", branch));
             }
             if branch == "000" {
-                return Err(RuleError(
-                    "a branch suffix runs from -001 to -999, got -000".to_string(),
-                ));
+                return Err(RuleError::new(&m::ENTERPRISE_CODE_BRANCH_ZERO).with("got", branch));
             }
         }
         let bytes = main.as_bytes();
         let given = u32::from(bytes[9] - b'0');
         match check_digit(&bytes[..9]) {
-            None => Err(RuleError(format!(
-                "no enterprise code starts with {}: its check digit would be 10",
-                &main[..9]
-            ))),
-            Some(expected) if expected != given => Err(RuleError(format!(
-                "the 10th digit of an enterprise code is a check digit; the first nine digits require {expected}, got {given}"
-            ))),
+            None => Err(RuleError::new(&m::ENTERPRISE_CODE_NO_CHECK_DIGIT).with("got", &main[..9])),
+            Some(expected) if expected != given => {
+                Err(RuleError::new(&m::ENTERPRISE_CODE_CHECK_DIGIT)
+                    .with("expected", expected)
+                    .with("got", given))
+            }
             Some(_) => Ok(EnterpriseCode {
                 text: s.to_string(),
             }),
@@ -89,13 +82,13 @@ mod tests {
         assert_eq!(branch.branch(), Some("001"));
         assert!(EnterpriseCode::parse("0100109107")
             .unwrap_err()
-            .0
+            .to_string()
             .contains("require 6, got 7"));
         assert!(EnterpriseCode::parse("0100109106-000").is_err());
         assert!(EnterpriseCode::parse("0100109106-01").is_err());
         assert!(EnterpriseCode::parse("010010910")
             .unwrap_err()
-            .0
+            .to_string()
             .contains("got 9"));
     }
 

@@ -26,12 +26,13 @@ fn first_non_digit(s: &str) -> Option<(usize, char)> {
 }
 
 /// Rejects anything but ASCII digits, naming the offending character.
-fn require_digits(s: &str, what: &str) -> Result<(), RuleError> {
+fn require_digits(s: &str, what: &'static crate::messages::Entry) -> Result<(), RuleError> {
     match first_non_digit(s) {
         None => Ok(()),
-        Some((pos, c)) => Err(RuleError(format!(
-            "{what} has only digits, found {c:?} at position {pos}"
-        ))),
+        Some((pos, c)) => Err(RuleError::new(&crate::messages::ID_DIGITS_ONLY)
+            .with_message("what", what)
+            .with("found", format!("{c:?}"))
+            .with("position", pos)),
     }
 }
 

@@ -15,9 +15,7 @@ impl OwnerId {
     pub fn parse(s: &str) -> Result<Self, RuleError> {
         let s = s.trim();
         if s.is_empty() {
-            return Err(RuleError::new(
-                "an owner ID is required: a 12-digit personal ID or a 10-digit enterprise code",
-            ));
+            return Err(RuleError::new(&crate::messages::OWNER_ID_REQUIRED));
         }
         if s.contains('-') || s.len() == 10 {
             EnterpriseCode::parse(s).map(OwnerId::Organization)
@@ -74,7 +72,7 @@ mod tests {
             Ok(OwnerId::Organization(_))
         ));
         assert_eq!(
-            OwnerId::parse("04907500123").unwrap_err().0,
+            OwnerId::parse("04907500123").unwrap_err().to_string(),
             "a personal ID has 12 digits, got 11"
         );
     }

@@ -1,4 +1,5 @@
 use super::{require_digits, string_identifier};
+use crate::messages as m;
 use crate::provinces::{province_by_code, Province};
 use crate::RuleError;
 
@@ -26,28 +27,21 @@ impl PersonalId {
     /// Same as [`PersonalId::parse`], with "now" given, for reproducible checks.
     pub fn parse_in_year(s: &str, this_year: i32) -> Result<Self, RuleError> {
         let s = s.trim();
-        require_digits(s, "a personal ID")?;
+        require_digits(s, &m::PERSONAL_ID_WORDS)?;
         if s.len() != 12 {
-            return Err(RuleError(format!(
-                "a personal ID has 12 digits, got {}",
-                s.len()
-            )));
+            return Err(RuleError::new(&m::PERSONAL_ID_LENGTH).with("got", s.len()));
         }
         if province_by_code(&s[..3]).is_none() {
-            return Err(RuleError(format!(
-                "a personal ID starts with the code of the province of birth registration; {} is not a province code (001 Hà Nội ... 096 Cà Mau)",
-                &s[..3]
-            )));
+            return Err(RuleError::new(&m::PERSONAL_ID_PROVINCE).with("got", &s[..3]));
         }
         let id = PersonalId {
             text: s.to_string(),
         };
         let year = id.birth_year();
         if year > this_year {
-            return Err(RuleError(format!(
-                "a personal ID's digits 4 to 6 give the birth year; {} means {year}, which is in the future",
-                &s[3..6]
-            )));
+            return Err(RuleError::new(&m::PERSONAL_ID_BIRTH_YEAR)
+                .with("got", &s[3..6])
+                .with("year", year));
         }
         Ok(id)
     }
@@ -95,7 +89,7 @@ mod tests {
 
     #[test]
     fn names_the_rule_it_broke() {
-        let e = |s| PersonalId::parse_in_year(s, 2026).unwrap_err().0;
+        let e = |s| PersonalId::parse_in_year(s, 2026).unwrap_err().to_string();
         assert_eq!(e("04907500123"), "a personal ID has 12 digits, got 11");
         assert!(e("04907500123x").contains("only digits, found 'x' at position 12"));
         assert!(e("003075001234").contains("003 is not a province code"));
@@ -124,7 +118,7 @@ mod tests {
         #[test]
         fn any_length_but_twelve_is_rejected(s in "[0-9]{0,11}|[0-9]{13,20}") {
             let e = PersonalId::parse_in_year(&s, 2026).unwrap_err();
-            prop_assert!(e.0.contains("12 digits"), "{}", e);
+            prop_assert!(e.to_string().contains("12 digits"), "{}", e);
         }
 
         #[test]

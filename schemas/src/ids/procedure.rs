@@ -1,5 +1,6 @@
 use super::agency::is_level1_unit;
 use super::{string_identifier, AgencyCode};
+use crate::messages as m;
 use crate::RuleError;
 
 /// Administrative procedure code (mã thủ tục hành chính) from the national procedure database:
@@ -19,9 +20,7 @@ impl ProcedureCode {
             && b[1] == b'.'
             && b[2..8].iter().all(u8::is_ascii_digit);
         if !base_ok {
-            return Err(RuleError(format!(
-                "a procedure code starts with a digit, a dot and 6 digits (e.g. 1.001193), got {text}"
-            )));
+            return Err(RuleError::new(&m::PROCEDURE_CODE_SHAPE).with("got", text));
         }
         // The first 8 bytes are ASCII, so 8 is a character boundary.
         let rest = &text[8..];
@@ -29,9 +28,7 @@ impl ProcedureCode {
             let suffix = rest.strip_prefix('.').unwrap_or(rest);
             let two_digits = suffix.len() == 2 && suffix.bytes().all(|b| b.is_ascii_digit());
             if !rest.starts_with('.') || !(two_digits || AgencyCode::parse(suffix).is_ok()) {
-                return Err(RuleError(format!(
-                    "a procedure code may end with .NN or .AGENCY_CODE after its 8 characters, got {rest}"
-                )));
+                return Err(RuleError::new(&m::PROCEDURE_CODE_SUFFIX).with("got", rest));
             }
         }
         Ok(ProcedureCode { text })
@@ -57,9 +54,7 @@ impl CatalogueCode {
         if ok {
             Ok(CatalogueCode { text })
         } else {
-            Err(RuleError(format!(
-                "a result catalogue code is KQ.XNN.NNNNNN (e.g. KQ.G15.000031), got {text}"
-            )))
+            Err(RuleError::new(&m::CATALOGUE_CODE_SHAPE).with("got", text))
         }
     }
 }

@@ -194,7 +194,7 @@ impl Gazetteer {
                 let words = names::words(&name);
                 let skip = names::type_word_at(&words, 0, false, true).map_or(0, |t| t.len);
                 Ok(QueryPlace {
-                    spans: vec![0..name.len()],
+                    spans: std::iter::once(0..name.len()).collect(),
                     typed: name.clone(),
                     name: name[words[skip].start..].to_string(),
                     expansions: self.expansions_beyond(&units),

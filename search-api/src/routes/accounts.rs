@@ -26,9 +26,10 @@ fn principal(
 
 fn auth_error(e: auth::AuthError) -> ApiError {
     match e {
-        auth::AuthError::Rule(rule) => ApiError::Invalid(
-            rule.clone(),
-            vec![schemas::RuleError::new(rule).at("password", "")],
+        auth::AuthError::Rule(rule) => ApiError::field(
+            schemas::RuleError::new(&schemas::messages::PASSWORD_RULE)
+                .with("why", rule)
+                .at("password", ""),
         ),
         auth::AuthError::Store(e) => e.into(),
     }

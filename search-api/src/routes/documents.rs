@@ -105,11 +105,11 @@ pub(crate) async fn read_upload_form(
     let mut input = MetadataInput::default();
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut other_fields = Vec::new();
-    while let Some(mut field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("the form cannot be read: {e}")))?
-    {
+    while let Some(mut field) = form.next_field().await.map_err(|e| {
+        ApiError::BadRequest(
+            schemas::Message::new(&schemas::messages::FORM_UNREADABLE).with("why", e),
+        )
+    })? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             let file_name = field
@@ -129,8 +129,11 @@ pub(crate) async fn read_upload_form(
             too_large,
         )
         .await?;
-        let value = String::from_utf8(value)
-            .map_err(|_| ApiError::BadRequest(format!("field {name} is not UTF-8 text")))?;
+        let value = String::from_utf8(value).map_err(|_| {
+            ApiError::BadRequest(
+                schemas::Message::new(&schemas::messages::FIELD_NOT_UTF8).with("name", &name),
+            )
+        })?;
         if !input.set(&name, value.clone()) {
             other_fields.push((name, value));
         }
@@ -161,8 +164,9 @@ pub(crate) async fn store_upload(
     mut warnings: Vec<String>,
 ) -> ApiResult<(StatusCode, UploadResult)> {
     let ReadUpload { input, file, .. } = form;
-    let (file_name, bytes) =
-        file.ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
+    let (file_name, bytes) = file.ok_or_else(|| {
+        ApiError::BadRequest(schemas::Message::new(&schemas::messages::NO_FILE_FIELD))
+    })?;
     let permit = upload_turn(state).await?;
     let caller = caller.clone();
     let config = state.config.clone();
@@ -213,9 +217,10 @@ pub(crate) async fn store_upload(
         FileStatus::Rejected => {
             state.metrics.count(event::UPLOAD_REJECTED);
             let why = report.error.unwrap_or_default();
-            return Err(ApiError::Invalid(
-                format!("{}: {why}", report.file),
-                vec![schemas::RuleError::new(why).at("file", &report.file)],
+            return Err(ApiError::field(
+                schemas::RuleError::new(&schemas::messages::FILE_REFUSED)
+                    .with("why", why)
+                    .at("file", &report.file),
             ));
         }
     };
@@ -243,11 +248,13 @@ async fn read_field(
     too_large: String,
 ) -> ApiResult<Vec<u8>> {
     let mut bytes = Vec::new();
-    while let Some(chunk) = field
-        .chunk()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("{what} cannot be read: {e}")))?
-    {
+    while let Some(chunk) = field.chunk().await.map_err(|e| {
+        ApiError::BadRequest(
+            schemas::Message::new(&schemas::messages::PART_UNREADABLE)
+                .with("what", what)
+                .with("why", e),
+        )
+    })? {
         if (bytes.len() + chunk.len()) as u64 > limit {
             return Err(ApiError::TooLarge(too_large));
         }
@@ -422,13 +429,31 @@ pub(crate) async fn original_response(
     headers: &HeaderMap,
     inline: bool,
 ) -> ApiResult<Response> {
+    original_response_with(
+        state,
+        move |archive| archive.original_access(&caller, &id, &reason),
+        headers,
+        inline,
+    )
+    .await
+}
+
+/// [`original_response`] for an access decided by another service (a share's link).
+pub(crate) async fn original_response_with(
+    state: &AppState,
+    access: impl FnOnce(&archive_core::Archive) -> archive_core::Result<archive_core::OriginalAccess>
+        + Send
+        + 'static,
+    headers: &HeaderMap,
+    inline: bool,
+) -> ApiResult<Response> {
     let request = OriginalRequest {
         held: held_tags(headers),
         range: range_asked(headers.get(header::RANGE)),
     };
     let (facts, answer) = state
         .blocking(move |archive| {
-            let access = archive.original_access(&caller, &id, &reason)?;
+            let access = access(archive)?;
             Ok(archive.open_original(&access, &request)?)
         })
         .await?;
@@ -615,10 +640,13 @@ pub(crate) async fn reuse_document(
 ) -> ApiResult<ReuseReceipt> {
     state
         .blocking(move |archive| {
-            let (record, event) = archive.reuse(&caller, &id, &reason)?;
+            let reused = archive.reuse(&caller, &id, &reason)?;
+            let earlier = reused.earlier_in_dossier().map(EventView::from);
             Ok(ReuseReceipt {
-                document: DocumentView::new(&record, archive.doc_types(), schemas::today()),
-                event: EventView::from(&event),
+                document: DocumentView::new(reused.record(), archive.doc_types(), schemas::today()),
+                event: EventView::from(reused.event()),
+                already_reused_in_dossier: earlier.is_some(),
+                earlier_reuse_at: earlier.map(|e| e.at),
             })
         })
         .await

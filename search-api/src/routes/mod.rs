@@ -13,10 +13,12 @@ pub mod accounts;
 pub mod backups;
 pub mod batches;
 pub mod documents;
+pub mod dossiers;
 pub mod lifecycle;
 pub mod owners;
 pub mod search;
 pub mod session;
+pub mod shares;
 pub mod stacks;
 pub mod system;
 pub mod trust;
@@ -30,7 +32,7 @@ use schemas::{AccessReason, OwnerId};
 /// caller's role requires of it (a clerk names a dossier of their province) is the services'.
 pub(crate) fn reason_of(request: &impl GivesReason) -> ApiResult<AccessReason> {
     let [dossier_code, procedure_code, purpose] = request.reason_fields();
-    AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::field)
+    AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::fields)
 }
 
 /// An owner ID from a path segment.

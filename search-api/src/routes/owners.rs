@@ -127,10 +127,7 @@ pub(crate) fn lines_query(params: &LinesParams, default_limit: usize) -> ApiResu
             serde_json::from_value::<schemas::Action>(serde_json::Value::String(a.to_string()))
                 .map_err(|_| {
                     ApiError::field(
-                        schemas::RuleError::new(
-                            "an action of the ledger: read_metadata, search, download, reuse, refused, ...",
-                        )
-                        .at("action", a),
+                        schemas::RuleError::new(&schemas::messages::LEDGER_ACTION).at("action", a),
                     )
                 })
         })

@@ -29,6 +29,7 @@ pub(crate) fn search_request(params: &SearchParams) -> ApiResult<(SearchRequest,
     let request = SearchRequest {
         query: params.q.clone().unwrap_or_default(),
         owner: params.owner.clone(),
+        owners_among: Vec::new(),
         doc_type: params.doc_type.clone(),
         issuer: params.issuer.clone(),
         place: params.place.clone(),

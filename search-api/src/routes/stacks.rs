@@ -33,7 +33,8 @@ fn options(request: &SplitRequest) -> ApiResult<SplitOptions> {
     for (field, value) in &request.defaults {
         if !defaults.set(field, value.clone()) {
             return Err(ApiError::field(
-                schemas::RuleError::new("not a metadata field").at("defaults", field),
+                schemas::RuleError::new(&schemas::messages::NOT_A_METADATA_FIELD)
+                    .at("defaults", field),
             ));
         }
     }
@@ -113,16 +114,17 @@ pub(crate) async fn plan_upload(
     caller: &Caller,
     form: ReadUpload,
 ) -> ApiResult<StackPlanView> {
-    let (file_name, bytes) = form
-        .file
-        .ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
+    let (file_name, bytes) = form.file.ok_or_else(|| {
+        ApiError::BadRequest(schemas::Message::new(&schemas::messages::NO_FILE_FIELD))
+    })?;
     let mut request = SplitRequest::default();
     for (name, value) in &form.other_fields {
         match name.as_str() {
             "max_pages" if !value.trim().is_empty() => {
                 request.max_pages = Some(value.trim().parse().map_err(|_| {
                     ApiError::field(
-                        schemas::RuleError::new("a whole number of pages").at("max_pages", value),
+                        schemas::RuleError::new(&schemas::messages::WHOLE_PAGES)
+                            .at("max_pages", value),
                     )
                 })?)
             }
@@ -169,9 +171,10 @@ pub(crate) async fn plan_upload(
 
 fn rejected(report: &ingest::FileReport) -> ApiError {
     let why = report.error.clone().unwrap_or_default();
-    ApiError::Invalid(
-        format!("{}: {why}", report.file),
-        vec![schemas::RuleError::new(why).at("file", &report.file)],
+    ApiError::field(
+        schemas::RuleError::new(&schemas::messages::FILE_REFUSED)
+            .with("why", why)
+            .at("file", &report.file),
     )
 }
 

@@ -55,7 +55,9 @@ pub async fn add_anchor(
                 ingest::signature::read_anchor(body.name.trim(), body.certificate_pem.as_bytes())
                     .map_err(|rule| {
                     ApiError::field(
-                        schemas::RuleError::new(rule).at("certificate_pem", "(certificate)"),
+                        schemas::RuleError::new(&schemas::messages::CERTIFICATE_RULE)
+                            .with("why", rule)
+                            .at("certificate_pem", "(certificate)"),
                     )
                 })?;
             let info = archive.add_trust_anchor(&caller, anchor)?;

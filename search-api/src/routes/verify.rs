@@ -90,9 +90,10 @@ pub async fn by_code(state: &AppState, code: &str) -> ApiResult<CopyVerification
     state
         .blocking(move |archive| {
             let Some(view) = archive.check_copy_by_code(&code, "by its code")? else {
-                return Err(ApiError::NotFound(format!(
-                    "no certified copy has the code {code}: check the letters under the QR code"
-                )));
+                return Err(ApiError::NotFound(
+                    schemas::Message::new(&schemas::messages::NO_CERTIFIED_COPY)
+                        .with("code", &code),
+                ));
             };
             Ok(CopyVerificationView {
                 issued_here: true,
@@ -201,28 +202,33 @@ async fn file_of(state: &AppState, request: Request) -> ApiResult<Vec<u8>> {
     if multipart {
         let crate::extract::MultipartForm(mut form) =
             crate::extract::MultipartForm::from_request(request, state).await?;
-        while let Some(field) = form
-            .next_field()
-            .await
-            .map_err(|e| ApiError::BadRequest(format!("the form cannot be read: {e}")))?
-        {
+        while let Some(field) = form.next_field().await.map_err(|e| {
+            ApiError::BadRequest(
+                schemas::Message::new(&schemas::messages::FORM_UNREADABLE).with("why", e),
+            )
+        })? {
             if field.name() == Some("file") {
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ApiError::BadRequest(format!("the file cannot be read: {e}")))?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    ApiError::BadRequest(
+                        schemas::Message::new(&schemas::messages::PART_UNREADABLE)
+                            .with("what", "the file")
+                            .with("why", e),
+                    )
+                })?;
                 return Ok(Vec::from(bytes));
             }
         }
-        return Err(ApiError::BadRequest("the form has no `file` field".into()));
+        return Err(ApiError::BadRequest(schemas::Message::new(
+            &schemas::messages::NO_FILE_FIELD,
+        )));
     }
     let bytes = axum::body::Bytes::from_request(request, state)
         .await
         .map_err(|e| ApiError::TooLarge(format!("the file cannot be read: {e}")))?;
     if bytes.is_empty() {
-        return Err(ApiError::BadRequest(
-            "send the copy as the request body (Content-Type: application/pdf)".into(),
-        ));
+        return Err(ApiError::BadRequest(schemas::Message::new(
+            &schemas::messages::COPY_AS_BODY,
+        )));
     }
     Ok(Vec::from(bytes))
 }

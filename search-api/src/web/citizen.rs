@@ -16,16 +16,14 @@ use schemas::{DocumentFilter, OwnerId};
 /// Ledger events per page.
 const EVENTS_PER_PAGE: usize = 50;
 
-fn own_id(user: &WebUser) -> Result<OwnerId, ApiError> {
+pub(crate) fn own_id(user: &WebUser) -> Result<OwnerId, ApiError> {
     user.caller
         .principal()
         .owner_id
         .as_deref()
         .and_then(|id| OwnerId::parse(id).ok())
         .ok_or_else(|| {
-            ApiError::Forbidden(
-                "these pages are for citizens and organizations with an owner ID".into(),
-            )
+            ApiError::Forbidden(schemas::Message::new(&schemas::messages::CITIZEN_PAGES))
         })
 }
 
@@ -128,7 +126,7 @@ pub async fn ledger(
                                 td { (instant(&e.at)) }
                                 td data-label="Việc" { (action_name(&e.action)) }
                                 td data-label="Ai" {
-                                    (e.actor) @if let Some(role) = &e.actor_role { " (" (role_name_str(role)) ")" }
+                                    (super::layout::actor_name(&e.actor)) @if let Some(role) = &e.actor_role { " (" (role_name_str(role)) ")" }
                                     @if let Some(made_by) = &e.actor_made_by { br; small { "mã truy cập, tạo bởi " (made_by) } }
                                 }
                                 td data-label="Cơ quan" { (e.agency_code.as_deref().map(|c| state.archive.agencies().display(c)).unwrap_or_default()) }

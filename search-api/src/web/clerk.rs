@@ -5,7 +5,7 @@
 //! with them.
 
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
-use super::WebUser;
+use super::{forms, WebUser};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::routes::accounts::user_list;
@@ -17,8 +17,7 @@ use crate::routes::reason_of;
 use crate::routes::search::{search_request, search_view};
 use crate::state::AppState;
 use crate::wire::{
-    DocumentDetail, GivesReason, PreviewParams, ReasonParams, ReuseRequest, SearchParams,
-    SearchView,
+    DocumentDetail, GivesReason, PreviewParams, ReasonParams, SearchParams, SearchView,
 };
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -86,6 +85,21 @@ fn search_url(p: &SearchParams, set: &[(&str, &str)]) -> String {
     format!("/?{}", query_string(&borrowed))
 }
 
+/// The reason a page was read with, as parameters to carry on.
+fn reason_params(r: &impl GivesReason) -> ReasonParams {
+    let [dossier_code, procedure_code, purpose] = r.reason_fields().map(|f| f.map(str::to_string));
+    ReasonParams {
+        dossier_code,
+        procedure_code,
+        purpose,
+    }
+}
+
+/// Where "Quay lại kết quả" leads: a search of this site (`/?...`), never elsewhere.
+fn back_to_results(from: Option<&str>) -> Option<&str> {
+    from.filter(|f| f.starts_with("/?") && !f.contains("//") && !f.contains('\\'))
+}
+
 fn filled(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|v| !v.trim().is_empty())
 }
@@ -99,6 +113,15 @@ pub async fn home(
 ) -> Response {
     match user.caller.role() {
         Role::Citizen => return Redirect::to("/my").into_response(),
+        Role::Intake => {
+            return user.page(
+                "Hệ thống một cửa",
+                html! {
+                    p { "Tài khoản này là của hệ thống một cửa: nó đăng ký hồ sơ đã tiếp nhận qua "
+                        code { "POST /api/v1/dossiers" } " và không xem giấy tờ." }
+                },
+            )
+        }
         Role::Admin => {
             let users = user_list(&state, user.caller.clone()).await;
             return user.respond(users.map(|users| {
@@ -146,8 +169,9 @@ pub async fn home(
         } else {
             None
         };
-        Ok(user.page(
+        Ok(user.page_in_dossier(
             "Tra cứu giấy tờ",
+            &reason_params(&params),
             search_page(&state, &user, &params, outcome),
         ))
     }
@@ -163,18 +187,25 @@ fn search_page(
 ) -> Markup {
     let is_clerk = user.caller.role() == Role::Clerk;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let messages = forms::FieldMessages::of(outcome.as_ref().and_then(|o| o.as_ref().err()));
+    let (dossier_value, purpose_value) = (value(&p.dossier_code), value(&p.purpose));
+    let example = forms::example_dossier_code(&user.caller);
     html! {
         form.search method="get" action="/" role="search" {
             div.reason {
                 div {
-                    label for="dossier_code" { "Mã hồ sơ đang xử lý" @if is_clerk { " *" } }
-                    input #dossier_code name="dossier_code" value=(value(&p.dossier_code))
-                        placeholder="000.00.00.H29-261127-0001" required[is_clerk];
+                    (forms::TextField {
+                        id: "dossier_code", name: "dossier_code", label: "Mã hồ sơ đang xử lý",
+                        value: &dossier_value, required: is_clerk, placeholder: Some(&example),
+                        fields: &["dossier_code"],
+                    }.render(&messages))
                 }
                 div {
-                    label for="purpose" { "Mục đích tra cứu" @if is_clerk { " *" } }
-                    input #purpose name="purpose" value=(value(&p.purpose))
-                        placeholder="Giải quyết thủ tục ..." required[is_clerk];
+                    (forms::TextField {
+                        id: "purpose", name: "purpose", label: "Mục đích tra cứu",
+                        value: &purpose_value, required: is_clerk,
+                        placeholder: Some("Giải quyết thủ tục ..."), fields: &["purpose"],
+                    }.render(&messages))
                 }
             }
             div.query {
@@ -240,7 +271,18 @@ fn search_page(
         @match outcome {
             None => {
                 p.hint { "Gõ tên, số định danh, loại giấy tờ hoặc nội dung; gõ không dấu cũng được. "
-                    "Dùng \"ngoặc kép\" cho cụm từ, " code { "nguy*" } " cho tiền tố, " code { "-tu" } " để loại trừ." }
+                    "Đặt cụm từ trong \"ngoặc kép\" để tìm đúng cụm đó; thêm dấu * sau phần đầu của từ (nguy*) để tìm mọi từ bắt đầu như vậy." }
+            }
+            Some(Err(_)) if !messages.is_empty() => {
+                div.alert role="alert" {
+                    p { "Vui lòng sửa các mục được đánh dấu rồi tìm lại." }
+                    @let others = messages.others(&["dossier_code", "purpose"]);
+                    @if !others.is_empty() {
+                        ul.errors { @for (field, m) in others {
+                            li { strong { (layout::field_label(field)) } ": " (m) }
+                        } }
+                    }
+                }
             }
             Some(Err(e)) => {
                 div.alert role="alert" { (super::problem_details(&e)) }
@@ -316,7 +358,8 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
     let type_title = |key: &str| layout::doc_type_title(state, key);
     html! {
         div.results {
-            section aria-live="polite" {
+            a.skip #bo-qua-den-ket-qua href="#ket-qua" { "Bỏ qua, đến kết quả" }
+            section #ket-qua tabindex="-1" aria-live="polite" {
                 @for place in &view.place_expansion {
                     p.places {
                         "Địa danh " strong { (place.typed) }
@@ -351,11 +394,11 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                         li.hit {
                             // The first page, small: the same ledgered preview route; the link
                             // repeats the title's, so it is left out of the keyboard's path.
-                            a.thumb href=(with_reason(&format!("/documents/{}", hit.id), p, &[])) tabindex="-1" aria-hidden="true" {
+                            a.thumb href=(with_reason(&format!("/documents/{}", hit.id), p, &[("from", &search_url(p, &[]))])) tabindex="-1" aria-hidden="true" {
                                 img loading="lazy" width="100" alt=""
                                     src=(with_reason(&format!("/documents/{}/pages/1/preview", hit.id), p, &[("width", "200")]));
                             }
-                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), p, &[])) { (hit.title) } }
+                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), p, &[("from", &search_url(p, &[]))])) { (hit.title) } }
                             p.meta {
                                 (state_badge(hit.state)) " "
                                 (hit.owner_name.as_deref().unwrap_or("")) " · " (hit.owner_id)
@@ -419,6 +462,13 @@ pub struct DocumentQuery {
     reason: ReasonParams,
     /// `reuse` after a reuse was recorded.
     done: Option<String>,
+    /// When the document had already been reused in this dossier (a second reuse).
+    earlier: Option<String>,
+    /// The search the clerk came from (`/?...`), for "Quay lại kết quả".
+    from: Option<String>,
+    /// A page view's width (800 or 1600). Text, since a flattened query reads every value as
+    /// text.
+    width: Option<String>,
 }
 
 /// A document: metadata, state, previews, download, history and (for clerks) reuse.
@@ -430,16 +480,20 @@ pub async fn document(
 ) -> Response {
     let result = async {
         let Query(query) = query?;
-        let reason = query.reason;
-        let detail = document_detail(&state, user.caller.clone(), id, reason_of(&reason)?).await?;
+        let reason = query.reason.clone();
+        let detail = match read_for_page(&state, &user, &id, &query).await? {
+            Ok(detail) => detail,
+            Err(form) => return Ok(form),
+        };
         let title = detail.document.title.clone();
-        Ok(user.page(
+        Ok(user.page_in_dossier(
             &title,
+            &reason,
             document_page(
                 &user,
                 &detail,
-                &reason,
-                query.done.as_deref(),
+                &query,
+                &ReuseTyped::from_context(&reason),
                 state.archive.agencies(),
             ),
         ))
@@ -448,14 +502,100 @@ pub async fn document(
     user.respond(result)
 }
 
+/// The document read for the page's reason; or, when a clerk's reason lacks the dossier or
+/// purpose (or has a malformed one), the small form that asks for it: never a dead end.
+async fn read_for_page(
+    state: &AppState,
+    user: &WebUser,
+    id: &str,
+    query: &DocumentQuery,
+) -> Result<Result<DocumentDetail, Response>, ApiError> {
+    let asked = match reason_of(&query.reason) {
+        Ok(asked) => asked,
+        Err(e) => return Ok(Err(dossier_form_page(user, id, query, &e))),
+    };
+    match document_detail(state, user.caller.clone(), id.to_string(), asked).await {
+        Err(e @ ApiError::Invalid(..)) => Ok(Err(dossier_form_page(user, id, query, &e))),
+        other => other.map(Ok),
+    }
+}
+
+/// The document's address asked without the dossier a clerk must name: a small form that asks
+/// for it and opens the same document, each missing or invalid field marked.
+fn dossier_form_page(
+    user: &WebUser,
+    id: &str,
+    query: &DocumentQuery,
+    error: &ApiError,
+) -> Response {
+    let messages = forms::FieldMessages::of(Some(error));
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (code, purpose) = (
+        value(&query.reason.dossier_code),
+        value(&query.reason.purpose),
+    );
+    let example = forms::example_dossier_code(&user.caller);
+    let content = html! {
+        div.alert role="alert" #can-ho-so {
+            p { "Để xem giấy tờ, hãy ghi hồ sơ đang xử lý và mục đích. Lần xem được ghi vào nhật ký của chủ giấy tờ." }
+        }
+        form.dossier method="get" action=(format!("/documents/{}", percent_encode(id))) {
+            div {
+                (forms::TextField { id: "dossier_code", name: "dossier_code", label: "Mã hồ sơ đang xử lý",
+                    value: &code, required: true, placeholder: Some(&example), fields: &["dossier_code"] }
+                    .render(&messages))
+            }
+            div {
+                (forms::TextField { id: "purpose", name: "purpose", label: "Mục đích",
+                    value: &purpose, required: true, placeholder: Some("Giải quyết thủ tục ..."), fields: &["purpose"] }
+                    .render(&messages))
+            }
+            @if let Some(from) = back_to_results(query.from.as_deref()) {
+                input type="hidden" name="from" value=(from);
+            }
+            div { button type="submit" { "Xem giấy tờ" } }
+        }
+        p { a href="/" { "Về trang tra cứu" } }
+    };
+    let mut page = user.page("Cần hồ sơ đang xử lý", content);
+    *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    page
+}
+
+/// What the reuse form shows: the values typed (kept when the reuse is refused) and the rules
+/// they broke.
+struct ReuseTyped {
+    dossier_code: String,
+    procedure_code: String,
+    purpose: String,
+    error: Option<ApiError>,
+}
+
+impl ReuseTyped {
+    fn from_context(reason: &ReasonParams) -> Self {
+        let value = |v: &Option<String>| v.clone().unwrap_or_default();
+        ReuseTyped {
+            dossier_code: value(&reason.dossier_code),
+            procedure_code: value(&reason.procedure_code),
+            purpose: value(&reason.purpose),
+            error: None,
+        }
+    }
+}
+
 fn document_page(
     user: &WebUser,
     detail: &DocumentDetail,
-    reason: &ReasonParams,
-    done: Option<&str>,
+    query: &DocumentQuery,
+    typed: &ReuseTyped,
     agencies: &schemas::Agencies,
 ) -> Markup {
+    let reason = &query.reason;
+    let done = query.done.as_deref();
     let reason_params = reason;
+    let from = back_to_results(query.from.as_deref());
+    let from_pair: Vec<(&str, &str)> = from.map(|f| vec![("from", f)]).unwrap_or_default();
+    let reuse_messages = forms::FieldMessages::of(typed.error.as_ref());
     let d = &detail.document;
     let base = format!("/documents/{}", d.id);
     let shown = d.pages.min(MAX_PREVIEWS);
@@ -463,10 +603,19 @@ fn document_page(
         html! { @if let Some(v) = value { div { dt { (label) } dd { (v) } } } }
     };
     html! {
+        @if let Some(from) = from {
+            p.back { a #quay-lai-ket-qua href=(from) { "← Quay lại kết quả" } }
+        }
         @if done == Some("reuse") {
             div.notice role="status" #da-tai-su-dung {
                 p { "Đã ghi nhận tái sử dụng giấy tờ này cho hồ sơ "
                     strong { (reason.dossier_code.as_deref().unwrap_or("")) } "." }
+            }
+            @if let Some(earlier) = &query.earlier {
+                div.warning role="alert" #da-dung-truoc-do {
+                    p { "Lưu ý: giấy tờ này đã được tái sử dụng cho chính hồ sơ này lúc "
+                        (instant(earlier)) ". Lần này vẫn được ghi nhận." }
+                }
             }
         }
         p.state { (state_badge(d.state)) " " (validity(d.valid_until.as_deref())) }
@@ -516,19 +665,34 @@ fn document_page(
             section.reuse aria-labelledby="tieu-de-tai-su-dung" {
                 h2 #tieu-de-tai-su-dung { "Tái sử dụng trong hồ sơ" }
                 @if d.reusable {
-                    form method="post" action=(format!("{base}/reuse")) {
+                    @if let Some(e) = &typed.error {
+                        div.alert role="alert" #loi-tai-su-dung {
+                            p { "Chưa ghi nhận tái sử dụng. Vui lòng sửa rồi gửi lại." }
+                            @if reuse_messages.is_empty() { (super::problem_details(e)) }
+                        }
+                    }
+                    form #form-tai-su-dung method="post" action=(format!("{base}/reuse")) {
                         input type="hidden" name="csrf" value=(user.csrf);
+                        // The dossier the page was read for, to show the page again if the
+                        // reuse is refused; and the search to go back to.
+                        input type="hidden" name="ctx_dossier_code" value=(reason.dossier_code.clone().unwrap_or_default());
+                        input type="hidden" name="ctx_procedure_code" value=(reason.procedure_code.clone().unwrap_or_default());
+                        input type="hidden" name="ctx_purpose" value=(reason.purpose.clone().unwrap_or_default());
+                        @if let Some(from) = from { input type="hidden" name="from" value=(from); }
                         div {
-                            label for="reuse_dossier" { "Mã hồ sơ *" }
-                            input #reuse_dossier name="dossier_code" required value=(reason.dossier_code.clone().unwrap_or_default());
+                            (forms::TextField { id: "reuse_dossier", name: "dossier_code", label: "Mã hồ sơ",
+                                value: &typed.dossier_code, required: true, placeholder: None, fields: &["dossier_code"] }
+                                .render(&reuse_messages))
                         }
                         div {
-                            label for="reuse_procedure" { "Mã thủ tục" }
-                            input #reuse_procedure name="procedure_code" value=(reason.procedure_code.clone().unwrap_or_default());
+                            (forms::TextField { id: "reuse_procedure", name: "procedure_code", label: "Mã thủ tục",
+                                value: &typed.procedure_code, required: false, placeholder: None, fields: &["procedure_code"] }
+                                .render(&reuse_messages))
                         }
                         div.wide {
-                            label for="reuse_purpose" { "Mục đích *" }
-                            input #reuse_purpose name="purpose" required value=(reason.purpose.clone().unwrap_or_default());
+                            (forms::TextField { id: "reuse_purpose", name: "purpose", label: "Mục đích",
+                                value: &typed.purpose, required: true, placeholder: None, fields: &["purpose"] }
+                                .render(&reuse_messages))
                         }
                         div { button type="submit" { "Tái sử dụng" } }
                     }
@@ -594,14 +758,15 @@ fn document_page(
             div.previews {
                 @for n in 1..=shown {
                     figure #(format!("trang-{n}")) {
-                        // Click to enlarge: the page at 1600 px (the widest preview drawn).
-                        a.zoom href=(with_reason(&format!("{base}/pages/{n}"), reason, &[("width", "1600")]))
-                            title="Bấm để phóng to" {
+                        // Click to enlarge: the page at 1600 px (the widest preview drawn), in
+                        // the clerk's flow (the dossier and the way back to the results kept).
+                        a.zoom.page-link href=(with_reason(&format!("{base}/pages/{n}"), reason, &zoom_pair(&from_pair, "1600")))
+                            title="Bấm để xem cỡ lớn" {
                             img loading="lazy" width="400"
                                 src=(with_reason(&format!("{base}/pages/{n}/preview"), reason, &[("width", "800")]))
-                                alt=(format!("Trang {n} của {}, bấm để phóng to", d.title));
+                                alt=(format!("Trang {n} của {}, bấm để xem cỡ lớn", d.title));
                         }
-                        figcaption { "Trang " (n) " · " a href=(with_reason(&format!("{base}/pages/{n}"), reason, &[("width", "1600")])) { "Phóng to" } }
+                        figcaption { "Trang " (n) " · " a href=(with_reason(&format!("{base}/pages/{n}"), reason, &zoom_pair(&from_pair, "1600"))) { "Xem cỡ lớn" } }
                     }
                 }
             }
@@ -611,11 +776,11 @@ fn document_page(
             table {
                 thead { tr { th { "Thời điểm" } th { "Việc" } th { "Người thực hiện" } th { "Ghi chú" } } }
                 tbody {
-                    @for e in &detail.history {
+                    @for e in history_with_reuses(detail) {
                         tr {
                             td { (instant(&e.at)) }
                             td { (layout::action_name(&e.action)) }
-                            td { (e.actor) }
+                            td { (layout::actor_name(&e.actor)) }
                             td { (layout::event_note(e)) }
                         }
                     }
@@ -623,6 +788,98 @@ fn document_page(
             }
         }
     }
+}
+
+/// The document's history as the page shows it: its lifecycle events and its reuses (which
+/// dossier took it, when, by whom), in order.
+fn history_with_reuses(detail: &DocumentDetail) -> Vec<&crate::wire::EventView> {
+    let mut all: Vec<&crate::wire::EventView> =
+        detail.history.iter().chain(detail.reuses.iter()).collect();
+    all.sort_by_key(|e| e.seq);
+    all.dedup_by_key(|e| e.seq);
+    all
+}
+
+/// The widths a page is enlarged to: fitted to a desk screen, and the widest preview drawn.
+const ZOOM_WIDTHS: [u32; 2] = [800, 1600];
+
+/// The link pairs of a page view at `width`: the way back to the results, and the width.
+fn zoom_pair<'a>(from_pair: &[(&'a str, &'a str)], width: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut pairs = from_pair.to_vec();
+    pairs.push(("width", width));
+    pairs
+}
+
+/// `/documents/{id}/pages/{n}?width=800|1600`: one page enlarged, in the clerk's flow (the
+/// dossier's banner, the way back to the document and to the results, the two sizes). The
+/// image is the preview service's, read with the same reason, so each look is a ledgered read.
+pub async fn page_view(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path((id, page)): Path<(String, u32)>,
+    query: Result<Query<DocumentQuery>, ApiError>,
+) -> Response {
+    let result = async {
+        let Query(query) = query?;
+        let reason = query.reason.clone();
+        let detail = match read_for_page(&state, &user, &id, &query).await? {
+            Ok(detail) => detail,
+            Err(form) => return Ok(form),
+        };
+        let d = &detail.document;
+        if page == 0 || page > d.pages.max(1) {
+            return Err(ApiError::field(
+                schemas::RuleError::new(&schemas::messages::PAGE_MISSING)
+                    .with("pages", d.pages)
+                    .with("page", page)
+                    .at("page", &page.to_string()),
+            ));
+        }
+        // Any width asked up to the fitted one gives the fitted one; anything else the widest.
+        let width = match query.width.as_deref().and_then(|w| w.trim().parse::<u32>().ok()) {
+            Some(w) if w <= ZOOM_WIDTHS[0] => ZOOM_WIDTHS[0],
+            _ => ZOOM_WIDTHS[1],
+        };
+        let width_text = width.to_string();
+        let from = back_to_results(query.from.as_deref());
+        let from_pair: Vec<(&str, &str)> = from.map(|f| vec![("from", f)]).unwrap_or_default();
+        let base = format!("/documents/{}", percent_encode(&d.id));
+        let here = format!("{base}/pages/{page}");
+        let content = html! {
+            nav.zoom-nav aria-label="Xem trang" {
+                a #quay-lai-giay-to href=(format!("{}#trang-{page}", with_reason(&base, &reason, &from_pair))) { "← Quay lại giấy tờ" }
+                @if let Some(from) = from { " · " a #quay-lai-ket-qua href=(from) { "Quay lại kết quả" } }
+                " · Cỡ: "
+                @for w in ZOOM_WIDTHS {
+                    @if w == width {
+                        strong aria-current="true" { (w) " điểm ảnh" }
+                    } @else {
+                        a href=(with_reason(&here, &reason, &zoom_pair(&from_pair, &w.to_string()))) { (w) " điểm ảnh" }
+                    }
+                    " "
+                }
+            }
+            nav.pages aria-label="Các trang" {
+                @if page > 1 {
+                    a rel="prev" href=(with_reason(&format!("{base}/pages/{}", page - 1), &reason, &zoom_pair(&from_pair, &width_text))) { "← Trang trước" }
+                }
+                @if page < d.pages {
+                    a rel="next" href=(with_reason(&format!("{base}/pages/{}", page + 1), &reason, &zoom_pair(&from_pair, &width_text))) { "Trang sau →" }
+                }
+            }
+            figure.page-large {
+                div.zoomed {
+                    img.zoomed width=(width)
+                        src=(with_reason(&format!("{base}/pages/{page}/preview"), &reason, &[("width", &width_text)]))
+                        alt=(format!("Trang {page} của {}, rộng {width} điểm ảnh", d.title));
+                }
+                figcaption { "Trang " (page) " / " (d.pages) }
+            }
+        };
+        Ok(user.page_in_dossier(&format!("{} · trang {page}", d.title), &reason, content))
+    }
+    .await;
+    user.respond(result)
 }
 
 /// The original bytes (with ranges), answered as the API answers them: the same service, the
@@ -669,9 +926,21 @@ pub struct ReuseForm {
     procedure_code: String,
     #[serde(default)]
     purpose: String,
+    /// The reason the page was read with (to show it again if the reuse is refused).
+    #[serde(default)]
+    ctx_dossier_code: String,
+    #[serde(default)]
+    ctx_procedure_code: String,
+    #[serde(default)]
+    ctx_purpose: String,
+    /// The search the clerk came from.
+    #[serde(default)]
+    from: String,
 }
 
-/// Records a reuse, then shows the document again with a confirmation.
+/// Records a reuse, then shows the document again with a confirmation (and a warning when the
+/// document was already reused in this dossier). A refused reuse shows the same page again with
+/// the values typed and each broken rule under its field.
 pub async fn reuse(
     State(state): State<AppState>,
     user: WebUser,
@@ -679,29 +948,91 @@ pub async fn reuse(
     headers: HeaderMap,
     Form(form): Form<ReuseForm>,
 ) -> Response {
-    let result = async {
-        user.check_csrf(&headers, &form.csrf)?;
-        let procedure = Some(form.procedure_code.clone()).filter(|p| !p.trim().is_empty());
-        let asked = reason_of(&ReuseRequest {
-            dossier_code: form.dossier_code.clone(),
-            procedure_code: procedure.clone(),
-            purpose: form.purpose.clone(),
-        })?;
-        reuse_document(&state, user.caller.clone(), id.clone(), asked).await?;
-        let reason = ReasonParams {
-            dossier_code: Some(form.dossier_code.trim().to_string()),
-            procedure_code: procedure,
-            purpose: Some(form.purpose.trim().to_string()),
-        };
-        let target = with_reason(
-            &format!("/documents/{}", percent_encode(&id)),
-            &reason,
-            &[("done", "reuse")],
-        );
-        Ok(Redirect::to(&target).into_response())
+    if let Err(e) = user.check_csrf(&headers, &form.csrf) {
+        return user.respond(Err(e));
+    }
+    let procedure = Some(form.procedure_code.clone()).filter(|p| !p.trim().is_empty());
+    let attempt = async {
+        let asked = schemas::AccessReason::for_dossier(
+            Some(&form.dossier_code),
+            procedure.as_deref(),
+            Some(&form.purpose),
+        )
+        .map_err(ApiError::fields)?;
+        reuse_document(&state, user.caller.clone(), id.clone(), asked).await
     }
     .await;
-    user.respond(result)
+    let from = back_to_results(Some(form.from.as_str()));
+    match attempt {
+        Ok(receipt) => {
+            let reason = ReasonParams {
+                dossier_code: Some(form.dossier_code.trim().to_string()),
+                procedure_code: procedure,
+                purpose: Some(form.purpose.trim().to_string()),
+            };
+            let mut extra = vec![("done", "reuse")];
+            if let Some(at) = &receipt.earlier_reuse_at {
+                extra.push(("earlier", at.as_str()));
+            }
+            if let Some(from) = from {
+                extra.push(("from", from));
+            }
+            let target = with_reason(
+                &format!("/documents/{}", percent_encode(&id)),
+                &reason,
+                &extra,
+            );
+            Redirect::to(&target).into_response()
+        }
+        Err(e @ (ApiError::Invalid(..) | ApiError::Forbidden(_))) => {
+            // The same page, read again with the dossier it was read for, the values kept.
+            let given = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+            let query = DocumentQuery {
+                reason: ReasonParams {
+                    dossier_code: given(&form.ctx_dossier_code),
+                    procedure_code: given(&form.ctx_procedure_code),
+                    purpose: given(&form.ctx_purpose),
+                },
+                done: None,
+                earlier: None,
+                from: from.map(str::to_string),
+                width: None,
+            };
+            let typed = ReuseTyped {
+                dossier_code: form.dossier_code.clone(),
+                procedure_code: form.procedure_code.clone(),
+                purpose: form.purpose.clone(),
+                error: Some(e),
+            };
+            let status = typed
+                .error
+                .as_ref()
+                .map(ApiError::status)
+                .unwrap_or_default();
+            let page: Result<Response, ApiError> = async {
+                let asked = reason_of(&query.reason)?;
+                let detail =
+                    document_detail(&state, user.caller.clone(), id.clone(), asked).await?;
+                let title = detail.document.title.clone();
+                let mut page = user.page_in_dossier(
+                    &title,
+                    &query.reason,
+                    document_page(&user, &detail, &query, &typed, state.archive.agencies()),
+                );
+                *page.status_mut() = status;
+                Ok(page)
+            }
+            .await;
+            match page {
+                Ok(page) => page,
+                // The page itself cannot be read again: the reuse's own error says why.
+                Err(_) => user.respond(Err(typed
+                    .error
+                    .unwrap_or(ApiError::Internal(String::new())))),
+            }
+        }
+        Err(e) => user.respond(Err(e)),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -778,9 +1109,10 @@ pub async fn change_lifecycle(
                     .await?
             }
             other => {
-                return Err(ApiError::BadRequest(format!(
-                    "unknown change {other:?}: revoke or supersede"
-                )))
+                return Err(ApiError::BadRequest(
+                    schemas::Message::new(&schemas::messages::UNKNOWN_CHANGE)
+                        .with("got", format!("{other:?}")),
+                ))
             }
         };
         Ok(Redirect::to(&format!("/documents/{}", percent_encode(&id))).into_response())

@@ -12,6 +12,49 @@ pub struct Frame<'a> {
 
 /// A whole page: header with the user's menu, `main` with the content.
 pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
+    page_in_dossier(title, frame, None, content)
+}
+
+/// The dossier a clerk is handling, as the pages of their flow carry it (in the URL) and show it.
+pub struct Dossier<'a> {
+    pub code: &'a str,
+    pub procedure: Option<&'a str>,
+    pub purpose: Option<&'a str>,
+}
+
+impl<'a> Dossier<'a> {
+    /// The dossier of a read's reason, if it names one.
+    pub fn of(reason: &'a crate::wire::ReasonParams) -> Option<Self> {
+        let given = |v: &'a Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        Some(Dossier {
+            code: given(&reason.dossier_code)?,
+            procedure: given(&reason.procedure_code),
+            purpose: given(&reason.purpose),
+        })
+    }
+
+    /// The query that carries it to the next page.
+    pub fn query(&self) -> String {
+        let mut pairs = vec![("dossier_code", self.code)];
+        if let Some(p) = self.procedure {
+            pairs.push(("procedure_code", p));
+        }
+        if let Some(p) = self.purpose {
+            pairs.push(("purpose", p));
+        }
+        query_string(&pairs)
+    }
+}
+
+/// A page of the clerk's flow: the frame, with the banner of the dossier being handled under
+/// the header and the menu's search link keeping it (issue #19: the dossier stays in view).
+pub fn page_in_dossier(
+    title: &str,
+    frame: &Frame,
+    dossier: Option<&Dossier>,
+    content: Markup,
+) -> Markup {
+    let search_link = dossier.map(|d| format!("/?{}", d.query()));
     html! {
         (DOCTYPE)
         html lang="vi" {
@@ -30,7 +73,11 @@ pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
                         nav aria-label="Chức năng" {
                             ul {
                                 @for (href, label) in menu(caller.role()) {
-                                    li { a href=(href) { (label) } }
+                                    @if *href == "/" && search_link.is_some() {
+                                        li { a href=(search_link.as_deref().unwrap_or("/")) { (label) } }
+                                    } @else {
+                                        li { a href=(href) { (label) } }
+                                    }
                                 }
                             }
                         }
@@ -43,11 +90,17 @@ pub fn page(title: &str, frame: &Frame, content: Markup) -> Markup {
                         }
                     }
                 }
+                @if let Some(d) = dossier {
+                    div.dossier-banner role="status" aria-label="Hồ sơ đang xử lý" {
+                        "Đang xử lý hồ sơ " strong.dossier-code { (d.code) }
+                        @if let Some(purpose) = d.purpose { " — " span.dossier-purpose { (purpose) } }
+                    }
+                }
                 main #noi-dung tabindex="-1" {
                     h1 { (title) }
                     (content)
                 }
-                footer { "kho: lưu trữ kết quả thủ tục hành chính đã số hóa, dùng lại một lần là đủ." }
+                footer { "kho: lưu trữ kết quả thủ tục hành chính đã số hóa. Người dân chỉ cung cấp giấy tờ một lần." }
             }
         }
     }
@@ -62,8 +115,15 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/upload/stack", "Tải lên chồng hồ sơ"),
             ("/batches", "Các lô số hóa"),
         ],
-        Role::Citizen => &[("/my", "Giấy tờ của tôi"), ("/my/ledger", "Ai đã xem")],
+        Role::Citizen => &[
+            ("/my", "Giấy tờ của tôi"),
+            ("/my/activity", "Hoạt động"),
+            ("/my/dossiers", "Hồ sơ của tôi"),
+            ("/my/shares", "Chia sẻ"),
+            ("/my/ledger", "Ai đã xem"),
+        ],
         Role::Admin => &[("/", "Tài khoản")],
+        Role::Intake => &[("/", "Hệ thống một cửa")],
     }
 }
 
@@ -73,6 +133,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Operator => "cán bộ số hóa",
         Role::Clerk => "cán bộ một cửa",
         Role::Citizen => "công dân",
+        Role::Intake => "hệ thống một cửa",
     }
 }
 
@@ -141,6 +202,9 @@ pub fn action_name(action: &str) -> &str {
         "import_gazetteer" => "Thay danh mục địa danh",
         "account" => "Thay đổi tài khoản",
         "backup" => "Sao lưu",
+        "register_dossier" => "Bộ phận một cửa tiếp nhận hồ sơ",
+        "share" => "Chia sẻ giấy tờ",
+        "revoke_share" => "Thu hồi chia sẻ",
         other => other,
     }
 }
@@ -157,13 +221,42 @@ pub fn event_note(e: &crate::wire::EventView) -> String {
     if let Some(page) = detail.strip_prefix("preview of page ") {
         return format!("Xem trang {page}");
     }
+    // The ledger keeps kho's own notes in English (they are the record); a person reads them
+    // in Vietnamese. What an operator typed (a revocation's reason) is shown as typed.
     match detail {
         "search result" => "Kết quả tra cứu".into(),
         "list of the owner's documents" => "Danh sách giấy tờ của chủ sở hữu".into(),
-        d if d.ends_with(": not the caller's document") => {
-            "Không phải giấy tờ của người truy cập".into()
+        "list of reuses" => "Danh sách các lần tái sử dụng".into(),
+        "list of certified copies" => "Danh sách bản sao có chứng thực".into(),
+        "upload of a file the owner already has (duplicate)" => {
+            "Tải lên lại tệp đã có trong kho (không lưu thêm)".into()
         }
+        d if d.starts_with("not modified") => "Xem lại bản đã tải (không đổi)".into(),
+        d if d.starts_with("searched: ") => "Tra cứu trong giấy tờ của chủ sở hữu".into(),
+        d if d.starts_with("cut from the scanned stack") => "Tách từ xấp bản quét".into(),
+        d if d.starts_with("probable rescan of") => {
+            "Có thể là bản quét lại của giấy tờ đã có".into()
+        }
+        d if e.action == "refused" => refusal_note(d).into(),
         d => d.to_string(),
+    }
+}
+
+/// A refused attempt's note (the ledger's English `attempt: refusal`) in Vietnamese: the cause,
+/// without the words of the rule.
+fn refusal_note(detail: &str) -> &'static str {
+    if detail.contains("not the caller's document") || detail.contains("no document") {
+        "Không phải giấy tờ của người truy cập"
+    } else if detail.contains("was received by an agency of") {
+        "Hồ sơ do cơ quan của tỉnh, thành phố khác tiếp nhận"
+    } else if detail.contains(" cannot ") {
+        "Vai trò của người truy cập không được làm việc này"
+    } else if detail.contains("dossier_code") || detail.contains("purpose") {
+        "Thiếu hoặc sai mã hồ sơ, mục đích"
+    } else if detail.contains("no owner") {
+        "Không phải chủ giấy tờ"
+    } else {
+        "Yêu cầu bị từ chối"
     }
 }
 
@@ -209,7 +302,7 @@ pub fn instant(rfc3339: &str) -> String {
 /// What the validity field says, in words.
 pub fn validity(valid_until: Option<&str>) -> String {
     match valid_until {
-        Some("permanent") => "Vĩnh viễn".into(),
+        Some("permanent") => "Không thời hạn".into(),
         Some(d) => format!("Đến hết ngày {}", date(d)),
         None => "Không rõ".into(),
     }
@@ -239,6 +332,18 @@ pub fn field_label(field: &str) -> &str {
         "from" => "Từ ngày",
         "to" => "Đến ngày",
         "sort" => "Sắp xếp",
+        "page" => "Trang",
+        "width" => "Chiều rộng",
+        "limit" => "Số kết quả mỗi trang",
+        "offset" => "Vị trí bắt đầu",
+        "successor" => "Giấy tờ thay thế",
+        "reason" => "Lý do",
+        "code" => "Mã kiểm tra",
+        "place" => "Địa danh",
+        "password" => "Mật khẩu",
+        "action" => "Việc",
+        "signed" => "Chữ ký số",
+        "issuer_filter" => "Cơ quan cấp",
         other => other,
     }
 }
@@ -260,6 +365,15 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
         out.push_str(&crate::routes::documents::percent_encode(value));
     }
     out
+}
+
+/// Who did something, as people read it: the console's operator (`cli:an`, the ledger's name
+/// for a command run on the server) is "an (trên máy chủ)", not developer syntax.
+pub fn actor_name(actor: &str) -> String {
+    match actor.strip_prefix("cli:") {
+        Some(name) => format!("{name} (trên máy chủ)"),
+        None => actor.to_string(),
+    }
 }
 
 #[cfg(test)]

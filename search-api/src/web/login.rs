@@ -94,7 +94,7 @@ fn login_page(
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="next" value=(next);
             label for="username" { "Tên đăng nhập" }
-            input #username type="text" name="username" value=(username) autocomplete="username"
+            input #username type="text" name="username" value=(username) autocomplete="username" autofocus
                 required;
             label for="password" { "Mật khẩu" }
             input #password type="password" name="password" autocomplete="current-password" required;

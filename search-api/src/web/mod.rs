@@ -14,13 +14,18 @@
 //!   also set in a cookie (double submit). POSTs whose `Origin` names another site are refused.
 //! - The API itself never reads the cookie: it stays bearer-only, so it has no CSRF surface.
 
+mod activity;
 mod citizen;
+mod citizen_dossiers;
 mod clerk;
+mod forms;
 pub mod layout;
 mod login;
 mod operator;
-mod page_view;
+mod shares;
 mod stacks;
+#[cfg(test)]
+mod style_tests;
 mod successor;
 mod suggest;
 pub mod verify;
@@ -36,7 +41,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use layout::{field_label, page, Frame};
 use maud::{html, Markup};
-use schemas::Caller;
+use schemas::{Caller, Lang};
 use sha2::{Digest, Sha256};
 
 pub(crate) const SESSION_COOKIE: &str = "kho_session";
@@ -51,14 +56,27 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/documents/{id}", get(clerk::document))
         .route("/documents/{id}/content", get(clerk::download))
+        .route("/documents/{id}/pages/{page}", get(clerk::page_view))
         .route("/documents/{id}/pages/{page}/preview", get(clerk::preview))
-        .route("/documents/{id}/pages/{page}", get(page_view::page))
         .route("/documents/{id}/reuse", post(clerk::reuse))
         .route("/documents/{id}/lifecycle", post(clerk::change_lifecycle))
         .route("/documents/{id}/supersede", get(successor::picker))
         .route("/documents/{id}/certify", post(clerk::certify))
         .route("/my", get(citizen::documents))
         .route("/my/ledger", get(citizen::ledger))
+        .route("/my/dossiers", get(citizen_dossiers::dossiers))
+        .route("/my/activity", get(activity::activity))
+        .route("/my/shares", get(shares::my_shares).post(shares::create))
+        .route("/my/shares/{id}/revoke", post(shares::revoke))
+        .route("/s/{token}", get(shares::link_page))
+        .route(
+            "/s/{token}/documents/{id}/content",
+            get(shares::link_download),
+        )
+        .route(
+            "/s/{token}/documents/{id}/pages/{page}/preview",
+            get(shares::link_preview),
+        )
         .route(
             "/upload",
             get(operator::upload_form)
@@ -127,6 +145,21 @@ impl WebUser {
         html_response(StatusCode::OK, page(title, &self.frame(), content))
     }
 
+    /// A page of the clerk's flow, with the banner of the dossier being handled (if the reason
+    /// names one) and the menu keeping it.
+    pub fn page_in_dossier(
+        &self,
+        title: &str,
+        reason: &crate::wire::ReasonParams,
+        content: Markup,
+    ) -> Response {
+        let dossier = layout::Dossier::of(reason);
+        html_response(
+            StatusCode::OK,
+            layout::page_in_dossier(title, &self.frame(), dossier.as_ref(), content),
+        )
+    }
+
     /// The answer for a handler's result: its page, or the error as a page.
     pub fn respond(&self, result: Result<Response, ApiError>) -> Response {
         result.unwrap_or_else(|e| error_page(Some(self), e))
@@ -153,9 +186,9 @@ impl WebUser {
         if constant_time_eq(given.trim().as_bytes(), self.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(
-                "the form's security token does not match this session; reload the page and send it again".into(),
-            ))
+            Err(ApiError::Forbidden(schemas::Message::new(
+                &schemas::messages::CSRF_MISMATCH,
+            )))
         }
     }
 }
@@ -230,9 +263,9 @@ fn check_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     if origin_host == host {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!(
-            "a form from {origin} cannot act on this site"
-        )))
+        Err(ApiError::Forbidden(
+            schemas::Message::new(&schemas::messages::FOREIGN_ORIGIN).with("origin", origin),
+        ))
     }
 }
 
@@ -304,7 +337,15 @@ pub(crate) fn error_page(user: Option<&WebUser>, error: ApiError) -> Response {
             "Không tìm thấy",
             "Không có giấy tờ hoặc trang này, hoặc bạn không có quyền xem. Lần truy cập này đã được ghi lại.",
         ),
-        ApiError::Forbidden(_) => ("Không được phép", "Vai trò của bạn không được làm việc này."),
+        ApiError::Forbidden(m) if m.code().starts_with("refusal.dossier") => (
+            "Hồ sơ ngoài phạm vi tra cứu",
+            "Bạn chỉ tra cứu được cho hồ sơ do cơ quan thuộc tỉnh, thành phố (hoặc bộ, ngành) của mình tiếp nhận.",
+        ),
+        ApiError::Forbidden(m) if m.code() == schemas::messages::REFUSAL_ROLE.code
+            || m.code() == schemas::messages::REFUSAL_ROLE_AN.code => {
+            ("Không được phép", "Vai trò của bạn không được làm việc này.")
+        }
+        ApiError::Forbidden(_) => ("Không được phép", "Yêu cầu này không được thực hiện."),
         ApiError::Invalid(..) | ApiError::BadRequest(_) => (
             "Thông tin chưa hợp lệ",
             "Vui lòng sửa các mục dưới đây rồi gửi lại.",
@@ -312,6 +353,10 @@ pub(crate) fn error_page(user: Option<&WebUser>, error: ApiError) -> Response {
         ApiError::TooLarge(_) => ("Tệp quá lớn", "Tệp vượt quá kích thước kho nhận."),
         ApiError::Conflict(_) => ("Không thực hiện được", "Việc này mâu thuẫn với trạng thái hiện tại của giấy tờ."),
         ApiError::TooManyRequests(..) => ("Quá nhiều lần thử", "Vui lòng thử lại sau ít phút."),
+        ApiError::Gone(_) => (
+            "Liên kết không còn dùng được",
+            "Người chia sẻ đã thu hồi liên kết này, hoặc liên kết đã hết hạn hay đã được dùng một lần. Hãy xin người chia sẻ một liên kết mới.",
+        ),
         _ => ("Lỗi hệ thống", "Kho gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại hoặc báo quản trị."),
     };
     let content = html! {
@@ -338,10 +383,17 @@ pub(crate) fn problem_details(error: &ApiError) -> Markup {
                         li {
                             strong { (field_label(&f.field)) }
                             @if !f.value.is_empty() { " (“" (f.value) "”)" }
-                            ": " (f.rule)
+                            ": " (f.rule.render(Lang::Vi))
                         }
                     }
                 }
+            }
+            // Problems of the server come from the system, in English.
+            ApiError::Invalid(..)
+            | ApiError::NotFound(_)
+            | ApiError::Forbidden(_)
+            | ApiError::BadRequest(_) => {
+                p.detail { (error.detail(Lang::Vi)) }
             }
             _ => { p.detail lang="en" { (error.to_string()) } }
         }

@@ -2,7 +2,8 @@
 //! same answers), and the recent batches of `kho ingest` with their reports, read from the
 //! store's record of batches.
 
-use super::layout::{field_label, instant};
+use super::forms;
+use super::layout::{self, field_label, instant};
 use super::WebUser;
 use crate::error::ApiError;
 use crate::extract::{MultipartForm, Path, Query};
@@ -27,7 +28,7 @@ fn hint(field: &str) -> &'static str {
         "owner_id" => "12 chữ số (CCCD) hoặc mã số doanh nghiệp",
         "title" => "để trống: theo loại giấy tờ",
         "issuer_code" => "ví dụ 000.00.01.H29",
-        "valid_until" => "dd/mm/yyyy, \"vĩnh viễn\", hoặc để trống: theo loại giấy tờ",
+        "valid_until" => "dd/mm/yyyy, \"không thời hạn\", hoặc để trống: theo loại giấy tờ",
         "issued_on" => "dd/mm/yyyy",
         "dossier_code" => "hồ sơ đã cấp ra giấy tờ này",
         _ => "",
@@ -39,7 +40,25 @@ fn form_fields() -> impl Iterator<Item = &'static MetadataField> {
     METADATA_FIELDS.iter().filter(|f| f.name != "doc_type")
 }
 
-fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: Markup) -> Markup {
+fn upload_page(
+    state: &AppState,
+    user: &WebUser,
+    input: &MetadataInput,
+    before: Markup,
+    messages: &forms::FieldMessages,
+) -> Markup {
+    let under = |field: &str| {
+        let said = messages.about(&[field]);
+        html! {
+            @if !said.is_empty() {
+                p.field-error id=(format!("{field}-loi")) {
+                    @for (i, m) in said.iter().enumerate() { @if i > 0 { br; } (m) }
+                }
+            }
+        }
+    };
+    let invalid = |field: &str| (!messages.about(&[field]).is_empty()).then_some("true");
+    let described = |field: &str| invalid(field).map(|_| format!("{field}-loi"));
     html! {
         (before)
         form.upload method="post" action="/upload" enctype="multipart/form-data" {
@@ -50,12 +69,13 @@ fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: 
             // Filled by the page's script once kho has read the chosen file.
             p #goi-y.suggestions aria-live="polite" {}
             label for="doc_type" { "Loại giấy tờ *" }
-            select #doc_type name="doc_type" required {
+            select #doc_type name="doc_type" required aria-invalid=[invalid("doc_type")] aria-describedby=[described("doc_type")] {
                 option value="" { "Chọn loại giấy tờ" }
                 @for t in state.archive.doc_types().iter() {
                     option value=(t.key) selected[input.doc_type.as_deref() == Some(t.key.as_str())] { (t.title) }
                 }
             }
+            (under("doc_type"))
             @for field in form_fields() {
                 label for=(field.name) { (field_label(field.name)) @if field.required { " *" } }
                 input id=(field.name) name=(field.name)
@@ -63,7 +83,9 @@ fn upload_page(state: &AppState, user: &WebUser, input: &MetadataInput, before: 
                     inputmode=[(field.name == "issued_on").then_some("numeric")]
                     required[field.required]
                     value=(input.get(field.name).unwrap_or(""))
-                    placeholder=(hint(field.name));
+                    placeholder=(hint(field.name))
+                    aria-invalid=[invalid(field.name)] aria-describedby=[described(field.name)];
+                (under(field.name))
             }
             button type="submit" { "Lưu vào kho" }
         }
@@ -80,7 +102,13 @@ pub async fn upload_form(State(state): State<AppState>, user: WebUser) -> Respon
     let result = require_upload(&state, &user).await.map(|()| {
         user.page(
             "Tải lên giấy tờ",
-            upload_page(&state, &user, &MetadataInput::default(), html! {}),
+            upload_page(
+                &state,
+                &user,
+                &MetadataInput::default(),
+                html! {},
+                &forms::FieldMessages::none(),
+            ),
         )
     });
     user.respond(result)
@@ -126,7 +154,11 @@ pub async fn upload(
                         (super::problem_details(&e))
                     }
                 };
-                let mut page = user.page("Tải lên giấy tờ", upload_page(&state, &user, &input, before));
+                let messages = forms::FieldMessages::of(Some(&e));
+                let mut page = user.page(
+                    "Tải lên giấy tờ",
+                    upload_page(&state, &user, &input, before, &messages),
+                );
                 *page.status_mut() = e.status();
                 Ok(page)
             }
@@ -145,7 +177,7 @@ pub async fn batches(State(state): State<AppState>, user: WebUser) -> Response {
         Ok(user.page(
             "Các lô số hóa gần đây",
             html! {
-                p { "Mỗi lần chạy " code { "kho ingest" } " là một lô. Lô bị dừng giữa chừng được chạy lại bằng đúng lệnh đó: tệp đã lưu sẽ được báo là đã có." }
+                p { "Mỗi lần nhập một loạt tệp trên máy chủ là một lô. Lô bị dừng giữa chừng được chạy lại đúng như lần trước: tệp đã lưu sẽ được báo là đã có." }
                 @if list.is_empty() {
                     p { "Chưa có lô nào." }
                 } @else {
@@ -215,7 +247,7 @@ pub async fn batch(
             html! {
                 dl.metadata {
                     div { dt { "Nguồn" } dd { (record.source) } }
-                    div { dt { "Người chạy" } dd { (record.actor) } }
+                    div { dt { "Người chạy" } dd { (layout::actor_name(&record.actor)) } }
                     div { dt { "Bắt đầu" } dd { (instant(&record.started_at)) } }
                     div { dt { "Tình trạng" } dd { (batch_state(&record)) } }
                     div { dt { "Kết quả" } dd { (record.stored) " đã lưu, " (record.duplicate) " đã có, " (record.rejected) " bị từ chối / " (record.total) " tệp" } }

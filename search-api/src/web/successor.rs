@@ -74,8 +74,9 @@ pub async fn picker(
             .filter(|c| matches(c, &typed))
             .collect();
         let base = format!("/documents/{}", percent_encode(&d.id));
-        Ok(user.page(
+        Ok(user.page_in_dossier(
             "Chọn giấy tờ thay thế",
+            &query.reason,
             html! {
                 p { "Giấy tờ bị thay thế: " strong { (d.title) } " · " (d.owner_name.as_deref().unwrap_or("")) " · " (d.owner_id)
                     @if let Some(n) = &d.doc_number { " · số " (n) } }

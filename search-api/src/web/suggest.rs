@@ -25,9 +25,9 @@ pub async fn suggest(
         may_upload(&state, &user.caller).await?;
         let form = read_upload_form(&state, form).await?;
         user.check_upload_csrf(&headers, &form)?;
-        let (file_name, bytes) = form
-            .file
-            .ok_or_else(|| ApiError::BadRequest("the form has no `file` field".into()))?;
+        let (file_name, bytes) = form.file.ok_or_else(|| {
+            ApiError::BadRequest(schemas::Message::new(&schemas::messages::NO_FILE_FIELD))
+        })?;
         // Reading a scan is OCR: it waits for a turn with the uploads.
         let permit = upload_turn(&state).await?;
         let cfg = state.config.extract.clone();
@@ -35,10 +35,10 @@ pub async fn suggest(
             .blocking(move |_| {
                 let _permit = permit;
                 ingest::suggest::suggest_from_bytes(&file_name, bytes, &cfg).map_err(|report| {
-                    let why = report.error.unwrap_or_default();
-                    ApiError::Invalid(
-                        format!("{}: {why}", report.file),
-                        vec![schemas::RuleError::new(why).at("file", &report.file)],
+                    ApiError::field(
+                        schemas::RuleError::new(&schemas::messages::FILE_REFUSED)
+                            .with("why", report.error.unwrap_or_default())
+                            .at("file", &report.file),
                     )
                 })
             })

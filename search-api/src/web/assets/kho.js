@@ -25,7 +25,14 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   function unmark(input) {
     input.classList.remove("suggested");
-    input.removeAttribute("aria-describedby");
+    // Whatever described the input before (a broken rule under it) describes it again.
+    var before = input.getAttribute("data-described-before");
+    if (before) {
+      input.setAttribute("aria-describedby", before);
+    } else {
+      input.removeAttribute("aria-describedby");
+    }
+    input.removeAttribute("data-described-before");
     var note = document.getElementById("goi-y-" + input.id);
     if (note) {
       note.parentNode.removeChild(note);
@@ -43,7 +50,11 @@ document.addEventListener("DOMContentLoaded", function () {
     note.className = "suggestion";
     note.textContent = "Gợi ý từ nội dung tệp, hãy kiểm tra" + (also ? " (cũng thấy: " + also + ")" : "");
     input.parentNode.insertBefore(note, input.nextSibling);
-    input.setAttribute("aria-describedby", note.id);
+    var described = input.getAttribute("aria-describedby");
+    if (described) {
+      input.setAttribute("data-described-before", described);
+    }
+    input.setAttribute("aria-describedby", described ? described + " " + note.id : note.id);
     input.addEventListener("input", function () { unmark(input); }, { once: true });
     return 1;
   }

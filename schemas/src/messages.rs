@@ -1,0 +1,1083 @@
+//! Every rule and refusal kho states, in one table: a stable machine code, a Vietnamese text and
+//! an English text, with `{named}` parameters (docs/api.md, "Errors").
+//!
+//! Code raises a [`Message`] (an entry of the table and its parameters, e.g.
+//! `personal_id.length` with `got = 11`); whoever shows it picks the language: the web always
+//! Vietnamese, the API by `Accept-Language` (Vietnamese by default), the command line by the
+//! locale (`LANG`, see [`Lang::from_locale`]). Programs match on the code, never on the words.
+//! A parameter may itself be a message (a role, an act, a nested rule), rendered in the same
+//! language.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// A language kho speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Vietnamese: the web UI, the API unless asked otherwise.
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// The language of an `Accept-Language` header: the preferred of Vietnamese and English by
+    /// quality (ties: the first listed); Vietnamese when the header names neither.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q=").map(str::to_string))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = match tag.split('-').next().unwrap_or("") {
+                "vi" => Lang::Vi,
+                "en" => Lang::En,
+                _ => continue,
+            };
+            if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+                best = Some((quality, lang));
+            }
+        }
+        best.map(|(_, lang)| lang).unwrap_or_default()
+    }
+
+    /// The language of the command line, from `LC_ALL`, `LC_MESSAGES` and `LANG` (given in that
+    /// order; the first that is set and not empty decides, as POSIX says): Vietnamese when it
+    /// starts with `vi`, English otherwise, also when none is set. An unset or `C` locale is a
+    /// machine's (scripts, CI, cron): its logs are read by whoever keeps the machine, and `C`
+    /// conventionally means untranslated messages; a Vietnamese desk sets `vi_VN.UTF-8`.
+    pub fn from_locale<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Lang {
+        let chosen = values
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .find(|v| !v.is_empty());
+        match chosen {
+            Some(v) if v.to_ascii_lowercase().starts_with("vi") => Lang::Vi,
+            _ => Lang::En,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// The language `Display` uses (logs, the command line's errors): English until the binary
+/// sets it from the locale. Servers render each answer in its own language instead.
+static PROCESS_LANG: AtomicU8 = AtomicU8::new(1);
+
+/// Sets the language `Display` of a message uses in this process (the `kho` binary, at start).
+pub fn set_process_lang(lang: Lang) {
+    PROCESS_LANG.store(lang as u8, Ordering::Relaxed);
+}
+
+pub fn process_lang() -> Lang {
+    match PROCESS_LANG.load(Ordering::Relaxed) {
+        0 => Lang::Vi,
+        _ => Lang::En,
+    }
+}
+
+/// One entry of the table.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable, what programs match on: `personal_id.length`.
+    pub code: &'static str,
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+impl Entry {
+    pub fn text(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// A parameter of a message: words as given (a value, a code), or a message of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    Text(String),
+    Message(Box<Message>),
+    /// Several messages, joined with "; ".
+    List(Vec<Message>),
+}
+
+/// An entry of the table with its parameters: what code raises and the caller renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    entry: &'static Entry,
+    params: Vec<(&'static str, Param)>,
+}
+
+impl Message {
+    pub fn new(entry: &'static Entry) -> Self {
+        Message {
+            entry,
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds a parameter written as given (numbers, values, codes).
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.params.push((name, Param::Text(value.to_string())));
+        self
+    }
+
+    /// Adds a parameter that is itself a message, rendered in the same language.
+    pub fn with_message(mut self, name: &'static str, value: impl Into<Message>) -> Self {
+        self.params
+            .push((name, Param::Message(Box::new(value.into()))));
+        self
+    }
+
+    /// Adds a parameter that is a list of messages.
+    pub fn with_list(mut self, name: &'static str, values: Vec<Message>) -> Self {
+        self.params.push((name, Param::List(values)));
+        self
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.entry.code
+    }
+
+    pub fn entry(&self) -> &'static Entry {
+        self.entry
+    }
+
+    /// A parameter as given, by its name (what a program may want besides the code).
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| match p {
+                Param::Text(t) => t.clone(),
+                Param::Message(m) => m.render(Lang::En),
+                Param::List(list) => render_list(list, Lang::En),
+            })
+    }
+
+    /// The text in `lang`, its `{name}` placeholders replaced by the parameters (a placeholder
+    /// without a parameter is left as written, so that a missing one shows).
+    pub fn render(&self, lang: Lang) -> String {
+        let template = self.entry.text(lang);
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) => {
+                    let name = &after[..close];
+                    match self.params.iter().find(|(n, _)| *n == name) {
+                        Some((_, Param::Text(t))) => out.push_str(t),
+                        Some((_, Param::Message(m))) => out.push_str(&m.render(lang)),
+                        Some((_, Param::List(list))) => out.push_str(&render_list(list, lang)),
+                        None => out.push_str(&rest[open..open + close + 2]),
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(&rest[open..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+fn render_list(list: &[Message], lang: Lang) -> String {
+    list.iter()
+        .map(|m| m.render(lang))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<&'static Entry> for Message {
+    fn from(entry: &'static Entry) -> Self {
+        Message::new(entry)
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(process_lang()))
+    }
+}
+
+/// The placeholders of a text, in order: `{got}` gives `got`.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        names.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    names
+}
+
+macro_rules! messages {
+    ($($name:ident = $code:literal { vi: $vi:literal, en: $en:literal })*) => {
+        $(pub static $name: Entry = Entry { code: $code, vi: $vi, en: $en };)*
+        /// The whole table.
+        pub static ALL: &[&Entry] = &[$(&$name,)*];
+    };
+}
+
+/// Looks an entry up by its code.
+pub fn entry(code: &str) -> Option<&'static Entry> {
+    ALL.iter().copied().find(|e| e.code == code)
+}
+
+messages! {
+    // Identifiers.
+    ID_DIGITS_ONLY = "id.digits_only" {
+        vi: "{what} chỉ gồm chữ số, có {found} ở vị trí {position}",
+        en: "{what} has only digits, found {found} at position {position}"
+    }
+    PERSONAL_ID_WORDS = "personal_id.words" {
+        vi: "số định danh cá nhân",
+        en: "a personal ID"
+    }
+    ENTERPRISE_CODE_WORDS = "enterprise_code.words" {
+        vi: "mã số doanh nghiệp",
+        en: "an enterprise code"
+    }
+    PERSONAL_ID_LENGTH = "personal_id.length" {
+        vi: "số định danh cá nhân có 12 chữ số, nhận được {got}",
+        en: "a personal ID has 12 digits, got {got}"
+    }
+    PERSONAL_ID_PROVINCE = "personal_id.province" {
+        vi: "số định danh cá nhân bắt đầu bằng mã tỉnh nơi đăng ký khai sinh; {got} không phải mã tỉnh (001 Hà Nội ... 096 Cà Mau)",
+        en: "a personal ID starts with the code of the province of birth registration; {got} is not a province code (001 Hà Nội ... 096 Cà Mau)"
+    }
+    PERSONAL_ID_BIRTH_YEAR = "personal_id.birth_year" {
+        vi: "chữ số thứ 4 đến 6 của số định danh cá nhân cho năm sinh; {got} nghĩa là năm {year}, ở tương lai",
+        en: "a personal ID's digits 4 to 6 give the birth year; {got} means {year}, which is in the future"
+    }
+    OWNER_ID_REQUIRED = "owner_id.required" {
+        vi: "cần số định danh của chủ giấy tờ: số định danh cá nhân 12 chữ số hoặc mã số doanh nghiệp 10 chữ số",
+        en: "an owner ID is required: a 12-digit personal ID or a 10-digit enterprise code"
+    }
+    ENTERPRISE_CODE_LENGTH = "enterprise_code.length" {
+        vi: "mã số doanh nghiệp có 10 chữ số (thêm -NNN cho đơn vị phụ thuộc), nhận được {got}",
+        en: "an enterprise code has 10 digits (plus -NNN for a branch), got {got}"
+    }
+    ENTERPRISE_CODE_BRANCH = "enterprise_code.branch" {
+        vi: "hậu tố đơn vị phụ thuộc là dấu gạch và 3 chữ số (-001 đến -999), nhận được -{got}",
+        en: "a branch suffix is a dash and 3 digits (-001 to -999), got -{got}"
+    }
+    ENTERPRISE_CODE_BRANCH_ZERO = "enterprise_code.branch_zero" {
+        vi: "hậu tố đơn vị phụ thuộc chạy từ -001 đến -999, nhận được -{got}",
+        en: "a branch suffix runs from -001 to -999, got -{got}"
+    }
+    ENTERPRISE_CODE_NO_CHECK_DIGIT = "enterprise_code.no_check_digit" {
+        vi: "không có mã số doanh nghiệp nào bắt đầu bằng {got}: chữ số kiểm tra sẽ là 10",
+        en: "no enterprise code starts with {got}: its check digit would be 10"
+    }
+    ENTERPRISE_CODE_CHECK_DIGIT = "enterprise_code.check_digit" {
+        vi: "chữ số thứ 10 của mã số doanh nghiệp là chữ số kiểm tra; chín chữ số đầu đòi hỏi {expected}, nhận được {got}",
+        en: "the 10th digit of an enterprise code is a check digit; the first nine digits require {expected}, got {got}"
+    }
+    AGENCY_CODE_QCVN102 = "agency_code.qcvn102" {
+        vi: "mã cơ quan theo QCVN 102 có dạng NNN.NN.NN.XNN với X là chữ cái A-Y (ví dụ 000.00.00.H47), nhận được {got}",
+        en: "an agency code in QCVN 102 form is NNN.NN.NN.XNN with X a letter A-Y (e.g. 000.00.00.H47), got {got}"
+    }
+    AGENCY_CODE_EMPTY = "agency_code.empty" {
+        vi: "mã cơ quan không được để trống",
+        en: "an agency code cannot be empty"
+    }
+    AGENCY_CODE_LENGTH = "agency_code.length" {
+        vi: "mã cơ quan có nhiều nhất {max} ký tự, nhận được {got}",
+        en: "an agency code has at most {max} characters, got {got}"
+    }
+    AGENCY_CODE_HEAD = "agency_code.head" {
+        vi: "mã cơ quan bắt đầu bằng một chữ cái A-Y và hai chữ số (ví dụ H47, G15), nhận được {got}",
+        en: "an agency code starts with a letter A-Y and two digits (e.g. H47, G15), got {got}"
+    }
+    AGENCY_CODE_PARTS = "agency_code.parts" {
+        vi: "các phần sau phần đầu của mã cơ quan là chữ cái và chữ số, cách nhau bằng một dấu chấm, nhận được {got}",
+        en: "the parts of an agency code after the first are letters and digits separated by single dots, got {got}"
+    }
+    DOSSIER_CODE_SHAPE = "dossier_code.shape" {
+        vi: "mã hồ sơ có dạng MÃCƠQUAN-YYMMDD-XXXX (ví dụ 000.00.00.H47-240501-0001), nhận được {got}",
+        en: "a dossier code is AGENCY-YYMMDD-XXXX (e.g. 000.00.00.H47-240501-0001), got {got}"
+    }
+    DOSSIER_CODE_SEQUENCE = "dossier_code.sequence" {
+        vi: "mã hồ sơ kết thúc bằng số thứ tự trong ngày gồm 4 chữ số, 0001 đến 9999, nhận được {got}",
+        en: "a dossier code ends with the 4-digit daily sequence 0001 to 9999, got {got}"
+    }
+    DOSSIER_CODE_DATE_SHAPE = "dossier_code.date_shape" {
+        vi: "phần giữa của mã hồ sơ là ngày tiếp nhận dạng YYMMDD, nhận được {got}",
+        en: "the middle part of a dossier code is the reception date as YYMMDD, got {got}"
+    }
+    DOSSIER_CODE_DATE = "dossier_code.date" {
+        vi: "phần giữa của mã hồ sơ là ngày tiếp nhận dạng YYMMDD; {got} không phải ngày có thật",
+        en: "the middle part of a dossier code is the reception date as YYMMDD; {got} is not a real date"
+    }
+    RESULT_CODE_SHAPE = "result_code.shape" {
+        vi: "mã kết quả là mã hồ sơ, tiếp theo là -KQ và một số (ví dụ 000.00.00.H47-240501-0001-KQ1), nhận được {got}",
+        en: "a result code is a dossier code followed by -KQ and a number (e.g. 000.00.00.H47-240501-0001-KQ1), got {got}"
+    }
+    RESULT_CODE_NUMBER = "result_code.number" {
+        vi: "số sau -KQ trong mã kết quả đếm các kết quả của hồ sơ từ 1, nhận được {got}",
+        en: "the number after -KQ in a result code counts the results of the dossier from 1, got {got}"
+    }
+    RESULT_CODE_DOSSIER = "result_code.dossier" {
+        vi: "mã kết quả bắt đầu bằng mã hồ sơ của nó, và mã hồ sơ của kết quả này là {dossier}",
+        en: "a result code starts with the code of its dossier, and this one's is {dossier}"
+    }
+    PROCEDURE_CODE_SHAPE = "procedure_code.shape" {
+        vi: "mã thủ tục bắt đầu bằng một chữ số, một dấu chấm và 6 chữ số (ví dụ 1.001193), nhận được {got}",
+        en: "a procedure code starts with a digit, a dot and 6 digits (e.g. 1.001193), got {got}"
+    }
+    PROCEDURE_CODE_SUFFIX = "procedure_code.suffix" {
+        vi: "sau 8 ký tự, mã thủ tục chỉ có thể kết thúc bằng .NN hoặc .MÃCƠQUAN, nhận được {got}",
+        en: "a procedure code may end with .NN or .AGENCY_CODE after its 8 characters, got {got}"
+    }
+    CATALOGUE_CODE_SHAPE = "catalogue_code.shape" {
+        vi: "mã danh mục kết quả có dạng KQ.XNN.NNNNNN (ví dụ KQ.G15.000031), nhận được {got}",
+        en: "a result catalogue code is KQ.XNN.NNNNNN (e.g. KQ.G15.000031), got {got}"
+    }
+
+    // Dates.
+    DATE_SHAPE = "date.shape" {
+        vi: "ngày được viết DD/MM/YYYY hoặc YYYY-MM-DD, nhận được {got}",
+        en: "a date is written YYYY-MM-DD or DD/MM/YYYY, got {got}"
+    }
+    DATE_NO_MONTH = "date.no_month" {
+        vi: "{got} không phải ngày có thật: không có tháng {month}",
+        en: "{got} is not a real date: there is no month {month}"
+    }
+    DATE_DAYS_IN_MONTH = "date.days_in_month" {
+        vi: "{got} không phải ngày có thật: tháng {month} năm {year} có {days} ngày",
+        en: "{got} is not a real date: month {month} of {year} has {days} days"
+    }
+    ISSUED_ON_FUTURE = "issued_on.future" {
+        vi: "ngày cấp không thể ở tương lai (hôm nay là {today})",
+        en: "an issue date cannot be in the future (today is {today})"
+    }
+    VALID_UNTIL_BEFORE_ISSUE = "valid_until.before_issue" {
+        vi: "giấy tờ không thể hết hiệu lực trước ngày cấp ({issued})",
+        en: "a document cannot expire before it is issued ({issued})"
+    }
+
+    // Metadata and document types.
+    TEXT_TOO_LONG = "text.too_long" {
+        vi: "nhiều nhất {max} ký tự, nhận được {got}",
+        en: "at most {max} characters, got {got}"
+    }
+    DOC_TYPE_REQUIRED = "doc_type.required" {
+        vi: "cần loại giấy tờ",
+        en: "the document type is required"
+    }
+    DOC_TYPE_UNKNOWN = "doc_type.unknown" {
+        vi: "loại giấy tờ không có trong danh mục; các loại có: {known}",
+        en: "unknown document type; known types are {known}"
+    }
+    DOC_TYPE_KEY = "doc_type.key" {
+        vi: "khóa của loại giấy tờ gồm chữ thường ASCII, chữ số và _, nhận được {got}",
+        en: "a document type key is lower-case ASCII letters, digits and _, got {got}"
+    }
+    DOC_TYPE_NO_TITLE = "doc_type.no_title" {
+        vi: "loại giấy tờ {key} chưa có tên",
+        en: "document type {key} has no title"
+    }
+    DOC_TYPE_VALIDITY = "doc_type.validity" {
+        vi: "thời hạn thông thường là permanent (không thời hạn), issuer (theo cơ quan cấp), none hoặc số tháng như 6m, nhận được {got}",
+        en: "a usual validity is permanent, issuer, none, or months like 6m, got {got}"
+    }
+    DOC_TYPE_TABLE = "doc_type.table" {
+        vi: "bảng loại giấy tờ: {errors}",
+        en: "document type table: {errors}"
+    }
+    // The store's CSV tables (schemas::table): a line-numbered list under the table's entry.
+    TABLE_LINE = "table.line" {
+        vi: "dòng {line}: {why}",
+        en: "line {line}: {why}"
+    }
+    TABLE_HEADER = "table.header" {
+        vi: "dòng đầu là tiêu đề {expected}, nhận được {got}",
+        en: "the first line is the header {expected}, got {got}"
+    }
+    TABLE_TOO_MANY_ROWS = "table.too_many_rows" {
+        vi: "bảng có nhiều nhất {max} dòng",
+        en: "a table has at most {max} rows"
+    }
+    AGENCY_TABLE = "agency.table" {
+        vi: "bảng tên cơ quan: {errors}",
+        en: "agency table: {errors}"
+    }
+    AGENCY_TABLE_CODE = "agency.table.code" {
+        vi: "mã cơ quan {code}: {why}",
+        en: "agency code {code}: {why}"
+    }
+    AGENCY_TABLE_NO_NAME = "agency.table.no_name" {
+        vi: "cơ quan {code} chưa có tên",
+        en: "agency {code} has no name"
+    }
+    VOCABULARY_TABLE = "vocabulary.table" {
+        vi: "bảng từ vựng tìm kiếm: {errors}",
+        en: "vocabulary table: {errors}"
+    }
+    VOCABULARY_TOO_LARGE = "vocabulary.too_large" {
+        vi: "bảng từ vựng có nhiều nhất {max} byte, nhận được {got}",
+        en: "a vocabulary table is at most {max} bytes, got {got}"
+    }
+    VOCABULARY_NO_TERM = "vocabulary.term.missing" {
+        vi: "mỗi dòng cần một cụm từ (điều người dùng gõ)",
+        en: "a row needs a term (what is typed)"
+    }
+    VOCABULARY_TERM_WORDS = "vocabulary.term.words" {
+        vi: "một cụm từ có từ 1 đến {max} từ (chữ hoặc số), nhận được {got}",
+        en: "a term has 1 to {max} words (letters or digits), got {got}"
+    }
+    VOCABULARY_DOC_TYPE = "vocabulary.doc_type" {
+        vi: "cụm từ {term}: loại giấy tờ {doc_type}: {why}",
+        en: "term {term}: doc_type {doc_type}: {why}"
+    }
+    VOCABULARY_MEANS_NOTHING = "vocabulary.means_nothing" {
+        vi: "cụm từ {term} chưa có nghĩa: hãy ghi loại giấy tờ (doc_type), cụm từ tương đương (words) hoặc cả hai",
+        en: "term {term} means nothing: give a doc_type, words, or both"
+    }
+    SUPERSEDE_REASON = "supersede.reason" {
+        vi: "lý do thay thế là amend (sửa đổi), supplement (bổ sung), annul (hủy bỏ), replace (thay thế) hoặc correct (đính chính), nhận được {got}",
+        en: "a reason for superseding is amend, supplement, annul, replace or correct, got {got}"
+    }
+    SIGNATURE_STATUS = "signature.status" {
+        vi: "trạng thái chữ ký là valid, untrusted, invalid, partial hoặc unsupported, nhận được {got}",
+        en: "a signature status is valid, untrusted, invalid, partial or unsupported, got {got}"
+    }
+    TRUST_ANCHOR_NAME = "trust_anchor.name" {
+        vi: "tên chứng thư gốc tin cậy gồm 1 đến {max} chữ cái ASCII, chữ số, '-', '_' hoặc '.', nhận được {got}",
+        en: "a trust anchor name is 1 to {max} ASCII letters, digits, '-', '_' or '.', got {got}"
+    }
+    VERIFICATION_CODE = "verification_code.shape" {
+        vi: "mã xác minh gồm 10 chữ cái và chữ số (XXXXX-XXXXX), như in dưới mã QR",
+        en: "a verification code is 10 letters and digits (XXXXX-XXXXX), as printed under the QR code"
+    }
+    COPY_QR_SHAPE = "copy_qr.shape" {
+        vi: "mã QR của bản sao chứng thực có dạng {tag}|hồ sơ|thủ tục|chủ|giấy tờ|mã",
+        en: "a certified copy's QR code reads {tag}|dossier|procedure|owner|paper|code"
+    }
+
+    // Manifests.
+    MANIFEST_SPLIT = "manifest.split" {
+        vi: "{column} ({got}): cột {column} là yes hoặc no (cũng nhận true/false, 1/0), để trống là no",
+        en: "{column} ({got}): the {column} column is yes or no (also true/false, 1/0), or empty for no"
+    }
+    MANIFEST_TOO_LARGE = "manifest.too_large" {
+        vi: "bảng kê lớn hơn {max} byte (hãy chia nhỏ)",
+        en: "the manifest is larger than {max} bytes (split it)"
+    }
+    MANIFEST_TOO_LARGE_FROM_HERE = "manifest.too_large_from_here" {
+        vi: "bảng kê lớn hơn {max} byte; các dòng từ đây trở đi không được đọc (hãy chia nhỏ)",
+        en: "the manifest is larger than {max} bytes; the rows from here on were not read (split it)"
+    }
+    MANIFEST_NO_HEADER = "manifest.no_header" {
+        vi: "bảng kê không có dòng tiêu đề",
+        en: "the manifest has no header row"
+    }
+    MANIFEST_BAD_HEADER = "manifest.bad_header" {
+        vi: "không đọc được dòng tiêu đề của bảng kê: {why}",
+        en: "the manifest's header row cannot be read: {why}"
+    }
+    MANIFEST_MISSING_COLUMNS = "manifest.missing_columns" {
+        vi: "dòng tiêu đề của bảng kê thiếu (các) cột bắt buộc {missing}; bảng kê có: {columns}",
+        en: "the manifest's header lacks the required column(s) {missing}; it has: {columns}"
+    }
+    MANIFEST_DUPLICATE_COLUMN = "manifest.duplicate_column" {
+        vi: "bảng kê có cột {column} hai lần",
+        en: "the manifest names the column {column} twice"
+    }
+    MANIFEST_ROW_UNREADABLE = "manifest.row_unreadable" {
+        vi: "không đọc được dạng CSV: {why}",
+        en: "cannot be read as CSV: {why}"
+    }
+    MANIFEST_CELLS = "manifest.cells" {
+        vi: "có {got} ô nhưng dòng tiêu đề có {expected} cột",
+        en: "has {got} cells but the header has {expected} columns"
+    }
+    MANIFEST_UTF8 = "manifest.utf8" {
+        vi: "cột {column} không phải UTF-8 hợp lệ (hãy lưu bảng kê dạng UTF-8)",
+        en: "column {column} is not valid UTF-8 (save the manifest as UTF-8)"
+    }
+    MANIFEST_FILE_REQUIRED = "manifest.file_required" {
+        vi: "file (trống): cột file là bắt buộc",
+        en: "file (empty): the file column is required"
+    }
+    MANIFEST_UNKNOWN_COLUMN = "manifest.unknown_column" {
+        vi: "cột {column} không phải cột đã biết nên bị bỏ qua (các cột đã biết: {known})",
+        en: "column {column} is not a known column and is ignored (known: {known})"
+    }
+
+    // Separator sheets.
+    SEPARATOR_TOO_LONG = "separator.too_long" {
+        vi: "thông tin chiếm {got} byte trong mã QR của tờ phân cách; nhiều nhất {max} byte để mã quét được chắc chắn (rút gọn tóm tắt hoặc tiêu đề)",
+        en: "the metadata takes {got} bytes in the separator's QR code; at most {max} fit one that scans reliably (shorten the summary or the title)"
+    }
+    SEPARATOR_VERSION_UNKNOWN = "separator.version" {
+        vi: "mã QR của tờ phân cách thuộc phiên bản {got}; bản kho này đọc {expected}",
+        en: "the separator's QR code is of version {got}; this release of kho reads {expected}"
+    }
+    SEPARATOR_NOT_KHO = "separator.not_kho" {
+        vi: "mã QR không phải tờ phân cách của kho (không bắt đầu bằng KHO1|)",
+        en: "the QR code is not a kho separator (it does not start with KHO1|)"
+    }
+    SEPARATOR_FIELD_COUNT = "separator.field_count" {
+        vi: "mã QR của tờ phân cách có {got} trường; {version} có {expected}",
+        en: "the separator's QR code has {got} fields; {version} has {expected}"
+    }
+    SEPARATOR_FIELD = "separator.field" {
+        vi: "trường {name} của mã QR tờ phân cách: {why}",
+        en: "field {name} of the separator's QR code: {why}"
+    }
+
+    // Users.
+    ROLE_UNKNOWN = "role.unknown" {
+        vi: "vai trò là admin (quản trị), operator (cán bộ số hóa), clerk (cán bộ một cửa), citizen (công dân) hoặc intake (hệ thống một cửa), nhận được {got}",
+        en: "a role is admin, operator, clerk, citizen or intake, got {got}"
+    }
+    USER_NAME_LENGTH = "user.name_length" {
+        vi: "tên đăng nhập có 1 đến {max} ký tự",
+        en: "a name has 1 to {max} characters"
+    }
+    USER_NAME_CONTROL = "user.name_control" {
+        vi: "tên đăng nhập không chứa ký tự điều khiển",
+        en: "a name has no control characters"
+    }
+    USER_CLERK_AGENCY = "user.clerk_agency" {
+        vi: "cán bộ một cửa gắn với một cơ quan: hãy cho mã cơ quan (ví dụ H47.15)",
+        en: "a clerk is bound to an agency: give its agency code (e.g. H47.15)"
+    }
+    USER_AGENCY_NOT_CLERK = "user.agency_not_clerk" {
+        vi: "chỉ cán bộ một cửa có mã cơ quan, {role} thì không",
+        en: "only a clerk has an agency code, not a {role}"
+    }
+    USER_CITIZEN_OWNER = "user.citizen_owner" {
+        vi: "công dân gắn với một số định danh: hãy cho số định danh cá nhân 12 chữ số hoặc mã số doanh nghiệp",
+        en: "a citizen is bound to one owner ID: give the 12-digit personal ID or the enterprise code"
+    }
+    USER_OWNER_NOT_CITIZEN = "user.owner_not_citizen" {
+        vi: "chỉ công dân có số định danh chủ giấy tờ, {role} thì không",
+        en: "only a citizen has an owner ID, not a {role}"
+    }
+
+    // Why a document is read.
+    PURPOSE_TOO_LONG = "purpose.too_long" {
+        vi: "mục đích có nhiều nhất {max} ký tự",
+        en: "a purpose has at most {max} characters"
+    }
+    DOSSIER_CODE_REQUIRED = "dossier_code.required" {
+        vi: "hãy ghi hồ sơ đang xử lý: mã hồ sơ, ví dụ {example}",
+        en: "name the dossier this serves: its code, e.g. {example}"
+    }
+    PURPOSE_REQUIRED = "purpose.required" {
+        vi: "hãy ghi giấy tờ được dùng vào việc gì",
+        en: "say what the document is used for"
+    }
+
+    // Requests.
+    SORT_ORDER = "search.sort" {
+        vi: "sắp xếp theo relevance (mức liên quan) hoặc date (ngày)",
+        en: "sort by relevance or date"
+    }
+    LIMIT_RANGE = "request.limit" {
+        vi: "từ 1 đến {max}",
+        en: "1 to {max}"
+    }
+    OFFSET_TOO_FAR = "search.offset" {
+        vi: "nhiều nhất {max}: hãy thu hẹp tìm kiếm",
+        en: "at most {max}: narrow the search instead"
+    }
+    REVOKE_REASON = "revoke.reason" {
+        vi: "hãy ghi lý do thu hồi giấy tờ, từ 1 đến {max} ký tự",
+        en: "say why the document is revoked, in 1 to {max} characters"
+    }
+    SUCCESSOR_UNKNOWN = "supersede.successor_unknown" {
+        vi: "không có giấy tờ nào có mã này",
+        en: "no document with this id"
+    }
+    SUCCESSOR_ITSELF = "supersede.itself" {
+        vi: "giấy tờ không thể thay thế chính nó",
+        en: "a document cannot supersede itself"
+    }
+    SUCCESSOR_OTHER_OWNER = "supersede.other_owner" {
+        vi: "giấy tờ thay thế thuộc chủ khác ({owner}); kết quả chỉ được thay bằng giấy tờ của cùng chủ",
+        en: "the successor belongs to another owner ({owner}); a result is superseded by one of the same owner"
+    }
+    PAGE_MISSING = "preview.page_missing" {
+        vi: "giấy tờ có {pages} trang; không có trang {page}",
+        en: "the document has {pages} pages; there is no page {page}"
+    }
+    PAGE_CANNOT_SHOW = "preview.cannot_show" {
+        vi: "không hiển thị được: {why}",
+        en: "cannot be shown: {why}"
+    }
+    PREVIEW_WIDTH = "preview.width" {
+        vi: "ảnh xem trước rộng từ {min} đến {max} điểm ảnh",
+        en: "a preview is {min} to {max} pixels wide"
+    }
+    NOT_A_METADATA_FIELD = "request.not_a_field" {
+        vi: "không phải trường thông tin của giấy tờ",
+        en: "not a metadata field"
+    }
+    WHOLE_PAGES = "request.whole_pages" {
+        vi: "một số nguyên số trang",
+        en: "a whole number of pages"
+    }
+    LEDGER_ACTION = "ledger.action" {
+        vi: "một hoạt động của nhật ký: read_metadata, search, download, reuse, refused, ...",
+        en: "an action of the ledger: read_metadata, search, download, reuse, refused, ..."
+    }
+    FILE_REFUSED = "upload.file_refused" {
+        vi: "tệp không được nhận: {why}",
+        en: "{why}"
+    }
+    PASSWORD_RULE = "password.rule" {
+        vi: "mật khẩu không đạt yêu cầu: {why}",
+        en: "{why}"
+    }
+    CERTIFICATE_RULE = "trust_anchor.certificate" {
+        vi: "chứng thư không dùng được: {why}",
+        en: "{why}"
+    }
+    PLACE_RULE = "place.rule" {
+        vi: "địa danh không dùng được: {why}",
+        en: "{why}"
+    }
+
+    // Roles and acts, the words of refusals.
+    ROLE_ADMIN = "role.admin" { vi: "quản trị viên", en: "admin" }
+    ROLE_OPERATOR = "role.operator" { vi: "cán bộ số hóa", en: "operator" }
+    ROLE_CLERK = "role.clerk" { vi: "cán bộ một cửa", en: "clerk" }
+    ROLE_CITIZEN = "role.citizen" { vi: "công dân", en: "citizen" }
+    ROLE_INTAKE = "role.intake" { vi: "hệ thống một cửa", en: "intake" }
+    ACT_UPLOAD = "act.upload" { vi: "tải giấy tờ lên", en: "upload documents" }
+    ACT_CHANGE_LIFECYCLE = "act.change_lifecycle" {
+        vi: "thu hồi hoặc thay thế giấy tờ",
+        en: "revoke or supersede documents"
+    }
+    ACT_REEXTRACT = "act.reextract" {
+        vi: "đọc lại văn bản của giấy tờ",
+        en: "re-extract the text of documents"
+    }
+    ACT_SPLIT_STACKS = "act.split_stacks" {
+        vi: "giữ hoặc tách xấp bản quét",
+        en: "keep or split scanned stacks"
+    }
+    ACT_MANAGE_PLACES = "act.manage_places" {
+        vi: "thay danh mục địa danh hoặc đọc lại địa danh của giấy tờ",
+        en: "change the gazetteer or re-read the places of documents"
+    }
+    ACT_READ_DOCUMENTS = "act.read_documents" { vi: "xem giấy tờ", en: "read documents" }
+    ACT_REUSE = "act.reuse" {
+        vi: "dùng lại giấy tờ cho hồ sơ",
+        en: "reuse documents in a dossier"
+    }
+    ACT_SEE_LEDGER = "act.see_ledger" {
+        vi: "xem nhật ký truy cập",
+        en: "see the access ledger"
+    }
+    ACT_SEE_BATCHES = "act.see_batches" {
+        vi: "xem báo cáo các lô nhập",
+        en: "read batch reports"
+    }
+    ACT_MANAGE_ACCOUNTS = "act.manage_accounts" {
+        vi: "quản lý tài khoản và mã truy cập",
+        en: "manage users and tokens"
+    }
+    ACT_BACKUP = "act.backup" { vi: "sao lưu", en: "make backups" }
+    ACT_CERTIFY = "act.certify" {
+        vi: "cấp bản sao điện tử có chứng thực",
+        en: "issue certified copies"
+    }
+    ACT_MANAGE_TRUST = "act.manage_trust" {
+        vi: "quản lý chứng thư gốc tin cậy",
+        en: "manage trust anchors"
+    }
+
+    // Refusals (schemas::policy).
+    REFUSAL_ROLE = "refusal.role" {
+        vi: "vai trò {role} không được {act}",
+        en: "a {role} cannot {act}"
+    }
+    REFUSAL_ROLE_AN = "refusal.role_an" {
+        vi: "vai trò {role} không được {act}",
+        en: "an {role} cannot {act}"
+    }
+    REFUSAL_NO_DOCUMENT = "refusal.not_found.document" {
+        vi: "không có giấy tờ nào có mã {id}",
+        en: "no document with id {id}"
+    }
+    REFUSAL_NO_OWNER = "refusal.not_found.owner" {
+        vi: "không có chủ giấy tờ {owner}",
+        en: "no owner {owner}"
+    }
+    REFUSAL_CLERK_NO_AGENCY = "refusal.dossier.no_agency" {
+        vi: "tài khoản cán bộ một cửa này chưa có mã cơ quan; quản trị viên cần đặt mã",
+        en: "this clerk has no agency code; an admin must set one"
+    }
+    REFUSAL_CLERK_AGENCY_INVALID = "refusal.dossier.agency_invalid" {
+        vi: "mã cơ quan của cán bộ này không hợp lệ: {why}",
+        en: "this clerk's agency code is not valid: {why}"
+    }
+    REFUSAL_OTHER_PROVINCE = "refusal.dossier.other_province" {
+        vi: "hồ sơ {dossier} do cơ quan thuộc {dossier_unit} tiếp nhận; cán bộ của {agency} chỉ tra cứu cho hồ sơ của {own_unit}",
+        en: "dossier {dossier} was received by an agency of {dossier_unit}; a clerk of {agency} reads for dossiers of {own_unit} only"
+    }
+    FIELD_RULE = "field.rule" {
+        vi: "{field} {value}: {rule}",
+        en: "{field} {value}: {rule}"
+    }
+    FIELD_RULE_EMPTY = "field.rule_empty" {
+        vi: "{field} (trống): {rule}",
+        en: "{field} (empty): {rule}"
+    }
+
+    // What the API answers besides rules and refusals.
+    NO_BATCH = "not_found.batch" { vi: "không có lô nhập {id}", en: "no batch {id}" }
+    NO_STACK = "not_found.stack" {
+        vi: "không có xấp bản quét {sha256} được giữ",
+        en: "no kept stack {sha256}"
+    }
+    NO_ROUTE = "not_found.route" {
+        vi: "không có địa chỉ {path}; API được mô tả tại /api/v1/openapi.json",
+        en: "no such route {path}; the API is described at /api/v1/openapi.json"
+    }
+    UNAUTHENTICATED = "auth.unauthenticated" {
+        vi: "hãy đăng nhập trước: gửi `Authorization: Bearer TOKEN` (mã truy cập từ `kho token create` hoặc từ POST /api/v1/login)",
+        en: "sign in first: send `Authorization: Bearer TOKEN` (a token from `kho token create`, or from POST /api/v1/login)"
+    }
+    INVALID_LOGIN = "auth.invalid_login" {
+        vi: "sai tên đăng nhập hoặc mật khẩu",
+        en: "wrong user name or password"
+    }
+    INVALID_FIELDS = "request.invalid" {
+        vi: "yêu cầu có {count} trường không hợp lệ: {errors}",
+        en: "{errors}"
+    }
+    QUERY_UNREADABLE = "request.query" {
+        vi: "không đọc được chuỗi truy vấn: {why}",
+        en: "the query string cannot be read: {why}"
+    }
+    PATH_UNREADABLE = "request.path" {
+        vi: "không đọc được đường dẫn: {why}",
+        en: "the path cannot be read: {why}"
+    }
+    JSON_UNREADABLE = "request.json" {
+        vi: "không đọc được nội dung dạng JSON mà địa chỉ này nhận (Content-Type: application/json): {why}",
+        en: "the body cannot be read as the JSON this route takes (Content-Type: application/json): {why}"
+    }
+    NOT_MULTIPART = "request.not_multipart" {
+        vi: "nội dung không phải biểu mẫu multipart/form-data: {why}",
+        en: "the body is not a multipart/form-data form: {why}"
+    }
+    FORM_UNREADABLE = "request.form" {
+        vi: "không đọc được biểu mẫu: {why}",
+        en: "the form cannot be read: {why}"
+    }
+    PART_UNREADABLE = "request.part" {
+        vi: "không đọc được {what}: {why}",
+        en: "{what} cannot be read: {why}"
+    }
+    FIELD_NOT_UTF8 = "request.field_utf8" {
+        vi: "trường {name} không phải văn bản UTF-8",
+        en: "field {name} is not UTF-8 text"
+    }
+    NO_FILE_FIELD = "request.no_file" {
+        vi: "biểu mẫu không có trường `file`",
+        en: "the form has no `file` field"
+    }
+    COPY_AS_BODY = "request.copy_body" {
+        vi: "hãy gửi bản sao làm nội dung của yêu cầu (Content-Type: application/pdf)",
+        en: "send the copy as the request body (Content-Type: application/pdf)"
+    }
+    SEARCH_QUERY = "search.query" {
+        vi: "không hiểu câu tìm kiếm: {why}",
+        en: "{why}"
+    }
+    UNKNOWN_CHANGE = "request.change" {
+        vi: "không có thay đổi {got}: revoke (thu hồi) hoặc supersede (thay thế)",
+        en: "unknown change {got}: revoke or supersede"
+    }
+    CSRF_MISMATCH = "web.csrf" {
+        vi: "mã bảo vệ của biểu mẫu không khớp với phiên đăng nhập này; hãy tải lại trang và gửi lại",
+        en: "the form's security token does not match this session; reload the page and send it again"
+    }
+    FOREIGN_ORIGIN = "web.origin" {
+        vi: "biểu mẫu từ {origin} không được thao tác trên trang này",
+        en: "a form from {origin} cannot act on this site"
+    }
+    CITIZEN_PAGES = "web.citizen_only" {
+        vi: "các trang này dành cho công dân và tổ chức có số định danh",
+        en: "these pages are for citizens and organizations with an owner ID"
+    }
+    NO_CERTIFIED_COPY = "not_found.certified_copy" {
+        vi: "không có bản sao chứng thực nào có mã {code}: hãy kiểm tra các ký tự dưới mã QR",
+        en: "no certified copy has the code {code}: check the letters under the QR code"
+    }
+    // Registered dossiers and shares (#20).
+    ACT_REGISTER_DOSSIER = "act.register_dossier" {
+        vi: "đăng ký hồ sơ",
+        en: "register dossiers"
+    }
+    ACT_SHARE = "act.share" {
+        vi: "chia sẻ giấy tờ",
+        en: "share documents"
+    }
+    REFUSAL_DOSSIER_NOT_REGISTERED = "refusal.dossier.not_registered" {
+        vi: "hồ sơ {code} chưa được đăng ký: hệ thống một cửa chưa gửi hồ sơ này cho kho (POST /api/v1/dossiers); cán bộ một cửa chỉ xem giấy tờ cho hồ sơ đã đăng ký cùng người nộp",
+        en: "dossier {code} is not registered: the one-stop system has not sent it to kho (POST /api/v1/dossiers); a clerk reads only for dossiers registered with their applicants"
+    }
+    REFUSAL_DOSSIER_OTHER_APPLICANT = "refusal.dossier.other_applicant" {
+        vi: "hồ sơ {code} được đăng ký cho một người nộp khác; giấy tờ này không phải của họ và không được chia sẻ cho hồ sơ",
+        en: "dossier {code} was registered for another applicant; this document is not theirs and was not shared with it"
+    }
+    REFUSAL_DOSSIER_OTHER_APPLICANTS = "refusal.dossier.other_applicants" {
+        vi: "hồ sơ {code} được đăng ký cho {count} người nộp khác; giấy tờ này không phải của họ và không được chia sẻ cho hồ sơ",
+        en: "dossier {code} was registered for {count} other applicants; this document is not theirs and was not shared with it"
+    }
+    REFUSAL_REGISTER_OTHER_PROVINCE = "refusal.dossier.register_other_province" {
+        vi: "hồ sơ {code} do cơ quan thuộc {unit} tiếp nhận; cán bộ một cửa chỉ đăng ký hồ sơ của {own}",
+        en: "dossier {code} was received by an agency of {unit}; a clerk registers dossiers of {own} only"
+    }
+    DOSSIER_CHECK_UNKNOWN = "dossier_check.unknown" {
+        vi: "cách kiểm tra hồ sơ là `format` hoặc `registered`, nhận được {got}",
+        en: "the dossier check is `format` or `registered`, got {got}"
+    }
+    DOSSIER_APPLICANTS_NONE = "dossier.applicants.none" {
+        vi: "hồ sơ cần ít nhất một số định danh của người nộp",
+        en: "a dossier names at least one applicant's owner ID"
+    }
+    DOSSIER_APPLICANTS_TOO_MANY = "dossier.applicants.too_many" {
+        vi: "một hồ sơ có nhiều nhất {max} người nộp",
+        en: "a dossier names at most {max} applicants"
+    }
+    DOSSIER_DATE_MISMATCH = "dossier.received_on.mismatch" {
+        vi: "mã hồ sơ {code} cho biết ngày tiếp nhận là {date}; ngày tiếp nhận phải là ngày đó",
+        en: "the dossier code {code} says it was received on {date}; the reception date must be that day"
+    }
+    DOSSIER_AGENCY_MISMATCH = "dossier.receiving_agency.mismatch" {
+        vi: "mã hồ sơ {code} do cơ quan thuộc {unit} cấp; cơ quan tiếp nhận phải cùng tỉnh hoặc bộ",
+        en: "the dossier code {code} was given by an agency of {unit}; the receiving agency must be of the same province or ministry"
+    }
+    DOSSIER_CONFLICT = "dossier.conflict" {
+        vi: "hồ sơ {code} đã được đăng ký với thông tin khác (bởi {by}); người nộp, thủ tục, cơ quan và ngày của một hồ sơ không thay đổi",
+        en: "dossier {code} is registered already with other fields (by {by}); a dossier's applicants, procedure, agency and date do not change"
+    }
+    DOSSIER_LIST_HEADER = "dossier_list.header" {
+        vi: "không đọc được dòng tiêu đề của danh sách: {why}",
+        en: "the list's header cannot be read: {why}"
+    }
+    DOSSIER_LIST_COLUMN = "dossier_list.column" {
+        vi: "danh sách thiếu cột {name}; dòng tiêu đề là {columns}",
+        en: "the list has no column {name}; its header is {columns}"
+    }
+    DOSSIER_LIST_ROW = "dossier_list.row" {
+        vi: "không đọc được dòng này theo CSV: {why}",
+        en: "the row cannot be read as CSV: {why}"
+    }
+    SHARE_DOCUMENT_ID = "share.documents.id" {
+        vi: "mã giấy tờ gồm 26 chữ cái và chữ số",
+        en: "a document id is 26 letters and digits"
+    }
+    SHARE_NO_DOCUMENTS = "share.documents.none" {
+        vi: "hãy chọn ít nhất một giấy tờ để chia sẻ",
+        en: "share at least one document"
+    }
+    SHARE_TOO_MANY = "share.documents.too_many" {
+        vi: "một lần chia sẻ có nhiều nhất {max} giấy tờ",
+        en: "a share names at most {max} documents"
+    }
+    SHARE_UNTIL_MISSING = "share.until.missing" {
+        vi: "hãy cho biết ngày cuối cùng được dùng",
+        en: "give the last day the share may be used"
+    }
+    SHARE_UNTIL_PAST = "share.until.past" {
+        vi: "ngày cuối cùng đã qua",
+        en: "the last day is in the past"
+    }
+    SHARE_LINK_TOO_LONG = "share.until.too_long" {
+        vi: "liên kết dùng được nhiều nhất {days} ngày: muộn nhất là ngày {latest}",
+        en: "a link lasts at most {days} days: the last day is {latest} at the latest"
+    }
+    SHARE_AGENCY_FIELDS = "share.agency.required" {
+        vi: "chia sẻ với cơ quan cần mã cơ quan và mã thủ tục",
+        en: "an agency share names the agency and the procedure"
+    }
+    SHARE_PURPOSE_MISSING = "share.purpose.missing" {
+        vi: "hãy cho biết liên kết dùng để làm gì (ví dụ: hồ sơ vay vốn ngân hàng)",
+        en: "say what the link is for (e.g. hồ sơ vay vốn ngân hàng)"
+    }
+    SHARE_PURPOSE_TOO_LONG = "share.purpose.too_long" {
+        vi: "mục đích có nhiều nhất {max} ký tự",
+        en: "a purpose has at most {max} characters"
+    }
+    SHARE_KIND = "share.kind" {
+        vi: "chia sẻ với một cơ quan (`agency`) hoặc bằng một liên kết (`link`)",
+        en: "a share is for an `agency` or a `link`"
+    }
+    NO_SHARE = "not_found.share" {
+        vi: "không có chia sẻ {id}",
+        en: "no share {id}"
+    }
+    SHARE_GONE = "share.gone" {
+        vi: "chia sẻ {id} {state}: hãy xin người chia sẻ một liên kết mới",
+        en: "share {id} is {state}: ask its owner for a new one"
+    }
+    SHARE_REVOKED_ALREADY = "share.revoked_already" {
+        vi: "chia sẻ {id} đã bị thu hồi rồi",
+        en: "share {id} is revoked already"
+    }
+    SHARE_STATE_ACTIVE = "share.state.active" {
+        vi: "đang dùng được",
+        en: "active"
+    }
+    SHARE_STATE_REVOKED = "share.state.revoked" {
+        vi: "đã bị thu hồi",
+        en: "revoked"
+    }
+    SHARE_STATE_EXPIRED = "share.state.expired" {
+        vi: "đã hết hạn",
+        en: "expired"
+    }
+    SHARE_STATE_USED = "share.state.used" {
+        vi: "đã được dùng",
+        en: "used"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words written the same in both languages: codes, examples, names of values. A text may
+    /// be the same in both only if it consists of these and placeholders.
+    const NEUTRAL: &[&str] = &["{why}", "{field} {value}: {rule}", "dòng {line}: {why}"];
+
+    fn has_vietnamese_letters(text: &str) -> bool {
+        // Letters Vietnamese has and English does not: đ and vowels with a tone or a hat.
+        text.chars().any(|c| {
+            let c = c.to_lowercase().next().unwrap_or(c);
+            c == 'đ' || (!c.is_ascii() && c.is_alphabetic())
+        })
+    }
+
+    /// The whole table: every code has non-empty texts in both languages, the Vietnamese text is
+    /// Vietnamese (not the English left in), both use the same placeholders, and codes are
+    /// unique and stable-looking (lower-case words joined by dots and underscores).
+    #[test]
+    fn every_entry_has_a_vietnamese_and_an_english_text() {
+        let mut codes = std::collections::BTreeSet::new();
+        for entry in ALL {
+            assert!(codes.insert(entry.code), "{} twice", entry.code);
+            assert!(
+                entry.code.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'.'
+                    || b == b'_'),
+                "{}",
+                entry.code
+            );
+            assert!(!entry.vi.trim().is_empty(), "{}: no Vietnamese", entry.code);
+            assert!(!entry.en.trim().is_empty(), "{}: no English", entry.code);
+            let mut vi_names = placeholders(entry.vi);
+            let mut en_names = placeholders(entry.en);
+            vi_names.sort();
+            en_names.sort();
+            // The Vietnamese may say more than an English pass-through of a nested reason.
+            for name in &en_names {
+                assert!(
+                    vi_names.contains(name),
+                    "{}: vi lacks {{{name}}}",
+                    entry.code
+                );
+            }
+            if NEUTRAL.contains(&entry.vi) {
+                continue;
+            }
+            assert_ne!(entry.vi, entry.en, "{}: the same in both", entry.code);
+            assert!(
+                has_vietnamese_letters(entry.vi),
+                "{}: {:?} has no Vietnamese letter",
+                entry.code,
+                entry.vi
+            );
+        }
+    }
+
+    #[test]
+    fn parameters_and_nested_messages_render_in_the_language_asked() {
+        let m = Message::new(&PERSONAL_ID_LENGTH).with("got", 11);
+        assert_eq!(m.code(), "personal_id.length");
+        assert_eq!(m.render(Lang::En), "a personal ID has 12 digits, got 11");
+        assert_eq!(
+            m.render(Lang::Vi),
+            "số định danh cá nhân có 12 chữ số, nhận được 11"
+        );
+        let refusal = Message::new(&REFUSAL_ROLE)
+            .with_message("role", &ROLE_CLERK)
+            .with_message("act", &ACT_UPLOAD);
+        assert_eq!(refusal.render(Lang::En), "a clerk cannot upload documents");
+        assert_eq!(
+            refusal.render(Lang::Vi),
+            "vai trò cán bộ một cửa không được tải giấy tờ lên"
+        );
+        let missing = Message::new(&PERSONAL_ID_LENGTH);
+        assert_eq!(
+            missing.render(Lang::En),
+            "a personal ID has 12 digits, got {got}"
+        );
+        assert_eq!(entry("personal_id.length"), Some(&PERSONAL_ID_LENGTH));
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_the_two() {
+        assert_eq!(Lang::from_accept_language("en"), Lang::En);
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("vi-VN,vi;q=0.9,en;q=0.8"),
+            Lang::Vi
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr, en;q=0.5, vi;q=0.7"),
+            Lang::Vi
+        );
+        assert_eq!(Lang::from_accept_language("fr"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language(""), Lang::Vi);
+        assert_eq!(Lang::from_accept_language("*"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language("en;q=0"), Lang::Vi);
+    }
+
+    #[test]
+    fn the_locale_decides_the_command_lines_language() {
+        assert_eq!(
+            Lang::from_locale([None, None, Some("vi_VN.UTF-8")]),
+            Lang::Vi
+        );
+        assert_eq!(Lang::from_locale([None, None, Some("C")]), Lang::En);
+        assert_eq!(Lang::from_locale([None, None, None]), Lang::En);
+        assert_eq!(
+            Lang::from_locale([Some("C"), None, Some("vi_VN.UTF-8")]),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_locale([Some(""), Some("vi_VN"), Some("C")]),
+            Lang::Vi
+        );
+    }
+}
