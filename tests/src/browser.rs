@@ -248,6 +248,24 @@ impl Browser {
         )
     }
 
+    /// Chooses `file` in the upload form's file input and waits (up to two minutes: a scan is
+    /// read by OCR) until the page's script has filled in kho's suggestions.
+    pub fn choose_file_for_suggestions(&self, file: &std::path::Path) {
+        let file = file.canonicalize().unwrap();
+        self.find("#file").send(file.to_str().unwrap());
+        let started = std::time::Instant::now();
+        while self
+            .script("return document.body.getAttribute('data-suggested')")
+            .is_null()
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(120),
+                "no suggestions came back"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+    }
+
     /// Presses keys on whatever has the focus (`\u{E004}` is Tab, `\u{E007}` Enter).
     pub fn keys(&self, keys: &str) {
         let actions: Vec<Value> = keys

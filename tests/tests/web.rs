@@ -887,22 +887,9 @@ fn no_page_speaks_english_only() {
     sign_in(&browser, "vanhanh");
     visit(&browser, "/upload");
     // The upload form with the suggestions kho read from a chosen file (nothing is stored).
-    let chosen = kho_tests::corpus()
-        .join("giay-khai-sinh-nguyen-van-duc.pdf")
-        .canonicalize()
-        .unwrap();
-    browser.find("#file").send(chosen.to_str().unwrap());
-    let started = std::time::Instant::now();
-    while browser
-        .script("return document.body.getAttribute('data-suggested')")
-        .is_null()
-    {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(120),
-            "no suggestions came back"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(250));
-    }
+    browser.choose_file_for_suggestions(
+        &kho_tests::corpus().join("giay-khai-sinh-nguyen-van-duc.pdf"),
+    );
     look(&browser, "/upload (suggestions)");
     visit(&browser, "/upload/stack");
     visit(&browser, "/batches");

@@ -51,19 +51,7 @@ fn upload_suggestions_a_confirmed_revocation_and_a_successor_picked_by_words() {
     browser
         .find("#title")
         .fill("Xác nhận tình trạng hôn nhân của chị Hoa");
-    let scan = corpus().join(SCAN).canonicalize().unwrap();
-    browser.find("#file").send(scan.to_str().unwrap());
-    let started = std::time::Instant::now();
-    while browser
-        .script("return document.body.getAttribute('data-suggested')")
-        .is_null()
-    {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(120),
-            "no suggestions came back"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(250));
-    }
+    browser.choose_file_for_suggestions(&corpus().join(SCAN));
     let status = browser.find("#goi-y").text();
     assert!(status.contains("gợi ý"), "{status}");
     assert_eq!(value(&browser, "#owner_id"), HOA, "{status}");
