@@ -68,6 +68,13 @@ enum Command {
     /// import a corrected one, read documents' places again.
     #[command(subcommand)]
     Places(commands::places::PlacesCommand),
+    /// The domain vocabulary of search (sổ đỏ, GCN QSDĐ, GKS, CCCD ...): show it, or import a
+    /// store's own table.
+    #[command(subcommand)]
+    Vocabulary(commands::vocabulary::VocabularyCommand),
+    /// List the agency names this store shows for agency codes (built-in starter table, extended
+    /// by DIR/agencies.csv: the province's own list, columns code,name).
+    Agencies(commands::agencies::Args),
     /// List the document types this store accepts.
     Types(commands::types::Args),
     /// Serve the HTTP API (`/api/v1`, described at /api/v1/openapi.json).
@@ -143,7 +150,9 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::bag::export(&store, args),
         Command::Import(args) => commands::bag::import(&store, args),
         Command::Types(args) => commands::types::run(&store, args),
+        Command::Agencies(args) => commands::agencies::run(&store, args),
         Command::Places(command) => commands::places::run(&store, command),
+        Command::Vocabulary(command) => commands::vocabulary::run(&store, command),
         Command::Serve(args) => commands::serve::run(&store, args),
         Command::User(command) => commands::accounts::user(&store, command),
         Command::Token(command) => commands::accounts::token(&store, command),

@@ -10,7 +10,7 @@ use crate::search::index::{IndexState, SearchIndex, Tables};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
-use schemas::{DocTypes, DocumentRecord, DocumentText};
+use schemas::{DocTypes, DocumentRecord, DocumentText, Vocabulary};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +19,13 @@ pub const STORE_VERSION: u64 = 1;
 const STORE_FILE: &str = "kho-store.json";
 /// An optional CSV in the store folder that extends the built-in document types.
 pub const DOC_TYPES_FILE: &str = "doc-types.csv";
+/// An optional CSV in the store folder that extends the built-in agency names (`code,name`).
+pub const AGENCIES_FILE: &str = "agencies.csv";
+/// An optional CSV in the store folder that replaces the built-in search vocabulary
+/// (`kho vocabulary import`).
+pub const VOCABULARY_FILE: &str = "vocabulary.csv";
+/// Largest vocabulary file `import_vocabulary` takes.
+pub const MAX_VOCABULARY_BYTES: usize = 1024 * 1024;
 /// Default limit on one file's size.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -47,6 +54,8 @@ pub struct StoreOptions {
 /// DIR/blobs/ab/cd/SHA  original bytes, read-only
 /// DIR/index/           tantivy full-text index (derived: `reindex` rebuilds it)
 /// DIR/doc-types.csv    optional: extra document types
+/// DIR/vocabulary.csv   optional: the store's search vocabulary (`kho vocabulary import`)
+/// DIR/agencies.csv     optional: agency names by code (the province's own list)
 /// DIR/places.tsv[.gz]  optional: the store's own gazetteer (`kho places import`)
 /// DIR/spool/           incoming files over one part (16 MiB) being hashed, blobs in a bucket
 /// ```
@@ -57,6 +66,10 @@ pub struct Archive {
     pub(crate) blobs: Box<dyn BlobStore>,
     index: SearchIndex,
     doc_types: DocTypes,
+    /// The domain vocabulary of search (built in, or DIR/vocabulary.csv).
+    vocabulary: Vocabulary,
+    /// Agency names by code (built in, extended by DIR/agencies.csv).
+    agencies: schemas::Agencies,
     max_file_bytes: u64,
     /// How a clerk's dossier is checked (`kho serve --dossier-check`).
     dossier_check: schemas::DossierCheck,
@@ -84,6 +97,16 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// The text of an optional file of the store folder (a table that extends a built-in one), or
+/// `None` when there is none.
+fn optional_text(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err(path)(e)),
     }
 }
 
@@ -155,12 +178,22 @@ impl Archive {
         let index = SearchIndex::open(&root.join("index"))?;
         let mut doc_types = DocTypes::builtin();
         let extra = root.join(DOC_TYPES_FILE);
-        if extra.exists() {
-            let text = std::fs::read_to_string(&extra).map_err(io_err(&extra))?;
+        if let Some(text) = optional_text(&extra)? {
             doc_types
                 .extend_from_csv(&text)
                 .map_err(|source| ArchiveError::DocTypes {
                     path: extra.clone(),
+                    source,
+                })?;
+        }
+        let vocabulary = Self::load_vocabulary(&root, &doc_types)?;
+        let mut agencies = schemas::Agencies::builtin();
+        let agencies_file = root.join(AGENCIES_FILE);
+        if let Some(text) = optional_text(&agencies_file)? {
+            agencies
+                .extend_from_csv(&text)
+                .map_err(|source| ArchiveError::Agencies {
+                    path: agencies_file.clone(),
                     source,
                 })?;
         }
@@ -171,6 +204,8 @@ impl Archive {
             blobs,
             index,
             doc_types,
+            vocabulary,
+            agencies,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             dossier_check: schemas::DossierCheck::Format,
             journal,
@@ -225,6 +260,53 @@ impl Archive {
 
     pub fn doc_types(&self) -> &DocTypes {
         &self.doc_types
+    }
+
+    fn load_vocabulary(root: &Path, doc_types: &DocTypes) -> Result<Vocabulary> {
+        let path = root.join(VOCABULARY_FILE);
+        match optional_text(&path)? {
+            Some(text) => Vocabulary::from_csv(&text, doc_types)
+                .map_err(|source| ArchiveError::Vocabulary { path, source }),
+            None => Ok(Vocabulary::builtin()),
+        }
+    }
+
+    /// Agency names by code: how an agency code is shown to people.
+    pub fn agencies(&self) -> &schemas::Agencies {
+        &self.agencies
+    }
+
+    /// The domain vocabulary search expands queries with.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Replaces the store's vocabulary with a CSV table (`term,doc_type,words`), checked whole
+    /// against the store's document types before anything is written; kept as
+    /// DIR/vocabulary.csv (written beside it, then renamed). Returns the number of rows. Queries
+    /// are expanded at search time, so nothing needs reindexing.
+    pub fn import_vocabulary(&mut self, csv_text: &str) -> Result<usize> {
+        let path = self.root.join(VOCABULARY_FILE);
+        if csv_text.len() > MAX_VOCABULARY_BYTES {
+            return Err(ArchiveError::Vocabulary {
+                path,
+                source: schemas::RuleError::new(&schemas::messages::VOCABULARY_TOO_LARGE)
+                    .with("max", MAX_VOCABULARY_BYTES)
+                    .with("got", csv_text.len()),
+            });
+        }
+        let vocabulary = Vocabulary::from_csv(csv_text, &self.doc_types).map_err(|source| {
+            ArchiveError::Vocabulary {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        let temp = path.with_extension("csv.new");
+        std::fs::write(&temp, vocabulary.to_csv()).map_err(io_err(&temp))?;
+        std::fs::rename(&temp, &path).map_err(io_err(&path))?;
+        let rows = vocabulary.rows().len();
+        self.vocabulary = vocabulary;
+        Ok(rows)
     }
 
     /// The users and tokens of this store (hashing and deciding belong to the caller).
@@ -370,13 +452,17 @@ impl Archive {
         req: &SearchRequest,
         today: schemas::Date,
     ) -> Result<SearchResults> {
-        // The whole query for snippets; what is left once places are taken out for the index.
-        let parsed = query::parse(&req.query)?;
+        query::parse(&req.query)?;
+        // Step 1, places; step 2, the domain vocabulary, on the words places left.
         let expanded = crate::search::expand::expand(&self.gazetteer, req)?;
-        let rest = query::parse(&expanded.rest)?;
-        let mut found = self
-            .index
-            .search(req, &expanded.index_query(&rest), today)?;
+        let terms =
+            crate::search::vocabulary::expand(&self.vocabulary, &self.doc_types, &expanded.rest);
+        let rest = query::parse(&terms.rest)?;
+        // Snippets mark the words typed (places included), a term only where it is one word.
+        let parsed = query::parse(&terms.for_snippets(&req.query))?;
+        let mut found =
+            self.index
+                .search(req, &expanded.index_query(&rest, &terms.clauses), today)?;
         found.facets.name_places(&self.gazetteer);
         let mut hits = Vec::with_capacity(found.hits.len());
         for (id, score) in found.hits {
@@ -421,6 +507,7 @@ impl Archive {
             hits,
             facets: found.facets,
             place_expansion: expanded.shown,
+            vocabulary_expansion: terms.shown,
         })
     }
 }

@@ -62,6 +62,18 @@ pub enum ArchiveError {
         #[source]
         source: schemas::RuleError,
     },
+    #[error("{path}: {source}; fix the file (`kho vocabulary show` prints the table in force), or delete it to use the vocabulary built into kho")]
+    Vocabulary {
+        path: PathBuf,
+        #[source]
+        source: schemas::RuleError,
+    },
+    #[error("{path}: {source}; fix the file, or delete it to use the agency names built into kho")]
+    Agencies {
+        path: PathBuf,
+        #[source]
+        source: schemas::RuleError,
+    },
     #[error("gazetteer {path}: {source}; fix the file, or delete it to use the gazetteer built into kho")]
     Gazetteer {
         path: PathBuf,

@@ -42,7 +42,8 @@ mod trust;
 mod verify;
 
 pub use archive::{
-    Archive, StoreFigures, StoreOptions, DEFAULT_MAX_FILE_BYTES, DOC_TYPES_FILE, STORE_VERSION,
+    Archive, StoreFigures, StoreOptions, AGENCIES_FILE, DEFAULT_MAX_FILE_BYTES, DOC_TYPES_FILE,
+    MAX_VOCABULARY_BYTES, STORE_VERSION, VOCABULARY_FILE,
 };
 pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};

@@ -317,6 +317,23 @@ fn tally(record: &mut BatchRecord, status: FileStatus) {
 }
 
 /// The batch's line in the store's record of batches.
+/// Records one file stored outside a batch run (an upload through the API or the web page) as
+/// a batch of its own, so that operators find it in the list of batches with the others.
+pub fn record_upload(
+    archive: &Archive,
+    caller: &Caller,
+    report: &FileReport,
+) -> Result<(), ArchiveError> {
+    let batches = archive.batches();
+    let mut record = batches.start(
+        &caller.actor().name,
+        &format!("tải lên: {}", report.file),
+        1,
+    )?;
+    record_durably(archive, &mut record, 0, std::slice::from_ref(report))?;
+    batches.finish(&mut record)
+}
+
 fn batch_line(r: &FileReport) -> BatchLine {
     BatchLine {
         line: r.line,

@@ -367,6 +367,29 @@ pub fn load_bytes(
 /// `source_name` is the file name kept in the record. The bytes that are sniffed, inspected and
 /// extracted are exactly the bytes that are hashed and stored; a file the owner already has is
 /// a duplicate before any extraction work; every problem of the file is a rejected report.
+/// Also the metadata its extracted text suggests (none for a duplicate or a
+/// rejection, whose text is not read): what the upload answer shows beside what was given.
+pub fn ingest_loaded_suggesting(
+    archive: &Archive,
+    caller: &Caller,
+    display: &str,
+    source_name: Option<String>,
+    loaded: LoadedFile,
+    metadata: &DocumentMetadata,
+    cfg: &ExtractConfig,
+) -> Result<(FileReport, Option<schemas::Suggestions>), ArchiveError> {
+    match prepare_loaded(archive, caller, display, source_name, loaded, metadata, cfg)? {
+        Stage::Done(report) => Ok((*report, None)),
+        Stage::Ready(prepared) => {
+            let suggestions = schemas::suggest_fields(&prepared.text.joined(), schemas::today());
+            let report = commit_prepared(archive, caller, *prepared)?;
+            archive.flush()?;
+            Ok((report, Some(suggestions)))
+        }
+    }
+}
+
+/// [`ingest_loaded_suggesting`] without the suggestions.
 pub fn ingest_loaded(
     archive: &Archive,
     caller: &Caller,
@@ -376,14 +399,8 @@ pub fn ingest_loaded(
     metadata: &DocumentMetadata,
     cfg: &ExtractConfig,
 ) -> Result<FileReport, ArchiveError> {
-    match prepare_loaded(archive, caller, display, source_name, loaded, metadata, cfg)? {
-        Stage::Done(report) => Ok(*report),
-        Stage::Ready(prepared) => {
-            let report = commit_prepared(archive, caller, *prepared)?;
-            archive.flush()?;
-            Ok(report)
-        }
-    }
+    ingest_loaded_suggesting(archive, caller, display, source_name, loaded, metadata, cfg)
+        .map(|(report, _)| report)
 }
 
 /// A file after the parallel stage of a batch: either its outcome is already known (rejected,

@@ -24,12 +24,15 @@ mod pipeline;
 pub mod preview;
 pub mod signature;
 mod sniff;
+pub mod suggest;
 
-pub use batch::{plan_manifest, plan_paths, run, Batch, Planned, PlannedItem, StoreAs, Summary};
+pub use batch::{
+    plan_manifest, plan_paths, record_upload, run, Batch, Planned, PlannedItem, StoreAs, Summary,
+};
 pub use files::{
-    check_format, commit_prepared, expand_paths, ingest_loaded, load_bytes, load_file,
-    prepare_file, text_warnings, FileReport, FileStatus, InputError, InputFile, LoadedFile,
-    Prepared, RejectKind, Stage,
+    check_format, commit_prepared, expand_paths, ingest_loaded, ingest_loaded_suggesting,
+    load_bytes, load_file, prepare_file, text_warnings, FileReport, FileStatus, InputError,
+    InputFile, LoadedFile, Prepared, RejectKind, Stage,
 };
 pub use inspect::{inspect, InspectError, Inspection, Limits};
 pub use sniff::{sniff, SniffError, SNIFF_BYTES};

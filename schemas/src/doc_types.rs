@@ -1,7 +1,7 @@
 //! Document types as data: a built-in table (`data/doc_types.csv`, from domain.md) that a store
 //! extends or overrides with its own CSV file of the same columns (`key,title,validity`).
 
-use crate::messages::{self as m, Message};
+use crate::messages as m;
 use crate::{add_months, RuleError};
 use std::collections::BTreeMap;
 use time::Date;
@@ -88,32 +88,13 @@ impl DocTypes {
     /// Adds or replaces types from CSV text with the header `key,title,validity`. All rows are
     /// checked before any is applied; errors name the line.
     pub fn extend_from_csv(&mut self, csv_text: &str) -> Result<usize, RuleError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-        let mut parsed = Vec::new();
-        let mut errors = Vec::new();
-        for (i, row) in reader.deserialize::<DocTypeRow>().enumerate() {
-            let line = i + 2;
-            match row {
-                Err(e) => errors.push(
-                    Message::new(&m::DOC_TYPE_TABLE_LINE)
-                        .with("line", line)
-                        .with("why", e),
-                ),
-                Ok(row) => match Self::check_row(row) {
-                    Ok(t) => parsed.push(t),
-                    Err(e) => errors.push(
-                        Message::new(&m::DOC_TYPE_TABLE_LINE)
-                            .with("line", line)
-                            .with_message("why", e),
-                    ),
-                },
-            }
-        }
-        if !errors.is_empty() {
-            return Err(RuleError::new(&m::DOC_TYPE_TABLE).with_list("errors", errors));
-        }
+        let parsed = crate::table::read_rows(
+            csv_text,
+            &m::DOC_TYPE_TABLE,
+            &["key", "title", "validity"],
+            usize::MAX,
+            Self::check_row,
+        )?;
         let n = parsed.len();
         for t in parsed {
             self.by_key.insert(t.key.clone(), t);

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+mod agencies;
 mod capture;
 mod date;
 mod doc_types;
@@ -26,15 +27,19 @@ mod principal;
 pub mod provinces;
 mod record;
 pub mod rescan;
+mod suggest;
+mod table;
 mod text;
 mod text_layer;
 mod trust;
+mod vocabulary;
 
 pub use access::{
     policy, read_dossier_list, Caller, Credential, Dossier, DossierCheck, DossierInput, DossierRow,
     Share, ShareInput, ShareState, ShareTarget, ValidDossier, ValidShare, DOSSIER_LIST_COLUMNS,
     MAX_APPLICANTS, MAX_LINK_DAYS, MAX_SHARED_DOCUMENTS,
 };
+pub use agencies::{Agencies, MAX_AGENCY_ROWS};
 pub use capture::{
     is_separator_payload, parse_separator, separator_payload, Provenance,
     MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS, SEPARATOR_VERSION,
@@ -58,6 +63,7 @@ pub use principal::{Principal, Role, MAX_USER_NAME_CHARS};
 pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,
 };
+pub use suggest::{suggest_fields, Suggestions};
 pub use text::{canonical_tones, clean_text, fold, nfc};
 pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
 pub use trust::{
@@ -65,6 +71,8 @@ pub use trust::{
     CopyQrPayload, CopyVerification, SignatureInfo, SignatureStatus, TrustAnchorInfo,
     CODE_ALPHABET, MAX_ANCHOR_NAME_CHARS,
 };
+
+pub use vocabulary::{QueryTerm, Vocabulary, VocabularyRow, MAX_VOCABULARY_ROWS};
 
 pub use time::{Date, OffsetDateTime};
 

@@ -480,9 +480,54 @@ messages! {
         vi: "bảng loại giấy tờ: {errors}",
         en: "document type table: {errors}"
     }
-    DOC_TYPE_TABLE_LINE = "doc_type.table_line" {
+    // The store's CSV tables (schemas::table): a line-numbered list under the table's entry.
+    TABLE_LINE = "table.line" {
         vi: "dòng {line}: {why}",
         en: "line {line}: {why}"
+    }
+    TABLE_HEADER = "table.header" {
+        vi: "dòng đầu là tiêu đề {expected}, nhận được {got}",
+        en: "the first line is the header {expected}, got {got}"
+    }
+    TABLE_TOO_MANY_ROWS = "table.too_many_rows" {
+        vi: "bảng có nhiều nhất {max} dòng",
+        en: "a table has at most {max} rows"
+    }
+    AGENCY_TABLE = "agency.table" {
+        vi: "bảng tên cơ quan: {errors}",
+        en: "agency table: {errors}"
+    }
+    AGENCY_TABLE_CODE = "agency.table.code" {
+        vi: "mã cơ quan {code}: {why}",
+        en: "agency code {code}: {why}"
+    }
+    AGENCY_TABLE_NO_NAME = "agency.table.no_name" {
+        vi: "cơ quan {code} chưa có tên",
+        en: "agency {code} has no name"
+    }
+    VOCABULARY_TABLE = "vocabulary.table" {
+        vi: "bảng từ vựng tìm kiếm: {errors}",
+        en: "vocabulary table: {errors}"
+    }
+    VOCABULARY_TOO_LARGE = "vocabulary.too_large" {
+        vi: "bảng từ vựng có nhiều nhất {max} byte, nhận được {got}",
+        en: "a vocabulary table is at most {max} bytes, got {got}"
+    }
+    VOCABULARY_NO_TERM = "vocabulary.term.missing" {
+        vi: "mỗi dòng cần một cụm từ (điều người dùng gõ)",
+        en: "a row needs a term (what is typed)"
+    }
+    VOCABULARY_TERM_WORDS = "vocabulary.term.words" {
+        vi: "một cụm từ có từ 1 đến {max} từ (chữ hoặc số), nhận được {got}",
+        en: "a term has 1 to {max} words (letters or digits), got {got}"
+    }
+    VOCABULARY_DOC_TYPE = "vocabulary.doc_type" {
+        vi: "cụm từ {term}: loại giấy tờ {doc_type}: {why}",
+        en: "term {term}: doc_type {doc_type}: {why}"
+    }
+    VOCABULARY_MEANS_NOTHING = "vocabulary.means_nothing" {
+        vi: "cụm từ {term} chưa có nghĩa: hãy ghi loại giấy tờ (doc_type), cụm từ tương đương (words) hoặc cả hai",
+        en: "term {term} means nothing: give a doc_type, words, or both"
     }
     SUPERSEDE_REASON = "supersede.reason" {
         vi: "lý do thay thế là amend (sửa đổi), supplement (bổ sung), annul (hủy bỏ), replace (thay thế) hoặc correct (đính chính), nhận được {got}",

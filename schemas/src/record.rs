@@ -88,10 +88,11 @@ pub enum Validity {
 }
 
 impl Validity {
-    /// `permanent` (or `vĩnh viễn`), or a date.
+    /// `permanent` (or `không thời hạn`, the words the upload form's hint gives, or `vĩnh
+    /// viễn`, with or without diacritics), or a date.
     pub fn parse(s: &str) -> Result<Self, crate::RuleError> {
-        match s.trim().to_lowercase().as_str() {
-            "permanent" | "vĩnh viễn" | "vinh vien" => Ok(Validity::Permanent),
+        match crate::fold(s.trim()).as_str() {
+            "permanent" | "khong thoi han" | "vinh vien" => Ok(Validity::Permanent),
             _ => crate::parse_date(s).map(Validity::Until),
         }
     }
@@ -331,6 +332,15 @@ pub(crate) fn sample(owner: &str) -> DocumentRecord {
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
+
+    /// The upload form's hint says "không thời hạn": what it says is taken, typed either way.
+    #[test]
+    fn validity_in_words_as_the_form_hints() {
+        for typed in ["không thời hạn", "Khong thoi han", "vĩnh viễn", "permanent"] {
+            assert_eq!(Validity::parse(typed), Ok(Validity::Permanent), "{typed}");
+        }
+        assert!(Validity::parse("không").is_err());
+    }
 
     fn record(valid_until: Validity) -> DocumentRecord {
         let mut record = sample("049075001234");

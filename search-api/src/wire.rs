@@ -492,6 +492,38 @@ pub struct UploadResult {
     pub ocr_confidence: Option<f64>,
     pub low_confidence_pages: Vec<u32>,
     pub warnings: Vec<String>,
+    /// What the extracted text suggests for the metadata (owner IDs that pass validation, the
+    /// name after "Họ và tên", the issue date, the number after "Số:", the issuer's letterhead),
+    /// for the operator to compare with what was given; absent for a duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<SuggestionsView>,
+}
+
+/// Metadata suggested from a paper's text, to confirm: nothing here is stored as such.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct SuggestionsView {
+    /// Personal IDs and enterprise codes found in the text that pass validation.
+    pub owner_ids: Vec<String>,
+    pub owner_name: Option<String>,
+    /// YYYY-MM-DD.
+    pub issued_on: Option<String>,
+    /// Every date in the text, YYYY-MM-DD.
+    pub dates: Vec<String>,
+    pub doc_number: Option<String>,
+    pub issuer: Option<String>,
+}
+
+impl From<schemas::Suggestions> for SuggestionsView {
+    fn from(s: schemas::Suggestions) -> Self {
+        SuggestionsView {
+            owner_ids: s.owner_ids,
+            owner_name: s.owner_name,
+            issued_on: s.issued_on.map(iso),
+            dates: s.dates.into_iter().map(iso).collect(),
+            doc_number: s.doc_number,
+            issuer: s.issuer,
+        }
+    }
 }
 
 /// Search parameters; everything `kho search` takes.
@@ -504,6 +536,9 @@ pub struct SearchParams {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub doc_type: Option<String>,
+    /// The issuing agency: every word of it, with or without diacritics, in any order ("so tai
+    /// nguyen", "quang nam"); a place's name also matches the agencies of the units it became
+    /// or came from on 1 July 2025.
     pub issuer: Option<String>,
     /// Issued on or after (YYYY-MM-DD or DD/MM/YYYY).
     pub from: Option<String>,
@@ -540,6 +575,8 @@ pub struct SearchHitView {
     pub doc_type: String,
     pub title: String,
     pub issuer: Option<String>,
+    /// The paper's number as written on it (số, ký hiệu: "12/KS-1975"), when recorded.
+    pub doc_number: Option<String>,
     pub issued_on: Option<String>,
     #[schema(value_type = String)]
     pub state: State,
@@ -618,6 +655,48 @@ impl From<archive_core::search::PlaceExpansion> for PlaceExpansionView {
     }
 }
 
+/// A term of the domain vocabulary read in the query ("sổ đỏ", "GCN QSDĐ", "CCCD") and what it
+/// was searched as: documents of `doc_types`, or text holding the term or one of `words`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VocabularyExpansionView {
+    /// The words of the query it was read from ("so do").
+    pub typed: String,
+    /// The term of the store's vocabulary they matched ("sổ đỏ").
+    pub term: String,
+    /// The document types it means.
+    pub doc_types: Vec<DocTypeView>,
+    /// Phrases it also means in the text.
+    pub words: Vec<String>,
+    /// The same in words: "“so do” (sổ đỏ): Giấy chứng nhận quyền sử dụng đất, ...".
+    pub described: String,
+}
+
+/// A document type: its key and its Vietnamese title.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocTypeView {
+    pub key: String,
+    pub title: String,
+}
+
+impl From<archive_core::search::VocabularyExpansion> for VocabularyExpansionView {
+    fn from(e: archive_core::search::VocabularyExpansion) -> Self {
+        VocabularyExpansionView {
+            described: e.described(),
+            typed: e.typed,
+            term: e.term,
+            doc_types: e
+                .doc_types
+                .into_iter()
+                .map(|t| DocTypeView {
+                    key: t.key,
+                    title: t.title,
+                })
+                .collect(),
+            words: e.words,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchView {
     pub total: usize,
@@ -627,6 +706,9 @@ pub struct SearchView {
     pub facets: FacetsView,
     /// The places read in the query (and the `place` filter) and what each expanded to.
     pub place_expansion: Vec<PlaceExpansionView>,
+    /// The terms of the domain vocabulary read in the query (second expansion step) and what
+    /// each was searched as.
+    pub vocabulary_expansion: Vec<VocabularyExpansionView>,
 }
 
 impl SearchView {
@@ -649,6 +731,7 @@ impl SearchView {
                         doc_type: m.doc_type.clone(),
                         title: m.title.clone(),
                         issuer: m.issuer.clone(),
+                        doc_number: m.doc_number.clone(),
                         issued_on: m.issued_on.map(iso),
                         state: h.state,
                         snippet: h.snippet,
@@ -666,6 +749,11 @@ impl SearchView {
                 .place_expansion
                 .into_iter()
                 .map(PlaceExpansionView::from)
+                .collect(),
+            vocabulary_expansion: results
+                .vocabulary_expansion
+                .into_iter()
+                .map(VocabularyExpansionView::from)
                 .collect(),
         }
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod accounts;
+pub mod agencies;
 pub mod bag;
 pub mod certify;
 pub mod dossier;
@@ -22,6 +23,7 @@ pub mod trust;
 pub mod types;
 pub mod verify;
 pub mod verify_copy;
+pub mod vocabulary;
 pub mod watch;
 
 use anyhow::Context;

@@ -14,7 +14,9 @@ pub struct Args {
     /// Only this document type (`kho types`).
     #[arg(long)]
     doc_type: Option<String>,
-    /// Only documents of this issuer (its name as stored).
+    /// Only documents of this issuer: every word of it, with or without diacritics ("so tai
+    /// nguyen", "quang nam"); a place's name also takes the agencies of the units it became or
+    /// came from on 1 July 2025.
     #[arg(long)]
     issuer: Option<String>,
     /// Only documents of this place: an old or new name, with or without diacritics or type
@@ -120,7 +122,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 let m = &h.record.metadata;
                 serde_json::json!({
                     "id": h.record.id, "score": h.score, "owner_id": m.owner_id, "owner_name": m.owner_name,
-                    "doc_type": m.doc_type, "title": m.title, "issuer": m.issuer,
+                    "doc_type": m.doc_type, "title": m.title, "issuer": m.issuer, "doc_number": m.doc_number,
                     "issued_on": m.issued_on.map(schemas::iso_date), "valid_until": m.valid_until,
                     "state": h.state, "snippet": h.snippet,
                 })
@@ -129,6 +131,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         super::print_json(&serde_json::json!({
             "total": results.total, "hits": hits, "facets": results.facets,
             "place_expansion": results.place_expansion,
+            "vocabulary_expansion": results.vocabulary_expansion,
         }))?;
     } else {
         let tty = std::io::stdout().is_terminal();
@@ -140,6 +143,14 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 Some(note) => println!("địa danh {:?} = {read_as}; {note}", place.typed),
                 None => println!("địa danh {:?} = {read_as}", place.typed),
             }
+        }
+        if !results.vocabulary_expansion.is_empty() {
+            let lines: Vec<String> = results
+                .vocabulary_expansion
+                .iter()
+                .map(|e| e.described())
+                .collect();
+            println!("tìm cả: {}", lines.join(" · "));
         }
         println!("{} document(s)", results.total);
         for (i, h) in results.hits.iter().enumerate() {
@@ -154,8 +165,14 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
                 m.issued_on.map(schemas::iso_date).unwrap_or_default()
             );
             println!(
-                "   id {}  owner {}  type {}",
-                h.record.id, m.owner_id, m.doc_type
+                "   id {}  owner {}  type {}{}",
+                h.record.id,
+                m.owner_id,
+                m.doc_type,
+                m.doc_number
+                    .as_deref()
+                    .map(|n| format!("  số {n}"))
+                    .unwrap_or_default()
             );
             if !h.snippet.is_empty() {
                 println!("   {}", plain_snippet(&h.snippet, tty));

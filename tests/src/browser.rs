@@ -126,6 +126,16 @@ impl Browser {
         self.call("POST", "/url", Some(json!({ "url": url })));
     }
 
+    /// Signs in through kho's form (name, password, the button) and waits for the signed-in
+    /// frame.
+    pub fn sign_in(&self, user: &str, password: &str) {
+        self.goto("/login");
+        self.find("#username").fill(user);
+        self.find("#password").fill(password);
+        self.navigating(|| self.find("form.login button").click());
+        self.find("header .who");
+    }
+
     /// Does something that loads a new page (a click on a link, a form sent), and waits until
     /// the new page has replaced the old one: finding an element right after a click could
     /// otherwise find it on the page being left.
@@ -236,6 +246,24 @@ impl Browser {
             "/execute/sync",
             Some(json!({"script": body, "args": []})),
         )
+    }
+
+    /// Chooses `file` in the upload form's file input and waits (up to two minutes: a scan is
+    /// read by OCR) until the page's script has filled in kho's suggestions.
+    pub fn choose_file_for_suggestions(&self, file: &std::path::Path) {
+        let file = file.canonicalize().unwrap();
+        self.find("#file").send(file.to_str().unwrap());
+        let started = std::time::Instant::now();
+        while self
+            .script("return document.body.getAttribute('data-suggested')")
+            .is_null()
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(120),
+                "no suggestions came back"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
     }
 
     /// Presses keys on whatever has the focus (`\u{E004}` is Tab, `\u{E007}` Enter).

@@ -454,10 +454,14 @@ fn the_activity_feed_tells_the_citizen_what_happened_in_sentences() {
         w.token("canbo"),
     );
     assert_eq!(read.status, 200, "{}", read.text());
-    // Every page of the feed (the other tests of this server add to Đức's too).
+    // The whole feed, page after page ("Cũ hơn"): the other tests of this server add to
+    // Đức's ledger at the same time, so the oldest lines may be past the first page.
     let mut html = String::new();
     let mut next = Some("/my/activity".to_string());
+    let mut pages = 0;
     while let Some(path) = next.take() {
+        pages += 1;
+        assert!(pages <= 50, "the feed's pages never end: {path}");
         let page = Request::new("GET", &path)
             .header(
                 "cookie",
@@ -467,12 +471,11 @@ fn the_activity_feed_tells_the_citizen_what_happened_in_sentences() {
         assert_eq!(page.status, 200, "{}", page.text());
         let text = page.text();
         next = text
-            .split("<a rel=\"next\" href=\"")
+            .split("rel=\"next\" href=\"")
             .nth(1)
             .and_then(|rest| rest.split('"').next())
             .map(|href| href.replace("&amp;", "&"));
         html.push_str(&text);
-        assert!(html.len() < 5_000_000, "the feed's pages end");
     }
     for expected in [
         "Giấy tờ mới được lưu vào kho cho bạn: Giấy khai sinh".to_string(),

@@ -330,11 +330,12 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     browser.navigating(|| browser.find("#ket-qua-tai-len a").click());
     assert!(browser.find("dl.metadata").text().contains("Lê Thị Mai"));
 
-    // Revoked from its page: final, with the reason, and shown as such.
+    // Revoked from its page, after a confirmation: final, with the reason, and shown as such.
     browser.find("#revoke_reason").fill("Cấp nhầm người");
     browser.navigating(|| {
         browser.find("#revoke_reason").send(ENTER);
     });
+    browser.navigating(|| browser.find("#xac-nhan").click());
     assert!(browser.find("p.state .badge").text().contains("Đã thu hồi"));
     assert!(browser
         .find("p.lifecycle")
@@ -348,8 +349,12 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
     assert!(batches.contains("manifest.csv"), "{batches}");
     browser.screenshot("operator-batches");
     let rows = browser.texts("table.batches tbody tr");
-    assert_eq!(rows.len(), 2, "{rows:?}");
-    assert!(rows[0].contains("lo-2"), "newest first: {rows:?}");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        rows[0].contains("tải lên: giay-xac-nhan-cu-tru.pdf"),
+        "the web upload, newest first: {rows:?}"
+    );
+    assert!(rows[1].contains("lo-2"), "{rows:?}");
     browser.navigating(|| browser.find("table.batches tbody tr:last-child a").click());
     let report = browser.find("table.report").text();
     assert!(
@@ -360,7 +365,11 @@ fn an_operator_uploads_a_document_and_reads_the_batch_reports() {
 
     // The batch with a rejected row: only the rejections, with their reason.
     browser.goto("/batches");
-    browser.navigating(|| browser.find("table.batches tbody tr:first-child a").click());
+    browser.navigating(|| {
+        browser
+            .find("table.batches tbody tr:nth-child(2) a")
+            .click()
+    });
     browser.navigating(|| browser.find("a[href$='show=rejected']").click());
     let rejected = browser.texts("table.report tbody tr");
     assert_eq!(rejected.len(), 1, "{rejected:?}");
@@ -837,14 +846,18 @@ fn no_page_speaks_english_only() {
     let browser = Browser::start(&world.served.addr);
     let doc = &world.docs["giay-khai-sinh-nguyen-van-duc.pdf"];
     let reason = format!("dossier_code={DOSSIER_2}&purpose=tra%20c%E1%BB%A9u");
-    let mut seen = Vec::new();
-    let mut visit = |browser: &Browser, path: &str| {
-        browser.goto(path);
+    let seen = std::cell::RefCell::new(Vec::new());
+    // The page the browser shows now (reached by a form, say), named `what`.
+    let look = |browser: &Browser, what: &str| {
         browser.find("main");
         let text = browser.script("return document.body.innerText");
         let found = english_in(text.as_str().unwrap_or_default());
-        seen.push(path.to_string());
-        assert!(found.is_empty(), "{path}: {found:#?}");
+        seen.borrow_mut().push(what.to_string());
+        assert!(found.is_empty(), "{what}: {found:#?}");
+    };
+    let visit = |browser: &Browser, path: &str| {
+        browser.goto(path);
+        look(browser, path);
     };
     visit(&browser, "/login");
     visit(&browser, "/verify");
@@ -873,12 +886,29 @@ fn no_page_speaks_english_only() {
 
     sign_in(&browser, "vanhanh");
     visit(&browser, "/upload");
+    // The upload form with the suggestions kho read from a chosen file (nothing is stored).
+    browser.choose_file_for_suggestions(
+        &kho_tests::corpus().join("giay-khai-sinh-nguyen-van-duc.pdf"),
+    );
+    look(&browser, "/upload (suggestions)");
     visit(&browser, "/upload/stack");
     visit(&browser, "/batches");
     // The second batch (`lo-2`), whose row names a missing file.
     visit(&browser, "/batches/2");
     visit(&browser, "/batches/2?show=rejected");
     visit(&browser, &format!("/documents/{doc}"));
+    // The revocation's confirmation (not confirmed: the world's documents stay as they are).
+    browser.find("#revoke_reason").fill("Cấp nhầm người");
+    browser.navigating(|| {
+        browser.find("#revoke_reason").send(ENTER);
+    });
+    browser.find("#xac-nhan-vong-doi");
+    look(&browser, "revocation confirmation");
+    visit(&browser, &format!("/documents/{doc}/supersede"));
+    visit(
+        &browser,
+        &format!("/documents/{doc}/supersede?q=giay+khai+sinh"),
+    );
     visit(&browser, "/?q=nguyen+van+duc");
     sign_out(&browser);
 
@@ -893,5 +923,6 @@ fn no_page_speaks_english_only() {
             world.docs["giay-chung-nhan-ket-hon-tran-thi-thuy.png"]
         ),
     );
+    let seen = seen.into_inner();
     assert!(seen.len() > 20, "{seen:?}");
 }

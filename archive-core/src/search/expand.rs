@@ -1,10 +1,11 @@
 //! Query expansion: the step between what a clerk types and what the index runs. Places are
 //! taken out of the words and looked up as units in both eras (schemas::places); what they
-//! reached is reported with the answer. Another expansion (a synonym table of paper names) sits
-//! beside this one: it takes the words left and gives clauses of its own.
+//! reached is reported with the answer. The second step, the domain vocabulary
+//! ([`super::vocabulary`]), takes the words this one left and gives clauses of its own.
 
 use super::index::{IndexQuery, PlaceClause};
 use super::query::{tokens, ParsedQuery};
+use super::vocabulary::TermClause;
 use super::{PlaceExpansion, PlaceInclude, PlaceRef, SearchRequest};
 use crate::{ArchiveError, Result};
 use schemas::messages::{self as m, Lang, Message};
@@ -20,16 +21,25 @@ pub(crate) struct Expanded {
     pub rest: String,
     pub places: Vec<PlaceClause>,
     pub place_filter: Option<PlaceClause>,
+    /// The `issuer` filter read as a place, when it is one.
+    pub issuer_place: Option<PlaceClause>,
     pub shown: Vec<PlaceExpansion>,
 }
 
 impl Expanded {
-    /// The query the index runs: the clauses `rest` parsed to, the places, the filter.
-    pub(crate) fn index_query<'a>(&'a self, rest: &'a ParsedQuery) -> IndexQuery<'a> {
+    /// The query the index runs: the clauses `rest` parsed to, the places, the terms of the
+    /// vocabulary (the second step), the filter.
+    pub(crate) fn index_query<'a>(
+        &'a self,
+        rest: &'a ParsedQuery,
+        terms: &'a [TermClause],
+    ) -> IndexQuery<'a> {
         IndexQuery {
             parsed: rest,
             places: &self.places,
+            terms,
             place_filter: self.place_filter.as_ref(),
+            issuer_place: self.issuer_place.as_ref(),
         }
     }
 }
@@ -89,6 +99,7 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
         rest: String::new(),
         places: Vec::new(),
         place_filter: None,
+        issuer_place: None,
         shown: Vec::new(),
     };
     for place in &found.places {
@@ -172,6 +183,20 @@ pub(crate) fn expand(g: &Gazetteer, req: &SearchRequest) -> Result<Expanded> {
                         .with("example", names.first().cloned().unwrap_or_default()),
                 });
             }
+        }
+    }
+    // An issuer filter that is a place's name ("Quảng Nam") also takes the agencies of that
+    // place and of the units it became or came from; any other is matched as words only.
+    if let Some(issuer) = req
+        .issuer
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        if let Ok(place) = g.resolve_name(issuer) {
+            out.issuer_place = Some(clause(g, &place.units, &place.name));
+            out.shown
+                .push(shown(g, issuer, "issuer", &place.units, &place.expansions));
         }
     }
     out.rest = rest;

@@ -5,6 +5,7 @@
 
 use super::facets::{FacetCollector, FacetFruit};
 use super::query::{ClauseKind, ParsedQuery};
+use super::vocabulary::TermClause;
 use super::{Facets, SearchRequest, SortOrder};
 use crate::catalog::Catalog;
 use crate::{ArchiveError, Result};
@@ -71,6 +72,10 @@ struct Fields {
     places: Field,
     /// Today's province and commune of the document's main place (codes), for facets.
     province: Field,
+    /// The issuer's words, folded, for the issuer filter ("so tai nguyen", "quang nam").
+    issuer_words: Field,
+    /// Unit codes by tier of the places the issuer names (not the text's).
+    issuer_places: Field,
     commune: Field,
 }
 
@@ -92,6 +97,8 @@ fn schema() -> (Schema, Fields) {
         places: b.add_text_field("places", STRING),
         province: b.add_text_field("province", STRING | FAST),
         commune: b.add_text_field("commune", STRING | FAST),
+        issuer_words: b.add_text_field("issuer_words", TEXT),
+        issuer_places: b.add_text_field("issuer_places", STRING),
     };
     (b.build(), fields)
 }
@@ -105,7 +112,11 @@ fn ymd(d: schemas::Date) -> u64 {
 pub struct IndexQuery<'a> {
     pub parsed: &'a ParsedQuery,
     pub places: &'a [PlaceClause],
+    /// Terms of the domain vocabulary (super::vocabulary).
+    pub terms: &'a [TermClause],
     pub place_filter: Option<&'a PlaceClause>,
+    /// The `issuer` filter read as a place, when it is one ("Quảng Nam").
+    pub issuer_place: Option<&'a PlaceClause>,
 }
 
 /// The store's tables a document is indexed with.
@@ -131,6 +142,9 @@ const TIER_SCORES: [(schemas::places::Tier, f32); 3] = [
     (schemas::places::Tier::Partial, 1.0),
 ];
 const PLACE_WORDS_SCORE: f32 = 1.5;
+/// What a document of the type a vocabulary term means adds (its phrase in the text adds
+/// [`PLACE_WORDS_SCORE`]): the paper itself ranks above papers that mention it.
+const TERM_TYPE_SCORE: f32 = 3.0;
 
 /// What the last commit says about the index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -348,6 +362,7 @@ impl SearchIndex {
         );
         if let Some(issuer) = &m.issuer {
             doc.add_text(f.issuer, issuer);
+            doc.add_text(f.issuer_words, schemas::fold(issuer));
         }
         let codes = [
             m.dossier_code.as_ref().map(|c| c.as_str()),
@@ -357,6 +372,17 @@ impl SearchIndex {
         ];
         for code in codes.into_iter().flatten() {
             doc.add_text(f.codes, code);
+        }
+        let of_issuer: Vec<schemas::RecognizedPlace> = record
+            .places
+            .iter()
+            .filter(|p| p.source == schemas::places::PlaceSource::Issuer)
+            .cloned()
+            .collect();
+        if !of_issuer.is_empty() {
+            for term in tables.gazetteer.index_terms(&of_issuer).terms {
+                doc.add_text(f.issuer_places, term);
+            }
         }
         let places = tables.gazetteer.index_terms(&record.places);
         for term in &places.terms {
@@ -561,10 +587,19 @@ impl SearchIndex {
     /// A place of the query: its codes in each tier, each with a constant score by tier, or its
     /// name as a phrase in the folded text.
     fn place_query(&self, place: &PlaceClause, with_words: bool) -> Box<dyn Query> {
+        self.place_query_in(self.fields.places, place, with_words)
+    }
+
+    fn place_query_in(
+        &self,
+        field: Field,
+        place: &PlaceClause,
+        with_words: bool,
+    ) -> Box<dyn Query> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for code in &place.codes {
             for (tier, score) in TIER_SCORES {
-                let term = Term::from_field_text(self.fields.places, &tier.term(code));
+                let term = Term::from_field_text(field, &tier.term(code));
                 let q = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
                 should.push((Occur::Should, Box::new(ConstScoreQuery::new(q, score))));
             }
@@ -579,6 +614,53 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(should))
     }
 
+    /// A term of the domain vocabulary: documents of its types (the paper itself), or its
+    /// phrases in the folded text (a paper that mentions it), each a constant score.
+    fn term_query(&self, term: &TermClause) -> Box<dyn Query> {
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for key in &term.doc_types {
+            let t = Term::from_field_text(self.fields.doc_type, key);
+            let q = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+            should.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(q, TERM_TYPE_SCORE)),
+            ));
+        }
+        for phrase in &term.phrases {
+            let q = Self::words_in(self.fields.folded, phrase, schemas::fold);
+            should.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(q, PLACE_WORDS_SCORE)),
+            ));
+        }
+        Box::new(BooleanQuery::new(should))
+    }
+
+    /// The `issuer` filter: every word of it (folded, any order) in the issuer's name, or, when
+    /// it reads as a place, an issuer of that place or of the units it became or came from.
+    /// Adds nothing to the score.
+    fn issuer_filter(&self, issuer: &str, place: Option<&PlaceClause>) -> Box<dyn Query> {
+        let words: Vec<(Occur, Box<dyn Query>)> = super::query::tokens(&schemas::fold(issuer))
+            .into_iter()
+            .map(|w| {
+                let t = Term::from_field_text(self.fields.issuer_words, &w);
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let mut either: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, Box::new(BooleanQuery::new(words)))];
+        if let Some(place) = place {
+            either.push((
+                Occur::Should,
+                self.place_query_in(self.fields.issuer_places, place, false),
+            ));
+        }
+        Box::new(BoostQuery::new(Box::new(BooleanQuery::new(either)), 0.0))
+    }
+
     fn build(
         &self,
         searcher: &Searcher,
@@ -591,6 +673,9 @@ impl SearchIndex {
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for place in query.places {
             must.push((Occur::Must, self.place_query(place, true)));
+        }
+        for term in query.terms {
+            must.push((Occur::Must, self.term_query(term)));
         }
         for clause in &parsed.clauses {
             let q = match &clause.kind {
@@ -648,7 +733,7 @@ impl SearchIndex {
             filters.push((Occur::Must, term(f.doc_type, doc_type)));
         }
         if let Some(issuer) = &req.issuer {
-            filters.push((Occur::Must, term(f.issuer, issuer)));
+            filters.push((Occur::Must, self.issuer_filter(issuer, query.issuer_place)));
         }
         if let Some(signed) = req.signed {
             filters.push((Occur::Must, term(f.signed, signed.as_str())));

@@ -7,6 +7,7 @@ mod facets;
 pub(crate) mod index;
 pub mod query;
 pub(crate) mod snippet;
+pub(crate) mod vocabulary;
 
 pub use index::IndexState;
 
@@ -133,7 +134,8 @@ pub struct PlaceInclude {
 pub struct PlaceExpansion {
     /// The words it was read from ("xã Núi Thành").
     pub typed: String,
-    /// `query` (found among the words) or `filter` (the `place` parameter).
+    /// `query` (found among the words), `filter` (the `place` parameter) or `issuer` (the
+    /// `issuer` filter, when it is a place's name).
     pub from: &'static str,
     /// The units it was read as (one, or one name in both eras); empty when ambiguous.
     pub units: Vec<PlaceRef>,
@@ -146,6 +148,46 @@ pub struct PlaceExpansion {
     pub ambiguous: bool,
     /// The candidates when ambiguous (at most 10).
     pub candidates: Vec<PlaceRef>,
+}
+
+/// A document type named in an answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DocTypeRef {
+    pub key: String,
+    pub title: String,
+}
+
+/// A term of the domain vocabulary found in the query and what it was searched as.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VocabularyExpansion {
+    /// The words it was read from ("so do").
+    pub typed: String,
+    /// The term of the vocabulary table they matched ("sổ đỏ").
+    pub term: String,
+    /// Documents of these types match.
+    pub doc_types: Vec<DocTypeRef>,
+    /// Documents whose text holds one of these phrases match too (besides the term itself).
+    pub words: Vec<String>,
+}
+
+impl VocabularyExpansion {
+    /// What the term was searched as, in a clerk's words (the web's and the CLI's "tìm cả: ..."
+    /// line): `"so do" (sổ đỏ): Giấy chứng nhận quyền sử dụng đất, ...` or `CCCD: "căn cước
+    /// công dân", "thẻ căn cước"`.
+    pub fn described(&self) -> String {
+        let mut out = if self.typed == self.term {
+            self.term.clone()
+        } else {
+            format!("\u{201c}{}\u{201d} ({})", self.typed, self.term)
+        };
+        let mut meant: Vec<String> = self.doc_types.iter().map(|t| t.title.clone()).collect();
+        meant.extend(self.words.iter().map(|w| format!("\u{201c}{w}\u{201d}")));
+        if !meant.is_empty() {
+            out.push_str(": ");
+            out.push_str(&meant.join("; "));
+        }
+        out
+    }
 }
 
 /// One hit, read back from the catalogue.
@@ -164,4 +206,6 @@ pub struct SearchResults {
     pub facets: Facets,
     /// The places found in the query and the filter, and what they expanded to.
     pub place_expansion: Vec<PlaceExpansion>,
+    /// The terms of the domain vocabulary found in the query, and what they stood for.
+    pub vocabulary_expansion: Vec<VocabularyExpansion>,
 }

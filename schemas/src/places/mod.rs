@@ -17,7 +17,7 @@
 pub mod agency;
 mod data;
 pub mod expand;
-mod names;
+pub(crate) mod names;
 pub mod query;
 pub mod recognize;
 #[cfg(test)]

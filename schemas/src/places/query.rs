@@ -43,7 +43,7 @@ pub struct QueryPlaces {
 
 /// The query with quoted phrases and excluded words (-word) blanked out, byte for byte, so that
 /// offsets still hold: places are looked for only among the plain words.
-fn plain_part(query: &str) -> String {
+pub(crate) fn plain_part(query: &str) -> String {
     let mut out = String::with_capacity(query.len());
     let mut quoted = false;
     let mut excluded = false;

@@ -146,6 +146,16 @@ pub(crate) async fn read_upload_form(
     })
 }
 
+/// A turn among the uploads extracted at once (their OCR is what the limit is for).
+pub(crate) async fn upload_turn(state: &AppState) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+    state
+        .uploads
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))
+}
+
 /// Stores an upload the way `kho ingest` stores a file, and counts the outcome. `warnings` go
 /// into the answer ahead of the file's own.
 pub(crate) async fn store_upload(
@@ -158,12 +168,7 @@ pub(crate) async fn store_upload(
     let (file_name, bytes) = file.ok_or_else(|| {
         ApiError::BadRequest(schemas::Message::new(&schemas::messages::NO_FILE_FIELD))
     })?;
-    let permit = state
-        .uploads
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::Unavailable("the server is shutting down".into()))?;
+    let permit = upload_turn(state).await?;
     let caller = caller.clone();
     let config = state.config.clone();
     let report = state
@@ -172,9 +177,12 @@ pub(crate) async fn store_upload(
             let metadata = input.validate(archive.doc_types(), schemas::today())?;
             let loaded = match ingest::load_bytes(&file_name, bytes, &config.extract.limits) {
                 Ok(loaded) => loaded,
-                Err(rejected) => return Ok(*rejected),
+                Err(rejected) => {
+                    ingest::record_upload(archive, &caller, &rejected)?;
+                    return Ok((*rejected, None));
+                }
             };
-            let report = ingest::ingest_loaded(
+            let (report, suggestions) = ingest::ingest_loaded_suggesting(
                 archive,
                 &caller,
                 &file_name,
@@ -183,14 +191,16 @@ pub(crate) async fn store_upload(
                 &metadata,
                 &config.extract,
             )?;
+            // Listed with the batches, whatever became of it.
+            ingest::record_upload(archive, &caller, &report)?;
             if report.status == FileStatus::Stored {
                 archive.sync_index(&mut |_, _| {})?;
             }
-            Ok(report)
+            Ok((report, suggestions))
         })
         .await;
-    let report = match report {
-        Ok(report) => report,
+    let (report, suggestions) = match report {
+        Ok(found) => found,
         Err(e) => {
             state.metrics.count(event::UPLOAD_REJECTED);
             return Err(e);
@@ -221,6 +231,7 @@ pub(crate) async fn store_upload(
         ocr_confidence: report.ocr_confidence,
         low_confidence_pages: report.low_confidence_pages,
         warnings,
+        suggestions: suggestions.map(crate::wire::SuggestionsView::from),
     };
     Ok((status, body))
 }

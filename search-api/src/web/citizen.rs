@@ -129,7 +129,7 @@ pub async fn ledger(
                                     (super::layout::actor_name(&e.actor)) @if let Some(role) = &e.actor_role { " (" (role_name_str(role)) ")" }
                                     @if let Some(made_by) = &e.actor_made_by { br; small { "mã truy cập, tạo bởi " (made_by) } }
                                 }
-                                td data-label="Cơ quan" { (e.agency_code.as_deref().unwrap_or("")) }
+                                td data-label="Cơ quan" { (e.agency_code.as_deref().map(|c| state.archive.agencies().display(c)).unwrap_or_default()) }
                                 td data-label="Hồ sơ" { (e.dossier_code.as_deref().unwrap_or("")) }
                                 td data-label="Mục đích" { (event_note(e)) }
                                 td data-label="Giấy tờ" {

@@ -42,7 +42,7 @@ fn reason_pairs(r: &impl GivesReason) -> [(&'static str, String); 3] {
     ]
 }
 
-fn with_reason(path: &str, reason: &impl GivesReason, extra: &[(&str, &str)]) -> String {
+pub(super) fn with_reason(path: &str, reason: &impl GivesReason, extra: &[(&str, &str)]) -> String {
     let pairs = reason_pairs(reason);
     let mut all: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     all.extend_from_slice(extra);
@@ -136,7 +136,7 @@ pub async fn home(
                                     tr {
                                         td { (u.principal.name) }
                                         td { (layout::role_name_str(&u.principal.role)) }
-                                        td { (u.principal.agency_code.as_deref().or(u.principal.owner_id.as_deref()).unwrap_or("")) }
+                                        td { (u.principal.agency_code.as_deref().map(|c| state.archive.agencies().display(c)).or(u.principal.owner_id.clone()).unwrap_or_default()) }
                                         td { (instant(&u.created_at)) }
                                     }
                                 }
@@ -214,7 +214,7 @@ fn search_page(
                     placeholder="nguyen van duc giay khai sinh";
                 button type="submit" { "Tìm" }
             }
-            details.filters open[filled(&p.doc_type) || filled(&p.issuer) || filled(&p.place) || filled(&p.from) || filled(&p.to) || p.valid_only == Some(true)] {
+            details.filters open[!active_filters(state, p).is_empty()] {
                 summary { "Bộ lọc" }
                 div.grid {
                     div {
@@ -228,7 +228,13 @@ fn search_page(
                     }
                     div {
                         label for="issuer" { "Cơ quan cấp" }
-                        input #issuer name="issuer" value=(value(&p.issuer));
+                        input #issuer name="issuer" value=(value(&p.issuer)) list="issuers"
+                            placeholder="so tai nguyen, quang nam" autocomplete="off";
+                        datalist #issuers {
+                            @if let Some(Ok(view)) = &outcome {
+                                @for issuer in view.facets.issuer.keys() { option value=(issuer) {} }
+                            }
+                        }
                     }
                     div {
                         label for="place" { "Địa danh (tên cũ hoặc mới)" }
@@ -240,11 +246,13 @@ fn search_page(
                     }
                     div {
                         label for="from" { "Cấp từ ngày" }
-                        input #from type="date" name="from" value=(value(&p.from));
+                        input #from type="text" inputmode="numeric" name="from" placeholder="dd/mm/yyyy"
+                            value=(given_date(&p.from));
                     }
                     div {
                         label for="to" { "Đến ngày" }
-                        input #to type="date" name="to" value=(value(&p.to));
+                        input #to type="text" inputmode="numeric" name="to" placeholder="dd/mm/yyyy"
+                            value=(given_date(&p.to));
                     }
                     div {
                         label for="sort" { "Sắp xếp" }
@@ -284,12 +292,134 @@ fn search_page(
     }
 }
 
+/// A filter in use, shown as a chip that removes it.
+struct Chip {
+    label: &'static str,
+    value: String,
+    /// The parameters that clear it (and go back to the first page).
+    clear: Vec<(&'static str, &'static str)>,
+}
+
+/// The filters of a search in use, owner included: they open the filter panel and are shown
+/// as chips above the results.
+fn active_filters(state: &AppState, p: &SearchParams) -> Vec<Chip> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let mut chips = Vec::new();
+    let mut push = |label, value: Option<String>, key: &'static str| {
+        if let Some(value) = value {
+            chips.push(Chip {
+                label,
+                value,
+                clear: vec![(key, ""), ("offset", "")],
+            });
+        }
+    };
+    push(
+        "Loại giấy tờ",
+        given(&p.doc_type).map(|k| layout::doc_type_title(state, &k)),
+        "type",
+    );
+    push("Cơ quan cấp", given(&p.issuer), "issuer");
+    push("Địa danh", given(&p.place), "place");
+    push("Chủ sở hữu", given(&p.owner), "owner");
+    push(
+        "Cấp từ ngày",
+        given(&p.from).map(|d| shown_date(&d)),
+        "from",
+    );
+    push("Đến ngày", given(&p.to).map(|d| shown_date(&d)), "to");
+    if p.valid_only == Some(true) {
+        push("Hiệu lực", Some("còn hiệu lực".to_string()), "valid_only");
+    }
+    chips
+}
+
+/// A date filter as its box shows it: dd/mm/yyyy (the year facet's links give ISO dates).
+fn given_date(v: &Option<String>) -> String {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(shown_date)
+        .unwrap_or_default()
+}
+
+/// A date of the address (ISO or as typed) as people read it: dd/mm/yyyy.
+fn shown_date(typed: &str) -> String {
+    schemas::parse_date(typed).map_or_else(|_| typed.to_string(), |d| date(&schemas::iso_date(d)))
+}
+
 fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
     let offset = p.offset.unwrap_or(0);
     let type_title = |key: &str| layout::doc_type_title(state, key);
     html! {
         div.results {
             a.skip #bo-qua-den-ket-qua href="#ket-qua" { "Bỏ qua, đến kết quả" }
+            section #ket-qua tabindex="-1" aria-live="polite" {
+                @for place in &view.place_expansion {
+                    p.places {
+                        "Địa danh " strong { (place.typed) }
+                        @if let Some(unit) = place.units.first() { " = " (unit.name) }
+                        @if let Some(note) = &place.note { ": " (note) }
+                    }
+                }
+                @if !view.vocabulary_expansion.is_empty() {
+                    p.vocabulary {
+                        "tìm cả: "
+                        @for (i, term) in view.vocabulary_expansion.iter().enumerate() {
+                            @if i > 0 { " · " }
+                            (term.described)
+                        }
+                    }
+                }
+                @let chips = active_filters(state, p);
+                @if !chips.is_empty() {
+                    ul.chips aria-label="Bộ lọc đang dùng" {
+                        @for chip in &chips {
+                            li {
+                                span { (chip.label) ": " strong { (chip.value) } }
+                                " "
+                                a href=(search_url(p, &chip.clear)) aria-label=(format!("Bỏ lọc {}: {}", chip.label, chip.value)) title="Bỏ lọc này" { "✕" }
+                            }
+                        }
+                    }
+                }
+                p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
+                ol.hits start=(offset + 1) {
+                    @for hit in &view.hits {
+                        li.hit {
+                            // The first page, small: the same ledgered preview route; the link
+                            // repeats the title's, so it is left out of the keyboard's path.
+                            a.thumb href=(with_reason(&format!("/documents/{}", hit.id), p, &[("from", &search_url(p, &[]))])) tabindex="-1" aria-hidden="true" {
+                                img loading="lazy" width="100" alt=""
+                                    src=(with_reason(&format!("/documents/{}/pages/1/preview", hit.id), p, &[("width", "200")]));
+                            }
+                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), p, &[("from", &search_url(p, &[]))])) { (hit.title) } }
+                            p.meta {
+                                (state_badge(hit.state)) " "
+                                (hit.owner_name.as_deref().unwrap_or("")) " · " (hit.owner_id)
+                                " · " (type_title(&hit.doc_type))
+                                @if let Some(number) = &hit.doc_number { " · số " span.number { (number) } }
+                                @if let Some(issuer) = &hit.issuer { " · " (issuer) }
+                                @if let Some(on) = &hit.issued_on { " · cấp ngày " (date(on)) }
+                            }
+                            @if !hit.snippet.is_empty() { p.snippet { (trusted_html(&hit.snippet)) } }
+                        }
+                    }
+                }
+                nav.pages aria-label="Trang kết quả" {
+                    @if offset > 0 {
+                        a rel="prev" href=(search_url(p, &[("offset", &offset.saturating_sub(PAGE_SIZE).to_string())])) { "← Trang trước" }
+                    }
+                    @if offset + view.hits.len() < view.total {
+                        a rel="next" href=(search_url(p, &[("offset", &(offset + PAGE_SIZE).to_string())])) { "Trang sau →" }
+                    }
+                }
+            }
             aside.facets aria-label="Thu hẹp kết quả" {
                 @if !view.facets.doc_type.is_empty() {
                     h2 { "Loại giấy tờ" }
@@ -322,39 +452,6 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                     } }
                 }
             }
-            section #ket-qua tabindex="-1" aria-live="polite" {
-                @for place in &view.place_expansion {
-                    p.places {
-                        "Địa danh " strong { (place.typed) }
-                        @if let Some(unit) = place.units.first() { " = " (unit.name) }
-                        @if let Some(note) = &place.note { ": " (note) }
-                    }
-                }
-                p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
-                ol.hits start=(offset + 1) {
-                    @for hit in &view.hits {
-                        li.hit {
-                            h2 { a href=(with_reason(&format!("/documents/{}", hit.id), p, &[("from", &search_url(p, &[]))])) { (hit.title) } }
-                            p.meta {
-                                (state_badge(hit.state)) " "
-                                (hit.owner_name.as_deref().unwrap_or("")) " · " (hit.owner_id)
-                                " · " (type_title(&hit.doc_type))
-                                @if let Some(issuer) = &hit.issuer { " · " (issuer) }
-                                @if let Some(on) = &hit.issued_on { " · cấp ngày " (date(on)) }
-                            }
-                            @if !hit.snippet.is_empty() { p.snippet { (trusted_html(&hit.snippet)) } }
-                        }
-                    }
-                }
-                nav.pages aria-label="Trang kết quả" {
-                    @if offset > 0 {
-                        a rel="prev" href=(search_url(p, &[("offset", &offset.saturating_sub(PAGE_SIZE).to_string())])) { "← Trang trước" }
-                    }
-                    @if offset + view.hits.len() < view.total {
-                        a rel="next" href=(search_url(p, &[("offset", &(offset + PAGE_SIZE).to_string())])) { "Trang sau →" }
-                    }
-                }
-            }
         }
     }
 }
@@ -369,6 +466,9 @@ pub struct DocumentQuery {
     earlier: Option<String>,
     /// The search the clerk came from (`/?...`), for "Quay lại kết quả".
     from: Option<String>,
+    /// A page view's width (800 or 1600). Text, since a flattened query reads every value as
+    /// text.
+    width: Option<String>,
 }
 
 /// A document: metadata, state, previews, download, history and (for clerks) reuse.
@@ -389,7 +489,13 @@ pub async fn document(
         Ok(user.page_in_dossier(
             &title,
             &reason,
-            document_page(&user, &detail, &query, &ReuseTyped::from_context(&reason)),
+            document_page(
+                &user,
+                &detail,
+                &query,
+                &ReuseTyped::from_context(&reason),
+                state.archive.agencies(),
+            ),
         ))
     }
     .await;
@@ -482,6 +588,7 @@ fn document_page(
     detail: &DocumentDetail,
     query: &DocumentQuery,
     typed: &ReuseTyped,
+    agencies: &schemas::Agencies,
 ) -> Markup {
     let reason = &query.reason;
     let done = query.done.as_deref();
@@ -533,6 +640,7 @@ fn document_page(
             (row("Chủ sở hữu", Some(format!("{} · {}", d.owner_name.as_deref().unwrap_or(""), d.owner_id))))
             (row("Số, ký hiệu", d.doc_number.clone()))
             (row("Cơ quan cấp", d.issuer.clone()))
+            (row("Mã cơ quan cấp", d.issuer_code.as_deref().map(|c| agencies.display(c))))
             (row("Ngày cấp", d.issued_on.as_deref().map(date)))
             (row("Người ký", d.signer.clone()))
             (row("Phạm vi hiệu lực", d.validity_scope.clone()))
@@ -606,23 +714,7 @@ fn document_page(
                     }
                     div { button type="submit" { "Thu hồi" } }
                 }
-                form.inline method="post" action=(format!("{base}/lifecycle")) {
-                    input type="hidden" name="csrf" value=(user.csrf);
-                    input type="hidden" name="change" value="supersede";
-                    div {
-                        label for="successor" { "Mã giấy tờ thay thế *" }
-                        input #successor name="successor" required;
-                    }
-                    div {
-                        label for="supersede_reason" { "Hình thức" }
-                        select #supersede_reason name="reason" {
-                            @for r in schemas::SupersedeReason::ALL {
-                                option value=(r.as_str()) { (layout::supersede_reason(r)) }
-                            }
-                        }
-                    }
-                    div { button type="submit" { "Thay thế" } }
-                }
+                p { a.button #chon-thay-the href=(with_reason(&format!("{base}/supersede"), reason, &[])) { "Thay thế bằng giấy tờ khác của cùng chủ sở hữu…" } }
             }
         }
         @if matches!(user.caller.role(), Role::Clerk | Role::Operator) {
@@ -665,13 +757,16 @@ fn document_page(
             @if d.pages > shown { p { "Hiển thị " (shown) " / " (d.pages) " trang; tải bản gốc để xem đủ." } }
             div.previews {
                 @for n in 1..=shown {
-                    figure {
-                        a.page-link href=(with_reason(&format!("{base}/pages/{n}"), reason, &from_pair)) {
+                    figure #(format!("trang-{n}")) {
+                        // Click to enlarge: the page at 1600 px (the widest preview drawn), in
+                        // the clerk's flow (the dossier and the way back to the results kept).
+                        a.zoom.page-link href=(with_reason(&format!("{base}/pages/{n}"), reason, &zoom_pair(&from_pair, "1600")))
+                            title="Bấm để xem cỡ lớn" {
                             img loading="lazy" width="400"
                                 src=(with_reason(&format!("{base}/pages/{n}/preview"), reason, &[("width", "800")]))
-                                alt=(format!("Trang {n} của {}", d.title));
+                                alt=(format!("Trang {n} của {}, bấm để xem cỡ lớn", d.title));
                         }
-                        figcaption { "Trang " (n) }
+                        figcaption { "Trang " (n) " · " a href=(with_reason(&format!("{base}/pages/{n}"), reason, &zoom_pair(&from_pair, "1600"))) { "Xem cỡ lớn" } }
                     }
                 }
             }
@@ -705,9 +800,19 @@ fn history_with_reuses(detail: &DocumentDetail) -> Vec<&crate::wire::EventView> 
     all
 }
 
-/// `/documents/{id}/pages/{n}`: one page large, in the clerk's flow (the dossier's banner, the
-/// way back to the document and to the results). The image is the preview service's, read
-/// with the same reason.
+/// The widths a page is enlarged to: fitted to a desk screen, and the widest preview drawn.
+const ZOOM_WIDTHS: [u32; 2] = [800, 1600];
+
+/// The link pairs of a page view at `width`: the way back to the results, and the width.
+fn zoom_pair<'a>(from_pair: &[(&'a str, &'a str)], width: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut pairs = from_pair.to_vec();
+    pairs.push(("width", width));
+    pairs
+}
+
+/// `/documents/{id}/pages/{n}?width=800|1600`: one page enlarged, in the clerk's flow (the
+/// dossier's banner, the way back to the document and to the results, the two sizes). The
+/// image is the preview service's, read with the same reason, so each look is a ledgered read.
 pub async fn page_view(
     State(state): State<AppState>,
     user: WebUser,
@@ -730,25 +835,44 @@ pub async fn page_view(
                     .at("page", &page.to_string()),
             ));
         }
+        // Any width asked up to the fitted one gives the fitted one; anything else the widest.
+        let width = match query.width.as_deref().and_then(|w| w.trim().parse::<u32>().ok()) {
+            Some(w) if w <= ZOOM_WIDTHS[0] => ZOOM_WIDTHS[0],
+            _ => ZOOM_WIDTHS[1],
+        };
+        let width_text = width.to_string();
         let from = back_to_results(query.from.as_deref());
         let from_pair: Vec<(&str, &str)> = from.map(|f| vec![("from", f)]).unwrap_or_default();
         let base = format!("/documents/{}", percent_encode(&d.id));
+        let here = format!("{base}/pages/{page}");
         let content = html! {
-            p.back {
-                a #quay-lai-giay-to href=(with_reason(&base, &reason, &from_pair)) { "← Quay lại giấy tờ" }
+            nav.zoom-nav aria-label="Xem trang" {
+                a #quay-lai-giay-to href=(format!("{}#trang-{page}", with_reason(&base, &reason, &from_pair))) { "← Quay lại giấy tờ" }
                 @if let Some(from) = from { " · " a #quay-lai-ket-qua href=(from) { "Quay lại kết quả" } }
+                " · Cỡ: "
+                @for w in ZOOM_WIDTHS {
+                    @if w == width {
+                        strong aria-current="true" { (w) " điểm ảnh" }
+                    } @else {
+                        a href=(with_reason(&here, &reason, &zoom_pair(&from_pair, &w.to_string()))) { (w) " điểm ảnh" }
+                    }
+                    " "
+                }
             }
             nav.pages aria-label="Các trang" {
                 @if page > 1 {
-                    a rel="prev" href=(with_reason(&format!("{base}/pages/{}", page - 1), &reason, &from_pair)) { "← Trang trước" }
+                    a rel="prev" href=(with_reason(&format!("{base}/pages/{}", page - 1), &reason, &zoom_pair(&from_pair, &width_text))) { "← Trang trước" }
                 }
                 @if page < d.pages {
-                    a rel="next" href=(with_reason(&format!("{base}/pages/{}", page + 1), &reason, &from_pair)) { "Trang sau →" }
+                    a rel="next" href=(with_reason(&format!("{base}/pages/{}", page + 1), &reason, &zoom_pair(&from_pair, &width_text))) { "Trang sau →" }
                 }
             }
             figure.page-large {
-                img src=(with_reason(&format!("{base}/pages/{page}/preview"), &reason, &[("width", "1600")]))
-                    alt=(format!("Trang {page} của {}", d.title));
+                div.zoomed {
+                    img.zoomed width=(width)
+                        src=(with_reason(&format!("{base}/pages/{page}/preview"), &reason, &[("width", &width_text)]))
+                        alt=(format!("Trang {page} của {}, rộng {width} điểm ảnh", d.title));
+                }
                 figcaption { "Trang " (page) " / " (d.pages) }
             }
         };
@@ -872,6 +996,7 @@ pub async fn reuse(
                 done: None,
                 earlier: None,
                 from: from.map(str::to_string),
+                width: None,
             };
             let typed = ReuseTyped {
                 dossier_code: form.dossier_code.clone(),
@@ -892,7 +1017,7 @@ pub async fn reuse(
                 let mut page = user.page_in_dossier(
                     &title,
                     &query.reason,
-                    document_page(&user, &detail, &query, &typed),
+                    document_page(&user, &detail, &query, &typed, state.archive.agencies()),
                 );
                 *page.status_mut() = status;
                 Ok(page)
@@ -920,9 +1045,47 @@ pub struct LifecycleForm {
     reason: String,
     #[serde(default)]
     successor: String,
+    /// `yes` once the operator confirmed on the confirmation page: the change is final.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// Revokes or supersedes a document (operators), through the services the API calls.
+/// The page that asks an operator to confirm a revocation or supersession before it is made:
+/// the same form again, confirmed, or back to the document.
+fn confirm_lifecycle(user: &WebUser, id: &str, form: &LifecycleForm) -> Response {
+    let base = format!("/documents/{}", percent_encode(id));
+    let revoke = form.change == "revoke";
+    let title = if revoke {
+        "Xác nhận thu hồi giấy tờ"
+    } else {
+        "Xác nhận thay thế giấy tờ"
+    };
+    user.page(
+        title,
+        html! {
+            div.alert #xac-nhan-vong-doi role="alert" {
+                @if revoke {
+                    p { "Thu hồi giấy tờ này? Việc thu hồi " strong { "không hoàn tác được" } ": giấy tờ vẫn được lưu nhưng không còn hiệu lực để dùng lại." }
+                    p { "Lý do: " strong { (form.reason) } }
+                } @else {
+                    p { "Thay thế giấy tờ này bằng giấy tờ " strong { (form.successor) } "? Việc thay thế " strong { "không hoàn tác được" } "." }
+                }
+            }
+            form.inline.confirm method="post" action=(format!("{base}/lifecycle")) {
+                input type="hidden" name="csrf" value=(user.csrf);
+                input type="hidden" name="change" value=(form.change);
+                input type="hidden" name="reason" value=(form.reason);
+                input type="hidden" name="successor" value=(form.successor);
+                input type="hidden" name="confirm" value="yes";
+                div { button #xac-nhan type="submit" { @if revoke { "Xác nhận thu hồi" } @else { "Xác nhận thay thế" } } }
+                div { a.button.secondary #huy href=(base) { "Hủy, quay lại giấy tờ" } }
+            }
+        },
+    )
+}
+
+/// Revokes or supersedes a document (operators), through the services the API calls, once the
+/// operator has confirmed it on a page of its own (both are final).
 pub async fn change_lifecycle(
     State(state): State<AppState>,
     user: WebUser,
@@ -932,6 +1095,9 @@ pub async fn change_lifecycle(
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
+        if form.confirm != "yes" && matches!(form.change.as_str(), "revoke" | "supersede") {
+            return Ok(confirm_lifecycle(&user, &id, &form));
+        }
         match form.change.as_str() {
             "revoke" => {
                 revoke_document(&state, user.caller.clone(), id.clone(), form.reason).await?

@@ -26,6 +26,8 @@ mod shares;
 mod stacks;
 #[cfg(test)]
 mod style_tests;
+mod successor;
+mod suggest;
 pub mod verify;
 
 use crate::auth::authenticate;
@@ -58,6 +60,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/documents/{id}/pages/{page}/preview", get(clerk::preview))
         .route("/documents/{id}/reuse", post(clerk::reuse))
         .route("/documents/{id}/lifecycle", post(clerk::change_lifecycle))
+        .route("/documents/{id}/supersede", get(successor::picker))
         .route("/documents/{id}/certify", post(clerk::certify))
         .route("/my", get(citizen::documents))
         .route("/my/ledger", get(citizen::ledger))
@@ -88,6 +91,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/upload/stack/{sha256}", post(stacks::split))
+        .route(
+            "/upload/suggest",
+            post(suggest::suggest).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/batches", get(operator::batches))
         .route("/batches/{id}", get(operator::batch))
         .route("/static/kho.css", get(stylesheet))
@@ -156,6 +163,21 @@ impl WebUser {
     /// The answer for a handler's result: its page, or the error as a page.
     pub fn respond(&self, result: Result<Response, ApiError>) -> Response {
         result.unwrap_or_else(|e| error_page(Some(self), e))
+    }
+
+    /// Refuses an upload form (multipart) whose `csrf` field is not this session's token.
+    pub(crate) fn check_upload_csrf(
+        &self,
+        headers: &HeaderMap,
+        form: &crate::routes::documents::ReadUpload,
+    ) -> Result<(), ApiError> {
+        let csrf = form
+            .other_fields
+            .iter()
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_default();
+        self.check_csrf(headers, csrf)
     }
 
     /// Refuses a form whose CSRF token is not this session's.

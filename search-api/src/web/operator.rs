@@ -29,6 +29,7 @@ fn hint(field: &str) -> &'static str {
         "title" => "để trống: theo loại giấy tờ",
         "issuer_code" => "ví dụ 000.00.01.H29",
         "valid_until" => "dd/mm/yyyy, \"không thời hạn\", hoặc để trống: theo loại giấy tờ",
+        "issued_on" => "dd/mm/yyyy",
         "dossier_code" => "hồ sơ đã cấp ra giấy tờ này",
         _ => "",
     }
@@ -63,7 +64,10 @@ fn upload_page(
         form.upload method="post" action="/upload" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(user.csrf);
             label for="file" { "Tệp (PDF, PNG, JPEG, TIFF) *" }
-            input #file type="file" name="file" required accept=".pdf,.png,.jpg,.jpeg,.tif,.tiff,application/pdf,image/png,image/jpeg,image/tiff";
+            input #file type="file" name="file" required accept=".pdf,.png,.jpg,.jpeg,.tif,.tiff,application/pdf,image/png,image/jpeg,image/tiff"
+                data-suggest="/upload/suggest";
+            // Filled by the page's script once kho has read the chosen file.
+            p #goi-y.suggestions aria-live="polite" {}
             label for="doc_type" { "Loại giấy tờ *" }
             select #doc_type name="doc_type" required aria-invalid=[invalid("doc_type")] aria-describedby=[described("doc_type")] {
                 option value="" { "Chọn loại giấy tờ" }
@@ -75,7 +79,8 @@ fn upload_page(
             @for field in form_fields() {
                 label for=(field.name) { (field_label(field.name)) @if field.required { " *" } }
                 input id=(field.name) name=(field.name)
-                    type=(if field.name == "issued_on" { "date" } else { "text" })
+                    type="text"
+                    inputmode=[(field.name == "issued_on").then_some("numeric")]
                     required[field.required]
                     value=(input.get(field.name).unwrap_or(""))
                     placeholder=(hint(field.name))
@@ -120,13 +125,7 @@ pub async fn upload(
     let result = async {
         require_upload(&state, &user).await?;
         let form = read_upload_form(&state, form).await?;
-        let csrf = form
-            .other_fields
-            .iter()
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.as_str())
-            .unwrap_or_default();
-        user.check_csrf(&headers, csrf)?;
+        user.check_upload_csrf(&headers, &form)?;
         let input = form.input.clone();
         match store_upload(&state, &user.caller, form, Vec::new()).await {
             Ok((status, stored)) => {

@@ -105,13 +105,7 @@ pub async fn plan(
     let result = async {
         may_split_stacks(&state, &user.caller).await?;
         let form = read_upload_form(&state, multipart).await?;
-        let csrf = form
-            .other_fields
-            .iter()
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default();
-        user.check_csrf(&headers, &csrf)?;
+        user.check_upload_csrf(&headers, &form)?;
         let plan = stacks::plan_upload(&state, &user.caller, form, schemas::Lang::Vi).await?;
         Ok(user.page("Cách chia chồng hồ sơ", plan_page(&user, &plan)))
     }
