@@ -34,13 +34,8 @@ pub async fn suggest(
         let suggestions = state
             .blocking(move |_| {
                 let _permit = permit;
-                ingest::suggest::suggest_from_bytes(&file_name, bytes, &cfg).map_err(|report| {
-                    ApiError::field(
-                        schemas::RuleError::new(&schemas::messages::FILE_REFUSED)
-                            .with("why", report.error.unwrap_or_default())
-                            .at("file", &report.file),
-                    )
-                })
+                ingest::suggest::suggest_from_bytes(&file_name, bytes, &cfg)
+                    .map_err(|report| crate::routes::documents::file_rejected(&report))
             })
             .await?;
         Ok(Json(SuggestionsView::from(suggestions)).into_response())
