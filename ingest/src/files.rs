@@ -168,9 +168,13 @@ pub struct FileReport {
     /// OCR pages below the review threshold, to be checked by a person.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub low_confidence_pages: Vec<u32>,
-    /// Pages stored without text, and why (the document itself is stored).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    /// Pages stored without text, and why (the document itself is stored); their words in the
+    /// process's language when serialised.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "schemas::messages::serialize_rendered_all"
+    )]
+    pub warnings: Vec<Message>,
     /// Why the file was rejected: `code` (stable, from the table in `schemas::messages`) and
     /// `error` (its words in the process's language; the web and the API render the code in
     /// their reader's language).
@@ -547,17 +551,22 @@ pub fn commit_prepared(
     })
 }
 
-/// "page N: why" for every page that yielded no text.
-pub fn text_warnings(text: &schemas::DocumentText) -> Vec<String> {
+/// "page N: why" for every page that yielded no text (the why as the OCR engine or the PDF
+/// reader gave it).
+pub fn text_warnings(text: &schemas::DocumentText) -> Vec<Message> {
     text.pages
         .iter()
         .filter(|p| p.source == schemas::PageSource::None)
         .map(|p| {
-            format!(
-                "page {}: no text ({})",
-                p.page,
-                p.note.as_deref().unwrap_or("nothing readable")
-            )
+            let warning =
+                Message::new(&schemas::messages::INGEST_PAGE_NO_TEXT).with("page", p.page);
+            match p.note.as_deref() {
+                Some(why) => warning.with("why", why),
+                None => warning.with_message(
+                    "why",
+                    Message::new(&schemas::messages::INGEST_NOTHING_READABLE),
+                ),
+            }
         })
         .collect()
 }

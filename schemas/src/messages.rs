@@ -281,6 +281,14 @@ impl Message {
 
 /// Serialises an optional message as its words in the process's language (a field of a JSON
 /// line written for an operator, beside which the code is given where programs need it).
+pub fn serialize_rendered_all<S: serde::Serializer>(
+    messages: &[Message],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(messages.iter().map(Message::to_string))
+}
+
+/// An optional message as its words in the process's language (a JSON line of the command line).
 pub fn serialize_rendered<S: serde::Serializer>(
     message: &Option<Message>,
     serializer: S,
@@ -1079,6 +1087,22 @@ messages! {
     INGEST_MISSED_SEPARATOR = "ingest.missed_separator" {
         vi: "{range} sau tờ phân cách ở trang {page} gồm {pages} trang, nhiều hơn --max-pages {max}: có lẽ đã sót một tờ phân cách (hãy kiểm tra xấp tài liệu và quét lại)",
         en: "{range} after the separator on page {page} make {pages} pages, more than --max-pages {max}: a separator was probably missed (check the stack and scan it again)"
+    }
+    INGEST_PAGE_NO_TEXT = "ingest.page_no_text" {
+        vi: "trang {page}: không đọc được chữ ({why})",
+        en: "page {page}: no text ({why})"
+    }
+    INGEST_NOTHING_READABLE = "ingest.nothing_readable" {
+        vi: "không có gì đọc được",
+        en: "nothing readable"
+    }
+    INGEST_PAGE_NOT_CHECKED = "ingest.page_not_checked" {
+        vi: "trang {page}: chưa xem được là tờ phân cách hay trang trắng ({why})",
+        en: "page {page}: not checked for a separator or blankness ({why})"
+    }
+    UPLOAD_UNKNOWN_FIELD = "upload.unknown_field" {
+        vi: "trường {name} không được biết đến, đã bỏ qua",
+        en: "unknown field {name} ignored"
     }
     PAGE_ONE = "pages.one" { vi: "trang số {page}", en: "page {page}" }
     PAGE_RANGE = "pages.range" { vi: "các trang {first}-{last}", en: "pages {first}-{last}" }

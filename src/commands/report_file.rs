@@ -85,7 +85,11 @@ impl ReportFile {
                     r.rescan_of.clone().unwrap_or_default(),
                     r.reject_kind.map(json_name).unwrap_or_default(),
                     r.error.as_ref().map(|e| e.to_string()).unwrap_or_default(),
-                    r.warnings.join("; "),
+                    r.warnings
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ];
                 let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
                 write!(self.out, "{}\r\n", row.join(","))

@@ -64,8 +64,11 @@ pub struct Segment {
     )]
     pub reason: Option<Message>,
     /// Pages that could not be looked at (kept as ordinary pages), and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "schemas::messages::serialize_rendered_all"
+    )]
+    pub warnings: Vec<Message>,
 }
 
 impl Segment {
@@ -160,10 +163,11 @@ pub fn plan(
                 segment.pages.push(scan.page);
             }
             if let Some(why) = &scan.problem {
-                segment.warnings.push(format!(
-                    "page {}: not checked for a separator or blankness ({why})",
-                    scan.page
-                ));
+                segment.warnings.push(
+                    Message::new(&m::INGEST_PAGE_NOT_CHECKED)
+                        .with("page", scan.page)
+                        .with("why", why),
+                );
             }
         }
         plan.blank_pages.extend(&segment.blank_pages);

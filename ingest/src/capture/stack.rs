@@ -235,7 +235,7 @@ pub fn store_stack(
 }
 
 /// The page warnings of the segment a report is about (pages that could not be looked at).
-fn jobs_warnings(plan: &StackPlan, outcome: &FileReport) -> Vec<String> {
+fn jobs_warnings(plan: &StackPlan, outcome: &FileReport) -> Vec<schemas::Message> {
     let Some(p) = &outcome.provenance else {
         return Vec::new();
     };

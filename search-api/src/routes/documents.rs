@@ -75,9 +75,10 @@ pub async fn upload(
     let warnings = form
         .other_fields
         .iter()
-        .map(|(name, _)| format!("unknown field {name} ignored"))
+        .map(|(name, _)| Message::new(&messages::UPLOAD_UNKNOWN_FIELD).with("name", name))
         .collect();
-    let (status, body) = store_upload(&state, &auth.caller, form, warnings).await?;
+    let (status, body) =
+        store_upload(&state, &auth.caller, form, warnings, crate::lang::current()).await?;
     Ok((status, Json(body)).into_response())
 }
 
@@ -162,7 +163,8 @@ pub(crate) async fn store_upload(
     state: &AppState,
     caller: &Caller,
     form: ReadUpload,
-    mut warnings: Vec<String>,
+    mut warnings: Vec<Message>,
+    lang: schemas::Lang,
 ) -> ApiResult<(StatusCode, UploadResult)> {
     let ReadUpload { input, file, .. } = form;
     let (file_name, bytes) = file.ok_or_else(|| {
@@ -230,7 +232,7 @@ pub(crate) async fn store_upload(
         text_source: report.text_source.map(crate::wire::json_name),
         ocr_confidence: report.ocr_confidence,
         low_confidence_pages: report.low_confidence_pages,
-        warnings,
+        warnings: warnings.iter().map(|w| w.render(lang)).collect(),
         suggestions: suggestions.map(crate::wire::SuggestionsView::from),
     };
     Ok((status, body))

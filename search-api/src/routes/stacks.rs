@@ -80,7 +80,7 @@ fn plan_view(
                         .and_then(|m| m.procedure_code.as_ref().map(|c| c.as_str().to_string())),
                     problem: s.problem.map(crate::wire::json_name),
                     reason: s.reason.map(|r| r.render(lang)),
-                    warnings: s.warnings,
+                    warnings: s.warnings.iter().map(|w| w.render(lang)).collect(),
                     pages: s.pages,
                     blank_pages: s.blank_pages,
                 }

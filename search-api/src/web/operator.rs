@@ -127,7 +127,7 @@ pub async fn upload(
         let form = read_upload_form(&state, form).await?;
         user.check_upload_csrf(&headers, &form)?;
         let input = form.input.clone();
-        match store_upload(&state, &user.caller, form, Vec::new()).await {
+        match store_upload(&state, &user.caller, form, Vec::new(), schemas::Lang::Vi).await {
             Ok((status, stored)) => {
                 let id = stored.id.clone().unwrap_or_default();
                 let content = html! {
@@ -137,7 +137,7 @@ pub async fn upload(
                         } @else {
                             p { "Chủ sở hữu này đã có đúng tệp " strong { (stored.file) } " trong kho; không lưu thêm bản nào." }
                         }
-                        @for w in &stored.warnings { p.detail lang="en" { (w) } }
+                        @for w in &stored.warnings { p.detail { (w) } }
                         @if !stored.low_confidence_pages.is_empty() {
                             p { "Cần người kiểm tra lại chữ nhận dạng ở các trang: "
                                 (stored.low_confidence_pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }
