@@ -116,6 +116,13 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// A usage error from the message table, in the locale's language.
+impl From<schemas::Message> for UsageError {
+    fn from(message: schemas::Message) -> Self {
+        UsageError(message.to_string())
+    }
+}
+
 /// The language of rules and refusals on the command line: the locale's (`LC_ALL`,
 /// `LC_MESSAGES`, `LANG`): Vietnamese when it starts with `vi`, English otherwise
 /// (`schemas::Lang::from_locale` says why).
@@ -165,11 +172,14 @@ fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(1),
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
-            eprintln!("kho: usage error: {e}");
+            let said = schemas::Message::new(&schemas::messages::CLI_USAGE_ERROR).with("why", e);
+            eprintln!("{said}");
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("kho: error: {e:#}");
+            let said =
+                schemas::Message::new(&schemas::messages::CLI_ERROR).with("why", format!("{e:#}"));
+            eprintln!("{said}");
             ExitCode::from(1)
         }
     }

@@ -1349,6 +1349,76 @@ messages! {
         vi: "đã được dùng",
         en: "used"
     }
+    // The command line's own words (`kho` binary): summaries, progress, usage errors. The
+    // English is what the command printed before; the locale picks the language.
+    CLI_SUMMARY = "cli.summary" {
+        vi: "{stored} đã lưu, {duplicate} đã có, {rejected} bị từ chối{by_reason}; {pages} trang, {ocr_pages} trang đọc bằng OCR, {review} trang cần xem lại (OCR kém tin cậy), {rescans} bản quét lại có thể trùng; {elapsed}, {rate} trang/giây",
+        en: "{stored} stored, {duplicate} duplicate, {rejected} rejected{by_reason}; {pages} page(s), {ocr_pages} by OCR, {review} to review (low OCR confidence), {rescans} probable rescan(s); {elapsed}, {rate} pages/s"
+    }
+    CLI_SUMMARY_STACKS = "cli.summary_stacks" {
+        vi: "{stacks} tập quét được tách tại {separators} tờ phân cách, bỏ {blank} trang trắng; ",
+        en: "{stacks} stack(s) split at {separators} separator sheet(s), {blank} blank page(s) dropped; "
+    }
+    CLI_CHECK_SUMMARY = "cli.check_summary" {
+        vi: "kiểm tra: {ok} tệp sẵn sàng, {rejected} bị từ chối{by_reason}; không lưu gì",
+        en: "check: {ok} file(s) ready, {rejected} rejected{by_reason}; nothing stored"
+    }
+    CLI_STORED_FILE = "cli.stored_file" {
+        vi: "mã {id}  {pages} trang",
+        en: "id {id}  {pages} page(s)"
+    }
+    CLI_PROBABLE_RESCAN = "cli.probable_rescan" {
+        vi: "có thể là bản quét lại của {earlier} (cùng chủ sở hữu, loại giấy tờ và số hoặc ngày; đã liên kết)",
+        en: "probable rescan of {earlier} (same owner, type and number or date; linked)"
+    }
+    CLI_REVIEW_LOW_CONFIDENCE = "cli.review_low_confidence" {
+        vi: "cần xem lại: OCR kém tin cậy ở trang {pages}",
+        en: "review: low OCR confidence on page(s) {pages}"
+    }
+    CLI_WARNING = "cli.warning" {
+        vi: "cảnh báo: {why}",
+        en: "warning: {why}"
+    }
+    CLI_MANIFEST_ROWS_REFUSED = "cli.manifest_rows_refused" {
+        vi: "bảng kê {manifest}: {refused} trong {total} dòng sẽ bị từ chối mà không đọc tệp (mỗi dòng có trong báo cáo, kèm lý do)",
+        en: "manifest {manifest}: {refused} of {total} row(s) will be rejected without reading their file (each is in the report, with its reason)"
+    }
+    CLI_PROGRESS = "cli.progress" {
+        vi: "{done}/{total} tệp, {pages} trang, {rate} trang/giây, {rejected} bị từ chối{eta}",
+        en: "{done}/{total} files, {pages} pages, {rate} pages/s, {rejected} rejected{eta}"
+    }
+    CLI_PROGRESS_ETA = "cli.progress_eta" {
+        vi: ", còn khoảng {left}",
+        en: ", ETA {left}"
+    }
+    CLI_USAGE_ERROR = "cli.usage_error" {
+        vi: "kho: lỗi cách dùng: {why}",
+        en: "kho: usage error: {why}"
+    }
+    CLI_ERROR = "cli.error" {
+        vi: "kho: lỗi: {why}",
+        en: "kho: error: {why}"
+    }
+    CLI_USAGE_INGEST_NEEDS_OWNER_AND_TYPE = "cli.usage.ingest_needs_owner_and_type" {
+        vi: "kho ingest PATH... cần --owner ID và --doc-type KEY (hoặc dùng --manifest FILE.csv)",
+        en: "kho ingest PATH... needs --owner ID and --doc-type KEY (or use --manifest FILE.csv)"
+    }
+    CLI_USAGE_METADATA_WITH_MANIFEST = "cli.usage.metadata_with_manifest" {
+        vi: "các cờ siêu dữ liệu dành cho đối số PATH; với --manifest, siêu dữ liệu lấy từ các cột của bảng kê",
+        en: "metadata flags apply to PATH arguments; with --manifest the metadata comes from its columns"
+    }
+    CLI_USAGE_REPORT_EXTENSION = "cli.usage.report_extension" {
+        vi: "--report {path}: hãy đặt tên tệp đuôi .csv, .json hoặc .jsonl",
+        en: "--report {path}: name a .csv, .json or .jsonl file"
+    }
+    CLI_USAGE_REEXTRACT_NEEDS_IDS = "cli.usage.reextract_needs_ids" {
+        vi: "kho reextract cần mã tài liệu, hoặc --all",
+        en: "kho reextract needs document ids, or --all"
+    }
+    CLI_USAGE_PLACES_SHOW_NEEDS_NAME = "cli.usage.places_show_needs_name" {
+        vi: "kho places show NAME: hãy cho một tên",
+        en: "kho places show NAME: give a name"
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use crate::{Outcome, UsageError};
 use anyhow::Context;
 use ingest::extract::ExtractConfig;
 use ingest::{FileReport, FileStatus, PlannedItem};
-use schemas::{MetadataInput, METADATA_FIELDS};
+use schemas::messages as m;
+use schemas::{Message, MetadataInput, METADATA_FIELDS};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -139,7 +140,11 @@ fn manifest_items<'a>(
         .with_context(|| format!("manifest {}", manifest.display()))?;
     if say_warnings {
         for warning in &rows.warnings {
-            eprintln!("kho: warning: manifest {}: {warning}", manifest.display());
+            let warning = format!("manifest {}: {warning}", manifest.display());
+            eprintln!(
+                "kho: {}",
+                Message::new(&m::CLI_WARNING).with("why", warning)
+            );
         }
     }
     Ok(ingest::plan_manifest(
@@ -161,36 +166,39 @@ pub(super) fn print_human(r: &FileReport) {
     match (&r.id, &r.error) {
         (_, Some(error)) => println!("{status:<9}  {}  {error}", r.file),
         (Some(id), None) => println!(
-            "{status:<9}  {}  id {id}  {} page(s)",
+            "{status:<9}  {}  {}",
             r.file,
-            r.pages.unwrap_or(0)
+            Message::new(&m::CLI_STORED_FILE)
+                .with("id", id)
+                .with("pages", r.pages.unwrap_or(0))
         ),
         (None, None) => println!("{status:<9}  {}", r.file),
     }
     if let Some(earlier) = &r.rescan_of {
         println!(
-            "           probable rescan of {earlier} (same owner, type and number or date; linked)"
+            "           {}",
+            Message::new(&m::CLI_PROBABLE_RESCAN).with("earlier", earlier)
         );
     }
     if !r.low_confidence_pages.is_empty() {
         let pages: Vec<String> = r.low_confidence_pages.iter().map(u32::to_string).collect();
         println!(
-            "           review: low OCR confidence on page(s) {}",
-            pages.join(", ")
+            "           {}",
+            Message::new(&m::CLI_REVIEW_LOW_CONFIDENCE).with("pages", pages.join(", "))
         );
     }
     for warning in &r.warnings {
-        println!("           warning: {warning}");
+        println!(
+            "           {}",
+            Message::new(&m::CLI_WARNING).with_message("why", warning.clone())
+        );
     }
     let _ = std::io::stdout().flush();
 }
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if args.manifest.is_some() && args.has_metadata_flags() {
-        return Err(UsageError(
-            "metadata flags apply to PATH arguments; with --manifest the metadata comes from its columns".into(),
-        )
-        .into());
+        return Err(UsageError::from(Message::new(&m::CLI_USAGE_METADATA_WITH_MANIFEST)).into());
     }
     if args.split {
         return super::split::run(
@@ -205,11 +213,9 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if args.manifest.is_none()
         && (args.metadata.0.owner_id.is_none() || args.metadata.0.doc_type.is_none())
     {
-        return Err(UsageError(
-            "kho ingest PATH... needs --owner ID and --doc-type KEY (or use --manifest FILE.csv)"
-                .into(),
-        )
-        .into());
+        return Err(
+            UsageError::from(Message::new(&m::CLI_USAGE_INGEST_NEEDS_OWNER_AND_TYPE)).into(),
+        );
     }
     let mut report_file = match &args.report {
         Some(path) => Some(ReportFile::create(path)?),
@@ -260,10 +266,11 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         refused += u64::from(item.is_err());
     }
     if refused > 0 {
-        eprintln!(
-            "kho: manifest {}: {refused} of {total} row(s) will be rejected without reading their file (each is in the report, with its reason)",
-            manifest.display()
-        );
+        let said = Message::new(&m::CLI_MANIFEST_ROWS_REFUSED)
+            .with("manifest", manifest.display())
+            .with("refused", refused)
+            .with("total", total);
+        eprintln!("kho: {said}");
     }
     let source = manifest.display().to_string();
     let batch = ingest::Batch {
@@ -379,11 +386,11 @@ fn check(
     if let Some(file) = report_file {
         file.finish(&summary)?;
     }
-    let line = format!(
-        "check: {ok} file(s) ready, {} rejected{}; nothing stored",
-        summary.rejected,
-        by_reason(&summary)
-    );
+    let line = Message::new(&m::CLI_CHECK_SUMMARY)
+        .with("ok", ok)
+        .with("rejected", summary.rejected)
+        .with("by_reason", by_reason(&summary))
+        .to_string();
     Ok(conclude(args.json, &line, &summary))
 }
 
@@ -402,24 +409,24 @@ fn by_reason(summary: &ingest::Summary) -> String {
 pub(super) fn summary_line(s: &ingest::Summary, elapsed: std::time::Duration) -> String {
     let seconds = elapsed.as_secs_f64().max(0.001);
     let stacks = if s.stacks > 0 {
-        format!(
-            "{} stack(s) split at {} separator sheet(s), {} blank page(s) dropped; ",
-            s.stacks, s.separator_pages, s.blank_pages
-        )
+        Message::new(&m::CLI_SUMMARY_STACKS)
+            .with("stacks", s.stacks)
+            .with("separators", s.separator_pages)
+            .with("blank", s.blank_pages)
+            .to_string()
     } else {
         String::new()
     };
-    stacks + &format!(
-        "{} stored, {} duplicate, {} rejected{}; {} page(s), {} by OCR, {} to review (low OCR confidence), {} probable rescan(s); {}, {:.1} pages/s",
-        s.stored,
-        s.duplicate,
-        s.rejected,
-        by_reason(s),
-        s.pages,
-        s.ocr_pages,
-        s.low_confidence_pages,
-        s.rescans,
-        super::progress::duration(elapsed),
-        s.pages as f64 / seconds
-    )
+    let counts = Message::new(&m::CLI_SUMMARY)
+        .with("stored", s.stored)
+        .with("duplicate", s.duplicate)
+        .with("rejected", s.rejected)
+        .with("by_reason", by_reason(s))
+        .with("pages", s.pages)
+        .with("ocr_pages", s.ocr_pages)
+        .with("review", s.low_confidence_pages)
+        .with("rescans", s.rescans)
+        .with("elapsed", super::progress::duration(elapsed))
+        .with("rate", format!("{:.1}", s.pages as f64 / seconds));
+    stacks + &counts.to_string()
 }

@@ -55,7 +55,10 @@ fn show(store: &super::Store, name: &str, json: bool) -> anyhow::Result<Outcome>
     let g = archive_core::places::gazetteer_of(&store.data)?;
     let name = schemas::nfc(name.trim());
     if name.is_empty() {
-        return Err(UsageError("kho places show NAME: give a name".into()).into());
+        return Err(UsageError::from(schemas::Message::new(
+            &schemas::messages::CLI_USAGE_PLACES_SHOW_NEEDS_NAME,
+        ))
+        .into());
     }
     let reading = g.resolve_name(&name);
     let mut units = g.units_named(&name);

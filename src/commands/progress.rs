@@ -2,6 +2,8 @@
 //! every ten seconds otherwise (logs, CI).
 
 use ingest::Summary;
+use schemas::messages as m;
+use schemas::Message;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -37,14 +39,20 @@ impl BatchProgress {
         let rate = s.pages as f64 / elapsed.as_secs_f64().max(0.001);
         let eta = if s.done > 0 && s.done < s.total {
             let left = elapsed.mul_f64((s.total - s.done) as f64 / s.done as f64);
-            format!(", ETA {}", duration(left))
+            Message::new(&m::CLI_PROGRESS_ETA)
+                .with("left", duration(left))
+                .to_string()
         } else {
             String::new()
         };
-        format!(
-            "{}/{} files, {} pages, {rate:.1} pages/s, {} rejected{eta}",
-            s.done, s.total, s.pages, s.rejected
-        )
+        Message::new(&m::CLI_PROGRESS)
+            .with("done", s.done)
+            .with("total", s.total)
+            .with("pages", s.pages)
+            .with("rate", format!("{rate:.1}"))
+            .with("rejected", s.rejected)
+            .with("eta", eta)
+            .to_string()
     }
 
     pub fn update(&mut self, s: &Summary) {

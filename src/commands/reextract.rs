@@ -20,7 +20,10 @@ pub struct Args {
 /// source before and after).
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if !args.all && args.ids.is_empty() {
-        return Err(UsageError("kho reextract needs document ids, or --all".into()).into());
+        return Err(UsageError::from(schemas::Message::new(
+            &schemas::messages::CLI_USAGE_REEXTRACT_NEEDS_IDS,
+        ))
+        .into());
     }
     let archive = store.open()?;
     let target = if args.all {

@@ -39,11 +39,9 @@ impl ReportFile {
             Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
             Some(e) if e.eq_ignore_ascii_case("jsonl") => Format::JsonLines,
             _ => {
-                return Err(UsageError(format!(
-                    "--report {}: name a .csv, .json or .jsonl file",
-                    path.display()
-                ))
-                .into())
+                let why = schemas::Message::new(&schemas::messages::CLI_USAGE_REPORT_EXTENSION)
+                    .with("path", path.display());
+                return Err(UsageError::from(why).into());
             }
         };
         let file = File::create(path)

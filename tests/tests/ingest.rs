@@ -312,6 +312,66 @@ fn a_rejected_files_reason_is_said_in_the_locales_language() {
 }
 
 #[test]
+fn the_summary_line_and_a_usage_error_are_said_in_the_locales_language() {
+    let kho = Kho::new();
+    let files = tempfile::tempdir().unwrap();
+    let scan = write(files.path(), "giay-khai-sinh.pdf", &fixtures::pdf(1, "một"));
+    let empty = write(files.path(), "rong.pdf", b"");
+    let ingest_under = |lang: &str| {
+        let mut command = kho.command();
+        command.args(["ingest", scan.to_str().unwrap(), empty.to_str().unwrap()]);
+        command.args(["--owner", "049075001234", "--doc-type", "other"]);
+        command.env("LANG", lang);
+        let run: kho_tests::Run = command.output().unwrap().into();
+        assert_eq!(run.code, 1, "{lang}: {}", run.stderr);
+        run.stdout
+    };
+    let vietnamese = ingest_under("vi_VN.UTF-8");
+    assert!(
+        vietnamese.contains("1 đã lưu, 0 đã có, 1 bị từ chối (1 "),
+        "the summary in Vietnamese: {vietnamese}"
+    );
+    assert!(vietnamese.contains("trang/giây"), "{vietnamese}");
+    assert!(
+        vietnamese.contains("mã ") && vietnamese.contains("1 trang"),
+        "the stored file's line in Vietnamese: {vietnamese}"
+    );
+    assert!(
+        !vietnamese.contains(" stored,") && !vietnamese.contains("pages/s"),
+        "no English left in: {vietnamese}"
+    );
+    // The same store again: the scan is a duplicate now, said in English under LANG=C.
+    let english = ingest_under("C.UTF-8");
+    assert!(
+        english.contains("0 stored, 1 duplicate, 1 rejected (1 "),
+        "the summary in English: {english}"
+    );
+    assert!(english.contains("pages/s"), "{english}");
+    assert!(!english.contains("đã lưu"), "{english}");
+
+    let usage_under = |lang: &str| {
+        let mut command = kho.command();
+        command.args(["ingest", scan.to_str().unwrap()]);
+        command.env("LANG", lang);
+        let run: kho_tests::Run = command.output().unwrap().into();
+        assert_eq!(run.code, 2, "{lang}: a usage error: {}", run.stderr);
+        run.stderr
+    };
+    let vietnamese = usage_under("vi_VN.UTF-8");
+    assert!(
+        vietnamese
+            .contains("kho: lỗi cách dùng: kho ingest PATH... cần --owner ID và --doc-type KEY"),
+        "{vietnamese}"
+    );
+    let english = usage_under("C.UTF-8");
+    assert!(
+        english
+            .contains("kho: usage error: kho ingest PATH... needs --owner ID and --doc-type KEY"),
+        "{english}"
+    );
+}
+
+#[test]
 fn bad_files_are_rejected_while_the_good_ones_of_the_same_command_are_stored() {
     let kho = Kho::new();
     let files = tempfile::tempdir().unwrap();
