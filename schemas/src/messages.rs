@@ -1419,6 +1419,86 @@ messages! {
         vi: "kho places show NAME: hãy cho một tên",
         en: "kho places show NAME: give a name"
     }
+    CLI_ACTIVITY_EXPORT = "cli.activity.export" { vi: "xuất", en: "export" }
+    CLI_ACTIVITY_IMPORT = "cli.activity.import" { vi: "nhập", en: "import" }
+    CLI_ACTIVITY_INDEXING = "cli.activity.indexing" { vi: "đánh chỉ mục", en: "indexing" }
+    CLI_ACTIVITY_READING_PLACES = "cli.activity.reading_places" {
+        vi: "đọc địa danh",
+        en: "reading places"
+    }
+    CLI_ACTIVITY_REINDEX = "cli.activity.reindex" { vi: "đánh lại chỉ mục", en: "reindex" }
+    CLI_ACTIVITY_RECHECKING_SIGNATURES = "cli.activity.rechecking_signatures" {
+        vi: "kiểm tra lại chữ ký",
+        en: "checking signatures again"
+    }
+    CLI_PROGRESS_COUNT = "cli.progress_count" {
+        vi: "kho: {what}: {done}/{total}",
+        en: "kho: {what}: {done}/{total}"
+    }
+    CLI_REINDEX_RESUMING = "cli.reindex_resuming" {
+        vi: "kho: reindex: tiếp tục lần dựng lại chỉ mục bị gián đoạn",
+        en: "kho: reindex: resuming the interrupted rebuild"
+    }
+    CLI_REINDEXED = "cli.reindexed" {
+        vi: "{n} tài liệu đã được đánh chỉ mục trong {seconds} giây",
+        en: "{n} document(s) indexed in {seconds}s"
+    }
+    CLI_REEXTRACT_FAILED = "cli.reextract_failed" {
+        vi: "[{i}/{total}] THẤT BẠI blob {sha256}: {why}",
+        en: "[{i}/{total}] FAILED blob {sha256}: {why}"
+    }
+    CLI_SIGNATURES_CHANGED = "cli.signatures_changed" {
+        vi: "kho: {n} tài liệu đã đổi trạng thái chữ ký",
+        en: "kho: {n} document(s) changed signature status"
+    }
+    CLI_SIGNATURES_UNREADABLE = "cli.signatures_unreadable" {
+        vi: "kho: không đọc được blob {sha256} để kiểm tra chữ ký: {why}",
+        en: "kho: blob {sha256} could not be read to check its signatures: {why}"
+    }
+    CLI_VOCABULARY_IMPORTED = "cli.vocabulary_imported" {
+        vi: "từ vựng: {rows} dòng từ {file} đã có hiệu lực ({path})",
+        en: "vocabulary: {rows} row(s) from {file} now in force ({path})"
+    }
+    CLI_DOSSIER_REGISTERED = "cli.dossier_registered" {
+        vi: "{file}:{line}: đã đăng ký {code}",
+        en: "{file}:{line}: registered {code}"
+    }
+    CLI_DOSSIER_REGISTERED_ALREADY = "cli.dossier_registered_already" {
+        vi: "{file}:{line}: {code} đã được đăng ký từ trước",
+        en: "{file}:{line}: {code} registered already"
+    }
+    CLI_DOSSIER_REJECTED = "cli.dossier_rejected" {
+        vi: "{file}:{line}: bị từ chối: {why}",
+        en: "{file}:{line}: rejected: {why}"
+    }
+    CLI_DOSSIER_SUMMARY = "cli.dossier_summary" {
+        vi: "kho: {new} hồ sơ đã đăng ký, {again} hồ sơ đã đăng ký từ trước, {bad} bị từ chối",
+        en: "kho: {new} dossiers registered, {again} already registered, {bad} rejected"
+    }
+    CLI_USAGE_REBUILD_NEEDS_BUCKET = "cli.usage.rebuild_needs_bucket" {
+        vi: "kho lưu tại {data} giữ bản gốc trong thư mục riêng của nó; rebuild đọc từ một bucket: hãy cho --blobs s3://BUCKET[/PREFIX]",
+        en: "the store at {data} keeps its originals in its own folder; rebuild reads a bucket: give --blobs s3://BUCKET[/PREFIX]"
+    }
+    CLI_USAGE_REBUILD_STORE_NOT_EMPTY = "cli.usage.rebuild_store_not_empty" {
+        vi: "kho lưu tại {data} đã có {held} bản ghi; rebuild dựng kho lưu của một nút mới (hãy cho --data rỗng), còn --since lấy những gì các nút khác đã thêm",
+        en: "the store at {data} already holds {held} record(s); rebuild builds a new node's store (give an empty --data), and --since picks up what other nodes added"
+    }
+    CLI_USAGE_GAZETTEER_TOO_LARGE = "cli.usage.gazetteer_too_large" {
+        vi: "{file}: {size} byte; tệp danh mục địa danh tối đa {max} byte",
+        en: "{file}: {size} bytes; a gazetteer file is at most {max} bytes"
+    }
+    CLI_USAGE_DOSSIER_LIST_TOO_LARGE = "cli.usage.dossier_list_too_large" {
+        vi: "{file}: {size} byte; danh sách hồ sơ tối đa {max} byte: hãy chia nhỏ",
+        en: "{file}: {size} bytes; a list of dossiers has at most {max} bytes: split it"
+    }
+    CLI_USAGE_COLUMN_DEFAULT_PAIR = "cli.usage.column_default_pair" {
+        vi: "--manifest-column-defaults {pair}: hãy viết COLUMN=VALUE (cột=giá trị)",
+        en: "--manifest-column-defaults {pair}: write COLUMN=VALUE"
+    }
+    CLI_USAGE_COLUMN_DEFAULT_UNKNOWN = "cli.usage.column_default_unknown" {
+        vi: "--manifest-column-defaults: {column} không phải cột siêu dữ liệu (các cột có: {known})",
+        en: "--manifest-column-defaults: {column} is not a metadata column (known: {known})"
+    }
 }
 
 #[cfg(test)]
@@ -1432,6 +1512,7 @@ mod tests {
         "{errors}",
         "{field} {value}: {rule}",
         "dòng {line}: {why}",
+        "kho: {what}: {done}/{total}",
     ];
 
     fn has_vietnamese_letters(text: &str) -> bool {

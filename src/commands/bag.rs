@@ -45,7 +45,7 @@ pub fn export(store: &super::Store, args: ExportArgs) -> anyhow::Result<Outcome>
         &archive,
         &args.bag,
         &scope,
-        &mut super::progress_printer("export"),
+        &mut super::progress_printer(&schemas::messages::CLI_ACTIVITY_EXPORT),
     )
     .with_context(|| format!("cannot export to {}", args.bag.display()))?;
     say(
@@ -69,7 +69,7 @@ pub fn import(store: &super::Store, args: ImportArgs) -> anyhow::Result<Outcome>
         &args.bag,
         &store.data,
         &store.options(),
-        &mut super::progress_printer("import"),
+        &mut super::progress_printer(&schemas::messages::CLI_ACTIVITY_IMPORT),
     )?;
     // The index is derived data, not in the bag: build it now rather than at the first search.
     let archive = store.open()?;

@@ -28,11 +28,11 @@ pub fn run(store: &super::Store, command: DossierCommand) -> anyhow::Result<Outc
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();
     if size > MAX_LIST_BYTES {
-        return Err(UsageError(format!(
-            "{}: {size} bytes; a list of dossiers has at most {MAX_LIST_BYTES} bytes: split it",
-            file.display()
-        ))
-        .into());
+        let why = schemas::Message::new(&schemas::messages::CLI_USAGE_DOSSIER_LIST_TOO_LARGE)
+            .with("file", file.display())
+            .with("size", size)
+            .with("max", MAX_LIST_BYTES);
+        return Err(UsageError::from(why).into());
     }
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
@@ -50,23 +50,36 @@ pub fn run(store: &super::Store, command: DossierCommand) -> anyhow::Result<Outc
         match outcome {
             Ok((dossier, Registration::New)) => {
                 new += 1;
-                println!("{}:{line}: registered {}", file.display(), dossier.code);
+                let said = schemas::Message::new(&schemas::messages::CLI_DOSSIER_REGISTERED)
+                    .with("file", file.display())
+                    .with("line", line)
+                    .with("code", &dossier.code);
+                println!("{said}");
             }
             Ok((dossier, Registration::Again)) => {
                 again += 1;
-                println!(
-                    "{}:{line}: {} registered already",
-                    file.display(),
-                    dossier.code
-                );
+                let said =
+                    schemas::Message::new(&schemas::messages::CLI_DOSSIER_REGISTERED_ALREADY)
+                        .with("file", file.display())
+                        .with("line", line)
+                        .with("code", &dossier.code);
+                println!("{said}");
             }
             Err(why) => {
                 bad += 1;
-                println!("{}:{line}: rejected: {why}", file.display());
+                let said = schemas::Message::new(&schemas::messages::CLI_DOSSIER_REJECTED)
+                    .with("file", file.display())
+                    .with("line", line)
+                    .with("why", why);
+                println!("{said}");
             }
         }
     }
-    println!("kho: {new} dossiers registered, {again} already registered, {bad} rejected");
+    let said = schemas::Message::new(&schemas::messages::CLI_DOSSIER_SUMMARY)
+        .with("new", new)
+        .with("again", again)
+        .with("bad", bad);
+    println!("{said}");
     Ok(if bad == 0 {
         Outcome::Success
     } else {

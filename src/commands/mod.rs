@@ -91,11 +91,15 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 
 /// A progress callback that prints a line at most every few seconds (on stderr, so that stdout
 /// stays the command's output).
-pub fn progress_printer(what: &'static str) -> impl FnMut(u64, u64) {
+pub fn progress_printer(what: &'static schemas::messages::Entry) -> impl FnMut(u64, u64) {
     let mut last = std::time::Instant::now();
     move |done, total| {
         if last.elapsed() > std::time::Duration::from_secs(3) {
-            eprintln!("kho: {what}: {done}/{total}");
+            let said = schemas::Message::new(&schemas::messages::CLI_PROGRESS_COUNT)
+                .with_message("what", schemas::Message::new(what))
+                .with("done", done)
+                .with("total", total);
+            eprintln!("{said}");
             last = std::time::Instant::now();
         }
     }
@@ -119,6 +123,8 @@ pub fn push_journal(archive: &Archive) -> anyhow::Result<()> {
 
 /// Brings the search index up to date (start-up reconciliation, or after a batch).
 pub fn sync_index(archive: &Archive) -> anyhow::Result<()> {
-    archive.sync_index(&mut progress_printer("indexing"))?;
+    archive.sync_index(&mut progress_printer(
+        &schemas::messages::CLI_ACTIVITY_INDEXING,
+    ))?;
     Ok(())
 }

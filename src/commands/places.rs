@@ -112,12 +112,11 @@ fn import(store: &super::Store, file: &std::path::Path) -> anyhow::Result<Outcom
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();
     if size > archive_core::places::MAX_IMPORT_BYTES {
-        return Err(UsageError(format!(
-            "{}: {size} bytes; a gazetteer file is at most {} bytes",
-            file.display(),
-            archive_core::places::MAX_IMPORT_BYTES
-        ))
-        .into());
+        let why = schemas::Message::new(&schemas::messages::CLI_USAGE_GAZETTEER_TOO_LARGE)
+            .with("file", file.display())
+            .with("size", size)
+            .with("max", archive_core::places::MAX_IMPORT_BYTES);
+        return Err(UsageError::from(why).into());
     }
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut archive = store.open()?;
@@ -140,10 +139,12 @@ fn import(store: &super::Store, file: &std::path::Path) -> anyhow::Result<Outcom
     );
     let changed = archive.refresh_places(
         &super::local_caller(),
-        &mut super::progress_printer("reading places"),
+        &mut super::progress_printer(&schemas::messages::CLI_ACTIVITY_READING_PLACES),
     )?;
     println!("{changed} document(s) name other places now");
-    let n = archive.reindex(&mut super::progress_printer("reindex"))?;
+    let n = archive.reindex(&mut super::progress_printer(
+        &schemas::messages::CLI_ACTIVITY_REINDEX,
+    ))?;
     println!("{n} document(s) indexed");
     super::push_journal(&archive)?;
     Ok(Outcome::Success)
@@ -153,7 +154,7 @@ fn refresh(store: &super::Store) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
     let changed = archive.refresh_places(
         &super::local_caller(),
-        &mut super::progress_printer("reading places"),
+        &mut super::progress_printer(&schemas::messages::CLI_ACTIVITY_READING_PLACES),
     )?;
     println!("{changed} document(s) name other places now");
     super::sync_index(&archive)?;

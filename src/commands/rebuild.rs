@@ -18,19 +18,16 @@ pub struct Args {
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
     let Some(node) = archive.node_id().map(str::to_string) else {
-        return Err(UsageError(format!(
-            "the store at {} keeps its originals in its own folder; rebuild reads a bucket: give --blobs s3://BUCKET[/PREFIX]",
-            store.data.display()
-        ))
-        .into());
+        let why = schemas::Message::new(&schemas::messages::CLI_USAGE_REBUILD_NEEDS_BUCKET)
+            .with("data", store.data.display());
+        return Err(UsageError::from(why).into());
     };
     let held = archive.figures()?.documents;
     if !args.since && held > 0 {
-        return Err(UsageError(format!(
-            "the store at {} already holds {held} record(s); rebuild builds a new node's store (give an empty --data), and --since picks up what other nodes added",
-            store.data.display()
-        ))
-        .into());
+        let why = schemas::Message::new(&schemas::messages::CLI_USAGE_REBUILD_STORE_NOT_EMPTY)
+            .with("data", store.data.display())
+            .with("held", held);
+        return Err(UsageError::from(why).into());
     }
     let started = std::time::Instant::now();
     let mut last_print = std::time::Instant::now();

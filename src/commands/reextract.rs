@@ -57,16 +57,18 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         &caller,
         &target,
         &check,
-        &mut super::progress_printer("checking signatures again"),
+        &mut super::progress_printer(&schemas::messages::CLI_ACTIVITY_RECHECKING_SIGNATURES),
     )?;
     if !rechecked.changed.is_empty() {
-        eprintln!(
-            "kho: {} document(s) changed signature status",
-            rechecked.changed.len()
-        );
+        let said = schemas::Message::new(&schemas::messages::CLI_SIGNATURES_CHANGED)
+            .with("n", rechecked.changed.len());
+        eprintln!("{said}");
     }
     for (sha256, error) in &rechecked.failed {
-        eprintln!("kho: blob {sha256} could not be read to check its signatures: {error}");
+        let said = schemas::Message::new(&schemas::messages::CLI_SIGNATURES_UNREADABLE)
+            .with("sha256", sha256)
+            .with("why", error);
+        eprintln!("{said}");
     }
     failed += rechecked.failed.len();
     super::push_journal(&archive)?;
@@ -103,7 +105,12 @@ fn report(json: bool, done: &Reextracted) -> anyhow::Result<()> {
                     "sha256": sha256, "status": "failed", "error": format!("blob {sha256}: {e}"),
                 }))?;
             } else {
-                println!("[{i}/{total}] FAILED blob {sha256}: {e}");
+                let said = schemas::Message::new(&schemas::messages::CLI_REEXTRACT_FAILED)
+                    .with("i", i)
+                    .with("total", total)
+                    .with("sha256", sha256)
+                    .with("why", e);
+                println!("{said}");
             }
         }
     }

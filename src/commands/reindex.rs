@@ -7,13 +7,18 @@ pub struct Args {}
 pub fn run(store: &super::Store, _args: Args) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
     if archive.index_state().rebuilding {
-        eprintln!("kho: reindex: resuming the interrupted rebuild");
+        eprintln!(
+            "{}",
+            schemas::Message::new(&schemas::messages::CLI_REINDEX_RESUMING)
+        );
     }
     let started = std::time::Instant::now();
-    let n = archive.reindex(&mut super::progress_printer("reindex"))?;
-    println!(
-        "{n} document(s) indexed in {:.1}s",
-        started.elapsed().as_secs_f64()
-    );
+    let n = archive.reindex(&mut super::progress_printer(
+        &schemas::messages::CLI_ACTIVITY_REINDEX,
+    ))?;
+    let said = schemas::Message::new(&schemas::messages::CLI_REINDEXED)
+        .with("n", n)
+        .with("seconds", format!("{:.1}", started.elapsed().as_secs_f64()));
+    println!("{said}");
     Ok(Outcome::Success)
 }

@@ -81,7 +81,8 @@ pub fn run(store: &super::Store, command: TrustCommand) -> anyhow::Result<Outcom
             format!("trust anchor {} removed", info.name)
         }
     };
-    let mut progress = super::progress_printer("checking signatures again");
+    let mut progress =
+        super::progress_printer(&schemas::messages::CLI_ACTIVITY_RECHECKING_SIGNATURES);
     let recheck = ingest::signature::recheck_signed(&archive, &caller, &why, &mut progress)?;
     println!(
         "signatures checked again in {} file(s); {} document(s) changed status",

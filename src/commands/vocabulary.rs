@@ -46,11 +46,14 @@ pub fn run(store: &super::Store, command: VocabularyCommand) -> anyhow::Result<O
             let rows = archive
                 .import_vocabulary(&text)
                 .with_context(|| format!("{} was not imported", file.display()))?;
-            println!(
-                "vocabulary: {rows} row(s) from {} now in force ({})",
-                file.display(),
-                archive.root().join(archive_core::VOCABULARY_FILE).display()
-            );
+            let said = schemas::Message::new(&schemas::messages::CLI_VOCABULARY_IMPORTED)
+                .with("rows", rows)
+                .with("file", file.display())
+                .with(
+                    "path",
+                    archive.root().join(archive_core::VOCABULARY_FILE).display(),
+                );
+            println!("{said}");
             Ok(Outcome::Success)
         }
     }

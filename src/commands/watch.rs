@@ -46,16 +46,16 @@ fn defaults(pairs: &[String]) -> Result<schemas::MetadataInput, UsageError> {
     let mut input = schemas::MetadataInput::default();
     for pair in pairs {
         let Some((column, value)) = pair.split_once('=') else {
-            return Err(UsageError(format!(
-                "--manifest-column-defaults {pair:?}: write COLUMN=VALUE"
-            )));
+            let why = schemas::Message::new(&schemas::messages::CLI_USAGE_COLUMN_DEFAULT_PAIR)
+                .with("pair", format!("{pair:?}"));
+            return Err(why.into());
         };
         let column = column.trim().to_lowercase();
         if !input.set(&column, schemas::nfc(value.trim())) {
-            return Err(UsageError(format!(
-                "--manifest-column-defaults: {column:?} is not a metadata column (known: {})",
-                schemas::SEPARATOR_FIELDS.join(", ")
-            )));
+            let why = schemas::Message::new(&schemas::messages::CLI_USAGE_COLUMN_DEFAULT_UNKNOWN)
+                .with("column", format!("{column:?}"))
+                .with("known", schemas::SEPARATOR_FIELDS.join(", "));
+            return Err(why.into());
         }
     }
     Ok(input)

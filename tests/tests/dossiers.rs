@@ -403,6 +403,21 @@ fn a_list_of_dossiers_is_imported_at_the_console_row_by_row() {
         "{}",
         again.stdout
     );
+    // Under a Vietnamese locale the console says the same in Vietnamese.
+    let mut command = kho.command();
+    command.args(["dossier", "import", list.path().to_str().unwrap()]);
+    command.env("LANG", "vi_VN.UTF-8");
+    let vietnamese: kho_tests::Run = command.output().unwrap().into();
+    assert!(
+        vietnamese
+            .stdout
+            .contains("000.00.00.H47-261120-0007 đã được đăng ký từ trước")
+            && vietnamese
+                .stdout
+                .contains("kho: 0 hồ sơ đã đăng ký, 1 hồ sơ đã đăng ký từ trước, 1 bị từ chối"),
+        "{}",
+        vietnamese.stdout
+    );
     // The samples' list (scripts/run.sh) is valid as committed.
     let samples = kho.run([
         "dossier",
