@@ -317,15 +317,25 @@ fn the_summary_line_and_a_usage_error_are_said_in_the_locales_language() {
     let files = tempfile::tempdir().unwrap();
     let scan = write(files.path(), "giay-khai-sinh.pdf", &fixtures::pdf(1, "một"));
     let empty = write(files.path(), "rong.pdf", b"");
-    let ingest_under = |lang: &str| {
+    // `kho ARGS` under LANG=`lang`, exiting with `code`.
+    let run_under = |lang: &str, args: &[&str], code: i32| {
         let mut command = kho.command();
-        command.args(["ingest", scan.to_str().unwrap(), empty.to_str().unwrap()]);
-        command.args(["--owner", "049075001234", "--doc-type", "other"]);
-        command.env("LANG", lang);
+        command.args(args).env("LANG", lang);
         let run: kho_tests::Run = command.output().unwrap().into();
-        assert_eq!(run.code, 1, "{lang}: {}", run.stderr);
-        run.stdout
+        assert_eq!(run.code, code, "{lang} {args:?}: {}", run.stderr);
+        run
     };
+    let (scan, empty) = (scan.to_str().unwrap(), empty.to_str().unwrap());
+    let batch = [
+        "ingest",
+        scan,
+        empty,
+        "--owner",
+        "049075001234",
+        "--doc-type",
+        "other",
+    ];
+    let ingest_under = |lang: &str| run_under(lang, &batch, 1).stdout;
     let vietnamese = ingest_under("vi_VN.UTF-8");
     assert!(
         vietnamese.contains("1 đã lưu, 0 đã có, 1 bị từ chối (1 "),
@@ -349,14 +359,8 @@ fn the_summary_line_and_a_usage_error_are_said_in_the_locales_language() {
     assert!(english.contains("pages/s"), "{english}");
     assert!(!english.contains("đã lưu"), "{english}");
 
-    let usage_under = |lang: &str| {
-        let mut command = kho.command();
-        command.args(["ingest", scan.to_str().unwrap()]);
-        command.env("LANG", lang);
-        let run: kho_tests::Run = command.output().unwrap().into();
-        assert_eq!(run.code, 2, "{lang}: a usage error: {}", run.stderr);
-        run.stderr
-    };
+    // PATH without --owner and --doc-type: a usage error (exit 2).
+    let usage_under = |lang: &str| run_under(lang, &["ingest", scan], 2).stderr;
     let vietnamese = usage_under("vi_VN.UTF-8");
     assert!(
         vietnamese
