@@ -10,6 +10,9 @@
 //!   data/records.jsonl          one record per line, in sequence order
 //!   data/texts.jsonl            {"sha256", "text"}: each blob's page texts
 //!   data/ledger.jsonl           the ledger's events, oldest first (an owner's bag: theirs)
+//!   data/dossiers.jsonl         registered dossiers (an owner's bag: those naming them)
+//!   data/shares.jsonl           {"share", "token_sha256"}: the citizens' shares (an owner's
+//!                               bag: theirs, without the link tokens' hashes)
 //!   data/doc-types.csv          the store's own document types, if it has any
 //!   data/blobs/ab/<sha256>      the originals, named by their hash
 //! ```
@@ -23,11 +26,14 @@
 //! A damaged bag or an interrupted import leaves nothing half-written where the store goes.
 //!
 //! Accounts (users, tokens) and the operators' batch records are not exported: credentials do not
-//! travel in a bag, and batch records describe work done on one machine.
+//! travel in a bag, and batch records describe work done on one machine. Dossiers and shares do
+//! (since bag version 2): without them a restored store would refuse its clerks' reads for the
+//! dossiers it had received and break the links its citizens gave out. A share travels with the
+//! sha256 of its link token, never the token (the store never had it).
 
 use crate::archive::DOC_TYPES_FILE;
 use crate::{Archive, ArchiveError, HashingReader, Result, Sha256Digest, VerifyingReader};
-use schemas::{DocumentRecord, DocumentText, LedgerEvent};
+use schemas::{DocumentRecord, DocumentText, Dossier, LedgerEvent, Share};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -36,8 +42,9 @@ use std::path::{Component, Path, PathBuf};
 
 /// What kho writes in `data/kho-export.json`.
 const FORMAT: &str = "kho-bag";
-/// The bag format this kho writes; it imports this one and every earlier one.
-pub const BAG_VERSION: u32 = 1;
+/// The bag format this kho writes; it imports this one and every earlier one. Version 2 added
+/// dossiers and shares (a version-1 bag has none: it imports as before).
+pub const BAG_VERSION: u32 = 2;
 /// Problems listed when a bag is refused, at most.
 const MAX_PROBLEMS: usize = 50;
 
@@ -65,12 +72,24 @@ pub struct ExportInfo {
     pub records: u64,
     pub blobs: u64,
     pub events: u64,
+    #[serde(default)]
+    pub dossiers: u64,
+    #[serde(default)]
+    pub shares: u64,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct TextLine {
     sha256: String,
     text: DocumentText,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ShareLine {
+    share: Share,
+    /// The hex sha256 of a link's token (agency shares have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_sha256: Option<String>,
 }
 
 /// What an export wrote or an import restored.
@@ -80,6 +99,8 @@ pub struct BagSummary {
     pub blobs: u64,
     pub texts: u64,
     pub events: u64,
+    pub dossiers: u64,
+    pub shares: u64,
     /// Files under `data/` and their bytes (the bag's Payload-Oxum).
     pub payload_files: u64,
     pub payload_bytes: u64,
@@ -313,6 +334,45 @@ pub fn export(
     }
     writer.add(ledger)?;
 
+    let mut dossiers = writer.create("data/dossiers.jsonl")?;
+    let mut write_dossier = |dossier: &Dossier, summary: &mut BagSummary| -> Result<()> {
+        summary.dossiers += 1;
+        BagWriter::json_line(&mut dossiers, dossier)
+    };
+    let mut shares = writer.create("data/shares.jsonl")?;
+    let mut write_share = |line: &ShareLine, summary: &mut BagSummary| -> Result<()> {
+        summary.shares += 1;
+        BagWriter::json_line(&mut shares, line)
+    };
+    match scope {
+        Scope::Store => {
+            archive.for_each_dossier(|dossier| write_dossier(&dossier, &mut summary))?;
+            archive.for_each_share(|share, token_sha256| {
+                write_share(
+                    &ShareLine {
+                        share,
+                        token_sha256,
+                    },
+                    &mut summary,
+                )
+            })?;
+        }
+        Scope::Owner(owner) => {
+            for dossier in archive.dossiers_naming(owner)? {
+                write_dossier(&dossier, &mut summary)?;
+            }
+            for share in archive.shares_of_owner(owner)? {
+                let line = ShareLine {
+                    share,
+                    token_sha256: None,
+                };
+                write_share(&line, &mut summary)?;
+            }
+        }
+    }
+    writer.add(dossiers)?;
+    writer.add(shares)?;
+
     let own_types = archive.root().join(DOC_TYPES_FILE);
     if scope == &Scope::Store && own_types.exists() {
         let mut out = writer.create("data/doc-types.csv")?;
@@ -354,6 +414,8 @@ pub fn export(
         records: summary.records,
         blobs: summary.blobs,
         events: summary.events,
+        dossiers: summary.dossiers,
+        shares: summary.shares,
     };
     let mut out = writer.create("data/kho-export.json")?;
     serde_json::to_writer_pretty(&mut out, &info).map_err(|e| ArchiveError::Io {
@@ -382,7 +444,7 @@ pub fn export(
             "bag-info.txt",
             &format!(
                 "Bagging-Date: {}\nPayload-Oxum: {}.{}\nBag-Software-Agent: kho {}\n\
-                 External-Description: kho export ({scope_line}): originals, records, page texts and ledger\n\
+                 External-Description: kho export ({scope_line}): originals, records, page texts, ledger, dossiers and shares\n\
                  Kho-Bag-Version: {BAG_VERSION}\n",
                 info.exported_at.date(),
                 summary.payload_bytes,
@@ -776,16 +838,99 @@ fn restore(
         summary.events += 1;
         Ok(())
     })?;
+    if checked.payload.contains_key("data/dossiers.jsonl") {
+        json_lines(bag, "data/dossiers.jsonl", |dossier: Dossier| {
+            check_dossier(&dossier).map_err(|problem| ArchiveError::Bag {
+                path: bag.to_path_buf(),
+                problems: format!("data/dossiers.jsonl: dossier {:?} {problem}", dossier.code),
+            })?;
+            archive.keep_dossier(&dossier)?;
+            summary.dossiers += 1;
+            Ok(())
+        })?;
+    }
+    if checked.payload.contains_key("data/shares.jsonl") {
+        json_lines(bag, "data/shares.jsonl", |line: ShareLine| {
+            check_share(catalog, &line).map_err(|problem| ArchiveError::Bag {
+                path: bag.to_path_buf(),
+                problems: format!("data/shares.jsonl: share {:?} {problem}", line.share.id),
+            })?;
+            archive.restore_share(&line.share, line.token_sha256.as_deref())?;
+            summary.shares += 1;
+            Ok(())
+        })?;
+    }
     let info = &checked.info;
-    if (summary.records, summary.blobs, summary.events) != (info.records, info.blobs, info.events) {
+    let held = (
+        summary.records,
+        summary.blobs,
+        summary.events,
+        summary.dossiers,
+        summary.shares,
+    );
+    if held
+        != (
+            info.records,
+            info.blobs,
+            info.events,
+            info.dossiers,
+            info.shares,
+        )
+    {
         return Err(ArchiveError::Bag {
             path: bag.to_path_buf(),
             problems: format!(
-                "it holds {} record(s), {} original(s) and {} event(s); data/kho-export.json says {}, {} and {}",
-                summary.records, summary.blobs, summary.events, info.records, info.blobs, info.events
+                "it holds {} record(s), {} original(s), {} event(s), {} dossier(s) and {} share(s); data/kho-export.json says {}, {}, {}, {} and {}",
+                summary.records, summary.blobs, summary.events, summary.dossiers, summary.shares,
+                info.records, info.blobs, info.events, info.dossiers, info.shares
             ),
         });
     }
     archive.flush()?;
     Ok(summary)
+}
+
+/// A bag's dossier obeys the rules a registration obeys (a bag is checked by hash, but may
+/// have been made by hand).
+fn check_dossier(dossier: &Dossier) -> std::result::Result<(), String> {
+    let input = schemas::DossierInput {
+        code: dossier.code.clone(),
+        procedure_code: dossier.procedure_code.clone(),
+        applicants: dossier.applicants.clone(),
+        receiving_agency: dossier.receiving_agency.clone(),
+        received_on: schemas::iso_date(dossier.received_on),
+    };
+    match input.validate() {
+        Ok(_) => Ok(()),
+        Err(errors) => Err(format!("breaks a rule: {errors}")),
+    }
+}
+
+/// A bag's share names a valid owner and only documents of that owner already restored, and
+/// its token hash (if any) is a sha256.
+fn check_share(
+    catalog: &crate::catalog::Catalog,
+    line: &ShareLine,
+) -> std::result::Result<(), String> {
+    let share = &line.share;
+    if let Err(e) = schemas::ids::OwnerId::parse(&share.owner_id) {
+        return Err(format!("names owner {:?}: {e}", share.owner_id));
+    }
+    if let Some(hash) = &line.token_sha256 {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("has token_sha256 {hash:?}, not a sha256"));
+        }
+    }
+    if share.documents.is_empty() {
+        return Err("names no document".into());
+    }
+    for id in &share.documents {
+        match catalog.get(id) {
+            Ok(Some(record)) if record.metadata.owner_id.as_str() == share.owner_id => {}
+            Ok(Some(_)) => return Err(format!("names document {id}, which is not its owner's")),
+            Ok(None) => return Err(format!("names document {id}, which is not in the bag")),
+            Err(e) => return Err(format!("cannot check document {id}: {e}")),
+        }
+    }
+    Ok(())
 }

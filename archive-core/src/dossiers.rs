@@ -4,7 +4,8 @@
 //! dossier code -> nothing: a citizen's dossiers without a walk). Registering is a change of
 //! the store made by the services (`service/dossiers.rs`), each in the applicants' ledgers.
 //! Like accounts, dossiers belong to a node: the one-stop system registers each dossier with
-//! the node its clerks use.
+//! the node its clerks use. They travel in a store's bag (`kho export`, [`crate::bag`]), so a
+//! restored store still binds its clerks' reads to the dossiers received.
 
 use crate::archive::Archive;
 use crate::catalog::codec::{decode, encode};
@@ -89,5 +90,21 @@ impl Archive {
         }
         dossiers.sort_by(|a, b| (b.received_on, &b.code).cmp(&(a.received_on, &a.code)));
         Ok(dossiers)
+    }
+
+    /// Every registered dossier, in code order, one at a time (an export of the whole store).
+    pub(crate) fn for_each_dossier(
+        &self,
+        mut each: impl FnMut(Dossier) -> Result<()>,
+    ) -> Result<()> {
+        let tree = self.catalog.named_tree(DOSSIERS)?;
+        for entry in tree.iter() {
+            let (key, bytes) = entry.map_err(self.dossier_err())?;
+            each(decode(
+                &format!("dossier {}", String::from_utf8_lossy(&key)),
+                &bytes,
+            )?)?;
+        }
+        Ok(())
     }
 }

@@ -62,12 +62,21 @@ impl Archive {
     /// Keeps a new share (and its link token's hash) and files it under its owner and
     /// documents.
     pub(crate) fn keep_new_share(&self, share: &Share, token: Option<&str>) -> Result<()> {
+        self.keep_share(share, token.map(token_hash))
+    }
+
+    /// Keeps a share from a store's bag, with the hash its link token had: a restored store
+    /// still opens the links the citizen gave out (the token itself was never kept).
+    pub(crate) fn restore_share(&self, share: &Share, token_sha256: Option<&str>) -> Result<()> {
+        self.keep_share(share, token_sha256.map(str::to_string))
+    }
+
+    fn keep_share(&self, share: &Share, hash: Option<String>) -> Result<()> {
         let shares = self.catalog.named_tree(SHARES)?;
         let tokens = self.catalog.named_tree(SHARE_TOKENS)?;
         let by_owner = self.catalog.named_tree(OWNER_SHARES)?;
         let by_doc = self.catalog.named_tree(DOC_SHARES)?;
         let value = encode(share)?;
-        let hash = token.map(token_hash);
         use sled::Transactional;
         (&shares, &tokens, &by_owner, &by_doc)
             .transaction(|(shares, tokens, by_owner, by_doc)| {
@@ -118,6 +127,25 @@ impl Archive {
             shares.sort_by_key(|s| std::cmp::Reverse(s.created_at));
             shares
         })
+    }
+
+    /// Every share with its link token's hash (None for an agency share), in id order, one at
+    /// a time (an export of the whole store).
+    pub(crate) fn for_each_share(
+        &self,
+        mut each: impl FnMut(Share, Option<String>) -> Result<()>,
+    ) -> Result<()> {
+        let mut hashes = std::collections::HashMap::new();
+        for entry in self.catalog.named_tree(SHARE_TOKENS)?.iter() {
+            let (hash, id) = entry.map_err(self.share_err())?;
+            hashes.insert(id.to_vec(), String::from_utf8_lossy(&hash).into_owned());
+        }
+        for entry in self.catalog.named_tree(SHARES)?.iter() {
+            let (id, bytes) = entry.map_err(self.share_err())?;
+            let share = decode(&format!("share {}", String::from_utf8_lossy(&id)), &bytes)?;
+            each(share, hashes.remove(id.as_ref()))?;
+        }
+        Ok(())
     }
 
     /// The shares naming a document.

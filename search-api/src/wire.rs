@@ -959,6 +959,9 @@ pub struct BackupView {
     pub blobs: u64,
     pub texts: u64,
     pub events: u64,
+    /// Registered dossiers and citizens' shares (link tokens as hashes only).
+    pub dossiers: u64,
+    pub shares: u64,
     pub payload_bytes: u64,
     pub seconds: f64,
 }

@@ -35,6 +35,23 @@ fn say(json: bool, summary: &BagSummary, line: String) -> anyhow::Result<()> {
     }
 }
 
+fn summary_line(
+    entry: &'static schemas::messages::Entry,
+    summary: &BagSummary,
+    path: &std::path::Path,
+) -> String {
+    schemas::Message::new(entry)
+        .with("records", summary.records)
+        .with("blobs", summary.blobs)
+        .with("texts", summary.texts)
+        .with("events", summary.events)
+        .with("dossiers", summary.dossiers)
+        .with("shares", summary.shares)
+        .with("bytes", summary.payload_bytes)
+        .with("path", path.display())
+        .to_string()
+}
+
 pub fn export(store: &super::Store, args: ExportArgs) -> anyhow::Result<Outcome> {
     let archive = store.open()?;
     let scope = match &args.owner_id {
@@ -51,15 +68,7 @@ pub fn export(store: &super::Store, args: ExportArgs) -> anyhow::Result<Outcome>
     say(
         args.json,
         &summary,
-        format!(
-            "exported {} record(s), {} original(s), {} page text(s), {} ledger event(s) ({} bytes) to {}",
-            summary.records,
-            summary.blobs,
-            summary.texts,
-            summary.events,
-            summary.payload_bytes,
-            args.bag.display()
-        ),
+        summary_line(&schemas::messages::CLI_EXPORTED, &summary, &args.bag),
     )?;
     Ok(Outcome::Success)
 }
@@ -78,14 +87,7 @@ pub fn import(store: &super::Store, args: ImportArgs) -> anyhow::Result<Outcome>
     say(
         args.json,
         &summary,
-        format!(
-            "imported {} record(s), {} original(s), {} page text(s), {} ledger event(s) into {}; every hash checked",
-            summary.records,
-            summary.blobs,
-            summary.texts,
-            summary.events,
-            store.data.display()
-        ),
+        summary_line(&schemas::messages::CLI_IMPORTED, &summary, &store.data),
     )?;
     Ok(Outcome::Success)
 }

@@ -226,13 +226,115 @@ fn export_wipe_import_gives_the_same_store_and_damage_is_refused() {
     let info = fs::read_to_string(newer.join("data/kho-export.json")).unwrap();
     fs::write(
         newer.join("data/kho-export.json"),
-        info.replace("\"version\": 1", "\"version\": 2"),
+        info.replace("\"version\": 2", "\"version\": 3"),
     )
     .unwrap();
     reseal(&newer);
     let refused = Kho::new().run(["import", newer.to_str().unwrap()]);
     assert_eq!(refused.code, 1);
     assert!(refused.stderr.contains("newer kho"), "{}", refused.stderr);
+}
+
+/// A store restored from its bag still binds its clerks' reads to the dossiers it had
+/// received, and the links its citizens gave out still open (their tokens' hashes travel, never
+/// the tokens); a share naming another owner's document is refused even in a resealed bag.
+#[test]
+fn registered_dossiers_and_shares_travel_in_a_stores_bag() {
+    use kho_tests::http::{serve_samples_with, Request, SamplesServed, Served};
+    const DUC: &str = "049075001234";
+    const DOSSIER: &str = "000.00.00.H47-261120-0011";
+    let password = |user: &str| format!("mật-khẩu-của-{user}");
+    let mut intake = String::new();
+    let SamplesServed {
+        served,
+        tokens,
+        docs,
+    } = serve_samples_with(&[("duc", "citizen", &["--owner", DUC])], password, |kho| {
+        intake = kho.token("intake", &[]);
+        Served::start(kho)
+    });
+    let registered = served.post(
+        "/api/v1/dossiers",
+        Some(&intake),
+        &serde_json::json!({
+            "code": DOSSIER, "procedure_code": "1.001193", "applicants": [DUC],
+            "receiving_agency": "000.00.15.H47", "received_on": "2026-11-20",
+        }),
+    );
+    assert_eq!(registered.status, 201, "{}", registered.text());
+    let birth = &docs["giay-khai-sinh-nguyen-van-duc.pdf"];
+    let until = (0..10).fold(schemas::today(), |d, _| d.next_day().unwrap());
+    let shared = served.post(
+        "/api/v1/shares",
+        tokens.get("duc").map(String::as_str),
+        &serde_json::json!({
+            "documents": [birth], "kind": "link", "purpose": "hồ sơ vay vốn",
+            "until": schemas::iso_date(until), "one_time": false,
+        }),
+    );
+    assert_eq!(shared.status, 201, "{}", shared.text());
+    let link = shared.json()["link"].as_str().unwrap().to_string();
+    let kho = served.stop();
+
+    let out = tempfile::tempdir().unwrap();
+    let bag = out.path().join("bag");
+    let export = kho.run(["export", bag.to_str().unwrap(), "--json"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(export.json()["dossiers"], 1, "{}", export.stdout);
+    assert_eq!(export.json()["shares"], 1, "{}", export.stdout);
+    assert!(bagit_validates(&bag).0);
+    let shares_file = fs::read_to_string(bag.join("data/shares.jsonl")).unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    assert!(
+        !shares_file.contains(token),
+        "the token itself never travels"
+    );
+    assert!(shares_file.contains(&sha256_hex(token.as_bytes())));
+
+    let restored = Kho::new();
+    let import = restored.run(["import", bag.to_str().unwrap(), "--json"]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert_eq!(import.json()["dossiers"], 1);
+    assert_eq!(import.json()["shares"], 1);
+    let clerk = restored.token("clerk", &["--agency", "H47.15"]);
+    let served = Served::start_with(restored, &["--dossier-check", "registered"]);
+    let opened = Request::new("GET", &link)
+        .header("accept", "text/html")
+        .send(&served.addr);
+    assert_eq!(opened.status, 200, "the link opens on the restored store");
+    let read = served.get(
+        &format!("/api/v1/documents/{birth}?dossier_code={DOSSIER}&purpose=x%C3%A9t%20h%E1%BB%93%20s%C6%A1"),
+        Some(&clerk),
+    );
+    assert_eq!(
+        read.status,
+        200,
+        "the dossier is still registered: {}",
+        read.text()
+    );
+    drop(served);
+
+    // A hand-made bag cannot give a citizen's share another owner's document.
+    let forged = out.path().join("forged");
+    copy_dir(&bag, &forged);
+    let thuy_doc = records_of(&forged)
+        .into_iter()
+        .find(|r| r["owner_id"] != DUC)
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let edited = shares_file.replace(birth.as_str(), &thuy_doc);
+    fs::write(forged.join("data/shares.jsonl"), edited).unwrap();
+    reseal(&forged);
+    let stderr = refused_import(&forged, &out.path().join("from-forged"));
+    assert!(stderr.contains("not its owner's"), "{stderr}");
+}
+
+fn records_of(bag: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(bag.join("data/records.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]

@@ -65,11 +65,13 @@ pub async fn create_backup(
             archive.record_backup(
                 &caller,
                 format!(
-                    "backup {} ({} records, {} blobs, {} events)",
+                    "backup {} ({} records, {} blobs, {} events, {} dossiers, {} shares)",
                     path.display(),
                     summary.records,
                     summary.blobs,
-                    summary.events
+                    summary.events,
+                    summary.dossiers,
+                    summary.shares
                 ),
             )?;
             Ok(BackupView {
@@ -79,6 +81,8 @@ pub async fn create_backup(
                 blobs: summary.blobs,
                 texts: summary.texts,
                 events: summary.events,
+                dossiers: summary.dossiers,
+                shares: summary.shares,
                 payload_bytes: summary.payload_bytes,
                 seconds: started.elapsed().as_secs_f64(),
             })
