@@ -107,6 +107,9 @@ pub enum RejectKind {
     /// The file cannot be read from disk.
     Unreadable,
     TooLarge,
+    /// A file of 0 bytes (an interrupted copy or scan, most often): said apart from a format
+    /// kho does not take, because the operator's remedy differs (scan again, not convert).
+    Empty,
     /// Not a PDF, PNG, JPEG or TIFF.
     UnsupportedFormat,
     /// A PDF or image that is broken.
@@ -128,6 +131,14 @@ pub enum RejectKind {
 }
 
 impl RejectKind {
+    /// The kind of a file whose first bytes are not a format kho takes.
+    fn of_sniff(e: &crate::SniffError) -> RejectKind {
+        match e {
+            crate::SniffError::Empty => RejectKind::Empty,
+            _ => RejectKind::UnsupportedFormat,
+        }
+    }
+
     /// The kind in the table's words (`reject_kind.too_large`...).
     pub fn words(self) -> &'static m::Entry {
         match self {
@@ -137,6 +148,7 @@ impl RejectKind {
             RejectKind::RepeatedFile => &m::REJECT_REPEATED_FILE,
             RejectKind::Unreadable => &m::REJECT_UNREADABLE,
             RejectKind::TooLarge => &m::REJECT_TOO_LARGE,
+            RejectKind::Empty => &m::REJECT_EMPTY,
             RejectKind::UnsupportedFormat => &m::REJECT_UNSUPPORTED_FORMAT,
             RejectKind::Damaged => &m::REJECT_DAMAGED,
             RejectKind::Encrypted => &m::REJECT_ENCRYPTED,
@@ -308,7 +320,7 @@ pub fn check_format(input: &InputFile) -> Result<(), Box<FileReport>> {
         .map_err(|e| unreadable(&m::INGEST_CANNOT_READ, e))?;
     sniff(&head)
         .map(|_| ())
-        .map_err(|e| reject(RejectKind::UnsupportedFormat, e.message()))
+        .map_err(|e| reject(RejectKind::of_sniff(&e), e.message()))
 }
 
 /// A file read whole and recognised: its bytes, their sha256, its format and page count.
@@ -338,7 +350,7 @@ pub fn load_bytes(
 ) -> Result<LoadedFile, Box<FileReport>> {
     let sha256 = Sha256Digest::of(&bytes).to_hex();
     let inspection = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
-        .map_err(|e| (RejectKind::UnsupportedFormat, e.message()))
+        .map_err(|e| (RejectKind::of_sniff(&e), e.message()))
         .and_then(|format| {
             inspect(format, &bytes, limits).map_err(|e| {
                 let kind = match e {

@@ -967,6 +967,7 @@ messages! {
     REJECT_REPEATED_FILE = "reject_kind.repeated_file" { vi: "tệp bị lặp trong lô", en: "file named twice" }
     REJECT_UNREADABLE = "reject_kind.unreadable" { vi: "không đọc được tệp", en: "unreadable file" }
     REJECT_TOO_LARGE = "reject_kind.too_large" { vi: "tệp quá lớn", en: "too large" }
+    REJECT_EMPTY = "reject_kind.empty" { vi: "tệp rỗng", en: "empty file" }
     REJECT_UNSUPPORTED_FORMAT = "reject_kind.unsupported_format" { vi: "định dạng không hỗ trợ", en: "not a PDF, PNG, JPEG or TIFF" }
     REJECT_DAMAGED = "reject_kind.damaged" { vi: "tệp bị hỏng", en: "damaged file" }
     REJECT_ENCRYPTED = "reject_kind.encrypted" { vi: "tệp được đặt mật khẩu", en: "password-protected" }

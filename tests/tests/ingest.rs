@@ -305,7 +305,10 @@ fn a_rejected_files_reason_is_said_in_the_locales_language() {
     let english = run_under("C.UTF-8", true).json_lines();
     for lines in [&vietnamese, &english] {
         assert_eq!(lines[0]["code"], "ingest.unsupported_format");
+        assert_eq!(lines[0]["reject_kind"], "unsupported_format");
         assert_eq!(lines[1]["code"], "ingest.empty");
+        // An empty file is its own kind: the remedy is another copy, not another format.
+        assert_eq!(lines[1]["reject_kind"], "empty");
     }
     assert_eq!(english[1]["error"], "the file is empty (0 bytes)");
     assert_eq!(vietnamese[1]["error"], "tệp rỗng (0 byte)");
