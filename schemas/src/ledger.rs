@@ -118,6 +118,11 @@ pub struct NewEvent {
     pub procedure_code: Option<String>,
     pub purpose: Option<String>,
     pub detail: Option<String>,
+    /// Why a refused attempt was refused: a message of the table as stored
+    /// (`{"code", "params"}`), kept as raw JSON so that the event's hash never depends on
+    /// today's table; absent from the JSON otherwise (older events' hashes still check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<serde_json::Value>,
 }
 
 impl NewEvent {
@@ -132,7 +137,17 @@ impl NewEvent {
             procedure_code: None,
             purpose: None,
             detail: None,
+            refusal: None,
         }
+    }
+
+    /// The refusal of a refused attempt, as the table renders it today (None for an event
+    /// that is not one, or one written before refusals were stored, or a code the table no
+    /// longer has).
+    pub fn refusal_message(&self) -> Option<crate::Message> {
+        self.refusal
+            .as_ref()
+            .and_then(|value| serde_json::from_value(value.clone()).ok())
     }
 }
 

@@ -1150,6 +1150,22 @@ messages! {
         vi: "giấy tờ {id} đã được thay thế bằng {successor}; thay đổi hiệu lực là cuối cùng",
         en: "document {id} is already superseded by {successor}; a lifecycle change is final"
     }
+    CONFLICT_REUSE_EXPIRED = "conflict.reuse_expired" {
+        vi: "giấy tờ {id} đã hết hiệu lực ngày {date}: chỉ tái sử dụng giấy tờ còn hiệu lực (vẫn xem được, và lần xem được ghi lại)",
+        en: "document {id} expired on {date}: only documents in force are reused (it can still be read, and the read is recorded)"
+    }
+    CONFLICT_REUSE_REVOKED = "conflict.reuse_revoked" {
+        vi: "giấy tờ {id} đã bị thu hồi ngày {date}: chỉ tái sử dụng giấy tờ còn hiệu lực",
+        en: "document {id} was revoked on {date}: only documents in force are reused"
+    }
+    CONFLICT_REUSE_SUPERSEDED = "conflict.reuse_superseded" {
+        vi: "giấy tờ {id} đã được thay thế bằng {successor}: hãy tái sử dụng giấy tờ thay thế",
+        en: "document {id} is superseded by {successor}: reuse the document that replaced it"
+    }
+    REUSE_PROCEDURE_NOT_THE_DOSSIERS = "reuse.procedure_not_the_dossiers" {
+        vi: "hồ sơ {code} được đăng ký cho thủ tục {procedure}; bỏ trống hoặc ghi đúng mã thủ tục đó",
+        en: "dossier {code} was registered for procedure {procedure}; leave it empty or give that code"
+    }
     CONFLICT_CERTIFY_REVOKED = "conflict.certify_revoked" {
         vi: "giấy tờ {id} đã bị thu hồi ngày {date}: chỉ chứng thực bản sao của giấy tờ còn hiệu lực",
         en: "document {id} was revoked on {date}: certified copies are made only of documents in force"
@@ -1231,7 +1247,7 @@ messages! {
         en: "share documents"
     }
     REFUSAL_DOSSIER_NOT_REGISTERED = "refusal.dossier.not_registered" {
-        vi: "hồ sơ {code} chưa được đăng ký: hệ thống một cửa chưa gửi hồ sơ này cho kho (POST /api/v1/dossiers); cán bộ một cửa chỉ xem giấy tờ cho hồ sơ đã đăng ký cùng người nộp",
+        vi: "hồ sơ {code} chưa được đăng ký: hệ thống một cửa chưa gửi hồ sơ này cho kho; cán bộ một cửa chỉ xem giấy tờ cho hồ sơ đã đăng ký cùng người nộp",
         en: "dossier {code} is not registered: the one-stop system has not sent it to kho (POST /api/v1/dossiers); a clerk reads only for dossiers registered with their applicants"
     }
     REFUSAL_DOSSIER_OTHER_APPLICANT = "refusal.dossier.other_applicant" {
@@ -1327,8 +1343,8 @@ messages! {
         en: "no share {id}"
     }
     SHARE_GONE = "share.gone" {
-        vi: "chia sẻ {id} {state}: hãy xin người chia sẻ một liên kết mới",
-        en: "share {id} is {state}: ask its owner for a new one"
+        vi: "liên kết chia sẻ này {state}: hãy xin người chia sẻ một liên kết mới",
+        en: "this share link is {state}: ask its owner for a new one"
     }
     SHARE_REVOKED_ALREADY = "share.revoked_already" {
         vi: "chia sẻ {id} đã bị thu hồi rồi",

@@ -266,6 +266,27 @@ pub struct EventView {
     pub procedure_code: Option<String>,
     pub purpose: Option<String>,
     pub detail: Option<String>,
+    /// For a `refused` event: the rule that refused it, as a message of the table (`code`,
+    /// `params`; docs/api.md "Errors"), so that a program or a page says it in its language.
+    #[schema(value_type = Option<Object>)]
+    pub refusal: Option<serde_json::Value>,
+}
+
+impl EventView {
+    /// The refusal in Vietnamese, for the citizen's pages.
+    pub fn refusal_vi(&self) -> Option<String> {
+        let message: schemas::Message = serde_json::from_value(self.refusal.clone()?).ok()?;
+        Some(message.render(schemas::Lang::Vi))
+    }
+
+    /// For what a share's holder did: the purpose the citizen gave the share.
+    pub fn share_purpose(&self) -> Option<&str> {
+        let rest = self
+            .purpose
+            .as_deref()?
+            .strip_prefix("opened through share ")?;
+        rest.split_once(": ").map(|(_, purpose)| purpose)
+    }
 }
 
 impl From<&LedgerEvent> for EventView {
@@ -286,6 +307,7 @@ impl From<&LedgerEvent> for EventView {
             procedure_code: n.procedure_code.clone(),
             purpose: n.purpose.clone(),
             detail: n.detail.clone(),
+            refusal: n.refusal.clone(),
         }
     }
 }

@@ -142,6 +142,9 @@ pub struct ShareView {
     pub revoked_at: Option<String>,
     /// How many times it was used (the link's page, previews, downloads).
     pub uses: u64,
+    /// Attempts refused because it was no longer in force (the first of each day is also in
+    /// the owner's ledger).
+    pub refused_attempts: u64,
 }
 
 impl From<&schemas::Share> for ShareView {
@@ -174,6 +177,7 @@ impl From<&schemas::Share> for ShareView {
             created_at: rfc3339(s.created_at),
             revoked_at: s.revoked_at.map(rfc3339),
             uses: s.uses,
+            refused_attempts: s.refused_attempts,
         }
     }
 }

@@ -285,15 +285,118 @@ fn an_unregistered_dossier_code_is_refused_with_its_reason_in_the_owners_ledger(
         .get(&for_dossier("/api/v1/search?q=duc", INVENTED), clerk);
     assert_eq!(search.status, 403, "{}", search.text());
     let events = w.ledger_of(DUC, "duc");
-    assert!(
-        events.iter().any(|e| e["action"] == "refused"
-            && e["doc_id"] == w.duc_birth()
-            && e["detail"]
-                .as_str()
-                .unwrap_or("")
-                .contains(&format!("dossier {INVENTED} is not registered"))),
-        "{events:?}"
+    // The refused event names the dossier and the purpose the clerk gave, and the rule.
+    let refused = events
+        .iter()
+        .find(|e| {
+            e["action"] == "refused"
+                && e["doc_id"] == w.duc_birth()
+                && e["detail"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(&format!("dossier {INVENTED} is not registered"))
+        })
+        .unwrap_or_else(|| panic!("{events:?}"));
+    assert_eq!(refused["dossier_code"], INVENTED, "{refused}");
+    assert_eq!(refused["purpose"], PURPOSE, "{refused}");
+    assert_eq!(
+        refused["refusal"]["code"], "refusal.dossier.not_registered",
+        "{refused}"
     );
+    // Đức reads it in Vietnamese: what the clerk said, and why kho refused.
+    let cookie = |user: &str| format!("kho_session={}", w.token(user).unwrap());
+    let page = Request::new("GET", "/my/ledger")
+        .header("cookie", &cookie("duc"))
+        .send(&w.served.addr)
+        .text();
+    assert!(
+        page.contains(&format!(
+            "{PURPOSE} (bị từ chối: hồ sơ {INVENTED} chưa được đăng ký"
+        )),
+        "{page}"
+    );
+    // The clerk's page says what happened, in the clerk's words, not another refusal's.
+    let clerk_page = Request::new(
+        "GET",
+        &for_dossier(&format!("/documents/{}", w.duc_birth()), INVENTED),
+    )
+    .header("cookie", &cookie("canbo"))
+    .header("accept", "text/html")
+    .send(&w.served.addr);
+    assert_eq!(clerk_page.status, 403);
+    let html = clerk_page.text();
+    assert!(html.contains("Hồ sơ chưa được đăng ký"), "{html}");
+    assert!(!html.contains("của mình tiếp nhận"), "{html}");
+    assert!(!html.contains("/api/v1/"), "no developer words: {html}");
+}
+
+/// A reuse serves a new dossier only with a paper in force, and only for the procedure the
+/// dossier was registered for (which it takes when none is given).
+#[test]
+fn a_reuse_takes_only_a_paper_in_force_and_the_registered_procedure() {
+    let w = world();
+    let clerk = w.token("canbo");
+    const AN: &str = "048090012345";
+    const AN_DOSSIER: &str = "000.00.00.H47-261120-0031";
+    let registered = w.register(
+        &w.intake,
+        &serde_json::json!({
+            "code": AN_DOSSIER, "procedure_code": "1.009994", "applicants": [AN],
+            "receiving_agency": "000.00.15.H47", "received_on": "2026-11-20",
+        }),
+    );
+    assert_eq!(registered.status, 201, "{}", registered.text());
+    // Lê Văn An's construction permit of 10/03/2025 is past its validity.
+    let permit = &w.docs["giay-phep-xay-dung-le-van-an.pdf"];
+    let expired = w.served.post(
+        &format!("/api/v1/documents/{permit}/reuses"),
+        clerk,
+        &serde_json::json!({"dossier_code": AN_DOSSIER, "purpose": "Gia hạn giấy phép"}),
+    );
+    assert_eq!(expired.status, 409, "{}", expired.text());
+    assert_eq!(
+        expired.json()["code"],
+        "conflict.reuse_expired",
+        "{}",
+        expired.text()
+    );
+    // It can still be read for the dossier (and that read is recorded).
+    let read = w.served.get(
+        &for_dossier(&format!("/api/v1/documents/{permit}"), AN_DOSSIER),
+        clerk,
+    );
+    assert_eq!(read.status, 200, "{}", read.text());
+    assert_eq!(read.json()["reuses"], serde_json::json!([]), "no reuse was recorded");
+
+    // Another procedure than the dossier's: refused on that field.
+    let wrong = w.served.post(
+        &format!("/api/v1/documents/{}/reuses", w.duc_birth()),
+        clerk,
+        &serde_json::json!({
+            "dossier_code": DUC_DOSSIER, "procedure_code": "1.009994", "purpose": PURPOSE,
+        }),
+    );
+    assert_eq!(wrong.status, 422, "{}", wrong.text());
+    let problem = wrong.json();
+    assert_eq!(problem["errors"][0]["field"], "procedure_code", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["code"], "reuse.procedure_not_the_dossiers",
+        "{problem}"
+    );
+    // None given: the dossier's own.
+    let right = w.served.post(
+        &format!("/api/v1/documents/{}/reuses", w.duc_birth()),
+        clerk,
+        &serde_json::json!({"dossier_code": DUC_DOSSIER, "purpose": PURPOSE}),
+    );
+    assert_eq!(right.status, 201, "{}", right.text());
+    let events = w.ledger_of(DUC, "duc");
+    let reuse = events
+        .iter()
+        .rev()
+        .find(|e| e["action"] == "reuse")
+        .unwrap_or_else(|| panic!("{events:?}"));
+    assert_eq!(reuse["procedure_code"], "1.001193", "{reuse}");
 }
 
 #[test]

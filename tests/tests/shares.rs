@@ -269,20 +269,52 @@ fn a_revoked_link_answers_410_with_a_vietnamese_page_and_the_attempt_is_ledgered
     ] {
         let gone = w.open(&path);
         assert_eq!(gone.status, 410, "{path}: {}", gone.text());
+        let page = gone.text();
+        assert!(page.contains("Liên kết không còn dùng được"), "{page}");
+        // Vietnamese only, and no internal id for the bank clerk holding the link.
         assert!(
-            gone.text().contains("Liên kết không còn dùng được"),
-            "{}",
-            gone.text()
+            page.contains("liên kết chia sẻ này đã bị thu hồi"),
+            "{page}"
+        );
+        assert!(
+            !page.contains(&id) && !page.contains("ask its owner"),
+            "{page}"
         );
     }
+    // Whoever holds a dead link cannot grow the owner's ledger: one event a day, the rest
+    // counted on the share.
+    for _ in 0..20 {
+        assert_eq!(w.open(&link).status, 410);
+    }
     let events = w.ledger(DUC, "duc");
-    assert!(
-        events.iter().any(|e| e["action"] == "refused"
-            && e["detail"].as_str().unwrap_or("").contains(&format!(
-                "opened through share {id} refused: the share is revoked"
-            ))),
-        "{events:?}"
+    let refused: Vec<_> = events
+        .iter()
+        .filter(|e| {
+            e["action"] == "refused"
+                && e["detail"].as_str().unwrap_or("").contains(&format!(
+                    "opened through share {id} refused: the share is revoked"
+                ))
+        })
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(
+        refused[0]["refusal"]["code"], "share.gone",
+        "{:?}",
+        refused[0]
     );
+    assert_eq!(
+        refused[0]["purpose"],
+        format!("opened through share {id}: Hồ sơ thuê nhà")
+    );
+    let list = w.served.get("/api/v1/shares", w.token("duc"));
+    let share = list.json()["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(share["refused_attempts"], 23, "{share}");
     assert!(events.iter().any(|e| e["action"] == "revoke_share"));
 }
 
@@ -300,7 +332,27 @@ fn a_guessed_token_finds_nothing() {
 fn a_one_time_link_opens_once_and_serves_that_visit() {
     let w = world();
     let (_, link) = w.duc_link("Nộp hồ sơ học bổng", true);
-    assert_eq!(w.open(&link).status, 200);
+    // A link checker's HEAD and a preview's GET do not use it up: the page asks first and
+    // shows nothing of the papers.
+    let head = Request::new("HEAD", &link).send(&w.served.addr);
+    assert_eq!(head.status, 200);
+    for _ in 0..2 {
+        let asked = w.open(&link);
+        assert_eq!(asked.status, 200, "{}", asked.text());
+        let page = asked.text();
+        assert!(page.contains("Mở giấy tờ"), "{page}");
+        assert!(!page.contains("Giấy khai sinh"), "{page}");
+    }
+    // The holder's button opens it.
+    let opened = Request::new("POST", &link)
+        .header("accept", "text/html")
+        .send(&w.served.addr);
+    assert_eq!(opened.status, 200, "{}", opened.text());
+    assert!(
+        opened.text().contains("Giấy khai sinh"),
+        "{}",
+        opened.text()
+    );
     // The visit's previews and downloads still work...
     let preview = w.open(&format!(
         "{link}/documents/{}/pages/1/preview",
@@ -435,7 +487,8 @@ fn the_citizens_shares_page_lists_them_with_their_state() {
 fn the_activity_feed_tells_the_citizen_what_happened_in_sentences() {
     let w = world();
     // A link opened, and a clerk reading for a dossier through an agency share.
-    let (id, link) = w.duc_link("Hoạt động", false);
+    let purpose = "Hoạt động";
+    let (_, link) = w.duc_link(purpose, false);
     assert_eq!(w.open(&link).status, 200);
     let answer = w.share(
         "duc",
@@ -479,7 +532,7 @@ fn the_activity_feed_tells_the_citizen_what_happened_in_sentences() {
     }
     for expected in [
         "Giấy tờ mới được lưu vào kho cho bạn: Giấy khai sinh".to_string(),
-        format!("Người nhận liên kết chia sẻ {id} đã mở Giấy khai sinh qua liên kết bạn chia sẻ."),
+        format!("Người nhận liên kết bạn chia sẻ cho “{purpose}” đã mở Giấy khai sinh."),
         // Let in by an agency share (this test's, or another test's still in force).
         format!(
             "Cán bộ canbo (H47.15) đã xem Giấy khai sinh cho hồ sơ {THUY_DOSSIER} (nhờ chia sẻ "
@@ -562,4 +615,47 @@ fn a_refused_share_form_comes_back_filled_in_with_each_rule_under_its_field() {
         !html.contains("name=\"kind\" value=\"link\" checked"),
         "{html}"
     );
+}
+
+/// The link a citizen just made is a bearer secret: shown once, in the answer to the form,
+/// never in an address (browser history); an address cannot make the page show one.
+#[test]
+fn a_new_link_is_shown_in_the_answer_and_never_put_in_an_address() {
+    let w = world();
+    let cookie = format!("kho_session={}", w.token("duc").unwrap());
+    let page = Request::new("GET", "/my/shares")
+        .header("cookie", &cookie)
+        .send(&w.served.addr)
+        .text();
+    let csrf = kho_tests::http::csrf_of(&page);
+    let answer = Request::new("POST", "/my/shares")
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            format!(
+                "csrf={csrf}&documents={}&kind=link&until={}&purpose={}",
+                w.duc_birth(),
+                kho_tests::http::encode(&in_days(3)),
+                kho_tests::http::encode("Hồ sơ xin việc"),
+            )
+            .into_bytes(),
+        )
+        .send(&w.served.addr);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert!(answer.header("location").is_none());
+    assert_eq!(answer.header("cache-control"), Some("no-store"));
+    let html = answer.text();
+    let link = html
+        .split("id=\"share-link\" readonly value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{html}"));
+    let path = &link[link.find("/s/").unwrap()..];
+    assert_eq!(w.open(path).status, 200, "the link shown opens");
+    // What an address says is never shown as a link just made.
+    let forged = Request::new("GET", "/my/shares?link=%2Fs%2Fattacker")
+        .header("cookie", &cookie)
+        .send(&w.served.addr)
+        .text();
+    assert!(!forged.contains("Đã tạo liên kết"), "{forged}");
 }

@@ -4,6 +4,7 @@
 use super::{event_about, Aim, LedgerEvents, LedgerPage, Reached};
 use crate::fixity::FixityCheck;
 use crate::{Archive, ArchiveError, Result, VerifyingReader};
+use schemas::messages::{self as m, Message};
 use schemas::places::agency::AgencySuccession;
 use schemas::policy::{self, Act, Refusal};
 use schemas::{
@@ -394,10 +395,30 @@ impl Archive {
     pub fn reuse(&self, caller: &Caller, id: &str, reason: &AccessReason) -> Result<Reused> {
         self.authorize(caller, Act::Reuse, Some(id), "reuse")?;
         let Reached { record, reason } = self.readable(caller, id, reason, "reuse")?;
-        let reason = &reason;
         reason
             .require_dossier()
             .map_err(|e| ArchiveError::Refused(Refusal::Reason(e)))?;
+        // Only a paper in force serves a new dossier (domain.md: expired, revoked and
+        // superseded papers stay readable but are never reused as valid).
+        let not_in_force = match &record.lifecycle {
+            schemas::Lifecycle::Revoked { at, .. } => Some(
+                Message::new(&m::CONFLICT_REUSE_REVOKED).with("date", schemas::iso_date(at.date())),
+            ),
+            schemas::Lifecycle::Superseded { successor, .. } => {
+                Some(Message::new(&m::CONFLICT_REUSE_SUPERSEDED).with("successor", successor))
+            }
+            schemas::Lifecycle::Active => match record.metadata.valid_until {
+                schemas::Validity::Until(until) if until < schemas::today() => Some(
+                    Message::new(&m::CONFLICT_REUSE_EXPIRED).with("date", schemas::iso_date(until)),
+                ),
+                _ => None,
+            },
+        };
+        if let Some(why) = not_in_force {
+            return Err(ArchiveError::Conflict(why.with("id", &record.id)));
+        }
+        let reason = self.with_registered_procedure(reason)?;
+        let reason = &reason;
         let earlier_in_dossier = self
             .catalog
             .reuses_of_doc(&record.id)?
@@ -416,6 +437,30 @@ impl Archive {
             event,
             earlier_in_dossier,
         })
+    }
+
+    /// A reuse serves the procedure its dossier was registered for: the registered procedure
+    /// when none is given, a 422 on `procedure_code` when another is (the owner's ledger must
+    /// not say a reuse served a procedure the dossier is not for).
+    fn with_registered_procedure(&self, reason: AccessReason) -> Result<AccessReason> {
+        let Some(code) = reason.dossier_code.as_deref() else {
+            return Ok(reason);
+        };
+        let Some(dossier) = self.registered_dossier(code)? else {
+            return Ok(reason);
+        };
+        match reason.procedure_code.as_deref() {
+            None => Ok(AccessReason {
+                procedure_code: Some(dossier.procedure_code),
+                ..reason
+            }),
+            Some(given) if given == dossier.procedure_code => Ok(reason),
+            Some(given) => Err(RuleError::new(&m::REUSE_PROCEDURE_NOT_THE_DOSSIERS)
+                .with("code", &dossier.code)
+                .with("procedure", &dossier.procedure_code)
+                .at("procedure_code", given)
+                .into()),
+        }
     }
 
     /// Every event about one document (reads, downloads, reuses, changes, refused attempts), for

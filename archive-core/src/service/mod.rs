@@ -113,6 +113,16 @@ pub(crate) struct Reached {
     pub(crate) reason: AccessReason,
 }
 
+/// What a refused (or failed) attempt said, for its ledger event.
+pub(crate) struct Attempted<'a> {
+    /// The ledger's note: the attempt and why, in English (the API's record).
+    pub(crate) detail: &'a str,
+    /// The reason the caller gave (dossier, procedure, purpose), when it gave one.
+    pub(crate) reason: Option<&'a AccessReason>,
+    /// Why it was refused, stored as a message of the table for the owner's pages.
+    pub(crate) refusal: Option<schemas::Message>,
+}
+
 /// What a refused attempt was aimed at, so that the refusal is filed where its target's owner
 /// reads: a document (its owner's ledger; an id that does not exist goes to the requester's own
 /// trail), an owner (their ledger), or nothing in particular (the requester's own trail).
@@ -176,9 +186,10 @@ impl Archive {
             Ok(()) => {}
             Err(refusal @ Refusal::Reason(_)) => return Err(ArchiveError::Refused(refusal)),
             Err(refusal) => {
-                return Err(self.refuse(
+                return Err(self.refuse_for(
                     caller,
                     aim,
+                    Some(reason),
                     format!("{attempt}: {}", refusal.render(schemas::Lang::En)),
                     refusal,
                 ))
@@ -205,16 +216,20 @@ impl Archive {
         let registered = self.registered_dossier(code)?;
         policy::check_registered(caller, reason, self.dossier_check(), registered.as_ref())
             .map_err(|refusal| {
-                self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal)
+                let detail = format!("{attempt}: {}", refusal.render(schemas::Lang::En));
+                self.refuse_for(caller, aim, Some(reason), detail, refusal)
             })?;
         Ok(registered)
     }
 
     /// Refuses (and records) a clerk's read of `owner`'s documents for a dossier that is not
     /// theirs (`shared`: the document is shared with the dossier).
+    // The refusal's event needs all of it: who, for what reason, aimed where, doing what.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn check_dossier_reaches(
         &self,
         caller: &Caller,
+        reason: &AccessReason,
         dossier: Option<&Dossier>,
         owner: &str,
         shared: bool,
@@ -224,8 +239,10 @@ impl Archive {
         let Some(dossier) = dossier else {
             return Ok(());
         };
-        policy::may_read_for_dossier(caller, dossier, owner, shared)
-            .map_err(|refusal| self.refuse(caller, aim, format!("{attempt}: {refusal}"), refusal))
+        policy::may_read_for_dossier(caller, dossier, owner, shared).map_err(|refusal| {
+            let detail = format!("{attempt}: {}", refusal.render(schemas::Lang::En));
+            self.refuse_for(caller, aim, Some(reason), detail, refusal)
+        })
     }
 
     /// Writes a refused attempt to the ledger and returns the refusal as the error to answer
@@ -238,17 +255,44 @@ impl Archive {
         detail: String,
         refusal: Refusal,
     ) -> ArchiveError {
+        self.refuse_for(caller, aim, None, detail, refusal)
+    }
+
+    /// [`Self::refuse`] for an attempt that gave a reason: the event names the dossier, the
+    /// procedure and the purpose given, so that the owner sees what the refused reader said.
+    pub(crate) fn refuse_for(
+        &self,
+        caller: &Caller,
+        aim: Aim<'_>,
+        reason: Option<&AccessReason>,
+        detail: String,
+        refusal: Refusal,
+    ) -> ArchiveError {
         self.refused
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Err(e) = self.record_refusal(caller, aim, &detail) {
+        let said = Attempted {
+            detail: &detail,
+            reason,
+            refusal: Some(refusal.message()),
+        };
+        if let Err(e) = self.record_refusal(caller, aim, said) {
             tracing::error!(error = %e, %detail, "could not record a refusal in the ledger");
         }
         ArchiveError::Refused(refusal)
     }
 
-    fn record_refusal(&self, caller: &Caller, aim: Aim<'_>, detail: &str) -> Result<()> {
+    fn record_refusal(&self, caller: &Caller, aim: Aim<'_>, said: Attempted<'_>) -> Result<()> {
+        let detail = said.detail;
         let mut event = NewEvent::new(Action::Refused, caller.actor());
         event.detail = Some(detail.to_string());
+        if let Some(reason) = said.reason {
+            event.dossier_code = reason.dossier_code.clone();
+            event.procedure_code = reason.procedure_code.clone();
+            event.purpose = reason.purpose.clone();
+        }
+        event.refusal = said
+            .refusal
+            .and_then(|refusal| serde_json::to_value(refusal).ok());
         match aim {
             Aim::Document(id) => match self.catalog.get(id.trim())? {
                 Some(record) => {
@@ -330,7 +374,12 @@ impl Archive {
                 // Not a refusal (nothing was forbidden), but an attempt: in the requester's
                 // own trail.
                 let detail = format!("{attempt}: no such document");
-                if let Err(e) = self.record_refusal(caller, Aim::Document(id), &detail) {
+                let said = Attempted {
+                    detail: &detail,
+                    reason: Some(reason),
+                    refusal: None,
+                };
+                if let Err(e) = self.record_refusal(caller, Aim::Document(id), said) {
                     tracing::error!(error = %e, %detail, "could not record an attempt in the ledger");
                 }
                 return Err(ArchiveError::NotFound(missing));
@@ -347,6 +396,7 @@ impl Archive {
             };
             self.check_dossier_reaches(
                 caller,
+                reason,
                 dossier.as_ref(),
                 owner,
                 share.is_some(),
@@ -359,9 +409,10 @@ impl Archive {
             };
             Ok(Reached { record, reason })
         } else {
-            Err(self.refuse(
+            Err(self.refuse_for(
                 caller,
                 Aim::Document(id),
+                Some(reason),
                 format!("{attempt}: not the caller's document"),
                 Refusal::NotTheirDocument {
                     id: id.trim().to_string(),

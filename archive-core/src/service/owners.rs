@@ -57,6 +57,7 @@ impl Archive {
             if shared.is_empty() {
                 self.check_dossier_reaches(
                     caller,
+                    reason,
                     Some(dossier),
                     owner.as_str(),
                     false,

@@ -45,9 +45,15 @@ impl Archive {
         if let Some(dossier) = &dossier {
             // A clerk's search for a registered dossier covers its applicants' documents.
             match &request.owner {
-                Some(owner) => {
-                    self.check_dossier_reaches(caller, Some(dossier), owner, false, aim, "search")?
-                }
+                Some(owner) => self.check_dossier_reaches(
+                    caller,
+                    reason,
+                    Some(dossier),
+                    owner,
+                    false,
+                    aim,
+                    "search",
+                )?,
                 None if dossier.applicants.len() == 1 => {
                     request.owner = dossier.applicants.first().cloned()
                 }

@@ -86,6 +86,8 @@ impl Archive {
             revoked_at: None,
             first_opened_at: None,
             uses: 0,
+            refused_attempts: 0,
+            refusal_ledgered_at: None,
         };
         self.keep_new_share(&kept, token.as_deref())?;
         let events: Vec<NewEvent> = records
@@ -148,6 +150,12 @@ impl Archive {
         Ok(share)
     }
 
+    /// What a link's token leads to, without using it or writing anything: `None` for a token
+    /// that opens nothing. For a `HEAD` and for the question a one-time link asks first.
+    pub fn peek_share(&self, token: &str) -> Result<Option<Share>> {
+        self.share_by_token(token)
+    }
+
     /// Opens a share by its link's token. An unknown token is [`ArchiveError::NoShare`] (not
     /// ledgered: it names no one); a revoked, expired or used-up share is
     /// [`ArchiveError::ShareGone`], and the attempt is in the owner's ledger.
@@ -164,22 +172,42 @@ impl Archive {
             Opening::Page => share.page_may_open(now),
             Opening::Document(_) => share.state(now),
         };
+        let reason = AccessReason::purpose(&format!(
+            "opened through share {}: {}",
+            share.id,
+            share_purpose(&share)
+        ));
         if state != ShareState::Active {
-            let detail = format!(
-                "opened through share {} refused: the share is {}",
-                share.id,
-                state.as_str()
-            );
-            let aim = match opening {
-                Opening::Document(id) if share.documents.iter().any(|d| d == id) => {
-                    Aim::Document(id)
+            share.refused_attempts += 1;
+            if share.refusal_to_ledger(now) {
+                share.refusal_ledgered_at = Some(now);
+                let detail = format!(
+                    "opened through share {} refused: the share is {}",
+                    share.id,
+                    state.as_str()
+                );
+                let aim = match opening {
+                    Opening::Document(id) if share.documents.iter().any(|d| d == id) => {
+                        Aim::Document(id)
+                    }
+                    _ => Aim::Owner(&share.owner_id),
+                };
+                let said = super::Attempted {
+                    detail: &detail,
+                    reason: Some(&reason),
+                    refusal: Some(
+                        schemas::Message::new(&schemas::messages::SHARE_GONE)
+                            .with("id", &share.id)
+                            .with_message("state", schemas::Message::new(state.words())),
+                    ),
+                };
+                if let Err(e) = self.record_refusal(&caller, aim, said) {
+                    tracing::error!(error = %e, %detail, "could not record a refusal in the ledger");
                 }
-                _ => Aim::Owner(&share.owner_id),
-            };
-            let refusal = Refusal::NotTheirOwner {
-                owner: share.owner_id.clone(),
-            };
-            let _ = self.refuse(&caller, aim, detail, refusal);
+            }
+            self.refused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.update_share(&share)?;
             return Err(ArchiveError::ShareGone {
                 id: share.id,
                 state,
@@ -195,12 +223,6 @@ impl Archive {
         }
         share.uses += 1;
         self.update_share(&share)?;
-        let purpose = match &share.target {
-            ShareTarget::Link { purpose, .. } => purpose.clone(),
-            ShareTarget::Agency { .. } => String::new(),
-        };
-        let reason =
-            AccessReason::purpose(&format!("opened through share {}: {purpose}", share.id));
         Ok(ShareVisit {
             share,
             caller,
@@ -281,5 +303,13 @@ impl Archive {
                     && s.reaches_dossier(&record.id, dossier, clerk_agency, now)
             })
             .map(|s| s.id))
+    }
+}
+
+/// The purpose a link's owner gave (an agency share has none).
+fn share_purpose(share: &Share) -> &str {
+    match &share.target {
+        ShareTarget::Link { purpose, .. } => purpose,
+        ShareTarget::Agency { .. } => "",
     }
 }

@@ -84,6 +84,13 @@ pub struct Share {
     /// How many times it was used (pages, previews, downloads).
     #[serde(default)]
     pub uses: u64,
+    /// Attempts refused because it was no longer in force (revoked, expired, used up).
+    #[serde(default)]
+    pub refused_attempts: u64,
+    /// When such an attempt was last written to the owner's ledger: at most one a day is, so
+    /// that whoever holds a dead link cannot grow the owner's ledger without bound.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub refusal_ledgered_at: Option<OffsetDateTime>,
 }
 
 /// Whether a share may be used now.
@@ -253,6 +260,23 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 impl Share {
+    /// Whether a refused attempt now goes to the owner's ledger: the first of each day (Vietnam
+    /// time); the others are only counted on the share.
+    pub fn refusal_to_ledger(&self, now: OffsetDateTime) -> bool {
+        let day = |t: OffsetDateTime| t.to_offset(crate::VIETNAM_OFFSET).date();
+        self.refusal_ledgered_at
+            .is_none_or(|last| day(last) != day(now))
+    }
+
+    /// Whether the link's page would open now without using the link up: a one-time link in
+    /// force that nobody opened yet asks its holder first (a link preview or a mail scanner
+    /// fetching the address must not use it).
+    pub fn asks_before_opening(&self, now: OffsetDateTime) -> bool {
+        matches!(self.target, ShareTarget::Link { one_time: true, .. })
+            && self.first_opened_at.is_none()
+            && self.state(now) == ShareState::Active
+    }
+
     /// Whether it may be used at `now` (Vietnam's day decides expiry).
     pub fn state(&self, now: OffsetDateTime) -> ShareState {
         if self.revoked_at.is_some() {
@@ -357,6 +381,8 @@ mod tests {
             revoked_at: None,
             first_opened_at: None,
             uses: 0,
+            refused_attempts: 0,
+            refusal_ledgered_at: None,
         }
     }
 

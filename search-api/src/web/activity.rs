@@ -34,7 +34,10 @@ pub(crate) fn sentence(line: &LineView) -> (&'static str, String) {
         .collect::<Vec<_>>()
         .join(", ");
     let who = match (e.actor_kind.as_str(), e.agency_code.as_deref()) {
-        ("share", _) => format!("Người nhận liên kết chia sẻ {}", e.actor),
+        ("share", _) => match e.share_purpose() {
+            Some(purpose) => format!("Người nhận liên kết bạn chia sẻ cho “{purpose}”"),
+            None => "Người nhận liên kết bạn chia sẻ".to_string(),
+        },
         ("cli", _) => format!("Cán bộ vận hành {}", e.actor.trim_start_matches("cli:")),
         (_, Some(agency)) => format!("Cán bộ {} ({agency})", e.actor),
         _ => format!("{} ", e.actor).trim_end().to_string(),
@@ -57,10 +60,9 @@ pub(crate) fn sentence(line: &LineView) -> (&'static str, String) {
             "new",
             format!("Giấy tờ mới được lưu vào kho cho bạn: {papers}."),
         ),
-        "read_metadata" | "download" | "search" if e.actor_kind == "share" => (
-            "share",
-            format!("{who} đã mở {papers} qua liên kết bạn chia sẻ."),
-        ),
+        "read_metadata" | "download" | "search" if e.actor_kind == "share" => {
+            ("share", format!("{who} đã mở {papers}."))
+        }
         "read_metadata" | "download" => ("read", format!("{who} đã xem {papers}{dossier}.")),
         "search" => (
             "read",
@@ -88,7 +90,12 @@ pub(crate) fn sentence(line: &LineView) -> (&'static str, String) {
         "supersede" => ("change", format!("{papers} đã được thay thế.")),
         "refused" => (
             "refused",
-            format!("{who} bị từ chối khi truy cập giấy tờ của bạn{dossier}."),
+            match e.refusal_vi() {
+                Some(why) => {
+                    format!("{who} bị từ chối khi truy cập giấy tờ của bạn{dossier}: {why}.")
+                }
+                None => format!("{who} bị từ chối khi truy cập giấy tờ của bạn{dossier}."),
+            },
         ),
         other => (
             "other",

@@ -984,7 +984,7 @@ pub async fn reuse(
             );
             Redirect::to(&target).into_response()
         }
-        Err(e @ (ApiError::Invalid(..) | ApiError::Forbidden(_))) => {
+        Err(e @ (ApiError::Invalid(..) | ApiError::Forbidden(_) | ApiError::Conflict(_))) => {
             // The same page, read again with the dossier it was read for, the values kept.
             let given = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
             let query = DocumentQuery {

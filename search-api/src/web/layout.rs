@@ -212,6 +212,14 @@ pub fn action_name(action: &str) -> &str {
 /// What an event says beyond its action: the purpose the reader gave, else the ledger's own
 /// note in Vietnamese (the ledger keeps the notes kho writes in English, as the API shows them).
 pub fn event_note(e: &crate::wire::EventView) -> String {
+    if let Some(refusal) = e.refusal_vi() {
+        // What the refused reader said it was for, and the rule that refused it.
+        let purpose = e.share_purpose().or(e.purpose.as_deref());
+        return match purpose {
+            Some(purpose) => format!("{purpose} (bị từ chối: {refusal})"),
+            None => format!("Bị từ chối: {refusal}"),
+        };
+    }
     if let Some(purpose) = &e.purpose {
         return purpose.clone();
     }

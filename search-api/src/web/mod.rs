@@ -68,7 +68,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/my/activity", get(activity::activity))
         .route("/my/shares", get(shares::my_shares).post(shares::create))
         .route("/my/shares/{id}/revoke", post(shares::revoke))
-        .route("/s/{token}", get(shares::link_page))
+        .route("/s/{token}", get(shares::link_page).post(shares::link_open))
         .route(
             "/s/{token}/documents/{id}/content",
             get(shares::link_download),
@@ -337,6 +337,20 @@ pub(crate) fn error_page(user: Option<&WebUser>, error: ApiError) -> Response {
             "Không tìm thấy",
             "Không có giấy tờ hoặc trang này, hoặc bạn không có quyền xem. Lần truy cập này đã được ghi lại.",
         ),
+        ApiError::Forbidden(m) if m.code() == schemas::messages::REFUSAL_DOSSIER_NOT_REGISTERED.code => (
+            "Hồ sơ chưa được đăng ký",
+            "Hệ thống một cửa chưa gửi hồ sơ này cho kho. Cán bộ chỉ xem giấy tờ cho hồ sơ đã được tiếp nhận và đăng ký, cùng người nộp của hồ sơ; hãy kiểm tra lại mã hồ sơ.",
+        ),
+        ApiError::Forbidden(m) if m.code() == schemas::messages::REFUSAL_DOSSIER_OTHER_APPLICANT.code
+            || m.code() == schemas::messages::REFUSAL_DOSSIER_OTHER_APPLICANTS.code => (
+            "Giấy tờ không thuộc người nộp hồ sơ",
+            "Hồ sơ này được đăng ký cho người nộp khác. Cán bộ chỉ xem được giấy tờ của người nộp hồ sơ, hoặc giấy tờ mà chủ giấy tờ đã chia sẻ cho hồ sơ.",
+        ),
+        ApiError::Forbidden(m) if m.code() == schemas::messages::REFUSAL_CLERK_NO_AGENCY.code
+            || m.code() == schemas::messages::REFUSAL_CLERK_AGENCY_INVALID.code => (
+            "Tài khoản chưa có mã cơ quan",
+            "Quản trị viên cần đặt mã cơ quan hợp lệ cho tài khoản của bạn trước khi bạn tra cứu cho hồ sơ.",
+        ),
         ApiError::Forbidden(m) if m.code().starts_with("refusal.dossier") => (
             "Hồ sơ ngoài phạm vi tra cứu",
             "Bạn chỉ tra cứu được cho hồ sơ do cơ quan thuộc tỉnh, thành phố (hoặc bộ, ngành) của mình tiếp nhận.",
@@ -394,6 +408,7 @@ pub(crate) fn problem_details(error: &ApiError) -> Markup {
             | ApiError::Forbidden(_)
             | ApiError::BadRequest(_)
             | ApiError::Conflict(_)
+            | ApiError::Gone(_)
             | ApiError::TooLarge(_) => {
                 p.detail { (error.detail(Lang::Vi)) }
             }

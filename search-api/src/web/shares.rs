@@ -9,13 +9,14 @@ use super::layout::{date, instant, state_badge, validity, Frame};
 use super::{error_page, html_response, WebUser};
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::routes::documents::{original_response_with, percent_encode};
+use crate::routes::documents::original_response_with;
 use crate::routes::owners::owner_document_list;
 use crate::routes::shares::{end_share, make_share, share_list};
 use crate::state::AppState;
 use crate::wire::DocumentView;
 use crate::wire_citizens::ShareRequest;
 use archive_core::service::Opening;
+use archive_core::ArchiveError;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,10 +24,11 @@ use axum::Form;
 use maud::html;
 use schemas::DocumentFilter;
 
+/// What the page says was just done: `agency` (shared with an agency) or `revoked`. A link just
+/// made is never here: it is a bearer secret, shown once in the answer to the form and never
+/// put in an address (browser history, a shared computer's next user).
 #[derive(serde::Deserialize, Default)]
 pub struct Done {
-    /// The address of a link just made (shown once).
-    link: Option<String>,
     done: Option<String>,
 }
 
@@ -44,6 +46,7 @@ pub async fn my_shares(
         &user,
         &headers,
         &done,
+        None,
         &ShareRequest::default(),
         &FieldMessages::none(),
     )
@@ -58,6 +61,7 @@ async fn shares_page(
     user: &WebUser,
     headers: &HeaderMap,
     done: &Done,
+    new_link: Option<&str>,
     typed: &ShareRequest,
     messages: &FieldMessages,
 ) -> Result<Response, ApiError> {
@@ -108,7 +112,7 @@ async fn shares_page(
     Ok(user.page(
         "Chia sẻ giấy tờ",
         html! {
-            @if let Some(link) = done.link.as_deref().filter(|l| l.starts_with("/s/")) {
+            @if let Some(link) = new_link {
                 div.notice role="status" {
                     p { "Đã tạo liên kết. Hãy sao chép và gửi cho người nhận ngay: kho chỉ hiện liên kết này một lần." }
                     p { input #share-link readonly value=(format!("http://{host}{link}")) aria-label="Liên kết chia sẻ"; }
@@ -184,7 +188,12 @@ async fn shares_page(
                                 td { @for id in &s.documents { (title_of(id)) br; } }
                                 td { (date(&s.until)) }
                                 td.state { (share_state_name(&s.state)) }
-                                td { (s.uses) }
+                                td {
+                                    (s.uses)
+                                    @if s.refused_attempts > 0 {
+                                        br; small { (s.refused_attempts) " lần mở bị từ chối" }
+                                    }
+                                }
                                 td {
                                     @if s.state == "active" {
                                         form method="post" action=(format!("/my/shares/{}/revoke", s.id)) {
@@ -249,13 +258,27 @@ pub async fn create(
             one_time: one("one_time").is_some(),
         };
         match make_share(&state, user.caller.clone(), &request).await {
-            Ok(created) => {
-                let target = match &created.link {
-                    Some(link) => format!("/my/shares?link={}", percent_encode(link)),
-                    None => "/my/shares?done=agency".to_string(),
-                };
-                Ok(Redirect::to(&target).into_response())
-            }
+            Ok(created) => match &created.link {
+                // The link is shown in this answer only (not stored in a cache either).
+                Some(link) => {
+                    let mut page = shares_page(
+                        &state,
+                        &user,
+                        &headers,
+                        &Done::default(),
+                        Some(link),
+                        &ShareRequest::default(),
+                        &FieldMessages::none(),
+                    )
+                    .await?;
+                    page.headers_mut().insert(
+                        header::CACHE_CONTROL,
+                        header::HeaderValue::from_static("no-store"),
+                    );
+                    Ok(page)
+                }
+                None => Ok(Redirect::to("/my/shares?done=agency").into_response()),
+            },
             Err(e @ ApiError::Invalid(..)) => {
                 let messages = FieldMessages::of(Some(&e));
                 let mut page = shares_page(
@@ -263,6 +286,7 @@ pub async fn create(
                     &user,
                     &headers,
                     &Done::default(),
+                    None,
                     &request,
                     &messages,
                 )
@@ -299,9 +323,86 @@ pub async fn revoke(
     user.respond(result)
 }
 
-/// `/s/{token}`: what a link's holder sees: the shared documents' metadata, page previews,
-/// download, and the verification page of their certified copies; nothing else of the owner.
-pub async fn link_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+/// `GET /s/{token}`. A `HEAD` (a link checker, a chat app making a preview) reads nothing and
+/// uses nothing: it says only whether the link would open. A one-time link nobody opened yet
+/// asks its holder first, with a button: fetching its address alone (a mail scanner, a
+/// preview) must not use it up. Any other link opens at once ([`open_link`]).
+pub async fn link_page(
+    State(state): State<AppState>,
+    method: axum::http::Method,
+    Path(token): Path<String>,
+) -> Response {
+    let asking = {
+        let token = token.clone();
+        state
+            .blocking(move |archive| {
+                let now = time::OffsetDateTime::now_utc();
+                Ok(archive
+                    .peek_share(&token)?
+                    .map(|share| (share.page_may_open(now), share.asks_before_opening(now))))
+            })
+            .await
+    };
+    let (page_state, asks) = match asking {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return error_page(None, ApiError::from(ArchiveError::NoShare("(link)".into())))
+        }
+        Err(error) => return error_page(None, error),
+    };
+    if method == axum::http::Method::HEAD {
+        let status = if page_state == schemas::ShareState::Active {
+            StatusCode::OK
+        } else {
+            StatusCode::GONE
+        };
+        return (status, no_trace_headers()).into_response();
+    }
+    if asks {
+        let frame = Frame {
+            caller: None,
+            csrf: "",
+        };
+        let content = html! {
+            p { "Giấy tờ được chia sẻ với bạn qua một liên kết chỉ mở được một lần." }
+            p { "Khi bấm mở, bạn có 30 phút để xem và tải giấy tờ; sau đó liên kết không dùng được nữa. Lần mở được ghi vào sổ truy cập của người chia sẻ." }
+            form method="post" action=(format!("/s/{token}")) {
+                button type="submit" { "Mở giấy tờ" }
+            }
+        };
+        let mut response = html_response(
+            StatusCode::OK,
+            super::layout::page("Giấy tờ được chia sẻ", &frame, content),
+        );
+        response.headers_mut().extend(no_trace_headers());
+        return response;
+    }
+    open_link(state, token).await
+}
+
+/// `POST /s/{token}`: the button of a one-time link's question opens it.
+pub async fn link_open(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    open_link(state, token).await
+}
+
+/// The headers of every answer about a link: its token is in the address, so no referrer
+/// leaves with it and nothing keeps a copy.
+fn no_trace_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    headers
+}
+
+/// What a link's holder sees: the shared documents' metadata, page previews, download, and the
+/// verification page of their certified copies; nothing else of the owner.
+async fn open_link(state: AppState, token: String) -> Response {
     let result = state
         .blocking(move |archive| {
             let visit = archive.open_share(&token, Opening::Page)?;
@@ -367,11 +468,7 @@ pub async fn link_page(State(state): State<AppState>, Path(token): Path<String>)
         StatusCode::OK,
         super::layout::page("Giấy tờ được chia sẻ", &frame, content),
     );
-    // The token is in the address: no referrer leaves this page with it.
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        header::HeaderValue::from_static("no-referrer"),
-    );
+    response.headers_mut().extend(no_trace_headers());
     response
 }
 
