@@ -366,7 +366,11 @@ fn a_reuse_takes_only_a_paper_in_force_and_the_registered_procedure() {
         clerk,
     );
     assert_eq!(read.status, 200, "{}", read.text());
-    assert_eq!(read.json()["reuses"], serde_json::json!([]), "no reuse was recorded");
+    assert_eq!(
+        read.json()["reuses"],
+        serde_json::json!([]),
+        "no reuse was recorded"
+    );
 
     // Another procedure than the dossier's: refused on that field.
     let wrong = w.served.post(
