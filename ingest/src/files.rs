@@ -1,7 +1,7 @@
 //! From paths on disk to stored documents: walking folders, reading each file once, and turning
 //! every outcome into a [`FileReport`] line.
 
-use crate::extract::{extract, ExtractConfig};
+use crate::extract::{extract_new, ExtractConfig};
 use crate::{inspect, sniff, InspectError, Inspection, Limits, SNIFF_BYTES};
 use archive_core::{
     Archive, ArchiveError, BlobError, IngestStatus, NewDocument, PutBlob, Sha256Digest,
@@ -116,7 +116,7 @@ pub enum RejectKind {
     Damaged,
     /// A password-protected PDF.
     Encrypted,
-    /// More pages or pixels than the limits.
+    /// Outside the limits: more pages or pixels than allowed, or too few pixels to be a scan.
     OverLimits,
     /// Pages of a scanned stack before its first separator sheet (`--split`).
     NoSeparator,
@@ -342,6 +342,16 @@ pub fn load_file(
     load_bytes(&input.display, bytes, limits)
 }
 
+fn reject_kind_of(e: &InspectError) -> RejectKind {
+    match e {
+        InspectError::Encrypted => RejectKind::Encrypted,
+        InspectError::TooManyPages { .. }
+        | InspectError::TooManyPixels { .. }
+        | InspectError::TooSmall { .. } => RejectKind::OverLimits,
+        InspectError::Damaged { .. } | InspectError::NoPages { .. } => RejectKind::Damaged,
+    }
+}
+
 /// Recognises bytes already in memory (an HTTP upload, say) as [`load_file`] does a file.
 pub fn load_bytes(
     display: &str,
@@ -352,18 +362,7 @@ pub fn load_bytes(
     let inspection = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])
         .map_err(|e| (RejectKind::of_sniff(&e), e.message()))
         .and_then(|format| {
-            inspect(format, &bytes, limits).map_err(|e| {
-                let kind = match e {
-                    InspectError::Encrypted => RejectKind::Encrypted,
-                    InspectError::TooManyPages { .. } | InspectError::TooManyPixels { .. } => {
-                        RejectKind::OverLimits
-                    }
-                    InspectError::Damaged { .. } | InspectError::NoPages { .. } => {
-                        RejectKind::Damaged
-                    }
-                };
-                (kind, e.message())
-            })
+            inspect(format, &bytes, limits).map_err(|e| (reject_kind_of(&e), e.message()))
         })
         .map_err(|(kind, reason)| {
             Box::new(FileReport {
@@ -496,7 +495,15 @@ pub(crate) fn prepare_loaded(
     }
     let text = match archive.known_text(caller, &sha256)? {
         Some(text) => text,
-        None => extract(inspection.format, &bytes, inspection.pages, cfg),
+        None => match extract_new(inspection.format, &bytes, inspection.pages, cfg) {
+            Ok(text) => text,
+            Err(e) => {
+                return Ok(Stage::Done(Box::new(FileReport {
+                    sha256: Some(sha256),
+                    ..FileReport::rejected(display, reject_kind_of(&e), e.message())
+                })))
+            }
+        },
     };
     let signatures = crate::signature::check_stored_format(archive, inspection.format, &bytes)?;
     let blob = match archive.put_blob(&mut bytes.as_slice()) {

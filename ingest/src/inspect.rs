@@ -13,6 +13,9 @@ pub struct Limits {
     pub max_pixels: u64,
     /// Largest width or height of an image, in pixels.
     pub max_side: u32,
+    /// Smallest width or height of an image, in pixels: below it no character can be on the page
+    /// (ARCHITECTURE.md, "Decisions": what a file must be to be stored as a paper).
+    pub min_side: u32,
     /// Largest size a single compressed PDF stream (other than an image) may inflate to; four
     /// times this bounds all of a file's non-image streams together.
     pub max_pdf_stream_bytes: usize,
@@ -25,6 +28,7 @@ impl Default for Limits {
             // An A3 page at 600 dpi is about 70 million pixels.
             max_pixels: 200_000_000,
             max_side: 40_000,
+            min_side: 16,
             // Content streams of real documents are a few MiB at most.
             max_pdf_stream_bytes: 64 * 1024 * 1024,
         }
@@ -37,7 +41,7 @@ pub enum InspectError {
     #[error("{}", self.message())]
     Damaged {
         format: &'static str,
-        detail: String,
+        detail: Damage,
     },
     #[error("{}", self.message())]
     Encrypted,
@@ -58,6 +62,70 @@ pub enum InspectError {
         max_side: u32,
         max_pixels: u64,
     },
+    #[error("{}", self.message())]
+    TooSmall {
+        format: &'static str,
+        page: u32,
+        width: u32,
+        height: u32,
+        min_side: u32,
+    },
+}
+
+/// What is wrong with a damaged file, in words of the table (a library's own error text, often
+/// a debug dump of its structures, never reaches a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// A chunk's checksum does not match its bytes.
+    Checksum,
+    /// The file ends before its data does.
+    Truncated,
+    /// The file's structure is not what its format requires.
+    Structure,
+    /// A PNG's image data inflates past the size its header declares.
+    ExcessImageData,
+    /// An encoding or variant of the format kho's readers do not know.
+    Unsupported,
+    /// A compressed stream inflates past kho's limits.
+    StreamOverLimit,
+    /// The reader stopped on the file's structure (a contained panic).
+    ReaderFailed,
+    /// No page can be shown as an image nor read for text.
+    NothingViewable,
+}
+
+impl Damage {
+    pub fn message(self) -> schemas::messages::Message {
+        use schemas::messages::{self as m, Message};
+        Message::new(match self {
+            Damage::Checksum => &m::DAMAGE_CHECKSUM,
+            Damage::Truncated => &m::DAMAGE_TRUNCATED,
+            Damage::Structure => &m::DAMAGE_STRUCTURE,
+            Damage::ExcessImageData => &m::DAMAGE_EXCESS_IMAGE_DATA,
+            Damage::Unsupported => &m::DAMAGE_UNSUPPORTED,
+            Damage::StreamOverLimit => &m::DAMAGE_STREAM_OVER_LIMIT,
+            Damage::ReaderFailed => &m::DAMAGE_READER_FAILED,
+            Damage::NothingViewable => &m::DAMAGE_NOTHING_VIEWABLE,
+        })
+    }
+
+    fn of_image(e: &image::ImageError) -> Damage {
+        match e {
+            image::ImageError::IoError(_) => Damage::Truncated,
+            image::ImageError::Unsupported(_) => Damage::Unsupported,
+            image::ImageError::Limits(_) => Damage::StreamOverLimit,
+            _ => Damage::Structure,
+        }
+    }
+
+    fn of_tiff(e: &tiff::TiffError) -> Damage {
+        match e {
+            tiff::TiffError::IoError(_) => Damage::Truncated,
+            tiff::TiffError::UnsupportedError(_) => Damage::Unsupported,
+            tiff::TiffError::LimitsExceeded => Damage::StreamOverLimit,
+            _ => Damage::Structure,
+        }
+    }
 }
 
 impl InspectError {
@@ -67,7 +135,7 @@ impl InspectError {
         match self {
             InspectError::Damaged { format, detail } => Message::new(&m::INGEST_DAMAGED)
                 .with("format", format)
-                .with("detail", detail),
+                .with_message("detail", detail.message()),
             InspectError::Encrypted => Message::new(&m::INGEST_ENCRYPTED),
             InspectError::NoPages { format } => {
                 Message::new(&m::INGEST_NO_PAGES).with("format", format)
@@ -92,6 +160,18 @@ impl InspectError {
                 .with("height", height)
                 .with("max_side", max_side)
                 .with("max_pixels", max_pixels),
+            InspectError::TooSmall {
+                format,
+                page,
+                width,
+                height,
+                min_side,
+            } => Message::new(&m::INGEST_TOO_SMALL)
+                .with("format", format)
+                .with("page", page)
+                .with("width", width)
+                .with("height", height)
+                .with("min_side", min_side),
         }
     }
 }
@@ -114,7 +194,7 @@ pub fn inspect(format: Format, bytes: &[u8], limits: &Limits) -> Result<Inspecti
     let pages = outcome.unwrap_or_else(|_| {
         Err(InspectError::Damaged {
             format: format.name(),
-            detail: "its structure made the reader fail; the file is malformed".into(),
+            detail: Damage::ReaderFailed,
         })
     })?;
     Ok(Inspection { format, pages })
@@ -142,9 +222,16 @@ fn check_pixels(
     (width, height): (u32, u32),
     limits: &Limits,
 ) -> Result<(), InspectError> {
-    let too_big = width == 0
-        || height == 0
-        || width > limits.max_side
+    if width < limits.min_side || height < limits.min_side {
+        return Err(InspectError::TooSmall {
+            format: format.name(),
+            page,
+            width,
+            height,
+            min_side: limits.min_side,
+        });
+    }
+    let too_big = width > limits.max_side
         || height > limits.max_side
         || u64::from(width) * u64::from(height) > limits.max_pixels;
     if too_big {
@@ -176,7 +263,7 @@ fn pdf_pages(bytes: &[u8], limits: &Limits) -> Result<u32, InspectError> {
         } else {
             InspectError::Damaged {
                 format: "PDF",
-                detail: e.to_string(),
+                detail: Damage::Structure,
             }
         }
     })?;
@@ -203,9 +290,9 @@ fn png_header_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
 
 /// Checks that no content, form, font or other non-image stream inflates past the limits, so that
 /// the extractor (which inflates without limits) cannot be handed a decompression bomb.
-fn check_streams(doc: &lopdf::Document, limits: &Limits) -> Result<(), String> {
+fn check_streams(doc: &lopdf::Document, limits: &Limits) -> Result<(), Damage> {
     let mut total = 0usize;
-    for (id, object) in &doc.objects {
+    for object in doc.objects.values() {
         let lopdf::Object::Stream(stream) = object else {
             continue;
         };
@@ -220,15 +307,10 @@ fn check_streams(doc: &lopdf::Document, limits: &Limits) -> Result<(), String> {
         let size = stream
             .get_plain_content_with_limit(limits.max_pdf_stream_bytes)
             .map(|c| c.len())
-            .map_err(|e| {
-                format!(
-                    "stream {} {} cannot be decoded within the limits: {e}",
-                    id.0, id.1
-                )
-            })?;
+            .map_err(|_| Damage::StreamOverLimit)?;
         total += size;
         if total > limits.max_pdf_stream_bytes.saturating_mul(4) {
-            return Err("the PDF's streams inflate past the total limit".into());
+            return Err(Damage::StreamOverLimit);
         }
     }
     Ok(())
@@ -238,6 +320,10 @@ fn single_image(format: Format, bytes: &[u8], limits: &Limits) -> Result<u32, In
     // Check what the header claims before any decoder sees the file.
     if let Some(dims) = png_header_dimensions(bytes).filter(|_| format == Format::Png) {
         check_pixels(format, 1, dims, limits)?;
+        crate::png_data::check_png(bytes).map_err(|detail| InspectError::Damaged {
+            format: "PNG",
+            detail,
+        })?;
     }
     let image_format = match format {
         Format::Png => image::ImageFormat::Png,
@@ -247,7 +333,7 @@ fn single_image(format: Format, bytes: &[u8], limits: &Limits) -> Result<u32, In
         .into_dimensions()
         .map_err(|e| InspectError::Damaged {
             format: format.name(),
-            detail: e.to_string(),
+            detail: Damage::of_image(&e),
         })?;
     check_pixels(format, 1, dims, limits)?;
     Ok(1)
@@ -256,7 +342,7 @@ fn single_image(format: Format, bytes: &[u8], limits: &Limits) -> Result<u32, In
 fn tiff_pages(bytes: &[u8], limits: &Limits) -> Result<u32, InspectError> {
     let damaged = |e: tiff::TiffError| InspectError::Damaged {
         format: "TIFF",
-        detail: e.to_string(),
+        detail: Damage::of_tiff(&e),
     };
     let mut decoder = tiff::decoder::Decoder::new(Cursor::new(bytes)).map_err(damaged)?;
     let mut pages: u32 = 0;

@@ -21,6 +21,7 @@ mod inspect;
 mod names;
 pub mod pdfgen;
 mod pipeline;
+mod png_data;
 pub mod preview;
 pub mod signature;
 mod sniff;
@@ -34,7 +35,7 @@ pub use files::{
     load_bytes, load_file, prepare_file, text_warnings, FileReport, FileStatus, InputError,
     InputFile, LoadedFile, Prepared, RejectKind, Stage,
 };
-pub use inspect::{inspect, InspectError, Inspection, Limits};
+pub use inspect::{inspect, Damage, InspectError, Inspection, Limits};
 pub use sniff::{sniff, SniffError, SNIFF_BYTES};
 
 /// Sets how many pages are read (OCR) at once, for the whole process. Call once, before any work;

@@ -91,3 +91,48 @@ fn random_mutations_never_panic() {
         }
     }
 }
+
+/// Review F11/F12: an image too small to be the scan of a paper (a tracking pixel, an empty
+/// image) is refused for that reason, not stored nor called "too many pixels".
+#[test]
+fn an_image_below_the_minimum_side_is_not_a_paper() {
+    for (w, h) in [(1, 1), (0, 0), (15, 400)] {
+        let e = inspect(
+            Format::Png,
+            &fixtures::png_header_claiming(w, h),
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, InspectError::TooSmall { .. }), "{w}x{h}: {e:?}");
+        assert_eq!(e.message().code(), "ingest.too_small");
+    }
+    let e = inspect(Format::Jpeg, &fixtures::jpeg(8, 40, 1), &Limits::default()).unwrap_err();
+    assert!(
+        matches!(e, InspectError::TooSmall { width: 8, .. }),
+        "{e:?}"
+    );
+    assert_eq!(pages_of(&fixtures::png(16, 16, 1)), Ok(1));
+}
+
+/// Review F12: a PNG with a wrong CRC is named as such, in words of the table, and no library's
+/// debug dump (`ChunkType { type: IHDR, critical: true, .. }`) reaches the reason.
+#[test]
+fn a_bad_checksum_is_said_in_words() {
+    let mut png = fixtures::png(40, 30, 2);
+    png[29] ^= 0xff; // the IHDR chunk's CRC
+    let e = inspect(Format::Png, &png, &Limits::default()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            InspectError::Damaged {
+                detail: ingest::Damage::Checksum,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    for lang in [schemas::messages::Lang::Vi, schemas::messages::Lang::En] {
+        let text = e.message().render(lang);
+        assert!(!text.contains('{') && !text.contains("ChunkType"), "{text}");
+    }
+}

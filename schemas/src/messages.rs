@@ -1524,6 +1524,48 @@ messages! {
         vi: "--manifest-column-defaults: {column} không phải cột siêu dữ liệu (các cột có: {known})",
         en: "--manifest-column-defaults: {column} is not a metadata column (known: {known})"
     }
+    // Hardening (review F11-F13): what a file must be to be stored as a paper, and what is wrong
+    // with a damaged one, in words (never a library's debug text).
+    INGEST_TOO_SMALL = "ingest.too_small" {
+        vi: "trang {page} của tệp {format} có {width}x{height} điểm ảnh: không phải ảnh quét một giấy tờ (kho nhận ảnh có ít nhất {min_side} điểm ảnh mỗi cạnh)",
+        en: "page {page} of the {format} has {width}x{height} pixels: not the scan of a paper (kho takes images of at least {min_side} pixels a side)"
+    }
+    DAMAGE_CHECKSUM = "ingest.damage.checksum" {
+        vi: "một khối dữ liệu có mã kiểm tra sai (tệp đã bị sửa hoặc hỏng khi chép); hãy lấy lại bản gốc",
+        en: "a block of data fails its checksum (the file was altered or damaged in copying); get the original again"
+    }
+    DAMAGE_TRUNCATED = "ingest.damage.truncated" {
+        vi: "tệp bị cắt cụt, thiếu phần cuối (chép hoặc tải xuống chưa xong?); hãy chép lại",
+        en: "the file is cut short (an unfinished copy or download?); copy it again"
+    }
+    DAMAGE_STRUCTURE = "ingest.damage.structure" {
+        vi: "cấu trúc tệp không đúng định dạng; hãy mở thử tệp, quét hoặc xuất lại",
+        en: "the file's structure does not follow its format; try opening it, scan or export it again"
+    }
+    DAMAGE_EXCESS_IMAGE_DATA = "ingest.damage.excess_image_data" {
+        vi: "dữ liệu ảnh giải nén ra dài hơn kích thước ảnh khai báo (tệp được tạo để làm quá tải máy)",
+        en: "the image data inflates past the image's declared size (a file made to overload the machine)"
+    }
+    DAMAGE_UNSUPPORTED = "ingest.damage.unsupported" {
+        vi: "tệp dùng một kiểu mã hóa mà kho không đọc được; hãy xuất lại sang PDF, PNG hoặc JPEG thông thường",
+        en: "the file uses an encoding kho cannot read; export it again as an ordinary PDF, PNG or JPEG"
+    }
+    DAMAGE_STREAM_OVER_LIMIT = "ingest.damage.stream_over_limit" {
+        vi: "một luồng dữ liệu nén giải nén ra vượt giới hạn của kho",
+        en: "a compressed stream inflates past kho's limits"
+    }
+    DAMAGE_READER_FAILED = "ingest.damage.reader_failed" {
+        vi: "trình đọc dừng lại vì cấu trúc tệp sai",
+        en: "the reader stopped on the file's malformed structure"
+    }
+    DAMAGE_NOTHING_VIEWABLE = "ingest.damage.nothing_viewable" {
+        vi: "không trang nào hiển thị được thành ảnh hay đọc được chữ, nên không ai xem được giấy tờ này; hãy quét hoặc xuất lại",
+        en: "no page can be shown as an image or read for text, so nobody could view this paper; scan or export it again"
+    }
+    OCR_FAILED = "ingest.ocr_failed" {
+        vi: "máy đọc chữ (OCR) không đọc được ảnh trang (ảnh hỏng hoặc bị cắt cụt)",
+        en: "the OCR engine could not read the page image (a damaged or cut-short image)"
+    }
 }
 
 #[cfg(test)]

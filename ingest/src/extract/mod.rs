@@ -79,9 +79,33 @@ struct OcrJob {
     reason: Option<String>,
 }
 
-fn ocr_result(cfg: &ExtractConfig, job: &OcrJob, image: Result<PageImage, String>) -> PageText {
+/// A page's text, and whether the page can be seen at all (as an image, or through its text):
+/// a page whose image cannot be had, or whose image neither OCR nor kho's decoder can read,
+/// cannot be shown to anyone.
+struct PageOutcome {
+    text: PageText,
+    viewable: bool,
+}
+
+fn ocr_result(cfg: &ExtractConfig, job: &OcrJob, image: Result<PageImage, String>) -> PageOutcome {
+    let mut viewable = image.is_ok();
+    let read = image.and_then(|img| {
+        cfg.ocr.ocr_page(&img).map_err(|e| {
+            if matches!(e, OcrError::ImageUnreadable(_)) {
+                // Decoded here only when the engine gave up: the rare, damaged case.
+                viewable = img.to_dynamic().is_ok();
+            }
+            e.to_string()
+        })
+    });
+    PageOutcome {
+        text: ocr_text(job, read),
+        viewable,
+    }
+}
+
+fn ocr_text(job: &OcrJob, read: Result<OcrPage, String>) -> PageText {
     let mut notes: Vec<String> = job.reason.iter().cloned().collect();
-    let read = image.and_then(|img| cfg.ocr.ocr_page(&img).map_err(|e| e.to_string()));
     match read {
         Ok(page) => {
             if page.rotated != 0 {
@@ -113,8 +137,38 @@ fn ocr_result(cfg: &ExtractConfig, job: &OcrJob, image: Result<PageImage, String
 }
 
 /// Extracts the text of every page of a file already inspected as `format` with `pages` pages.
+/// Never fails: a page without text says why in its note (re-reading a stored file keeps it).
 pub fn extract(format: Format, bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> DocumentText {
-    let mut texts = match format {
+    extract_pages(format, bytes, pages, cfg).0
+}
+
+/// [`extract`] for a file about to be stored: a file no page of which can be shown (neither
+/// rendered nor decoded, nor read for text) is damaged, not a paper (ARCHITECTURE.md,
+/// "Decisions": what a file must be to be stored as a paper).
+pub fn extract_new(
+    format: Format,
+    bytes: &[u8],
+    pages: u32,
+    cfg: &ExtractConfig,
+) -> Result<DocumentText, crate::InspectError> {
+    let (text, viewable_pages) = extract_pages(format, bytes, pages, cfg);
+    if viewable_pages == 0 {
+        return Err(crate::InspectError::Damaged {
+            format: format.name(),
+            detail: crate::inspect::Damage::NothingViewable,
+        });
+    }
+    Ok(text)
+}
+
+/// The text of every page and how many pages can be seen.
+fn extract_pages(
+    format: Format,
+    bytes: &[u8],
+    pages: u32,
+    cfg: &ExtractConfig,
+) -> (DocumentText, usize) {
+    let outcomes = match format {
         Format::Pdf => extract_pdf(bytes, pages, cfg),
         Format::Tiff if pages > 1 => extract_tiff(bytes, cfg),
         // A single image is handed to tesseract as it is, whatever its format.
@@ -135,16 +189,19 @@ pub fn extract(format: Format, bytes: &[u8], pages: u32, cfg: &ExtractConfig) ->
             vec![ocr_result(cfg, &job, Ok(image))]
         }
     };
+    let viewable = outcomes.iter().filter(|o| o.viewable).count();
+    let mut texts: Vec<PageText> = outcomes.into_iter().map(|o| o.text).collect();
     texts.sort_by_key(|p| p.page);
-    DocumentText {
+    let text = DocumentText {
         pages: texts,
         engine: cfg.engine(),
-    }
+    };
+    (text, viewable)
 }
 
 /// Decodes a few pages at a time (as many as there are workers) and OCRs them in parallel, so
 /// memory holds a handful of page images whatever the page count.
-fn extract_tiff(bytes: &[u8], cfg: &ExtractConfig) -> Vec<PageText> {
+fn extract_tiff(bytes: &[u8], cfg: &ExtractConfig) -> Vec<PageOutcome> {
     let images = page_image::tiff_pages(bytes, &cfg.limits);
     let chunk = rayon::current_num_threads().max(1);
     let mut out = Vec::with_capacity(images.len());
@@ -163,7 +220,7 @@ fn extract_tiff(bytes: &[u8], cfg: &ExtractConfig) -> Vec<PageText> {
     out
 }
 
-fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageText> {
+fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageOutcome> {
     let options = lopdf::LoadOptions {
         max_decompressed_size: Some(cfg.limits.max_pdf_stream_bytes),
         ..Default::default()
@@ -172,7 +229,10 @@ fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageText> {
         Ok(d) => d,
         Err(e) => {
             return (1..=pages)
-                .map(|page| PageText::without_text(page, format!("the PDF cannot be read: {e}")))
+                .map(|page| PageOutcome {
+                    text: PageText::without_text(page, format!("the PDF cannot be read: {e}")),
+                    viewable: false,
+                })
                 .collect()
         }
     };
@@ -190,13 +250,16 @@ fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageText> {
             Ok(_) => quality::reject_reason(&text),
         };
         match reason {
-            None => done.push(PageText {
-                page,
-                text: tidy(&text),
-                source: PageSource::TextLayer,
-                ocr_confidence: None,
-                rotated: 0,
-                note: None,
+            None => done.push(PageOutcome {
+                text: PageText {
+                    page,
+                    text: tidy(&text),
+                    source: PageSource::TextLayer,
+                    ocr_confidence: None,
+                    rotated: 0,
+                    note: None,
+                },
+                viewable: true,
             }),
             Some(reason) => jobs.push(OcrJob {
                 page,
@@ -205,7 +268,7 @@ fn extract_pdf(bytes: &[u8], pages: u32, cfg: &ExtractConfig) -> Vec<PageText> {
         }
     }
     let renderer: OnceLock<Result<pdf_pages::PdfRenderer, String>> = OnceLock::new();
-    let ocr_pages: Vec<PageText> = jobs
+    let ocr_pages: Vec<PageOutcome> = jobs
         .par_iter()
         .map(|job| {
             let page_id = page_ids[&job.page];

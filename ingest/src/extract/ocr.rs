@@ -48,6 +48,11 @@ pub enum OcrError {
     Timeout(u64),
     #[error("OCR failed: {0}")]
     Failed(String),
+    /// The engine ran and gave up on the image (damaged, cut short, a format variant leptonica
+    /// does not read). Its own stderr (leptonica's C messages) goes to the log, never into a
+    /// page's note or a warning.
+    #[error("the OCR engine could not read the page image (a damaged or cut-short image; tesseract {0})")]
+    ImageUnreadable(String),
 }
 
 /// What OCR read on one page.
@@ -91,10 +96,8 @@ impl OcrConfig {
             let _ = pipe.by_ref().take(64 * 1024).read_to_string(&mut stderr);
         }
         if !status.success() {
-            return Err(OcrError::Failed(format!(
-                "tesseract exited with {status}: {}",
-                stderr.trim()
-            )));
+            tracing::warn!(%status, stderr = %stderr.trim(), "tesseract gave up on a page image");
+            return Err(OcrError::ImageUnreadable(status.to_string()));
         }
         Ok(stderr)
     }
