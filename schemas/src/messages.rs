@@ -639,9 +639,9 @@ messages! {
         vi: "tên đăng nhập có 1 đến {max} ký tự",
         en: "a name has 1 to {max} characters"
     }
-    USER_NAME_CONTROL = "user.name_control" {
-        vi: "tên đăng nhập không chứa ký tự điều khiển",
-        en: "a name has no control characters"
+    USER_NAME_CHARS = "user.name_chars" {
+        vi: "tên đăng nhập chỉ gồm chữ cái (kể cả chữ tiếng Việt), chữ số và các dấu . _ - @; không có khoảng trắng, ký tự ẩn hay chữ của bảng chữ khác, để không tên nào trông giống một tên đã có",
+        en: "a name has only letters (Vietnamese ones included), digits and . _ - @; no spaces, invisible characters or letters of other scripts, so that no name looks like another"
     }
     USER_CLERK_AGENCY = "user.clerk_agency" {
         vi: "cán bộ một cửa gắn với một cơ quan: hãy cho mã cơ quan (ví dụ H47.15)",

@@ -86,6 +86,24 @@ pub struct Principal {
     pub owner_id: Option<String>,
 }
 
+/// Whether `c` may be in a user name: ASCII letters and digits, `.`, `_`, `-`, `@`, and the
+/// letters of Vietnamese (a base letter a-z with the tone and shape marks, đ/Đ). The ledger names
+/// readers by name and citizens read those names, so two names must never look alike: no spaces,
+/// no invisible characters, no letters of other scripts (Cyrillic "а" beside Latin "a") nor
+/// Latin look-alikes (ð for đ, ı for i), no `/` or `\` (ARCHITECTURE.md, "Decisions").
+pub fn is_user_name_char(c: char) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    const VIETNAMESE_MARKS: [char; 8] = [
+        '\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}', '\u{302}', '\u{306}', '\u{31b}',
+    ];
+    if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | 'đ' | 'Đ') {
+        return true;
+    }
+    let mut parts = std::iter::once(c).nfd();
+    parts.next().is_some_and(|base| base.is_ascii_alphabetic())
+        && parts.all(|mark| VIETNAMESE_MARKS.contains(&mark))
+}
+
 /// Longest accepted user name.
 pub const MAX_USER_NAME_CHARS: usize = 64;
 
@@ -102,8 +120,8 @@ impl Principal {
         if name.is_empty() || name.chars().count() > MAX_USER_NAME_CHARS {
             return Err(RuleError::new(&m::USER_NAME_LENGTH).with("max", MAX_USER_NAME_CHARS));
         }
-        if name.chars().any(|c| c.is_control()) {
-            return Err(RuleError::new(&m::USER_NAME_CONTROL));
+        if !name.chars().all(is_user_name_char) {
+            return Err(RuleError::new(&m::USER_NAME_CHARS));
         }
         let agency_code = agency_code.map(str::trim).filter(|s| !s.is_empty());
         let owner_id = owner_id.map(str::trim).filter(|s| !s.is_empty());
@@ -144,7 +162,15 @@ impl Principal {
         owner_id: Option<&str>,
     ) -> Result<Self, crate::FieldError> {
         let role = Role::parse(role).map_err(|e| e.at("role", role))?;
-        Principal::new(name, role, agency_code, owner_id).map_err(|e| e.at("principal", name))
+        Principal::new(name, role, agency_code, owner_id).map_err(|e| {
+            // The name's own rules are said on the field that holds it (`username`).
+            let field = if e.0.code().starts_with("user.name_") {
+                "username"
+            } else {
+                "principal"
+            };
+            e.at(field, name)
+        })
     }
 
     /// The principal as the ledger names it; `kind` is `user` or `token`.
@@ -177,6 +203,51 @@ mod tests {
         assert!(Principal::new("root", Role::Operator, Some("H47.15"), None).is_err());
         assert!(Principal::new("", Role::Admin, None, None).is_err());
         assert!(Principal::new("a\u{7}", Role::Admin, None, None).is_err());
+    }
+
+    #[test]
+    /// Review F22: names that would read as an existing one in a citizen's ledger are refused
+    /// on `username`; Vietnamese names are kept.
+    #[test]
+    fn user_names_that_can_look_alike_are_refused() {
+        for look_alike in [
+            "canbo\u{200b}",
+            "c\u{430}nbo",
+            "can bo",
+            "../admin",
+            "\u{f0}uc",
+            "can\u{131}bo",
+            "canbo\u{1b}",
+            "ca\u{301}\u{301}n",
+        ] {
+            let e = Principal::parse(look_alike, "clerk", Some("H47.15"), None).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code()),
+                ("username", "user.name_chars"),
+                "{look_alike:?}"
+            );
+        }
+        for fine in [
+            "canbo",
+            "Nguyễn.Văn-Đức",
+            "phường_7",
+            "thu@kho",
+            "049075001234",
+        ] {
+            assert!(
+                Principal::new(fine, Role::Admin, None, None).is_ok(),
+                "{fine}"
+            );
+        }
+        let nfd = "Nguye\u{302}\u{303}n";
+        assert_eq!(
+            Principal::new(nfd, Role::Admin, None, None).unwrap().name,
+            "Nguyễn"
+        );
+        let e = Principal::parse("", "clerk", Some("H47.15"), None).unwrap_err();
+        assert_eq!(e.field, "username");
+        let e = Principal::parse("an", "clerk", None, None).unwrap_err();
+        assert_eq!(e.field, "principal");
     }
 
     #[test]
