@@ -31,17 +31,20 @@ impl Archive {
         request: &SearchRequest,
         reason: &AccessReason,
     ) -> Result<SearchResults> {
+        // An ID typed in groups or in full-width digits is read as the ID (schemas::ids::typed).
         let asked = request
             .owner
             .as_deref()
             .map(str::trim)
-            .filter(|o| !o.is_empty());
-        let aim = asked.map_or(Aim::Nothing, Aim::Owner);
+            .filter(|o| !o.is_empty())
+            .map(|o| schemas::ids::compact_id(o).unwrap_or_else(|| o.to_string()));
+        let aim = asked.as_deref().map_or(Aim::Nothing, Aim::Owner);
         let dossier = self.check_reason_of(caller, reason, aim, "search")?;
         self.authorize_aimed(caller, Act::ReadDocuments, aim, "search")?;
         request.check_page(policy::search_page_limit(caller))?;
         let mut request = request.tidy();
-        request.owner = policy::search_owner(caller, request.owner.take());
+        request.query = schemas::ids::with_typed_ids(&request.query);
+        request.owner = policy::search_owner(caller, asked.clone());
         if let Some(dossier) = &dossier {
             // A clerk's search for a registered dossier covers its applicants' documents.
             match &request.owner {

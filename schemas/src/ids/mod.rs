@@ -7,6 +7,7 @@ mod enterprise;
 mod owner;
 mod personal;
 mod procedure;
+mod typed;
 
 pub use agency::{same_agency_code, AgencyCode, AgencyCodeForm};
 pub use dossier::{DossierCode, ResultCode};
@@ -14,6 +15,7 @@ pub use enterprise::EnterpriseCode;
 pub use owner::OwnerId;
 pub use personal::{Gender, PersonalId};
 pub use procedure::{CatalogueCode, ProcedureCode};
+pub use typed::{compact_id, with_typed_ids};
 
 use crate::RuleError;
 

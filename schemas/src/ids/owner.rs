@@ -13,7 +13,8 @@ impl OwnerId {
     /// 10 digits, or anything with a dash, is read as an enterprise code; everything else as a
     /// personal ID, so that a mistyped 11-digit ID gets the personal-ID message.
     pub fn parse(s: &str) -> Result<Self, RuleError> {
-        let s = s.trim();
+        let compact = super::compact_id(s);
+        let s = compact.as_deref().unwrap_or(s.trim());
         if s.is_empty() {
             return Err(RuleError::new(&crate::messages::OWNER_ID_REQUIRED));
         }
