@@ -1562,6 +1562,35 @@ messages! {
         vi: "không trang nào hiển thị được thành ảnh hay đọc được chữ, nên không ai xem được giấy tờ này; hãy quét hoặc xuất lại",
         en: "no page can be shown as an image or read for text, so nobody could view this paper; scan or export it again"
     }
+    // Search syntax (review F4, F21): kho's own parser, so the words are the table's.
+    SEARCH_TOO_LONG = "search.too_long" {
+        vi: "câu tìm kiếm dài hơn {max} ký tự; hãy rút gọn",
+        en: "the query is longer than {max} characters; shorten it"
+    }
+    SEARCH_TOO_MANY_CLAUSES = "search.too_many_clauses" {
+        vi: "câu tìm kiếm có hơn {max} từ và cụm từ; hãy bớt đi",
+        en: "the query has more than {max} words and phrases; use fewer"
+    }
+    SEARCH_UNCLOSED_QUOTE = "search.unclosed_quote" {
+        vi: "thiếu dấu ngoặc kép đóng: hãy viết \"...\" quanh một cụm từ",
+        en: "a quotation mark is not closed: write \"...\" around a phrase"
+    }
+    SEARCH_SHORT_PREFIX = "search.short_prefix" {
+        vi: "cần ít nhất 2 chữ trước dấu *: {word}",
+        en: "a prefix needs at least 2 letters before the *: {word}"
+    }
+    SEARCH_ONLY_EXCLUSIONS = "search.only_exclusions" {
+        vi: "câu tìm kiếm chỉ có từ loại trừ (-từ); hãy thêm một từ cần tìm",
+        en: "the query only excludes words (-word); add a word to search for"
+    }
+    LOGIN_THROTTLED = "request.too_many.login" {
+        vi: "đã nhập sai mật khẩu quá nhiều lần cho {username} từ địa chỉ này; hãy thử lại sau {seconds} giây (sau {checks} lần kiểm tra mật khẩu của một tên trong {minutes} phút, các địa chỉ đã nhập sai phải chờ)",
+        en: "too many failed sign-ins for {username} from this address; try again in {seconds} s (after {checks} password checks of a name in {minutes} minutes, addresses that failed on it wait)"
+    }
+    VERIFY_THROTTLED = "request.too_many.verify" {
+        vi: "quá nhiều lần kiểm tra từ địa chỉ này; hãy thử lại sau một phút",
+        en: "too many checks from this address; try again in a minute"
+    }
     OCR_FAILED = "ingest.ocr_failed" {
         vi: "máy đọc chữ (OCR) không đọc được ảnh trang (ảnh hỏng hoặc bị cắt cụt)",
         en: "the OCR engine could not read the page image (a damaged or cut-short image)"

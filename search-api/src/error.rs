@@ -64,7 +64,7 @@ pub enum ApiError {
     #[error("{0}")]
     RangeNotSatisfiable(String, u64),
     #[error("{0}")]
-    TooManyRequests(String, u64),
+    TooManyRequests(Message, u64),
     #[error("{0}")]
     Unavailable(String),
     /// A share revoked, expired or used up (410).
@@ -146,7 +146,8 @@ impl ApiError {
             | ApiError::Gone(m)
             | ApiError::BadRequest(m)
             | ApiError::Conflict(m)
-            | ApiError::TooLarge(m) => m.render(lang),
+            | ApiError::TooLarge(m)
+            | ApiError::TooManyRequests(m, _) => m.render(lang),
             ApiError::Unauthenticated => Message::new(&messages::UNAUTHENTICATED).render(lang),
             ApiError::InvalidLogin => Message::new(&messages::INVALID_LOGIN).render(lang),
             other => other.to_string(),
@@ -190,9 +191,9 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
-            ArchiveError::Query(q) => {
-                ApiError::BadRequest(Message::new(&messages::SEARCH_QUERY).with("why", q))
-            }
+            ArchiveError::Query(q) => ApiError::BadRequest(
+                Message::new(&messages::SEARCH_QUERY).with_message("why", q.message()),
+            ),
             ArchiveError::Place { name, rule } => {
                 ApiError::field(schemas::RuleError(rule).at("place", &name))
             }

@@ -104,7 +104,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     let results = match archive.search(&super::local_caller(), &req, &Default::default()) {
         Ok(r) => r,
         Err(archive_core::ArchiveError::Query(e)) => {
-            return Err(UsageError(format!("the query {:?}: {e}", args.query)).into())
+            return Err(UsageError(format!("the query {:?}: {}", args.query, e.message())).into())
         }
         Err(e @ archive_core::ArchiveError::Place { .. }) => {
             return Err(UsageError(format!("--{e}")).into())

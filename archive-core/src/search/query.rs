@@ -44,6 +44,24 @@ pub enum QueryError {
     OnlyExclusions,
 }
 
+impl QueryError {
+    /// The error in the message table's words (the API and the web answer with it).
+    pub fn message(&self) -> schemas::messages::Message {
+        use schemas::messages::{self as m, Message};
+        match self {
+            QueryError::TooLong => Message::new(&m::SEARCH_TOO_LONG).with("max", MAX_QUERY_CHARS),
+            QueryError::TooManyClauses => {
+                Message::new(&m::SEARCH_TOO_MANY_CLAUSES).with("max", MAX_CLAUSES)
+            }
+            QueryError::UnclosedQuote => Message::new(&m::SEARCH_UNCLOSED_QUOTE),
+            QueryError::ShortPrefix(word) => {
+                Message::new(&m::SEARCH_SHORT_PREFIX).with("word", format!("\"{word}\""))
+            }
+            QueryError::OnlyExclusions => Message::new(&m::SEARCH_ONLY_EXCLUSIONS),
+        }
+    }
+}
+
 /// The words of a text as the index cuts them: runs of letters and digits.
 pub fn tokens(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -174,6 +192,14 @@ mod tests {
         assert_eq!(parse("-hôn"), Err(QueryError::OnlyExclusions));
         assert_eq!(parse(&"a".repeat(1001)), Err(QueryError::TooLong));
         assert_eq!(parse(&"ab ".repeat(40)), Err(QueryError::TooManyClauses));
+        // Review F4/F21: the reasons are the table's, Vietnamese by default.
+        let vi = parse("a \"b")
+            .unwrap_err()
+            .message()
+            .render(schemas::messages::Lang::Vi);
+        assert!(vi.contains("ngoặc kép"), "{vi}");
+        let vi = parse(&"a".repeat(1001)).unwrap_err().message();
+        assert_eq!(vi.code(), "search.too_long");
         assert_eq!(parse("   ").unwrap(), ParsedQuery::default());
         assert!(parse("- \" \"").is_ok());
     }

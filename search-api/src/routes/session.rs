@@ -45,11 +45,11 @@ pub(crate) async fn open_session(
         Err(seconds) => {
             state.metrics.count(event::LOGIN_THROTTLED);
             return Err(ApiError::TooManyRequests(
-                format!(
-                    "too many failed sign-ins for {username} from this address; try again in {seconds} s (after {} password checks of a name in {} minutes, addresses that failed on it wait)",
-                    Throttle::MAX_CHECKS,
-                    Throttle::WINDOW.as_secs() / 60
-                ),
+                schemas::messages::Message::new(&schemas::messages::LOGIN_THROTTLED)
+                    .with("username", &username)
+                    .with("seconds", seconds)
+                    .with("checks", Throttle::MAX_CHECKS)
+                    .with("minutes", Throttle::WINDOW.as_secs() / 60),
                 seconds,
             ));
         }

@@ -67,7 +67,7 @@ fn check_rate(state: &AppState, client: &ClientAddress) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::TooManyRequests(
-            "too many checks from this address; try again in a minute".into(),
+            schemas::messages::Message::new(&schemas::messages::VERIFY_THROTTLED),
             60,
         ))
     }
