@@ -1207,7 +1207,7 @@ messages! {
         en: "a backup is already running; try again when it has finished"
     }
     CONFLICT_NO_SIGNING_KEY = "conflict.no_signing_key" {
-        vi: "máy chủ này không có khóa ký: hãy chạy `kho serve --signing-key CƠ_QUAN.p12`",
+        vi: "máy chủ này chưa được cấu hình để ký bản sao có chứng thực; hãy liên hệ quản trị viên (khóa ký của cơ quan: kho serve --signing-key)",
         en: "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
     }
     CONFLICT_SHARE_REVOKED = "conflict.share_revoked" {
@@ -1269,6 +1269,26 @@ messages! {
     DOSSIER_APPLICANTS_NONE = "dossier.applicants.none" {
         vi: "hồ sơ cần ít nhất một số định danh của người nộp",
         en: "a dossier names at least one applicant's owner ID"
+    }
+    QUERY_VALUE_NOT_A_COUNT = "query.value.not_a_count" {
+        vi: "cần một số nguyên không âm",
+        en: "a whole number, 0 or more, is expected"
+    }
+    QUERY_VALUE_NOT_YES_NO = "query.value.not_yes_no" {
+        vi: "cần true hoặc false",
+        en: "true or false is expected"
+    }
+    QUERY_VALUE_UNREADABLE = "query.value.unreadable" {
+        vi: "không đọc được giá trị này",
+        en: "this value cannot be read"
+    }
+    DOSSIER_APPLICANT_REPEATED = "dossier.applicants.repeated" {
+        vi: "người nộp này đã có trong danh sách",
+        en: "this applicant is already in the list"
+    }
+    DOSSIER_RECEIVED_LATER = "dossier.received_on.later" {
+        vi: "ngày tiếp nhận sau hôm nay ({today}): chỉ đăng ký hồ sơ đã tiếp nhận",
+        en: "the reception date is after today ({today}): only dossiers already received are registered"
     }
     DOSSIER_APPLICANTS_TOO_MANY = "dossier.applicants.too_many" {
         vi: "một hồ sơ có nhiều nhất {max} người nộp",

@@ -43,6 +43,22 @@ impl Archive {
         let mut request = request.tidy();
         request.owner = policy::search_owner(caller, request.owner.take());
         if let Some(dossier) = &dossier {
+            // An ID typed among the words is an owner asked for, as `owner=` is: one the
+            // dossier does not name is refused and the attempt is in their ledger (the search
+            // would find nothing of theirs, and saying "0 documents" would hide the attempt).
+            for typed in owner_ids_in(&request.query) {
+                if !dossier.has_applicant(&typed) {
+                    self.check_dossier_reaches(
+                        caller,
+                        reason,
+                        Some(dossier),
+                        &typed,
+                        false,
+                        Aim::Owner(&typed),
+                        "search",
+                    )?;
+                }
+            }
             // A clerk's search for a registered dossier covers its applicants' documents.
             match &request.owner {
                 Some(owner) => self.check_dossier_reaches(
@@ -90,8 +106,13 @@ fn described_owners(request: &SearchRequest) -> Vec<String> {
         owners.dedup();
         return owners;
     }
-    let mut owners: Vec<String> = request
-        .query
+    owner_ids_in(&request.query)
+}
+
+/// Every owner ID written among the words of a query (alone, quoted, `+ID`, `ID*`, beside other
+/// words or an exclusion), sorted, once each.
+fn owner_ids_in(query: &str) -> Vec<String> {
+    let mut owners: Vec<String> = query
         .split(|c: char| !(c.is_ascii_digit() || c == '-'))
         .map(|word| word.trim_matches('-'))
         .filter(|word| word.len() >= 9)

@@ -96,7 +96,10 @@ impl DossierInput {
                     Ok(id) if !applicants.contains(&id.to_string()) => {
                         applicants.push(id.to_string())
                     }
-                    Ok(_) => {}
+                    Ok(_) => errors.push(
+                        RuleError::new(&m::DOSSIER_APPLICANT_REPEATED)
+                            .at(&format!("applicants[{i}]"), raw),
+                    ),
                     Err(e) => errors.push(e.at(&format!("applicants[{i}]"), raw)),
                 }
             }
