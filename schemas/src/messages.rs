@@ -1497,12 +1497,12 @@ messages! {
         en: "vocabulary: {rows} row(s) from {file} now in force ({path})"
     }
     CLI_EXPORTED = "cli.exported" {
-        vi: "đã xuất {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ ({bytes} byte) vào {path}",
-        en: "exported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s) ({bytes} bytes) to {path}"
+        vi: "đã xuất {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ, {stacks} xấp bản quét ({bytes} byte) vào {path}",
+        en: "exported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s), {stacks} scanned stack(s) ({bytes} bytes) to {path}"
     }
     CLI_IMPORTED = "cli.imported" {
-        vi: "đã nhập {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ vào {path}; mọi mã băm đã được kiểm tra",
-        en: "imported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s) into {path}; every hash checked"
+        vi: "đã nhập {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ, {stacks} xấp bản quét vào {path}; mọi mã băm đã được kiểm tra",
+        en: "imported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s), {stacks} scanned stack(s) into {path}; every hash checked"
     }
     CLI_DOSSIER_REGISTERED = "cli.dossier_registered" {
         vi: "{file}:{line}: đã đăng ký {code}",
