@@ -28,6 +28,7 @@ mod dossiers;
 mod error;
 pub mod fixity;
 mod group_flush;
+mod indicators;
 pub mod journal;
 pub mod ledger;
 mod memory;

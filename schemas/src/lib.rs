@@ -18,6 +18,7 @@ mod doc_types;
 mod error;
 mod filter;
 pub mod ids;
+pub mod indicators;
 mod ledger;
 mod manifest;
 pub mod messages;

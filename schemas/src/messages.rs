@@ -1544,6 +1544,74 @@ messages! {
         vi: "--manifest-column-defaults: {column} không phải cột siêu dữ liệu (các cột có: {known})",
         en: "--manifest-column-defaults: {column} is not a metadata column (known: {known})"
     }
+    // The province's indicators (#21; docs/indicators.md).
+    ROLE_LEADER = "role.leader" { vi: "lãnh đạo", en: "leader" }
+    ACT_SEE_INDICATORS = "act.see_indicators" {
+        vi: "xem các chỉ số số hóa và tái sử dụng",
+        en: "see the digitization and reuse indicators"
+    }
+    USER_LEADER_AGENCY = "user.leader_agency" {
+        vi: "mã cơ quan của lãnh đạo không hợp lệ: {why}",
+        en: "the leader's agency code is not valid: {why}"
+    }
+    REFUSAL_INDICATORS_OTHER_AGENCY = "refusal.indicators.other_agency" {
+        vi: "tài khoản này xem chỉ số của cơ quan {own} và các cơ quan trực thuộc, không xem được {asked}",
+        en: "this account sees the indicators of agency {own} and the agencies under it, not of {asked}"
+    }
+    INDICATORS_NAME_41 = "indicators.name.4_1" {
+        vi: "Tỷ lệ hồ sơ TTHC có cấp kết quả giải quyết TTHC điện tử",
+        en: "Share of dossiers issued an electronic result"
+    }
+    INDICATORS_NAME_42 = "indicators.name.4_2" {
+        vi: "Tỷ lệ hồ sơ TTHC thực hiện số hóa hồ sơ",
+        en: "Share of dossiers digitized (a digitized component and an electronic result)"
+    }
+    INDICATORS_NAME_43 = "indicators.name.4_3" {
+        vi: "Tỷ lệ khai thác, sử dụng lại thông tin, dữ liệu số hóa",
+        en: "Share of dossiers reusing digitized data"
+    }
+    INDICATORS_NAME_44 = "indicators.name.4_4" {
+        vi: "Hồ sơ số hóa có kết nối, chia sẻ phục vụ tái sử dụng",
+        en: "Dossiers whose digitized papers were connected and shared for reuse"
+    }
+    INDICATORS_MISSING_NOT_REGISTERED = "indicators.missing.not_registered" {
+        vi: "hồ sơ tiếp nhận: chưa được đăng ký với kho (POST /api/v1/dossiers, kho dossier import)",
+        en: "dossiers received: not registered (POST /api/v1/dossiers, kho dossier import)"
+    }
+    INDICATORS_MISSING_PAPER_RESULTS = "indicators.missing.paper_results" {
+        vi: "mẫu số (hồ sơ của thủ tục có kết quả bản giấy): kho không biết thủ tục nào cấp kết quả bản giấy",
+        en: "denominator (dossiers of procedures whose result is a paper): kho does not know which procedures issue paper results"
+    }
+    INDICATORS_TEXT_LAYER = "indicators.text_layer" { vi: "lớp chữ PDF", en: "text layer" }
+    INDICATORS_OCR = "indicators.ocr" { vi: "nhận dạng chữ (OCR)", en: "OCR" }
+    INDICATORS_REVIEW = "indicators.review" { vi: "cần xem lại", en: "to review" }
+    INDICATORS_PROVINCE = "indicators.province" { vi: "Toàn tỉnh", en: "province" }
+    INDICATORS_NO_AGENCY = "indicators.no_agency" { vi: "(không rõ cơ quan)", en: "(agency unknown)" }
+    INDICATORS_GROUP_BY = "indicators.group_by" {
+        vi: "cách nhóm {got} không có; dùng agency (theo cơ quan) hoặc month (theo tháng)",
+        en: "no grouping {got}; use agency or month"
+    }
+    INDICATORS_PERIOD = "indicators.period" {
+        vi: "ngày kết thúc phải không trước ngày bắt đầu, và kỳ báo cáo dài nhất {max} ngày",
+        en: "the end date must not be before the start date, and a period is at most {max} days"
+    }
+    INDICATORS_FORMAT = "indicators.format" {
+        vi: "định dạng {got} không có; dùng json hoặc csv",
+        en: "no format {got}; use json or csv"
+    }
+    INDICATORS_NOT_BUILT = "indicators.not_built" {
+        vi: "bộ đếm chỉ số của kho này chưa được dựng từ sổ ghi: chạy kho report rebuild (kho dừng phục vụ trong lúc dựng)",
+        en: "this store's indicator counters have not been built from the ledger: run kho report rebuild (with the store not served)"
+    }
+    CLI_REPORT_REBUILT = "cli.report.rebuilt" {
+        vi: "đã dựng lại bộ đếm chỉ số từ {events} sự kiện sổ ghi: {counters} bộ đếm, {dossiers} hồ sơ",
+        en: "indicator counters rebuilt from {events} ledger events: {counters} counters, {dossiers} dossiers"
+    }
+    CLI_REPORT_FORMAT = "cli.report.format" {
+        vi: "chỉ chọn một trong --json và --csv",
+        en: "choose one of --json and --csv"
+    }
+    CLI_ACTIVITY_REBUILD_COUNTERS = "cli.activity.rebuild_counters" { vi: "dựng bộ đếm", en: "counters" }
 }
 
 #[cfg(test)]

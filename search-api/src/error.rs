@@ -164,7 +164,9 @@ impl From<Refusal> for ApiError {
             Refusal::NotTheirDocument { id } => ApiError::no_document(&id),
             Refusal::NotTheirOwner { .. } => ApiError::NotFound(refusal.message()),
             Refusal::Reason(fields) => ApiError::fields(fields),
-            Refusal::Role { .. } | Refusal::Dossier(_) => ApiError::Forbidden(refusal.message()),
+            Refusal::Role { .. } | Refusal::Dossier(_) | Refusal::Scope(_) => {
+                ApiError::Forbidden(refusal.message())
+            }
         }
     }
 }

@@ -31,8 +31,8 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, dossiers, lifecycle, owners, search, session, shares,
-    stacks, system, trust, verify,
+    accounts, backups, batches, documents, dossiers, lifecycle, owners, reports, search, session,
+    shares, stacks, system, trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -59,6 +59,7 @@ pub use state::ServerConfig;
         (name = "session"), (name = "accounts"), (name = "system"),
         (name = "trust", description = "Trust anchors, certified copies, public verification"),
         (name = "dossiers", description = "Dossiers registered by the one-stop system"),
+        (name = "reports", description = "The province's digitization and reuse indicators"),
         (name = "shares", description = "A citizen's documents shared with an agency or as a link"),
     )
 )]
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(owners::owner_ledger_lines))
         .routes(routes!(dossiers::register_dossier))
         .routes(routes!(dossiers::owner_dossiers))
+        .routes(routes!(reports::indicators))
         .routes(routes!(shares::list_shares, shares::create_share))
         .routes(routes!(shares::revoke_share))
         .routes(routes!(session::login))

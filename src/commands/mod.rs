@@ -13,6 +13,7 @@ pub mod progress;
 pub mod rebuild;
 pub mod reextract;
 pub mod reindex;
+pub mod report;
 pub mod report_file;
 pub mod search;
 pub mod serve;

@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod changes;
 pub mod documents;
 pub mod dossiers;
+pub mod indicators;
 pub mod ledger_lines;
 pub mod operations;
 pub mod owners;

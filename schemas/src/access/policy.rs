@@ -80,10 +80,12 @@ pub enum Act {
     RegisterDossier,
     /// Share one's own documents with an agency or as a link; list and revoke one's shares.
     Share,
+    /// Read the digitization and reuse indicators (counts, never documents).
+    SeeIndicators,
 }
 
 impl Act {
-    pub const ALL: [Act; 15] = [
+    pub const ALL: [Act; 16] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
@@ -99,6 +101,7 @@ impl Act {
         Act::ManageTrust,
         Act::RegisterDossier,
         Act::Share,
+        Act::SeeIndicators,
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
@@ -119,6 +122,7 @@ impl Act {
             Act::ManageTrust => &m::ACT_MANAGE_TRUST,
             Act::RegisterDossier => &m::ACT_REGISTER_DOSSIER,
             Act::Share => &m::ACT_SHARE,
+            Act::SeeIndicators => &m::ACT_SEE_INDICATORS,
         }
     }
 
@@ -138,6 +142,7 @@ impl Act {
             Act::Certify => &[Role::Operator, Role::Clerk],
             Act::RegisterDossier => &[Role::Intake, Role::Clerk],
             Act::Share => &[Role::Citizen],
+            Act::SeeIndicators => &[Role::Admin, Role::Leader],
         }
     }
 
@@ -147,7 +152,10 @@ impl Act {
     /// one-stop system that sends lists rather than calling the API). Over the network the
     /// role decides alone.
     pub fn at_the_console(self) -> bool {
-        matches!(self, Act::ManageTrust | Act::RegisterDossier)
+        matches!(
+            self,
+            Act::ManageTrust | Act::RegisterDossier | Act::SeeIndicators
+        )
     }
 }
 
@@ -162,6 +170,8 @@ pub enum RefusalKind {
     Dossier,
     /// The reason given for a read breaks a rule.
     Reason,
+    /// The caller asked for more than their scope (a leader, another agency's indicators).
+    Scope,
 }
 
 impl RefusalKind {
@@ -171,6 +181,7 @@ impl RefusalKind {
             RefusalKind::NotFound => "not_found",
             RefusalKind::Dossier => "dossier",
             RefusalKind::Reason => "reason",
+            RefusalKind::Scope => "scope",
         }
     }
 }
@@ -191,6 +202,8 @@ pub enum Refusal {
     /// The reason given for a read breaks rules (a clerk names the dossier and the purpose),
     /// each reported.
     Reason(FieldErrors),
+    /// The caller asked for more than their scope allows (the message says what it is).
+    Scope(Message),
 }
 
 impl Refusal {
@@ -202,6 +215,7 @@ impl Refusal {
             }
             Refusal::Dossier(_) => RefusalKind::Dossier,
             Refusal::Reason(_) => RefusalKind::Reason,
+            Refusal::Scope(_) => RefusalKind::Scope,
         }
     }
 }
@@ -228,7 +242,7 @@ impl Refusal {
             Refusal::NotTheirOwner { owner } => {
                 Message::new(&m::REFUSAL_NO_OWNER).with("owner", owner)
             }
-            Refusal::Dossier(message) => message.clone(),
+            Refusal::Dossier(message) | Refusal::Scope(message) => message.clone(),
             Refusal::Reason(fields) => match fields.0.as_slice() {
                 [one] => one.message(),
                 many => Message::new(&m::INVALID_FIELDS)
@@ -314,6 +328,33 @@ fn clerk_unit(caller: &Caller) -> Result<String, Refusal> {
         })
 }
 
+/// The agencies whose indicators the caller may see (given that the role allows it), narrowed
+/// to `asked` (a canonical agency code): `None` is every agency. A leader bound to an agency
+/// sees it and those under it; asking for an agency outside that is refused.
+pub fn indicator_scope(caller: &Caller, asked: Option<&str>) -> Result<Option<String>, Refusal> {
+    let own = match caller.role() {
+        Role::Leader => caller
+            .principal()
+            .agency_code
+            .as_deref()
+            .and_then(|c| crate::ids::AgencyCode::parse(c).ok())
+            .map(|c| c.canonical()),
+        _ => None,
+    };
+    match (own, asked) {
+        (None, asked) => Ok(asked.map(str::to_string)),
+        (Some(own), None) => Ok(Some(own)),
+        (Some(own), Some(asked)) if crate::indicators::agency_within(asked, Some(&own)) => {
+            Ok(Some(asked.to_string()))
+        }
+        (Some(own), Some(asked)) => Err(Refusal::Scope(
+            Message::new(&m::REFUSAL_INDICATORS_OTHER_AGENCY)
+                .with("asked", asked)
+                .with("own", own),
+        )),
+    }
+}
+
 /// Who may register `dossier` (given that the role allows registering at all): the one-stop
 /// system's token any, a clerk at reception only a dossier received in their own province.
 pub fn may_register_dossier(caller: &Caller, dossier: &ValidDossier) -> Result<(), Refusal> {
@@ -378,7 +419,7 @@ pub fn may_read(caller: &Caller, record: &DocumentRecord) -> bool {
     match caller.role() {
         Role::Operator | Role::Clerk => true,
         Role::Citizen => owns(caller, record.metadata.owner_id.as_str()),
-        Role::Admin | Role::Intake => false,
+        Role::Admin | Role::Intake | Role::Leader => false,
     }
 }
 
@@ -486,6 +527,7 @@ mod tests {
             (Act::ManageTrust, &[Admin]),
             (Act::RegisterDossier, &[Intake, Clerk]),
             (Act::Share, &[Citizen]),
+            (Act::SeeIndicators, &[Admin, Leader]),
         ];
         assert_eq!(allowed.len(), Act::ALL.len());
         for (act, roles) in allowed {
@@ -519,7 +561,8 @@ mod tests {
         for act in Act::ALL {
             let expected = act.roles().contains(&Role::Operator)
                 || act == Act::ManageTrust
-                || act == Act::RegisterDossier;
+                || act == Act::RegisterDossier
+                || act == Act::SeeIndicators;
             assert_eq!(require(&console, act).is_ok(), expected, "{act:?}");
         }
         let refusal = require(&caller(Role::Operator), Act::ManageTrust).unwrap_err();

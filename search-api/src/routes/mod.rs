@@ -16,6 +16,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod lifecycle;
 pub mod owners;
+pub mod reports;
 pub mod search;
 pub mod session;
 pub mod shares;

@@ -152,6 +152,7 @@ pub async fn home(
 ) -> Response {
     match user.caller.role() {
         Role::Citizen => return Redirect::to("/my").into_response(),
+        Role::Leader => return Redirect::to("/dashboard").into_response(),
         Role::Intake => {
             return user.page(
                 "Hệ thống một cửa",

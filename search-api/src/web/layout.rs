@@ -122,8 +122,9 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/my/shares", "Chia sẻ"),
             ("/my/ledger", "Ai đã xem"),
         ],
-        Role::Admin => &[("/", "Tài khoản")],
+        Role::Admin => &[("/", "Tài khoản"), ("/dashboard", "Chỉ số")],
         Role::Intake => &[("/", "Hệ thống một cửa")],
+        Role::Leader => &[("/dashboard", "Chỉ số")],
     }
 }
 
@@ -134,6 +135,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Clerk => "cán bộ một cửa",
         Role::Citizen => "công dân",
         Role::Intake => "hệ thống một cửa",
+        Role::Leader => "lãnh đạo",
     }
 }
 

@@ -18,6 +18,7 @@ mod activity;
 mod citizen;
 mod citizen_dossiers;
 mod clerk;
+mod dashboard;
 mod forms;
 pub mod layout;
 mod login;
@@ -66,6 +67,8 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/my/ledger", get(citizen::ledger))
         .route("/my/dossiers", get(citizen_dossiers::dossiers))
         .route("/my/activity", get(activity::activity))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/dashboard/indicators.csv", get(dashboard::dashboard_csv))
         .route("/my/shares", get(shares::my_shares).post(shares::create))
         .route("/my/shares/{id}/revoke", post(shares::revoke))
         .route("/s/{token}", get(shares::link_page).post(shares::link_open))
