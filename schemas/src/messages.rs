@@ -1182,6 +1182,64 @@ messages! {
         vi: "đã có người dùng tên \"{name}\"",
         en: "a user named \"{name}\" already exists"
     }
+    // Signing in through the provider of electronic identity (OpenID Connect, #20):
+    // search-api/src/oidc/, archive-core/src/service/sign_in.rs.
+    OIDC_NOT_CONFIGURED = "oidc.not_configured" {
+        vi: "kho này chưa bật đăng nhập bằng tài khoản định danh điện tử (kho serve --oidc-issuer)",
+        en: "this kho does not sign in through an identity provider (kho serve --oidc-issuer)"
+    }
+    OIDC_PROVIDER_UNREACHABLE = "oidc.provider_unreachable" {
+        vi: "không kết nối được với hệ thống định danh {issuer}: {why}; vui lòng thử lại sau",
+        en: "the identity provider {issuer} cannot be reached: {why}; try again later"
+    }
+    OIDC_STATE_MISMATCH = "oidc.state_mismatch" {
+        vi: "phiên đăng nhập không khớp hoặc đã dùng (tham số state); vui lòng đăng nhập lại từ đầu",
+        en: "the sign-in does not match one this browser started, or was already used (state); start again"
+    }
+    OIDC_PROVIDER_ERROR = "oidc.provider_error" {
+        vi: "hệ thống định danh từ chối đăng nhập: {error}",
+        en: "the identity provider refused the sign-in: {error}"
+    }
+    OIDC_TOKEN_EXCHANGE = "oidc.token_exchange" {
+        vi: "không đổi được mã xác thực lấy ID token tại hệ thống định danh: {why}",
+        en: "the authorization code could not be exchanged for an ID token: {why}"
+    }
+    OIDC_TOKEN_INVALID = "oidc.token_invalid" {
+        vi: "ID token không hợp lệ ({why}); kho không chấp nhận đăng nhập này",
+        en: "the ID token is not valid ({why}); the sign-in is refused"
+    }
+    OIDC_ACR = "oidc.acr" {
+        vi: "mức độ đảm bảo xác thực \"{got}\" không đủ; cần {wanted}",
+        en: "the assurance level \"{got}\" is not enough; {wanted} is required"
+    }
+    OIDC_ID_CLAIM_MISSING = "oidc.id_claim_missing" {
+        vi: "ID token không có số định danh cá nhân (trường \"{claim}\")",
+        en: "the ID token carries no personal ID (claim \"{claim}\")"
+    }
+    OIDC_ID_CLAIM_INVALID = "oidc.id_claim_invalid" {
+        vi: "số định danh trong ID token (trường \"{claim}\") không hợp lệ: {why}",
+        en: "the personal ID in the ID token (claim \"{claim}\") is not valid: {why}"
+    }
+    OIDC_ROLE_CLAIM = "oidc.role_claim" {
+        vi: "vai trò \"{got}\" trong ID token (trường \"{claim}\") không được nhận; chỉ cán bộ (clerk) và người nhập liệu (operator) đăng nhập được qua hệ thống định danh",
+        en: "the role \"{got}\" in the ID token (claim \"{claim}\") is not accepted; only clerk and operator sign in through the provider"
+    }
+    OIDC_STAFF_CLAIMS = "oidc.staff_claims" {
+        vi: "thông tin cán bộ trong ID token không hợp lệ: {why}",
+        en: "the staff claims of the ID token are not valid: {why}"
+    }
+    OIDC_IDENTITY_CHANGED = "oidc.identity_changed" {
+        vi: "tài khoản {user} gắn với số định danh {bound}, nhưng hệ thống định danh nay báo {got}; hãy liên hệ quản trị",
+        en: "account {user} is bound to personal ID {bound} but the provider now says {got}; contact an administrator"
+    }
+    OIDC_NAME_TAKEN = "oidc.name_taken" {
+        vi: "tên {user} đã là một tài khoản nội bộ của kho; quản trị phải đổi tên tài khoản đó trước",
+        en: "{user} is already a local account of kho; an administrator must rename it first"
+    }
+    OIDC_ACCOUNT_DISABLED = "oidc.account_disabled" {
+        vi: "tài khoản {user} đã bị khóa",
+        en: "account {user} is disabled"
+    }
     CONFLICT_ANCHOR_NAME = "conflict.anchor_name" {
         vi: "đã có chứng thư tin cậy tên \"{name}\"; hãy gỡ nó trước hoặc chọn --name khác",
         en: "a trust anchor named \"{name}\" exists; remove it first or choose another --name"

@@ -18,6 +18,7 @@ pub mod extract;
 mod fixity;
 pub mod lang;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 mod replication;
 pub mod routes;
@@ -205,12 +206,16 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let stop_on_eof = config.stop_on_stdin_eof;
     let (header_timeout, body_timeout) = (config.header_timeout, config.body_timeout);
-    let state = AppState::new(archive, config);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listening = listener.local_addr()?;
+    let oidc = config.oidc.clone();
+    let mut state = AppState::new(archive, config);
+    // The redirect URI defaults to the address listened on: known only now.
+    state.oidc = oidc.map(|c| std::sync::Arc::new(oidc::Oidc::new(c, listening)));
     let fixity = fixity::start(&state);
     let journal = replication::start(&state);
     let (app, _) = router(state);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    on_listening(listener.local_addr()?);
+    on_listening(listening);
     let served = connections::serve(
         listener,
         app,

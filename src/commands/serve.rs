@@ -71,6 +71,74 @@ pub struct Args {
     /// one-stop system is not connected yet).
     #[arg(long, value_enum, default_value_t = DossierCheckArg::Registered)]
     dossier_check: DossierCheckArg,
+    #[command(flatten)]
+    oidc: OidcArgs,
+}
+
+/// Signing in through the national identity provider (OpenID Connect; docs/web.md).
+#[derive(clap::Args)]
+struct OidcArgs {
+    /// The identity provider's issuer URL: turns on "Đăng nhập bằng tài khoản định danh điện
+    /// tử" (discovery at ISSUER/.well-known/openid-configuration). The client secret is read
+    /// from $KHO_OIDC_CLIENT_SECRET (none: a public client, PKCE alone).
+    #[arg(long, value_name = "URL", requires = "oidc_client_id")]
+    oidc_issuer: Option<String>,
+    /// kho's client id at the provider.
+    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The redirect URI registered at the provider, ending in /oidc/callback (e.g.
+    /// https://kho.example.gov.vn/oidc/callback). Default: http://ADDR/oidc/callback of --addr.
+    #[arg(long, value_name = "URL", requires = "oidc_issuer")]
+    oidc_redirect_uri: Option<String>,
+    /// Assurance level asked for (`acr_values`) and required of the returned `acr`, e.g. LoA2;
+    /// repeat it (or separate by commas) to accept several.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        value_delimiter = ',',
+        requires = "oidc_issuer"
+    )]
+    oidc_acr: Vec<String>,
+    /// The ID token's claim holding the citizen's personal ID (validated like any owner ID).
+    #[arg(long, value_name = "CLAIM", default_value = "personal_id")]
+    oidc_id_claim: String,
+    /// The claim holding a staff member's role (clerk or operator); when a token carries it,
+    /// the person signs in as that staff role instead of as a citizen. Default: none (staff
+    /// keep local accounts).
+    #[arg(long, value_name = "CLAIM", requires = "oidc_issuer")]
+    oidc_role_claim: Option<String>,
+    /// The claim holding a clerk's agency code (with --oidc-role-claim).
+    #[arg(long, value_name = "CLAIM", default_value = "agency_code")]
+    oidc_agency_claim: String,
+}
+
+impl OidcArgs {
+    fn config(self) -> anyhow::Result<Option<search_api::oidc::OidcConfig>> {
+        let (Some(issuer), Some(client_id)) = (self.oidc_issuer, self.oidc_client_id) else {
+            return Ok(None);
+        };
+        let config = search_api::oidc::OidcConfig {
+            issuer: issuer.trim_end_matches('/').to_string(),
+            client_id,
+            client_secret: std::env::var("KHO_OIDC_CLIENT_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty()),
+            redirect_uri: self.oidc_redirect_uri,
+            acr: self
+                .oidc_acr
+                .into_iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            claims: search_api::oidc::ClaimNames {
+                personal_id: self.oidc_id_claim,
+                role: self.oidc_role_claim,
+                agency: self.oidc_agency_claim,
+            },
+        };
+        config.check().map_err(anyhow::Error::msg)?;
+        Ok(Some(config))
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -102,6 +170,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if let Some(key) = &signing_key {
         eprintln!("kho: certified copies are signed as {}", key.subject());
     }
+    let oidc = args.oidc.config()?;
     let mut archive = store.open()?;
     archive.set_dossier_check(args.dossier_check.into());
     // Start-up reconciliation: what the catalogue holds and the index does not yet.
@@ -120,6 +189,7 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         trusted_proxy: args.trusted_proxy,
         header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
         body_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
+        oidc,
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

@@ -216,7 +216,12 @@ impl Catalog {
             indicators: tree(crate::indicators::TREE)?,
             fixity: tree("fixity")?,
             replicated: tree("replicated")?,
-            accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
+            accounts: crate::accounts::Accounts::new(
+                tree("users")?,
+                tree("tokens")?,
+                tree("provider_links")?,
+                path,
+            ),
             batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
             stacks: crate::stacks::Stacks::new(tree("stacks")?, path),
             group_flush: Default::default(),

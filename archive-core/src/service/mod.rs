@@ -14,6 +14,7 @@
 //! - [`trust`](mod@trust): trust anchors, signatures checked again, certified copies and their
 //!   public check;
 //! - [`shares`]: a citizen's shares and their use through a link;
+//! - [`sign_in`]: the account of a person an identity provider vouched for (OpenID Connect);
 //! - [`stacks`]: scanned stacks kept whole and read back to be split.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
@@ -33,6 +34,7 @@ pub mod owners;
 pub mod places;
 pub mod search;
 pub mod shares;
+pub mod sign_in;
 pub mod stacks;
 pub mod trust;
 
@@ -46,6 +48,7 @@ pub use dossiers::{DossierDocument, DossierUse, Registration};
 pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;
 pub use shares::{Opening, ShareVisit};
+pub use sign_in::{ProviderIdentity, ProviderSignIn};
 pub use stacks::KeptStack;
 pub use trust::{SignatureCheck, SignatureRecheck};
 

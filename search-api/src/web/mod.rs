@@ -22,6 +22,7 @@ mod dashboard;
 mod forms;
 pub mod layout;
 mod login;
+mod oidc;
 mod operator;
 mod shares;
 mod stacks;
@@ -55,6 +56,9 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/", get(clerk::home))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/login/oidc", get(oidc::start))
+        .route("/oidc/callback", get(oidc::callback))
+        .route("/oidc/logout", get(oidc::front_channel_logout))
         .route("/documents/{id}", get(clerk::document))
         .route("/documents/{id}/content", get(clerk::download))
         .route("/documents/{id}/pages/{page}", get(clerk::page_view))
