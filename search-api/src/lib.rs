@@ -13,6 +13,7 @@
 pub mod auth;
 mod background;
 mod connections;
+pub mod delivery;
 pub mod error;
 pub mod extract;
 mod fixity;
@@ -26,13 +27,14 @@ pub mod throttle;
 pub mod web;
 pub mod wire;
 pub mod wire_citizens;
+pub mod wire_feed;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, dossiers, lifecycle, owners, search, session, shares,
-    stacks, system, trust, verify,
+    accounts, backups, batches, documents, dossiers, events, lifecycle, owners, search, session,
+    shares, stacks, system, trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -60,6 +62,7 @@ pub use state::ServerConfig;
         (name = "trust", description = "Trust anchors, certified copies, public verification"),
         (name = "dossiers", description = "Dossiers registered by the one-stop system"),
         (name = "shares", description = "A citizen's documents shared with an agency or as a link"),
+        (name = "events", description = "The one-stop system's event feed and webhook receivers"),
     )
 )]
 struct ApiDoc;
@@ -111,6 +114,9 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(dossiers::owner_dossiers))
         .routes(routes!(shares::list_shares, shares::create_share))
         .routes(routes!(shares::revoke_share))
+        .routes(routes!(events::events))
+        .routes(routes!(events::list_webhooks, events::add_webhook))
+        .routes(routes!(events::remove_webhook))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
@@ -206,6 +212,7 @@ pub async fn serve(
     let state = AppState::new(archive, config);
     let fixity = fixity::start(&state);
     let journal = replication::start(&state);
+    let deliveries = delivery::start(&state);
     let (app, _) = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_listening(listener.local_addr()?);
@@ -218,6 +225,7 @@ pub async fn serve(
     )
     .await;
     fixity.stop();
+    deliveries.stop();
     // Its last push sends what was stored up to the stop.
     journal.stop();
     served

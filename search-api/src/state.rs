@@ -42,6 +42,8 @@ pub struct ServerConfig {
     pub header_timeout: std::time::Duration,
     /// A request body that sends nothing for this long ends with an error.
     pub body_timeout: std::time::Duration,
+    /// Webhook deliveries and citizens' e-mail notifications.
+    pub delivery: crate::delivery::DeliveryConfig,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +63,7 @@ impl Default for ServerConfig {
             trusted_proxy: None,
             header_timeout: std::time::Duration::from_secs(10),
             body_timeout: std::time::Duration::from_secs(30),
+            delivery: Default::default(),
         }
     }
 }

@@ -14,13 +14,14 @@
 //!   also set in a cookie (double submit). POSTs whose `Origin` names another site are refused.
 //! - The API itself never reads the cookie: it stays bearer-only, so it has no CSRF surface.
 
-mod activity;
+pub(crate) mod activity;
 mod citizen;
 mod citizen_dossiers;
 mod clerk;
 mod forms;
 pub mod layout;
 mod login;
+mod notifications;
 mod operator;
 mod shares;
 mod stacks;
@@ -66,6 +67,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/my/ledger", get(citizen::ledger))
         .route("/my/dossiers", get(citizen_dossiers::dossiers))
         .route("/my/activity", get(activity::activity))
+        .route(
+            "/my/notifications",
+            get(notifications::page).post(notifications::submit),
+        )
         .route("/my/shares", get(shares::my_shares).post(shares::create))
         .route("/my/shares/{id}/revoke", post(shares::revoke))
         .route("/s/{token}", get(shares::link_page))
