@@ -99,6 +99,9 @@ enum Command {
     /// counted again from the ledger (`rebuild`).
     #[command(subcommand)]
     Report(commands::report::ReportCommand),
+    /// The receivers the event feed is pushed to (`add`, `list`, `remove`).
+    #[command(subcommand)]
+    Webhook(commands::webhook::WebhookCommand),
 }
 
 /// What a command tells `main` about how it went.
@@ -172,6 +175,7 @@ fn main() -> ExitCode {
         Command::Dossier(command) => commands::dossier::run(&store, command),
         Command::VerifyCopy(args) => commands::verify_copy::run(&store, args),
         Command::Report(command) => commands::report::run(&store, command),
+        Command::Webhook(command) => commands::webhook::run(&store, command),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

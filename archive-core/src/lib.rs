@@ -23,6 +23,7 @@ pub mod bag;
 pub mod batches;
 pub mod blob;
 mod catalog;
+pub mod delivery;
 mod digest;
 mod dossiers;
 mod error;

@@ -1670,6 +1670,113 @@ messages! {
         en: "choose one of --json and --csv"
     }
     CLI_ACTIVITY_REBUILD_COUNTERS = "cli.activity.rebuild_counters" { vi: "dựng bộ đếm", en: "counters" }
+    // The event feed, webhooks and the citizen's notifications (#21, #20; schemas::feed).
+    FEED_TYPE_UNKNOWN = "feed.type_unknown" {
+        vi: "loại sự kiện {got} không có (các loại: {known})",
+        en: "unknown event type {got} (known: {known})"
+    }
+    FEED_AFTER_SHAPE = "feed.after_shape" {
+        vi: "after phải là số thứ tự của một sự kiện trong sổ (0 trở lên), không phải {got}",
+        en: "after must be a ledger sequence number (0 or more), not {got}"
+    }
+    FEED_LIMIT_SHAPE = "feed.limit_shape" {
+        vi: "limit phải là số từ 1 đến {max}, không phải {got}",
+        en: "limit must be a number from 1 to {max}, not {got}"
+    }
+    EMAIL_SHAPE = "email.shape" {
+        vi: "{got} không phải địa chỉ thư điện tử (dạng ten@mien.vn, chỉ chữ không dấu, số và . _ + -)",
+        en: "{got} is not an e-mail address (name@domain.vn, ASCII letters, digits and . _ + - only)"
+    }
+    EMAIL_LENGTH = "email.length" {
+        vi: "địa chỉ thư điện tử phải có từ 1 đến {max} ký tự",
+        en: "an e-mail address has 1 to {max} characters"
+    }
+    WEBHOOK_NAME_SHAPE = "webhook.name_shape" {
+        vi: "tên nơi nhận webhook có từ 1 đến {max} ký tự: chữ không dấu, số, - _ .",
+        en: "a webhook receiver's name has 1 to {max} characters: ASCII letters, digits, - _ ."
+    }
+    WEBHOOK_URL_SHAPE = "webhook.url_shape" {
+        vi: "địa chỉ nơi nhận webhook phải bắt đầu bằng http:// hoặc https://, có tên máy, không có khoảng trắng",
+        en: "a webhook receiver's address starts with http:// or https:// and names a host, without spaces"
+    }
+    CONFLICT_WEBHOOK_EXISTS = "conflict.webhook_exists" {
+        vi: "đã có nơi nhận webhook tên {name}; xoá nó trước nếu muốn thay",
+        en: "a webhook receiver named {name} exists already; remove it first to replace it"
+    }
+    NO_WEBHOOK = "not_found.webhook" {
+        vi: "không có nơi nhận webhook {name}",
+        en: "no webhook receiver {name}"
+    }
+    ACT_READ_EVENTS = "act.read_events" {
+        vi: "đọc luồng sự kiện",
+        en: "read the event feed"
+    }
+    ACT_MANAGE_WEBHOOKS = "act.manage_webhooks" {
+        vi: "quản lý nơi nhận webhook",
+        en: "manage webhook receivers"
+    }
+    ACT_SET_NOTIFICATIONS = "act.set_notifications" {
+        vi: "đặt địa chỉ nhận thông báo",
+        en: "set a notification address"
+    }
+    NOTIFY_RELAY_OFF = "notify.relay_off" {
+        vi: "Tỉnh chưa bật gửi thông báo qua thư điện tử; địa chỉ vẫn được lưu và sẽ dùng khi được bật.",
+        en: "The province has not turned e-mail notifications on; the address is kept and used once it does."
+    }
+    NOTIFY_PAGE_TITLE = "notify.page_title" {
+        vi: "Nhận thông báo",
+        en: "Notifications"
+    }
+    NOTIFY_PAGE_INTRO = "notify.page_intro" {
+        vi: "Nhận thư điện tử mỗi khi có hoạt động mới với giấy tờ của bạn (cùng nội dung trang Hoạt động).",
+        en: "Get an e-mail whenever something new happens to your papers (the same sentences as the Activity page)."
+    }
+    NOTIFY_ADDRESS_LABEL = "notify.address_label" {
+        vi: "Địa chỉ thư điện tử",
+        en: "E-mail address"
+    }
+    NOTIFY_SAVE = "notify.save" { vi: "Lưu", en: "Save" }
+    NOTIFY_STOP = "notify.stop" { vi: "Ngừng nhận thông báo", en: "Stop notifications" }
+    NOTIFY_CURRENT = "notify.current" {
+        vi: "Thông báo đang gửi tới {address}.",
+        en: "Notifications go to {address}."
+    }
+    NOTIFY_NONE = "notify.none" {
+        vi: "Bạn chưa đặt địa chỉ nhận thông báo.",
+        en: "You have no notification address."
+    }
+    NOTIFY_SAVED = "notify.saved" {
+        vi: "Đã lưu. Từ nay thông báo gửi tới {address}.",
+        en: "Saved. Notifications now go to {address}."
+    }
+    NOTIFY_STOPPED = "notify.stopped" {
+        vi: "Đã ngừng gửi thông báo.",
+        en: "Notifications stopped."
+    }
+    NOTIFY_MAIL_SUBJECT = "notify.mail_subject" {
+        vi: "[kho] Hoạt động mới với giấy tờ của bạn",
+        en: "[kho] New activity on your papers"
+    }
+    NOTIFY_MAIL_FOOTER = "notify.mail_footer" {
+        vi: "Xem chi tiết tại trang Hoạt động của bạn trong kho. Để ngừng nhận thư này, vào trang Nhận thông báo.",
+        en: "See the details on your Activity page in kho. To stop these e-mails, open the Notifications page."
+    }
+    CLI_WEBHOOK_ADDED = "cli.webhook_added" {
+        vi: "kho: nơi nhận webhook {name} đã thêm: {url}, loại {types}, từ sau sự kiện {after}; khoá bí mật in ở đầu ra chuẩn (chỉ lần này)",
+        en: "kho: webhook receiver {name} added: {url}, types {types}, after event {after}; its secret is on standard output (shown once)"
+    }
+    CLI_WEBHOOK_LINE = "cli.webhook_line" {
+        vi: "{name}\t{url}\tloại {types}\tđã gửi đến sự kiện {after}\t{attempts} lần thử hỏng\tlỗi cuối: {error}",
+        en: "{name}\t{url}\ttypes {types}\tdelivered through event {after}\t{attempts} failed attempt(s)\tlast error: {error}"
+    }
+    CLI_WEBHOOK_REMOVED = "cli.webhook_removed" {
+        vi: "kho: đã xoá nơi nhận webhook {name}",
+        en: "kho: webhook receiver {name} removed"
+    }
+    ACTION_EVENTS_SENT = "action.events_sent" {
+        vi: "Hệ thống một cửa được báo sự kiện",
+        en: "Events sent to the one-stop system"
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 pub mod auth;
 mod background;
 mod connections;
+pub mod delivery;
 pub mod error;
 pub mod extract;
 mod fixity;
@@ -27,13 +28,14 @@ pub mod throttle;
 pub mod web;
 pub mod wire;
 pub mod wire_citizens;
+pub mod wire_feed;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, dossiers, lifecycle, owners, reports, search, session,
-    shares, stacks, system, trust, verify,
+    accounts, backups, batches, documents, dossiers, events, lifecycle, owners, reports, search,
+    session, shares, stacks, system, trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -62,6 +64,7 @@ pub use state::ServerConfig;
         (name = "dossiers", description = "Dossiers registered by the one-stop system"),
         (name = "reports", description = "The province's digitization and reuse indicators"),
         (name = "shares", description = "A citizen's documents shared with an agency or as a link"),
+        (name = "events", description = "The one-stop system's event feed and webhook receivers"),
     )
 )]
 struct ApiDoc;
@@ -114,6 +117,9 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::indicators))
         .routes(routes!(shares::list_shares, shares::create_share))
         .routes(routes!(shares::revoke_share))
+        .routes(routes!(events::events))
+        .routes(routes!(events::list_webhooks, events::add_webhook))
+        .routes(routes!(events::remove_webhook))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
@@ -214,6 +220,7 @@ pub async fn serve(
     state.oidc = oidc.map(|c| std::sync::Arc::new(oidc::Oidc::new(c, listening)));
     let fixity = fixity::start(&state);
     let journal = replication::start(&state);
+    let deliveries = delivery::start(&state);
     let (app, _) = router(state);
     on_listening(listening);
     let served = connections::serve(
@@ -225,6 +232,7 @@ pub async fn serve(
     )
     .await;
     fixity.stop();
+    deliveries.stop();
     // Its last push sends what was stored up to the stop.
     journal.stop();
     served

@@ -44,6 +44,8 @@ pub struct ServerConfig {
     pub body_timeout: std::time::Duration,
     /// Signing in through an identity provider (`kho serve --oidc-issuer`); none: passwords only.
     pub oidc: Option<crate::oidc::OidcConfig>,
+    /// Webhook deliveries and citizens' e-mail notifications.
+    pub delivery: crate::delivery::DeliveryConfig,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +66,7 @@ impl Default for ServerConfig {
             header_timeout: std::time::Duration::from_secs(10),
             body_timeout: std::time::Duration::from_secs(30),
             oidc: None,
+            delivery: Default::default(),
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod verify;
 pub mod verify_copy;
 pub mod vocabulary;
 pub mod watch;
+pub mod webhook;
 
 use anyhow::Context;
 use archive_core::{Archive, StoreOptions};

@@ -71,6 +71,20 @@ pub struct Args {
     /// one-stop system is not connected yet).
     #[arg(long, value_enum, default_value_t = DossierCheckArg::Registered)]
     dossier_check: DossierCheckArg,
+    /// The province's mail relay for citizens' e-mail notifications, `smtp://HOST[:PORT]`
+    /// (plain SMTP on a trusted network; the relay does TLS onwards). Without it nothing is
+    /// mailed (citizens may still set their address on /my/notifications).
+    #[arg(long, value_name = "URL", requires = "smtp_from")]
+    smtp_url: Option<String>,
+    /// The sender of notifications (`From:`), e.g. kho@quangnam.gov.vn.
+    #[arg(long, value_name = "ADDRESS", requires = "smtp_url")]
+    smtp_from: Option<String>,
+    /// How often new ledger events are looked for, to push to webhook receivers and mail.
+    #[arg(long, default_value_t = 1000, value_name = "MILLISECONDS")]
+    delivery_poll_ms: u64,
+    /// The longest wait between two attempts at a delivery (waits double from 1 s up to it).
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    delivery_max_backoff: u64,
     #[command(flatten)]
     oidc: OidcArgs,
 }
@@ -171,6 +185,12 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         eprintln!("kho: certified copies are signed as {}", key.subject());
     }
     let oidc = args.oidc.config()?;
+    let smtp = match (&args.smtp_url, &args.smtp_from) {
+        (Some(url), Some(from)) => {
+            Some(search_api::delivery::SmtpConfig::parse(url, from).map_err(crate::UsageError)?)
+        }
+        _ => None,
+    };
     let mut archive = store.open()?;
     archive.set_dossier_check(args.dossier_check.into());
     // Start-up reconciliation: what the catalogue holds and the index does not yet.
@@ -190,6 +210,12 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
         body_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
         oidc,
+        delivery: search_api::delivery::DeliveryConfig {
+            poll: std::time::Duration::from_millis(args.delivery_poll_ms.max(10)),
+            max_backoff: std::time::Duration::from_secs(args.delivery_max_backoff.max(1)),
+            smtp,
+            ..Default::default()
+        },
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

@@ -810,6 +810,20 @@ impl Catalog {
         ledger::head_seq(&self.meta) as usize
     }
 
+    /// At most `limit` ledger events after event `after`, in order: the global sequence the
+    /// event feed and its deliveries page by (a range read; the write path is untouched).
+    pub(crate) fn events_after(&self, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
+        let from = after.saturating_add(1).to_be_bytes();
+        self.ledger
+            .range(from..)
+            .take(limit)
+            .map(|item| {
+                let (_, bytes) = item.map_err(self.err())?;
+                decode("ledger event", &bytes)
+            })
+            .collect()
+    }
+
     /// Ledger events, oldest first.
     pub(crate) fn events(&self) -> impl Iterator<Item = Result<LedgerEvent>> + '_ {
         self.ledger.iter().map(move |item| {

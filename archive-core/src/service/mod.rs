@@ -8,6 +8,8 @@
 //! - [`owners`]: an owner's documents and ledger;
 //! - [`search`](mod@search): the search, every hit shown ledgered;
 //! - [`changes`]: revoke, supersede, re-extract;
+//! - [`feed`]: the one-stop system's event feed, its webhook receivers, citizens'
+//!   notification addresses and the notices mailed to them;
 //! - [`dossiers`]: dossiers registered by the one-stop system, and a citizen's dossiers;
 //! - [`places`]: replace the gazetteer, read every document's places again;
 //! - [`operations`]: the operators' and admins' views (batches, users);
@@ -28,6 +30,7 @@ pub mod changes;
 pub mod documents;
 pub mod dossiers;
 pub mod indicators;
+pub mod feed;
 pub mod ledger_lines;
 pub mod operations;
 pub mod owners;
@@ -45,6 +48,7 @@ pub use documents::{
     RangeAsked, Reused,
 };
 pub use dossiers::{DossierDocument, DossierUse, Registration};
+pub use feed::{FeedPage, FeedQuery, Notice, NoticePage, WebhookState, MAX_FEED_PAGE};
 pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;
 pub use shares::{Opening, ShareVisit};

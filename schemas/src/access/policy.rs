@@ -24,12 +24,17 @@
 //! |                                |       | console  |                       |              |
 //! | share own documents (agency,   |       |          |                       | own only     |
 //! |   link), list, revoke shares   |       |          |                       |              |
+//! | manage webhook receivers       | yes   | at the   |                       |              |
+//! |                                |       | console  |                       |              |
+//! | set own notification address   |       |          |                       | own only     |
 //!
 //! Whoever holds a citizen's link reads that share's documents (metadata, previews, originals)
 //! and nothing else, through the share services; a clerk reaches a document shared with the
 //! agency and procedure of a registered dossier ([`may_read_for_dossier`]'s `shared`).
 //!
-//! The role `intake` (the one-stop system's program) registers dossiers and does nothing else.
+//! The role `intake` (the one-stop system's program) registers dossiers and reads the event
+//! feed (`Act::ReadEvents`: dossier and procedure codes, document ids and types, never an
+//! owner's ID or a document's content; see `crate::feed`), and does nothing else.
 //! With dossiers registered (`kho serve --dossier-check registered`, the default), a clerk's
 //! dossier must be registered, and a read or reuse for it reaches only the documents of its
 //! applicants or shared with it ([`check_registered`], [`may_read_for_dossier`]).
@@ -80,12 +85,18 @@ pub enum Act {
     RegisterDossier,
     /// Share one's own documents with an agency or as a link; list and revoke one's shares.
     Share,
+    /// Read the event feed (`GET /api/v1/events`): the one-stop system's program.
+    ReadEvents,
+    /// Add, list and remove webhook receivers of the event feed.
+    ManageWebhooks,
+    /// Choose the e-mail address one is told at about one's own documents.
+    SetNotifications,
     /// Read the digitization and reuse indicators (counts, never documents).
     SeeIndicators,
 }
 
 impl Act {
-    pub const ALL: [Act; 16] = [
+    pub const ALL: [Act; 19] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
@@ -102,6 +113,9 @@ impl Act {
         Act::RegisterDossier,
         Act::Share,
         Act::SeeIndicators,
+        Act::ReadEvents,
+        Act::ManageWebhooks,
+        Act::SetNotifications,
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
@@ -123,6 +137,9 @@ impl Act {
             Act::RegisterDossier => &m::ACT_REGISTER_DOSSIER,
             Act::Share => &m::ACT_SHARE,
             Act::SeeIndicators => &m::ACT_SEE_INDICATORS,
+            Act::ReadEvents => &m::ACT_READ_EVENTS,
+            Act::ManageWebhooks => &m::ACT_MANAGE_WEBHOOKS,
+            Act::SetNotifications => &m::ACT_SET_NOTIFICATIONS,
         }
     }
 
@@ -141,8 +158,10 @@ impl Act {
             Act::ManageAccounts | Act::Backup | Act::ManageTrust => &[Role::Admin],
             Act::Certify => &[Role::Operator, Role::Clerk],
             Act::RegisterDossier => &[Role::Intake, Role::Clerk],
-            Act::Share => &[Role::Citizen],
+            Act::Share | Act::SetNotifications => &[Role::Citizen],
             Act::SeeIndicators => &[Role::Admin, Role::Leader],
+            Act::ReadEvents => &[Role::Intake],
+            Act::ManageWebhooks => &[Role::Admin],
         }
     }
 
@@ -154,7 +173,7 @@ impl Act {
     pub fn at_the_console(self) -> bool {
         matches!(
             self,
-            Act::ManageTrust | Act::RegisterDossier | Act::SeeIndicators
+            Act::ManageTrust | Act::RegisterDossier | Act::SeeIndicators | Act::ManageWebhooks
         )
     }
 }
@@ -528,6 +547,9 @@ mod tests {
             (Act::RegisterDossier, &[Intake, Clerk]),
             (Act::Share, &[Citizen]),
             (Act::SeeIndicators, &[Admin, Leader]),
+            (Act::ReadEvents, &[Intake]),
+            (Act::ManageWebhooks, &[Admin]),
+            (Act::SetNotifications, &[Citizen]),
         ];
         assert_eq!(allowed.len(), Act::ALL.len());
         for (act, roles) in allowed {
@@ -562,7 +584,8 @@ mod tests {
             let expected = act.roles().contains(&Role::Operator)
                 || act == Act::ManageTrust
                 || act == Act::RegisterDossier
-                || act == Act::SeeIndicators;
+                || act == Act::SeeIndicators
+                || act == Act::ManageWebhooks;
             assert_eq!(require(&console, act).is_ok(), expected, "{act:?}");
         }
         let refusal = require(&caller(Role::Operator), Act::ManageTrust).unwrap_err();

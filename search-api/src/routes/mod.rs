@@ -14,6 +14,7 @@ pub mod backups;
 pub mod batches;
 pub mod documents;
 pub mod dossiers;
+pub mod events;
 pub mod lifecycle;
 pub mod owners;
 pub mod reports;

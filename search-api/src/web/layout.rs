@@ -121,6 +121,7 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/my/dossiers", "Hồ sơ của tôi"),
             ("/my/shares", "Chia sẻ"),
             ("/my/ledger", "Ai đã xem"),
+            ("/my/notifications", "Nhận thông báo"),
         ],
         Role::Admin => &[("/", "Tài khoản"), ("/dashboard", "Chỉ số")],
         Role::Intake => &[("/", "Hệ thống một cửa")],
@@ -207,6 +208,7 @@ pub fn action_name(action: &str) -> &str {
         "register_dossier" => "Bộ phận một cửa tiếp nhận hồ sơ",
         "share" => "Chia sẻ giấy tờ",
         "revoke_share" => "Thu hồi chia sẻ",
+        "events_sent" => schemas::messages::ACTION_EVENTS_SENT.vi,
         other => other,
     }
 }

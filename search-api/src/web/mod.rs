@@ -14,7 +14,7 @@
 //!   also set in a cookie (double submit). POSTs whose `Origin` names another site are refused.
 //! - The API itself never reads the cookie: it stays bearer-only, so it has no CSRF surface.
 
-mod activity;
+pub(crate) mod activity;
 mod citizen;
 mod citizen_dossiers;
 mod clerk;
@@ -23,6 +23,7 @@ mod forms;
 pub mod layout;
 mod login;
 mod oidc;
+mod notifications;
 mod operator;
 mod shares;
 mod stacks;
@@ -73,6 +74,10 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/my/activity", get(activity::activity))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/indicators.csv", get(dashboard::dashboard_csv))
+        .route(
+            "/my/notifications",
+            get(notifications::page).post(notifications::submit),
+        )
         .route("/my/shares", get(shares::my_shares).post(shares::create))
         .route("/my/shares/{id}/revoke", post(shares::revoke))
         .route("/s/{token}", get(shares::link_page).post(shares::link_open))
