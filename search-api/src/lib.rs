@@ -12,6 +12,7 @@
 
 pub mod auth;
 mod background;
+mod catch_up;
 mod connections;
 pub mod error;
 pub mod extract;
@@ -191,9 +192,9 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
     response
 }
 
-/// Serves until SIGINT or SIGTERM (or, if configured, the end of standard input). The caller
-/// brings the index up to date first (`kho serve` does, with progress lines); until it is,
-/// `/api/v1/ready` answers 503. `on_listening` is called with the bound address (port 0 picks a
+/// Serves until SIGINT or SIGTERM (or, if configured, the end of standard input). Listens at
+/// once; the index catches up with the catalogue in the background ([`catch_up`]), and until it
+/// has, `/api/v1/ready` answers 503 (`/api/v1/health` answers from the start). `on_listening` is called with the bound address (port 0 picks a
 /// free one).
 pub async fn serve(
     archive: archive_core::Archive,
@@ -204,6 +205,7 @@ pub async fn serve(
     let stop_on_eof = config.stop_on_stdin_eof;
     let (header_timeout, body_timeout) = (config.header_timeout, config.body_timeout);
     let state = AppState::new(archive, config);
+    let catch_up = catch_up::start(&state);
     let fixity = fixity::start(&state);
     let journal = replication::start(&state);
     let (app, _) = router(state);
@@ -217,6 +219,7 @@ pub async fn serve(
         shutdown_signal(stop_on_eof),
     )
     .await;
+    catch_up.stop();
     fixity.stop();
     // Its last push sends what was stored up to the stop.
     journal.stop();
