@@ -12,6 +12,7 @@
 
 pub mod auth;
 mod background;
+mod catch_up;
 mod connections;
 pub mod delivery;
 pub mod error;
@@ -200,9 +201,9 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
     response
 }
 
-/// Serves until SIGINT or SIGTERM (or, if configured, the end of standard input). The caller
-/// brings the index up to date first (`kho serve` does, with progress lines); until it is,
-/// `/api/v1/ready` answers 503. `on_listening` is called with the bound address (port 0 picks a
+/// Serves until SIGINT or SIGTERM (or, if configured, the end of standard input). Listens at
+/// once; the index catches up with the catalogue in the background ([`catch_up`]), and until it
+/// has, `/api/v1/ready` answers 503 (`/api/v1/health` answers from the start). `on_listening` is called with the bound address (port 0 picks a
 /// free one).
 pub async fn serve(
     archive: archive_core::Archive,
@@ -218,6 +219,7 @@ pub async fn serve(
     let mut state = AppState::new(archive, config);
     // The redirect URI defaults to the address listened on: known only now.
     state.oidc = oidc.map(|c| std::sync::Arc::new(oidc::Oidc::new(c, listening)));
+    let catch_up = catch_up::start(&state);
     let fixity = fixity::start(&state);
     let journal = replication::start(&state);
     let deliveries = delivery::start(&state);
@@ -231,6 +233,7 @@ pub async fn serve(
         shutdown_signal(stop_on_eof),
     )
     .await;
+    catch_up.stop();
     fixity.stop();
     deliveries.stop();
     // Its last push sends what was stored up to the stop.

@@ -193,8 +193,8 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     };
     let mut archive = store.open()?;
     archive.set_dossier_check(args.dossier_check.into());
-    // Start-up reconciliation: what the catalogue holds and the index does not yet.
-    super::sync_index(&archive)?;
+    // Start-up reconciliation (what the catalogue holds and the index does not yet) runs in the
+    // server's background, so that health answers at once and ready once it is done.
     let config = search_api::ServerConfig {
         access_log: !args.quiet,
         stop_on_stdin_eof: args.stop_on_eof,
