@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 mod blobs;
+mod history;
 
 use archive_core::search::{SearchRequest, SortOrder};
 use archive_core::{Archive, NewDocument, PutBlob};
@@ -575,7 +576,8 @@ fn main() {
         Some("query") => query(&args),
         Some("blobs") => blobs::run(&args),
         Some("places") => places(&args),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N]".into()),
+        Some("history") => history::run(&args),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N] | history --data DIR [--docs N] [--dossiers N] [--reuses N]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");
