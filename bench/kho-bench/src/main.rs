@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 mod blobs;
+mod history;
 mod texts;
 
 use archive_core::search::{SearchRequest, SortOrder};
@@ -580,7 +581,8 @@ fn main() {
         Some("blobs") => blobs::run(&args),
         Some("places") => places(&args),
         Some("texts") => texts::run(&args),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N]".into()),
+        Some("history") => history::run(&args),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N] | history --data DIR [--docs N] [--dossiers N] [--reuses N] | texts --data DIR --out DIR [--sample N]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");
