@@ -118,10 +118,7 @@ impl Provider {
         let site = Site {
             issuer: issuer.clone(),
             jwks: serde_json::json!({"keys": [key.jwk()]}),
-            basic: format!(
-                "Basic {}",
-                openssl::base64::encode_block(format!("{client_id}:{client_secret}").as_bytes())
-            ),
+            basic: format!("{client_id}:{client_secret}"),
             shared: shared.clone(),
         };
         let site = Arc::new(site);
@@ -184,6 +181,7 @@ impl Provider {
 struct Site {
     issuer: String,
     jwks: serde_json::Value,
+    /// `client_id:client_secret`, as the client must prove.
     basic: String,
     shared: Arc<Mutex<Shared>>,
 }
@@ -264,37 +262,58 @@ impl Site {
             .map(|(k, v)| (k.to_string(), percent_decode(v)))
             .collect();
         let mut shared = self.shared.lock().expect("lock");
-        let mut refuse = |why: &str| {
-            shared.refusals.push(why.to_string());
-            (
-                400,
-                serde_json::json!({"error": "invalid_grant", "error_description": why}),
-            )
+        let refused = match check_grant(&mut shared, &self.basic, headers, &form) {
+            Ok(id_token) => {
+                return (
+                    200,
+                    serde_json::json!({
+                        "access_token": "at-1", "token_type": "Bearer", "expires_in": 300,
+                        "id_token": id_token,
+                    }),
+                )
+            }
+            Err(why) => why,
         };
-        if headers.get("authorization") != Some(&self.basic) {
-            return refuse("client authentication failed");
-        }
-        if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
-            return refuse("grant_type");
-        }
-        let code = form.get("code").cloned().unwrap_or_default();
-        let verifier = form.get("code_verifier").cloned().unwrap_or_default();
-        let Some(grant) = shared.grants.remove(&code) else {
-            return refuse("unknown or used code");
-        };
-        let digest = openssl::sha::sha256(verifier.as_bytes());
-        if b64url(&digest) != grant.challenge {
-            shared.refusals.push("PKCE verifier does not match".into());
-            return (400, serde_json::json!({"error": "invalid_grant"}));
-        }
+        shared.refusals.push(refused.to_string());
         (
-            200,
-            serde_json::json!({
-                "access_token": "at-1", "token_type": "Bearer", "expires_in": 300,
-                "id_token": grant.id_token,
-            }),
+            400,
+            serde_json::json!({"error": "invalid_grant", "error_description": refused}),
         )
     }
+}
+
+/// The token request's checks: client authentication, the grant type, a known unused code and
+/// its PKCE verifier. The ID token to answer, or why not.
+fn check_grant(
+    shared: &mut Shared,
+    basic: &str,
+    headers: &HashMap<String, String>,
+    form: &HashMap<String, String>,
+) -> Result<String, &'static str> {
+    // RFC 6749 2.3.1: id and secret form-encoded, then base64.
+    let given = headers
+        .get("authorization")
+        .and_then(|h| h.strip_prefix("Basic "))
+        .and_then(|b| openssl::base64::decode_block(b).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .and_then(|pair| {
+            pair.split_once(':')
+                .map(|(id, secret)| format!("{}:{}", percent_decode(id), percent_decode(secret)))
+        });
+    if given.as_deref() != Some(basic) {
+        return Err("client authentication failed");
+    }
+    if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
+        return Err("grant_type");
+    }
+    let code = form.get("code").cloned().unwrap_or_default();
+    let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+    let grant = shared.grants.remove(&code).ok_or("unknown or used code")?;
+    let digest = openssl::sha::sha256(verifier.as_bytes());
+    if b64url(&digest) != grant.challenge {
+        return Err("PKCE verifier does not match");
+    }
+    Ok(grant.id_token)
 }
 
 /// `%XX` and `+` decoded.

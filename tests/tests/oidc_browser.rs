@@ -112,8 +112,11 @@ fn sign_in_through_provider(browser: &Browser, provider_port: u16) {
 fn a_citizen_signs_in_through_the_provider_sees_exactly_their_documents_and_is_the_same_account_again(
 ) {
     let provider = MockProvider::start();
-    let kho = Kho::new();
+    let mut kho = Kho::new();
     let docs = kho.ingest_corpus().ids_by_file();
+    // The mock takes any client id and secret, but a secret it must get (client_secret_basic).
+    kho.env
+        .push(("KHO_OIDC_CLIENT_SECRET".into(), "bí-mật-thử".into()));
     let issuer = format!("http://localhost:{}", provider.port);
     let served = Served::start_with(
         kho,

@@ -81,13 +81,12 @@ fn refused_page(status: StatusCode, why: &Message) -> Response {
     )
 }
 
-fn configured(state: &AppState) -> Result<Arc<Oidc>, Response> {
-    state.oidc.clone().ok_or_else(|| {
-        refused_page(
-            StatusCode::NOT_FOUND,
-            &Message::new(&m::OIDC_NOT_CONFIGURED),
-        )
-    })
+/// The page for the flow's addresses when the server has no `--oidc-issuer`.
+fn not_configured() -> Response {
+    refused_page(
+        StatusCode::NOT_FOUND,
+        &Message::new(&m::OIDC_NOT_CONFIGURED),
+    )
 }
 
 /// Starts a sign-in: remembers its state, nonce and PKCE verifier, ties it to this browser
@@ -97,9 +96,8 @@ pub async fn start(
     headers: HeaderMap,
     Query(query): Query<StartQuery>,
 ) -> Response {
-    let oidc = match configured(&state) {
-        Ok(oidc) => oidc,
-        Err(page) => return page,
+    let Some(oidc) = state.oidc.clone() else {
+        return not_configured();
     };
     let next = safe_next(query.next.as_deref().unwrap_or("/")).to_string();
     let worker = oidc.clone();
@@ -149,9 +147,8 @@ pub async fn callback(
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
-    let oidc = match configured(&state) {
-        Ok(oidc) => oidc,
-        Err(page) => return page,
+    let Some(oidc) = state.oidc.clone() else {
+        return not_configured();
     };
     let secure = secure_cookies(&state, &headers);
     let outcome = finish(&state, &oidc, &headers, query).await;
@@ -336,9 +333,8 @@ pub async fn front_channel_logout(
     State(state): State<AppState>,
     Query(query): Query<FrontChannelQuery>,
 ) -> Response {
-    let oidc = match configured(&state) {
-        Ok(oidc) => oidc,
-        Err(page) => return page,
+    let Some(oidc) = state.oidc.clone() else {
+        return not_configured();
     };
     let (Some(iss), Some(sid)) = (query.iss, query.sid) else {
         return StatusCode::BAD_REQUEST.into_response();
