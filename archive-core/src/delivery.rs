@@ -94,15 +94,20 @@ impl Archive {
     }
 
     /// A channel's cursor; a channel never seen starts at the ledger's head (it tells what
-    /// happens from now on).
+    /// happens from now on), and that start is written at once: read again later, it must not
+    /// move to a newer head and skip what happened in between.
     pub fn delivery_cursor(&self, channel: &Channel) -> Result<DeliveryCursor> {
         let tree = self.catalog.named_tree(CURSORS)?;
         match tree.get(channel.key()).map_err(self.delivery_err())? {
             Some(bytes) => decode(&format!("delivery cursor {}", channel.key()), &bytes),
-            None => Ok(DeliveryCursor {
-                after: self.ledger_head(),
-                ..DeliveryCursor::default()
-            }),
+            None => {
+                let start = DeliveryCursor {
+                    after: self.ledger_head(),
+                    ..DeliveryCursor::default()
+                };
+                self.save_delivery_cursor(channel, &start)?;
+                Ok(start)
+            }
         }
     }
 

@@ -471,9 +471,10 @@ fn a_receiver_down_then_up_gets_every_event_once_in_order_signed() {
         .get("/api/v1/webhooks", Some(w.token("quantri")))
         .json();
     assert_eq!(list["webhooks"][0]["attempts"], 0, "{list}");
-    assert_eq!(
-        list["webhooks"][0]["delivered_through"],
-        *expected.last().unwrap()
+    // The cursor is past every event delivered (and past the events of other types after them).
+    assert!(
+        list["webhooks"][0]["delivered_through"].as_u64().unwrap() >= *expected.last().unwrap(),
+        "{list}"
     );
     // Removed: gone from the list.
     let removed = Request::new("DELETE", "/api/v1/webhooks/motcua")
