@@ -159,6 +159,11 @@ impl Archive {
             .owner_id
             .as_deref()
             .map_or(Aim::Nothing, Aim::Owner);
-        self.record_refusal(&caller, aim, &detail)
+        let said = super::Attempted {
+            detail: &detail,
+            reason: None,
+            refusal: Some(why.clone()),
+        };
+        self.record_refusal(&caller, aim, said)
     }
 }
