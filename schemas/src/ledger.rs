@@ -201,14 +201,16 @@ impl AccessReason {
                 .ok()
         });
         let purpose = given(purpose).and_then(crate::clean_text);
-        if purpose
+        if let Some(long) = purpose
             .as_ref()
-            .is_some_and(|p| p.chars().count() > MAX_PURPOSE_CHARS)
+            .filter(|p| p.chars().count() > MAX_PURPOSE_CHARS)
         {
+            // The value quoted is its beginning: enough to recognise, not the whole page back.
+            let start: String = long.chars().take(40).collect();
             errors.push(
                 crate::RuleError::new(&crate::messages::PURPOSE_TOO_LONG)
                     .with("max", MAX_PURPOSE_CHARS)
-                    .at("purpose", ""),
+                    .at("purpose", &format!("{start}…")),
             );
         }
         if !errors.is_empty() {
@@ -338,5 +340,35 @@ mod tests {
         let ok =
             AccessReason::for_dossier(Some("000.00.00.H47-240501-0001"), None, Some("đối chiếu"));
         assert_eq!(ok.unwrap().purpose.as_deref(), Some("đối chiếu"));
+    }
+
+    /// Review F25: a purpose of zero-width spaces, a byte-order mark or controls is no purpose,
+    /// and controls never reach the append-only ledger.
+    #[test]
+    fn an_invisible_purpose_is_no_purpose() {
+        let code = Some("000.00.00.H47-240501-0001");
+        for invisible in [
+            "\u{200b}\u{200b}",
+            "\u{feff}",
+            "\u{1b}\u{1}",
+            "\u{202e} \u{2060}",
+        ] {
+            assert_eq!(
+                fields(AccessReason::for_dossier(code, None, Some(invisible))),
+                [("purpose".to_string(), "purpose.required")],
+                "{invisible:?}"
+            );
+            assert_eq!(
+                AccessReason::new(code, None, Some(invisible))
+                    .unwrap()
+                    .purpose,
+                None
+            );
+        }
+        let kept = AccessReason::for_dossier(code, None, Some("\u{1b}[31mđối\u{200b} chiếu\u{1}"));
+        assert_eq!(kept.unwrap().purpose.as_deref(), Some("[31mđối chiếu"));
+        let long = "x".repeat(MAX_PURPOSE_CHARS + 1);
+        let e = AccessReason::new(code, None, Some(&long)).unwrap_err();
+        assert!(e.0[0].value.starts_with("xxxx"), "{:?}", e.0[0]);
     }
 }

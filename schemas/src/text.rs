@@ -10,11 +10,52 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
-/// Trims, NFC-normalizes and collapses runs of whitespace: the form every free-text field is
-/// stored in. Returns `None` for text that is empty after trimming.
+/// Trims, NFC-normalizes, removes invisible characters ([`is_invisible`]) and collapses runs of
+/// whitespace: the form every free-text field is stored in (metadata, a read's purpose, reasons,
+/// names of agencies and terms). Returns `None` for text that is empty after that, so that an
+/// invisible purpose is no purpose (`purpose.required`).
 pub fn clean_text(s: &str) -> Option<String> {
-    let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let visible: String = s
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_whitespace() => Some(' '),
+            c if is_invisible(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    let collapsed = visible.split_whitespace().collect::<Vec<_>>().join(" ");
     (!collapsed.is_empty()).then(|| nfc(&collapsed))
+}
+
+/// Characters that show nothing, or change how what follows is shown, and carry no meaning in
+/// Vietnamese text: C0/C1 controls (ESC reaches a terminal), zero-width spaces and joiners, the
+/// byte-order mark, the soft hyphen, and the bidirectional embeddings, overrides and isolates
+/// (U+202E turns "Giấy exe.pdf" around on a page). Removed rather than refused: they come in by
+/// copy and paste from PDFs and web pages, and the visible text is what the person meant
+/// (ARCHITECTURE.md, "Decisions").
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 /// Lower-case, diacritics removed, đ folded to d: "Đường Nguyễn Huệ" -> "duong nguyen hue".
@@ -143,6 +184,31 @@ mod tests {
         assert_eq!(clean_text(" \n "), None);
     }
 
+    /// Review F14/F25: what shows nothing is not kept, and text made only of it is no text.
+    #[test]
+    fn invisible_characters_are_removed() {
+        assert_eq!(
+            clean_text("Tra\u{302}\u{300}n\u{200b} Thi\u{323} \u{200d}Thu\u{309}y\u{feff}"),
+            Some("Trần Thị Thủy".into())
+        );
+        assert_eq!(clean_text("A\u{1}B\u{1b}[31mC"), Some("AB[31mC".into()));
+        assert_eq!(
+            clean_text("Giấy \u{202e}exe.fdp"),
+            Some("Giấy exe.fdp".into())
+        );
+        for invisible in [
+            "\u{200b}\u{200b}",
+            "\u{feff}",
+            "\u{2066}\u{2069}",
+            "\u{1b}\u{7f}",
+            "\u{ad}",
+        ] {
+            assert_eq!(clean_text(invisible), None, "{invisible:?}");
+        }
+        // Tabs and line breaks are spaces, not removed: words stay apart.
+        assert_eq!(clean_text("a\tb\u{85}c"), Some("a b c".into()));
+    }
+
     #[test]
     fn both_tone_conventions_become_one() {
         for (a, b) in [
@@ -174,6 +240,22 @@ mod tests {
             prop_assert_eq!(canonical_tones(&once), once.clone());
             let d: String = s.nfd().collect();
             prop_assert_eq!(canonical_tones(&d), once);
+        }
+
+        /// Whatever is typed or pasted, what is kept shows every character it holds, is trimmed
+        /// and NFC, and cleaning it again changes nothing.
+        #[test]
+        fn clean_text_keeps_nothing_invisible(
+            s in "[\\x00-\\x1f\\x7f-\\x9f\\u{ad}\\u{200b}-\\u{200f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{feff} a-zà-ỹĐđ\\u{300}-\\u{323}]{0,40}"
+        ) {
+            if let Some(clean) = clean_text(&s) {
+                prop_assert!(!clean.chars().any(is_invisible), "{:?}", clean);
+                prop_assert_eq!(clean.trim(), clean.as_str());
+                prop_assert_eq!(nfc(&clean), clean.clone());
+                prop_assert_eq!(clean_text(&clean), Some(clean.clone()));
+            } else {
+                prop_assert!(s.chars().all(|c| c.is_whitespace() || is_invisible(c)));
+            }
         }
 
         #[test]
