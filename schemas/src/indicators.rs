@@ -53,10 +53,13 @@ pub const ARG_SEPARATOR: char = '\u{1f}';
 /// The longest reuse age counted day by day; older reuses share one bucket (`MAX_AGE_DAYS + 1`).
 pub const MAX_AGE_DAYS: u32 = 366;
 
+/// A metric and when a dossier's flags meet it.
+type DossierRule = (&'static str, fn(u8) -> bool);
+
 /// The metrics that become true for a dossier whose flags go from `old` to `new`.
 pub fn dossier_transitions(old: u8, new: u8) -> Vec<&'static str> {
     use flag::*;
-    let rules: [(&str, fn(u8) -> bool); 6] = [
+    let rules: [DossierRule; 6] = [
         (metric::RECEIVED, |f| f & REGISTERED != 0),
         (metric::I41, |f| f & REGISTERED != 0 && f & RESULT != 0),
         (metric::I42, |f| {
