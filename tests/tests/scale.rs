@@ -2,6 +2,8 @@
 //! is behind its catalogue answers health at once and `ready` only once the index has caught up
 //! in the background.
 
+#![forbid(unsafe_code)]
+
 use kho_tests::http::Served;
 use kho_tests::{workspace_bin, Kho};
 use std::process::Command;

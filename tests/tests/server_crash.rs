@@ -51,7 +51,17 @@ fn every_acknowledged_upload_survives_sigkills_of_the_server() {
     let mut records = 0u64;
     for round in 0..ROUNDS {
         let served = Served::start(kho);
-        // Start-up reconciliation: the index holds exactly the catalogue's records.
+        // Start-up reconciliation (in the background since #22: the server listens at once,
+        // `ready` once the index has caught up): then the index holds exactly the catalogue's
+        // records.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while served.get("/api/v1/ready", None).status != 200 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "round {round}: never ready"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         let total = indexed_total(&served, &clerk);
         assert_eq!(total, records, "round {round}: index against catalogue");
         let running = Arc::new(AtomicBool::new(true));

@@ -98,7 +98,7 @@ pub async fn dashboard(
                 h2 { "Giấy tờ được số hóa theo loại" }
                 (type_bars(&state, &table))
                 h2 { "Bảng chỉ số theo cơ quan" }
-                p { a.download href=(format!("/dashboard/indicators.csv{csv_href}")) download="chi-so.csv" { "Tải bảng (CSV)" } }
+                p { a.download href=(format!("/dashboard/indicators.csv?{csv_href}")) download="chi-so.csv" { "Tải bảng (CSV)" } }
                 div.table-scroll {
                     (indicator_table(&state, &table.rows))
                 }
