@@ -120,15 +120,8 @@ fn lenient_search_params(raw: &str) -> (SearchParams, Vec<schemas::FieldError>) 
             continue;
         }
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = |s: &str| {
-            let uri: Option<axum::http::Uri> = format!("/?v={s}").parse().ok();
-            uri.and_then(|u| {
-                axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(&u)
-                    .ok()
-            })
-            .and_then(|axum::extract::Query(mut m)| m.remove("v"))
-            .unwrap_or_else(|| s.to_string())
-        };
+        // As a query string is read: `+` is a space, then `%XX`.
+        let decode = |s: &str| layout::percent_decoded(&s.replace('+', " "));
         let expected = match name {
             "offset" | "limit" => &schemas::messages::QUERY_VALUE_NOT_A_COUNT,
             "valid_only" => &schemas::messages::QUERY_VALUE_NOT_YES_NO,

@@ -365,6 +365,28 @@ pub fn trusted_html(s: &str) -> PreEscaped<&str> {
     PreEscaped(s)
 }
 
+/// `%XX` decoded (once; an invalid escape is kept as written). Decoded forms are checked too,
+/// because some servers and browsers decode a path before they resolve it.
+pub(crate) fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// A `key=value&...` query string, percent-encoded, without empty values.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
     let mut out = String::new();

@@ -2,7 +2,7 @@
 //! same password check, same throttle); this adds the form, its CSRF cookie and the session
 //! cookie.
 
-use super::layout::{page, Frame};
+use super::layout::{page, percent_decoded, Frame};
 use super::{
     cookie, html_response, secure_cookies, set_cookie, WebUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
 };
@@ -55,28 +55,6 @@ fn same_site_path(path: &str) -> bool {
         .filter(|c| !c.is_control() && !c.is_whitespace())
         .collect();
     path.len() <= 2048 && seen.starts_with('/') && !seen.starts_with("//") && !seen.contains('\\')
-}
-
-/// `%XX` decoded (once; an invalid escape is kept as written). Decoded forms are checked too,
-/// because some servers and browsers decode a path before they resolve it.
-fn percent_decoded(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn login_page(
