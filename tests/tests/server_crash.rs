@@ -54,14 +54,7 @@ fn every_acknowledged_upload_survives_sigkills_of_the_server() {
         // Start-up reconciliation (in the background since #22: the server listens at once,
         // `ready` once the index has caught up): then the index holds exactly the catalogue's
         // records.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        while served.get("/api/v1/ready", None).status != 200 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "round {round}: never ready"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        served.wait_ready();
         let total = indexed_total(&served, &clerk);
         assert_eq!(total, records, "round {round}: index against catalogue");
         let running = Arc::new(AtomicBool::new(true));
@@ -158,6 +151,7 @@ fn every_acknowledged_upload_survives_sigkills_of_the_server() {
     }
     // After the last kill: the restarted server's index holds the catalogue, no more, no less.
     let served = Served::start(kho);
+    served.wait_ready();
     let total = indexed_total(&served, &clerk);
     let kho = served.stop();
     let archive = Archive::open(kho.data.path()).unwrap();

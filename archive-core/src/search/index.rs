@@ -303,6 +303,9 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit().map_err(err(&self.path))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(err(&self.path))?;
+        // The committed state is what `ready` reads: searches must see the documents it counts
+        // before anyone can read it, so the reader moves on here, under the writer's lock.
+        self.reader.reload().map_err(err(&self.path))?;
         Ok(())
     }
 
@@ -454,10 +457,9 @@ impl SearchIndex {
                 done += 1;
                 since_commit += 1;
                 if since_commit >= commit_every || last_commit.elapsed() > COMMIT_EVERY {
-                    self.commit(writer, state)?;
                     // Searches meanwhile see what is indexed so far (the server answers while
-                    // it catches up in the background).
-                    self.reader.reload().map_err(err(&self.path))?;
+                    // it catches up in the background): `commit` reloads the reader.
+                    self.commit(writer, state)?;
                     progress(done, total);
                     since_commit = 0;
                     last_commit = Instant::now();
@@ -471,7 +473,6 @@ impl SearchIndex {
             progress(done, total);
             Ok(done)
         })?;
-        self.reader.reload().map_err(err(&self.path))?;
         crate::memory::release_free_memory();
         Ok(done)
     }
