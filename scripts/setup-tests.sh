@@ -16,14 +16,18 @@ apt_install_missing setup-tests python3-venv chromium chromium-driver openssl so
 # Python test tools, pinned, in a venv inside target/ (nothing installed system-wide):
 # openapi-spec-validator checks the API's OpenAPI document; schemathesis fuzzes the running API
 # against it; bagit (the Library of Congress's BagIt tool) validates `kho export` bags; pyHanko
-# signs PDFs the way other agencies' software does, for the tests of signature checking.
+# signs PDFs the way other agencies' software does, for the tests of signature checking;
+# oidc-provider-mock is the OpenID Connect provider the sign-in's browser test runs on loopback
+# (0.3.4: the last release for Python 3.11, Debian 12's); aiosmtpd is the SMTP sink the tests of
+# citizens' e-mail notifications start.
 py="$root/target/py"
 if [ ! -x "$py/bin/openapi-spec-validator" ] || [ ! -x "$py/bin/schemathesis" ] || [ ! -x "$py/bin/bagit.py" ] \
-  || ! "$py/bin/python" -c "import pyhanko.sign" 2>/dev/null; then
-  echo "setup-tests: installing openapi-spec-validator, schemathesis, bagit and pyHanko into $py"
+  || ! "$py/bin/python" -c "import pyhanko.sign" 2>/dev/null || [ ! -x "$py/bin/oidc-provider-mock" ] \
+  || ! "$py/bin/python" -c "import aiosmtpd.controller" 2>/dev/null; then
+  echo "setup-tests: installing openapi-spec-validator, schemathesis, bagit, pyHanko, oidc-provider-mock and aiosmtpd into $py"
   python3 -m venv "$py"
   "$py/bin/pip" install -q --disable-pip-version-check openapi-spec-validator==0.9.0 \
-    schemathesis==4.32.5 bagit==1.8.1 pyhanko==0.38.0
+    schemathesis==4.32.5 bagit==1.8.1 pyhanko==0.38.0 oidc-provider-mock==0.3.4 aiosmtpd==1.4.6
 fi
 
 # Garage, the S3-compatible object store that the tests of `--blobs s3://` run against (one node,

@@ -95,6 +95,13 @@ enum Command {
     Dossier(commands::dossier::DossierCommand),
     /// Check a file handed in as a certified copy: issued here, unchanged, and its state today.
     VerifyCopy(commands::verify_copy::Args),
+    /// The province's digitization and reuse indicators (`indicators`), and their counters
+    /// counted again from the ledger (`rebuild`).
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
+    /// The receivers the event feed is pushed to (`add`, `list`, `remove`).
+    #[command(subcommand)]
+    Webhook(commands::webhook::WebhookCommand),
 }
 
 /// What a command tells `main` about how it went.
@@ -167,6 +174,8 @@ fn main() -> ExitCode {
         Command::Certify(args) => commands::certify::run(&store, args),
         Command::Dossier(command) => commands::dossier::run(&store, command),
         Command::VerifyCopy(args) => commands::verify_copy::run(&store, args),
+        Command::Report(command) => commands::report::run(&store, command),
+        Command::Webhook(command) => commands::webhook::run(&store, command),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

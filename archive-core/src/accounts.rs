@@ -1,7 +1,8 @@
 //! Users and API tokens, kept in the catalogue's sled database next to the ledger they act on.
 //!
-//! Trees: `users` (user name -> [`UserAccount`]) and `tokens` (sha256 hex of the token ->
-//! [`TokenGrant`]). This module stores what it is given: hashing passwords (argon2id) and
+//! Trees: `users` (user name -> [`UserAccount`]), `tokens` (sha256 hex of the token ->
+//! [`TokenGrant`]) and `provider_links` (an identity provider's issuer and subject ->
+//! [`ProviderLink`]: which account a person signing in through OpenID Connect is). This module stores what it is given: hashing passwords (argon2id) and
 //! tokens, and deciding what a role may do, belong to `search-api`. A token's secret is never
 //! stored, only its hash.
 
@@ -46,21 +47,89 @@ pub struct TokenGrant {
     /// its name wherever its reads appear.
     #[serde(default)]
     pub made_by: Option<String>,
+    /// For a session opened through an identity provider: what signing out there needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderSession>,
+}
+
+/// The provider's side of a session opened through OpenID Connect: the ID token (sent back as
+/// `id_token_hint` when the user signs out, so that the provider ends its session too) and the
+/// provider's session id `sid` (its front-channel logout names it).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ProviderSession {
+    pub issuer: String,
+    pub id_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+/// A person of an identity provider (issuer + subject) bound to a kho account, made at their
+/// first sign-in; the same person signing in again is the same account.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ProviderLink {
+    pub issuer: String,
+    pub subject: String,
+    pub user: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub linked_at: OffsetDateTime,
+}
+
+/// The key of a link: issuer and subject, which no URL or subject contains (a NUL between).
+fn link_key(issuer: &str, subject: &str) -> Vec<u8> {
+    [issuer.as_bytes(), b"\0", subject.as_bytes()].concat()
 }
 
 pub struct Accounts {
     users: sled::Tree,
     tokens: sled::Tree,
+    provider_links: sled::Tree,
     path: PathBuf,
 }
 
 impl Accounts {
-    pub(crate) fn new(users: sled::Tree, tokens: sled::Tree, path: &Path) -> Self {
+    pub(crate) fn new(
+        users: sled::Tree,
+        tokens: sled::Tree,
+        provider_links: sled::Tree,
+        path: &Path,
+    ) -> Self {
         Accounts {
             users,
             tokens,
+            provider_links,
             path: path.to_path_buf(),
         }
+    }
+
+    /// The account a provider's person is bound to, if they signed in before.
+    pub fn provider_link(&self, issuer: &str, subject: &str) -> Result<Option<ProviderLink>> {
+        match self
+            .provider_links
+            .get(link_key(issuer, subject))
+            .map_err(self.err())?
+        {
+            Some(bytes) => Ok(Some(decode("provider link", &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Binds a provider's person to an account (the service checks the account first).
+    pub(crate) fn add_provider_link(&self, link: &ProviderLink) -> Result<()> {
+        self.provider_links
+            .insert(link_key(&link.issuer, &link.subject), encode(link)?)
+            .map_err(self.err())?;
+        self.flush()
+    }
+
+    /// Ends every session opened through `issuer` whose provider session is `sid` (the
+    /// provider's front-channel logout); returns how many.
+    pub fn end_provider_sessions(&self, issuer: &str, sid: &str) -> Result<usize> {
+        self.remove_tokens(|grant| {
+            grant
+                .provider
+                .as_ref()
+                .is_some_and(|p| p.issuer == issuer && p.sid.as_deref() == Some(sid))
+        })
     }
 
     fn err(&self) -> impl Fn(sled::Error) -> ArchiveError + '_ {

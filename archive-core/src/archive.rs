@@ -423,6 +423,17 @@ impl Archive {
         self.index.sync(&self.catalog, self.tables(), progress)
     }
 
+    /// [`Archive::sync_index`] that stops early once `stop()` says so, keeping what it indexed
+    /// (committed): the server's background catch-up, stopped with the server.
+    pub fn sync_index_until(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<u64> {
+        self.index
+            .sync_until(&self.catalog, self.tables(), progress, stop)
+    }
+
     /// Rebuilds the search index from the catalogue; resumes an interrupted rebuild.
     pub fn reindex(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         self.index.rebuild(&self.catalog, self.tables(), progress)

@@ -13,6 +13,8 @@
 //!   data/dossiers.jsonl         registered dossiers (an owner's bag: those naming them)
 //!   data/shares.jsonl           {"share", "token_sha256"}: the citizens' shares (an owner's
 //!                               bag: theirs, without the link tokens' hashes)
+//!   data/stacks.jsonl           the scanned stacks kept whole (their bytes among the blobs;
+//!                               not in an owner's bag: a stack holds others' pages)
 //!   data/doc-types.csv          the store's own document types, if it has any
 //!   data/blobs/ab/<sha256>      the originals, named by their hash
 //! ```
@@ -43,7 +45,7 @@ use std::path::{Component, Path, PathBuf};
 /// What kho writes in `data/kho-export.json`.
 const FORMAT: &str = "kho-bag";
 /// The bag format this kho writes; it imports this one and every earlier one. Version 2 added
-/// dossiers and shares (a version-1 bag has none: it imports as before).
+/// dossiers, shares and kept stacks (a version-1 bag has none: it imports as before).
 pub const BAG_VERSION: u32 = 2;
 /// Problems listed when a bag is refused, at most.
 const MAX_PROBLEMS: usize = 50;
@@ -76,6 +78,8 @@ pub struct ExportInfo {
     pub dossiers: u64,
     #[serde(default)]
     pub shares: u64,
+    #[serde(default)]
+    pub stacks: u64,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -101,6 +105,7 @@ pub struct BagSummary {
     pub events: u64,
     pub dossiers: u64,
     pub shares: u64,
+    pub stacks: u64,
     /// Files under `data/` and their bytes (the bag's Payload-Oxum).
     pub payload_files: u64,
     pub payload_bytes: u64,
@@ -373,6 +378,25 @@ pub fn export(
     writer.add(dossiers)?;
     writer.add(shares)?;
 
+    if scope == &Scope::Store {
+        let mut stacks = writer.create("data/stacks.jsonl")?;
+        let kept = catalog.stacks();
+        for digest in kept.digests() {
+            let digest = digest?;
+            let Some(stack) = kept.get(&digest)? else {
+                continue;
+            };
+            let named = Sha256Digest::from_hex(&stack.sha256).ok_or(ArchiveError::Damaged {
+                key: format!("stack {digest}"),
+                detail: format!("its sha256 {:?} is not a hash", stack.sha256),
+            })?;
+            blobs.insert(named);
+            summary.stacks += 1;
+            BagWriter::json_line(&mut stacks, &stack)?;
+        }
+        writer.add(stacks)?;
+    }
+
     let own_types = archive.root().join(DOC_TYPES_FILE);
     if scope == &Scope::Store && own_types.exists() {
         let mut out = writer.create("data/doc-types.csv")?;
@@ -416,6 +440,7 @@ pub fn export(
         events: summary.events,
         dossiers: summary.dossiers,
         shares: summary.shares,
+        stacks: summary.stacks,
     };
     let mut out = writer.create("data/kho-export.json")?;
     serde_json::to_writer_pretty(&mut out, &info).map_err(|e| ArchiveError::Io {
@@ -849,6 +874,27 @@ fn restore(
             Ok(())
         })?;
     }
+    if checked.payload.contains_key("data/stacks.jsonl") {
+        json_lines(
+            bag,
+            "data/stacks.jsonl",
+            |stack: crate::stacks::StackRecord| {
+                let named = Sha256Digest::from_hex(&stack.sha256).is_some();
+                if !named || !checked.payload.contains_key(&blob_path(&stack.sha256)) {
+                    return Err(ArchiveError::Bag {
+                        path: bag.to_path_buf(),
+                        problems: format!(
+                            "data/stacks.jsonl names stack {}, whose bytes are not in the bag",
+                            stack.sha256
+                        ),
+                    });
+                }
+                catalog.stacks().keep(&stack)?;
+                summary.stacks += 1;
+                Ok(())
+            },
+        )?;
+    }
     if checked.payload.contains_key("data/shares.jsonl") {
         json_lines(bag, "data/shares.jsonl", |line: ShareLine| {
             check_share(catalog, &line).map_err(|problem| ArchiveError::Bag {
@@ -861,28 +907,27 @@ fn restore(
         })?;
     }
     let info = &checked.info;
-    let held = (
+    let held = [
         summary.records,
         summary.blobs,
         summary.events,
         summary.dossiers,
         summary.shares,
-    );
-    if held
-        != (
-            info.records,
-            info.blobs,
-            info.events,
-            info.dossiers,
-            info.shares,
-        )
-    {
+        summary.stacks,
+    ];
+    let said = [
+        info.records,
+        info.blobs,
+        info.events,
+        info.dossiers,
+        info.shares,
+        info.stacks,
+    ];
+    if held != said {
         return Err(ArchiveError::Bag {
             path: bag.to_path_buf(),
             problems: format!(
-                "it holds {} record(s), {} original(s), {} event(s), {} dossier(s) and {} share(s); data/kho-export.json says {}, {}, {}, {} and {}",
-                summary.records, summary.blobs, summary.events, summary.dossiers, summary.shares,
-                info.records, info.blobs, info.events, info.dossiers, info.shares
+                "it holds {held:?} (records, originals, events, dossiers, shares, stacks); data/kho-export.json says {said:?}"
             ),
         });
     }

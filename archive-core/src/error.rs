@@ -25,6 +25,9 @@ pub enum ArchiveError {
     /// No share has this id (among the caller's) or this link token.
     #[error("no share {0}")]
     NoShare(String),
+    /// No webhook receiver has this name.
+    #[error("no webhook receiver {0}")]
+    NoWebhook(String),
     /// The share exists but may not be used: revoked, expired, or a one-time link used up.
     #[error("share {id} is {}", state.as_str())]
     ShareGone {

@@ -90,11 +90,13 @@ fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
     keys
 }
 
-/// The ledger trees a transaction that appends events must hold.
+/// The ledger trees a transaction that appends events must hold, and the indicators'
+/// counters each event moves (in the same transaction, [`crate::indicators`]).
 pub(crate) struct LedgerTx<'a> {
     pub meta: &'a TransactionalTree,
     pub ledger: &'a TransactionalTree,
     pub refs: &'a TransactionalTree,
+    pub counting: crate::indicators::CountingTx<'a>,
 }
 
 /// Appends `event` after the current head, within the caller's transaction, and files it under
@@ -104,7 +106,12 @@ pub(crate) fn append(
     event: &NewEvent,
     at: OffsetDateTime,
 ) -> Result<LedgerEvent, ConflictableTransactionError<CatalogTxError>> {
-    let LedgerTx { meta, ledger, refs } = tx;
+    let LedgerTx {
+        meta,
+        ledger,
+        refs,
+        counting,
+    } = tx;
     let head: Head = match meta.get(HEAD_KEY)? {
         Some(bytes) => decode("ledger head", &bytes).map_err(tx_err)?,
         None => Head {
@@ -127,6 +134,7 @@ pub(crate) fn append(
     };
     meta.insert(HEAD_KEY, encode(&new_head).map_err(tx_err)?)?;
     file_refs(refs, &stored)?;
+    crate::indicators::count_in_tx(counting, &stored)?;
     Ok(stored)
 }
 

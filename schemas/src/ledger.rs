@@ -54,6 +54,9 @@ pub enum Action {
     Share,
     /// The owner revoked a share.
     RevokeShare,
+    /// The one-stop system was told of events about the owner's documents (a page of the event
+    /// feed, or webhook deliveries): the detail names the events' sequence numbers and types.
+    EventsSent,
 }
 
 /// Who acted: a user or program of kho, or the local operator at the command line.

@@ -16,8 +16,10 @@ mod capture;
 mod date;
 mod doc_types;
 mod error;
+pub mod feed;
 mod filter;
 pub mod ids;
+pub mod indicators;
 mod ledger;
 mod manifest;
 pub mod messages;
@@ -47,6 +49,7 @@ pub use capture::{
 pub use date::{add_months, iso_date, parse_date, today, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};
+pub use feed::{EmailAddress, FeedEvent, FeedType};
 pub use filter::DocumentFilter;
 pub use ids::OwnerId;
 pub use ledger::{AccessReason, Action, Actor, LedgerEvent, NewEvent, MAX_PURPOSE_CHARS};

@@ -1182,6 +1182,64 @@ messages! {
         vi: "đã có người dùng tên \"{name}\"",
         en: "a user named \"{name}\" already exists"
     }
+    // Signing in through the provider of electronic identity (OpenID Connect, #20):
+    // search-api/src/oidc/, archive-core/src/service/sign_in.rs.
+    OIDC_NOT_CONFIGURED = "oidc.not_configured" {
+        vi: "kho này chưa bật đăng nhập bằng tài khoản định danh điện tử (kho serve --oidc-issuer)",
+        en: "this kho does not sign in through an identity provider (kho serve --oidc-issuer)"
+    }
+    OIDC_PROVIDER_UNREACHABLE = "oidc.provider_unreachable" {
+        vi: "không kết nối được với hệ thống định danh {issuer}: {why}; vui lòng thử lại sau",
+        en: "the identity provider {issuer} cannot be reached: {why}; try again later"
+    }
+    OIDC_STATE_MISMATCH = "oidc.state_mismatch" {
+        vi: "phiên đăng nhập không khớp hoặc đã dùng (tham số state); vui lòng đăng nhập lại từ đầu",
+        en: "the sign-in does not match one this browser started, or was already used (state); start again"
+    }
+    OIDC_PROVIDER_ERROR = "oidc.provider_error" {
+        vi: "hệ thống định danh từ chối đăng nhập: {error}",
+        en: "the identity provider refused the sign-in: {error}"
+    }
+    OIDC_TOKEN_EXCHANGE = "oidc.token_exchange" {
+        vi: "không đổi được mã xác thực lấy ID token tại hệ thống định danh: {why}",
+        en: "the authorization code could not be exchanged for an ID token: {why}"
+    }
+    OIDC_TOKEN_INVALID = "oidc.token_invalid" {
+        vi: "ID token không hợp lệ ({why}); kho không chấp nhận đăng nhập này",
+        en: "the ID token is not valid ({why}); the sign-in is refused"
+    }
+    OIDC_ACR = "oidc.acr" {
+        vi: "mức độ đảm bảo xác thực \"{got}\" không đủ; cần {wanted}",
+        en: "the assurance level \"{got}\" is not enough; {wanted} is required"
+    }
+    OIDC_ID_CLAIM_MISSING = "oidc.id_claim_missing" {
+        vi: "ID token không có số định danh cá nhân (trường \"{claim}\")",
+        en: "the ID token carries no personal ID (claim \"{claim}\")"
+    }
+    OIDC_ID_CLAIM_INVALID = "oidc.id_claim_invalid" {
+        vi: "số định danh trong ID token (trường \"{claim}\") không hợp lệ: {why}",
+        en: "the personal ID in the ID token (claim \"{claim}\") is not valid: {why}"
+    }
+    OIDC_ROLE_CLAIM = "oidc.role_claim" {
+        vi: "vai trò \"{got}\" trong ID token (trường \"{claim}\") không được nhận; chỉ cán bộ (clerk) và người nhập liệu (operator) đăng nhập được qua hệ thống định danh",
+        en: "the role \"{got}\" in the ID token (claim \"{claim}\") is not accepted; only clerk and operator sign in through the provider"
+    }
+    OIDC_STAFF_CLAIMS = "oidc.staff_claims" {
+        vi: "thông tin cán bộ trong ID token không hợp lệ: {why}",
+        en: "the staff claims of the ID token are not valid: {why}"
+    }
+    OIDC_IDENTITY_CHANGED = "oidc.identity_changed" {
+        vi: "tài khoản {user} gắn với số định danh {bound}, nhưng hệ thống định danh nay báo {got}; hãy liên hệ quản trị",
+        en: "account {user} is bound to personal ID {bound} but the provider now says {got}; contact an administrator"
+    }
+    OIDC_NAME_TAKEN = "oidc.name_taken" {
+        vi: "tên {user} đã là một tài khoản nội bộ của kho; quản trị phải đổi tên tài khoản đó trước",
+        en: "{user} is already a local account of kho; an administrator must rename it first"
+    }
+    OIDC_ACCOUNT_DISABLED = "oidc.account_disabled" {
+        vi: "tài khoản {user} đã bị khóa",
+        en: "account {user} is disabled"
+    }
     CONFLICT_ANCHOR_NAME = "conflict.anchor_name" {
         vi: "đã có chứng thư tin cậy tên \"{name}\"; hãy gỡ nó trước hoặc chọn --name khác",
         en: "a trust anchor named \"{name}\" exists; remove it first or choose another --name"
@@ -1207,7 +1265,7 @@ messages! {
         en: "a backup is already running; try again when it has finished"
     }
     CONFLICT_NO_SIGNING_KEY = "conflict.no_signing_key" {
-        vi: "máy chủ này không có khóa ký: hãy chạy `kho serve --signing-key CƠ_QUAN.p12`",
+        vi: "máy chủ này chưa được cấu hình để ký bản sao có chứng thực; hãy liên hệ quản trị viên (khóa ký của cơ quan: kho serve --signing-key)",
         en: "this server has no signing key: start it with `kho serve --signing-key AGENCY.p12`"
     }
     CONFLICT_SHARE_REVOKED = "conflict.share_revoked" {
@@ -1269,6 +1327,26 @@ messages! {
     DOSSIER_APPLICANTS_NONE = "dossier.applicants.none" {
         vi: "hồ sơ cần ít nhất một số định danh của người nộp",
         en: "a dossier names at least one applicant's owner ID"
+    }
+    QUERY_VALUE_NOT_A_COUNT = "query.value.not_a_count" {
+        vi: "cần một số nguyên không âm",
+        en: "a whole number, 0 or more, is expected"
+    }
+    QUERY_VALUE_NOT_YES_NO = "query.value.not_yes_no" {
+        vi: "cần true hoặc false",
+        en: "true or false is expected"
+    }
+    QUERY_VALUE_UNREADABLE = "query.value.unreadable" {
+        vi: "không đọc được giá trị này",
+        en: "this value cannot be read"
+    }
+    DOSSIER_APPLICANT_REPEATED = "dossier.applicants.repeated" {
+        vi: "người nộp này đã có trong danh sách",
+        en: "this applicant is already in the list"
+    }
+    DOSSIER_RECEIVED_LATER = "dossier.received_on.later" {
+        vi: "ngày tiếp nhận sau hôm nay ({today}): chỉ đăng ký hồ sơ đã tiếp nhận",
+        en: "the reception date is after today ({today}): only dossiers already received are registered"
     }
     DOSSIER_APPLICANTS_TOO_MANY = "dossier.applicants.too_many" {
         vi: "một hồ sơ có nhiều nhất {max} người nộp",
@@ -1477,12 +1555,12 @@ messages! {
         en: "vocabulary: {rows} row(s) from {file} now in force ({path})"
     }
     CLI_EXPORTED = "cli.exported" {
-        vi: "đã xuất {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ ({bytes} byte) vào {path}",
-        en: "exported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s) ({bytes} bytes) to {path}"
+        vi: "đã xuất {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ, {stacks} xấp bản quét ({bytes} byte) vào {path}",
+        en: "exported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s), {stacks} scanned stack(s) ({bytes} bytes) to {path}"
     }
     CLI_IMPORTED = "cli.imported" {
-        vi: "đã nhập {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ vào {path}; mọi mã băm đã được kiểm tra",
-        en: "imported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s) into {path}; every hash checked"
+        vi: "đã nhập {records} giấy tờ, {blobs} bản gốc, {texts} văn bản trang, {events} sự kiện nhật ký, {dossiers} hồ sơ TTHC, {shares} lượt chia sẻ, {stacks} xấp bản quét vào {path}; mọi mã băm đã được kiểm tra",
+        en: "imported {records} record(s), {blobs} original(s), {texts} page text(s), {events} ledger event(s), {dossiers} dossier(s), {shares} share(s), {stacks} scanned stack(s) into {path}; every hash checked"
     }
     CLI_DOSSIER_REGISTERED = "cli.dossier_registered" {
         vi: "{file}:{line}: đã đăng ký {code}",
@@ -1594,6 +1672,180 @@ messages! {
     OCR_FAILED = "ingest.ocr_failed" {
         vi: "máy đọc chữ (OCR) không đọc được ảnh trang (ảnh hỏng hoặc bị cắt cụt)",
         en: "the OCR engine could not read the page image (a damaged or cut-short image)"
+    // The province's indicators (#21; docs/indicators.md).
+    ROLE_LEADER = "role.leader" { vi: "lãnh đạo", en: "leader" }
+    ACT_SEE_INDICATORS = "act.see_indicators" {
+        vi: "xem các chỉ số số hóa và tái sử dụng",
+        en: "see the digitization and reuse indicators"
+    }
+    USER_LEADER_AGENCY = "user.leader_agency" {
+        vi: "mã cơ quan của lãnh đạo không hợp lệ: {why}",
+        en: "the leader's agency code is not valid: {why}"
+    }
+    REFUSAL_INDICATORS_OTHER_AGENCY = "refusal.indicators.other_agency" {
+        vi: "tài khoản này xem chỉ số của cơ quan {own} và các cơ quan trực thuộc, không xem được {asked}",
+        en: "this account sees the indicators of agency {own} and the agencies under it, not of {asked}"
+    }
+    INDICATORS_NAME_41 = "indicators.name.4_1" {
+        vi: "Tỷ lệ hồ sơ TTHC có cấp kết quả giải quyết TTHC điện tử",
+        en: "Share of dossiers issued an electronic result"
+    }
+    INDICATORS_NAME_42 = "indicators.name.4_2" {
+        vi: "Tỷ lệ hồ sơ TTHC thực hiện số hóa hồ sơ",
+        en: "Share of dossiers digitized (a digitized component and an electronic result)"
+    }
+    INDICATORS_NAME_43 = "indicators.name.4_3" {
+        vi: "Tỷ lệ khai thác, sử dụng lại thông tin, dữ liệu số hóa",
+        en: "Share of dossiers reusing digitized data"
+    }
+    INDICATORS_NAME_44 = "indicators.name.4_4" {
+        vi: "Hồ sơ số hóa có kết nối, chia sẻ phục vụ tái sử dụng",
+        en: "Dossiers whose digitized papers were connected and shared for reuse"
+    }
+    INDICATORS_MISSING_NOT_REGISTERED = "indicators.missing.not_registered" {
+        vi: "hồ sơ tiếp nhận: chưa được đăng ký với kho (POST /api/v1/dossiers, kho dossier import)",
+        en: "dossiers received: not registered (POST /api/v1/dossiers, kho dossier import)"
+    }
+    INDICATORS_MISSING_PAPER_RESULTS = "indicators.missing.paper_results" {
+        vi: "mẫu số (hồ sơ của thủ tục có kết quả bản giấy): kho không biết thủ tục nào cấp kết quả bản giấy",
+        en: "denominator (dossiers of procedures whose result is a paper): kho does not know which procedures issue paper results"
+    }
+    INDICATORS_TEXT_LAYER = "indicators.text_layer" { vi: "lớp chữ PDF", en: "text layer" }
+    INDICATORS_OCR = "indicators.ocr" { vi: "nhận dạng chữ (OCR)", en: "OCR" }
+    INDICATORS_REVIEW = "indicators.review" { vi: "cần xem lại", en: "to review" }
+    INDICATORS_PROVINCE = "indicators.province" { vi: "Toàn tỉnh", en: "province" }
+    INDICATORS_NO_AGENCY = "indicators.no_agency" { vi: "(không rõ cơ quan)", en: "(agency unknown)" }
+    INDICATORS_GROUP_BY = "indicators.group_by" {
+        vi: "cách nhóm {got} không có; dùng agency (theo cơ quan) hoặc month (theo tháng)",
+        en: "no grouping {got}; use agency or month"
+    }
+    INDICATORS_PERIOD = "indicators.period" {
+        vi: "ngày kết thúc phải không trước ngày bắt đầu, và kỳ báo cáo dài nhất {max} ngày",
+        en: "the end date must not be before the start date, and a period is at most {max} days"
+    }
+    INDICATORS_FORMAT = "indicators.format" {
+        vi: "định dạng {got} không có; dùng json hoặc csv",
+        en: "no format {got}; use json or csv"
+    }
+    INDICATORS_NOT_BUILT = "indicators.not_built" {
+        vi: "bộ đếm chỉ số của kho này chưa được dựng từ sổ ghi: chạy kho report rebuild (kho dừng phục vụ trong lúc dựng)",
+        en: "this store's indicator counters have not been built from the ledger: run kho report rebuild (with the store not served)"
+    }
+    CLI_REPORT_REBUILT = "cli.report.rebuilt" {
+        vi: "đã dựng lại bộ đếm chỉ số từ {events} sự kiện sổ ghi: {counters} bộ đếm, {dossiers} hồ sơ",
+        en: "indicator counters rebuilt from {events} ledger events: {counters} counters, {dossiers} dossiers"
+    }
+    CLI_REPORT_FORMAT = "cli.report.format" {
+        vi: "chỉ chọn một trong --json và --csv",
+        en: "choose one of --json and --csv"
+    }
+    CLI_ACTIVITY_REBUILD_COUNTERS = "cli.activity.rebuild_counters" { vi: "dựng bộ đếm", en: "counters" }
+    // The event feed, webhooks and the citizen's notifications (#21, #20; schemas::feed).
+    FEED_TYPE_UNKNOWN = "feed.type_unknown" {
+        vi: "loại sự kiện {got} không có (các loại: {known})",
+        en: "unknown event type {got} (known: {known})"
+    }
+    FEED_AFTER_SHAPE = "feed.after_shape" {
+        vi: "after phải là số thứ tự của một sự kiện trong sổ (0 trở lên), không phải {got}",
+        en: "after must be a ledger sequence number (0 or more), not {got}"
+    }
+    FEED_LIMIT_SHAPE = "feed.limit_shape" {
+        vi: "limit phải là số từ 1 đến {max}, không phải {got}",
+        en: "limit must be a number from 1 to {max}, not {got}"
+    }
+    EMAIL_SHAPE = "email.shape" {
+        vi: "{got} không phải địa chỉ thư điện tử (dạng ten@mien.vn, chỉ chữ không dấu, số và . _ + -)",
+        en: "{got} is not an e-mail address (name@domain.vn, ASCII letters, digits and . _ + - only)"
+    }
+    EMAIL_LENGTH = "email.length" {
+        vi: "địa chỉ thư điện tử phải có từ 1 đến {max} ký tự",
+        en: "an e-mail address has 1 to {max} characters"
+    }
+    WEBHOOK_NAME_SHAPE = "webhook.name_shape" {
+        vi: "tên nơi nhận webhook có từ 1 đến {max} ký tự: chữ không dấu, số, - _ .",
+        en: "a webhook receiver's name has 1 to {max} characters: ASCII letters, digits, - _ ."
+    }
+    WEBHOOK_URL_SHAPE = "webhook.url_shape" {
+        vi: "địa chỉ nơi nhận webhook phải bắt đầu bằng http:// hoặc https://, có tên máy, không có khoảng trắng",
+        en: "a webhook receiver's address starts with http:// or https:// and names a host, without spaces"
+    }
+    CONFLICT_WEBHOOK_EXISTS = "conflict.webhook_exists" {
+        vi: "đã có nơi nhận webhook tên {name}; xoá nó trước nếu muốn thay",
+        en: "a webhook receiver named {name} exists already; remove it first to replace it"
+    }
+    NO_WEBHOOK = "not_found.webhook" {
+        vi: "không có nơi nhận webhook {name}",
+        en: "no webhook receiver {name}"
+    }
+    ACT_READ_EVENTS = "act.read_events" {
+        vi: "đọc luồng sự kiện",
+        en: "read the event feed"
+    }
+    ACT_MANAGE_WEBHOOKS = "act.manage_webhooks" {
+        vi: "quản lý nơi nhận webhook",
+        en: "manage webhook receivers"
+    }
+    ACT_SET_NOTIFICATIONS = "act.set_notifications" {
+        vi: "đặt địa chỉ nhận thông báo",
+        en: "set a notification address"
+    }
+    NOTIFY_RELAY_OFF = "notify.relay_off" {
+        vi: "Tỉnh chưa bật gửi thông báo qua thư điện tử; địa chỉ vẫn được lưu và sẽ dùng khi được bật.",
+        en: "The province has not turned e-mail notifications on; the address is kept and used once it does."
+    }
+    NOTIFY_PAGE_TITLE = "notify.page_title" {
+        vi: "Nhận thông báo",
+        en: "Notifications"
+    }
+    NOTIFY_PAGE_INTRO = "notify.page_intro" {
+        vi: "Nhận thư điện tử mỗi khi có hoạt động mới với giấy tờ của bạn (cùng nội dung trang Hoạt động).",
+        en: "Get an e-mail whenever something new happens to your papers (the same sentences as the Activity page)."
+    }
+    NOTIFY_ADDRESS_LABEL = "notify.address_label" {
+        vi: "Địa chỉ thư điện tử",
+        en: "E-mail address"
+    }
+    NOTIFY_SAVE = "notify.save" { vi: "Lưu", en: "Save" }
+    NOTIFY_STOP = "notify.stop" { vi: "Ngừng nhận thông báo", en: "Stop notifications" }
+    NOTIFY_CURRENT = "notify.current" {
+        vi: "Thông báo đang gửi tới {address}.",
+        en: "Notifications go to {address}."
+    }
+    NOTIFY_NONE = "notify.none" {
+        vi: "Bạn chưa đặt địa chỉ nhận thông báo.",
+        en: "You have no notification address."
+    }
+    NOTIFY_SAVED = "notify.saved" {
+        vi: "Đã lưu. Từ nay thông báo gửi tới {address}.",
+        en: "Saved. Notifications now go to {address}."
+    }
+    NOTIFY_STOPPED = "notify.stopped" {
+        vi: "Đã ngừng gửi thông báo.",
+        en: "Notifications stopped."
+    }
+    NOTIFY_MAIL_SUBJECT = "notify.mail_subject" {
+        vi: "[kho] Hoạt động mới với giấy tờ của bạn",
+        en: "[kho] New activity on your papers"
+    }
+    NOTIFY_MAIL_FOOTER = "notify.mail_footer" {
+        vi: "Xem chi tiết tại trang Hoạt động của bạn trong kho. Để ngừng nhận thư này, vào trang Nhận thông báo.",
+        en: "See the details on your Activity page in kho. To stop these e-mails, open the Notifications page."
+    }
+    CLI_WEBHOOK_ADDED = "cli.webhook_added" {
+        vi: "kho: nơi nhận webhook {name} đã thêm: {url}, loại {types}, từ sau sự kiện {after}; khoá bí mật in ở đầu ra chuẩn (chỉ lần này)",
+        en: "kho: webhook receiver {name} added: {url}, types {types}, after event {after}; its secret is on standard output (shown once)"
+    }
+    CLI_WEBHOOK_LINE = "cli.webhook_line" {
+        vi: "{name}\t{url}\tloại {types}\tđã gửi đến sự kiện {after}\t{attempts} lần thử hỏng\tlỗi cuối: {error}",
+        en: "{name}\t{url}\ttypes {types}\tdelivered through event {after}\t{attempts} failed attempt(s)\tlast error: {error}"
+    }
+    CLI_WEBHOOK_REMOVED = "cli.webhook_removed" {
+        vi: "kho: đã xoá nơi nhận webhook {name}",
+        en: "kho: webhook receiver {name} removed"
+    }
+    ACTION_EVENTS_SENT = "action.events_sent" {
+        vi: "Hệ thống một cửa được báo sự kiện",
+        en: "Events sent to the one-stop system"
     }
 }
 

@@ -23,15 +23,19 @@ pub enum Role {
     /// The one-stop system's program (hệ thống một cửa): registers the dossiers it receives,
     /// reads nothing.
     Intake,
+    /// A province's or an agency's leader: reads the indicators (of the whole store, or of
+    /// their agency and those under it), nothing else.
+    Leader,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::Operator,
         Role::Clerk,
         Role::Citizen,
         Role::Intake,
+        Role::Leader,
     ];
 
     pub fn parse(s: &str) -> Result<Self, RuleError> {
@@ -41,6 +45,7 @@ impl Role {
             "clerk" => Ok(Role::Clerk),
             "citizen" => Ok(Role::Citizen),
             "intake" => Ok(Role::Intake),
+            "leader" => Ok(Role::Leader),
             other => Err(RuleError::new(&m::ROLE_UNKNOWN).with("got", format!("{other:?}"))),
         }
     }
@@ -52,6 +57,7 @@ impl Role {
             Role::Clerk => "clerk",
             Role::Citizen => "citizen",
             Role::Intake => "intake",
+            Role::Leader => "leader",
         }
     }
 
@@ -63,6 +69,7 @@ impl Role {
             Role::Clerk => &m::ROLE_CLERK,
             Role::Citizen => &m::ROLE_CITIZEN,
             Role::Intake => &m::ROLE_INTAKE,
+            Role::Leader => &m::ROLE_LEADER,
         }
     }
 }
@@ -128,6 +135,14 @@ impl Principal {
         let agency_code = match (role, agency_code) {
             (Role::Clerk, Some(code)) => Some(AgencyCode::parse(code)?.as_str().to_string()),
             (Role::Clerk, None) => return Err(RuleError::new(&m::USER_CLERK_AGENCY)),
+            // A leader bound to an agency sees it and the agencies under it; unbound, the
+            // whole store (the province).
+            (Role::Leader, Some(code)) => Some(
+                AgencyCode::parse(code)
+                    .map_err(|e| RuleError::new(&m::USER_LEADER_AGENCY).with_message("why", e))?
+                    .as_str()
+                    .to_string(),
+            ),
             (_, Some(_)) => {
                 return Err(
                     RuleError::new(&m::USER_AGENCY_NOT_CLERK).with_message("role", role.words())

@@ -5,7 +5,7 @@
 //! [`authenticate`]s each request's token into the [`schemas::Caller`] that the services of
 //! `archive-core` take (the extractors are in [`crate::extract`] and [`crate::web`]).
 
-use archive_core::accounts::{TokenGrant, TokenKind, UserAccount};
+use archive_core::accounts::{ProviderSession, TokenGrant, TokenKind, UserAccount};
 use archive_core::{Archive, ArchiveError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -176,15 +176,18 @@ pub fn create_api_token(
         created_at: now,
         expires_at: days.map(|d| now + Duration::from_secs(u64::from(d.clamp(1, 3650)) * 86_400)),
         made_by: None,
+        provider: None,
     };
     let grant = archive.add_api_token(caller, &token_hash(&token), grant)?;
     Ok((token, grant))
 }
 
-/// Opens a session for a user who has just proved who they are; the token is returned once.
-fn open_session(
+/// Opens a session for a user who has just proved who they are (with a password, or through
+/// an identity provider: `provider`); the token is returned once.
+pub(crate) fn open_session(
     archive: &Archive,
     account: UserAccount,
+    provider: Option<ProviderSession>,
 ) -> Result<(String, TokenGrant), AuthError> {
     let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
     let now = OffsetDateTime::now_utc();
@@ -195,6 +198,7 @@ fn open_session(
         created_at: now,
         expires_at: Some(now + SESSION_TTL),
         made_by: None,
+        provider,
     };
     archive.accounts().add_token(&token_hash(&token), &grant)?;
     Ok((token, grant))
@@ -221,7 +225,9 @@ pub fn login(
         .map_or(decoy.as_str(), |a| a.password_hash.as_str());
     let matches = password_matches(hash, password);
     match account {
-        Some(account) if matches && !account.disabled => open_session(archive, account).map(Some),
+        Some(account) if matches && !account.disabled => {
+            open_session(archive, account, None).map(Some)
+        }
         _ => Ok(None),
     }
 }

@@ -47,6 +47,9 @@ pub struct FieldProblem {
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(Message),
+    /// A query parameter that breaks its rule: a 400 naming it (`errors[0].field`).
+    #[error("{}", .0.message())]
+    BadParameter(FieldError),
     #[error("{0}")]
     Invalid(Message, Vec<FieldError>),
     #[error("{}", Message::new(&messages::UNAUTHENTICATED))]
@@ -77,7 +80,7 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadParameter(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(..) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated | ApiError::InvalidLogin => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -128,6 +131,7 @@ impl ApiError {
             ApiError::Unauthenticated => messages::UNAUTHENTICATED.code,
             ApiError::InvalidLogin => messages::INVALID_LOGIN.code,
             ApiError::BadRequest(m) => m.code(),
+            ApiError::BadParameter(e) => e.code(),
             ApiError::Conflict(m) | ApiError::TooLarge(m) => m.code(),
             ApiError::RangeNotSatisfiable(..) => "request.range",
             ApiError::TooManyRequests(..) => "request.too_many",
@@ -148,6 +152,7 @@ impl ApiError {
             | ApiError::Conflict(m)
             | ApiError::TooLarge(m)
             | ApiError::TooManyRequests(m, _) => m.render(lang),
+            ApiError::BadParameter(e) => e.message().render(lang),
             ApiError::Unauthenticated => Message::new(&messages::UNAUTHENTICATED).render(lang),
             ApiError::InvalidLogin => Message::new(&messages::INVALID_LOGIN).render(lang),
             other => other.to_string(),
@@ -165,7 +170,9 @@ impl From<Refusal> for ApiError {
             Refusal::NotTheirDocument { id } => ApiError::no_document(&id),
             Refusal::NotTheirOwner { .. } => ApiError::NotFound(refusal.message()),
             Refusal::Reason(fields) => ApiError::fields(fields),
-            Refusal::Role { .. } | Refusal::Dossier(_) => ApiError::Forbidden(refusal.message()),
+            Refusal::Role { .. } | Refusal::Dossier(_) | Refusal::Scope(_) => {
+                ApiError::Forbidden(refusal.message())
+            }
         }
     }
 }
@@ -182,6 +189,9 @@ impl From<ArchiveError> for ApiError {
             }
             ArchiveError::NoShare(id) => {
                 ApiError::NotFound(Message::new(&messages::NO_SHARE).with("id", id))
+            }
+            ArchiveError::NoWebhook(name) => {
+                ApiError::NotFound(Message::new(&messages::NO_WEBHOOK).with("name", name))
             }
             ArchiveError::ShareGone { id, state } => ApiError::Gone(
                 Message::new(&messages::SHARE_GONE)
@@ -222,18 +232,20 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let lang = crate::lang::current();
-        let errors = match &self {
-            ApiError::Invalid(_, errors) => errors
-                .iter()
-                .map(|e| FieldProblem {
-                    field: e.field.clone(),
-                    value: e.value.clone(),
-                    code: e.code().to_string(),
-                    rule: e.rule.render(lang),
-                })
-                .collect(),
-            _ => Vec::new(),
+        let broken: &[FieldError] = match &self {
+            ApiError::Invalid(_, errors) => errors,
+            ApiError::BadParameter(e) => std::slice::from_ref(e),
+            _ => &[],
         };
+        let errors = broken
+            .iter()
+            .map(|e| FieldProblem {
+                field: e.field.clone(),
+                value: e.value.clone(),
+                code: e.code().to_string(),
+                rule: e.rule.render(lang),
+            })
+            .collect();
         let problem = Problem {
             kind: "about:blank".into(),
             title: status.canonical_reason().unwrap_or("Error").to_string(),

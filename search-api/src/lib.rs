@@ -12,12 +12,15 @@
 
 pub mod auth;
 mod background;
+mod catch_up;
 mod connections;
+pub mod delivery;
 pub mod error;
 pub mod extract;
 mod fixity;
 pub mod lang;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 mod replication;
 pub mod routes;
@@ -26,13 +29,14 @@ pub mod throttle;
 pub mod web;
 pub mod wire;
 pub mod wire_citizens;
+pub mod wire_feed;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use routes::{
-    accounts, backups, batches, documents, dossiers, lifecycle, owners, search, session, shares,
-    stacks, system, trust, verify,
+    accounts, backups, batches, documents, dossiers, events, lifecycle, owners, reports, search,
+    session, shares, stacks, system, trust, verify,
 };
 use state::AppState;
 use std::time::Instant;
@@ -59,7 +63,9 @@ pub use state::ServerConfig;
         (name = "session"), (name = "accounts"), (name = "system"),
         (name = "trust", description = "Trust anchors, certified copies, public verification"),
         (name = "dossiers", description = "Dossiers registered by the one-stop system"),
+        (name = "reports", description = "The province's digitization and reuse indicators"),
         (name = "shares", description = "A citizen's documents shared with an agency or as a link"),
+        (name = "events", description = "The one-stop system's event feed and webhook receivers"),
     )
 )]
 struct ApiDoc;
@@ -109,8 +115,12 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(owners::owner_ledger_lines))
         .routes(routes!(dossiers::register_dossier))
         .routes(routes!(dossiers::owner_dossiers))
+        .routes(routes!(reports::indicators))
         .routes(routes!(shares::list_shares, shares::create_share))
         .routes(routes!(shares::revoke_share))
+        .routes(routes!(events::events))
+        .routes(routes!(events::list_webhooks, events::add_webhook))
+        .routes(routes!(events::remove_webhook))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
@@ -191,9 +201,9 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
     response
 }
 
-/// Serves until SIGINT or SIGTERM (or, if configured, the end of standard input). The caller
-/// brings the index up to date first (`kho serve` does, with progress lines); until it is,
-/// `/api/v1/ready` answers 503. `on_listening` is called with the bound address (port 0 picks a
+/// Serves until SIGINT or SIGTERM (or, if configured, the end of standard input). Listens at
+/// once; the index catches up with the catalogue in the background ([`catch_up`]), and until it
+/// has, `/api/v1/ready` answers 503 (`/api/v1/health` answers from the start). `on_listening` is called with the bound address (port 0 picks a
 /// free one).
 pub async fn serve(
     archive: archive_core::Archive,
@@ -203,12 +213,18 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let stop_on_eof = config.stop_on_stdin_eof;
     let (header_timeout, body_timeout) = (config.header_timeout, config.body_timeout);
-    let state = AppState::new(archive, config);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listening = listener.local_addr()?;
+    let oidc = config.oidc.clone();
+    let mut state = AppState::new(archive, config);
+    // The redirect URI defaults to the address listened on: known only now.
+    state.oidc = oidc.map(|c| std::sync::Arc::new(oidc::Oidc::new(c, listening)));
+    let catch_up = catch_up::start(&state);
     let fixity = fixity::start(&state);
     let journal = replication::start(&state);
+    let deliveries = delivery::start(&state);
     let (app, _) = router(state);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    on_listening(listener.local_addr()?);
+    on_listening(listening);
     let served = connections::serve(
         listener,
         app,
@@ -217,7 +233,9 @@ pub async fn serve(
         shutdown_signal(stop_on_eof),
     )
     .await;
+    catch_up.stop();
     fixity.stop();
+    deliveries.stop();
     // Its last push sends what was stored up to the stop.
     journal.stop();
     served

@@ -42,6 +42,10 @@ pub struct ServerConfig {
     pub header_timeout: std::time::Duration,
     /// A request body that sends nothing for this long ends with an error.
     pub body_timeout: std::time::Duration,
+    /// Signing in through an identity provider (`kho serve --oidc-issuer`); none: passwords only.
+    pub oidc: Option<crate::oidc::OidcConfig>,
+    /// Webhook deliveries and citizens' e-mail notifications.
+    pub delivery: crate::delivery::DeliveryConfig,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +65,8 @@ impl Default for ServerConfig {
             trusted_proxy: None,
             header_timeout: std::time::Duration::from_secs(10),
             body_timeout: std::time::Duration::from_secs(30),
+            oidc: None,
+            delivery: Default::default(),
         }
     }
 }
@@ -81,6 +87,8 @@ pub struct AppState {
     pub backup: Arc<tokio::sync::Mutex<()>>,
     /// Counts public verifications per client, for the rate limit.
     pub verify_limiter: Arc<crate::routes::verify::Limiter>,
+    /// The identity provider's sign-in, when configured (made once the address is known).
+    pub oidc: Option<Arc<crate::oidc::Oidc>>,
 }
 
 fn random_key() -> [u8; 32] {
@@ -111,6 +119,7 @@ impl AppState {
             csrf_key: random_key(),
             backup: Default::default(),
             verify_limiter: Default::default(),
+            oidc: None,
         }
     }
 

@@ -47,6 +47,7 @@ fn summary_line(
         .with("events", summary.events)
         .with("dossiers", summary.dossiers)
         .with("shares", summary.shares)
+        .with("stacks", summary.stacks)
         .with("bytes", summary.payload_bytes)
         .with("path", path.display())
         .to_string()

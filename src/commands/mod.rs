@@ -13,6 +13,7 @@ pub mod progress;
 pub mod rebuild;
 pub mod reextract;
 pub mod reindex;
+pub mod report;
 pub mod report_file;
 pub mod search;
 pub mod serve;
@@ -25,6 +26,7 @@ pub mod verify;
 pub mod verify_copy;
 pub mod vocabulary;
 pub mod watch;
+pub mod webhook;
 
 use anyhow::Context;
 use archive_core::{Archive, StoreOptions};

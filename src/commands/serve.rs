@@ -71,6 +71,88 @@ pub struct Args {
     /// one-stop system is not connected yet).
     #[arg(long, value_enum, default_value_t = DossierCheckArg::Registered)]
     dossier_check: DossierCheckArg,
+    /// The province's mail relay for citizens' e-mail notifications, `smtp://HOST[:PORT]`
+    /// (plain SMTP on a trusted network; the relay does TLS onwards). Without it nothing is
+    /// mailed (citizens may still set their address on /my/notifications).
+    #[arg(long, value_name = "URL", requires = "smtp_from")]
+    smtp_url: Option<String>,
+    /// The sender of notifications (`From:`), e.g. kho@quangnam.gov.vn.
+    #[arg(long, value_name = "ADDRESS", requires = "smtp_url")]
+    smtp_from: Option<String>,
+    /// How often new ledger events are looked for, to push to webhook receivers and mail.
+    #[arg(long, default_value_t = 1000, value_name = "MILLISECONDS")]
+    delivery_poll_ms: u64,
+    /// The longest wait between two attempts at a delivery (waits double from 1 s up to it).
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    delivery_max_backoff: u64,
+    #[command(flatten)]
+    oidc: OidcArgs,
+}
+
+/// Signing in through the national identity provider (OpenID Connect; docs/web.md).
+#[derive(clap::Args)]
+struct OidcArgs {
+    /// The identity provider's issuer URL: turns on "Đăng nhập bằng tài khoản định danh điện
+    /// tử" (discovery at ISSUER/.well-known/openid-configuration). The client secret is read
+    /// from $KHO_OIDC_CLIENT_SECRET (none: a public client, PKCE alone).
+    #[arg(long, value_name = "URL", requires = "oidc_client_id")]
+    oidc_issuer: Option<String>,
+    /// kho's client id at the provider.
+    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// The redirect URI registered at the provider, ending in /oidc/callback (e.g.
+    /// https://kho.example.gov.vn/oidc/callback). Default: http://ADDR/oidc/callback of --addr.
+    #[arg(long, value_name = "URL", requires = "oidc_issuer")]
+    oidc_redirect_uri: Option<String>,
+    /// Assurance level asked for (`acr_values`) and required of the returned `acr`, e.g. LoA2;
+    /// repeat it (or separate by commas) to accept several.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        value_delimiter = ',',
+        requires = "oidc_issuer"
+    )]
+    oidc_acr: Vec<String>,
+    /// The ID token's claim holding the citizen's personal ID (validated like any owner ID).
+    #[arg(long, value_name = "CLAIM", default_value = "personal_id")]
+    oidc_id_claim: String,
+    /// The claim holding a staff member's role (clerk or operator); when a token carries it,
+    /// the person signs in as that staff role instead of as a citizen. Default: none (staff
+    /// keep local accounts).
+    #[arg(long, value_name = "CLAIM", requires = "oidc_issuer")]
+    oidc_role_claim: Option<String>,
+    /// The claim holding a clerk's agency code (with --oidc-role-claim).
+    #[arg(long, value_name = "CLAIM", default_value = "agency_code")]
+    oidc_agency_claim: String,
+}
+
+impl OidcArgs {
+    fn config(self) -> anyhow::Result<Option<search_api::oidc::OidcConfig>> {
+        let (Some(issuer), Some(client_id)) = (self.oidc_issuer, self.oidc_client_id) else {
+            return Ok(None);
+        };
+        let config = search_api::oidc::OidcConfig {
+            issuer: issuer.trim_end_matches('/').to_string(),
+            client_id,
+            client_secret: std::env::var("KHO_OIDC_CLIENT_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty()),
+            redirect_uri: self.oidc_redirect_uri,
+            acr: self
+                .oidc_acr
+                .into_iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            claims: search_api::oidc::ClaimNames {
+                personal_id: self.oidc_id_claim,
+                role: self.oidc_role_claim,
+                agency: self.oidc_agency_claim,
+            },
+        };
+        config.check().map_err(anyhow::Error::msg)?;
+        Ok(Some(config))
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -102,10 +184,17 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
     if let Some(key) = &signing_key {
         eprintln!("kho: certified copies are signed as {}", key.subject());
     }
+    let oidc = args.oidc.config()?;
+    let smtp = match (&args.smtp_url, &args.smtp_from) {
+        (Some(url), Some(from)) => {
+            Some(search_api::delivery::SmtpConfig::parse(url, from).map_err(crate::UsageError)?)
+        }
+        _ => None,
+    };
     let mut archive = store.open()?;
     archive.set_dossier_check(args.dossier_check.into());
-    // Start-up reconciliation: what the catalogue holds and the index does not yet.
-    super::sync_index(&archive)?;
+    // Start-up reconciliation (what the catalogue holds and the index does not yet) runs in the
+    // server's background, so that health answers at once and ready once it is done.
     let config = search_api::ServerConfig {
         access_log: !args.quiet,
         stop_on_stdin_eof: args.stop_on_eof,
@@ -120,6 +209,13 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         trusted_proxy: args.trusted_proxy,
         header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
         body_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
+        oidc,
+        delivery: search_api::delivery::DeliveryConfig {
+            poll: std::time::Duration::from_millis(args.delivery_poll_ms.max(10)),
+            max_backoff: std::time::Duration::from_secs(args.delivery_max_backoff.max(1)),
+            smtp,
+            ..Default::default()
+        },
         ..Default::default()
     };
     search_api::serve_blocking(archive, config, args.addr, |bound| {

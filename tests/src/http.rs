@@ -412,6 +412,19 @@ impl Served {
         request.send(&self.addr)
     }
 
+    /// Waits until `GET /api/v1/ready` answers 200 (the index has caught up with the
+    /// catalogue), at most two minutes.
+    pub fn wait_ready(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while self.get("/api/v1/ready", None).status != 200 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "kho serve never became ready"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// The store folder the server runs on.
     pub fn data_path(&self) -> std::path::PathBuf {
         self.kho

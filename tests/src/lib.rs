@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod fuzz;
 pub mod garage;
 pub mod http;
+pub mod oidc_provider;
 pub mod pki;
 pub mod scans;
 pub mod stacks;

@@ -104,6 +104,18 @@ fn a_stack_splits_into_its_dossiers_with_their_metadata_and_provenance() {
         serde_json::json!([]),
         "the kept stack is no orphan"
     );
+    // A store's bag carries the stack: restored, it is still kept, not an orphan.
+    let out = tempfile::tempdir().unwrap();
+    let bag = out.path().join("bag");
+    let export = kho.run(["export", bag.to_str().unwrap(), "--json"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert_eq!(export.json()["stacks"], 1, "{}", export.stdout);
+    let restored = Kho::new();
+    let import = restored.run(["import", bag.to_str().unwrap(), "--json"]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert!(restored.blob_path(&stack_sha).is_file());
+    let verify = restored.run(["verify", "--json"]).json();
+    assert_eq!(verify["orphans"], serde_json::json!([]), "{verify}");
 
     // Again: nothing new (the cut is deterministic).
     let again = kho.run(["ingest", stack_arg, "--split", "--json"]);

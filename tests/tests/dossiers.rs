@@ -143,6 +143,39 @@ fn a_dossier_is_registered_by_the_one_stop_token_once_and_each_field_is_checked(
     let late = w.register(&w.intake, &late);
     assert_eq!(late.status, 422, "{}", late.text());
     assert!(late.text().contains("received_on"), "{}", late.text());
+    // A reception still to come is no reception; an applicant named twice is said.
+    let future = w.register(
+        &w.intake,
+        &serde_json::json!({
+            "code": "000.00.00.H47-351120-0001", "procedure_code": "1.001193",
+            "applicants": [DUC], "receiving_agency": "000.00.15.H47", "received_on": "2035-11-20",
+        }),
+    );
+    assert_eq!(future.status, 422, "{}", future.text());
+    assert_eq!(
+        future.json()["errors"][0]["field"],
+        "received_on",
+        "{}",
+        future.text()
+    );
+    assert_eq!(
+        future.json()["errors"][0]["code"],
+        "dossier.received_on.later"
+    );
+    let twice = w.register(
+        &w.intake,
+        &serde_json::json!({
+            "code": "000.00.00.H47-261120-0041", "procedure_code": "1.001193",
+            "applicants": [DUC, DUC], "receiving_agency": "000.00.15.H47", "received_on": "2026-11-20",
+        }),
+    );
+    assert_eq!(twice.status, 422, "{}", twice.text());
+    assert_eq!(
+        twice.json()["errors"][0]["field"],
+        "applicants[1]",
+        "{}",
+        twice.text()
+    );
     // The applicant's ledger says the dossier was registered, by whom.
     let events = w.ledger_of(DUC, "duc");
     let registered: Vec<_> = events
@@ -165,6 +198,18 @@ fn a_clerk_at_reception_registers_for_their_province_and_others_may_not_register
     let answer = w.register(w.token("canbo").unwrap(), &own);
     assert_eq!(answer.status, 201, "{}", answer.text());
     assert_eq!(answer.json()["registered_by"], "canbo");
+    // Thuý is told that a clerk, not the one-stop system, opened a dossier in her name.
+    let feed = Request::new("GET", "/my/activity")
+        .header(
+            "cookie",
+            &format!("kho_session={}", w.token("thuy").unwrap()),
+        )
+        .send(&w.served.addr)
+        .text();
+    assert!(
+        feed.contains("Cán bộ canbo (H47.15) đã tự đăng ký hồ sơ 000.00.15.H47-261125-0003"),
+        "{feed}"
+    );
     let hanoi = w.register(w.token("canbo-hanoi").unwrap(), &own);
     assert_eq!(hanoi.status, 403, "{}", hanoi.text());
     assert_eq!(
@@ -264,6 +309,30 @@ fn a_clerk_reads_and_reuses_for_a_registered_dossier_only_its_applicants_documen
         clerk,
     );
     assert_eq!(aimed.status, 403, "{}", aimed.text());
+    // Her ID typed in the search box is the same attempt: refused, and in her ledger.
+    let before = w.ledger_of(THUY, "thuy").len();
+    let typed = w.served.get(
+        &for_dossier(&format!("/api/v1/search?q={THUY}"), DUC_DOSSIER),
+        clerk,
+    );
+    assert_eq!(typed.status, 403, "{}", typed.text());
+    assert_eq!(typed.json()["code"], "refusal.dossier.other_applicant");
+    let after = w.ledger_of(THUY, "thuy");
+    assert!(
+        after.len() > before && after.iter().any(|e| e["action"] == "refused"),
+        "{after:?}"
+    );
+    // The clerk's page says what the search covers.
+    let page = Request::new("GET", &for_dossier("/?q=tran+thi+thuy", DUC_DOSSIER))
+        .header("cookie", &format!("kho_session={}", clerk.unwrap()))
+        .send(&w.served.addr)
+        .text();
+    assert!(
+        page.contains(&format!(
+            "Chỉ tìm trong giấy tờ của người nộp hồ sơ {DUC_DOSSIER}"
+        )),
+        "{page}"
+    );
 }
 
 #[test]
@@ -532,4 +601,46 @@ fn a_list_of_dossiers_is_imported_at_the_console_row_by_row() {
         kho_tests::corpus().join("dossiers.csv").to_str().unwrap(),
     ]);
     assert_eq!(samples.code, 0, "{}{}", samples.stdout, samples.stderr);
+}
+
+/// The clerk's pages: a reuse confirmed only from the ledger (an address that says `done=reuse`
+/// confirms nothing), no certified-copy form a server without a key cannot honour, and a value
+/// that cannot be read said under its field with the search kept.
+#[test]
+fn the_clerks_pages_confirm_from_the_ledger_and_never_dead_end() {
+    let w = world();
+    let cookie = format!("kho_session={}", w.token("canbo").unwrap());
+    let page = |path: &str| {
+        Request::new("GET", path)
+            .header("cookie", &cookie)
+            .send(&w.served.addr)
+    };
+    // Đức's land certificate was never reused by this clerk for his dossier.
+    let land = &w.docs["giay-chung-nhan-quyen-su-dung-dat-nguyen-van-duc.pdf"];
+    let forged = page(&format!(
+        "{}&done=reuse&earlier=1999-01-01T00:00:00Z",
+        for_dossier(&format!("/documents/{land}"), DUC_DOSSIER)
+    ));
+    assert_eq!(forged.status, 200, "{}", forged.text());
+    let html = forged.text();
+    assert!(!html.contains("id=\"da-tai-su-dung\""), "{html}");
+    assert!(!html.contains("id=\"da-dung-truoc-do\""), "{html}");
+    // This server has no signing key: no form, a word for the clerk instead.
+    assert!(html.contains("id=\"chua-bat-chung-thuc\""), "{html}");
+    assert!(
+        !html.contains(&format!("action=\"/documents/{land}/certify\"")),
+        "{html}"
+    );
+
+    let bad = page(&format!(
+        "{}&offset=-1&valid_only=maybe",
+        for_dossier("/?q=nguyen+van+duc", DUC_DOSSIER)
+    ));
+    let html = bad.text();
+    assert!(!html.contains("Failed to deserialize"), "{html}");
+    assert!(html.contains("cần một số nguyên không âm"), "{html}");
+    assert!(html.contains("cần true hoặc false"), "{html}");
+    // The search form still holds the dossier and the words.
+    assert!(html.contains(&format!("value=\"{DUC_DOSSIER}\"")), "{html}");
+    assert!(html.contains("value=\"nguyen van duc\""), "{html}");
 }

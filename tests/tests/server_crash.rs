@@ -51,7 +51,10 @@ fn every_acknowledged_upload_survives_sigkills_of_the_server() {
     let mut records = 0u64;
     for round in 0..ROUNDS {
         let served = Served::start(kho);
-        // Start-up reconciliation: the index holds exactly the catalogue's records.
+        // Start-up reconciliation (in the background since #22: the server listens at once,
+        // `ready` once the index has caught up): then the index holds exactly the catalogue's
+        // records.
+        served.wait_ready();
         let total = indexed_total(&served, &clerk);
         assert_eq!(total, records, "round {round}: index against catalogue");
         let running = Arc::new(AtomicBool::new(true));
@@ -148,6 +151,7 @@ fn every_acknowledged_upload_survives_sigkills_of_the_server() {
     }
     // After the last kill: the restarted server's index holds the catalogue, no more, no less.
     let served = Served::start(kho);
+    served.wait_ready();
     let total = indexed_total(&served, &clerk);
     let kho = served.stop();
     let archive = Archive::open(kho.data.path()).unwrap();

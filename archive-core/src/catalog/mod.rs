@@ -14,6 +14,7 @@
 //!   document's events, so that "who read my documents" does not walk the whole ledger
 //! - `fixity`     sha256 hex -> the last background check of that blob ([`crate::fixity`])
 //! - `replicated` seq -> (empty): changes that came from another node's journal
+//! - `indicators` per-day, per-agency counters moved by ledger events: see [`crate::indicators`]
 //! - `users`, `tokens`: see [`crate::accounts`]; `batches`, `batch_lines`: [`crate::batches`]
 
 pub(crate) mod codec;
@@ -22,6 +23,7 @@ mod replicate;
 pub(crate) use replicate::Applied;
 
 use self::codec::{decode, encode, read_u64, tx_err, CatalogTxError};
+use crate::indicators::CountingTx;
 use crate::ledger::{self, LedgerCheck, LedgerTx};
 use crate::{ArchiveError, Result};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent, NewEvent};
@@ -126,6 +128,8 @@ pub(crate) struct Catalog {
     ledger: sled::Tree,
     texts: sled::Tree,
     event_refs: sled::Tree,
+    /// The indicators' counters, moved in each ledger transaction ([`crate::indicators`]).
+    indicators: sled::Tree,
     /// sha256 hex -> the last background check of that blob ([`crate::fixity`]).
     pub(crate) fixity: sled::Tree,
     accounts: crate::accounts::Accounts,
@@ -209,9 +213,15 @@ impl Catalog {
             ledger: tree("ledger")?,
             texts: tree("texts")?,
             event_refs: tree("event_refs")?,
+            indicators: tree(crate::indicators::TREE)?,
             fixity: tree("fixity")?,
             replicated: tree("replicated")?,
-            accounts: crate::accounts::Accounts::new(tree("users")?, tree("tokens")?, path),
+            accounts: crate::accounts::Accounts::new(
+                tree("users")?,
+                tree("tokens")?,
+                tree("provider_links")?,
+                path,
+            ),
             batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
             stacks: crate::stacks::Stacks::new(tree("stacks")?, path),
             group_flush: Default::default(),
@@ -229,6 +239,14 @@ impl Catalog {
             catalog
                 .meta
                 .insert(REFS_READY_KEY, &[1])
+                .map_err(catalog.err())?;
+        }
+        // A store whose ledger is empty gets every event counted from its first: its counters
+        // are built. An older store's are built by `kho report rebuild` (or on first need).
+        if ledger::head_seq(&catalog.meta) == 0 {
+            catalog
+                .indicators
+                .insert(crate::indicators::BUILT_KEY, &[1])
                 .map_err(catalog.err())?;
         }
         if catalog
@@ -297,9 +315,10 @@ impl Catalog {
             &self.ledger,
             &self.texts,
             &self.event_refs,
+            &self.indicators,
         );
         let result = trees.transaction(
-            |(records, owner_docs, sha_docs, seq_docs, meta, ledger, texts, refs)| {
+            |(records, owner_docs, sha_docs, seq_docs, meta, ledger, texts, refs, counters)| {
                 if let Some(existing_id) = sha_docs.get(&dedupe_key)? {
                     let bytes = records.get(&existing_id)?.ok_or_else(|| {
                         tx_err(ArchiveError::Damaged {
@@ -332,7 +351,21 @@ impl Catalog {
                 }
                 let mut event = event.clone();
                 event.doc_id = Some(record.id.clone());
-                ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
+                let counting = CountingTx {
+                    counters,
+                    records,
+                    before: None,
+                };
+                ledger::append(
+                    &LedgerTx {
+                        meta,
+                        ledger,
+                        refs,
+                        counting,
+                    },
+                    &event,
+                    at,
+                )?;
                 Ok(Inserted::Stored(record))
             },
         );
@@ -382,26 +415,42 @@ impl Catalog {
             &self.texts,
             &self.ledger,
             &self.event_refs,
+            &self.indicators,
         );
-        let result = trees.transaction(|(records, seq_docs, meta, texts, ledger, refs)| {
-            texts.insert(sha256.as_bytes(), text_bytes.as_slice())?;
-            let mut updated = Vec::new();
-            for id in &ids {
-                let Some(bytes) = records.get(id.as_bytes())? else {
-                    continue;
-                };
-                let before: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
-                let mut record = before.clone();
-                renumber(meta, seq_docs, &mut record, Some(before.seq))?;
-                record.set_text_summary(text);
-                derive(&mut record);
-                records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
-                let event = event_for(&before, &record);
-                ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
-                updated.push(record);
-            }
-            Ok(updated)
-        });
+        let result =
+            trees.transaction(|(records, seq_docs, meta, texts, ledger, refs, counters)| {
+                texts.insert(sha256.as_bytes(), text_bytes.as_slice())?;
+                let mut updated = Vec::new();
+                for id in &ids {
+                    let Some(bytes) = records.get(id.as_bytes())? else {
+                        continue;
+                    };
+                    let before: DocumentRecord = decode("record", &bytes).map_err(tx_err)?;
+                    let mut record = before.clone();
+                    renumber(meta, seq_docs, &mut record, Some(before.seq))?;
+                    record.set_text_summary(text);
+                    derive(&mut record);
+                    records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
+                    let event = event_for(&before, &record);
+                    let counting = CountingTx {
+                        counters,
+                        records,
+                        before: Some(&before),
+                    };
+                    ledger::append(
+                        &LedgerTx {
+                            meta,
+                            ledger,
+                            refs,
+                            counting,
+                        },
+                        &event,
+                        at,
+                    )?;
+                    updated.push(record);
+                }
+                Ok(updated)
+            });
         self.tx_result(result)
     }
 
@@ -425,11 +474,26 @@ impl Catalog {
         at: OffsetDateTime,
     ) -> Result<Vec<LedgerEvent>> {
         let _writing = self.writing();
-        let result =
-            (&self.meta, &self.ledger, &self.event_refs).transaction(|(meta, ledger, refs)| {
-                let tx = LedgerTx { meta, ledger, refs };
-                events.iter().map(|e| ledger::append(&tx, e, at)).collect()
-            });
+        let trees = (
+            &self.meta,
+            &self.ledger,
+            &self.event_refs,
+            &self.records,
+            &self.indicators,
+        );
+        let result = trees.transaction(|(meta, ledger, refs, records, counters)| {
+            let tx = LedgerTx {
+                meta,
+                ledger,
+                refs,
+                counting: CountingTx {
+                    counters,
+                    records,
+                    before: None,
+                },
+            };
+            events.iter().map(|e| ledger::append(&tx, e, at)).collect()
+        });
         self.tx_result(result)
     }
 
@@ -467,8 +531,9 @@ impl Catalog {
             &self.meta,
             &self.ledger,
             &self.event_refs,
+            &self.indicators,
         );
-        let result = trees.transaction(|(records, seq_docs, meta, ledger, refs)| {
+        let result = trees.transaction(|(records, seq_docs, meta, ledger, refs, counters)| {
             let Some(bytes) = records.get(id.as_bytes())? else {
                 return Ok(None);
             };
@@ -479,7 +544,21 @@ impl Catalog {
             let previous = record.seq;
             renumber(meta, seq_docs, &mut record, Some(previous))?;
             records.insert(id.as_bytes(), encode(&record).map_err(tx_err)?)?;
-            ledger::append(&LedgerTx { meta, ledger, refs }, &event, at)?;
+            let counting = CountingTx {
+                counters,
+                records,
+                before: None,
+            };
+            ledger::append(
+                &LedgerTx {
+                    meta,
+                    ledger,
+                    refs,
+                    counting,
+                },
+                &event,
+                at,
+            )?;
             Ok(Some(record))
         });
         self.tx_result(result)
@@ -731,6 +810,20 @@ impl Catalog {
         ledger::head_seq(&self.meta) as usize
     }
 
+    /// At most `limit` ledger events after event `after`, in order: the global sequence the
+    /// event feed and its deliveries page by (a range read; the write path is untouched).
+    pub(crate) fn events_after(&self, after: u64, limit: usize) -> Result<Vec<LedgerEvent>> {
+        let from = after.saturating_add(1).to_be_bytes();
+        self.ledger
+            .range(from..)
+            .take(limit)
+            .map(|item| {
+                let (_, bytes) = item.map_err(self.err())?;
+                decode("ledger event", &bytes)
+            })
+            .collect()
+    }
+
     /// Ledger events, oldest first.
     pub(crate) fn events(&self) -> impl Iterator<Item = Result<LedgerEvent>> + '_ {
         self.ledger.iter().map(move |item| {
@@ -797,7 +890,53 @@ impl Catalog {
 
     /// Writes an exported ledger event back, checking that it continues the chain.
     pub(crate) fn restore_event(&self, event: &LedgerEvent) -> Result<()> {
+        // Restored events are not counted one by one: the counters are left "not built" until
+        // `kho report rebuild` (or the first report) counts the whole ledger.
+        self.indicators
+            .remove(crate::indicators::BUILT_KEY)
+            .map_err(self.err())?;
         ledger::restore(&self.meta, &self.ledger, &self.event_refs, event)
+    }
+
+    /// Whether the indicators' counters hold the whole ledger.
+    pub(crate) fn indicators_built(&self) -> Result<bool> {
+        Ok(self
+            .indicators
+            .get(crate::indicators::BUILT_KEY)
+            .map_err(self.err())?
+            .is_some())
+    }
+
+    /// Counts the whole ledger again into the indicators' counters ([`crate::indicators::rebuild`]).
+    pub(crate) fn rebuild_indicators(
+        &self,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<crate::indicators::RebuildSummary> {
+        let _writing = self.pause_writes();
+        let total = ledger::head_seq(&self.meta);
+        let summary = crate::indicators::rebuild(
+            &self.indicators,
+            &self.ledger,
+            &self.records,
+            total,
+            progress,
+        )?;
+        self.indicators.flush().map_err(self.err())?;
+        Ok(summary)
+    }
+
+    /// The counters of the days `from..=to` (day numbers).
+    pub(crate) fn indicator_counters(
+        &self,
+        from: u32,
+        to: u32,
+    ) -> Result<Vec<crate::indicators::Counter>> {
+        crate::indicators::counters_between(&self.indicators, from, to)
+    }
+
+    /// Every counter and dossier mark (tests compare live and rebuilt ones).
+    pub(crate) fn indicator_dump(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        crate::indicators::dump(&self.indicators)
     }
 
     /// The small facts kept beside the trees (sequence counters, the ledger head, cursors).

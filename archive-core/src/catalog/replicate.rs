@@ -10,7 +10,7 @@
 use super::codec::{decode, encode, tx_err};
 use super::{file_new_record, renumber, Catalog, NewRecordTrees};
 use crate::ledger::{self, LedgerTx};
-use crate::Result;
+use crate::{ArchiveError, Result};
 use schemas::{DocumentRecord, DocumentText, LedgerEvent, Lifecycle};
 use sled::transaction::Transactional;
 
@@ -79,7 +79,8 @@ impl Catalog {
             .collect();
         let text_bytes = text.map(encode).transpose()?;
         let _writing = self.writing();
-        let trees = (
+        // Ten trees: more than sled's tuples take, so a slice.
+        let trees = [
             &self.records,
             &self.owner_docs,
             &self.sha_docs,
@@ -89,9 +90,17 @@ impl Catalog {
             &self.texts,
             &self.event_refs,
             &self.replicated,
-        );
-        let result = trees.transaction(
-            |(records, owner_docs, sha_docs, seq_docs, meta, ledger, texts, refs, replicated)| {
+            &self.indicators,
+        ];
+        let result = trees[..].transaction(|trees| {
+                let [records, owner_docs, sha_docs, seq_docs, meta, ledger, texts, refs, replicated, counters] =
+                    trees.as_slice()
+                else {
+                    return Err(tx_err(ArchiveError::Damaged {
+                        key: "catalogue".into(),
+                        detail: "a transaction over the replicated record's trees lost a tree".into(),
+                    }));
+                };
                 let id = incoming.id.as_bytes();
                 let local: Option<DocumentRecord> = records
                     .get(id)?
@@ -137,13 +146,21 @@ impl Catalog {
                         records.insert(id, encode(&merged).map_err(tx_err)?)?;
                     }
                 }
-                let tx = LedgerTx { meta, ledger, refs };
+                let tx = LedgerTx {
+                    meta,
+                    ledger,
+                    refs,
+                    counting: crate::indicators::CountingTx {
+                        counters,
+                        records,
+                        before: None,
+                    },
+                };
                 for event in &missing {
                     ledger::append(&tx, &event.event, event.at)?;
                 }
                 Ok(outcome)
-            },
-        );
+            });
         self.tx_result(result)
     }
 }

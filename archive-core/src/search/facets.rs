@@ -9,7 +9,7 @@
 
 use super::Facets;
 use schemas::Gazetteer;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
@@ -26,6 +26,7 @@ const BLOCK: usize = 64;
 pub(super) struct FacetCollector;
 
 /// Facets plus the number of matching documents.
+#[derive(Clone)]
 pub(super) struct FacetFruit {
     pub total: usize,
     pub facets: Facets,
@@ -91,10 +92,11 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<FacetFruit> {
         let mut total = 0;
-        let mut doc_type = BTreeMap::new();
-        let mut issuer = BTreeMap::new();
-        let mut province = BTreeMap::new();
-        let mut commune = BTreeMap::new();
+        // Hash maps while merging (thousands of issuers and communes), ordered once kept.
+        let mut doc_type = HashMap::new();
+        let mut issuer = HashMap::new();
+        let mut province = HashMap::new();
+        let mut commune = HashMap::new();
         let mut year = BTreeMap::new();
         for fruit in fruits {
             total += fruit.total;
@@ -145,13 +147,14 @@ impl Facets {
     }
 }
 
-fn most_frequent(counts: BTreeMap<String, u64>, keep: usize) -> BTreeMap<String, u64> {
-    if counts.len() <= keep {
-        return counts;
-    }
+fn most_frequent(counts: HashMap<String, u64>, keep: usize) -> BTreeMap<String, u64> {
     let mut ranked: Vec<_> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    ranked.truncate(keep);
+    if ranked.len() > keep {
+        let by_count =
+            |a: &(String, u64), b: &(String, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+        ranked.select_nth_unstable_by(keep, by_count);
+        ranked.truncate(keep);
+    }
     ranked.into_iter().collect()
 }
 
@@ -187,23 +190,34 @@ impl SegmentFacets {
     }
 }
 
+/// The counted ordinals of a segment with their terms, read in one walk of the dictionary in
+/// ordinal order. Naming each ordinal on its own (`ord_to_str`) decodes its dictionary block
+/// from the block's start every time: with the issuers and communes of a whole province (tens
+/// of thousands of terms, nearly all counted by a common word) that was most of a query's time
+/// at a million documents (docs/benchmarks.md, "Province scale").
 fn named(column: &Option<StrColumn>, counts: &[u64]) -> Vec<(String, u64)> {
     let Some(column) = column else {
         return Vec::new();
     };
-    counts
+    let counted: Vec<u64> = counts
         .iter()
         .enumerate()
         .filter(|(_, n)| **n > 0)
-        .filter_map(|(ord, n)| {
-            let mut name = String::new();
-            // An ordinal the dictionary cannot name is skipped rather than failing the search.
-            match column.ord_to_str(ord as u64, &mut name) {
-                Ok(true) => Some((name, *n)),
-                _ => None,
+        .map(|(ord, _)| ord as u64)
+        .collect();
+    let mut out = Vec::with_capacity(counted.len());
+    let mut ords = counted.iter();
+    // Terms the dictionary cannot name (not expected) end the walk rather than fail the search.
+    let _ = column
+        .dictionary()
+        .sorted_ords_to_term_cb(&counted, |term| {
+            if let Some(&ord) = ords.next() {
+                if let Ok(name) = std::str::from_utf8(term) {
+                    out.push((name.to_string(), counts[ord as usize]));
+                }
             }
-        })
-        .collect()
+        });
+    out
 }
 
 impl SegmentCollector for SegmentFacets {
@@ -245,5 +259,68 @@ impl SegmentCollector for SegmentFacets {
                 .map(|(year, n)| (year as u64, *n))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::query::AllQuery;
+    use tantivy::schema::{Schema, FAST, INDEXED, STRING};
+    use tantivy::{doc, Index};
+
+    /// Issuers and communes of a whole province are thousands of dictionary terms over many
+    /// blocks: each counted ordinal must get its own name, in every segment, and the merged
+    /// counts must be the true ones.
+    #[test]
+    fn counts_over_thousands_of_terms_name_each_ordinal_right() {
+        let mut b = Schema::builder();
+        let doc_type = b.add_text_field("doc_type", STRING | FAST);
+        let issuer = b.add_text_field("issuer", STRING | FAST);
+        let province = b.add_text_field("province", STRING | FAST);
+        let commune = b.add_text_field("commune", STRING | FAST);
+        let year = b.add_u64_field("year", INDEXED | FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        let mut expected: HashMap<String, u64> = HashMap::new();
+        let mut communes: HashMap<String, u64> = HashMap::new();
+        for i in 0..6000u64 {
+            // 1,500 issuers, each of a different count (i squared spreads them unevenly).
+            let k = (i * i) % 1500;
+            let name = format!("Ủy ban nhân dân xã số {k:04}, tỉnh thử nghiệm");
+            *expected.entry(name.clone()).or_default() += 1;
+            let c = format!("C{:05}", (i * 7) % 2500);
+            *communes.entry(c.clone()).or_default() += 1;
+            writer
+                .add_document(doc!(
+                    doc_type => "birth_certificate",
+                    issuer => name,
+                    province => "P01",
+                    commune => c,
+                    year => 2000 + i % 20,
+                ))
+                .unwrap();
+            // Several segments, so that counts of one name are merged across them.
+            if i % 2000 == 1999 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let fruit = searcher.search(&AllQuery, &FacetCollector).unwrap();
+        assert_eq!(fruit.total, 6000);
+        assert_eq!(
+            fruit.facets.issuer,
+            most_frequent(expected, ISSUER_BUCKETS),
+            "the 20 largest issuers, with their true counts"
+        );
+        assert_eq!(
+            fruit.facets.commune,
+            most_frequent(communes, COMMUNE_BUCKETS)
+        );
+        assert_eq!(fruit.facets.province.get("P01"), Some(&6000));
+        assert_eq!(fruit.facets.year.len(), 20);
+        assert_eq!(fruit.facets.year.get("2000"), Some(&300));
     }
 }

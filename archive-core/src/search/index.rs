@@ -3,6 +3,7 @@
 //! index catches up by reading the catalogue past that number ([`SearchIndex::sync`]), whether
 //! after a batch, after a crash, or during a rebuild that was interrupted.
 
+use super::facet_cache::FacetCache;
 use super::facets::{FacetCollector, FacetFruit};
 use super::query::{ClauseKind, ParsedQuery};
 use super::vocabulary::TermClause;
@@ -171,6 +172,8 @@ pub(crate) struct SearchIndex {
     fields: Fields,
     /// Why the index found at open was set aside and started afresh, if it was.
     reset: Option<String>,
+    /// Facet counts of the searches of the current searcher generation.
+    facet_cache: FacetCache,
 }
 
 fn err(path: &Path) -> impl Fn(tantivy::TantivyError) -> ArchiveError + '_ {
@@ -263,6 +266,7 @@ impl SearchIndex {
             writer: Mutex::new(None),
             fields,
             reset: None,
+            facet_cache: FacetCache::new(),
         })
     }
 
@@ -299,6 +303,9 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit().map_err(err(&self.path))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(err(&self.path))?;
+        // The committed state is what `ready` reads: searches must see the documents it counts
+        // before anyone can read it, so the reader moves on here, under the writer's lock.
+        self.reader.reload().map_err(err(&self.path))?;
         Ok(())
     }
 
@@ -405,18 +412,41 @@ impl SearchIndex {
         tables: Tables,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64> {
-        let mut state = self.state();
-        let last = catalog.last_seq()?;
-        if state.seq >= last && !state.rebuilding {
+        self.sync_until(catalog, tables, progress, &|| false)
+    }
+
+    /// [`Self::sync`] that stops early, after committing what it indexed, once `stop()` says so
+    /// (the server's background catch-up when the server stops): the next sync carries on.
+    pub(crate) fn sync_until(
+        &self,
+        catalog: &Catalog,
+        tables: Tables,
+        progress: &mut dyn FnMut(u64, u64),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<u64> {
+        let up_to_date = |state: IndexState, last: u64| state.seq >= last && !state.rebuilding;
+        if up_to_date(self.state(), catalog.last_seq()?) {
             return Ok(0);
         }
-        let total = last.saturating_sub(state.seq);
         let commit_every = commit_every_docs();
         let done = self.with_writer(|writer| {
+            // Read again under the writer's lock: another sync (a batch's, the server's
+            // background catch-up) may have indexed these records while this one waited.
+            let mut state = self.state();
+            let last = catalog.last_seq()?;
+            if up_to_date(state, last) {
+                return Ok(0);
+            }
+            let total = last.saturating_sub(state.seq);
             let mut done = 0u64;
             let mut since_commit = 0usize;
             let mut last_commit = Instant::now();
+            let mut stopped = false;
             for item in catalog.records_since(state.seq + 1) {
+                if stop() {
+                    stopped = true;
+                    break;
+                }
                 let record = item?;
                 let text = catalog.text(&record.sha256)?;
                 writer.delete_term(Term::from_field_text(self.fields.id, &record.id));
@@ -427,19 +457,22 @@ impl SearchIndex {
                 done += 1;
                 since_commit += 1;
                 if since_commit >= commit_every || last_commit.elapsed() > COMMIT_EVERY {
+                    // Searches meanwhile see what is indexed so far (the server answers while
+                    // it catches up in the background): `commit` reloads the reader.
                     self.commit(writer, state)?;
                     progress(done, total);
                     since_commit = 0;
                     last_commit = Instant::now();
                 }
             }
-            state.seq = state.seq.max(last);
-            state.rebuilding = false;
+            if !stopped {
+                state.seq = state.seq.max(last);
+                state.rebuilding = false;
+            }
             self.commit(writer, state)?;
             progress(done, total);
             Ok(done)
         })?;
-        self.reader.reload().map_err(err(&self.path))?;
         crate::memory::release_free_memory();
         Ok(done)
     }
@@ -691,7 +724,7 @@ impl SearchIndex {
                 q,
             ));
         }
-        let text: Box<dyn Query> = if let Some(id) = &parsed.identifier {
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = if let Some(id) = &parsed.identifier {
             // An identifier typed alone: its records first, then documents that mention it.
             let code = Box::new(TermQuery::new(
                 Term::from_field_text(f.codes, id),
@@ -702,16 +735,18 @@ impl SearchIndex {
             if !must.is_empty() {
                 should.push((Occur::Should, Box::new(BooleanQuery::new(must))));
             }
-            Box::new(BooleanQuery::new(should))
+            vec![(Occur::Must, Box::new(BooleanQuery::new(should)))]
         } else if must.is_empty() {
-            Box::new(AllQuery)
+            vec![(Occur::Must, Box::new(AllQuery))]
         } else {
             if must.iter().all(|(o, _)| *o == Occur::MustNot) {
                 must.push((Occur::Must, Box::new(AllQuery)));
             }
-            Box::new(BooleanQuery::new(must))
+            // The words' clauses and the filters in one conjunction, not one nested in the
+            // other: plain words are then a pure intersection of term lists (one list when
+            // alone, below), which tantivy's top-k walks with block-max pruning.
+            must
         };
-        let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
         let term = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, value),
@@ -767,6 +802,11 @@ impl SearchIndex {
                 Box::new(RangeQuery::new(from_today, Bound::Unbounded)),
             ));
         }
+        if let [(Occur::Must, _)] = filters.as_slice() {
+            if let Some((_, only)) = filters.pop() {
+                return only;
+            }
+        }
         Box::new(BooleanQuery::new(filters))
     }
 
@@ -805,6 +845,15 @@ impl SearchIndex {
             Ok(found.then_some(id))
         };
         let mut hits: Vec<(String, f32)> = Vec::new();
+        // Facets and the total from the cache when this search was counted in this generation
+        // of the index; then only the top hits are ranked (block-max pruning, no facet walk).
+        let generation = searcher.generation().generation_id();
+        let key = format!("{query:?}");
+        let cached = self.facet_cache.get(generation, &key);
+        let counted_now = |counted: FacetFruit| {
+            self.facet_cache.put(generation, key.clone(), &counted);
+            counted
+        };
         let FacetFruit { total, facets } = match req.sort {
             SortOrder::Relevance => {
                 // Pass 1 scores every match on its words alone and counts facets over all of
@@ -814,12 +863,19 @@ impl SearchIndex {
                 // a million). Facets are counted in the same walk: a second walk without scores
                 // (so that the top-k one could skip blocks) measured slower (docs/benchmarks.md).
                 let window = (req.offset + limit).max(RERANK_WINDOW);
-                let (top, counted) = searcher
-                    .search(
-                        &query,
-                        &(TopDocs::with_limit(window).order_by_score(), FacetCollector),
-                    )
-                    .map_err(err(&self.path))?;
+                let best = TopDocs::with_limit(window).order_by_score();
+                let (top, counted) = match cached {
+                    Some(counted) => (
+                        searcher.search(&query, &best).map_err(err(&self.path))?,
+                        counted,
+                    ),
+                    None => {
+                        let (top, counted) = searcher
+                            .search(&query, &(best, FacetCollector))
+                            .map_err(err(&self.path))?;
+                        (top, counted_now(counted))
+                    }
+                };
                 for (score, address) in top {
                     if let Some(id) = id_of(address)? {
                         hits.push((id, score));
@@ -858,16 +914,21 @@ impl SearchIndex {
                 counted
             }
             SortOrder::IssuedDesc => {
-                let top = TopDocs::with_limit(limit).and_offset(req.offset);
-                let (top, counted) = searcher
-                    .search(
-                        &query,
-                        &(
-                            top.order_by_u64_field("issued", Order::Desc),
-                            FacetCollector,
-                        ),
-                    )
-                    .map_err(err(&self.path))?;
+                let newest = TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .order_by_u64_field("issued", Order::Desc);
+                let (top, counted) = match cached {
+                    Some(counted) => (
+                        searcher.search(&query, &newest).map_err(err(&self.path))?,
+                        counted,
+                    ),
+                    None => {
+                        let (top, counted) = searcher
+                            .search(&query, &(newest, FacetCollector))
+                            .map_err(err(&self.path))?;
+                        (top, counted_now(counted))
+                    }
+                };
                 for (_, address) in top {
                     if let Some(id) = id_of(address)? {
                         hits.push((id, 0.0));

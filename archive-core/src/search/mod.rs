@@ -3,6 +3,7 @@
 //! authoritative for state, validity and access; the index only finds candidates.
 
 pub(crate) mod expand;
+mod facet_cache;
 mod facets;
 pub(crate) mod index;
 pub mod query;

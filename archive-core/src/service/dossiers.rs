@@ -50,6 +50,16 @@ impl Archive {
     ) -> Result<(Dossier, Registration)> {
         let attempt = format!("register dossier {}", dossier.code);
         self.authorize_aimed(caller, Act::RegisterDossier, Aim::Nothing, &attempt)?;
+        // A dossier is registered once received: a date to come is a mistake (or a way to
+        // keep a read open), never a reception.
+        if dossier.received_on > schemas::today() {
+            return Err(
+                schemas::RuleError::new(&schemas::messages::DOSSIER_RECEIVED_LATER)
+                    .with("today", schemas::iso_date(schemas::today()))
+                    .at("received_on", &schemas::iso_date(dossier.received_on))
+                    .into(),
+            );
+        }
         policy::may_register_dossier(caller, &dossier).map_err(|refusal| {
             self.refuse(
                 caller,
@@ -95,8 +105,14 @@ impl Archive {
                 event.owner_id = Some(owner.clone());
                 event.dossier_code = Some(dossier.code.clone());
                 event.procedure_code = Some(dossier.procedure_code.clone());
+                // A clerk registering at the desk is said apart from the one-stop system:
+                // the citizen sees who opened the dossier their papers are read for.
+                let by = match caller.role() {
+                    schemas::Role::Clerk => " (by a clerk at reception)",
+                    _ => "",
+                };
                 event.detail = Some(format!(
-                    "dossier registered: received by {} on {}",
+                    "dossier registered{by}: received by {} on {}",
                     dossier.receiving_agency,
                     schemas::iso_date(dossier.received_on)
                 ));

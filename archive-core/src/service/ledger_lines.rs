@@ -66,7 +66,7 @@ fn same_request(a: &LedgerEvent, b: &LedgerEvent) -> bool {
 }
 
 /// Groups events (in the order given) into lines of one request each.
-fn fold(events: Vec<LedgerEvent>) -> Vec<Vec<LedgerEvent>> {
+pub(crate) fn fold(events: Vec<LedgerEvent>) -> Vec<Vec<LedgerEvent>> {
     let mut groups: Vec<Vec<LedgerEvent>> = Vec::new();
     for event in events {
         match groups.last_mut() {
@@ -153,7 +153,7 @@ impl Archive {
         })
     }
 
-    fn line_of(&self, group: Vec<LedgerEvent>) -> Result<Option<LedgerLine>> {
+    pub(crate) fn line_of(&self, group: Vec<LedgerEvent>) -> Result<Option<LedgerLine>> {
         let (Some(head), Some(tail)) = (group.first(), group.last()) else {
             return Ok(None);
         };

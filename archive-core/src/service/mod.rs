@@ -8,12 +8,15 @@
 //! - [`owners`]: an owner's documents and ledger;
 //! - [`search`](mod@search): the search, every hit shown ledgered;
 //! - [`changes`]: revoke, supersede, re-extract;
+//! - [`feed`]: the one-stop system's event feed, its webhook receivers, citizens'
+//!   notification addresses and the notices mailed to them;
 //! - [`dossiers`]: dossiers registered by the one-stop system, and a citizen's dossiers;
 //! - [`places`]: replace the gazetteer, read every document's places again;
 //! - [`operations`]: the operators' and admins' views (batches, users);
 //! - [`trust`](mod@trust): trust anchors, signatures checked again, certified copies and their
 //!   public check;
 //! - [`shares`]: a citizen's shares and their use through a link;
+//! - [`sign_in`]: the account of a person an identity provider vouched for (OpenID Connect);
 //! - [`stacks`]: scanned stacks kept whole and read back to be split.
 //!
 //! Order of checks, the same in every service: a read first checks the reason it gives (a
@@ -26,12 +29,15 @@ pub mod accounts;
 pub mod changes;
 pub mod documents;
 pub mod dossiers;
+pub mod feed;
+pub mod indicators;
 pub mod ledger_lines;
 pub mod operations;
 pub mod owners;
 pub mod places;
 pub mod search;
 pub mod shares;
+pub mod sign_in;
 pub mod stacks;
 pub mod trust;
 
@@ -42,9 +48,11 @@ pub use documents::{
     RangeAsked, Reused,
 };
 pub use dossiers::{DossierDocument, DossierUse, Registration};
+pub use feed::{FeedPage, FeedQuery, Notice, NoticePage, WebhookState, MAX_FEED_PAGE};
 pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;
 pub use shares::{Opening, ShareVisit};
+pub use sign_in::{ProviderIdentity, ProviderSignIn};
 pub use stacks::KeptStack;
 pub use trust::{SignatureCheck, SignatureRecheck};
 

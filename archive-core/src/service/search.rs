@@ -46,6 +46,22 @@ impl Archive {
         request.query = schemas::ids::with_typed_ids(&request.query);
         request.owner = policy::search_owner(caller, asked.clone());
         if let Some(dossier) = &dossier {
+            // An ID typed among the words is an owner asked for, as `owner=` is: one the
+            // dossier does not name is refused and the attempt is in their ledger (the search
+            // would find nothing of theirs, and saying "0 documents" would hide the attempt).
+            for typed in owner_ids_in(&request.query) {
+                if !dossier.has_applicant(&typed) {
+                    self.check_dossier_reaches(
+                        caller,
+                        reason,
+                        Some(dossier),
+                        &typed,
+                        false,
+                        Aim::Owner(&typed),
+                        "search",
+                    )?;
+                }
+            }
             // A clerk's search for a registered dossier covers its applicants' documents.
             match &request.owner {
                 Some(owner) => self.check_dossier_reaches(
@@ -93,8 +109,13 @@ fn described_owners(request: &SearchRequest) -> Vec<String> {
         owners.dedup();
         return owners;
     }
-    let mut owners: Vec<String> = request
-        .query
+    owner_ids_in(&request.query)
+}
+
+/// Every owner ID written among the words of a query (alone, quoted, `+ID`, `ID*`, beside other
+/// words or an exclusion), sorted, once each.
+fn owner_ids_in(query: &str) -> Vec<String> {
+    let mut owners: Vec<String> = query
         .split(|c: char| !(c.is_ascii_digit() || c == '-'))
         .map(|word| word.trim_matches('-'))
         .filter(|word| word.len() >= 9)

@@ -12,12 +12,17 @@
 //! (p50/p99, top 20 with facets, the hits ledgered as a clerk's would be) for a rare term, a
 //! common term, a 4-syllable phrase, an owner ID, and a filtered query.
 //!
+//! `kho-bench texts --data DIR --out DIR [--sample N]`: page texts as the catalogue keeps them,
+//! one file each, for comparing codecs ([`texts`]).
+//!
 //! `kho-bench blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T]`: blob store
 //! upload, download and dedupe throughput ([`blobs`]).
 
 #![forbid(unsafe_code)]
 
 mod blobs;
+mod history;
+mod texts;
 
 use archive_core::search::{SearchRequest, SortOrder};
 use archive_core::{Archive, NewDocument, PutBlob};
@@ -575,7 +580,9 @@ fn main() {
         Some("query") => query(&args),
         Some("blobs") => blobs::run(&args),
         Some("places") => places(&args),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N]".into()),
+        Some("texts") => texts::run(&args),
+        Some("history") => history::run(&args),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N] | history --data DIR [--docs N] [--dossiers N] [--reuses N] | texts --data DIR --out DIR [--sample N]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");

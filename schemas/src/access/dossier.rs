@@ -96,7 +96,10 @@ impl DossierInput {
                     Ok(id) if !applicants.contains(&id.to_string()) => {
                         applicants.push(id.to_string())
                     }
-                    Ok(_) => {}
+                    Ok(_) => errors.push(
+                        RuleError::new(&m::DOSSIER_APPLICANT_REPEATED)
+                            .at(&format!("applicants[{i}]"), raw),
+                    ),
                     Err(e) => errors.push(e.at(&format!("applicants[{i}]"), raw)),
                 }
             }
@@ -259,16 +262,23 @@ mod tests {
         DossierInput {
             code: "000.00.00.H47-261120-0007".into(),
             procedure_code: "1.001193".into(),
-            applicants: vec!["049075001234".into(), "049075001234".into()],
+            applicants: vec!["049075001234".into()],
             receiving_agency: "000.00.15.H47".into(),
             received_on: "20/11/2026".into(),
         }
     }
 
     #[test]
-    fn a_well_formed_dossier_is_kept_with_its_applicants_once() {
+    fn a_well_formed_dossier_is_kept_and_an_applicant_named_twice_is_said() {
         let valid = input().validate().unwrap();
         assert_eq!(valid.applicants, vec!["049075001234"]);
+        let twice = DossierInput {
+            applicants: vec!["049075001234".into(), "049075001234".into()],
+            ..input()
+        };
+        let errors = twice.validate().unwrap_err();
+        assert_eq!(errors.0[0].field, "applicants[1]");
+        assert_eq!(errors.0[0].code(), "dossier.applicants.repeated");
         assert_eq!(valid.level1_unit(), "H47");
         assert_eq!(crate::iso_date(valid.received_on), "2026-11-20");
     }

@@ -24,12 +24,17 @@
 //! |                                |       | console  |                       |              |
 //! | share own documents (agency,   |       |          |                       | own only     |
 //! |   link), list, revoke shares   |       |          |                       |              |
+//! | manage webhook receivers       | yes   | at the   |                       |              |
+//! |                                |       | console  |                       |              |
+//! | set own notification address   |       |          |                       | own only     |
 //!
 //! Whoever holds a citizen's link reads that share's documents (metadata, previews, originals)
 //! and nothing else, through the share services; a clerk reaches a document shared with the
 //! agency and procedure of a registered dossier ([`may_read_for_dossier`]'s `shared`).
 //!
-//! The role `intake` (the one-stop system's program) registers dossiers and does nothing else.
+//! The role `intake` (the one-stop system's program) registers dossiers and reads the event
+//! feed (`Act::ReadEvents`: dossier and procedure codes, document ids and types, never an
+//! owner's ID or a document's content; see `crate::feed`), and does nothing else.
 //! With dossiers registered (`kho serve --dossier-check registered`, the default), a clerk's
 //! dossier must be registered, and a read or reuse for it reaches only the documents of its
 //! applicants or shared with it ([`check_registered`], [`may_read_for_dossier`]).
@@ -80,10 +85,18 @@ pub enum Act {
     RegisterDossier,
     /// Share one's own documents with an agency or as a link; list and revoke one's shares.
     Share,
+    /// Read the event feed (`GET /api/v1/events`): the one-stop system's program.
+    ReadEvents,
+    /// Add, list and remove webhook receivers of the event feed.
+    ManageWebhooks,
+    /// Choose the e-mail address one is told at about one's own documents.
+    SetNotifications,
+    /// Read the digitization and reuse indicators (counts, never documents).
+    SeeIndicators,
 }
 
 impl Act {
-    pub const ALL: [Act; 15] = [
+    pub const ALL: [Act; 19] = [
         Act::Upload,
         Act::ChangeLifecycle,
         Act::Reextract,
@@ -99,6 +112,10 @@ impl Act {
         Act::ManageTrust,
         Act::RegisterDossier,
         Act::Share,
+        Act::SeeIndicators,
+        Act::ReadEvents,
+        Act::ManageWebhooks,
+        Act::SetNotifications,
     ];
 
     /// What the act is, in the words of a refusal ("a clerk cannot ...").
@@ -119,6 +136,10 @@ impl Act {
             Act::ManageTrust => &m::ACT_MANAGE_TRUST,
             Act::RegisterDossier => &m::ACT_REGISTER_DOSSIER,
             Act::Share => &m::ACT_SHARE,
+            Act::SeeIndicators => &m::ACT_SEE_INDICATORS,
+            Act::ReadEvents => &m::ACT_READ_EVENTS,
+            Act::ManageWebhooks => &m::ACT_MANAGE_WEBHOOKS,
+            Act::SetNotifications => &m::ACT_SET_NOTIFICATIONS,
         }
     }
 
@@ -137,7 +158,10 @@ impl Act {
             Act::ManageAccounts | Act::Backup | Act::ManageTrust => &[Role::Admin],
             Act::Certify => &[Role::Operator, Role::Clerk],
             Act::RegisterDossier => &[Role::Intake, Role::Clerk],
-            Act::Share => &[Role::Citizen],
+            Act::Share | Act::SetNotifications => &[Role::Citizen],
+            Act::SeeIndicators => &[Role::Admin, Role::Leader],
+            Act::ReadEvents => &[Role::Intake],
+            Act::ManageWebhooks => &[Role::Admin],
         }
     }
 
@@ -147,7 +171,10 @@ impl Act {
     /// one-stop system that sends lists rather than calling the API). Over the network the
     /// role decides alone.
     pub fn at_the_console(self) -> bool {
-        matches!(self, Act::ManageTrust | Act::RegisterDossier)
+        matches!(
+            self,
+            Act::ManageTrust | Act::RegisterDossier | Act::SeeIndicators | Act::ManageWebhooks
+        )
     }
 }
 
@@ -162,6 +189,8 @@ pub enum RefusalKind {
     Dossier,
     /// The reason given for a read breaks a rule.
     Reason,
+    /// The caller asked for more than their scope (a leader, another agency's indicators).
+    Scope,
 }
 
 impl RefusalKind {
@@ -171,6 +200,7 @@ impl RefusalKind {
             RefusalKind::NotFound => "not_found",
             RefusalKind::Dossier => "dossier",
             RefusalKind::Reason => "reason",
+            RefusalKind::Scope => "scope",
         }
     }
 }
@@ -191,6 +221,8 @@ pub enum Refusal {
     /// The reason given for a read breaks rules (a clerk names the dossier and the purpose),
     /// each reported.
     Reason(FieldErrors),
+    /// The caller asked for more than their scope allows (the message says what it is).
+    Scope(Message),
 }
 
 impl Refusal {
@@ -202,6 +234,7 @@ impl Refusal {
             }
             Refusal::Dossier(_) => RefusalKind::Dossier,
             Refusal::Reason(_) => RefusalKind::Reason,
+            Refusal::Scope(_) => RefusalKind::Scope,
         }
     }
 }
@@ -228,7 +261,7 @@ impl Refusal {
             Refusal::NotTheirOwner { owner } => {
                 Message::new(&m::REFUSAL_NO_OWNER).with("owner", owner)
             }
-            Refusal::Dossier(message) => message.clone(),
+            Refusal::Dossier(message) | Refusal::Scope(message) => message.clone(),
             Refusal::Reason(fields) => match fields.0.as_slice() {
                 [one] => one.message(),
                 many => Message::new(&m::INVALID_FIELDS)
@@ -314,6 +347,33 @@ fn clerk_unit(caller: &Caller) -> Result<String, Refusal> {
         })
 }
 
+/// The agencies whose indicators the caller may see (given that the role allows it), narrowed
+/// to `asked` (a canonical agency code): `None` is every agency. A leader bound to an agency
+/// sees it and those under it; asking for an agency outside that is refused.
+pub fn indicator_scope(caller: &Caller, asked: Option<&str>) -> Result<Option<String>, Refusal> {
+    let own = match caller.role() {
+        Role::Leader => caller
+            .principal()
+            .agency_code
+            .as_deref()
+            .and_then(|c| crate::ids::AgencyCode::parse(c).ok())
+            .map(|c| c.canonical()),
+        _ => None,
+    };
+    match (own, asked) {
+        (None, asked) => Ok(asked.map(str::to_string)),
+        (Some(own), None) => Ok(Some(own)),
+        (Some(own), Some(asked)) if crate::indicators::agency_within(asked, Some(&own)) => {
+            Ok(Some(asked.to_string()))
+        }
+        (Some(own), Some(asked)) => Err(Refusal::Scope(
+            Message::new(&m::REFUSAL_INDICATORS_OTHER_AGENCY)
+                .with("asked", asked)
+                .with("own", own),
+        )),
+    }
+}
+
 /// Who may register `dossier` (given that the role allows registering at all): the one-stop
 /// system's token any, a clerk at reception only a dossier received in their own province.
 pub fn may_register_dossier(caller: &Caller, dossier: &ValidDossier) -> Result<(), Refusal> {
@@ -378,7 +438,7 @@ pub fn may_read(caller: &Caller, record: &DocumentRecord) -> bool {
     match caller.role() {
         Role::Operator | Role::Clerk => true,
         Role::Citizen => owns(caller, record.metadata.owner_id.as_str()),
-        Role::Admin | Role::Intake => false,
+        Role::Admin | Role::Intake | Role::Leader => false,
     }
 }
 
@@ -486,6 +546,10 @@ mod tests {
             (Act::ManageTrust, &[Admin]),
             (Act::RegisterDossier, &[Intake, Clerk]),
             (Act::Share, &[Citizen]),
+            (Act::SeeIndicators, &[Admin, Leader]),
+            (Act::ReadEvents, &[Intake]),
+            (Act::ManageWebhooks, &[Admin]),
+            (Act::SetNotifications, &[Citizen]),
         ];
         assert_eq!(allowed.len(), Act::ALL.len());
         for (act, roles) in allowed {
@@ -519,7 +583,9 @@ mod tests {
         for act in Act::ALL {
             let expected = act.roles().contains(&Role::Operator)
                 || act == Act::ManageTrust
-                || act == Act::RegisterDossier;
+                || act == Act::RegisterDossier
+                || act == Act::SeeIndicators
+                || act == Act::ManageWebhooks;
             assert_eq!(require(&console, act).is_ok(), expected, "{act:?}");
         }
         let refusal = require(&caller(Role::Operator), Act::ManageTrust).unwrap_err();

@@ -77,6 +77,13 @@ pub(crate) fn sentence(line: &LineView) -> (&'static str, String) {
             "certify",
             format!("Người giữ bản sao đã kiểm tra bản sao của {papers}."),
         ),
+        "register_dossier" if e.actor_role.as_deref() == Some("clerk") => (
+            "dossier",
+            format!(
+                "{who} đã tự đăng ký hồ sơ {} của bạn tại bộ phận một cửa (không qua hệ thống một cửa).",
+                e.dossier_code.as_deref().unwrap_or("")
+            ),
+        ),
         "register_dossier" => (
             "dossier",
             format!(

@@ -100,6 +100,38 @@ fn back_to_results(from: Option<&str>) -> Option<&str> {
     from.filter(|f| f.starts_with("/?") && !f.contains("//") && !f.contains('\\'))
 }
 
+/// The search page's parameters read one by one: a value that cannot be read (`offset=-1`,
+/// `valid_only=maybe`) is left out and named, the rest kept.
+fn lenient_search_params(raw: &str) -> (SearchParams, Vec<schemas::FieldError>) {
+    let read = |query: &str| -> Option<SearchParams> {
+        let uri: axum::http::Uri = format!("/?{query}").parse().ok()?;
+        axum::extract::Query::<SearchParams>::try_from_uri(&uri)
+            .ok()
+            .map(|axum::extract::Query(p)| p)
+    };
+    if let Some(params) = read(raw) {
+        return (params, Vec::new());
+    }
+    let mut kept = Vec::new();
+    let mut unreadable = Vec::new();
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        if read(pair).is_some() {
+            kept.push(pair);
+            continue;
+        }
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // As a query string is read: `+` is a space, then `%XX`.
+        let decode = |s: &str| layout::percent_decoded(&s.replace('+', " "));
+        let expected = match name {
+            "offset" | "limit" => &schemas::messages::QUERY_VALUE_NOT_A_COUNT,
+            "valid_only" => &schemas::messages::QUERY_VALUE_NOT_YES_NO,
+            _ => &schemas::messages::QUERY_VALUE_UNREADABLE,
+        };
+        unreadable.push(schemas::RuleError::new(expected).at(&decode(name), &decode(value)));
+    }
+    (read(&kept.join("&")).unwrap_or_default(), unreadable)
+}
+
 fn filled(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|v| !v.trim().is_empty())
 }
@@ -109,10 +141,11 @@ fn filled(v: &Option<String>) -> bool {
 pub async fn home(
     State(state): State<AppState>,
     user: WebUser,
-    params: Result<Query<SearchParams>, ApiError>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     match user.caller.role() {
         Role::Citizen => return Redirect::to("/my").into_response(),
+        Role::Leader => return Redirect::to("/dashboard").into_response(),
         Role::Intake => {
             return user.page(
                 "Hệ thống một cửa",
@@ -149,7 +182,7 @@ pub async fn home(
         Role::Clerk | Role::Operator => {}
     }
     let result = async {
-        let Query(mut params) = params?;
+        let (mut params, unreadable) = lenient_search_params(raw.as_deref().unwrap_or(""));
         params.limit = Some(PAGE_SIZE);
         let asked = filled(&params.q)
             || filled(&params.doc_type)
@@ -158,7 +191,11 @@ pub async fn home(
             || filled(&params.owner)
             || filled(&params.from)
             || filled(&params.to);
-        let outcome = if asked {
+        let outcome = if !unreadable.is_empty() {
+            // A value that cannot be read is said under its field, the form kept (never a
+            // dead end that loses the dossier and the words typed).
+            Some(Err(ApiError::fields(schemas::FieldErrors(unreadable))))
+        } else if asked {
             let outcome = match search_request(&params) {
                 Ok((request, reason)) => {
                     search_view(&state, user.caller.clone(), request, reason).await
@@ -177,6 +214,25 @@ pub async fn home(
     }
     .await;
     user.respond(result)
+}
+
+/// What a clerk's search for a registered dossier covers (only its applicants' papers, and
+/// papers shared with it), said beside the count: "0 giấy tờ" must not read as "the paper does
+/// not exist".
+fn dossier_scope(state: &AppState, user: &WebUser, p: &SearchParams) -> Option<String> {
+    if user.caller.role() != Role::Clerk
+        || state.archive.dossier_check() != schemas::DossierCheck::Registered
+    {
+        return None;
+    }
+    let code = p
+        .dossier_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())?;
+    Some(format!(
+        "Chỉ tìm trong giấy tờ của người nộp hồ sơ {code}. Giấy tờ của người khác chỉ xem được khi họ chia sẻ cho hồ sơ."
+    ))
 }
 
 fn search_page(
@@ -287,7 +343,7 @@ fn search_page(
             Some(Err(e)) => {
                 div.alert role="alert" { (super::problem_details(&e)) }
             }
-            Some(Ok(view)) => { (results(state, p, &view)) }
+            Some(Ok(view)) => { (results(state, user, p, &view)) }
         }
     }
 }
@@ -353,7 +409,7 @@ fn shown_date(typed: &str) -> String {
     schemas::parse_date(typed).map_or_else(|_| typed.to_string(), |d| date(&schemas::iso_date(d)))
 }
 
-fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
+fn results(state: &AppState, user: &WebUser, p: &SearchParams, view: &SearchView) -> Markup {
     let offset = p.offset.unwrap_or(0);
     let type_title = |key: &str| layout::doc_type_title(state, key);
     html! {
@@ -389,6 +445,9 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
                     }
                 }
                 p.count { "Tìm thấy " strong { (view.total) } " giấy tờ" }
+                @if let Some(scope) = dossier_scope(state, user, p) {
+                    p.scope { (scope) }
+                }
                 ol.hits start=(offset + 1) {
                     @for hit in &view.hits {
                         li.hit {
@@ -460,10 +519,9 @@ fn results(state: &AppState, p: &SearchParams, view: &SearchView) -> Markup {
 pub struct DocumentQuery {
     #[serde(flatten)]
     reason: ReasonParams,
-    /// `reuse` after a reuse was recorded.
+    /// `reuse` after a reuse: the page then confirms the clerk's latest reuse for the dossier
+    /// as the ledger has it (an address alone confirms nothing).
     done: Option<String>,
-    /// When the document had already been reused in this dossier (a second reuse).
-    earlier: Option<String>,
     /// The search the clerk came from (`/?...`), for "Quay lại kết quả".
     from: Option<String>,
     /// A page view's width (800 or 1600). Text, since a flattened query reads every value as
@@ -494,7 +552,7 @@ pub async fn document(
                 &detail,
                 &query,
                 &ReuseTyped::from_context(&reason),
-                state.archive.agencies(),
+                &state,
             ),
         ))
     }
@@ -588,8 +646,11 @@ fn document_page(
     detail: &DocumentDetail,
     query: &DocumentQuery,
     typed: &ReuseTyped,
-    agencies: &schemas::Agencies,
+    state: &AppState,
 ) -> Markup {
+    let agencies = state.archive.agencies();
+    // Without the agency's key a copy cannot be signed: no form that can only fail.
+    let can_certify = state.config.signing_key.is_some();
     let reason = &query.reason;
     let done = query.done.as_deref();
     let reason_params = reason;
@@ -606,15 +667,17 @@ fn document_page(
         @if let Some(from) = from {
             p.back { a #quay-lai-ket-qua href=(from) { "← Quay lại kết quả" } }
         }
-        @if done == Some("reuse") {
+        // The confirmation comes from the document's reuses as the ledger has them, not from
+        // the address (which a reload, a bookmark or a colleague's copy would replay).
+        @if let Some((last, first_of_several)) = done.filter(|d| *d == "reuse").and_then(|_| own_reuses(user, detail, reason)) {
             div.notice role="status" #da-tai-su-dung {
                 p { "Đã ghi nhận tái sử dụng giấy tờ này cho hồ sơ "
-                    strong { (reason.dossier_code.as_deref().unwrap_or("")) } "." }
+                    strong { (reason.dossier_code.as_deref().unwrap_or("")) } " lúc " (instant(&last.at)) "." }
             }
-            @if let Some(earlier) = &query.earlier {
+            @if let Some(earlier) = first_of_several {
                 div.warning role="alert" #da-dung-truoc-do {
                     p { "Lưu ý: giấy tờ này đã được tái sử dụng cho chính hồ sơ này lúc "
-                        (instant(earlier)) ". Lần này vẫn được ghi nhận." }
+                        (instant(&earlier.at)) ". Lần này vẫn được ghi nhận." }
                 }
             }
         }
@@ -738,6 +801,10 @@ fn document_page(
                         }
                     }
                 }
+                @if !can_certify {
+                    p.notice #chua-bat-chung-thuc { "Máy chủ này chưa được cấu hình để ký bản sao có chứng thực. Hãy liên hệ quản trị viên nếu cơ quan cần chức năng này." }
+                }
+                @if can_certify {
                 form method="post" action=(format!("{base}/certify")) {
                     input type="hidden" name="csrf" value=(user.csrf);
                     div {
@@ -749,6 +816,7 @@ fn document_page(
                         input #certify_purpose name="purpose" required[user.caller.role() == Role::Clerk] value=(reason.purpose.clone().unwrap_or_default());
                     }
                     div { button type="submit" { "Cấp bản sao có chứng thực (PDF)" } }
+                }
                 }
             }
         }
@@ -788,6 +856,31 @@ fn document_page(
             }
         }
     }
+}
+
+/// This clerk's reuses of the document for the dossier read for, as the ledger has them: the
+/// latest, and the first when there are several (the second-reuse warning). None when the
+/// clerk never reused it for that dossier: then nothing is confirmed, whatever the address says.
+fn own_reuses<'a>(
+    user: &WebUser,
+    detail: &'a DocumentDetail,
+    reason: &ReasonParams,
+) -> Option<(
+    &'a crate::wire::EventView,
+    Option<&'a crate::wire::EventView>,
+)> {
+    let dossier = reason.dossier_code.as_deref().map(str::trim)?;
+    let for_dossier: Vec<&crate::wire::EventView> = detail
+        .reuses
+        .iter()
+        .filter(|e| e.dossier_code.as_deref() == Some(dossier))
+        .collect();
+    let last = *for_dossier
+        .iter()
+        .rev()
+        .find(|e| e.actor == user.caller.actor().name)?;
+    let first = (for_dossier.len() > 1).then(|| for_dossier[0]);
+    Some((last, first))
 }
 
 /// The document's history as the page shows it: its lifecycle events and its reuses (which
@@ -964,16 +1057,13 @@ pub async fn reuse(
     .await;
     let from = back_to_results(Some(form.from.as_str()));
     match attempt {
-        Ok(receipt) => {
+        Ok(_) => {
             let reason = ReasonParams {
                 dossier_code: Some(form.dossier_code.trim().to_string()),
                 procedure_code: procedure,
                 purpose: Some(form.purpose.trim().to_string()),
             };
             let mut extra = vec![("done", "reuse")];
-            if let Some(at) = &receipt.earlier_reuse_at {
-                extra.push(("earlier", at.as_str()));
-            }
             if let Some(from) = from {
                 extra.push(("from", from));
             }
@@ -994,7 +1084,6 @@ pub async fn reuse(
                     purpose: given(&form.ctx_purpose),
                 },
                 done: None,
-                earlier: None,
                 from: from.map(str::to_string),
                 width: None,
             };
@@ -1017,7 +1106,7 @@ pub async fn reuse(
                 let mut page = user.page_in_dossier(
                     &title,
                     &query.reason,
-                    document_page(&user, &detail, &query, &typed, state.archive.agencies()),
+                    document_page(&user, &detail, &query, &typed, &state),
                 );
                 *page.status_mut() = status;
                 Ok(page)

@@ -121,9 +121,11 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/my/dossiers", "Hồ sơ của tôi"),
             ("/my/shares", "Chia sẻ"),
             ("/my/ledger", "Ai đã xem"),
+            ("/my/notifications", "Nhận thông báo"),
         ],
-        Role::Admin => &[("/", "Tài khoản")],
+        Role::Admin => &[("/", "Tài khoản"), ("/dashboard", "Chỉ số")],
         Role::Intake => &[("/", "Hệ thống một cửa")],
+        Role::Leader => &[("/dashboard", "Chỉ số")],
     }
 }
 
@@ -134,6 +136,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Clerk => "cán bộ một cửa",
         Role::Citizen => "công dân",
         Role::Intake => "hệ thống một cửa",
+        Role::Leader => "lãnh đạo",
     }
 }
 
@@ -205,6 +208,7 @@ pub fn action_name(action: &str) -> &str {
         "register_dossier" => "Bộ phận một cửa tiếp nhận hồ sơ",
         "share" => "Chia sẻ giấy tờ",
         "revoke_share" => "Thu hồi chia sẻ",
+        "events_sent" => schemas::messages::ACTION_EVENTS_SENT.vi,
         other => other,
     }
 }
@@ -359,6 +363,28 @@ pub fn field_label(field: &str) -> &str {
 /// Text that came from our own code as safe HTML (the search snippets: escaped, with `<b>`).
 pub fn trusted_html(s: &str) -> PreEscaped<&str> {
     PreEscaped(s)
+}
+
+/// `%XX` decoded (once; an invalid escape is kept as written). Decoded forms are checked too,
+/// because some servers and browsers decode a path before they resolve it.
+pub(crate) fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A `key=value&...` query string, percent-encoded, without empty values.

@@ -2,7 +2,7 @@
 //! same password check, same throttle); this adds the form, its CSRF cookie and the session
 //! cookie.
 
-use super::layout::{page, Frame};
+use super::layout::{page, percent_decoded, Frame};
 use super::{
     cookie, html_response, secure_cookies, set_cookie, WebUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
 };
@@ -35,7 +35,7 @@ pub struct LoginForm {
 /// Where to go after signing in: a path of this site only. Anything else (another host written
 /// as `//host`, `/\\host`, `/\t/host` which browsers read as `//host`, their percent-encoded
 /// forms, a scheme) goes to `/`.
-fn safe_next(next: &str) -> &str {
+pub(super) fn safe_next(next: &str) -> &str {
     let next = next.trim();
     let raw_ok = !next
         .chars()
@@ -57,29 +57,8 @@ fn same_site_path(path: &str) -> bool {
     path.len() <= 2048 && seen.starts_with('/') && !seen.starts_with("//") && !seen.contains('\\')
 }
 
-/// `%XX` decoded (once; an invalid escape is kept as written). Decoded forms are checked too,
-/// because some servers and browsers decode a path before they resolve it.
-fn percent_decoded(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn login_page(
+    provider: bool,
     status: StatusCode,
     csrf: &str,
     next: &str,
@@ -89,6 +68,16 @@ fn login_page(
     let content = html! {
         @if let Some(message) = message {
             div.alert role="alert" #loi-dang-nhap { p { (message) } }
+        }
+        @if provider {
+            // The national identity first: most people have it; the form is for staff and
+            // accounts an admin made.
+            p.provider {
+                a.button #dang-nhap-dinh-danh href=(format!("/login/oidc?{}", super::layout::query_string(&[("next", next)]))) {
+                    (super::oidc::SIGN_IN_WORDS)
+                }
+            }
+            p { "Hoặc đăng nhập bằng tên đăng nhập và mật khẩu do kho cấp:" }
         }
         form.login method="post" action="/login" {
             input type="hidden" name="csrf" value=(csrf);
@@ -125,7 +114,7 @@ pub async fn form(
         Err(e) => return super::error_page(None, e),
     };
     let next = safe_next(query.next.as_deref().unwrap_or("/"));
-    let mut response = login_page(StatusCode::OK, &csrf, next, "", None);
+    let mut response = login_page(state.oidc.is_some(), StatusCode::OK, &csrf, next, "", None);
     if let Some(cookie) = set_cookie(
         LOGIN_CSRF_COOKIE,
         &csrf,
@@ -159,6 +148,7 @@ pub async fn submit(
         || !super::constant_time_eq(form.csrf.as_bytes(), expected.as_bytes())
     {
         return login_page(
+            state.oidc.is_some(),
             StatusCode::FORBIDDEN,
             &expected,
             &next,
@@ -181,6 +171,7 @@ pub async fn submit(
             response
         }
         Err(ApiError::TooManyRequests(_, seconds)) => login_page(
+            state.oidc.is_some(),
             StatusCode::TOO_MANY_REQUESTS,
             &expected,
             &next,
@@ -191,6 +182,7 @@ pub async fn submit(
             )),
         ),
         Err(ApiError::InvalidLogin) => login_page(
+            state.oidc.is_some(),
             StatusCode::UNAUTHORIZED,
             &expected,
             &next,
@@ -207,7 +199,9 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-/// Ends the session (the token is removed from the store) and clears the cookie.
+/// Ends the session (the token is removed from the store) and clears the cookie. A session
+/// opened through the identity provider ends there too: the browser goes to the provider's
+/// end-session endpoint (RP-initiated logout), which sends it back to `/login`.
 pub async fn logout(
     State(state): State<AppState>,
     user: WebUser,
@@ -217,10 +211,42 @@ pub async fn logout(
     if let Err(e) = user.check_csrf(&headers, &form.csrf) {
         return user.respond(Err(e));
     }
+    let hash = user.token_hash.clone();
+    let grant = state
+        .blocking(move |archive| {
+            Ok(archive
+                .accounts()
+                .token(&hash, time::OffsetDateTime::now_utc())?)
+        })
+        .await;
     if let Err(e) = end_session(&state, user.token_hash.clone()).await {
         return user.respond(Err(e));
     }
-    let mut response = Redirect::to("/login").into_response();
+    let provider_session = grant.ok().flatten().and_then(|g| g.provider);
+    let to = match provider_session {
+        Some(session) => super::oidc::provider_logout(&state, session).await,
+        None => None,
+    };
+    let mut response = match to {
+        // A page leads on, not a redirect: the pages' CSP (`form-action 'self'`) stops a
+        // form's redirect to another site.
+        Some(to) => html_response(
+            StatusCode::OK,
+            page(
+                "Đăng xuất",
+                &Frame {
+                    caller: None,
+                    csrf: "",
+                },
+                html! {
+                    meta http-equiv="refresh" content=(format!("0; url={to}"));
+                    p { "Đã đăng xuất khỏi kho. Đang đăng xuất khỏi hệ thống định danh… "
+                        a #dang-xuat-dinh-danh href=(to) { "Tiếp tục" } }
+                },
+            ),
+        ),
+        None => Redirect::to("/login").into_response(),
+    };
     if let Some(cookie) = set_cookie(SESSION_COOKIE, "", 0, secure_cookies(&state, &headers)) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

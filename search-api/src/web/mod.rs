@@ -14,13 +14,16 @@
 //!   also set in a cookie (double submit). POSTs whose `Origin` names another site are refused.
 //! - The API itself never reads the cookie: it stays bearer-only, so it has no CSRF surface.
 
-mod activity;
+pub(crate) mod activity;
 mod citizen;
 mod citizen_dossiers;
 mod clerk;
+mod dashboard;
 mod forms;
 pub mod layout;
 mod login;
+mod notifications;
+mod oidc;
 mod operator;
 mod shares;
 mod stacks;
@@ -54,6 +57,9 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/", get(clerk::home))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/login/oidc", get(oidc::start))
+        .route("/oidc/callback", get(oidc::callback))
+        .route("/oidc/logout", get(oidc::front_channel_logout))
         .route("/documents/{id}", get(clerk::document))
         .route("/documents/{id}/content", get(clerk::download))
         .route("/documents/{id}/pages/{page}", get(clerk::page_view))
@@ -66,6 +72,12 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/my/ledger", get(citizen::ledger))
         .route("/my/dossiers", get(citizen_dossiers::dossiers))
         .route("/my/activity", get(activity::activity))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/dashboard/indicators.csv", get(dashboard::dashboard_csv))
+        .route(
+            "/my/notifications",
+            get(notifications::page).post(notifications::submit),
+        )
         .route("/my/shares", get(shares::my_shares).post(shares::create))
         .route("/my/shares/{id}/revoke", post(shares::revoke))
         .route("/s/{token}", get(shares::link_page).post(shares::link_open))
