@@ -1665,6 +1665,10 @@ messages! {
         vi: "đã nhập sai mật khẩu quá nhiều lần cho {username} từ địa chỉ này; hãy thử lại sau {seconds} giây (sau {checks} lần kiểm tra mật khẩu của một tên trong {minutes} phút, các địa chỉ đã nhập sai phải chờ)",
         en: "too many failed sign-ins for {username} from this address; try again in {seconds} s (after {checks} password checks of a name in {minutes} minutes, addresses that failed on it wait)"
     }
+    OIDC_THROTTLED = "request.too_many.oidc" {
+        vi: "đang có quá nhiều lượt đăng nhập bằng tài khoản định danh điện tử chưa xong; hãy thử lại sau một phút",
+        en: "too many sign-ins with the electronic identity are under way; try again in a minute"
+    }
     VERIFY_THROTTLED = "request.too_many.verify" {
         vi: "quá nhiều lần kiểm tra từ địa chỉ này; hãy thử lại sau một phút",
         en: "too many checks from this address; try again in a minute"
@@ -1672,6 +1676,7 @@ messages! {
     OCR_FAILED = "ingest.ocr_failed" {
         vi: "máy đọc chữ (OCR) không đọc được ảnh trang (ảnh hỏng hoặc bị cắt cụt)",
         en: "the OCR engine could not read the page image (a damaged or cut-short image)"
+    }
     // The province's indicators (#21; docs/indicators.md).
     ROLE_LEADER = "role.leader" { vi: "lãnh đạo", en: "leader" }
     ACT_SEE_INDICATORS = "act.see_indicators" {

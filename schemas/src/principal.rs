@@ -220,7 +220,6 @@ mod tests {
         assert!(Principal::new("a\u{7}", Role::Admin, None, None).is_err());
     }
 
-    #[test]
     /// Review F22: names that would read as an existing one in a citizen's ledger are refused
     /// on `username`; Vietnamese names are kept.
     #[test]

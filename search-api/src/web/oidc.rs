@@ -121,7 +121,7 @@ pub async fn start(
     ) {
         return super::error_page(
             None,
-            ApiError::TooManyRequests("too many sign-ins are under way".into(), 60),
+            ApiError::TooManyRequests(Message::new(&m::OIDC_THROTTLED), 60),
         );
     }
     let mut response = Redirect::to(&started.url).into_response();
