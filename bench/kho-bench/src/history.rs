@@ -1,15 +1,64 @@
 //! `kho-bench history`: a store with the history the indicators count, made through the real
 //! services (docs/benchmarks.md, "Indicators"): documents stored (`Archive::ingest`: blob,
-//! commit, flush), dossiers registered by the one-stop system (received on days spread over
-//! 2026, at ten agencies), and reuses by clerks of those agencies. Every event moves the
-//! counters in its own transaction, as in production.
+//! commit, flush), dossiers registered by the one-stop system (received on the 365 days before
+//! today, at ten agencies), and reuses by clerks of those agencies. Every event moves the
+//! counters in its own transaction, as in production. `--threads T` callers at once (default
+//! 16), as a server's requests would be: the ledger's group commit shares their flushes.
 
 use archive_core::{Archive, NewDocument};
 use schemas::{
     AccessReason, Caller, Credential, DocTypes, DocumentText, DossierInput, Format, MetadataInput,
     PageSource, PageText, Principal, Role,
 };
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// Runs `each(i)` for i in 0..n on `threads` threads and returns the results in order of i,
+/// with a line on standard error every 10,000.
+fn in_parallel<T: Send>(
+    n: usize,
+    threads: usize,
+    what: &str,
+    started: Instant,
+    each: impl Fn(usize) -> Result<T, String> + Sync,
+) -> Result<Vec<T>, String> {
+    let done = AtomicUsize::new(0);
+    let threads = threads.clamp(1, 256);
+    let parts: Vec<Result<Vec<(usize, T)>, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (each, done) = (&each, &done);
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for i in (t..n).step_by(threads) {
+                        out.push((i, each(i)?));
+                        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if d % 10_000 == 0 {
+                            eprintln!(
+                                "kho-bench history: {d} {what} ({:.0}s)",
+                                started.elapsed().as_secs_f64()
+                            );
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(format!("a {what} thread panicked")))
+            })
+            .collect()
+    });
+    let mut all = Vec::with_capacity(n);
+    for part in parts {
+        all.extend(part?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, t)| t).collect())
+}
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
@@ -33,13 +82,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let docs = number(args, "--docs", 10_000)?;
     let dossiers = number(args, "--dossiers", 10_000)?;
     let reuses = number(args, "--reuses", 50_000)?;
+    let threads = number(args, "--threads", 16)?;
+    if dossiers > docs {
+        return Err(
+            "--dossiers must not exceed --docs (dossier i's applicant owns document i)".into(),
+        );
+    }
+    if reuses > 0 && dossiers == 0 {
+        return Err("--reuses needs at least one dossier to reuse for".into());
+    }
     let archive = Archive::open(std::path::Path::new(&data)).map_err(|e| e.to_string())?;
     let operator = Caller::local_operator("kho-bench");
     let types = ["birth_certificate", "marriage_certificate", "death_extract"];
     let agencies: Vec<String> = (10..20).map(|n| format!("000.00.{n}.H47")).collect();
     let started = Instant::now();
-    let mut ids = Vec::with_capacity(docs);
-    for i in 0..docs {
+    let ids = in_parallel(docs, threads, "documents", started, |i| {
         let metadata = MetadataInput {
             owner_id: Some(owner(i)),
             doc_type: Some(types[i % types.len()].into()),
@@ -71,23 +128,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let stored = archive
             .ingest(&operator, &mut bytes.as_bytes(), doc)
             .map_err(|e| e.to_string())?;
-        ids.push(stored.record.id);
-        if (i + 1) % 10_000 == 0 {
-            eprintln!(
-                "kho-bench history: {} documents ({:.0}s)",
-                i + 1,
-                started.elapsed().as_secs_f64()
-            );
-        }
-    }
+        Ok(stored.record.id)
+    })?;
     let intake = Caller::signed_in(
         Principal::new("motcua", Role::Intake, None, None).map_err(|e| e.to_string())?,
         Credential::ApiToken,
     );
-    let year_start = schemas::parse_date("2026-01-01").map_err(|e| e.to_string())?;
-    let mut codes = Vec::with_capacity(dossiers);
-    for i in 0..dossiers {
-        let day = schemas::Date::from_julian_day(year_start.to_julian_day() + (i % 365) as i32)
+    // The year before today: a dossier received after today is refused.
+    let year_start = schemas::today().to_julian_day() - 365;
+    let codes = in_parallel(dossiers, threads, "dossiers", started, |i| {
+        let day = schemas::Date::from_julian_day(year_start + (i % 365) as i32)
             .map_err(|e| e.to_string())?;
         let agency = &agencies[i % agencies.len()];
         let code = format!(
@@ -109,15 +159,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         archive
             .register_dossier(&intake, input)
             .map_err(|e| format!("{code}: {e}"))?;
-        codes.push(code);
-        if (i + 1) % 10_000 == 0 {
-            eprintln!(
-                "kho-bench history: {} dossiers ({:.0}s)",
-                i + 1,
-                started.elapsed().as_secs_f64()
-            );
-        }
-    }
+        Ok(code)
+    })?;
     let clerks: Vec<Caller> = agencies
         .iter()
         .map(|a| {
@@ -126,10 +169,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         })
         .collect::<Result<_, _>>()?;
-    for i in 0..reuses {
-        // Dossier i's applicant is owner(i); document i is theirs.
+    in_parallel(reuses, threads, "reuses", started, |i| {
+        // Dossier d's applicant is owner(d); document d is theirs.
         let d = i % codes.len().max(1);
-        let doc = &ids[d % ids.len()];
+        let doc = &ids[d % ids.len().max(1)];
         let reason = AccessReason::new(
             Some(&codes[d]),
             Some(&format!("1.00{:04}", 1000 + d % 50)),
@@ -139,14 +182,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         archive
             .reuse(&clerks[d % clerks.len()], doc, &reason)
             .map_err(|e| format!("reuse {i}: {e}"))?;
-        if (i + 1) % 10_000 == 0 {
-            eprintln!(
-                "kho-bench history: {} reuses ({:.0}s)",
-                i + 1,
-                started.elapsed().as_secs_f64()
-            );
-        }
-    }
+        Ok(())
+    })?;
     eprintln!(
         "kho-bench history: {docs} documents, {dossiers} dossiers, {reuses} reuses in {:.0}s",
         started.elapsed().as_secs_f64()
