@@ -67,7 +67,7 @@ impl Agencies {
             .map(String::as_str)
     }
 
-    /// How a code is shown to people: "NAME (CODE)"; else "thuộc NAME (CODE)" for the nearest
+    /// How a code is shown to people: "NAME (CODE)"; else "Cơ quan CODE thuộc NAME" for the nearest
     /// listed unit above it (`H47.15` under `H47`; `000.00.01.H47` under `H47`); else the code.
     pub fn display(&self, code: &str) -> String {
         let code = code.trim().to_ascii_uppercase();
@@ -90,7 +90,7 @@ impl Agencies {
         parents
             .iter()
             .find_map(|p| self.get(p))
-            .map_or(code.clone(), |name| format!("thuộc {name} ({code})"))
+            .map_or(code.clone(), |name| format!("Cơ quan {code} thuộc {name}"))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -114,11 +114,11 @@ mod tests {
         assert!(t.get("h47").is_some());
         assert_eq!(
             t.display("H47.15"),
-            format!("thuộc {} (H47.15)", t.get("H47").unwrap())
+            format!("Cơ quan H47.15 thuộc {}", t.get("H47").unwrap())
         );
         assert_eq!(
             t.display("000.00.01.H47"),
-            format!("thuộc {} (000.00.01.H47)", t.get("H47").unwrap())
+            format!("Cơ quan 000.00.01.H47 thuộc {}", t.get("H47").unwrap())
         );
         assert_eq!(t.display("G01.2"), "G01.2");
         let n = t
@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(t.display("h47.15"), "UBND huyện Núi Thành (H47.15)");
         assert_eq!(
             t.display("H47.15.3"),
-            "thuộc UBND huyện Núi Thành (H47.15.3)"
+            "Cơ quan H47.15.3 thuộc UBND huyện Núi Thành"
         );
         assert_eq!(
             t.display("000.00.01.H47"),

@@ -506,6 +506,33 @@ fn the_dashboard_draws_a_line_per_agency_bars_per_type_and_the_table_in_chromium
         serde_json::json!([["province", 3], ["H47.15", 3], ["H47.16", 3]]),
         "{lines}"
     );
+    // Each legend entry shows its colour (the pages' CSP drops `style` attributes, so a swatch
+    // must be drawn, not styled), and every axis label lies inside its drawing.
+    let swatches = browser.script(
+        "return [...document.querySelectorAll('figcaption .legend')].map(l => { const s = l.querySelector('svg.swatch'); const b = s ? s.getBoundingClientRect() : {width: 0, height: 0}; return [b.width >= 8 && b.height >= 8, s ? getComputedStyle(s.querySelector('rect')).fill : 'none'] })",
+    );
+    let swatches = swatches.as_array().cloned().unwrap_or_default();
+    assert!(swatches.len() >= 3 + 3, "{swatches:?}");
+    let fills: std::collections::BTreeSet<String> = swatches
+        .iter()
+        .map(|s| {
+            assert_eq!(
+                s[0],
+                Value::Bool(true),
+                "a swatch is not drawn: {swatches:?}"
+            );
+            s[1].as_str().unwrap_or("none").to_string()
+        })
+        .collect();
+    assert!(!fills.contains("none"), "{swatches:?}");
+    assert!(
+        fills.len() >= 3,
+        "the lines' colours are told apart: {swatches:?}"
+    );
+    let outside = browser.script(
+        "return [...document.querySelectorAll('svg.chart text')].filter(t => { const b = t.getBBox(); const w = t.ownerSVGElement.viewBox.baseVal.width; return b.x < 0 || b.x + b.width > w }).map(t => t.textContent)",
+    );
+    assert_eq!(outside, serde_json::json!([]), "labels cut at the edge");
     let bars = browser.script(
         "return [...document.querySelectorAll('svg.bars rect.bar')].map(r => r.dataset.type)",
     );

@@ -242,8 +242,14 @@ fn line_chart(state: &AppState, report: &IndicatorReport) -> Markup {
         ));
     }
     for (i, p) in periods.iter().enumerate() {
+        // The first and last labels sit inside the drawing, not centred past its edges.
+        let anchor = match i {
+            0 if periods.len() > 1 => "start",
+            i if i + 1 == periods.len() && periods.len() > 1 => "end",
+            _ => "middle",
+        };
         svg.push_str(&format!(
-            r#"<text x="{:.1}" y="{}" font-size="11" text-anchor="middle">{:02}/{}</text>"#,
+            r#"<text x="{:.1}" y="{}" font-size="11" text-anchor="{anchor}">{:02}/{}</text>"#,
             x(i),
             height - bottom + 16.0,
             u8::from(p.month()),
@@ -284,7 +290,7 @@ fn line_chart(state: &AppState, report: &IndicatorReport) -> Markup {
             (PreEscaped(svg))
             figcaption {
                 @for (colour, label) in &legend {
-                    span.legend { span.swatch style=(format!("background:{colour}")) {} (PreEscaped(label)) } " "
+                    span.legend { (swatch(colour)) (PreEscaped(label)) } " "
                 }
             }
         }
@@ -360,7 +366,7 @@ fn type_bars(state: &AppState, report: &IndicatorReport) -> Markup {
             (PreEscaped(svg))
             figcaption {
                 @for (i, class) in schemas::indicators::TextClass::ALL.iter().enumerate() {
-                    span.legend { span.swatch style=(format!("background:{}", colours[i])) {} (class.words().text(Lang::Vi)) } " "
+                    span.legend { (swatch(colours[i])) (class.words().text(Lang::Vi)) } " "
                 }
             }
         }
@@ -368,6 +374,16 @@ fn type_bars(state: &AppState, report: &IndicatorReport) -> Markup {
 }
 
 /// Text made safe inside SVG markup written by hand.
+/// A legend's colour sample, drawn in SVG: the pages' Content-Security-Policy (`style-src
+/// 'self'`) drops `style` attributes, so a coloured `span` would show nothing.
+fn swatch(colour: &str) -> Markup {
+    html! {
+        svg.swatch viewBox="0 0 10 10" aria-hidden="true" xmlns="http://www.w3.org/2000/svg" {
+            rect width="10" height="10" rx="2" fill=(colour) {}
+        }
+    }
+}
+
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
