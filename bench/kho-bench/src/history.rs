@@ -145,7 +145,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             day.year() % 100,
             u8::from(day.month()),
             day.day(),
-            1 + i / 3650 % 9999
+            // Agency and day repeat every lcm(10, 365) = 730 dossiers: the serial tells those apart.
+            1 + i / 730 % 9999
         );
         let input = DossierInput {
             code: code.clone(),
