@@ -1740,6 +1740,23 @@ messages! {
         vi: "đã dựng lại bộ đếm chỉ số từ {events} sự kiện sổ ghi: {counters} bộ đếm, {dossiers} hồ sơ",
         en: "indicator counters rebuilt from {events} ledger events: {counters} counters, {dossiers} dossiers"
     }
+    // `kho report indicators` as text (the JSON and CSV keep their field names).
+    CLI_REPORT_ROW = "cli.report.row" {
+        vi: "{agency}  {from} .. {to}  hồ sơ tiếp nhận {received}  giấy tờ số hóa {digitized}  lượt tái sử dụng {reuses}  số ngày từ lưu đến tái sử dụng (trung vị) {median}",
+        en: "{agency}  {from} .. {to}  received {received}  digitized {digitized}  reuses {reuses}  median days to reuse {median}"
+    }
+    CLI_REPORT_DIGITIZED = "cli.report.digitized" {
+        vi: "số hóa {agency} {month} {doc_type} {source}: {count}",
+        en: "digitized {agency} {month} {doc_type} {source}: {count}"
+    }
+    CLI_REPORT_REUSED_FOR = "cli.report.reused_for" {
+        vi: "tái sử dụng cho thủ tục {procedure}: {count}",
+        en: "reused for procedure {procedure}: {count}"
+    }
+    CLI_REPORT_REUSED_TYPE = "cli.report.reused_type" {
+        vi: "loại giấy tờ được tái sử dụng {doc_type}: {count}",
+        en: "reused paper type {doc_type}: {count}"
+    }
     CLI_REPORT_FORMAT = "cli.report.format" {
         vi: "chỉ chọn một trong --json và --csv",
         en: "choose one of --json and --csv"

@@ -126,16 +126,18 @@ fn print_text(report: &IndicatorReport, lang: schemas::Lang) {
             Some(a) if a.is_empty() => m::INDICATORS_NO_AGENCY.text(lang).to_string(),
             Some(a) => a.clone(),
         };
-        println!(
-            "{agency}  {} .. {}  received {}  digitized {}  reuses {}  median days to reuse {}",
-            schemas::iso_date(row.from),
-            schemas::iso_date(row.to),
-            row.dossiers_received,
-            row.documents_digitized,
-            row.reuses,
-            row.median_days_to_reuse
-                .map_or_else(|| "-".to_string(), |d| d.to_string())
-        );
+        let median = row
+            .median_days_to_reuse
+            .map_or_else(|| "-".to_string(), |d| d.to_string());
+        let line = schemas::Message::new(&m::CLI_REPORT_ROW)
+            .with("agency", agency)
+            .with("from", schemas::iso_date(row.from))
+            .with("to", schemas::iso_date(row.to))
+            .with("received", row.dossiers_received)
+            .with("digitized", row.documents_digitized)
+            .with("reuses", row.reuses)
+            .with("median", median);
+        println!("{}", line.render(lang));
         for v in &row.indicators {
             let denominator = v
                 .denominator
@@ -152,24 +154,26 @@ fn print_text(report: &IndicatorReport, lang: schemas::Lang) {
             }
         }
     }
+    let or_dash = |s: &str| if s.is_empty() { "-".to_string() } else { s.to_string() };
     for d in &report.digitized {
-        println!(
-            "digitized {} {} {} {}: {}",
-            if d.agency.is_empty() { "-" } else { &d.agency },
-            d.month,
-            d.doc_type,
-            d.text_source.as_str(),
-            d.count
-        );
+        let line = schemas::Message::new(&m::CLI_REPORT_DIGITIZED)
+            .with("agency", or_dash(&d.agency))
+            .with("month", &d.month)
+            .with("doc_type", &d.doc_type)
+            .with("source", d.text_source.as_str())
+            .with("count", d.count);
+        println!("{}", line.render(lang));
     }
     for p in &report.reuse_by_procedure {
-        println!(
-            "reused for procedure {}: {}",
-            if p.name.is_empty() { "-" } else { &p.name },
-            p.count
-        );
+        let line = schemas::Message::new(&m::CLI_REPORT_REUSED_FOR)
+            .with("procedure", or_dash(&p.name))
+            .with("count", p.count);
+        println!("{}", line.render(lang));
     }
     for t in &report.most_reused_types {
-        println!("reused paper type {}: {}", t.name, t.count);
+        let line = schemas::Message::new(&m::CLI_REPORT_REUSED_TYPE)
+            .with("doc_type", &t.name)
+            .with("count", t.count);
+        println!("{}", line.render(lang));
     }
 }
