@@ -15,7 +15,9 @@ mkdir -p "$work/texts"
 "$bench" texts --data "$store" --out "$work/texts" --sample "$n"
 raw=$(cat "$work"/texts/*.json | wc -c)
 echo "values: $(ls "$work/texts" | wc -l), raw JSON: $raw bytes"
-ls "$work"/texts/*.json | head -2000 > "$work/train.list"
+# (not `ls | head`: under pipefail, ls killed by SIGPIPE would stop the script)
+ls "$work"/texts/*.json > "$work/all.list"
+head -2000 "$work/all.list" > "$work/train.list"
 zstd -q --train $(cat "$work/train.list") -o "$work/dict" --maxdict=65536
 echo "dictionary: $(wc -c < "$work/dict") bytes (trained on 2,000 values)"
 size_of() { # codec command per file, summing compressed sizes
@@ -31,7 +33,7 @@ l=$(size_of lz4 -q -c)
 printf '| codec | bytes | ratio |\n|---|---:|---:|\n'
 printf '| JSON as stored | %d | 1.00 |\n' "$raw"
 for row in "zstd -3|$z" "zstd -3 + dictionary|$zd" "lz4|$l"; do
-  printf '| %s | %d | %.2f |\n' "${row%%|*}" "${row##*|}" "$(echo "$raw / ${row##*|}" | bc -l)"
+  printf '| %s | %d | %.2f |\n' "${row%%|*}" "${row##*|}" "$(awk -v a="$raw" -v b="${row##*|}" 'BEGIN { print a / b }')"
 done
 echo "== speed over 2,000 values, each compressed alone (the tools' -b: compression, decompression MB/s)"
 bench_files=$(ls "$work"/texts/*.json | tail -2000)
