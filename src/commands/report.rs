@@ -154,7 +154,13 @@ fn print_text(report: &IndicatorReport, lang: schemas::Lang) {
             }
         }
     }
-    let or_dash = |s: &str| if s.is_empty() { "-".to_string() } else { s.to_string() };
+    let or_dash = |s: &str| {
+        if s.is_empty() {
+            "-".to_string()
+        } else {
+            s.to_string()
+        }
+    };
     for d in &report.digitized {
         let line = schemas::Message::new(&m::CLI_REPORT_DIGITIZED)
             .with("agency", or_dash(&d.agency))
