@@ -196,7 +196,7 @@ pub async fn home(
             // dead end that loses the dossier and the words typed).
             Some(Err(ApiError::fields(schemas::FieldErrors(unreadable))))
         } else if asked {
-            let outcome = match search_request(&params) {
+            let outcome = match search_request(&params, &user.caller) {
                 Ok((request, reason)) => {
                     search_view(&state, user.caller.clone(), request, reason).await
                 }
@@ -568,7 +568,7 @@ async fn read_for_page(
     id: &str,
     query: &DocumentQuery,
 ) -> Result<Result<DocumentDetail, Response>, ApiError> {
-    let asked = match reason_of(&query.reason) {
+    let asked = match reason_of(&query.reason, &user.caller) {
         Ok(asked) => asked,
         Err(e) => return Ok(Err(dossier_form_page(user, id, query, &e))),
     };
@@ -986,7 +986,7 @@ pub async fn download(
 ) -> Response {
     let result = async {
         let Query(reason) = reason?;
-        let reason = reason_of(&reason)?;
+        let reason = reason_of(&reason, &user.caller)?;
         original_response(&state, user.caller.clone(), id, reason, &headers, false).await
     }
     .await;
@@ -1002,7 +1002,7 @@ pub async fn preview(
 ) -> Response {
     let result = async {
         let Query(params) = params?;
-        let reason = reason_of(&params)?;
+        let reason = reason_of(&params, &user.caller)?;
         preview_response(&state, user.caller.clone(), id, page, params.width, reason).await
     }
     .await;
@@ -1099,7 +1099,7 @@ pub async fn reuse(
                 .map(ApiError::status)
                 .unwrap_or_default();
             let page: Result<Response, ApiError> = async {
-                let asked = reason_of(&query.reason)?;
+                let asked = reason_of(&query.reason, &user.caller)?;
                 let detail =
                     document_detail(&state, user.caller.clone(), id.clone(), asked).await?;
                 let title = detail.document.title.clone();
@@ -1220,11 +1220,14 @@ pub async fn certify(
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
-        let reason = reason_of(&crate::wire::CertifyRequestBody {
-            dossier_code: form.dossier_code.filter(|v| !v.trim().is_empty()),
-            procedure_code: None,
-            purpose: form.purpose.filter(|v| !v.trim().is_empty()),
-        })?;
+        let reason = reason_of(
+            &crate::wire::CertifyRequestBody {
+                dossier_code: form.dossier_code.filter(|v| !v.trim().is_empty()),
+                procedure_code: None,
+                purpose: form.purpose.filter(|v| !v.trim().is_empty()),
+            },
+            &user.caller,
+        )?;
         let (copy, bytes) =
             crate::routes::trust::certify_copy(&state, user.caller.clone(), id, reason).await?;
         Ok(crate::routes::trust::copy_response(&copy, bytes))

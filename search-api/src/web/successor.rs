@@ -54,7 +54,7 @@ pub async fn picker(
 ) -> Response {
     let result = async {
         let Query(query) = query?;
-        let reason = reason_of(&query.reason)?;
+        let reason = reason_of(&query.reason, &user.caller)?;
         let detail = document_detail(&state, user.caller.clone(), id.clone(), reason.clone()).await?;
         let d = detail.document;
         let owner = owner_id(&d.owner_id)?;

