@@ -201,6 +201,7 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
+            ArchiveError::InvalidFields(f) => ApiError::fields(f),
             ArchiveError::Query(q) => ApiError::BadRequest(
                 Message::new(&messages::SEARCH_QUERY).with_message("why", q.message()),
             ),

@@ -124,3 +124,83 @@ fn a_clerks_reason_reports_every_broken_part_at_once() {
     assert_eq!(own.status, 422, "{}", own.text());
     assert_eq!(own.json()["code"], "dossier_code.shape", "{}", own.text());
 }
+
+/// Review F20: the search's and the ledger's parameters are checked as the same parameters
+/// are elsewhere, and an agency share's end is capped.
+#[test]
+fn search_ledger_and_share_parameters_are_checked() {
+    let w = world();
+    for limit in [0, 1001] {
+        let answer = w.served.get(
+            &format!("/api/v1/owners/{DUC}/ledger?limit={limit}"),
+            Some(&w.citizen),
+        );
+        assert_eq!(answer.status, 422, "{limit}: {}", answer.text());
+        assert_eq!(codes(&answer.json()), pairs(&[("limit", "request.limit")]));
+    }
+    let ok = w.served.get(
+        &format!("/api/v1/owners/{DUC}/ledger?limit=1000"),
+        Some(&w.citizen),
+    );
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let search = |query: &str, token: &str| {
+        w.served
+            .get(&format!("/api/v1/search?q=duc&{query}"), Some(token))
+    };
+    for (query, field, code) in [
+        (
+            "from=2030-01-01&to=2020-01-01",
+            "from",
+            "search.from_after_to",
+        ),
+        ("from=0000-01-01", "from", "search.date_too_early"),
+        ("to=1899-12-31", "to", "search.date_too_early"),
+        ("type=nonexistent", "type", "doc_type.unknown"),
+        ("owner=abc", "owner", "id.digits_only"),
+    ] {
+        let answer = search(query, &w.operator);
+        assert_eq!(answer.status, 422, "{query}: {}", answer.text());
+        assert_eq!(
+            codes(&answer.json()),
+            pairs(&[(field, code)]),
+            "{query}: {}",
+            answer.text()
+        );
+    }
+    let unknown = search("type=nonexistent", &w.operator).json();
+    assert!(
+        unknown["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("birth_certificate")),
+        "the known types are listed: {unknown}"
+    );
+    // A malformed owner ID is a typo, answered before the dossier is checked (it was a 403
+    // "other applicant" with dossiers registered).
+    let clerks = search(
+        &format!("owner=abc&dossier_code={}&purpose=x", encode(DOSSIER)),
+        &w.clerk,
+    );
+    assert_eq!(clerks.status, 422, "{}", clerks.text());
+    assert_eq!(clerks.json()["code"], "id.digits_only", "{}", clerks.text());
+    // An agency share lasts at most a year; the latest day is said as Vietnamese dates are.
+    let share = w.served.post(
+        "/api/v1/shares",
+        Some(&w.citizen),
+        &serde_json::json!({
+            "documents": [w.doc], "kind": "agency", "agency_code": "000.00.15.H47",
+            "procedure_code": "1.001193", "until": "2099-06-01",
+        }),
+    );
+    assert_eq!(share.status, 422, "{}", share.text());
+    let problem = share.json();
+    assert_eq!(
+        codes(&problem),
+        pairs(&[("until", "share.until.agency_too_long")])
+    );
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    let latest = detail.rsplit(' ').next().unwrap_or_default();
+    assert!(
+        latest.len() == 10 && latest.as_bytes()[2] == b'/' && latest.as_bytes()[5] == b'/',
+        "dd/mm/yyyy: {detail}"
+    );
+}

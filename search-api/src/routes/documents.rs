@@ -675,7 +675,7 @@ pub async fn document_ledger(
     Path(id): Path<String>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<EventPage>> {
-    let page = LedgerPage::new(page.after, page.limit);
+    let page = LedgerPage::asked(page.after, page.limit)?;
     let caller = auth.caller;
     let list = state
         .blocking(move |archive| Ok(archive.document_ledger(&caller, &id, page)?))
