@@ -1884,6 +1884,26 @@ messages! {
         vi: "chia sẻ cho cơ quan kéo dài nhiều nhất {days} ngày: muộn nhất là ngày {latest}",
         en: "an agency share lasts at most {days} days: the last day is {latest} at the latest"
     }
+    METHOD_NOT_ALLOWED = "request.method" {
+        vi: "địa chỉ {path} không nhận phương thức {method}",
+        en: "{path} does not take {method}"
+    }
+    BODY_TOO_LARGE = "too_large.request" {
+        vi: "nội dung yêu cầu lớn hơn {max} byte mà địa chỉ này nhận",
+        en: "the request body is larger than the {max} bytes this route takes"
+    }
+    RANGE_OUTSIDE = "request.range" {
+        vi: "khoảng byte được hỏi nằm ngoài tệp ({size} byte)",
+        en: "the range asked for is outside the file ({size} bytes)"
+    }
+    NO_PAGE = "not_found.page" {
+        vi: "không có trang {path}",
+        en: "no such page {path}"
+    }
+    PATH_VALUE_UNREADABLE = "request.path_value" {
+        vi: "địa chỉ có giá trị không đọc được: {why}",
+        en: "a value in the address cannot be read: {why}"
+    }
 }
 
 #[cfg(test)]

@@ -125,6 +125,90 @@ fn a_clerks_reason_reports_every_broken_part_at_once() {
     assert_eq!(own.json()["code"], "dossier_code.shape", "{}", own.text());
 }
 
+/// Review F16: every error of the API is problem+json, every error of a page is the page.
+#[test]
+fn every_error_is_problem_json_for_programs_and_a_vietnamese_page_for_people() {
+    let w = world();
+    // A 405 of the API says so, with `Allow`.
+    let put = w.served.send(
+        Request::new("PUT", &format!("/api/v1/documents/{}", w.doc)).bearer(Some(&w.operator)),
+    );
+    assert_eq!(put.status, 405, "{}", put.text());
+    assert!(is_problem(&put), "{:?}", put.headers);
+    assert_eq!(put.json()["code"], "request.method", "{}", put.text());
+    assert!(put.header("allow").is_some_and(|a| a.contains("GET")));
+    // ... and a page's 405 is a page.
+    let logout = w
+        .served
+        .send(Request::new("GET", "/logout").header("Accept", "text/html"));
+    assert_eq!(logout.status, 405);
+    assert!(is_page(&logout), "{:?}", logout.headers);
+    assert!(logout.text().contains("Không mở được trang theo cách này"));
+    // A JSON body over the limit is 413, not a 400 about buffering.
+    let huge = serde_json::json!({"username": "x".repeat(2 << 20), "password": "y"});
+    let too_large = w
+        .served
+        .send(Request::new("POST", "/api/v1/login").json(&huge));
+    assert_eq!(too_large.status, 413, "{}", too_large.text());
+    assert!(is_problem(&too_large));
+    assert_eq!(too_large.json()["code"], "too_large.request");
+    // A value of a page's address that cannot be read: the page in Vietnamese, never axum's
+    // English, for a link's holder without an account too.
+    for path in [
+        format!("/s/khong-co/documents/{}/pages/-1/preview", w.doc),
+        format!(
+            "/documents/{}/pages/-1?dossier_code={}&purpose=x",
+            w.doc,
+            encode(DOSSIER)
+        ),
+    ] {
+        let bad = w.served.send(
+            Request::new("GET", &path)
+                .header("Accept", "text/html")
+                .header("Cookie", &format!("kho_session={}", w.clerk_session)),
+        );
+        assert_eq!(bad.status, 400, "{path}: {}", bad.text());
+        assert!(is_page(&bad), "{path}: {:?}", bad.headers);
+        let text = bad.text();
+        assert!(text.contains("Địa chỉ không hợp lệ"), "{path}: {text}");
+        assert!(text.contains("“-1”"), "{path}: {text}");
+        assert!(!text.contains("Cannot parse"), "{path}: {text}");
+    }
+    // A range outside the file: its detail from the message table, Vietnamese by default.
+    let range = w.served.send(
+        Request::new(
+            "GET",
+            &format!(
+                "/api/v1/documents/{}/content?dossier_code={}&purpose=x",
+                w.doc,
+                encode(DOSSIER)
+            ),
+        )
+        .bearer(Some(&w.clerk))
+        .header("Range", "bytes=99999999-"),
+    );
+    assert_eq!(range.status, 416, "{}", range.text());
+    assert_eq!(range.json()["code"], "request.range");
+    let detail = range.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(detail.contains("nằm ngoài tệp"), "{detail}");
+    // The 404 page of an anonymous visitor claims no ledger and points at no API.
+    let missing = w
+        .served
+        .send(Request::new("GET", "/static/x").header("Accept", "text/html"));
+    assert_eq!(missing.status, 404);
+    assert!(is_page(&missing));
+    let text = missing.text();
+    assert!(!text.contains("ghi lại"), "{text}");
+    assert!(!text.contains("openapi"), "{text}");
+    // The API's own 404 still points programs at the description.
+    let api_missing = w.served.get("/api/v1/no-such-route", None);
+    assert!(is_problem(&api_missing));
+    assert!(api_missing.text().contains("openapi.json"));
+}
+
 /// Review F20: the search's and the ledger's parameters are checked as the same parameters
 /// are elsewhere, and an agency share's end is capped.
 #[test]

@@ -476,7 +476,7 @@ pub(crate) async fn original_response_with(
         }
         OriginalAnswer::Unsatisfiable => {
             return Err(ApiError::RangeNotSatisfiable(
-                format!("the range asked for is outside the file ({size} bytes)"),
+                schemas::Message::new(&schemas::messages::RANGE_OUTSIDE).with("size", size),
                 size,
             ))
         }

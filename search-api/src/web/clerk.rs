@@ -7,7 +7,7 @@
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
 use super::{forms, WebUser};
 use crate::error::ApiError;
-use crate::extract::{Path, Query};
+use crate::extract::{PagePath, Query};
 use crate::routes::accounts::user_list;
 use crate::routes::documents::{
     document_detail, original_response, percent_encode, preview_response, reuse_document,
@@ -533,7 +533,7 @@ pub struct DocumentQuery {
 pub async fn document(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     query: Result<Query<DocumentQuery>, ApiError>,
 ) -> Response {
     let result = async {
@@ -909,7 +909,7 @@ fn zoom_pair<'a>(from_pair: &[(&'a str, &'a str)], width: &'a str) -> Vec<(&'a s
 pub async fn page_view(
     State(state): State<AppState>,
     user: WebUser,
-    Path((id, page)): Path<(String, u32)>,
+    PagePath((id, page)): PagePath<(String, u32)>,
     query: Result<Query<DocumentQuery>, ApiError>,
 ) -> Response {
     let result = async {
@@ -980,7 +980,7 @@ pub async fn page_view(
 pub async fn download(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     reason: Result<Query<ReasonParams>, ApiError>,
     headers: HeaderMap,
 ) -> Response {
@@ -997,7 +997,7 @@ pub async fn download(
 pub async fn preview(
     State(state): State<AppState>,
     user: WebUser,
-    Path((id, page)): Path<(String, u32)>,
+    PagePath((id, page)): PagePath<(String, u32)>,
     params: Result<Query<PreviewParams>, ApiError>,
 ) -> Response {
     let result = async {
@@ -1037,7 +1037,7 @@ pub struct ReuseForm {
 pub async fn reuse(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
     Form(form): Form<ReuseForm>,
 ) -> Response {
@@ -1178,7 +1178,7 @@ fn confirm_lifecycle(user: &WebUser, id: &str, form: &LifecycleForm) -> Response
 pub async fn change_lifecycle(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
     Form(form): Form<LifecycleForm>,
 ) -> Response {
@@ -1214,7 +1214,7 @@ pub async fn change_lifecycle(
 pub async fn certify(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
     Form(form): Form<CertifyForm>,
 ) -> Response {
