@@ -47,6 +47,9 @@ pub enum ArchiveError {
     /// A value the caller gave breaks a rule.
     #[error("{0}")]
     Invalid(#[from] schemas::FieldError),
+    /// Several values the caller gave break rules, all said at once.
+    #[error("{0}")]
+    InvalidFields(schemas::FieldErrors),
     #[error("cannot use the store folder {path}: {source}")]
     Io {
         path: PathBuf,
@@ -100,3 +103,16 @@ pub enum ArchiveError {
 }
 
 pub type Result<T, E = ArchiveError> = std::result::Result<T, E>;
+
+impl ArchiveError {
+    /// Broken rules as an error: one as [`ArchiveError::Invalid`], several as
+    /// [`ArchiveError::InvalidFields`].
+    pub fn fields(mut errors: schemas::FieldErrors) -> Self {
+        if errors.0.len() == 1 {
+            if let Some(one) = errors.0.pop() {
+                return ArchiveError::Invalid(one);
+            }
+        }
+        ArchiveError::InvalidFields(errors)
+    }
+}

@@ -20,6 +20,15 @@ pub fn iso_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// A date in words: `dd/mm/yyyy` in Vietnamese (how Vietnamese forms and kho's pages write it),
+/// `YYYY-MM-DD` in English. For a date inside a message of the table.
+pub fn date_words(d: Date) -> crate::Message {
+    crate::Message::new(&crate::messages::WORDS_DATE)
+        .with("day", format!("{:02}", d.day()))
+        .with("month", format!("{:02}", u8::from(d.month())))
+        .with("year", format!("{:04}", d.year()))
+}
+
 /// Parses `YYYY-MM-DD` (ISO 8601) or `DD/MM/YYYY` (how Vietnamese forms and spreadsheets write
 /// dates; day first is never ambiguous here). The date must exist.
 pub fn parse_date(s: &str) -> Result<Date, RuleError> {

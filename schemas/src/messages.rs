@@ -1869,6 +1869,41 @@ messages! {
         vi: "Hệ thống một cửa được báo sự kiện",
         en: "Events sent to the one-stop system"
     }
+    // Review F16, F20: the request's own mistakes, said in the table (ARCHITECTURE.md,
+    // "Decisions").
+    WORDS_DATE = "words.date" { vi: "{day}/{month}/{year}", en: "{year}-{month}-{day}" }
+    SEARCH_DATE_TOO_EARLY = "search.date_too_early" {
+        vi: "ngày từ năm {min} trở đi",
+        en: "a date from the year {min} on"
+    }
+    SEARCH_FROM_AFTER_TO = "search.from_after_to" {
+        vi: "ngày bắt đầu sau ngày kết thúc {to}: không giấy tờ nào khớp được",
+        en: "the first day is after the last day {to}: no document can match"
+    }
+    SHARE_AGENCY_TOO_LONG = "share.until.agency_too_long" {
+        vi: "chia sẻ cho cơ quan kéo dài nhiều nhất {days} ngày: muộn nhất là ngày {latest}",
+        en: "an agency share lasts at most {days} days: the last day is {latest} at the latest"
+    }
+    METHOD_NOT_ALLOWED = "request.method" {
+        vi: "địa chỉ {path} không nhận phương thức {method}",
+        en: "{path} does not take {method}"
+    }
+    BODY_TOO_LARGE = "too_large.request" {
+        vi: "nội dung yêu cầu lớn hơn {max} byte mà địa chỉ này nhận",
+        en: "the request body is larger than the {max} bytes this route takes"
+    }
+    RANGE_OUTSIDE = "request.range" {
+        vi: "khoảng byte được hỏi nằm ngoài tệp ({size} byte)",
+        en: "the range asked for is outside the file ({size} bytes)"
+    }
+    NO_PAGE = "not_found.page" {
+        vi: "không có trang {path}",
+        en: "no such page {path}"
+    }
+    PATH_VALUE_UNREADABLE = "request.path_value" {
+        vi: "địa chỉ có giá trị không đọc được: {why}",
+        en: "a value in the address cannot be read: {why}"
+    }
 }
 
 #[cfg(test)]
@@ -1883,6 +1918,7 @@ mod tests {
         "{field} {value}: {rule}",
         "dòng {line}: {why}",
         "kho: {what}: {done}/{total}",
+        "{day}/{month}/{year}",
     ];
 
     fn has_vietnamese_letters(text: &str) -> bool {

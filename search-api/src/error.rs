@@ -65,7 +65,10 @@ pub enum ApiError {
     #[error("{0}")]
     TooLarge(Message),
     #[error("{0}")]
-    RangeNotSatisfiable(String, u64),
+    RangeNotSatisfiable(Message, u64),
+    /// A route that exists, asked with a method it does not take (405, with `Allow`).
+    #[error("{0}")]
+    MethodNotAllowed(Message),
     #[error("{0}")]
     TooManyRequests(Message, u64),
     #[error("{0}")]
@@ -88,6 +91,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RangeNotSatisfiable(..) => StatusCode::RANGE_NOT_SATISFIABLE,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Gone(_) => StatusCode::GONE,
@@ -133,7 +137,7 @@ impl ApiError {
             ApiError::BadRequest(m) => m.code(),
             ApiError::BadParameter(e) => e.code(),
             ApiError::Conflict(m) | ApiError::TooLarge(m) => m.code(),
-            ApiError::RangeNotSatisfiable(..) => "request.range",
+            ApiError::RangeNotSatisfiable(m, _) | ApiError::MethodNotAllowed(m) => m.code(),
             ApiError::TooManyRequests(..) => "request.too_many",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -151,6 +155,8 @@ impl ApiError {
             | ApiError::BadRequest(m)
             | ApiError::Conflict(m)
             | ApiError::TooLarge(m)
+            | ApiError::RangeNotSatisfiable(m, _)
+            | ApiError::MethodNotAllowed(m)
             | ApiError::TooManyRequests(m, _) => m.render(lang),
             ApiError::BadParameter(e) => e.message().render(lang),
             ApiError::Unauthenticated => Message::new(&messages::UNAUTHENTICATED).render(lang),
@@ -201,6 +207,7 @@ impl From<ArchiveError> for ApiError {
             ArchiveError::Refused(refusal) => refusal.into(),
             ArchiveError::Conflict(m) => ApiError::Conflict(m),
             ArchiveError::Invalid(f) => ApiError::field(f),
+            ArchiveError::InvalidFields(f) => ApiError::fields(f),
             ArchiveError::Query(q) => ApiError::BadRequest(
                 Message::new(&messages::SEARCH_QUERY).with_message("why", q.message()),
             ),

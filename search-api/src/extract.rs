@@ -1,7 +1,8 @@
 //! The request extractors of the handlers: who is calling ([`Authenticated`], from the bearer
 //! token), and axum's own, with their rejections answered as problem+json [`ApiError`]s (a
-//! malformed query string, path, JSON body or form is a 400 that says what could not be read),
-//! like every other error of the API.
+//! malformed query string, path, JSON body or form is a 400 that says what could not be read;
+//! a JSON body over [`MAX_JSON_BODY`] is a 413), like every other error of the API. A web
+//! page's path ([`PagePath`]) is answered with the Vietnamese error page instead.
 
 use crate::auth::{authenticate, Authenticated};
 use crate::error::ApiError;
@@ -86,6 +87,15 @@ pub struct Path<T>(pub T);
 /// A JSON request body (responses use `axum::Json`).
 pub struct JsonBody<T>(pub T);
 
+/// Largest request body of the routes that take no file (JSON bodies, forms): set on the
+/// router (`lib.rs`) and named in the 413 of a body over it.
+pub const MAX_JSON_BODY: usize = 1 << 20;
+
+/// Path segments of a web page. A value that cannot be read (a page number `-1`, say) is
+/// answered with the error page in Vietnamese, as every page's error is: the address may come
+/// from a person without an account (`/s/{token}/...`), who should never see axum's English.
+pub struct PagePath<T>(pub T);
+
 /// A `multipart/form-data` body.
 pub struct MultipartForm(pub axum::extract::Multipart);
 
@@ -121,6 +131,38 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     }
 }
 
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PagePath<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::path::ErrorKind;
+        use axum::extract::rejection::PathRejection;
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| PagePath(value))
+            .map_err(|rejection| {
+                // The value itself says what is wrong; axum's sentence around it is English.
+                let why = match &rejection {
+                    PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
+                        ErrorKind::ParseErrorAtIndex { value, .. }
+                        | ErrorKind::ParseErrorAtKey { value, .. }
+                        | ErrorKind::ParseError { value, .. }
+                        | ErrorKind::DeserializeError { value, .. } => format!("“{value}”"),
+                        _ => rejection.body_text(),
+                    },
+                    _ => rejection.body_text(),
+                };
+                crate::web::error_page(
+                    None,
+                    ApiError::BadRequest(
+                        schemas::Message::new(&schemas::messages::PATH_VALUE_UNREADABLE)
+                            .with("why", why),
+                    ),
+                )
+            })
+    }
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
@@ -129,10 +171,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             .await
             .map(|axum::Json(value)| JsonBody(value))
             .map_err(|e| {
-                ApiError::BadRequest(
-                    schemas::Message::new(&schemas::messages::JSON_UNREADABLE)
-                        .with("why", e.body_text()),
-                )
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge(
+                        schemas::Message::new(&schemas::messages::BODY_TOO_LARGE)
+                            .with("max", MAX_JSON_BODY),
+                    )
+                } else {
+                    ApiError::BadRequest(
+                        schemas::Message::new(&schemas::messages::JSON_UNREADABLE)
+                            .with("why", e.body_text()),
+                    )
+                }
             })
     }
 }

@@ -145,20 +145,39 @@ pub fn router(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
         .routes(routes!(system::ready))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi))
-        .layer(DefaultBodyLimit::max(1 << 20))
+        .layer(DefaultBodyLimit::max(extract::MAX_JSON_BODY))
         .split_for_parts();
     openapi::complete(&mut api);
     let json = api.to_json().unwrap_or_default();
     let _ = state.openapi.set(json);
     let router = router
         .merge(web::router(upload_limit))
+        // Every route's other methods (after the merge: it applies to the routes there are).
+        .method_not_allowed_fallback(
+            |method: axum::http::Method, uri: axum::http::Uri| async move {
+                let refused = error::ApiError::MethodNotAllowed(
+                    schemas::Message::new(&schemas::messages::METHOD_NOT_ALLOWED)
+                        .with("method", method.as_str())
+                        .with("path", uri.path()),
+                );
+                if uri.path().starts_with("/api/") {
+                    refused.into_response()
+                } else {
+                    web::error_page(None, refused)
+                }
+            },
+        )
         .fallback(|uri: axum::http::Uri| async move {
-            let missing = error::ApiError::NotFound(
-                schemas::Message::new(&schemas::messages::NO_ROUTE).with("path", uri.path()),
-            );
             if uri.path().starts_with("/api/") {
-                missing.into_response()
+                error::ApiError::NotFound(
+                    schemas::Message::new(&schemas::messages::NO_ROUTE).with("path", uri.path()),
+                )
+                .into_response()
             } else {
+                // People, not programs: no pointer to the API's description.
+                let missing = error::ApiError::NotFound(
+                    schemas::Message::new(&schemas::messages::NO_PAGE).with("path", uri.path()),
+                );
                 web::error_page(None, missing)
             }
         })

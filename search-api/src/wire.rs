@@ -436,7 +436,7 @@ pub struct ContentParams {
 }
 
 /// A request that says why it reads: the dossier it serves, the procedure and the purpose, each
-/// as given (validated by `routes::reason_of`; what a role requires of it, by the services).
+/// as given (validated by `routes::reason_of` with what the caller's role requires of it).
 pub trait GivesReason {
     fn reason_fields(&self) -> [Option<&str>; 3];
 }

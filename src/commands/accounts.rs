@@ -173,7 +173,11 @@ pub fn token(store: &super::Store, command: TokenCommand) -> anyhow::Result<Outc
             "token": token,
             "role": grant.principal.role,
             "name": grant.principal.name,
-            "expires_at": grant.expires_at.map(|t| t.to_string()),
+            // RFC 3339, as the API writes it (`time`'s Display form is not a standard).
+            "expires_at": grant
+                .expires_at
+                .map(|t| t.format(&time::format_description::well_known::Rfc3339))
+                .transpose()?,
             "made_by": grant.made_by,
         }))?;
     } else {

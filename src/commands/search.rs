@@ -112,6 +112,14 @@ pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
         Err(archive_core::ArchiveError::Invalid(e)) => {
             return Err(UsageError(format!("--{} {}: {}", e.field, e.value, e.rule)).into())
         }
+        Err(archive_core::ArchiveError::InvalidFields(errors)) => {
+            let each: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("--{} {}: {}", e.field, e.value, e.rule))
+                .collect();
+            return Err(UsageError(each.join("; ")).into());
+        }
         Err(e) => return Err(e.into()),
     };
     if args.json {

@@ -277,3 +277,54 @@ fn credentials_end_at_once_and_admins_actions_are_on_the_record() {
     assert_eq!(verify.code, 1, "{}{}", verify.stdout, verify.stderr);
     assert_eq!(verify.json()["ledger_ok"], false);
 }
+
+/// Review F27: `kho token create --json` writes `expires_at` in RFC 3339, as the API does
+/// (`2027-12-05T22:46:21.277405913Z`), not the `time` crate's Display form
+/// (`2027-12-05 22:27:04.609898252 +00:00:00`) that a script parsing the API's cannot read.
+#[test]
+fn the_consoles_token_json_writes_its_expiry_in_rfc_3339() {
+    let kho = Kho::new();
+    let made = kho.run([
+        "token", "create", "--role", "intake", "--name", "motcua", "--json",
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let json: serde_json::Value = serde_json::from_str(made.stdout.trim()).unwrap();
+    let expires = json["expires_at"].as_str().unwrap_or_default();
+    assert!(is_rfc3339(expires), "{json}");
+    assert!(
+        expires.starts_with(&format!("{}-", next_year()))
+            || expires.starts_with(&format!("{}-", next_year() - 1)),
+        "{json}"
+    );
+}
+
+/// `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or `+HH:MM`/`-HH:MM` (RFC 3339 section 5.6).
+fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range.clone())
+            .is_some_and(|d| d.len() == range.len() && d.iter().all(u8::is_ascii_digit))
+    };
+    let shape = |i: usize, c: u8| b.get(i) == Some(&c);
+    if !(digits(0..4) && shape(4, b'-') && digits(5..7) && shape(7, b'-') && digits(8..10))
+        || !(shape(10, b'T') && digits(11..13) && shape(13, b':') && digits(14..16))
+        || !(shape(16, b':') && digits(17..19))
+    {
+        return false;
+    }
+    let mut rest = &s[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &fraction[n..];
+    }
+    let offset = rest.as_bytes();
+    rest == "Z"
+        || (offset.len() == 6
+            && (offset[0] == b'+' || offset[0] == b'-')
+            && offset[1..3].iter().all(u8::is_ascii_digit)
+            && offset[3] == b':'
+            && offset[4..6].iter().all(u8::is_ascii_digit))
+}

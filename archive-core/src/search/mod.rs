@@ -12,7 +12,7 @@ pub(crate) mod vocabulary;
 
 pub use index::IndexState;
 
-use schemas::{Date, DocumentRecord, FieldError, RuleError, State};
+use schemas::{Date, DocTypes, DocumentRecord, FieldErrors, RuleError, State};
 use std::collections::BTreeMap;
 
 /// How deep into the hits a page may start: the index ranks `offset + limit` hits to return a
@@ -83,21 +83,73 @@ impl SearchRequest {
         }
     }
 
-    /// Checks the page asked for: 1 to `max_limit` hits, from at most [`MAX_OFFSET`].
-    pub fn check_page(&self, max_limit: usize) -> Result<(), FieldError> {
+    /// Checks what the request itself says, every broken field at once: the page (1 to
+    /// `max_limit` hits, from at most [`MAX_OFFSET`]), the owner (an owner ID, as
+    /// `/owners/{owner_id}` reads it), the type (one of `types`, as an upload's), the dates
+    /// (from [`MIN_FILTER_YEAR`] on, `from` not after `to`). Checked before any dossier is: a
+    /// malformed owner ID is the caller's typo, not an attempt on someone's papers.
+    pub fn check(&self, max_limit: usize, types: &DocTypes) -> Result<(), FieldErrors> {
+        let mut errors = Vec::new();
         if self.limit == 0 || self.limit > max_limit {
-            return Err(RuleError::new(&schemas::messages::LIMIT_RANGE)
-                .with("max", max_limit)
-                .at("limit", &self.limit.to_string()));
+            errors.push(
+                RuleError::new(&schemas::messages::LIMIT_RANGE)
+                    .with("max", max_limit)
+                    .at("limit", &self.limit.to_string()),
+            );
         }
         if self.offset > MAX_OFFSET {
-            return Err(RuleError::new(&schemas::messages::OFFSET_TOO_FAR)
-                .with("max", MAX_OFFSET)
-                .at("offset", &self.offset.to_string()));
+            errors.push(
+                RuleError::new(&schemas::messages::OFFSET_TOO_FAR)
+                    .with("max", MAX_OFFSET)
+                    .at("offset", &self.offset.to_string()),
+            );
         }
-        Ok(())
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(owner) = given(&self.owner) {
+            if let Err(e) = schemas::OwnerId::parse(&owner) {
+                errors.push(e.at("owner", &owner));
+            }
+        }
+        if let Some(doc_type) = given(&self.doc_type) {
+            if let Err(e) = types.require(&doc_type) {
+                errors.push(e.at("type", &doc_type));
+            }
+        }
+        for (field, date) in [("from", self.from), ("to", self.to)] {
+            if let Some(date) = date.filter(|d| d.year() < MIN_FILTER_YEAR) {
+                errors.push(
+                    RuleError::new(&schemas::messages::SEARCH_DATE_TOO_EARLY)
+                        .with("min", MIN_FILTER_YEAR)
+                        .at(field, &schemas::iso_date(date)),
+                );
+            }
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from > to {
+                errors.push(
+                    RuleError::new(&schemas::messages::SEARCH_FROM_AFTER_TO)
+                        .with("to", schemas::iso_date(to))
+                        .at("from", &schemas::iso_date(from)),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(FieldErrors(errors))
+        }
     }
 }
+
+/// The earliest year a search's dates may name: kho keeps results of today's procedures (the
+/// oldest papers still in use are of the 20th century), so a year before is a typo (`0000`,
+/// `0202`), which would otherwise find nothing and say nothing.
+pub const MIN_FILTER_YEAR: i32 = 1900;
 
 /// Counts by document type, issuer, issue year, and today's province and commune (full names)
 /// over all matching documents.
@@ -209,4 +261,82 @@ pub struct SearchResults {
     pub place_expansion: Vec<PlaceExpansion>,
     /// The terms of the domain vocabulary found in the query, and what they stood for.
     pub vocabulary_expansion: Vec<VocabularyExpansion>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(request: &SearchRequest) -> Vec<(String, &'static str)> {
+        match request.check(100, &DocTypes::builtin()) {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors
+                .0
+                .into_iter()
+                .map(|e| (e.field.clone(), e.code()))
+                .collect(),
+        }
+    }
+
+    fn date(s: &str) -> Option<Date> {
+        Some(schemas::parse_date(s).unwrap())
+    }
+
+    /// Review F20: what a search says about itself is checked, every broken field at once,
+    /// instead of answering "0 documents" for a filter that can match nothing.
+    #[test]
+    fn a_search_that_cannot_mean_anything_names_each_field_it_breaks() {
+        let fine = SearchRequest {
+            limit: 20,
+            owner: Some(" 049 075 001 234 ".into()),
+            doc_type: Some("birth_certificate".into()),
+            from: date("1990-01-01"),
+            to: date("2026-12-31"),
+            ..SearchRequest::default()
+        };
+        assert_eq!(codes(&fine), []);
+        let broken = SearchRequest {
+            limit: 0,
+            owner: Some("abc".into()),
+            doc_type: Some("nonexistent".into()),
+            from: date("2030-01-01"),
+            to: date("2020-01-01"),
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            codes(&broken),
+            [
+                ("limit".to_string(), "request.limit"),
+                ("owner".to_string(), "id.digits_only"),
+                ("type".to_string(), "doc_type.unknown"),
+                ("from".to_string(), "search.from_after_to"),
+            ]
+        );
+        let ancient = SearchRequest {
+            limit: 20,
+            from: date("0000-01-01"),
+            to: date("1899-12-31"),
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            codes(&ancient),
+            [
+                ("from".to_string(), "search.date_too_early"),
+                ("to".to_string(), "search.date_too_early"),
+            ]
+        );
+        let unknown = SearchRequest {
+            limit: 20,
+            doc_type: Some("nonexistent".into()),
+            ..SearchRequest::default()
+        };
+        let error = unknown.check(100, &DocTypes::builtin()).unwrap_err();
+        assert!(
+            error.0[0]
+                .rule
+                .render(schemas::Lang::En)
+                .contains("birth_certificate"),
+            "the known types are listed: {error}"
+        );
+    }
 }

@@ -82,6 +82,20 @@ impl LedgerPage {
             limit: limit.unwrap_or(100).clamp(1, MAX_LEDGER_PAGE),
         }
     }
+
+    /// The page a request asks for: a `limit` outside 1 to [`MAX_LEDGER_PAGE`] is refused,
+    /// naming `limit` (review F20), instead of being quietly moved into the range.
+    pub fn asked(after: Option<u64>, limit: Option<usize>) -> Result<Self> {
+        match limit {
+            Some(limit) if !(1..=MAX_LEDGER_PAGE).contains(&limit) => {
+                Err(schemas::RuleError::new(&schemas::messages::LIMIT_RANGE)
+                    .with("max", MAX_LEDGER_PAGE)
+                    .at("limit", &limit.to_string())
+                    .into())
+            }
+            _ => Ok(LedgerPage::new(after, limit)),
+        }
+    }
 }
 
 /// A page of ledger events, oldest first; `next_after` asks for the next page, if there may be
@@ -427,5 +441,27 @@ impl Archive {
                 },
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Review F20: a ledger page of 0 or 1001 events is refused with the field and the range.
+    #[test]
+    fn a_ledger_page_outside_its_range_is_refused_naming_limit() {
+        for wrong in [0, MAX_LEDGER_PAGE + 1] {
+            match LedgerPage::asked(None, Some(wrong)) {
+                Err(ArchiveError::Invalid(e)) => {
+                    assert_eq!((e.field.as_str(), e.code()), ("limit", "request.limit"));
+                    assert_eq!(e.value, wrong.to_string());
+                }
+                other => panic!("{wrong}: {other:?}"),
+            }
+        }
+        let page = LedgerPage::asked(Some(7), Some(MAX_LEDGER_PAGE)).unwrap();
+        assert_eq!((page.after, page.limit), (7, MAX_LEDGER_PAGE));
+        assert_eq!(LedgerPage::asked(None, None).unwrap().limit, 100);
     }
 }

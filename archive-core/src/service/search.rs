@@ -38,10 +38,14 @@ impl Archive {
             .map(str::trim)
             .filter(|o| !o.is_empty())
             .map(|o| schemas::ids::compact_id(o).unwrap_or_else(|| o.to_string()));
+        // What the request says of itself first: a malformed owner ID is a typo answered as
+        // such, never an attempt on someone's papers checked against the dossier (review F20).
+        request
+            .check(policy::search_page_limit(caller), self.doc_types())
+            .map_err(crate::ArchiveError::fields)?;
         let aim = asked.as_deref().map_or(Aim::Nothing, Aim::Owner);
         let dossier = self.check_reason_of(caller, reason, aim, "search")?;
         self.authorize_aimed(caller, Act::ReadDocuments, aim, "search")?;
-        request.check_page(policy::search_page_limit(caller))?;
         let mut request = request.tidy();
         request.query = schemas::ids::with_typed_ids(&request.query);
         request.owner = policy::search_owner(caller, asked.clone());

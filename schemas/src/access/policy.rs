@@ -303,6 +303,23 @@ pub fn require(caller: &Caller, act: Act) -> Result<(), Refusal> {
     }
 }
 
+/// The reason a caller gives for a read, validated with what the caller's role requires of it. A
+/// clerk must name the dossier and the purpose ([`check_reason`]), so every missing and every
+/// malformed part of a clerk's reason is reported at once (a malformed dossier code does not
+/// hide an empty purpose); other callers' parts are validated when given.
+pub fn reason_for(
+    caller: &Caller,
+    dossier_code: Option<&str>,
+    procedure_code: Option<&str>,
+    purpose: Option<&str>,
+) -> Result<AccessReason, FieldErrors> {
+    if caller.principal().role == Role::Clerk {
+        AccessReason::for_dossier(dossier_code, procedure_code, purpose)
+    } else {
+        AccessReason::new(dossier_code, procedure_code, purpose)
+    }
+}
+
 /// A clerk reads only while naming the dossier it serves and what for, and only for dossiers of
 /// their own province or ministry (the level-1 unit their agency code and the dossier code
 /// share). Others may give a reason; it is recorded but not required.
@@ -659,6 +676,40 @@ mod tests {
         let operator = caller(Role::Operator);
         assert_eq!(require(&operator, Act::Certify), Ok(()));
         assert_eq!(check_reason(&operator, &AccessReason::default()), Ok(()));
+    }
+
+    /// Review F3: a clerk's malformed dossier code does not hide the empty purpose; both are
+    /// reported. A citizen, of whom no purpose is asked, hears only of the malformed code.
+    #[test]
+    fn every_broken_part_of_a_clerks_reason_is_reported_at_once() {
+        let codes = |role: Role| -> Vec<(String, &'static str)> {
+            reason_for(&caller(role), Some("H47-abc"), None, Some("   "))
+                .unwrap_err()
+                .0
+                .into_iter()
+                .map(|e| (e.field.clone(), e.code()))
+                .collect()
+        };
+        assert_eq!(
+            codes(Role::Clerk),
+            [
+                ("dossier_code".to_string(), "dossier_code.shape"),
+                ("purpose".to_string(), "purpose.required")
+            ]
+        );
+        assert_eq!(
+            codes(Role::Citizen),
+            [("dossier_code".to_string(), "dossier_code.shape")]
+        );
+        let fine = reason_for(
+            &caller(Role::Clerk),
+            Some("000.00.00.H47-240501-0001"),
+            None,
+            Some("đối chiếu"),
+        );
+        assert_eq!(fine.unwrap().purpose.as_deref(), Some("đối chiếu"));
+        let operator = reason_for(&caller(Role::Operator), None, None, None);
+        assert_eq!(operator.unwrap(), AccessReason::default());
     }
 
     fn dossier_of(applicants: &[&str]) -> Dossier {

@@ -15,6 +15,10 @@ use time::{Date, Duration, OffsetDateTime};
 
 /// Longest a link may stay open, in days from the day it is made.
 pub const MAX_LINK_DAYS: i64 = 30;
+/// Longest an agency share may last, in days from the day it is made: a year covers the
+/// longest procedures, and consent that is given for ever is not what a citizen means by
+/// sharing for one procedure (ARCHITECTURE.md, review F20). A new share continues one.
+pub const MAX_AGENCY_SHARE_DAYS: i64 = 365;
 /// Most documents one share names.
 pub const MAX_SHARED_DOCUMENTS: usize = 50;
 /// Longest purpose, in characters.
@@ -174,6 +178,12 @@ impl ShareInput {
         };
         let target = match self.kind.trim() {
             "agency" => {
+                errors.extend(too_long(
+                    until,
+                    today,
+                    MAX_AGENCY_SHARE_DAYS,
+                    &m::SHARE_AGENCY_TOO_LONG,
+                ));
                 let agency = given(&self.agency_code).map(|raw| {
                     AgencyCode::parse(raw)
                         .map(|a| a.as_str().to_string())
@@ -207,19 +217,12 @@ impl ShareInput {
                 }
             }
             "link" => {
-                if let Some((raw, day)) = until {
-                    if day > today + Duration::days(MAX_LINK_DAYS) {
-                        errors.push(
-                            RuleError::new(&m::SHARE_LINK_TOO_LONG)
-                                .with("days", MAX_LINK_DAYS)
-                                .with(
-                                    "latest",
-                                    crate::iso_date(today + Duration::days(MAX_LINK_DAYS)),
-                                )
-                                .at("until", raw),
-                        );
-                    }
-                }
+                errors.extend(too_long(
+                    until,
+                    today,
+                    MAX_LINK_DAYS,
+                    &m::SHARE_LINK_TOO_LONG,
+                ));
                 match given(&self.purpose).and_then(crate::clean_text) {
                     None => {
                         errors.push(RuleError::new(&m::SHARE_PURPOSE_MISSING).at("purpose", ""));
@@ -257,6 +260,24 @@ impl ShareInput {
 
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The broken rule of a last day more than `max_days` after `today`, naming the latest day
+/// allowed (written as each language writes dates).
+fn too_long(
+    until: Option<(&str, Date)>,
+    today: Date,
+    max_days: i64,
+    rule: &'static m::Entry,
+) -> Option<crate::FieldError> {
+    let (raw, day) = until?;
+    let latest = today + Duration::days(max_days);
+    (day > latest).then(|| {
+        RuleError::new(rule)
+            .with("days", max_days)
+            .with_message("latest", crate::date_words(latest))
+            .at("until", raw)
+    })
 }
 
 impl Share {
@@ -401,6 +422,41 @@ mod tests {
         assert_eq!(
             no_purpose.validate(TODAY).unwrap_err().0[0].field,
             "purpose"
+        );
+    }
+
+    /// Review F20: an agency share lasts at most a year (it had no bound); the latest day is
+    /// written dd/mm/yyyy in Vietnamese, as the pages write dates, and ISO in English.
+    #[test]
+    fn an_agency_share_lasts_at_most_a_year() {
+        let agency = |until: &str| ShareInput {
+            documents: vec![DOC.into()],
+            kind: "agency".into(),
+            agency_code: Some("000.00.15.H47".into()),
+            procedure_code: Some("1.001193".into()),
+            until: Some(until.into()),
+            ..ShareInput::default()
+        };
+        assert!(agency("2027-12-05").validate(TODAY).is_ok());
+        let long = agency("2099-06-01").validate(TODAY).unwrap_err();
+        assert_eq!(long.0.len(), 1, "{long}");
+        assert_eq!(long.0[0].field, "until");
+        assert_eq!(long.0[0].code(), "share.until.agency_too_long");
+        assert!(
+            long.0[0].rule.render(m::Lang::Vi).ends_with("05/12/2027"),
+            "{}",
+            long.0[0].rule.render(m::Lang::Vi)
+        );
+        assert!(
+            long.0[0].rule.render(m::Lang::En).contains("2027-12-05"),
+            "{}",
+            long.0[0].rule.render(m::Lang::En)
+        );
+        let link = link("2027-01-05", false).validate(TODAY).unwrap_err();
+        assert!(
+            link.0[0].rule.render(m::Lang::Vi).ends_with("04/01/2027"),
+            "{}",
+            link.0[0].rule.render(m::Lang::Vi)
         );
     }
 

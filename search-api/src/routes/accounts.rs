@@ -264,7 +264,7 @@ pub async fn audit_trail(
     auth: Authenticated,
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<EventPage>> {
-    let page = archive_core::LedgerPage::new(page.after, page.limit);
+    let page = archive_core::LedgerPage::asked(page.after, page.limit)?;
     let caller = auth.caller;
     let list = state
         .blocking(move |archive| Ok(archive.audit_trail(&caller, page)?))

@@ -288,7 +288,7 @@ pub async fn get_document(
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<DocumentDetail>> {
-    let reason = reason_of(&params)?;
+    let reason = reason_of(&params, &auth.caller)?;
     Ok(Json(
         document_detail(&state, auth.caller, id, reason).await?,
     ))
@@ -424,7 +424,7 @@ pub async fn content(
     Query(how): Query<ContentParams>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let reason = reason_of(&params)?;
+    let reason = reason_of(&params, &auth.caller)?;
     let inline = how.inline.unwrap_or(false);
     original_response(&state, auth.caller, id, reason, &headers, inline).await
 }
@@ -476,7 +476,7 @@ pub(crate) async fn original_response_with(
         }
         OriginalAnswer::Unsatisfiable => {
             return Err(ApiError::RangeNotSatisfiable(
-                format!("the range asked for is outside the file ({size} bytes)"),
+                schemas::Message::new(&schemas::messages::RANGE_OUTSIDE).with("size", size),
                 size,
             ))
         }
@@ -560,7 +560,7 @@ pub async fn preview(
     Path((id, page)): Path<(String, u32)>,
     Query(params): Query<PreviewParams>,
 ) -> ApiResult<Response> {
-    let reason = reason_of(&params)?;
+    let reason = reason_of(&params, &auth.caller)?;
     preview_response(&state, auth.caller, id, page, params.width, reason).await
 }
 
@@ -613,7 +613,7 @@ pub async fn list_reuses(
     Path(id): Path<String>,
     Query(params): Query<ReasonParams>,
 ) -> ApiResult<Json<Vec<EventView>>> {
-    let reason = reason_of(&params)?;
+    let reason = reason_of(&params, &auth.caller)?;
     let caller = auth.caller;
     let reuses = state
         .blocking(move |archive| Ok(archive.document_reuses(&caller, &id, &reason)?))
@@ -637,7 +637,7 @@ pub async fn reuse(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ReuseRequest>,
 ) -> ApiResult<Response> {
-    let reason = reason_of(&body)?;
+    let reason = reason_of(&body, &auth.caller)?;
     let receipt = reuse_document(&state, auth.caller, id, reason).await?;
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
 }
@@ -675,7 +675,7 @@ pub async fn document_ledger(
     Path(id): Path<String>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<EventPage>> {
-    let page = LedgerPage::new(page.after, page.limit);
+    let page = LedgerPage::asked(page.after, page.limit)?;
     let caller = auth.caller;
     let list = state
         .blocking(move |archive| Ok(archive.document_ledger(&caller, &id, page)?))

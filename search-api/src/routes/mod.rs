@@ -28,13 +28,16 @@ pub mod verify;
 
 use crate::error::{ApiError, ApiResult};
 use crate::wire::GivesReason;
-use schemas::{AccessReason, OwnerId};
+use schemas::{AccessReason, Caller, OwnerId};
 
-/// The reason a request gives for reading (dossier, procedure, purpose), validated. What the
-/// caller's role requires of it (a clerk names a dossier of their province) is the services'.
-pub(crate) fn reason_of(request: &impl GivesReason) -> ApiResult<AccessReason> {
+/// The reason a request gives for reading (dossier, procedure, purpose), validated, every
+/// missing or broken part that the caller's role requires reported at once
+/// ([`schemas::policy::reason_for`]). Whether the dossier is the clerk's to name (province,
+/// registration) is the services'.
+pub(crate) fn reason_of(request: &impl GivesReason, caller: &Caller) -> ApiResult<AccessReason> {
     let [dossier_code, procedure_code, purpose] = request.reason_fields();
-    AccessReason::new(dossier_code, procedure_code, purpose).map_err(ApiError::fields)
+    schemas::policy::reason_for(caller, dossier_code, procedure_code, purpose)
+        .map_err(ApiError::fields)
 }
 
 /// An owner ID from a path segment.

@@ -26,7 +26,7 @@ pub async fn owner_documents(
     Query(params): Query<OwnerDocsParams>,
 ) -> ApiResult<Json<OwnerDocuments>> {
     let owner = owner_id(&raw)?;
-    let reason = reason_of(&params)?;
+    let reason = reason_of(&params, &auth.caller)?;
     let filter = DocumentFilter::parse(
         params.procedure.as_deref(),
         params.doc_type.as_deref(),
@@ -74,7 +74,7 @@ pub async fn owner_ledger(
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<EventPage>> {
     let owner = owner_id(&raw)?;
-    let page = LedgerPage::new(page.after, page.limit);
+    let page = LedgerPage::asked(page.after, page.limit)?;
     Ok(Json(
         owner_event_page(&state, auth.caller, owner, page).await?,
     ))

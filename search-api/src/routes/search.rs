@@ -22,8 +22,11 @@ fn date(field: &str, value: &Option<String>) -> ApiResult<Option<schemas::Date>>
 }
 
 /// The search and the reason for it, read from the query string (the API's and the web UI's).
-pub(crate) fn search_request(params: &SearchParams) -> ApiResult<(SearchRequest, AccessReason)> {
-    let reason = reason_of(params)?;
+pub(crate) fn search_request(
+    params: &SearchParams,
+    caller: &Caller,
+) -> ApiResult<(SearchRequest, AccessReason)> {
+    let reason = reason_of(params, caller)?;
     let sort = params.sort.as_deref().unwrap_or_default();
     let sort = SortOrder::parse(sort).map_err(|e| ApiError::field(e.at("sort", sort.trim())))?;
     let request = SearchRequest {
@@ -82,7 +85,7 @@ pub async fn search(
     auth: Authenticated,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<SearchView>> {
-    let (request, reason) = search_request(&params)?;
+    let (request, reason) = search_request(&params, &auth.caller)?;
     Ok(Json(
         search_view(&state, auth.caller, request, reason).await?,
     ))

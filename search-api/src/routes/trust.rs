@@ -130,7 +130,7 @@ pub async fn list_copies(
     Path(id): Path<String>,
     crate::extract::Query(params): crate::extract::Query<crate::wire::ReasonParams>,
 ) -> ApiResult<Json<CertifiedCopiesView>> {
-    let reason = reason_of(&params)?;
+    let reason = reason_of(&params, &auth.caller)?;
     let caller = auth.caller;
     let copies = state
         .blocking(move |archive| {
@@ -163,7 +163,7 @@ pub async fn certify(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<CertifyRequestBody>,
 ) -> ApiResult<Response> {
-    let reason = reason_of(&body)?;
+    let reason = reason_of(&body, &auth.caller)?;
     let (copy, bytes) = certify_copy(&state, auth.caller, id, reason).await?;
     Ok(copy_response(&copy, bytes))
 }

@@ -7,7 +7,7 @@
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
 use super::{forms, WebUser};
 use crate::error::ApiError;
-use crate::extract::{Path, Query};
+use crate::extract::{PagePath, Query};
 use crate::routes::accounts::user_list;
 use crate::routes::documents::{
     document_detail, original_response, percent_encode, preview_response, reuse_document,
@@ -196,7 +196,7 @@ pub async fn home(
             // dead end that loses the dossier and the words typed).
             Some(Err(ApiError::fields(schemas::FieldErrors(unreadable))))
         } else if asked {
-            let outcome = match search_request(&params) {
+            let outcome = match search_request(&params, &user.caller) {
                 Ok((request, reason)) => {
                     search_view(&state, user.caller.clone(), request, reason).await
                 }
@@ -533,7 +533,7 @@ pub struct DocumentQuery {
 pub async fn document(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     query: Result<Query<DocumentQuery>, ApiError>,
 ) -> Response {
     let result = async {
@@ -568,7 +568,7 @@ async fn read_for_page(
     id: &str,
     query: &DocumentQuery,
 ) -> Result<Result<DocumentDetail, Response>, ApiError> {
-    let asked = match reason_of(&query.reason) {
+    let asked = match reason_of(&query.reason, &user.caller) {
         Ok(asked) => asked,
         Err(e) => return Ok(Err(dossier_form_page(user, id, query, &e))),
     };
@@ -909,7 +909,7 @@ fn zoom_pair<'a>(from_pair: &[(&'a str, &'a str)], width: &'a str) -> Vec<(&'a s
 pub async fn page_view(
     State(state): State<AppState>,
     user: WebUser,
-    Path((id, page)): Path<(String, u32)>,
+    PagePath((id, page)): PagePath<(String, u32)>,
     query: Result<Query<DocumentQuery>, ApiError>,
 ) -> Response {
     let result = async {
@@ -980,13 +980,13 @@ pub async fn page_view(
 pub async fn download(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     reason: Result<Query<ReasonParams>, ApiError>,
     headers: HeaderMap,
 ) -> Response {
     let result = async {
         let Query(reason) = reason?;
-        let reason = reason_of(&reason)?;
+        let reason = reason_of(&reason, &user.caller)?;
         original_response(&state, user.caller.clone(), id, reason, &headers, false).await
     }
     .await;
@@ -997,12 +997,12 @@ pub async fn download(
 pub async fn preview(
     State(state): State<AppState>,
     user: WebUser,
-    Path((id, page)): Path<(String, u32)>,
+    PagePath((id, page)): PagePath<(String, u32)>,
     params: Result<Query<PreviewParams>, ApiError>,
 ) -> Response {
     let result = async {
         let Query(params) = params?;
-        let reason = reason_of(&params)?;
+        let reason = reason_of(&params, &user.caller)?;
         preview_response(&state, user.caller.clone(), id, page, params.width, reason).await
     }
     .await;
@@ -1037,7 +1037,7 @@ pub struct ReuseForm {
 pub async fn reuse(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
     Form(form): Form<ReuseForm>,
 ) -> Response {
@@ -1099,7 +1099,7 @@ pub async fn reuse(
                 .map(ApiError::status)
                 .unwrap_or_default();
             let page: Result<Response, ApiError> = async {
-                let asked = reason_of(&query.reason)?;
+                let asked = reason_of(&query.reason, &user.caller)?;
                 let detail =
                     document_detail(&state, user.caller.clone(), id.clone(), asked).await?;
                 let title = detail.document.title.clone();
@@ -1178,7 +1178,7 @@ fn confirm_lifecycle(user: &WebUser, id: &str, form: &LifecycleForm) -> Response
 pub async fn change_lifecycle(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
     Form(form): Form<LifecycleForm>,
 ) -> Response {
@@ -1214,17 +1214,20 @@ pub async fn change_lifecycle(
 pub async fn certify(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
     Form(form): Form<CertifyForm>,
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
-        let reason = reason_of(&crate::wire::CertifyRequestBody {
-            dossier_code: form.dossier_code.filter(|v| !v.trim().is_empty()),
-            procedure_code: None,
-            purpose: form.purpose.filter(|v| !v.trim().is_empty()),
-        })?;
+        let reason = reason_of(
+            &crate::wire::CertifyRequestBody {
+                dossier_code: form.dossier_code.filter(|v| !v.trim().is_empty()),
+                procedure_code: None,
+                purpose: form.purpose.filter(|v| !v.trim().is_empty()),
+            },
+            &user.caller,
+        )?;
         let (copy, bytes) =
             crate::routes::trust::certify_copy(&state, user.caller.clone(), id, reason).await?;
         Ok(crate::routes::trust::copy_response(&copy, bytes))

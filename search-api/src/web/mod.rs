@@ -345,9 +345,26 @@ pub(crate) fn error_page(user: Option<&WebUser>, error: ApiError) -> Response {
     }
     let status = error.status();
     let (title, explanation) = match &error {
-        ApiError::NotFound(_) => (
+        // Only a signed-in person's attempt is ledgered: an anonymous visitor is not told so.
+        ApiError::NotFound(_) if user.is_some() => (
             "Không tìm thấy",
             "Không có giấy tờ hoặc trang này, hoặc bạn không có quyền xem. Lần truy cập này đã được ghi lại.",
+        ),
+        ApiError::NotFound(_) => (
+            "Không tìm thấy",
+            "Không có trang này. Hãy kiểm tra lại địa chỉ, hoặc mở lại từ một liên kết của kho.",
+        ),
+        ApiError::BadRequest(m) if m.code() == schemas::messages::PATH_VALUE_UNREADABLE.code => (
+            "Địa chỉ không hợp lệ",
+            "Địa chỉ của trang có một giá trị không đọc được. Hãy mở lại trang từ một liên kết của kho.",
+        ),
+        ApiError::MethodNotAllowed(_) => (
+            "Không mở được trang theo cách này",
+            "Địa chỉ này không nhận yêu cầu kiểu này (chẳng hạn một nút bấm được mở như một liên kết). Hãy quay lại trang trước và dùng nút trên trang.",
+        ),
+        ApiError::RangeNotSatisfiable(..) => (
+            "Không đọc được phần tệp được hỏi",
+            "Phần tệp được hỏi nằm ngoài tệp. Hãy tải lại cả tệp.",
         ),
         ApiError::Forbidden(m) if m.code() == schemas::messages::REFUSAL_DOSSIER_NOT_REGISTERED.code => (
             "Hồ sơ chưa được đăng ký",
@@ -421,7 +438,9 @@ pub(crate) fn problem_details(error: &ApiError) -> Markup {
             | ApiError::BadRequest(_)
             | ApiError::Conflict(_)
             | ApiError::Gone(_)
-            | ApiError::TooLarge(_) => {
+            | ApiError::TooLarge(_)
+            | ApiError::MethodNotAllowed(_)
+            | ApiError::RangeNotSatisfiable(..) => {
                 p.detail { (error.detail(Lang::Vi)) }
             }
             _ => { p.detail lang="en" { (error.to_string()) } }

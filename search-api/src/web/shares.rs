@@ -8,6 +8,7 @@ use super::forms::{self, FieldMessages};
 use super::layout::{date, instant, state_badge, validity, Frame};
 use super::{error_page, html_response, WebUser};
 use crate::error::ApiError;
+use crate::extract::PagePath;
 use crate::extract::Query;
 use crate::routes::documents::original_response_with;
 use crate::routes::owners::owner_document_list;
@@ -17,7 +18,7 @@ use crate::wire::DocumentView;
 use crate::wire_citizens::ShareRequest;
 use archive_core::service::Opening;
 use archive_core::ArchiveError;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -310,7 +311,7 @@ pub struct CsrfForm {
 pub async fn revoke(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
@@ -330,7 +331,7 @@ pub async fn revoke(
 pub async fn link_page(
     State(state): State<AppState>,
     method: axum::http::Method,
-    Path(token): Path<String>,
+    PagePath(token): PagePath<String>,
 ) -> Response {
     let asking = {
         let token = token.clone();
@@ -381,7 +382,10 @@ pub async fn link_page(
 }
 
 /// `POST /s/{token}`: the button of a one-time link's question opens it.
-pub async fn link_open(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn link_open(
+    State(state): State<AppState>,
+    PagePath(token): PagePath<String>,
+) -> Response {
     open_link(state, token).await
 }
 
@@ -475,7 +479,7 @@ async fn open_link(state: AppState, token: String) -> Response {
 /// A shared document's original, answered as the API answers originals (ranges, ETags).
 pub async fn link_download(
     State(state): State<AppState>,
-    Path((token, id)): Path<(String, String)>,
+    PagePath((token, id)): PagePath<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
     let result = original_response_with(
@@ -499,7 +503,7 @@ pub struct Width {
 /// A page preview of a shared document.
 pub async fn link_preview(
     State(state): State<AppState>,
-    Path((token, id, page)): Path<(String, String, u32)>,
+    PagePath((token, id, page)): PagePath<(String, String, u32)>,
     width: Result<Query<Width>, ApiError>,
 ) -> Response {
     let width = width.ok().and_then(|Query(w)| w.width).unwrap_or(400);

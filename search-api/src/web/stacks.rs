@@ -5,7 +5,7 @@
 
 use super::layout::field_label;
 use super::WebUser;
-use crate::extract::{MultipartForm, Path};
+use crate::extract::{MultipartForm, PagePath};
 use crate::routes::documents::read_upload_form;
 use crate::routes::stacks::{self, may_split_stacks};
 use crate::state::AppState;
@@ -117,7 +117,7 @@ pub async fn plan(
 pub async fn split(
     State(state): State<AppState>,
     user: WebUser,
-    Path(sha256): Path<String>,
+    PagePath(sha256): PagePath<String>,
     headers: HeaderMap,
     Form(fields): Form<BTreeMap<String, String>>,
 ) -> Response {

@@ -8,7 +8,7 @@ use super::clerk::with_reason;
 use super::layout::{self, date};
 use super::WebUser;
 use crate::error::ApiError;
-use crate::extract::{Path, Query};
+use crate::extract::{PagePath, Query};
 use crate::routes::documents::{document_detail, percent_encode};
 use crate::routes::owner_id;
 use crate::routes::owners::owner_document_list;
@@ -49,12 +49,12 @@ fn matches(d: &DocumentView, q: &str) -> bool {
 pub async fn picker(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     query: Result<Query<PickerQuery>, ApiError>,
 ) -> Response {
     let result = async {
         let Query(query) = query?;
-        let reason = reason_of(&query.reason)?;
+        let reason = reason_of(&query.reason, &user.caller)?;
         let detail = document_detail(&state, user.caller.clone(), id.clone(), reason.clone()).await?;
         let d = detail.document;
         let owner = owner_id(&d.owner_id)?;
