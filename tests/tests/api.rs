@@ -191,7 +191,7 @@ fn cell_request(w: &World, route: &str, who: Who) -> Request {
             "role": "operator",
         })),
         "create_token" => Request::new("POST", "/api/v1/tokens")
-            .json(&serde_json::json!({"name": "cổng dịch vụ công", "role": "clerk", "agency_code": "H47"})),
+            .json(&serde_json::json!({"name": "cổng-dịch-vụ-công", "role": "clerk", "agency_code": "H47"})),
         "create_backup" => Request::new("POST", "/api/v1/backups"),
         "list_batches" => Request::new("GET", "/api/v1/batches"),
         // The world's store was loaded by one `kho ingest`: batch 1.
