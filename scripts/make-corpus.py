@@ -634,6 +634,16 @@ def build_extraction_corpus():
 HOSTILE = os.path.join(ROOT, "hostile")
 
 
+def grey_png(width, height, level=255):
+    """A minimal 8-bit greyscale PNG of one colour, chunks and CRCs written by hand."""
+    def chunk(kind, data):
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    rows = b"".join(b"\x00" + bytes([level]) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows, 9))
+            + chunk(b"IEND", b""))
+
+
 def build_hostile_corpus():
     """Files kho must refuse (or accept) with a clear reason and without harm. Each is listed in
     hostile/index.csv with what kho must do."""
@@ -678,6 +688,13 @@ def build_hostile_corpus():
     put("truncated.jpg", jpg[:2000], "stored-or-rejected", "")
     tif = open(os.path.join(EXTRACTION, "giay-chung-nhan-dang-ky-doanh-nghiep-hoa-binh.clean.tif"), "rb").read()
     put("truncated.tif", tif[:5000], "stored-or-rejected", "")
+    # Review F11-F13: images that cannot be the scan of a paper, and a damaged one. The damaged
+    # one is large enough to be a page (40x30), so what kho must name is the damage itself.
+    put("one-pixel.png", grey_png(1, 1), "rejected", "1x1 pixels: not the scan of a paper")
+    put("zero.png", grey_png(0, 0), "rejected", "0x0 pixels: not the scan of a paper")
+    bad = bytearray(grey_png(40, 30))
+    bad[29] ^= 0xFF  # the IHDR chunk's CRC
+    put("bad-crc.png", bytes(bad), "rejected", "fails its checksum")
     with open(os.path.join(HOSTILE, "index.csv"), "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=["file", "expect", "reason"], lineterminator="\n")
         writer.writeheader()
