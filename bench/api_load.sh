@@ -24,7 +24,9 @@ id=$($kho search 049075001234 --json | python3 -c 'import json,sys; print(json.l
 operator=$($kho token create --role operator --name bench-operator)
 clerk=$($kho token create --role clerk --agency H47.15 --name bench-clerk)
 port=18321
-$kho serve --addr 127.0.0.1:$port --quiet --stop-on-eof < <(sleep $((seconds * 3 + 60))) > "$work/serve.out" &
+# The clerk reads for an invented dossier: checked by its format, as before dossiers were
+# registered (#20; the default, `registered`, would refuse it).
+$kho serve --addr 127.0.0.1:$port --quiet --stop-on-eof --dossier-check format < <(sleep $((seconds * 3 + 60))) > "$work/serve.out" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.2; done
