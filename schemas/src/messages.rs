@@ -1900,6 +1900,10 @@ messages! {
         vi: "không có trang {path}",
         en: "no such page {path}"
     }
+    FORM_UNREADABLE_PAGE = "request.form_page" {
+        vi: "trang gửi lên một biểu mẫu thiếu ô hoặc có giá trị không đọc được; hãy tải lại trang rồi gửi lại",
+        en: "the page sent a form with a missing or unreadable field; reload the page and send it again"
+    }
     PATH_VALUE_UNREADABLE = "request.path_value" {
         vi: "địa chỉ có giá trị không đọc được: {why}",
         en: "a value in the address cannot be read: {why}"

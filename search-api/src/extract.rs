@@ -96,6 +96,11 @@ pub const MAX_JSON_BODY: usize = 1 << 20;
 /// from a person without an account (`/s/{token}/...`), who should never see axum's English.
 pub struct PagePath<T>(pub T);
 
+/// A web page's `application/x-www-form-urlencoded` form. A form that cannot be read (a field
+/// missing or malformed: a page from an older version, a hand-made request) or is over
+/// [`MAX_JSON_BODY`] is answered with the Vietnamese error page, never axum's English text.
+pub struct PageForm<T>(pub T);
+
 /// A `multipart/form-data` body.
 pub struct MultipartForm(pub axum::extract::Multipart);
 
@@ -182,6 +187,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                             .with("why", e.body_text()),
                     )
                 }
+            })
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(request, state)
+            .await
+            .map(|axum::Form(value)| PageForm(value))
+            .map_err(|e| {
+                let error = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge(
+                        schemas::Message::new(&schemas::messages::BODY_TOO_LARGE)
+                            .with("max", MAX_JSON_BODY),
+                    )
+                } else {
+                    // What serde says is English and about Rust types: it goes to the log.
+                    tracing::debug!("a page's form could not be read: {}", e.body_text());
+                    ApiError::BadRequest(schemas::Message::new(
+                        &schemas::messages::FORM_UNREADABLE_PAGE,
+                    ))
+                };
+                crate::web::error_page(None, error)
             })
     }
 }

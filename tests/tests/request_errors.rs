@@ -288,3 +288,30 @@ fn search_ledger_and_share_parameters_are_checked() {
         "dd/mm/yyyy: {detail}"
     );
 }
+
+/// A web form that cannot be read (fields missing, a malformed value, a body over the limit)
+/// is answered with the Vietnamese error page, not axum's English text about Rust types.
+#[test]
+fn an_unreadable_web_form_is_answered_with_the_vietnamese_page() {
+    let w = world();
+    let form = |body: Vec<u8>| {
+        w.served.send(
+            Request::new("POST", "/login")
+                .header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body),
+        )
+    };
+    let missing = form(b"username=canbo".to_vec());
+    assert_eq!(missing.status, 400, "{}", missing.text());
+    assert!(is_page(&missing), "{:?}", missing.header("content-type"));
+    let text = missing.text();
+    assert!(text.contains("biểu mẫu"), "{text}");
+    for english in ["Failed to deserialize", "missing field"] {
+        assert!(!text.contains(english), "{text}");
+    }
+    let huge = form(format!("username={}", "a".repeat(2 << 20)).into_bytes());
+    assert_eq!(huge.status, 413, "{}", huge.text());
+    assert!(is_page(&huge), "{:?}", huge.header("content-type"));
+    assert!(!huge.text().contains("length limit"), "{}", huge.text());
+}

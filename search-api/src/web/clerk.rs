@@ -7,6 +7,7 @@
 use super::layout::{self, date, instant, query_string, state_badge, trusted_html, validity};
 use super::{forms, WebUser};
 use crate::error::ApiError;
+use crate::extract::PageForm;
 use crate::extract::{PagePath, Query};
 use crate::routes::accounts::user_list;
 use crate::routes::documents::{
@@ -22,7 +23,6 @@ use crate::wire::{
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{html, Markup};
 use schemas::Role;
 
@@ -1039,7 +1039,7 @@ pub async fn reuse(
     user: WebUser,
     PagePath(id): PagePath<String>,
     headers: HeaderMap,
-    Form(form): Form<ReuseForm>,
+    PageForm(form): PageForm<ReuseForm>,
 ) -> Response {
     if let Err(e) = user.check_csrf(&headers, &form.csrf) {
         return user.respond(Err(e));
@@ -1180,7 +1180,7 @@ pub async fn change_lifecycle(
     user: WebUser,
     PagePath(id): PagePath<String>,
     headers: HeaderMap,
-    Form(form): Form<LifecycleForm>,
+    PageForm(form): PageForm<LifecycleForm>,
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;
@@ -1216,7 +1216,7 @@ pub async fn certify(
     user: WebUser,
     PagePath(id): PagePath<String>,
     headers: HeaderMap,
-    Form(form): Form<CertifyForm>,
+    PageForm(form): PageForm<CertifyForm>,
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;

@@ -8,13 +8,13 @@ use super::{
 };
 use crate::auth::SESSION_TTL;
 use crate::error::ApiError;
+use crate::extract::PageForm;
 use crate::extract::{ClientAddress, Query};
 use crate::routes::session::{end_session, open_session};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::html;
 
 #[derive(serde::Deserialize, Default)]
@@ -138,7 +138,7 @@ pub async fn submit(
     State(state): State<AppState>,
     client: ClientAddress,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let next = safe_next(&form.next).to_string();
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
@@ -206,7 +206,7 @@ pub async fn logout(
     State(state): State<AppState>,
     user: WebUser,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    PageForm(form): PageForm<LogoutForm>,
 ) -> Response {
     if let Err(e) = user.check_csrf(&headers, &form.csrf) {
         return user.respond(Err(e));

@@ -4,11 +4,11 @@
 
 use super::WebUser;
 use crate::error::ApiError;
+use crate::extract::PageForm;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::html;
 use schemas::messages::{self as m, Entry};
 use schemas::{EmailAddress, Lang, Message};
@@ -109,7 +109,7 @@ pub async fn submit(
     State(state): State<AppState>,
     user: WebUser,
     headers: HeaderMap,
-    Form(form): Form<NotifyForm>,
+    PageForm(form): PageForm<NotifyForm>,
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;

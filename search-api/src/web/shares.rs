@@ -8,6 +8,7 @@ use super::forms::{self, FieldMessages};
 use super::layout::{date, instant, state_badge, validity, Frame};
 use super::{error_page, html_response, WebUser};
 use crate::error::ApiError;
+use crate::extract::PageForm;
 use crate::extract::PagePath;
 use crate::extract::Query;
 use crate::routes::documents::original_response_with;
@@ -21,7 +22,6 @@ use archive_core::ArchiveError;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::html;
 use schemas::DocumentFilter;
 
@@ -234,7 +234,7 @@ pub async fn create(
     State(state): State<AppState>,
     user: WebUser,
     headers: HeaderMap,
-    Form(fields): Form<Vec<(String, String)>>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
         let one = |name: &str| {
@@ -313,7 +313,7 @@ pub async fn revoke(
     user: WebUser,
     PagePath(id): PagePath<String>,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, &form.csrf)?;

@@ -5,6 +5,7 @@
 
 use super::layout::field_label;
 use super::WebUser;
+use crate::extract::PageForm;
 use crate::extract::{MultipartForm, PagePath};
 use crate::routes::documents::read_upload_form;
 use crate::routes::stacks::{self, may_split_stacks};
@@ -13,7 +14,6 @@ use crate::wire::{SplitRequest, StackPlanView};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::Form;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 
@@ -119,7 +119,7 @@ pub async fn split(
     user: WebUser,
     PagePath(sha256): PagePath<String>,
     headers: HeaderMap,
-    Form(fields): Form<BTreeMap<String, String>>,
+    PageForm(fields): PageForm<BTreeMap<String, String>>,
 ) -> Response {
     let result = async {
         user.check_csrf(&headers, fields.get("csrf").map_or("", String::as_str))?;
