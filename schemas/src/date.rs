@@ -20,6 +20,12 @@ pub fn iso_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// A date as `dd/mm/yyyy`: how Vietnamese forms and kho's pages, dashboard and Vietnamese CSV
+/// write it.
+pub fn vn_date(d: Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
 /// A date in words: `dd/mm/yyyy` in Vietnamese (how Vietnamese forms and kho's pages write it),
 /// `YYYY-MM-DD` in English. For a date inside a message of the table.
 pub fn date_words(d: Date) -> crate::Message {

@@ -669,9 +669,7 @@ pub fn report_csv(report: &IndicatorReport, dates: CsvDates) -> String {
     };
     let date = |d: Date| match dates {
         CsvDates::Iso => crate::iso_date(d),
-        CsvDates::Vietnamese => {
-            format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
-        }
+        CsvDates::Vietnamese => crate::vn_date(d),
     };
     let mut out = String::from(header);
     out.push('\n');

@@ -46,7 +46,7 @@ pub use capture::{
     is_separator_payload, parse_separator, separator_payload, Provenance,
     MAX_SEPARATOR_PAYLOAD_BYTES, SEPARATOR_FIELDS, SEPARATOR_VERSION,
 };
-pub use date::{add_months, date_words, iso_date, parse_date, today, VIETNAM_OFFSET};
+pub use date::{add_months, date_words, iso_date, parse_date, today, vn_date, VIETNAM_OFFSET};
 pub use doc_types::{DocType, DocTypes, UsualValidity};
 pub use error::{FieldError, FieldErrors, RuleError};
 pub use feed::{EmailAddress, FeedEvent, FeedType};

@@ -13,8 +13,8 @@ use schemas::{
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Runs `each(i)` for i in 0..n on `threads` threads and returns the results in order of i,
-/// with a line on standard error every 10,000.
+/// Runs `each(i)` for i in 0..n on a pool of `threads` threads and returns the results in order
+/// of i, with a line on standard error every 10,000.
 fn in_parallel<T: Send>(
     n: usize,
     threads: usize,
@@ -22,42 +22,28 @@ fn in_parallel<T: Send>(
     started: Instant,
     each: impl Fn(usize) -> Result<T, String> + Sync,
 ) -> Result<Vec<T>, String> {
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.clamp(1, 256))
+        .build()
+        .map_err(|e| e.to_string())?;
     let done = AtomicUsize::new(0);
-    let threads = threads.clamp(1, 256);
-    let parts: Vec<Result<Vec<(usize, T)>, String>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let (each, done) = (&each, &done);
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for i in (t..n).step_by(threads) {
-                        out.push((i, each(i)?));
-                        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if d % 10_000 == 0 {
-                            eprintln!(
-                                "kho-bench history: {d} {what} ({:.0}s)",
-                                started.elapsed().as_secs_f64()
-                            );
-                        }
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(format!("a {what} thread panicked")))
+    pool.install(|| {
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let out = each(i)?;
+                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if d % 10_000 == 0 {
+                    eprintln!(
+                        "kho-bench history: {d} {what} ({:.0}s)",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                Ok(out)
             })
             .collect()
-    });
-    let mut all = Vec::with_capacity(n);
-    for part in parts {
-        all.extend(part?);
-    }
-    all.sort_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, t)| t).collect())
+    })
 }
 
 fn arg(args: &[String], name: &str) -> Option<String> {

@@ -52,10 +52,6 @@ impl DashboardParams {
     }
 }
 
-fn vn_date(d: Date) -> String {
-    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
-}
-
 fn agency_label(state: &AppState, agency: Option<&str>) -> String {
     match agency {
         None => "Toàn tỉnh".to_string(),
@@ -84,15 +80,15 @@ pub async fn dashboard(
             "Chỉ số số hóa và tái sử dụng",
             html! {
                 form.filters method="get" action="/dashboard" {
-                    label { "Từ ngày " input name="from" inputmode="numeric" placeholder="dd/mm/yyyy" value=(vn_date(table.from)); }
+                    label { "Từ ngày " input name="from" inputmode="numeric" placeholder="dd/mm/yyyy" value=(schemas::vn_date(table.from)); }
                     " "
-                    label { "Đến ngày " input name="to" inputmode="numeric" placeholder="dd/mm/yyyy" value=(vn_date(table.to)); }
+                    label { "Đến ngày " input name="to" inputmode="numeric" placeholder="dd/mm/yyyy" value=(schemas::vn_date(table.to)); }
                     " "
                     label { "Cơ quan " input name="agency" placeholder="H47.15" value=(table.agency.clone().unwrap_or_default()); }
                     " "
                     button type="submit" { "Xem" }
                 }
-                p { "Kỳ báo cáo: " (vn_date(table.from)) " – " (vn_date(table.to)) ". Cách tính từng chỉ số và dữ liệu còn thiếu: xem tài liệu docs/indicators.md." }
+                p { "Kỳ báo cáo: " (schemas::vn_date(table.from)) " – " (schemas::vn_date(table.to)) ". Cách tính từng chỉ số và dữ liệu còn thiếu: xem tài liệu docs/indicators.md." }
                 h2 { "Giấy tờ được số hóa theo tháng" }
                 (line_chart(&state, &months))
                 h2 { "Giấy tờ được số hóa theo loại" }
