@@ -48,6 +48,9 @@ enum Command {
     /// Build this store's catalogue and index from the bucket's journal (a new node), or with
     /// --since pick up what other nodes added.
     Rebuild(commands::rebuild::Args),
+    /// Rewrite the catalogue into a new one (old versions dropped, pages compressed), check
+    /// every entry, and swap it in. The store must not be in use.
+    Compact(commands::compact::Args),
     /// Rebuild the search index from the catalogue (resumable).
     Reindex(commands::reindex::Args),
     /// Print a document's record.
@@ -176,6 +179,7 @@ fn main() -> ExitCode {
         Command::VerifyCopy(args) => commands::verify_copy::run(&store, args),
         Command::Report(command) => commands::report::run(&store, command),
         Command::Webhook(command) => commands::webhook::run(&store, command),
+        Command::Compact(args) => commands::compact::run(&store, args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

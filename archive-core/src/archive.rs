@@ -10,6 +10,7 @@ use crate::search::index::{IndexState, SearchIndex, Tables};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
 use crate::verify::{verify, VerifyReport};
 use crate::{ArchiveError, Result, Sha256Digest, VerifyingReader};
+use crate::{CompactProgress, Compacted};
 use schemas::{DocTypes, DocumentRecord, DocumentText, Vocabulary};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -252,6 +253,15 @@ impl Archive {
             }
             Err(e) => Err(io_err(&path)(e)),
         }
+    }
+
+    /// Rewrites the catalogue into a new one, every entry checked, and swaps it in (`kho
+    /// compact`): the space sled's log keeps for old versions is given back, and a catalogue
+    /// made before compression is compressed (`$KHO_CATALOG_COMPRESSION` chooses; `off` writes
+    /// it uncompressed). Takes the archive: the store is closed when it returns. Blobs and the
+    /// index are not touched (the sequence numbers the index follows are copied as they are).
+    pub fn compact(self, progress: &mut dyn FnMut(&CompactProgress<'_>)) -> Result<Compacted> {
+        self.catalog.compact(progress)
     }
 
     pub fn root(&self) -> &Path {

@@ -12,6 +12,13 @@ pub enum ArchiveError {
         #[source]
         source: sled::Error,
     },
+    /// An environment setting kho reads has a value it cannot use.
+    #[error("{name}={value:?} is not {rule}; fix or unset it")]
+    Setting {
+        name: &'static str,
+        value: String,
+        rule: &'static str,
+    },
     #[error("damaged catalogue entry {key}: {detail}; run `kho verify`")]
     Damaged { key: String, detail: String },
     #[error(transparent)]

@@ -48,6 +48,7 @@ pub use archive::{
     MAX_VOCABULARY_BYTES, STORE_VERSION, VOCABULARY_FILE,
 };
 pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
+pub use catalog::compact::{CompactProgress, Compacted};
 pub use digest::{HashingReader, Sha256Digest, VerifyingReader};
 pub use error::{ArchiveError, Result};
 pub use service::{

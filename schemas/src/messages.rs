@@ -1865,6 +1865,20 @@ messages! {
         vi: "kho: đã xoá nơi nhận webhook {name}",
         en: "kho: webhook receiver {name} removed"
     }
+    CLI_COMPACT_COPYING = "cli.compact_copying" {
+        vi: "kho: thu gọn: bảng {tree}, đã chép {entries} mục",
+        en: "kho: compact: tree {tree}, {entries} entries copied"
+    }
+    CLI_COMPACT_CHECKING = "cli.compact_checking" {
+        vi: "kho: thu gọn: đọc lại bảng {tree} ({entries} mục) để đối chiếu",
+        en: "kho: compact: reading tree {tree} back ({entries} entries) to check it"
+    }
+    CLI_COMPACT_DONE = "cli.compact_done" {
+        vi: "kho: đã thu gọn danh mục {path}: {before} MB -> {after} MB ({compression}), {entries} mục trong {trees} bảng, đọc lại khớp từng mục, trong {seconds} giây",
+        en: "kho: catalogue {path} compacted: {before} MB -> {after} MB ({compression}), {entries} entries in {trees} trees, read back identical, in {seconds} s"
+    }
+    WORDS_ZSTD_LEVEL = "words.zstd_level" { vi: "nén zstd mức {level}", en: "zstd level {level}" }
+    WORDS_UNCOMPRESSED = "words.uncompressed" { vi: "không nén", en: "not compressed" }
     ACTION_EVENTS_SENT = "action.events_sent" {
         vi: "Hệ thống một cửa được báo sự kiện",
         en: "Events sent to the one-stop system"

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod bag;
 pub mod certify;
+pub mod compact;
 pub mod dossier;
 pub mod extract;
 pub mod get;

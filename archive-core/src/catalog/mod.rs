@@ -18,6 +18,7 @@
 //! - `users`, `tokens`: see [`crate::accounts`]; `batches`, `batch_lines`: [`crate::batches`]
 
 pub(crate) mod codec;
+pub(crate) mod compact;
 mod replicate;
 
 pub(crate) use replicate::Applied;
@@ -164,14 +165,10 @@ fn cache_bytes() -> u64 {
         * 1024
 }
 
-fn open_sled_waiting_for_lock(path: &Path) -> Result<sled::Db> {
+fn open_sled_waiting_for_lock(config: &sled::Config, path: &Path) -> Result<sled::Db> {
     let started = std::time::Instant::now();
     loop {
-        let opened = sled::Config::new()
-            .path(path)
-            .cache_capacity(cache_bytes())
-            .open();
-        match opened {
+        match config.open() {
             Ok(db) => return Ok(db),
             Err(source) => {
                 let locked = matches!(&source, sled::Error::Io(e)
@@ -197,7 +194,12 @@ fn open_sled_waiting_for_lock(path: &Path) -> Result<sled::Db> {
 impl Catalog {
     /// Opens (creating) the catalogue and takes its exclusive lock.
     pub(crate) fn open(path: &Path) -> Result<Self> {
-        let db = open_sled_waiting_for_lock(path)?;
+        compact::finish_interrupted_swap(path)?;
+        let config =
+            compact::sled_config(path, compact::level_for_new_catalogues()?, cache_bytes())?;
+        let db = open_sled_waiting_for_lock(&config, path)?;
+        // The lock is held: nothing is compacting this catalogue, whatever lies beside it.
+        compact::remove_leftovers(path)?;
         let tree = |name: &str| {
             db.open_tree(name).map_err(|source| ArchiveError::Catalog {
                 path: path.to_path_buf(),
@@ -677,6 +679,21 @@ impl Catalog {
     /// The scanned stacks kept whole (`--split`).
     pub(crate) fn stacks(&self) -> &crate::stacks::Stacks {
         &self.stacks
+    }
+
+    /// Rewrites the catalogue into a new one and swaps it in ([`compact`]); the catalogue is
+    /// closed afterwards.
+    pub(crate) fn compact(
+        self,
+        progress: &mut dyn FnMut(&compact::CompactProgress<'_>),
+    ) -> Result<compact::Compacted> {
+        let path = self.path.clone();
+        let level = compact::level_for_new_catalogues()?;
+        let done = compact::compact(&self.db, &path, level, cache_bytes(), progress);
+        drop(self);
+        let done = done?;
+        compact::remove_swapped_out(&path)?;
+        Ok(done)
     }
 
     /// Makes everything inserted so far durable (fsync). Concurrent callers share flushes.

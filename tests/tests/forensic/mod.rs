@@ -6,7 +6,11 @@
 // Each test file uses a part of it.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// One key and its value, as bytes.
+pub type Entry = (Vec<u8>, Vec<u8>);
 
 /// A stopped store's catalogue, opened directly.
 pub struct Disk {
@@ -14,11 +18,50 @@ pub struct Disk {
 }
 
 impl Disk {
-    /// Opens the catalogue of the store at `data` (no kho process may hold it).
+    /// Opens the catalogue of the store at `data` (no kho process may hold it), compressed or
+    /// not as sled's own settings file says it was made.
     pub fn open(data: &Path) -> Disk {
-        Disk {
-            db: sled::open(data.join("catalog")).expect("the catalogue opens with sled"),
-        }
+        let path = data.join("catalog");
+        let db = sled::Config::new()
+            .path(&path)
+            .use_compression(Disk::compressed(data))
+            .open()
+            .expect("the catalogue opens with sled");
+        Disk { db }
+    }
+
+    /// Whether the catalogue of the store at `data` was made with sled's zstd compression, from
+    /// sled's `conf` file (sled refuses to open it with the other setting).
+    pub fn compressed(data: &Path) -> bool {
+        // Text lines, then sled's 4-byte checksum.
+        let conf = std::fs::read(data.join("catalog/conf")).expect("sled's conf file");
+        String::from_utf8_lossy(&conf)
+            .lines()
+            .find_map(|line| line.strip_prefix("use_compression:"))
+            .map(|value| value.trim() == "true")
+            .expect("a use_compression line")
+    }
+
+    /// Every entry of every tree, as bytes: two catalogues that hold the same things compare
+    /// equal, however sled laid them out.
+    pub fn everything(&self) -> BTreeMap<String, Vec<Entry>> {
+        self.db
+            .tree_names()
+            .into_iter()
+            .map(|name| {
+                let entries = self
+                    .db
+                    .open_tree(&name)
+                    .unwrap()
+                    .iter()
+                    .map(|item| {
+                        let (key, value) = item.unwrap();
+                        (key.to_vec(), value.to_vec())
+                    })
+                    .collect();
+                (String::from_utf8_lossy(&name).into_owned(), entries)
+            })
+            .collect()
     }
 
     pub fn tree(&self, name: &str) -> sled::Tree {
