@@ -224,6 +224,49 @@ impl Kho {
     }
 }
 
+/// Another process holding a store's catalogue lock, as a running `kho serve` would; the lock
+/// is let go when this is dropped.
+pub struct CatalogLockHolder(std::process::Child);
+
+impl CatalogLockHolder {
+    /// Takes the lock of the catalogue of the store at `data` and returns once it is held.
+    pub fn take(data: &Path) -> Self {
+        let db = data.join("catalog/db");
+        // --no-fork: killing flock lets the lock go (a forked `sleep` would keep it).
+        let holder = Command::new("flock")
+            .args(["-x", "--no-fork"])
+            .arg(&db)
+            .args(["sleep", "120"])
+            .spawn()
+            .expect("flock (util-linux) must run for this test");
+        let holder = CatalogLockHolder(holder);
+        // Wait (bounded) until the lock is really held, rather than for a fixed time.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while Command::new("flock")
+            .args(["-n", "-x"])
+            .arg(&db)
+            .arg("true")
+            .status()
+            .expect("flock")
+            .success()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the holder never took the lock"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        holder
+    }
+}
+
+impl Drop for CatalogLockHolder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 impl Default for Kho {
     fn default() -> Self {
         Self::new()

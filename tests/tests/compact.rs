@@ -8,8 +8,7 @@
 mod forensic;
 
 use forensic::Disk;
-use kho_tests::Kho;
-use std::process::Command;
+use kho_tests::{CatalogLockHolder, Kho};
 
 /// A store of the sample dossiers whose catalogue was made without compression.
 fn uncompressed_store() -> Kho {
@@ -131,32 +130,9 @@ fn a_store_in_use_is_not_compacted_and_a_bad_setting_is_named() {
     );
 
     // Another process holds the catalogue's lock (as `kho serve` would).
-    let db = data.join("catalog/db");
-    // --no-fork: killing the holder releases the lock (a forked `sleep` would keep it).
-    let mut holder = Command::new("flock")
-        .args(["-x", "--no-fork"])
-        .arg(&db)
-        .args(["sleep", "30"])
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while Command::new("flock")
-        .args(["-n", "-x"])
-        .arg(&db)
-        .arg("true")
-        .status()
-        .unwrap()
-        .success()
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the holder never took the lock"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let holder = CatalogLockHolder::take(data);
     let run = kho.run(["compact"]);
-    holder.kill().unwrap();
-    holder.wait().unwrap();
+    drop(holder);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("in use by another kho process"),

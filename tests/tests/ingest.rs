@@ -603,32 +603,9 @@ fn a_store_in_use_by_another_process_is_refused_with_a_clear_message() {
     let kho = Kho::new();
     assert_eq!(kho.run(["types"]).code, 0, "creates the store");
     // Another process holds the catalogue's lock, as a running `kho serve` would.
-    let mut holder = Command::new("flock")
-        .arg("-x")
-        .arg(kho.data.path().join("catalog/db"))
-        .args(["sleep", "60"])
-        .spawn()
-        .expect("flock (util-linux) must run for this test");
-    // Wait (bounded) until the lock is really held, rather than for a fixed time.
-    let db = kho.data.path().join("catalog/db");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while Command::new("flock")
-        .args(["-n", "-x"])
-        .arg(&db)
-        .arg("true")
-        .status()
-        .unwrap()
-        .success()
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the holder never took the lock"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let holder = kho_tests::CatalogLockHolder::take(kho.data.path());
     let run = kho.run(["types"]);
-    holder.kill().unwrap();
-    holder.wait().unwrap();
+    drop(holder);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("in use by another kho process"),
