@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 /// The layout version of a store folder; bumped when a release changes it incompatibly.
 pub const STORE_VERSION: u64 = 1;
-const STORE_FILE: &str = "kho-store.json";
+/// The file that makes a folder a store (its layout version, where its originals are).
+pub const STORE_FILE: &str = "kho-store.json";
 /// An optional CSV in the store folder that extends the built-in document types.
 pub const DOC_TYPES_FILE: &str = "doc-types.csv";
 /// An optional CSV in the store folder that extends the built-in agency names (`code,name`).
@@ -145,7 +146,7 @@ impl Archive {
         std::fs::create_dir_all(&root).map_err(io_err(&root))?;
         let stored = Self::check_version(&root)?;
         // The catalogue's lock guards the whole folder, so take it before touching blobs.
-        let catalog = Catalog::open(&root.join("catalog"))?;
+        let catalog = Catalog::open(&root.join("catalog"), &root.join("index"))?;
         let blobs_url = match (&options.blobs, &stored.blobs) {
             (Some(asked), Some(kept)) if asked != kept => {
                 return Err(ArchiveError::Conflict(

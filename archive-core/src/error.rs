@@ -12,6 +12,16 @@ pub enum ArchiveError {
         #[source]
         source: sled::Error,
     },
+    /// The store has an index (or a compaction's old catalogue) but no catalogue: opening would
+    /// make an empty one and lose every record.
+    #[error("the catalogue {path} is missing from this store{}; kho will not make an empty one in its place. Put the catalogue back (or, from an export, `kho --data NEW import BAG`)", match before { Some(b) => format!(" (a compaction's previous catalogue is at {}: move it to {} if nothing newer exists)", b.display(), path.display()), None => String::new() })]
+    CatalogMissing {
+        path: PathBuf,
+        before: Option<PathBuf>,
+    },
+    /// `kho compact` could not make or swap in the new catalogue; the old one is the store.
+    #[error("cannot compact the catalogue ({path}: {detail}); nothing was changed, the store's catalogue is as it was. A compaction needs free space for a copy of the catalogue (about half its size on disk)")]
+    Compact { path: PathBuf, detail: String },
     /// An environment setting kho reads has a value it cannot use.
     #[error("{name}={value:?} is not {rule}; fix or unset it")]
     Setting {

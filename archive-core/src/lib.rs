@@ -45,7 +45,7 @@ mod verify;
 
 pub use archive::{
     Archive, StoreFigures, StoreOptions, AGENCIES_FILE, DEFAULT_MAX_FILE_BYTES, DOC_TYPES_FILE,
-    MAX_VOCABULARY_BYTES, STORE_VERSION, VOCABULARY_FILE,
+    MAX_VOCABULARY_BYTES, STORE_FILE, STORE_VERSION, VOCABULARY_FILE,
 };
 pub use blob::{BlobError, BlobStore, LocalBlobStore, PutBlob, S3BlobStore, S3Config};
 pub use catalog::compact::{CompactProgress, Compacted};

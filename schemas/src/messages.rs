@@ -1865,6 +1865,10 @@ messages! {
         vi: "kho: đã xoá nơi nhận webhook {name}",
         en: "kho: webhook receiver {name} removed"
     }
+    CLI_USAGE_COMPACT_NO_STORE = "cli.usage.compact_no_store" {
+        vi: "{data} không phải là một kho lưu (không có kho-store.json): không có gì để thu gọn; hãy kiểm tra --data",
+        en: "{data} is not a store (it has no kho-store.json): there is nothing to compact; check --data"
+    }
     CLI_COMPACT_COPYING = "cli.compact_copying" {
         vi: "kho: thu gọn: bảng {tree}, đã chép {entries} mục",
         en: "kho: compact: tree {tree}, {entries} entries copied"

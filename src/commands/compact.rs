@@ -4,7 +4,7 @@
 //! the zstd level, or `off`). The store must not be in use (the catalogue's lock says so); an
 //! interrupted run leaves the old catalogue as it was and starts again from nothing.
 
-use crate::Outcome;
+use crate::{Outcome, UsageError};
 use archive_core::{CompactProgress, Compacted};
 use schemas::messages as m;
 use schemas::Message;
@@ -18,6 +18,11 @@ pub struct Args {
 }
 
 pub fn run(store: &super::Store, args: Args) -> anyhow::Result<Outcome> {
+    // Opening makes a store where there is none: a mistyped --data would be "compacted".
+    if !store.data.join(archive_core::STORE_FILE).is_file() {
+        let why = Message::new(&m::CLI_USAGE_COMPACT_NO_STORE).with("data", store.data.display());
+        return Err(UsageError::from(why).into());
+    }
     let archive = store.open()?;
     let mut last = Instant::now();
     let mut tell = |p: &CompactProgress<'_>| {

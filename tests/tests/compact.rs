@@ -108,6 +108,68 @@ fn what_an_interrupted_compaction_leaves_is_finished_or_cleared() {
     let after = Disk::open(data).everything();
     assert_eq!(after["records"], before["records"]);
     assert_eq!(after["texts"], before["texts"]);
+
+    // A stray file under a leftover's name does not keep the store closed.
+    std::fs::write(data.join("catalog.before-compact"), b"not a folder").unwrap();
+    let run = kho.run(["types"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!data.join("catalog.before-compact").exists());
+
+    // A copy that is not a whole catalogue is not swapped in, and a store whose catalogue is
+    // gone (its index is there) is refused rather than opened empty.
+    std::fs::rename(data.join("catalog"), data.join("kept-aside")).unwrap();
+    std::fs::create_dir(data.join("catalog.compacted")).unwrap();
+    let run = kho.run(["search", "giấy khai sinh", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("is missing from this store") && run.stderr.contains("import"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !data.join("catalog").exists(),
+        "no empty catalogue was made"
+    );
+
+    // Only the old catalogue left beside the store: named, and kept.
+    std::fs::remove_dir(data.join("catalog.compacted")).unwrap();
+    std::fs::rename(data.join("kept-aside"), data.join("catalog.before-compact")).unwrap();
+    let run = kho.run(["verify"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("catalog.before-compact"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        data.join("catalog.before-compact/conf").exists(),
+        "still there"
+    );
+    // Moved back as the message says, the store is whole again.
+    std::fs::rename(data.join("catalog.before-compact"), data.join("catalog")).unwrap();
+    assert_eq!(Disk::open(data).everything()["records"], before["records"]);
+}
+
+#[test]
+fn a_folder_without_a_store_is_not_compacted() {
+    let kho = Kho::new();
+    let missing = kho.data.path().join("typo");
+    let run = std::process::Command::new(kho_tests::kho_bin())
+        .arg("--data")
+        .arg(&missing)
+        .arg("compact")
+        .env_remove("KHO_DATA")
+        .env_remove("LC_ALL")
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not a store"), "{stderr}");
+    assert!(
+        !missing.exists(),
+        "no store was made at the mistyped folder"
+    );
 }
 
 #[test]

@@ -33,14 +33,14 @@ pub fn level_for_new_catalogues() -> Result<Option<i32>> {
         Ok(value) => parse_level(&value).ok_or_else(|| ArchiveError::Setting {
             name: "KHO_CATALOG_COMPRESSION",
             value,
-            rule: "a zstd level from 1 to 22, or off",
+            rule: "a zstd level from 1 to 22, or off (0)",
         }),
     }
 }
 
 fn parse_level(value: &str) -> Option<Option<i32>> {
     match value.trim() {
-        "off" | "0" => Some(None),
+        off if off.eq_ignore_ascii_case("off") || off == "0" => Some(None),
         level => level
             .parse::<i32>()
             .ok()
@@ -127,28 +127,68 @@ fn remove_if_present(path: &Path) -> Result<()> {
     }
 }
 
+/// Whether `path` is a whole sled database folder (sled writes `conf` first when it makes one).
+fn is_catalogue(path: &Path) -> bool {
+    path.join("conf").is_file()
+}
+
 /// Before the catalogue at `catalog` is opened: a compaction stopped between its two renames
-/// left no catalogue but a complete copy; that copy is the store.
-pub(crate) fn finish_interrupted_swap(catalog: &Path) -> Result<()> {
+/// left no catalogue but a complete copy; that copy is the store. A catalogue that is missing
+/// from a store that had one (its index exists, or a compaction's old catalogue lies beside
+/// it) is refused: opening would make an empty catalogue and the store would silently lose
+/// every record.
+pub(crate) fn finish_interrupted_swap(catalog: &Path, index: &Path) -> Result<()> {
     let folders = Folders::of(catalog);
-    if !folders.catalog.exists() && folders.compacted.exists() {
+    if folders.catalog.exists() {
+        return Ok(());
+    }
+    if is_catalogue(&folders.compacted) {
         match std::fs::rename(&folders.compacted, &folders.catalog) {
             // Another process finished it at the same moment.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && folders.catalog.exists() => {}
             done => done.map_err(io(&folders.compacted))?,
         }
+        tracing::warn!(
+            catalogue = %folders.catalog.display(),
+            "a compaction was stopped while swapping catalogues; its complete, checked copy is now the catalogue"
+        );
+        return Ok(());
+    }
+    if index.exists() || folders.before.exists() {
+        return Err(ArchiveError::CatalogMissing {
+            path: folders.catalog.clone(),
+            before: folders.before.exists().then(|| folders.before.clone()),
+        });
     }
     Ok(())
 }
 
 /// Once the catalogue's lock is held (so no compaction is running on it): what an interrupted
-/// compaction left beside it is removed; the catalogue itself is the store.
-pub(crate) fn remove_leftovers(catalog: &Path) -> Result<()> {
+/// compaction left beside it is removed; the catalogue itself is the store. Best effort: a
+/// leftover that cannot be removed is said in the log and does not keep the store closed.
+pub(crate) fn remove_leftovers(catalog: &Path) {
     let folders = Folders::of(catalog);
     for leftover in [&folders.compacting, &folders.compacted, &folders.before] {
-        remove_if_present(leftover)?;
+        if std::fs::symlink_metadata(leftover).is_err() {
+            continue;
+        }
+        let removed = if leftover.is_dir() && !leftover.is_symlink() {
+            std::fs::remove_dir_all(leftover)
+        } else {
+            std::fs::remove_file(leftover)
+        };
+        match removed {
+            Ok(()) => tracing::warn!(
+                leftover = %leftover.display(),
+                "removed what an interrupted compaction left beside the catalogue"
+            ),
+            Err(e) => tracing::warn!(
+                leftover = %leftover.display(),
+                "cannot remove what an interrupted compaction left beside the catalogue: {e}; \
+                 remove it by hand when the store is stopped"
+            ),
+        }
     }
-    Ok(())
 }
 
 /// What `kho compact` did.
@@ -216,7 +256,7 @@ pub(crate) fn compact(
 ) -> Result<Compacted> {
     let started = std::time::Instant::now();
     let folders = Folders::of(catalog);
-    remove_leftovers(catalog)?;
+    remove_leftovers(catalog);
     old.flush().map_err(sled_err(catalog))?;
     let bytes_before = folder_bytes(catalog);
     let copied = copy_checked(old, &folders.compacting, level, cache_bytes, progress);
@@ -225,14 +265,33 @@ pub(crate) fn compact(
         Err(e) => {
             // Nothing of the old catalogue was touched; the partial copy only takes space.
             let _ = remove_if_present(&folders.compacting);
-            return Err(e);
+            return Err(match e {
+                ArchiveError::Catalog { path, source } => ArchiveError::Compact {
+                    path,
+                    detail: source.to_string(),
+                },
+                ArchiveError::Io { path, source } => ArchiveError::Compact {
+                    path,
+                    detail: source.to_string(),
+                },
+                other => other,
+            });
         }
     };
-    std::fs::rename(&folders.compacting, &folders.compacted).map_err(io(&folders.compacting))?;
-    std::fs::rename(&folders.catalog, &folders.before).map_err(io(&folders.catalog))?;
+    let unchanged = |e: std::io::Error| ArchiveError::Compact {
+        path: folders.compacted.clone(),
+        detail: e.to_string(),
+    };
+    std::fs::rename(&folders.compacting, &folders.compacted).map_err(unchanged)?;
+    std::fs::rename(&folders.catalog, &folders.before).map_err(unchanged)?;
     match std::fs::rename(&folders.compacted, &folders.catalog) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && folders.catalog.exists() => {}
-        done => done.map_err(io(&folders.compacted))?,
+        Err(e) => {
+            // The old catalogue goes back: the store stays as it was.
+            std::fs::rename(&folders.before, &folders.catalog).map_err(io(&folders.before))?;
+            return Err(unchanged(e));
+        }
+        Ok(()) => {}
     }
     sync_folder(catalog.parent().unwrap_or(Path::new(".")));
     Ok(Compacted {
@@ -301,6 +360,13 @@ fn copy_checked(
             }
         }
         into.apply_batch(batch).map_err(&err)?;
+        if in_tree > 0 {
+            progress(&CompactProgress {
+                tree: &label,
+                entries: in_tree,
+                checking: false,
+            });
+        }
         entries += in_tree;
         digests.push((name, label, digest.finish(), in_tree));
     }
@@ -311,11 +377,13 @@ fn copy_checked(
     // of 0.6 s at a million documents).
     let new = super::open_sled_waiting_for_lock(&sled_config(to, level, cache_bytes)?, to)?;
     for (name, label, expected, count) in &digests {
-        progress(&CompactProgress {
-            tree: label,
-            entries: *count,
-            checking: true,
-        });
+        if *count > 0 {
+            progress(&CompactProgress {
+                tree: label,
+                entries: *count,
+                checking: true,
+            });
+        }
         let mut digest = TreeDigest::default();
         for item in new.open_tree(name).map_err(&err)?.iter() {
             let (key, value) = item.map_err(&err)?;
@@ -340,6 +408,7 @@ mod tests {
     #[test]
     fn levels_are_read_from_their_words() {
         assert_eq!(parse_level("off"), Some(None));
+        assert_eq!(parse_level("OFF"), Some(None));
         assert_eq!(parse_level("0"), Some(None));
         assert_eq!(parse_level(" 3 "), Some(Some(3)));
         assert_eq!(parse_level("22"), Some(Some(22)));

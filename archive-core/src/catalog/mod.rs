@@ -193,13 +193,13 @@ fn open_sled_waiting_for_lock(config: &sled::Config, path: &Path) -> Result<sled
 
 impl Catalog {
     /// Opens (creating) the catalogue and takes its exclusive lock.
-    pub(crate) fn open(path: &Path) -> Result<Self> {
-        compact::finish_interrupted_swap(path)?;
+    pub(crate) fn open(path: &Path, index: &Path) -> Result<Self> {
+        compact::finish_interrupted_swap(path, index)?;
         let config =
             compact::sled_config(path, compact::level_for_new_catalogues()?, cache_bytes())?;
         let db = open_sled_waiting_for_lock(&config, path)?;
         // The lock is held: nothing is compacting this catalogue, whatever lies beside it.
-        compact::remove_leftovers(path)?;
+        compact::remove_leftovers(path);
         let tree = |name: &str| {
             db.open_tree(name).map_err(|source| ArchiveError::Catalog {
                 path: path.to_path_buf(),
