@@ -218,6 +218,20 @@ impl Kho {
         assert!(out.status.success(), "user add {name}");
     }
 
+    /// Runs `args` while another process holds this store's lock, and checks that kho refuses
+    /// with its "in use" message.
+    pub fn assert_refused_while_in_use(&self, args: &[&str]) {
+        let holder = CatalogLockHolder::take(self.data.path());
+        let run = self.run(args);
+        drop(holder);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("in use by another kho process"),
+            "{}",
+            run.stderr
+        );
+    }
+
     /// Where the blob of a sha256 lives in this store.
     pub fn blob_path(&self, sha256: &str) -> PathBuf {
         blob_in(self.data.path(), sha256)

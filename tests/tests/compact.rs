@@ -8,7 +8,7 @@
 mod forensic;
 
 use forensic::Disk;
-use kho_tests::{CatalogLockHolder, Kho};
+use kho_tests::Kho;
 
 /// A store of the sample dossiers whose catalogue was made without compression.
 fn uncompressed_store() -> Kho {
@@ -192,15 +192,7 @@ fn a_store_in_use_is_not_compacted_and_a_bad_setting_is_named() {
     );
 
     // Another process holds the catalogue's lock (as `kho serve` would).
-    let holder = CatalogLockHolder::take(data);
-    let run = kho.run(["compact"]);
-    drop(holder);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("in use by another kho process"),
-        "{}",
-        run.stderr
-    );
+    kho.assert_refused_while_in_use(&["compact"]);
     assert!(!Disk::compressed(data));
     assert_eq!(Disk::open(data).everything(), before);
 }

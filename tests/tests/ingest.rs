@@ -603,13 +603,5 @@ fn a_store_in_use_by_another_process_is_refused_with_a_clear_message() {
     let kho = Kho::new();
     assert_eq!(kho.run(["types"]).code, 0, "creates the store");
     // Another process holds the catalogue's lock, as a running `kho serve` would.
-    let holder = kho_tests::CatalogLockHolder::take(kho.data.path());
-    let run = kho.run(["types"]);
-    drop(holder);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("in use by another kho process"),
-        "{}",
-        run.stderr
-    );
+    kho.assert_refused_while_in_use(&["types"]);
 }
