@@ -5,6 +5,7 @@
 
 use crate::blob::{BlobStore, LocalBlobStore, S3BlobStore, S3Config};
 use crate::catalog::Catalog;
+use crate::error::io_err;
 use crate::journal::Journal;
 use crate::search::index::{IndexState, SearchIndex, Tables};
 use crate::search::{query, snippet, Hit, SearchRequest, SearchResults};
@@ -93,13 +94,6 @@ pub struct StoreFigures {
     pub ledger_events: u64,
     /// Attempts the policy refused (and the ledger recorded) since the store was opened.
     pub refused: u64,
-}
-
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
-    move |source| ArchiveError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// The text of an optional file of the store folder (a table that extends a built-in one), or

@@ -1,5 +1,5 @@
 use crate::blob::BlobError;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong in the store, each saying where and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -131,5 +131,13 @@ impl ArchiveError {
             }
         }
         ArchiveError::InvalidFields(errors)
+    }
+}
+
+/// `ArchiveError::Io` at `path`, for `map_err`.
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
     }
 }

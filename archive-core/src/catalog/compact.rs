@@ -15,6 +15,7 @@
 //! it the new one is (an interrupted swap is finished by the next open, see
 //! [`finish_interrupted_swap`]). An interrupted compaction starts again from nothing.
 
+use crate::error::io_err;
 use crate::{ArchiveError, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -113,16 +114,9 @@ impl Folders {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
-    move |source| ArchiveError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 fn remove_if_present(path: &Path) -> Result<()> {
     match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_err(path)(e)),
         _ => Ok(()),
     }
 }
@@ -146,7 +140,7 @@ pub(crate) fn finish_interrupted_swap(catalog: &Path, index: &Path) -> Result<()
         match std::fs::rename(&folders.compacted, &folders.catalog) {
             // Another process finished it at the same moment.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && folders.catalog.exists() => {}
-            done => done.map_err(io(&folders.compacted))?,
+            done => done.map_err(io_err(&folders.compacted))?,
         }
         tracing::warn!(
             catalogue = %folders.catalog.display(),
@@ -259,7 +253,13 @@ pub(crate) fn compact(
     remove_leftovers(catalog);
     old.flush().map_err(sled_err(catalog))?;
     let bytes_before = folder_bytes(catalog);
-    let copied = copy_checked(old, &folders.compacting, level, cache_bytes, progress);
+    let copied = copy_checked(
+        (old, catalog),
+        &folders.compacting,
+        level,
+        cache_bytes,
+        progress,
+    );
     let (trees, entries) = match copied {
         Ok(counts) => counts,
         Err(e) => {
@@ -288,7 +288,7 @@ pub(crate) fn compact(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && folders.catalog.exists() => {}
         Err(e) => {
             // The old catalogue goes back: the store stays as it was.
-            std::fs::rename(&folders.before, &folders.catalog).map_err(io(&folders.before))?;
+            std::fs::rename(&folders.before, &folders.catalog).map_err(io_err(&folders.before))?;
             return Err(unchanged(e));
         }
         Ok(()) => {}
@@ -323,10 +323,11 @@ fn sled_err(path: &Path) -> impl Fn(sled::Error) -> ArchiveError + '_ {
     }
 }
 
-/// Copies every tree of `old` into a new catalogue at `to`, then opens the copy again and
-/// compares each tree's digest with the one taken while copying. Returns (trees, entries).
+/// Copies every tree of `old` (the catalogue at `from_path`, named in its read errors) into a
+/// new catalogue at `to`, then opens the copy again and compares each tree's digest with the one
+/// taken while copying. Returns (trees, entries).
 fn copy_checked(
-    old: &sled::Db,
+    (old, from_path): (&sled::Db, &Path),
     to: &Path,
     level: Option<i32>,
     cache_bytes: u64,
@@ -338,13 +339,13 @@ fn copy_checked(
     let mut entries = 0u64;
     for name in old.tree_names() {
         let label = String::from_utf8_lossy(&name).into_owned();
-        let from = old.open_tree(&name).map_err(sled_err(to))?;
+        let from = old.open_tree(&name).map_err(sled_err(from_path))?;
         let into = new.open_tree(&name).map_err(&err)?;
         let mut digest = TreeDigest::default();
         let mut batch = sled::Batch::default();
         let (mut in_batch, mut in_tree) = (0usize, 0u64);
         for item in from.iter() {
-            let (key, value) = item.map_err(&err)?;
+            let (key, value) = item.map_err(sled_err(from_path))?;
             digest.add(&key, &value);
             batch.insert(key, value);
             in_batch += 1;
