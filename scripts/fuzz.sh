@@ -4,7 +4,7 @@
 # Targets (fuzz/fuzz_targets, bodies in tests/src/fuzz.rs): sniff_inspect pdf_extract tiff_pages
 # image_decode manifest query. Starts from fuzz/seeds/TARGET (committed) and grows fuzz/corpus/TARGET (not
 # committed); a crash lands in fuzz/artifacts/TARGET: fix it, then copy the input to
-# fuzz/regressions/TARGET, which the test suite replays (tests/tests/fuzz_inputs.rs).
+# fuzz/regressions/TARGET, which the test suite replays (tests/tests/e2e/fuzz_inputs.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}

@@ -1,5 +1,5 @@
 //! The bodies of the fuzz targets (`fuzz/`), here so that the suite replays every committed seed
-//! and regression input through exactly what the fuzzer ran (`tests/tests/fuzz_inputs.rs`),
+//! and regression input through exactly what the fuzzer ran (`tests/tests/e2e/fuzz_inputs.rs`),
 //! without libFuzzer. Each must return for any bytes: no panic, no hang, no allocation bomb.
 
 use std::time::Duration;
