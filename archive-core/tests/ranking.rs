@@ -140,3 +140,85 @@ fn exact_spelling_owner_and_phrase_rank_first() {
         assert!(found.contains(&scattered), "{query}: {found:?}");
     }
 }
+
+/// Phrases are looked up through the folded text's word pairs (search/pairs.rs); what they find
+/// must be what a phrase means: the words side by side, in order. A document that holds every
+/// pair of the phrase but not the phrase, or whose words are parted by one too long to index,
+/// is not a hit; both spellings find the same documents; a negated phrase leaves exactly those.
+#[test]
+fn a_phrase_is_its_words_side_by_side_not_its_pairs_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let text = |t: &str| format!("Giấy tờ. {t}. Hết.");
+    let together = store(
+        &archive,
+        "001090000011",
+        "Phan Văn Lộc",
+        &text("Giấy chứng nhận quyền sử dụng đất số 12"),
+    );
+    let unmarked = store(
+        &archive,
+        "001090000012",
+        "Phan Văn Tài",
+        &text("giay chung nhan quyen su dung dat so 13"),
+    );
+    let pairs_apart = store(
+        &archive,
+        "001090000013",
+        "Phan Văn Phúc",
+        &text("Quyền sử. Cách sử dụng. Dụng đất"),
+    );
+    let long_word = "a".repeat(41);
+    let parted = store(
+        &archive,
+        "001090000014",
+        "Phan Văn Thọ",
+        &text(&format!("quyền sử dụng {long_word} đất")),
+    );
+    archive.sync_index(&mut |_, _| {}).unwrap();
+    let found = |query: &str| {
+        let req = SearchRequest {
+            query: query.into(),
+            limit: 20,
+            ..Default::default()
+        };
+        let result = archive
+            .search(&Caller::local_operator("test"), &req, &Default::default())
+            .unwrap();
+        let mut ids: Vec<String> = result.hits.into_iter().map(|h| h.record.id).collect();
+        assert_eq!(
+            result.total,
+            ids.len(),
+            "{query}: the total counts the hits"
+        );
+        ids.sort();
+        ids
+    };
+    let sorted = |mut ids: Vec<&String>| {
+        ids.sort();
+        ids.into_iter().cloned().collect::<Vec<String>>()
+    };
+    for query in [
+        "\"quyền sử dụng đất\"",
+        "\"quyen su dung dat\"",
+        "\"QUYỀN SỬ DỤNG ĐẤT\"",
+    ] {
+        assert_eq!(found(query), sorted(vec![&together, &unmarked]), "{query}");
+    }
+    assert_eq!(
+        found("\"sử dụng\""),
+        sorted(vec![&together, &unmarked, &pairs_apart, &parted])
+    );
+    assert_eq!(
+        found("\"dụng đất\""),
+        sorted(vec![&together, &unmarked, &pairs_apart])
+    );
+    assert_eq!(found("\"sử dụng đất\""), sorted(vec![&together, &unmarked]));
+    assert_eq!(
+        found("quyền -\"sử dụng đất\""),
+        sorted(vec![&pairs_apart, &parted])
+    );
+    // Three words whose two pairs are both in the document, apart.
+    assert_eq!(found("\"cách sử dụng đất\""), Vec::<String>::new());
+    assert_eq!(found("\"cách sử dụng\""), sorted(vec![&pairs_apart]));
+}

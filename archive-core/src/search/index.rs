@@ -5,6 +5,7 @@
 
 use super::facet_cache::FacetCache;
 use super::facets::{FacetCollector, FacetFruit};
+use super::pairs;
 use super::query::{ClauseKind, ParsedQuery};
 use super::vocabulary::TermClause;
 use super::{Facets, SearchRequest, SortOrder};
@@ -20,7 +21,9 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     RegexQuery, TermQuery, TermSetQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Schema, FAST, INDEXED, STRING, TEXT};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING, TEXT,
+};
 use tantivy::{
     doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
     TantivyDocument, Term,
@@ -69,6 +72,9 @@ struct Fields {
     exact: Field,
     /// Metadata and text, folded (no diacritics, đ -> d).
     folded: Field,
+    /// The folded text's adjacent word pairs, with their counts (no positions): a phrase's
+    /// candidates ([`pairs`]).
+    pairs: Field,
     /// Unit codes by tier (`=new:T48`, `~old:T49`, `?old:H517`: schemas::places::Tier).
     places: Field,
     /// Today's province and commune of the document's main place (codes), for facets.
@@ -95,6 +101,14 @@ fn schema() -> (Schema, Fields) {
         signed: b.add_text_field("signed", STRING),
         exact: b.add_text_field("exact", TEXT),
         folded: b.add_text_field("folded", TEXT),
+        pairs: b.add_text_field(
+            "pairs",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(pairs::TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
         places: b.add_text_field("places", STRING),
         province: b.add_text_field("province", STRING | FAST),
         commune: b.add_text_field("commune", STRING | FAST),
@@ -249,6 +263,9 @@ impl SearchIndex {
             }
             Err(e) => return Err(err(path)(e)),
         };
+        index
+            .tokenizers()
+            .register(pairs::TOKENIZER, pairs::analyzer());
         // Search the segments in parallel: a query that matches most documents (and counts
         // facets over all of them) is bound by CPU, and there is one thread per core to use.
         index
@@ -354,6 +371,7 @@ impl SearchIndex {
         // cost (docs/benchmarks.md).
         let meta = meta.join("\n");
         let all = format!("{meta}\n{meta}\n{body}");
+        let folded = schemas::fold(&all);
         let mut doc = doc!(
             f.id => record.id.as_str(),
             f.owner => m.owner_id.as_str(),
@@ -365,8 +383,9 @@ impl SearchIndex {
             f.active => u64::from(record.lifecycle == Lifecycle::Active),
             f.signed => record.signed_status().map_or("none", |s| s.as_str()),
             f.exact => schemas::canonical_tones(&all),
-            f.folded => schemas::fold(&all),
         );
+        doc.add_text(f.pairs, &folded);
+        doc.add_text(f.folded, folded);
         if let Some(issuer) = &m.issuer {
             doc.add_text(f.issuer, issuer);
             doc.add_text(f.issuer_words, schemas::fold(issuer));
@@ -528,12 +547,35 @@ impl SearchIndex {
         }
     }
 
+    /// The words in their folded form (in this order when more than one). Two words are their
+    /// pair's term; more are their pairs' terms and, since the pairs may stand apart, the
+    /// phrase, whose positions are then checked only where every pair is.
+    fn folded_words(&self, words: &[String]) -> Box<dyn Query> {
+        let f = self.fields;
+        let folded: Vec<String> = words.iter().map(|w| schemas::fold(w)).collect();
+        if folded.len() < 2 {
+            return Self::words_in(f.folded, words, schemas::fold);
+        }
+        let mut pair_terms = folded.windows(2).map(|w| {
+            let term = Term::from_field_text(f.pairs, &pairs::pair(&w[0], &w[1]));
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+        });
+        if folded.len() == 2 {
+            if let Some(only) = pair_terms.next() {
+                return only;
+            }
+        }
+        let mut all: Vec<(Occur, Box<dyn Query>)> = pair_terms.map(|q| (Occur::Must, q)).collect();
+        all.push((Occur::Must, Self::words_in(f.folded, words, schemas::fold)));
+        Box::new(BooleanQuery::new(all))
+    }
+
     /// Words match in their folded form. A single word typed with diacritics also scores its
     /// exact (tone-canonical) form, so that "Hòa" ranks Hòa above Hoa; a phrase's exact form is
     /// scored in the second pass ([`Self::second_pass`]), since whole phrases rarely collide.
     fn text_query(&self, searcher: &Searcher, words: &[String], negated: bool) -> Box<dyn Query> {
         let f = self.fields;
-        let folded = Self::words_in(f.folded, words, schemas::fold);
+        let folded = self.folded_words(words);
         let [word] = words else {
             return folded;
         };
@@ -599,7 +641,7 @@ impl SearchIndex {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let words: Vec<String> = wanted().flatten().cloned().collect();
         if words.len() >= 2 {
-            let phrase = Self::words_in(f.folded, &words, schemas::fold);
+            let phrase = self.folded_words(&words);
             should.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
@@ -638,7 +680,7 @@ impl SearchIndex {
             }
         }
         if with_words && !place.words.is_empty() {
-            let words = Self::words_in(self.fields.folded, &place.words, schemas::fold);
+            let words = self.folded_words(&place.words);
             should.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(words, PLACE_WORDS_SCORE)),
@@ -660,7 +702,7 @@ impl SearchIndex {
             ));
         }
         for phrase in &term.phrases {
-            let q = Self::words_in(self.fields.folded, phrase, schemas::fold);
+            let q = self.folded_words(phrase);
             should.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(q, PLACE_WORDS_SCORE)),

@@ -6,6 +6,7 @@ pub(crate) mod expand;
 mod facet_cache;
 mod facets;
 pub(crate) mod index;
+mod pairs;
 pub mod query;
 pub(crate) mod snippet;
 pub(crate) mod vocabulary;

@@ -1,0 +1,176 @@
+//! Word pairs ("shingles"): each two words that stand next to each other in the folded text are
+//! indexed as one term of a field of their own, so that a phrase is a lookup of rare terms
+//! rather than a walk of every document that has all its words. At a million documents the
+//! four words of "quyền sử dụng đất" are each in most documents, and checking their positions in
+//! every one of them was most of a phrase search's time (docs/benchmarks.md, "Phrases through word
+//! pairs").
+//!
+//! A pair is the two folded words with one space between them (a word never holds a space);
+//! it is indexed at its first word's position, and only for words at consecutive positions, so
+//! a word dropped for its length breaks the pair as it breaks a phrase.
+
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
+};
+
+/// The name the pair analyzer is registered under in the index.
+pub(crate) const TOKENIZER: &str = "kho_word_pairs";
+
+/// The folded text's own analyzer (tantivy's `default`: simple words, longer than 40 bytes
+/// dropped, lower case), followed by [`WordPairs`]: the pairs line up with the folded words.
+pub(crate) fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(WordPairs)
+        .build()
+}
+
+/// The term of two words, as the index holds it (both already folded).
+pub(crate) fn pair(first: &str, second: &str) -> String {
+    format!("{first} {second}")
+}
+
+/// A token filter that turns a stream of words into the stream of its adjacent pairs.
+#[derive(Clone, Copy)]
+pub(crate) struct WordPairs;
+
+impl TokenFilter for WordPairs {
+    type Tokenizer<T: Tokenizer> = WordPairsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> WordPairsFilter<T> {
+        WordPairsFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct WordPairsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for WordPairsFilter<T> {
+    type TokenStream<'a> = WordPairsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        WordPairsStream {
+            words: self.inner.token_stream(text),
+            previous: None,
+            pair: Token::default(),
+        }
+    }
+}
+
+pub(crate) struct WordPairsStream<S> {
+    words: S,
+    /// The last word read: its text, position and start offset.
+    previous: Option<(String, usize, usize)>,
+    pair: Token,
+}
+
+impl<S: TokenStream> TokenStream for WordPairsStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.words.advance() {
+            let word = self.words.token();
+            let current = (word.text.clone(), word.position, word.offset_from);
+            let end = word.offset_to;
+            let previous = self.previous.replace(current);
+            if let Some((first, position, start)) = previous {
+                if position.checked_add(1) == Some(word.position) {
+                    self.pair.text.clear();
+                    self.pair.text.push_str(&first);
+                    self.pair.text.push(' ');
+                    self.pair.text.push_str(&word.text);
+                    self.pair.position = position;
+                    self.pair.offset_from = start;
+                    self.pair.offset_to = end;
+                    self.pair.position_length = 2;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.pair
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.pair
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tokens(mut analyzer: TextAnalyzer, text: &str) -> Vec<(String, usize)> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    fn pairs_of(text: &str) -> Vec<(String, usize)> {
+        tokens(analyzer(), text)
+    }
+
+    /// The words as the folded field indexes them: tantivy's own `default` analyzer, so that a
+    /// change of it in tantivy shows here as pairs that no longer line up.
+    fn words_of(text: &str) -> Vec<(String, usize)> {
+        let default = tantivy::tokenizer::TokenizerManager::default()
+            .get("default")
+            .expect("tantivy registers its default analyzer");
+        tokens(default, text)
+    }
+
+    #[test]
+    fn each_adjacent_pair_at_its_first_words_position() {
+        assert_eq!(
+            pairs_of("quyen su dung dat, Quang Nam"),
+            vec![
+                ("quyen su".to_string(), 0),
+                ("su dung".to_string(), 1),
+                ("dung dat".to_string(), 2),
+                ("dat quang".to_string(), 3),
+                ("quang nam".to_string(), 4),
+            ]
+        );
+        assert!(pairs_of("").is_empty());
+        assert!(pairs_of("mot").is_empty());
+    }
+
+    #[test]
+    fn a_word_dropped_for_its_length_breaks_the_pair() {
+        let long = "a".repeat(41);
+        assert_eq!(
+            pairs_of(&format!("giay {long} khai sinh")),
+            vec![("khai sinh".to_string(), 2)]
+        );
+    }
+
+    proptest! {
+        /// The pairs are exactly the words of the folded field's own analyzer taken two by two
+        /// where they stand next to each other: a phrase found through pairs is the phrase.
+        #[test]
+        fn pairs_are_the_adjacent_words(
+            parts in prop::collection::vec(
+                (prop_oneof!["[a-zA-Z0-9ăâđêôơưĐ]{1,6}", "[a-z]{38,44}"], "[ ,.\n-]{1,3}"),
+                0..14,
+            )
+        ) {
+            let text: String = parts.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
+            let words = words_of(&text);
+            let expected: Vec<(String, usize)> = words
+                .windows(2)
+                .filter(|w| w[0].1 + 1 == w[1].1)
+                .map(|w| (pair(&w[0].0, &w[1].0), w[0].1))
+                .collect();
+            prop_assert_eq!(pairs_of(&text), expected);
+        }
+    }
+}
