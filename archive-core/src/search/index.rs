@@ -72,8 +72,8 @@ struct Fields {
     exact: Field,
     /// Metadata and text, folded (no diacritics, đ -> d).
     folded: Field,
-    /// The folded text's adjacent word pairs, with their counts (no positions): a phrase's
-    /// candidates ([`pairs`]).
+    /// The folded text's adjacent word pairs, with their counts (no positions): a phrase of two
+    /// words is one of its terms ([`pairs`]).
     pairs: Field,
     /// Unit codes by tier (`=new:T48`, `~old:T49`, `?old:H517`: schemas::places::Tier).
     places: Field,
@@ -548,26 +548,19 @@ impl SearchIndex {
     }
 
     /// The words in their folded form (in this order when more than one). Two words are their
-    /// pair's term; more are their pairs' terms and, since the pairs may stand apart, the
-    /// phrase, whose positions are then checked only where every pair is.
+    /// pair's term: no positions read, and block-max pruning applies. Three or more are the
+    /// phrase over the folded words: adding their pairs' terms as filters was measured slower
+    /// at a million (29.6 -> 37.5 ms p50 on "quyền sử dụng đất"), since the documents that have
+    /// those pairs are nearly all documents that have the phrase, whose positions are read
+    /// either way (docs/benchmarks.md, "Phrases through word pairs").
     fn folded_words(&self, words: &[String]) -> Box<dyn Query> {
         let f = self.fields;
-        let folded: Vec<String> = words.iter().map(|w| schemas::fold(w)).collect();
-        if folded.len() < 2 {
-            return Self::words_in(f.folded, words, schemas::fold);
+        if let [first, second] = words {
+            let pair = pairs::pair(&schemas::fold(first), &schemas::fold(second));
+            let term = Term::from_field_text(f.pairs, &pair);
+            return Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
         }
-        let mut pair_terms = folded.windows(2).map(|w| {
-            let term = Term::from_field_text(f.pairs, &pairs::pair(&w[0], &w[1]));
-            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
-        });
-        if folded.len() == 2 {
-            if let Some(only) = pair_terms.next() {
-                return only;
-            }
-        }
-        let mut all: Vec<(Occur, Box<dyn Query>)> = pair_terms.map(|q| (Occur::Must, q)).collect();
-        all.push((Occur::Must, Self::words_in(f.folded, words, schemas::fold)));
-        Box::new(BooleanQuery::new(all))
+        Self::words_in(f.folded, words, schemas::fold)
     }
 
     /// Words match in their folded form. A single word typed with diacritics also scores its
