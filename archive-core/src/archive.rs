@@ -171,7 +171,8 @@ impl Archive {
         if stored.blobs != blobs_url {
             Self::write_store_file(&root, blobs_url)?;
         }
-        let index = SearchIndex::open(&root.join("index"))?;
+        let mut index = SearchIndex::open(&root.join("index"))?;
+        index.restart_if_ahead_of(catalog.last_seq()?)?;
         let mut doc_types = DocTypes::builtin();
         let extra = root.join(DOC_TYPES_FILE);
         if let Some(text) = optional_text(&extra)? {

@@ -188,6 +188,10 @@ pub(crate) struct SearchIndex {
     reset: Option<String>,
     /// Facet counts of the searches of the current searcher generation.
     facet_cache: FacetCache,
+    /// The state of the commit the reader shows, set once the reader has moved to it: what
+    /// `ready` and `verify` read, so that no one is told the index holds what searches do not
+    /// yet see (the commit's file is on disk a moment before the reader reloads).
+    visible: Mutex<IndexState>,
 }
 
 fn err(path: &Path) -> impl Fn(tantivy::TantivyError) -> ArchiveError + '_ {
@@ -271,6 +275,8 @@ impl SearchIndex {
         index
             .set_default_multithread_executor()
             .map_err(err(path))?;
+        // Read before the reader opens: if anything, it shows more than this says, never less.
+        let visible = Mutex::new(Self::committed_state(&index));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -284,11 +290,18 @@ impl SearchIndex {
             fields,
             reset: None,
             facet_cache: FacetCache::new(),
+            visible,
         })
     }
 
+    /// The state of the commit that searches see.
     pub(crate) fn state(&self) -> IndexState {
-        self.index
+        *self.visible.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The state the last commit on disk records.
+    fn committed_state(index: &Index) -> IndexState {
+        index
             .load_metas()
             .ok()
             .and_then(|m| m.payload)
@@ -320,9 +333,10 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit().map_err(err(&self.path))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(err(&self.path))?;
-        // The committed state is what `ready` reads: searches must see the documents it counts
-        // before anyone can read it, so the reader moves on here, under the writer's lock.
+        // `ready` reads the state: searches must see the documents it counts before anyone can
+        // read it, so the reader moves on first (under the writer's lock), then the state.
         self.reader.reload().map_err(err(&self.path))?;
+        *self.visible.lock().unwrap_or_else(|p| p.into_inner()) = state;
         Ok(())
     }
 
@@ -478,6 +492,7 @@ impl SearchIndex {
                 if since_commit >= commit_every || last_commit.elapsed() > COMMIT_EVERY {
                     // Searches meanwhile see what is indexed so far (the server answers while
                     // it catches up in the background): `commit` reloads the reader.
+                    catalog.flush()?;
                     self.commit(writer, state)?;
                     progress(done, total);
                     since_commit = 0;
@@ -488,12 +503,48 @@ impl SearchIndex {
                 state.seq = state.seq.max(last);
                 state.rebuilding = false;
             }
+            // The index never holds what the catalogue could still lose: a record another
+            // thread wrote and has not made durable yet is indexed here, so make it durable
+            // before the index says it holds it (a kill in between would leave the index
+            // ahead, and the catalogue's next records reusing the lost numbers unindexed).
+            catalog.flush()?;
             self.commit(writer, state)?;
             progress(done, total);
             Ok(done)
         })?;
         crate::memory::release_free_memory();
         Ok(done)
+    }
+
+    /// Starts the index afresh (rebuilt by the next sync) if it says it holds changes past the
+    /// catalogue's last: the catalogue lost them (restored from an older copy, or a crash took
+    /// writes that were never made durable) and its next records will reuse their numbers, which
+    /// the index would take for indexed. [`Self::reset`] says so.
+    pub(crate) fn restart_if_ahead_of(&mut self, last_seq: u64) -> Result<()> {
+        let held = self.state().seq;
+        if held <= last_seq {
+            return Ok(());
+        }
+        self.start_rebuild()?;
+        self.reset = Some(format!(
+            "the index holds changes up to number {held} but the catalogue's last is \
+             {last_seq} (the catalogue is older than the index); it is rebuilt from the catalogue"
+        ));
+        Ok(())
+    }
+
+    /// Empties the index and marks a rebuild begun, so that syncs carry it on until it is done.
+    fn start_rebuild(&self) -> Result<()> {
+        self.with_writer(|writer| {
+            writer.delete_all_documents().map_err(err(&self.path))?;
+            self.commit(
+                writer,
+                IndexState {
+                    seq: 0,
+                    rebuilding: true,
+                },
+            )
+        })
     }
 
     /// Rebuilds the index from the catalogue. Resumable: if a rebuild was interrupted, this
@@ -505,16 +556,7 @@ impl SearchIndex {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64> {
         if !self.state().rebuilding {
-            self.with_writer(|writer| {
-                writer.delete_all_documents().map_err(err(&self.path))?;
-                self.commit(
-                    writer,
-                    IndexState {
-                        seq: 0,
-                        rebuilding: true,
-                    },
-                )
-            })?;
+            self.start_rebuild()?;
         }
         self.sync(catalog, tables, progress)
     }
@@ -989,4 +1031,85 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pairs, schema, IndexState, SearchIndex};
+    use tantivy::{Index, TantivyDocument};
+
+    /// `ready` and `verify` read the state: it must never say the index holds what searches do
+    /// not see yet. A commit made behind the reader's back (as a commit is on disk a moment
+    /// before the reader reloads) does not move it; the index's own commit moves both.
+    #[test]
+    fn the_state_is_what_searches_see_not_what_the_disk_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        {
+            let behind = Index::open_in_dir(dir.path()).unwrap();
+            behind
+                .tokenizers()
+                .register(pairs::TOKENIZER, pairs::analyzer());
+            let mut writer = behind.writer_with_num_threads(1, 15_000_000).unwrap();
+            let (_, fields) = schema();
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.id, "01TESTRECORD");
+            writer.add_document(doc).unwrap();
+            let mut prepared = writer.prepare_commit().unwrap();
+            prepared.set_payload(r#"{"seq":5}"#);
+            prepared.commit().unwrap();
+        }
+        assert_eq!(SearchIndex::committed_state(&index.index).seq, 5);
+        assert_eq!(index.state(), IndexState::default());
+        assert_eq!(index.reader.searcher().num_docs(), 0);
+
+        let moved = IndexState {
+            seq: 5,
+            rebuilding: false,
+        };
+        index
+            .with_writer(|writer| index.commit(writer, moved))
+            .unwrap();
+        assert_eq!(index.state(), moved);
+        assert_eq!(index.reader.searcher().num_docs(), 1);
+        // Opened again, it starts from what the disk says.
+        drop(index);
+        assert_eq!(SearchIndex::open(dir.path()).unwrap().state(), moved);
+    }
+
+    /// An index that says it holds changes the catalogue does not have (the catalogue lost
+    /// them) starts afresh: the catalogue's next records reuse those numbers.
+    #[test]
+    fn an_index_ahead_of_the_catalogue_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = SearchIndex::open(dir.path()).unwrap();
+        let (_, fields) = schema();
+        let held = IndexState {
+            seq: 9,
+            rebuilding: false,
+        };
+        index
+            .with_writer(|writer| {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(fields.id, "01TESTRECORD");
+                writer.add_document(doc).unwrap();
+                index.commit(writer, held)
+            })
+            .unwrap();
+        index.restart_if_ahead_of(9).unwrap();
+        assert_eq!((index.state(), index.reset()), (held, None));
+
+        index.restart_if_ahead_of(7).unwrap();
+        let rebuilding = IndexState {
+            seq: 0,
+            rebuilding: true,
+        };
+        assert_eq!(index.state(), rebuilding);
+        assert_eq!(index.reader.searcher().num_docs(), 0);
+        let why = index.reset().unwrap();
+        assert!(
+            why.contains("up to number 9") && why.contains("last is 7"),
+            "{why}"
+        );
+    }
 }

@@ -475,6 +475,15 @@ fn query(args: &[String]) -> Result<(), String> {
             }),
         ),
         (
+            // The API load row's query, in process: what a request costs before HTTP and the
+            // ledger's 20 read events.
+            "common name (nguyen van duc)",
+            Box::new(|_| SearchRequest {
+                query: "nguyen van duc".into(),
+                ..base.clone()
+            }),
+        ),
+        (
             "filtered + facets",
             Box::new(|_| SearchRequest {
                 query: "nguyen van".into(),
