@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The API under load: wrk against `kho serve` on loopback, 64 connections, 2 threads.
 #   bench/api_load.sh [DOCS] [SECONDS] [WORKDIR]   (defaults: 100000 documents, 20 s, /tmp/kho-api-bench)
+#   KHO=/path/to/kho KHO_STORE=DIR bench/api_load.sh ...   another build (a before/after), another
+#   copy of the store (each run's reads grow its ledger)
 # A store of DOCS synthetic documents plus the six samples is made once (reused if present).
 # Measured: metadata GET (a document's record, ledgered), search (top 20 with facets, each hit
 # ledgered), and health (no auth, no store) as the floor of HTTP itself.
@@ -11,12 +13,15 @@ docs=${1:-100000}
 seconds=${2:-20}
 work=${3:-/tmp/kho-api-bench}
 command -v wrk >/dev/null || { echo "api_load: install wrk (apt-get install wrk)" >&2; exit 1; }
-cargo build --release --bin kho -p kho --quiet
-cargo build --release -p kho-bench --quiet
-kho="target/release/kho --data $work/store"
-if [ ! -d "$work/store/catalog" ]; then
+store=${KHO_STORE:-$work/store}
+if [ -z "${KHO:-}" ]; then
+  cargo build --release --bin kho -p kho --quiet
+fi
+kho="${KHO:-target/release/kho} --data $store"
+if [ ! -d "$store/catalog" ]; then
   mkdir -p "$work"
-  target/release/kho-bench generate --docs "$docs" --data "$work/store"
+  cargo build --release -p kho-bench --quiet
+  target/release/kho-bench generate --docs "$docs" --data "$store"
   $kho ingest --manifest corpus/manifest.csv > /dev/null
   $kho reindex > /dev/null
 fi

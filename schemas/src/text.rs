@@ -69,6 +69,27 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// The first character of `fold(s)`, without folding the rest: a cheap test that a word cannot
+/// fold to any of a few words (snippets fold a document's words only when it passes).
+pub fn fold_first(s: &str) -> Option<char> {
+    s.chars().find_map(|c| {
+        let mut base = None;
+        // Canonical reordering moves marks only, so the first character kept is the first base
+        // character of the first character that has one.
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if base.is_none() && !is_combining_mark(d) {
+                base = Some(d);
+            }
+        });
+        let first = base?.to_lowercase().next()?;
+        Some(if first == 'đ' || first == 'ð' {
+            'd'
+        } else {
+            first
+        })
+    })
+}
+
 /// The five tone marks (as combining characters).
 const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 /// Marks that make a vowel letter of its own: circumflex, breve, horn.
@@ -170,6 +191,23 @@ mod tests {
         // The eth of legacy keyboards, U+00D0, is read as Đ.
         assert_eq!(fold("\u{d0}ức"), "duc");
         assert_eq!(canonical_tones("\u{d0}ức"), canonical_tones("Đức"));
+    }
+
+    #[test]
+    fn fold_first_is_folds_first_character() {
+        assert_eq!(fold_first("Đường"), Some('d'));
+        assert_eq!(fold_first("\u{301}\u{300}Ấy"), Some('a'));
+        assert_eq!(fold_first(""), None);
+        assert_eq!(fold_first("\u{301}"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn fold_first_agrees_with_fold(
+            s in "[\\PC\u{300}-\u{36f}ĐđðÐİẞǅ]{0,6}"
+        ) {
+            prop_assert_eq!(fold_first(&s), fold(&s).chars().next());
+        }
     }
 
     #[test]

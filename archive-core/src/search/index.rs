@@ -18,14 +18,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    RegexQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
+    RangeQuery, RegexQuery, Scorer, TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING, TEXT,
 };
 use tantivy::{
-    doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
+    doc, DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
     TantivyDocument, Term,
 };
 
@@ -192,6 +192,42 @@ pub(crate) struct SearchIndex {
     /// `ready` and `verify` read, so that no one is told the index holds what searches do not
     /// yet see (the commit's file is on disk a moment before the reader reloads).
     visible: Mutex<IndexState>,
+}
+
+/// The score `query` gives each document of `top` (0 where it does not match): its scorer moved
+/// to each of them in turn, segment by segment in document order. A filter on their ids instead
+/// built a set of a hundred ids and walked the id dictionary with it on every search, a tenth of
+/// the server's time under search load (docs/benchmarks.md, "sled's zstd contexts").
+fn scores_of(
+    searcher: &Searcher,
+    query: &dyn Query,
+    top: &[(f32, DocAddress)],
+) -> tantivy::Result<Vec<f32>> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut order: Vec<usize> = (0..top.len()).collect();
+    order.sort_by_key(|&i| (top[i].1.segment_ord, top[i].1.doc_id));
+    let mut scores = vec![0.0; top.len()];
+    let mut current: Option<(u32, Box<dyn Scorer>)> = None;
+    for i in order {
+        let address = top[i].1;
+        let scorer = match &mut current {
+            Some((segment, scorer)) if *segment == address.segment_ord => scorer,
+            _ => {
+                let segment = searcher.segment_reader(address.segment_ord);
+                &mut current
+                    .insert((address.segment_ord, weight.scorer(segment, 1.0)?))
+                    .1
+            }
+        };
+        let mut doc = scorer.doc();
+        if doc < address.doc_id {
+            doc = scorer.seek(address.doc_id);
+        }
+        if doc == address.doc_id {
+            scores[i] = scorer.score();
+        }
+    }
+    Ok(scores)
 }
 
 fn err(path: &Path) -> impl Fn(tantivy::TantivyError) -> ArchiveError + '_ {
@@ -953,40 +989,18 @@ impl SearchIndex {
                         (top, counted_now(counted))
                     }
                 };
-                for (score, address) in top {
+                let second = match self.second_pass(parsed) {
+                    Some(second) => {
+                        scores_of(&searcher, second.as_ref(), &top).map_err(err(&self.path))?
+                    }
+                    None => vec![0.0; top.len()],
+                };
+                for ((score, address), extra) in top.into_iter().zip(second) {
                     if let Some(id) = id_of(address)? {
-                        hits.push((id, score));
+                        hits.push((id, score + extra));
                     }
                 }
-                if let Some(second) = self.second_pass(parsed) {
-                    let ids = hits
-                        .iter()
-                        .map(|(id, _)| Term::from_field_text(self.fields.id, id));
-                    let within: Vec<(Occur, Box<dyn Query>)> = vec![
-                        (Occur::Must, second),
-                        // A filter: it must add nothing to the phrase's score.
-                        (
-                            Occur::Must,
-                            Box::new(BoostQuery::new(Box::new(TermSetQuery::new(ids)), 0.0)),
-                        ),
-                    ];
-                    let boosted = searcher
-                        .search(
-                            &BooleanQuery::new(within),
-                            &TopDocs::with_limit(window).order_by_score(),
-                        )
-                        .map_err(err(&self.path))?;
-                    let mut extra = std::collections::HashMap::new();
-                    for (score, address) in boosted {
-                        if let Some(id) = id_of(address)? {
-                            extra.insert(id, score);
-                        }
-                    }
-                    for (id, score) in hits.iter_mut() {
-                        *score += extra.get(id).copied().unwrap_or(0.0);
-                    }
-                    hits.sort_by(|a, b| b.1.total_cmp(&a.1));
-                }
+                hits.sort_by(|a, b| b.1.total_cmp(&a.1));
                 hits = hits.into_iter().skip(req.offset).take(limit).collect();
                 counted
             }
