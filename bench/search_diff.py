@@ -8,8 +8,9 @@ words are drawn from the generator's texts (some upper-cased), plus a few writte
     OLD_KHO --data A reindex && NEW_KHO --data B reindex
     python3 bench/search_diff.py OLD_KHO A NEW_KHO B DOCS.jsonl [N]
 
-RANKED=1 compares a ranking change instead: each phrase both quoted and as plain words, and the
-first 20 hits of each in order with their scores (to 4 decimals).
+RANKED=1 compares a ranking change instead: each phrase both quoted and as plain words, a few
+single words, and the first 20 hits of each in order with their scores (to 4 decimals). Both
+binaries may then search one store (same index schema): stores built apart break ties apart.
 """
 import os
 import json
@@ -50,7 +51,8 @@ def main():
     ranked = os.environ.get("RANKED") == "1"
     queries = [f'"{p}"' for p in sorted(phrases)] + by_hand
     if ranked:
-        queries += sorted(phrases) + ["nguyen van duc", "giay khai sinh nguyen", "quyen su dung dat"]
+        queries += sorted(phrases) + ["nguyen van duc", "giay khai sinh nguyen", "quyen su dung dat",
+                                      "khuê", "sinh", "đất", "ỦY", "Quảng", "049075001234"]
     differ = found = 0
     for query in queries:
         a, b = run(old, store_a, query), run(new, store_b, query)

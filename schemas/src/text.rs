@@ -194,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn fold_first_is_folds_first_character() {
+    fn fold_first_is_the_first_character_of_fold() {
         assert_eq!(fold_first("Đường"), Some('d'));
         assert_eq!(fold_first("\u{301}\u{300}Ấy"), Some('a'));
         assert_eq!(fold_first(""), None);

@@ -97,6 +97,8 @@ fn dependencies_point_down_and_only_search_api_knows_http() {
         // Stands in for crates.io's adobe-cmap-parser under pdf-extract ([patch.crates-io]):
         // a leaf that depends on nothing of ours.
         ("adobe-cmap-parser", &[][..]),
+        // archive-core/sled-zstd: stands in for crates.io's zstd 0.9 under sled, the same way.
+        ("zstd", &[][..]),
     ]);
     let servers = [
         "axum",

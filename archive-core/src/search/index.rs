@@ -975,7 +975,12 @@ impl SearchIndex {
                 // was most of the cost of a query that matches most documents (118 of 141 ms at
                 // a million). Facets are counted in the same walk: a second walk without scores
                 // (so that the top-k one could skip blocks) measured slower (docs/benchmarks.md).
-                let window = (req.offset + limit).max(RERANK_WINDOW);
+                // Without a second pass (one word, an ID) the page is all there is to rank.
+                let second = self.second_pass(parsed);
+                let window = match second {
+                    Some(_) => (req.offset + limit).max(RERANK_WINDOW),
+                    None => req.offset + limit,
+                };
                 let best = TopDocs::with_limit(window).order_by_score();
                 let (top, counted) = match cached {
                     Some(counted) => (
@@ -989,7 +994,7 @@ impl SearchIndex {
                         (top, counted_now(counted))
                     }
                 };
-                let second = match self.second_pass(parsed) {
+                let second = match second {
                     Some(second) => {
                         scores_of(&searcher, second.as_ref(), &top).map_err(err(&self.path))?
                     }

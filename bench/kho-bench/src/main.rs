@@ -8,7 +8,7 @@
 //! as JSON lines for other engines. The index is not built (`kho reindex` or the next search
 //! does). Deterministic for a given seed, except the record ids (random, as always).
 //!
-//! `kho-bench query --data DIR [--runs N]`: search latency in-process through the search service
+//! `kho-bench query --data DIR [--runs N] [--only WORDS]`: search latency in-process through the search service
 //! (p50/p99, top 20 with facets, the hits ledgered as a clerk's would be) for a rare term, a
 //! common term, a 4-syllable phrase, an owner ID, and a filtered query.
 //!
@@ -496,7 +496,15 @@ fn query(args: &[String]) -> Result<(), String> {
     ];
     println!("| query | runs | hits (total) | p50 ms | p99 ms |");
     println!("|---|---:|---:|---:|---:|");
+    // `--only WORDS`: the cases whose name holds WORDS (one query under a profiler).
+    let only = arg(args, "--only");
     for (name, make) in cases {
+        if only
+            .as_ref()
+            .is_some_and(|only| !name.contains(only.as_str()))
+        {
+            continue;
+        }
         let mut times = Vec::with_capacity(runs);
         let mut total = 0;
         for i in 0..runs {
