@@ -136,6 +136,11 @@ mod tests {
             super::stream::decode_all(&[][..]).unwrap(),
             Vec::<u8>::new()
         );
+        let nothing = super::block::compress(&[], 3).unwrap();
+        assert_eq!(
+            super::stream::decode_all(&nothing[..]).unwrap(),
+            Vec::<u8>::new()
+        );
         let frame = super::block::compress(&page(3, 5000), 3).unwrap();
         assert!(super::stream::decode_all(&frame[..frame.len() / 2]).is_err());
         assert!(super::stream::decode_all(&b"not zstd"[..]).is_err());
