@@ -182,10 +182,18 @@ fn a_phrase_is_its_words_side_by_side_not_its_pairs_apart() {
             limit: 20,
             ..Default::default()
         };
-        let result = archive
-            .search(&Caller::local_operator("test"), &req, &Default::default())
-            .unwrap();
+        let search = || {
+            archive
+                .search(&Caller::local_operator("test"), &req, &Default::default())
+                .unwrap()
+        };
+        let result = search();
+        // Asked again, its counts are kept and only the ranking runs: the same hits.
+        let again = search();
+        assert_eq!(again.total, result.total, "{query}: asked again");
+        let again: Vec<String> = again.hits.into_iter().map(|h| h.record.id).collect();
         let mut ids: Vec<String> = result.hits.into_iter().map(|h| h.record.id).collect();
+        assert_eq!(again, ids, "{query}: asked again");
         assert_eq!(
             result.total,
             ids.len(),
@@ -221,4 +229,104 @@ fn a_phrase_is_its_words_side_by_side_not_its_pairs_apart() {
     // Three words whose two pairs are both in the document, apart.
     assert_eq!(found("\"cách sử dụng đất\""), Vec::<String>::new());
     assert_eq!(found("\"cách sử dụng\""), sorted(vec![&pairs_apart]));
+}
+
+fn page(archive: &Archive, query: &str, offset: usize, limit: usize) -> (usize, Vec<String>) {
+    let req = SearchRequest {
+        query: query.into(),
+        offset,
+        limit,
+        ..Default::default()
+    };
+    let result = archive
+        .search(&Caller::local_operator("test"), &req, &Default::default())
+        .unwrap();
+    let ids = result.hits.into_iter().map(|h| h.record.id).collect();
+    (result.total, ids)
+}
+
+/// A phrase of three words or more is ranked through its pairs first (search/index/rerank.rs):
+/// candidates by the pairs' terms, each then scored by the phrase. Documents that hold the pairs
+/// more often than the phrase, apart, outrank every true hit in that first step; they must not
+/// be hits, the true hits must rank by the phrase, and every way of asking (counted, kept, a
+/// page at a time) must give the same order.
+#[test]
+fn a_long_phrase_ranked_through_its_pairs_is_ranked_by_the_phrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let filler = "Căn cứ hồ sơ đề nghị của công dân, cơ quan có thẩm quyền xem xét và giải quyết.";
+    let phrase = "quyền sử dụng đất";
+    let mut by_count = Vec::new();
+    for (i, times) in [1usize, 3, 2, 1, 2].into_iter().enumerate() {
+        let text = format!("{filler} {}", vec![phrase; times].join(". "));
+        let id = store(&archive, &format!("0010900{:05}", i), "Lê Thị Hoa", &text);
+        by_count.push((times, id));
+    }
+    for i in 0..30 {
+        store(
+            &archive,
+            &format!("0010901{i:05}"),
+            "Trần Văn Nam",
+            "Quyền sử. Sử dụng. Dụng đất. Quyền sử. Sử dụng. Dụng đất. Quyền sử. Sử dụng. Dụng đất.",
+        );
+    }
+    archive.sync_index(&mut |_, _| {}).unwrap();
+    let query = "\"quyền sử dụng đất\"";
+    let (total, first) = page(&archive, query, 0, 20);
+    assert_eq!(total, 5, "only the documents that hold the phrase");
+    let (_, again) = page(&archive, query, 0, 20);
+    assert_eq!(again, first, "counted, then kept: the same order");
+    let by_pages: Vec<String> = (0..3)
+        .flat_map(|p| page(&archive, query, p * 2, 2).1)
+        .collect();
+    assert_eq!(by_pages, first, "page by page: the same order");
+    // The phrase three times first, then twice, then once (the texts are alike otherwise).
+    let times_of = |id: &String| by_count.iter().find(|(_, d)| d == id).map(|(t, _)| *t);
+    let times: Vec<Option<usize>> = first.iter().map(times_of).collect();
+    assert_eq!(times, vec![Some(3), Some(2), Some(2), Some(1), Some(1)]);
+}
+
+/// When the documents that hold a phrase's pairs apart outnumber the candidates the pairs-first
+/// pass takes, the phrase is ranked by its positions after all: the true hits are not crowded out.
+#[test]
+fn pairs_apart_in_many_documents_do_not_crowd_out_the_phrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    // More than the candidates taken for a first page (four for each of the hundred ranked).
+    for i in 0..420 {
+        store(
+            &archive,
+            &format!("0010902{i:05}"),
+            "Trần Văn Nam",
+            "Sử dụng đất. Cấp giấy chứng nhận quyền sử. Sử dụng đất. Quyền sử.",
+        );
+    }
+    let mut wanted = Vec::new();
+    for i in 0..3 {
+        let text = format!(
+            "Hồ sơ số {i} gồm nhiều trang, trong đó có giấy chứng nhận quyền sử dụng đất của hộ gia đình \
+             được cấp theo quy định của pháp luật về đất đai và các văn bản hướng dẫn thi hành."
+        );
+        wanted.push(store(
+            &archive,
+            &format!("0010903{i:05}"),
+            "Lê Văn Bình",
+            &text,
+        ));
+    }
+    archive.sync_index(&mut |_, _| {}).unwrap();
+    let query = "\"quyền sử dụng đất\"";
+    for _ in 0..2 {
+        let (total, mut ids) = page(&archive, query, 0, 20);
+        assert_eq!(total, 3);
+        ids.sort();
+        wanted.sort();
+        assert_eq!(ids, wanted);
+    }
+    assert_eq!(
+        page(&archive, "\"chứng nhận quyền sử dụng đất\"", 0, 20)
+            .1
+            .len(),
+        3
+    );
 }

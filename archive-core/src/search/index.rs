@@ -3,6 +3,9 @@
 //! index catches up by reading the catalogue past that number ([`SearchIndex::sync`]), whether
 //! after a batch, after a crash, or during a rebuild that was interrupted.
 
+mod rerank;
+
+use self::rerank::{has_long_phrase, second_pass_scores, Phrases};
 use super::facet_cache::FacetCache;
 use super::facets::{FacetCollector, FacetFruit};
 use super::pairs;
@@ -18,14 +21,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
-    RangeQuery, RegexQuery, Scorer, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING, TEXT,
 };
 use tantivy::{
-    doc, DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
+    doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
     TantivyDocument, Term,
 };
 
@@ -192,42 +195,6 @@ pub(crate) struct SearchIndex {
     /// `ready` and `verify` read, so that no one is told the index holds what searches do not
     /// yet see (the commit's file is on disk a moment before the reader reloads).
     visible: Mutex<IndexState>,
-}
-
-/// The score `query` gives each document of `top` (0 where it does not match): its scorer moved
-/// to each of them in turn, segment by segment in document order. A filter on their ids instead
-/// built a set of a hundred ids and walked the id dictionary with it on every search, a tenth of
-/// the server's time under search load (docs/benchmarks.md, "sled's zstd contexts").
-fn scores_of(
-    searcher: &Searcher,
-    query: &dyn Query,
-    top: &[(f32, DocAddress)],
-) -> tantivy::Result<Vec<f32>> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut order: Vec<usize> = (0..top.len()).collect();
-    order.sort_by_key(|&i| (top[i].1.segment_ord, top[i].1.doc_id));
-    let mut scores = vec![0.0; top.len()];
-    let mut current: Option<(u32, Box<dyn Scorer>)> = None;
-    for i in order {
-        let address = top[i].1;
-        let scorer = match &mut current {
-            Some((segment, scorer)) if *segment == address.segment_ord => scorer,
-            _ => {
-                let segment = searcher.segment_reader(address.segment_ord);
-                &mut current
-                    .insert((address.segment_ord, weight.scorer(segment, 1.0)?))
-                    .1
-            }
-        };
-        let mut doc = scorer.doc();
-        if doc < address.doc_id {
-            doc = scorer.seek(address.doc_id);
-        }
-        if doc == address.doc_id {
-            scores[i] = scorer.score();
-        }
-    }
-    Ok(scores)
 }
 
 fn err(path: &Path) -> impl Fn(tantivy::TantivyError) -> ArchiveError + '_ {
@@ -627,18 +594,22 @@ impl SearchIndex {
 
     /// The words in their folded form (in this order when more than one). Two words are their
     /// pair's term: no positions read, and block-max pruning applies. Three or more are the
-    /// phrase over the folded words: adding their pairs' terms as filters was measured slower
-    /// at a million (29.6 -> 37.5 ms p50 on "quyền sử dụng đất"), since the documents that have
-    /// those pairs are nearly all documents that have the phrase, whose positions are read
-    /// either way (docs/benchmarks.md, "Phrases through word pairs").
+    /// phrase over the folded words, since a document may hold each of its pairs apart. Their
+    /// pairs' terms added as filters were measured slower (29.6 -> 37.5 ms p50 at a million on
+    /// "quyền sử dụng đất": the positions were read as often); what ranks such a phrase through
+    /// its pairs is a pass of its own ([`SearchIndex::pairs_first`]).
     fn folded_words(&self, words: &[String]) -> Box<dyn Query> {
-        let f = self.fields;
         if let [first, second] = words {
-            let pair = pairs::pair(&schemas::fold(first), &schemas::fold(second));
-            let term = Term::from_field_text(f.pairs, &pair);
-            return Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            return self.pair_term(first, second);
         }
-        Self::words_in(f.folded, words, schemas::fold)
+        Self::words_in(self.fields.folded, words, schemas::fold)
+    }
+
+    /// The term of two adjacent words in the pairs field.
+    fn pair_term(&self, first: &str, second: &str) -> Box<dyn Query> {
+        let pair = pairs::pair(&schemas::fold(first), &schemas::fold(second));
+        let term = Term::from_field_text(self.fields.pairs, &pair);
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
     }
 
     /// Words match in their folded form. A single word typed with diacritics also scores its
@@ -688,46 +659,6 @@ impl SearchIndex {
             // The prefix is escaped, so this is not expected; match nothing rather than fail.
             Err(_) => Box::new(BooleanQuery::new(Vec::new())),
         }
-    }
-
-    /// What the second pass adds to the best matches of the first: the query's plain words as
-    /// one phrase (documents where they stand together rank above those where they are
-    /// scattered; for two words or more), and the exact form of each quoted phrase typed with
-    /// diacritics. `None` when there is nothing to add.
-    fn second_pass(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
-        if parsed.identifier.is_some() {
-            return None;
-        }
-        let f = self.fields;
-        let wanted = || {
-            parsed
-                .clauses
-                .iter()
-                .filter(|c| !c.negated)
-                .filter_map(|c| match &c.kind {
-                    ClauseKind::Words(w) => Some(w),
-                    ClauseKind::Prefix(_) => None,
-                })
-        };
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let words: Vec<String> = wanted().flatten().cloned().collect();
-        if words.len() >= 2 {
-            let phrase = self.folded_words(&words);
-            should.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
-            ));
-        }
-        for phrase in wanted().filter(|w| w.len() >= 2) {
-            let typed_plain = phrase
-                .iter()
-                .all(|w| schemas::canonical_tones(w) == schemas::fold(w));
-            if !typed_plain {
-                let exact = Self::words_in(f.exact, phrase, schemas::canonical_tones);
-                should.push((Occur::Should, Box::new(BoostQuery::new(exact, EXACT_BOOST))));
-            }
-        }
-        (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>)
     }
 
     /// A place of the query: its codes in each tier, each with a constant score by tier, or its
@@ -813,6 +744,7 @@ impl SearchIndex {
         req: &SearchRequest,
         query: &IndexQuery,
         today: schemas::Date,
+        phrases: Phrases,
     ) -> Box<dyn Query> {
         let f = self.fields;
         let parsed = query.parsed;
@@ -825,6 +757,18 @@ impl SearchIndex {
         }
         for clause in &parsed.clauses {
             let q = match &clause.kind {
+                // Each pair its own clause of the conjunction: a pure intersection of term
+                // lists, which tantivy's top-k walks with block-max pruning.
+                ClauseKind::Words(words)
+                    if phrases == Phrases::Pairs && !clause.negated && words.len() >= 3 =>
+                {
+                    for pair in words.windows(2) {
+                        if let [first, second] = pair {
+                            must.push((Occur::Must, self.pair_term(first, second)));
+                        }
+                    }
+                    continue;
+                }
                 ClauseKind::Words(words) => self.text_query(searcher, words, clause.negated),
                 ClauseKind::Prefix(p) => self.prefix_query(p),
             };
@@ -931,7 +875,7 @@ impl SearchIndex {
     ) -> Result<IndexHits> {
         let parsed = expanded.parsed;
         let searcher = self.reader.searcher();
-        let query = self.build(&searcher, req, expanded, today);
+        let query = self.build(&searcher, req, expanded, today, Phrases::Positions);
         let limit = req.limit.clamp(1, 1000);
         // Ids are read from their fast column (one dictionary lookup), not from the compressed
         // document store: the re-ranking window needs a hundred or so of them per search.
@@ -977,29 +921,44 @@ impl SearchIndex {
                 // (so that the top-k one could skip blocks) measured slower (docs/benchmarks.md).
                 // Without a second pass (one word, an ID) the page is all there is to rank.
                 let second = self.second_pass(parsed);
-                let window = match second {
-                    Some(_) => (req.offset + limit).max(RERANK_WINDOW),
-                    None => req.offset + limit,
+                let window = if second.is_empty() {
+                    req.offset + limit
+                } else {
+                    (req.offset + limit).max(RERANK_WINDOW)
                 };
                 let best = TopDocs::with_limit(window).order_by_score();
-                let (top, counted) = match cached {
-                    Some(counted) => (
+                // A phrase of three words or more is ranked through its pairs whether or not
+                // its counts are kept, so that every page of a search ranks the same way.
+                let by_pairs = has_long_phrase(parsed)
+                    .then(|| self.build(&searcher, req, expanded, today, Phrases::Pairs));
+                let (top, counted) = match (by_pairs, cached) {
+                    (Some(by_pairs), cached) => {
+                        let counted = match cached {
+                            Some(counted) => counted,
+                            None => counted_now(
+                                searcher
+                                    .search(&query, &FacetCollector)
+                                    .map_err(err(&self.path))?,
+                            ),
+                        };
+                        let top = self
+                            .pairs_first(&searcher, query.as_ref(), by_pairs.as_ref(), window)
+                            .map_err(err(&self.path))?;
+                        (top, counted)
+                    }
+                    (None, Some(counted)) => (
                         searcher.search(&query, &best).map_err(err(&self.path))?,
                         counted,
                     ),
-                    None => {
+                    (None, None) => {
                         let (top, counted) = searcher
                             .search(&query, &(best, FacetCollector))
                             .map_err(err(&self.path))?;
                         (top, counted_now(counted))
                     }
                 };
-                let second = match second {
-                    Some(second) => {
-                        scores_of(&searcher, second.as_ref(), &top).map_err(err(&self.path))?
-                    }
-                    None => vec![0.0; top.len()],
-                };
+                let second =
+                    second_pass_scores(&searcher, &second, &top).map_err(err(&self.path))?;
                 for ((score, address), extra) in top.into_iter().zip(second) {
                     if let Some(id) = id_of(address)? {
                         hits.push((id, score + extra));
