@@ -1,6 +1,8 @@
 //! Vietnamese text rules (domain.md): NFC at every entry point, and a folded form for matching
 //! with or without diacritics in which đ/Đ becomes d/D.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -60,13 +62,34 @@ pub fn is_invisible(c: char) -> bool {
 
 /// Lower-case, diacritics removed, đ folded to d: "Đường Nguyễn Huệ" -> "duong nguyen hue".
 pub fn fold(s: &str) -> String {
-    s.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        // U+00D0/U+00F0 (Icelandic eth) stands for Đ in text typed with legacy keyboards and
-        // fonts; it looks the same and is read the same.
-        .map(|c| if c == 'đ' || c == 'ð' { 'd' } else { c })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            // NFD is each character's canonical decomposition, then each run of marks put in
+            // canonical order; every mark is dropped here, so that order never shows
+            // (`every_character_nfd_reorders_is_a_mark_fold_drops` checks all of Unicode). A
+            // character at a time, ASCII as it is: folding every document's text three times
+            // over was a fifth of a rebuild through the whole-string NFD iterator.
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.extend(d.to_lowercase().map(eth_and_d_stroke_to_d));
+                }
+            });
+        }
+    }
+    out
+}
+
+/// U+00D0/U+00F0 (Icelandic eth) stands for Đ in text typed with legacy keyboards and fonts; it
+/// looks the same and is read the same.
+fn eth_and_d_stroke_to_d(c: char) -> char {
+    if c == 'đ' || c == 'ð' {
+        'd'
+    } else {
+        c
+    }
 }
 
 /// The first character of `fold(s)`, without folding the rest: a cheap test that a word cannot
@@ -82,11 +105,7 @@ pub fn fold_first(s: &str) -> Option<char> {
             }
         });
         let first = base?.to_lowercase().next()?;
-        Some(if first == 'đ' || first == 'ð' {
-            'd'
-        } else {
-            first
-        })
+        Some(eth_and_d_stroke_to_d(first))
     })
 }
 
@@ -101,6 +120,65 @@ const SHAPES: [char; 3] = ['\u{302}', '\u{306}', '\u{31b}'];
 /// vowel if a consonant closes the syllable; otherwise on the first of two vowels and the middle
 /// of three. "qu" and "gi" count as initial consonants.
 pub fn canonical_tones(s: &str) -> String {
+    // Piece by piece between ASCII characters that are not letters (spaces, digits,
+    // punctuation): no syllable spans one, no mark is reordered across one, and none composes
+    // with its neighbours in NFC, but for '<', '=' and '>' (U+0338 makes "≮", "≠", "≯"), which
+    // are kept inside pieces. A piece all ASCII is only lower-cased.
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let end = rest.find(is_piece_break).unwrap_or(rest.len());
+        let (piece, tail) = rest.split_at(end);
+        if piece.is_ascii() {
+            out.extend(piece.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            canonical_tones_remembered(piece, &mut out);
+        }
+        let mut tail = tail.chars();
+        if let Some(c) = tail.next() {
+            out.push(c);
+        }
+        rest = tail.as_str();
+    }
+    out
+}
+
+/// How many pieces each thread remembers the canonical form of, and the longest it remembers.
+/// A language of a few thousand syllables repeats them in every text: looking one up costs a
+/// hash of a few bytes where working it out costs NFD, a syllable's analysis and NFC. Bounded:
+/// when full it starts afresh, so a text of names never seen again costs only itself.
+const REMEMBERED_PIECES: usize = 16_384;
+const REMEMBERED_PIECE_BYTES: usize = 32;
+
+thread_local! {
+    static CANONICAL_PIECES: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
+}
+
+fn canonical_tones_remembered(piece: &str, out: &mut String) {
+    if piece.len() > REMEMBERED_PIECE_BYTES {
+        out.push_str(&canonical_tones_of_piece(piece));
+        return;
+    }
+    CANONICAL_PIECES.with(|pieces| {
+        let mut pieces = pieces.borrow_mut();
+        if let Some(canonical) = pieces.get(piece) {
+            out.push_str(canonical);
+            return;
+        }
+        let canonical = canonical_tones_of_piece(piece);
+        out.push_str(&canonical);
+        if pieces.len() >= REMEMBERED_PIECES {
+            pieces.clear();
+        }
+        pieces.insert(piece.into(), canonical.into_boxed_str());
+    });
+}
+
+fn is_piece_break(c: char) -> bool {
+    c.is_ascii() && !c.is_ascii_alphabetic() && !matches!(c, '<' | '=' | '>')
+}
+
+fn canonical_tones_of_piece(s: &str) -> String {
     let lower: String = s
         .nfd()
         .flat_map(char::to_lowercase)
@@ -182,6 +260,84 @@ fn canonical_syllable(word: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The definitions, whole-string, as they were written first: the fast forms must agree.
+    fn fold_by_definition(s: &str) -> String {
+        s.nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == 'đ' || c == 'ð' { 'd' } else { c })
+            .collect()
+    }
+
+    fn canonical_tones_by_definition(s: &str) -> String {
+        canonical_tones_of_piece(s)
+    }
+
+    /// `fold` decomposes a character at a time and skips NFD's reordering of marks: exact only
+    /// if every character that reordering moves (canonical combining class not 0) is a mark,
+    /// which `fold` drops.
+    #[test]
+    fn every_character_nfd_reorders_is_a_mark_fold_drops() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if unicode_normalization::char::canonical_combining_class(c) != 0 {
+                assert!(is_combining_mark(c), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    /// Pieces that meet at the edges the fast forms cut at: ASCII breaks, "<=>" that compose
+    /// with U+0338, marks after a break, Hangul jamo that compose, eth, dotted I, tones.
+    const ATOMS: &[&str] = &[
+        "<", "=", ">", "\u{338}", " ", ".", "1", "-", "a", "o", "u", "y", "q", "g", "i", "Đ", "ð",
+        "İ", "ơ", "Ư", "ể", "\u{301}", "\u{300}", "\u{323}", "\u{302}", "\u{31b}", "가",
+        "\u{1100}", "\u{1161}", "\u{11a8}", "hoà", "THUỴ", "ñ", "\u{345}",
+    ];
+
+    /// The remembered pieces are a bound, not a leak, and what is remembered is what is worked
+    /// out: more distinct pieces than are kept, each asked twice, agree with the definition.
+    #[test]
+    fn remembered_pieces_stay_bounded_and_right() {
+        for round in 0..2 {
+            for i in 0..(REMEMBERED_PIECES + 100) {
+                // Letters only: a digit would end the piece.
+                let suffix: String = (0..4)
+                    .map(|k| char::from(b'a' + ((i / 26usize.pow(k)) % 26) as u8))
+                    .collect();
+                let piece = format!("hoà{suffix}");
+                assert_eq!(
+                    canonical_tones(&piece),
+                    canonical_tones_by_definition(&piece),
+                    "{piece} (round {round})"
+                );
+            }
+        }
+        CANONICAL_PIECES.with(|p| {
+            let kept = p.borrow().len();
+            assert!(kept > 0 && kept <= REMEMBERED_PIECES, "{kept} kept");
+        });
+    }
+
+    proptest! {
+        #[test]
+        fn the_fast_forms_agree_at_the_edges(
+            atoms in prop::collection::vec(prop::sample::select(ATOMS), 0..16)
+        ) {
+            let s = atoms.concat();
+            prop_assert_eq!(fold(&s), fold_by_definition(&s));
+            prop_assert_eq!(canonical_tones(&s), canonical_tones_by_definition(&s));
+        }
+
+        #[test]
+        fn the_fast_forms_agree_with_the_definitions(
+            s in "[\\PC a-zA-Z0-9.,;:!?()<=>\\-_/à-ỹÀ-ỸĐđðÐİẞǅ\u{300}-\u{36f}\u{338}\u{1100}-\u{1112}\u{1161}-\u{1175}\u{11a8}-\u{11c2}가-힣]{0,24}"
+        ) {
+            prop_assert_eq!(fold(&s), fold_by_definition(&s));
+            prop_assert_eq!(canonical_tones(&s), canonical_tones_by_definition(&s));
+            let d: String = s.nfd().collect();
+            prop_assert_eq!(canonical_tones(&d), canonical_tones_by_definition(&d));
+        }
+    }
 
     #[test]
     fn folds_d_with_stroke_and_marks() {
