@@ -330,3 +330,32 @@ fn pairs_apart_in_many_documents_do_not_crowd_out_the_phrase() {
         3
     );
 }
+
+/// Paging through a phrase's hits beyond the hundred ranked for the first pages: a deeper page
+/// takes more candidates, and the documents they add (of the same score as those shown, with
+/// lower addresses) must not push shown ones down onto the next page. Hits of equal score: the
+/// phrase once in texts of one length; 120 stored first hold nothing more, the 380 after also
+/// hold two of its pairs again, so the pairs rank them first.
+#[test]
+fn pages_past_the_first_hundred_neither_repeat_nor_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    for (first, count, tail) in [(0, 120, "một hai ba"), (120, 380, "quyền sử dụng")] {
+        for i in first..first + count {
+            let text = format!("Cấp giấy chứng nhận quyền sử dụng đất. {tail}.");
+            store(&archive, &format!("0010904{i:05}"), "Lê Văn Bình", &text);
+        }
+    }
+    archive.sync_index(&mut |_, _| {}).unwrap();
+    let query = "\"quyen su dung dat\"";
+    let (total, whole) = page(&archive, query, 0, 160);
+    assert_eq!(total, 500);
+    let paged: Vec<String> = (0..8)
+        .flat_map(|p| page(&archive, query, p * 20, 20).1)
+        .collect();
+    let mut distinct = paged.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), paged.len(), "a document shown on two pages");
+    assert_eq!(paged, whole, "page by page as in one page");
+}

@@ -1,8 +1,8 @@
 //! Vietnamese text rules (domain.md): NFC at every entry point, and a folded form for matching
 //! with or without diacritics in which đ/Đ becomes d/D.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -143,35 +143,37 @@ pub fn canonical_tones(s: &str) -> String {
     out
 }
 
-/// How many pieces each thread remembers the canonical form of, and the longest it remembers.
-/// A language of a few thousand syllables repeats them in every text: looking one up costs a
-/// hash of a few bytes where working it out costs NFD, a syllable's analysis and NFC. Bounded:
-/// when full it starts afresh, so a text of names never seen again costs only itself.
+/// How many pieces are remembered with their canonical form, and the longest remembered. A
+/// language of a few thousand syllables repeats them in every text: looking one up costs a hash
+/// of a few bytes where working it out costs NFD, a syllable's analysis and NFC. One table for
+/// the process (about 1.5 MB when full, whatever the number of threads), started afresh when
+/// full, so a text of names never seen again costs only itself; the one thread that makes the
+/// index's documents is its main user, so the lock is rarely contended.
 const REMEMBERED_PIECES: usize = 16_384;
 const REMEMBERED_PIECE_BYTES: usize = 32;
 
-thread_local! {
-    static CANONICAL_PIECES: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
-}
+static CANONICAL_PIECES: LazyLock<Mutex<HashMap<Box<str>, Box<str>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 
 fn canonical_tones_remembered(piece: &str, out: &mut String) {
     if piece.len() > REMEMBERED_PIECE_BYTES {
         out.push_str(&canonical_tones_of_piece(piece));
         return;
     }
-    CANONICAL_PIECES.with(|pieces| {
-        let mut pieces = pieces.borrow_mut();
-        if let Some(canonical) = pieces.get(piece) {
-            out.push_str(canonical);
-            return;
-        }
-        let canonical = canonical_tones_of_piece(piece);
-        out.push_str(&canonical);
-        if pieces.len() >= REMEMBERED_PIECES {
-            pieces.clear();
-        }
-        pieces.insert(piece.into(), canonical.into_boxed_str());
-    });
+    // A cache: one left poisoned by a panic elsewhere still holds only right answers.
+    let mut pieces = CANONICAL_PIECES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(canonical) = pieces.get(piece) {
+        out.push_str(canonical);
+        return;
+    }
+    let canonical = canonical_tones_of_piece(piece);
+    out.push_str(&canonical);
+    if pieces.len() >= REMEMBERED_PIECES {
+        pieces.clear();
+    }
+    pieces.insert(piece.into(), canonical.into_boxed_str());
 }
 
 fn is_piece_break(c: char) -> bool {
@@ -312,10 +314,8 @@ mod tests {
                 );
             }
         }
-        CANONICAL_PIECES.with(|p| {
-            let kept = p.borrow().len();
-            assert!(kept > 0 && kept <= REMEMBERED_PIECES, "{kept} kept");
-        });
+        let kept = CANONICAL_PIECES.lock().map_or(0, |p| p.len());
+        assert!(kept > 0 && kept <= REMEMBERED_PIECES, "{kept} kept");
     }
 
     proptest! {

@@ -138,15 +138,19 @@ impl SearchIndex {
 
     /// The best `window` matches of `query`, found through `by_pairs` (the same query with its
     /// long phrases as their pairs, [`Phrases::Pairs`]): its best candidates, each scored by
-    /// `query`, those it does not match dropped, ranked by that score (ties by address, as a
-    /// walk of `query` breaks them). When fewer than `window` candidates hold the phrase while
-    /// more were left out, `query` itself is walked: pairs that stand apart in many documents
-    /// (a phrase whose words are common apart) cannot crowd the phrase out.
+    /// `query`, those it does not match dropped, ranked by that score. When fewer than
+    /// `window` candidates hold the phrase while more were left out, `query` itself is walked:
+    /// pairs that stand apart in many documents (a phrase whose words are common apart) cannot
+    /// crowd the phrase out.
     ///
-    /// The ranking is the query's own score; what can differ from walking `query` is only
-    /// which documents are ranked, when a document outside the candidates would score higher
-    /// than one inside: its pairs would then have scored lower while its phrase scored higher,
-    /// which a document's pairs, each at least as frequent as the phrase, rarely allow.
+    /// Documents of equal score keep the candidates' order (the pairs' score, then address),
+    /// not the address alone: a deeper page takes more candidates, and those it adds come
+    /// after every earlier one of the same score, so each page's ranking starts with the one a
+    /// shallower page showed. (By address, the added candidates' lower addresses came first:
+    /// page 6 showed documents of pages 1-5 again.) What can differ from walking `query` is
+    /// which documents of equal score are shown, and a document outside the candidates that
+    /// would score higher than one inside: its pairs would then score lower while its phrase
+    /// scored higher, which pairs each at least as frequent as the phrase rarely allow.
     pub(super) fn pairs_first(
         &self,
         searcher: &Searcher,
@@ -166,7 +170,8 @@ impl SearchIndex {
         if ranked.len() < window && candidates.len() == wanted {
             return searcher.search(query, &TopDocs::with_limit(window).order_by_score());
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Stable: equal scores stay in the candidates' order.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(window);
         Ok(ranked)
     }
