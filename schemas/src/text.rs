@@ -70,8 +70,8 @@ pub fn fold(s: &str) -> String {
             // NFD is each character's canonical decomposition, then each run of marks put in
             // canonical order; every mark is dropped here, so that order never shows
             // (`every_character_nfd_reorders_is_a_mark_fold_drops` checks all of Unicode). A
-            // character at a time, ASCII as it is: folding every document's text three times
-            // over was a fifth of a rebuild through the whole-string NFD iterator.
+            // character at a time, ASCII as it is: through the whole-string NFD iterator, this
+            // and `canonical_tones` were about 30% of a rebuild (docs/benchmarks.md).
             unicode_normalization::char::decompose_canonical(c, |d| {
                 if !is_combining_mark(d) {
                     out.extend(d.to_lowercase().map(eth_and_d_stroke_to_d));
