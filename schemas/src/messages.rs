@@ -454,6 +454,14 @@ messages! {
         vi: "ngày cấp không thể ở tương lai (hôm nay là {today})",
         en: "an issue date cannot be in the future (today is {today})"
     }
+    ISSUED_ON_TOO_EARLY = "issued_on.too_early" {
+        vi: "ngày cấp sớm hơn năm {min}: năm có bị gõ thiếu chữ số không?",
+        en: "an issue date before the year {min}: was the year typed short?"
+    }
+    VALID_UNTIL_TOO_EARLY = "valid_until.too_early" {
+        vi: "ngày hết hiệu lực sớm hơn năm {min}: năm có bị gõ thiếu chữ số không?",
+        en: "an end of validity before the year {min}: was the year typed short?"
+    }
     VALID_UNTIL_BEFORE_ISSUE = "valid_until.before_issue" {
         vi: "giấy tờ không thể hết hiệu lực trước ngày cấp ({issued})",
         en: "a document cannot expire before it is issued ({issued})"

@@ -12,6 +12,10 @@ use time::Date;
 pub const MAX_FIELD_CHARS: usize = 1000;
 /// The summary (trích yếu) may be longer.
 pub const MAX_SUMMARY_CHARS: usize = 10_000;
+/// The earliest year an issue date (or an end of validity) may have. Archives keep colonial-era papers (land titles of
+/// the 1880s), so the bound is not the Republic's founding; it catches a year typed short
+/// ("0026", "26/05/0202"), which the date's shape alone lets through as year 26 or 202.
+pub const EARLIEST_ISSUE_YEAR: i32 = 1800;
 
 /// Collects every field error instead of stopping at the first.
 struct Checker<'a> {
@@ -206,10 +210,23 @@ impl MetadataInput {
             if d > today {
                 return Err(RuleError::new(&m::ISSUED_ON_FUTURE).with("today", today));
             }
+            if d.year() < EARLIEST_ISSUE_YEAR {
+                return Err(
+                    RuleError::new(&m::ISSUED_ON_TOO_EARLY).with("min", EARLIEST_ISSUE_YEAR)
+                );
+            }
             Ok(d)
         });
         let mut valid_until = c
-            .parse("valid_until", &i.valid_until, Validity::parse)
+            .parse("valid_until", &i.valid_until, |s| {
+                match Validity::parse(s)? {
+                    Validity::Until(d) if d.year() < EARLIEST_ISSUE_YEAR => {
+                        Err(RuleError::new(&m::VALID_UNTIL_TOO_EARLY)
+                            .with("min", EARLIEST_ISSUE_YEAR))
+                    }
+                    validity => Ok(validity),
+                }
+            })
             .unwrap_or_default();
         if let (Validity::Until(until), Some(issued)) = (valid_until, issued_on) {
             if until < issued {
@@ -387,6 +404,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("cannot be in the future"), "{e}");
+        // A year typed short is named, with the field; an old paper is not refused.
+        for short in ["0026-05-01", "01/01/0000", "26/05/0202"] {
+            i.issued_on = Some(short.into());
+            let errors = i.validate(&DocTypes::builtin(), TODAY).unwrap_err();
+            assert_eq!(errors.0.len(), 1, "{short}");
+            assert_eq!(errors.0[0].code(), "issued_on.too_early", "{short}");
+            let said = errors.0[0].render(crate::Lang::Vi);
+            assert!(said.starts_with(&format!("issued_on {short}: ")), "{said}");
+            assert!(said.contains("1800"), "{said}");
+        }
+        i.issued_on = Some("15/03/1886".into());
+        assert!(i.validate(&DocTypes::builtin(), TODAY).is_ok());
+        i.issued_on = None;
+        i.valid_until = Some("31/12/0026".into());
+        let errors = i.validate(&DocTypes::builtin(), TODAY).unwrap_err();
+        assert_eq!(errors.0[0].code(), "valid_until.too_early");
     }
 
     #[test]
