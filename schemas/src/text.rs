@@ -64,22 +64,41 @@ pub fn is_invisible(c: char) -> bool {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            // NFD is each character's canonical decomposition, then each run of marks put in
-            // canonical order; every mark is dropped here, so that order never shows
-            // (`every_character_nfd_reorders_is_a_mark_fold_drops` checks all of Unicode). A
-            // character at a time, ASCII as it is: through the whole-string NFD iterator, this
-            // and `canonical_tones` were about 30% of a rebuild (docs/benchmarks.md).
-            unicode_normalization::char::decompose_canonical(c, |d| {
-                if !is_combining_mark(d) {
-                    out.extend(d.to_lowercase().map(eth_and_d_stroke_to_d));
-                }
-            });
-        }
+        fold_char(c, |folded| out.push(folded));
     }
     out
+}
+
+/// The first character of `fold(s)`, without folding the rest: a cheap test that a word cannot
+/// fold to any of a few words (snippets fold a document's words only when it passes).
+pub fn fold_first(s: &str) -> Option<char> {
+    s.chars().find_map(|c| {
+        let mut first = None;
+        fold_char(c, |folded| {
+            first.get_or_insert(folded);
+        });
+        first
+    })
+}
+
+/// One character of [`fold`]: what it folds to, in order, given to `emit` (nothing for a mark).
+/// NFD is each character's canonical decomposition, then each run of marks put in canonical
+/// order; every mark is dropped here, so that order never shows
+/// (`every_character_nfd_reorders_is_a_mark_fold_drops` checks all of Unicode). A character at
+/// a time, ASCII as it is: through the whole-string NFD iterator, `fold` and `canonical_tones`
+/// were about 30% of a rebuild (docs/benchmarks.md).
+fn fold_char(c: char, mut emit: impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(c.to_ascii_lowercase());
+        return;
+    }
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        if !is_combining_mark(d) {
+            d.to_lowercase()
+                .map(eth_and_d_stroke_to_d)
+                .for_each(&mut emit);
+        }
+    });
 }
 
 /// U+00D0/U+00F0 (Icelandic eth) stands for Đ in text typed with legacy keyboards and fonts; it
@@ -90,23 +109,6 @@ fn eth_and_d_stroke_to_d(c: char) -> char {
     } else {
         c
     }
-}
-
-/// The first character of `fold(s)`, without folding the rest: a cheap test that a word cannot
-/// fold to any of a few words (snippets fold a document's words only when it passes).
-pub fn fold_first(s: &str) -> Option<char> {
-    s.chars().find_map(|c| {
-        let mut base = None;
-        // Canonical reordering moves marks only, so the first character kept is the first base
-        // character of the first character that has one.
-        unicode_normalization::char::decompose_canonical(c, |d| {
-            if base.is_none() && !is_combining_mark(d) {
-                base = Some(d);
-            }
-        });
-        let first = base?.to_lowercase().next()?;
-        Some(eth_and_d_stroke_to_d(first))
-    })
 }
 
 /// The five tone marks (as combining characters).
