@@ -67,7 +67,7 @@ pub use record::{
     DocumentMetadata, DocumentRecord, Format, Lifecycle, State, SupersedeReason, Validity,
 };
 pub use suggest::{suggest_fields, Suggestions};
-pub use text::{canonical_tones, clean_text, fold, fold_first, is_invisible, nfc};
+pub use text::{canonical_tones, clean_text, fold, fold_first, is_invisible, is_word_char, nfc};
 pub use text_layer::{DocumentText, PageSource, PageText, TextSource, LOW_OCR_CONFIDENCE};
 pub use trust::{
     check_anchor_name, owner_hint, parse_verification_code, verification_code, CertifiedCopy,

@@ -54,7 +54,7 @@ fn snippet_with(text: &str, query: &ParsedQuery, by_first_letter: bool) -> Strin
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
-        match (c.is_alphanumeric(), start) {
+        match (schemas::is_word_char(c), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 let word = &text[s..i];

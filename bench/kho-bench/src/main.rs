@@ -518,7 +518,7 @@ fn query(args: &[String]) -> Result<(), String> {
         }
         times.sort_by(|a, b| a.total_cmp(b));
         println!(
-            "| {name} | {runs} | {total} | {:.1} | {:.1} |",
+            "| {name} | {runs} | {total} | {:.2} | {:.1} |",
             percentile(&times, 0.5),
             percentile(&times, 0.99)
         );
