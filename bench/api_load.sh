@@ -14,12 +14,12 @@ seconds=${2:-20}
 work=${3:-/tmp/kho-api-bench}
 command -v wrk >/dev/null || { echo "api_load: install wrk (apt-get install wrk)" >&2; exit 1; }
 store=${KHO_STORE:-$work/store}
+mkdir -p "$work"
 if [ -z "${KHO:-}" ]; then
   cargo build --release --bin kho -p kho --quiet
 fi
 kho="${KHO:-target/release/kho} --data $store"
 if [ ! -d "$store/catalog" ]; then
-  mkdir -p "$work"
   cargo build --release -p kho-bench --quiet
   target/release/kho-bench generate --docs "$docs" --data "$store"
   $kho ingest --manifest corpus/manifest.csv > /dev/null

@@ -28,6 +28,7 @@ mod digest;
 mod dossiers;
 mod error;
 pub mod fixity;
+mod group_append;
 mod group_flush;
 mod indicators;
 pub mod journal;

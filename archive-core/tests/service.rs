@@ -472,3 +472,85 @@ fn an_agency_written_in_either_form_is_one_agency_for_shares_and_dossiers() {
     assert_eq!(registration, archive_core::service::Registration::Again);
     assert_eq!(kept.receiving_agency, "000.00.15.H47");
 }
+
+/// Reads and searches from many threads at once share transactions (`group_append`): each read
+/// is in its owner's ledger once, the chain holds, and a search's events stay consecutive.
+#[test]
+fn concurrent_reads_each_land_once_in_an_unbroken_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = std::sync::Arc::new(Archive::open(dir.path()).unwrap());
+    let owners = [DUC, THUY, "001203004567", "038099000123"];
+    let docs: Vec<String> = owners
+        .iter()
+        .enumerate()
+        .map(|(i, owner)| {
+            store(
+                &archive,
+                owner,
+                format!("%PDF {i}").as_bytes(),
+                "giấy khai sinh",
+            )
+        })
+        .collect();
+    archive.sync_index(&mut |_, _| {}).unwrap();
+    let before: Vec<usize> = owners.iter().map(|o| ledger(&archive, o).len()).collect();
+    let reads_per_thread = 25;
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (archive, docs) = (archive.clone(), docs.clone());
+            std::thread::spawn(move || {
+                let operator = Caller::local_operator("cli:an");
+                for i in 0..reads_per_thread {
+                    if t == 0 && i % 5 == 0 {
+                        let request = archive_core::search::SearchRequest {
+                            query: "khai sinh".into(),
+                            limit: 20,
+                            ..Default::default()
+                        };
+                        let found = archive
+                            .search(&operator, &request, &Default::default())
+                            .unwrap();
+                        assert_eq!(found.hits.len(), 4);
+                    } else {
+                        archive
+                            .read_document(&operator, &docs[(t + i) % 4], &Default::default())
+                            .unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let report = archive.verify(&mut |_| {}).unwrap();
+    assert!(report.ledger_ok, "{:?}", report.ledger_error);
+    let searches = reads_per_thread / 5;
+    let mut all_seqs = Vec::new();
+    let mut search_reads = Vec::new();
+    for (i, owner) in owners.iter().enumerate() {
+        let events = ledger(&archive, owner);
+        let new = &events[before[i]..];
+        // Thread 0 searches instead of reading every fifth time; each search reads all four.
+        let reads_of_this_doc = (0..8)
+            .flat_map(|t| (0..reads_per_thread).map(move |r| (t, r)))
+            .filter(|&(t, r)| !(t == 0 && r % 5 == 0) && (t + r) % 4 == i)
+            .count();
+        assert_eq!(new.len(), reads_of_this_doc + searches, "{owner}");
+        all_seqs.extend(new.iter().map(|e| e.seq));
+        search_reads.extend(
+            new.iter()
+                .filter(|e| e.event.detail.as_deref() == Some("search result"))
+                .map(|e| e.seq),
+        );
+    }
+    search_reads.sort_unstable();
+    assert_eq!(search_reads.len(), searches * 4);
+    for one_search in search_reads.chunks(4) {
+        assert_eq!(one_search[3] - one_search[0], 3, "{search_reads:?}");
+    }
+    let count = all_seqs.len();
+    all_seqs.sort_unstable();
+    all_seqs.dedup();
+    assert_eq!(all_seqs.len(), count, "an event filed twice");
+}

@@ -137,6 +137,8 @@ pub(crate) struct Catalog {
     batches: crate::batches::Batches,
     stacks: crate::stacks::Stacks,
     group_flush: crate::group_flush::GroupFlush,
+    /// Concurrent [`Catalog::append_events`] calls, run a round at a time in one transaction.
+    appends: crate::group_append::GroupAppend<EventsToAppend, Result<Vec<LedgerEvent>>>,
     /// Every write to what a bag carries (records, texts, the ledger) holds this shared; an
     /// online export holds it exclusively while it reads them, so that it reads one moment.
     writes: std::sync::RwLock<()>,
@@ -227,6 +229,7 @@ impl Catalog {
             batches: crate::batches::Batches::new(tree("batches")?, tree("batch_lines")?, path),
             stacks: crate::stacks::Stacks::new(tree("stacks")?, path),
             group_flush: Default::default(),
+            appends: Default::default(),
             writes: Default::default(),
             path: path.to_path_buf(),
             db,
@@ -469,12 +472,44 @@ impl Catalog {
         self.rewrite_record(id, at, |record| Ok(derive(record)))
     }
 
-    /// Appends several events in one transaction (the hits of one search, say).
+    /// Appends several events in one transaction (the hits of one search, say), at once
+    /// visible, consecutive in the ledger. Callers appending at the same time share a
+    /// transaction ([`crate::group_append`]); should theirs fail, each is tried alone, so
+    /// that an error is the caller's own.
     pub(crate) fn append_events(
         &self,
         events: &[NewEvent],
         at: OffsetDateTime,
     ) -> Result<Vec<LedgerEvent>> {
+        let request = EventsToAppend {
+            events: events.to_vec(),
+            at,
+        };
+        self.appends
+            .run(request, |round| match self.append_rounds(&round) {
+                Ok(appended) => appended.into_iter().map(Ok).collect(),
+                Err(_) if round.len() > 1 => round
+                    .iter()
+                    .map(|one| {
+                        let mut alone = self.append_rounds(std::slice::from_ref(one))?;
+                        Ok(alone.pop().unwrap_or_default())
+                    })
+                    .collect(),
+                Err(e) => vec![Err(e)],
+            })
+            .unwrap_or_else(|| {
+                Err(ArchiveError::Damaged {
+                    key: format!("ledger of {}", self.path.display()),
+                    detail: "the append these events were part of failed midway; they were not \
+                             written"
+                        .into(),
+                })
+            })
+    }
+
+    /// Appends each request's events, in order, in one transaction; the events appended for
+    /// each.
+    fn append_rounds(&self, requests: &[EventsToAppend]) -> Result<Vec<Vec<LedgerEvent>>> {
         let _writing = self.writing();
         let trees = (
             &self.meta,
@@ -494,7 +529,16 @@ impl Catalog {
                     before: None,
                 },
             };
-            events.iter().map(|e| ledger::append(&tx, e, at)).collect()
+            requests
+                .iter()
+                .map(|request| {
+                    request
+                        .events
+                        .iter()
+                        .map(|e| ledger::append(&tx, e, request.at))
+                        .collect()
+                })
+                .collect()
         });
         self.tx_result(result)
     }
@@ -1028,4 +1072,10 @@ impl Iterator for BlobGroups<'_> {
             }
         }
     }
+}
+
+/// One caller's events for [`Catalog::append_events`], with the time they are stamped with.
+pub(crate) struct EventsToAppend {
+    events: Vec<NewEvent>,
+    at: OffsetDateTime,
 }
