@@ -8,9 +8,9 @@ mod rerank;
 use self::rerank::{has_long_phrase, second_pass_scores, Phrases};
 use super::facet_cache::FacetCache;
 use super::facets::{FacetCollector, FacetFruit};
-use super::pairs;
 use super::query::{ClauseKind, ParsedQuery};
 use super::vocabulary::TermClause;
+use super::{pairs, words};
 use super::{Facets, SearchRequest, SortOrder};
 use crate::catalog::Catalog;
 use crate::{ArchiveError, Result};
@@ -119,6 +119,14 @@ fn schema() -> (Schema, Fields) {
         issuer_places: b.add_text_field("issuer_places", STRING),
     };
     (b.build(), fields)
+}
+
+/// The analyzers the schema's text fields name: the words (under tantivy's own name) and the
+/// word pairs.
+fn register_analyzers(index: &Index) {
+    let analyzers = index.tokenizers();
+    analyzers.register(words::TOKENIZER, words::analyzer());
+    analyzers.register(pairs::TOKENIZER, pairs::analyzer());
 }
 
 fn ymd(d: schemas::Date) -> u64 {
@@ -270,9 +278,7 @@ impl SearchIndex {
             }
             Err(e) => return Err(err(path)(e)),
         };
-        index
-            .tokenizers()
-            .register(pairs::TOKENIZER, pairs::analyzer());
+        register_analyzers(&index);
         // Search the segments in parallel: a query that matches most documents (and counts
         // facets over all of them) is bound by CPU, and there is one thread per core to use.
         index
@@ -1013,7 +1019,7 @@ fn regex_escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{pairs, schema, IndexState, SearchIndex};
+    use super::{schema, IndexState, SearchIndex};
     use tantivy::{Index, TantivyDocument};
 
     /// `ready` and `verify` read the state: it must never say the index holds what searches do
@@ -1025,9 +1031,7 @@ mod tests {
         let index = SearchIndex::open(dir.path()).unwrap();
         {
             let behind = Index::open_in_dir(dir.path()).unwrap();
-            behind
-                .tokenizers()
-                .register(pairs::TOKENIZER, pairs::analyzer());
+            super::register_analyzers(&behind);
             let mut writer = behind.writer_with_num_threads(1, 15_000_000).unwrap();
             let (_, fields) = schema();
             let mut doc = TantivyDocument::default();

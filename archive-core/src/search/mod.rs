@@ -10,6 +10,7 @@ mod pairs;
 pub mod query;
 pub(crate) mod snippet;
 pub(crate) mod vocabulary;
+mod words;
 
 pub use index::IndexState;
 

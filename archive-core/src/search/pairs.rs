@@ -9,20 +9,19 @@
 //! it is indexed at its first word's position, and only for words at consecutive positions, so
 //! a word dropped for its length breaks the pair as it breaks a phrase.
 
+use super::words::{Words, LONGEST_WORD};
 use tantivy::tokenizer::{
-    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
-    Tokenizer,
+    RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// The name the pair analyzer is registered under in the index.
 pub(crate) const TOKENIZER: &str = "kho_word_pairs";
 
-/// The folded text's own analyzer (tantivy's `default`: simple words, longer than 40 bytes
-/// dropped, lower case), followed by [`WordPairs`]: the pairs line up with the folded words.
+/// The folded text's own analyzer ([`super::words`]: the words of tantivy's `default`, the
+/// text already lower-case), followed by [`WordPairs`]: the pairs line up with the folded words.
 pub(crate) fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
+    TextAnalyzer::builder(Words::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
         .filter(WordPairs)
         .build()
 }
@@ -128,8 +127,9 @@ mod tests {
         out
     }
 
+    /// The pairs of a text as the index writes it: folded first.
     fn pairs_of(text: &str) -> Vec<(String, usize)> {
-        tokens(analyzer(), text)
+        tokens(analyzer(), &schemas::fold(text))
     }
 
     /// The words as the folded field indexes them: tantivy's own `default` analyzer, so that a
@@ -177,7 +177,7 @@ mod tests {
             )
         ) {
             let text: String = parts.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
-            let words = words_of(&text);
+            let words = words_of(&schemas::fold(&text));
             let expected: Vec<(String, usize)> = words
                 .windows(2)
                 .filter(|w| w[0].1 + 1 == w[1].1)
