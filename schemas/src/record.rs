@@ -263,8 +263,8 @@ pub struct DocumentRecord {
 /// [`DocumentRecord`] as it is read: every field of the record and of its metadata side by
 /// side, with the attributes both structs give them. serde reads a `flatten`ed struct by first
 /// copying every field of the object into a buffer of its own and then reading from that; a
-/// record read this way took 6.8 µs, read directly 2.9 µs (docs/benchmarks.md, "Records read
-/// without a buffer"). A search reads each of its hits; `kho reindex` every record. The
+/// record read this way took 6.8 µs, read directly 4.4 µs (docs/benchmarks.md, "Ledger appends
+/// grouped"). A search reads each of its hits; `kho reindex` every record. The
 /// conversion below names every field, so a field added to either struct and not here does not
 /// compile; the round-trip tests check the attributes.
 #[derive(Deserialize)]

@@ -71,8 +71,8 @@ pub fn fold(s: &str) -> String {
 
 /// `c.is_alphanumeric()`, with the Latin letters Vietnamese is written in (up to U+1EFF) looked
 /// up in a table: the standard library searches its Unicode tables for every letter outside
-/// ASCII, which was about a twentieth of a search's time, in the snippets of its hits
-/// (docs/benchmarks.md, "Small writes stored").
+/// ASCII, which was 3-4% of the samples of a search, in the snippets of its hits
+/// (docs/benchmarks.md, "Ledger appends grouped").
 pub fn is_word_char(c: char) -> bool {
     const TABLED: u32 = 0x1F00;
     static LATIN: LazyLock<Vec<u64>> = LazyLock::new(|| {

@@ -14,7 +14,7 @@
 //! frame holding it as it is (a raw block, RFC 8878), which every zstd reader reads. sled
 //! compresses each change to a page on its own (one ledger event, one reference key), and such
 //! inputs are where zstd costs most and gains least: measured on the writes of 300 searches at a
-//! million documents (docs/benchmarks.md, "Small writes stored"), those under 512 bytes were 85
+//! million documents (docs/benchmarks.md, "Ledger appends grouped"), those under 512 bytes were 85
 //! of the 100 calls per search, cost three to eight microseconds each to build entropy tables
 //! for, and came out 0.75x (under 64 bytes) to 1.34x their size. Pages, which compress 3x and
 //! more, are compressed as before.

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 /// zstd level sled writes pages at. 1, not zstd's default 3: a million documents compacted at
 /// level 1 took 2.02 GB against 2.06 GB (eleventh session), and with zstd's contexts kept,
 /// level 1 compresses the pages a search's ledger events rewrite 1.2 to 2.5 times as fast, the
-/// same size (docs/benchmarks.md, "Small writes stored"). A catalogue written at another level
+/// same size (docs/benchmarks.md, "Ledger appends grouped"). A catalogue written at another level
 /// reads the same; the level is not stored (`$KHO_CATALOG_COMPRESSION` sets it for each run).
 pub const DEFAULT_LEVEL: i32 = 1;
 /// How many entries one write batch of the copy carries.

@@ -486,12 +486,12 @@ impl Catalog {
             at,
         };
         self.appends
-            .run(request, |round| match self.append_rounds(&round) {
+            .run(request, |round| match self.append_requests(&round) {
                 Ok(appended) => appended.into_iter().map(Ok).collect(),
                 Err(_) if round.len() > 1 => round
                     .iter()
                     .map(|one| {
-                        let mut alone = self.append_rounds(std::slice::from_ref(one))?;
+                        let mut alone = self.append_requests(std::slice::from_ref(one))?;
                         Ok(alone.pop().unwrap_or_default())
                     })
                     .collect(),
@@ -509,7 +509,7 @@ impl Catalog {
 
     /// Appends each request's events, in order, in one transaction; the events appended for
     /// each.
-    fn append_rounds(&self, requests: &[EventsToAppend]) -> Result<Vec<Vec<LedgerEvent>>> {
+    fn append_requests(&self, requests: &[EventsToAppend]) -> Result<Vec<Vec<LedgerEvent>>> {
         let _writing = self.writing();
         let trees = (
             &self.meta,
