@@ -15,9 +15,10 @@
 //! compresses each change to a page on its own (one ledger event, one reference key), and such
 //! inputs are where zstd costs most and gains least: measured on the writes of 300 searches at a
 //! million documents (docs/benchmarks.md, "Ledger appends grouped"), those under 512 bytes were 85
-//! of the 100 calls per search, cost three to eight microseconds each to build entropy tables
-//! for, and came out 0.75x (under 64 bytes) to 1.34x their size. Pages, which compress 3x and
-//! more, are compressed as before.
+//! of the 100 calls per search, cost 1.5 to 8 microseconds each (entropy tables built for a few
+//! hundred bytes), and came out 0.75x (under 64 bytes) to 1.34x their size. Pages, which
+//! compress 3x and more, are compressed as before. The cost: small pages (a leaf of short
+//! keys) stay stored too, a catalogue 5-10% larger.
 
 #![forbid(unsafe_code)]
 
@@ -40,9 +41,9 @@ pub const STORED_BELOW: usize = 512;
 // What `stored_frame` can write: two bytes of size, one block (at most 128 KiB).
 const _: () = assert!(STORED_BELOW <= 256 + u16::MAX as usize && STORED_BELOW <= 128 * 1024);
 
-/// One zstd frame that holds `data` (shorter than [`STORED_BELOW`]) as one raw block: the magic number, a
-/// single-segment frame header with the content's size, the block's 3-byte header (last block,
-/// raw, its size), the bytes (RFC 8878, 3.1.1).
+/// One zstd frame that holds `data` (shorter than [`STORED_BELOW`]) as one raw block: the
+/// magic number, a single-segment frame header with the content's size, the block's 3-byte
+/// header (last block, raw, its size), the bytes (RFC 8878, 3.1.1).
 fn stored_frame(data: &[u8]) -> Vec<u8> {
     const MAGIC: u32 = 0xFD2F_B528;
     const SINGLE_SEGMENT: u8 = 0b0010_0000;
