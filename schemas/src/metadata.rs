@@ -12,9 +12,10 @@ use time::Date;
 pub const MAX_FIELD_CHARS: usize = 1000;
 /// The summary (trích yếu) may be longer.
 pub const MAX_SUMMARY_CHARS: usize = 10_000;
-/// The earliest year an issue date (or an end of validity) may have. Archives keep colonial-era papers (land titles of
-/// the 1880s), so the bound is not the Republic's founding; it catches a year typed short
-/// ("0026", "26/05/0202"), which the date's shape alone lets through as year 26 or 202.
+/// The earliest year an issue date (or an end of validity) may have. Archives keep colonial-era
+/// papers (land titles of the 1880s), so the bound is not the Republic's founding; it catches a
+/// year typed short ("0026", "26/05/0202"), which the date's shape alone lets through as year 26
+/// or 202.
 pub const EARLIEST_ISSUE_YEAR: i32 = 1800;
 
 /// Collects every field error instead of stopping at the first.

@@ -69,28 +69,6 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// `c.is_alphanumeric()`, with the Latin letters Vietnamese is written in (up to U+1EFF) looked
-/// up in a table: the standard library searches its Unicode tables for every letter outside
-/// ASCII, which was 3-4% of the samples of a search, in the snippets of its hits
-/// (docs/benchmarks.md, "Ledger appends grouped").
-pub fn is_word_char(c: char) -> bool {
-    const TABLED: u32 = 0x1F00;
-    static LATIN: LazyLock<Vec<u64>> = LazyLock::new(|| {
-        let mut bits = vec![0u64; TABLED as usize / 64];
-        for code in 0..TABLED {
-            if char::from_u32(code).is_some_and(char::is_alphanumeric) {
-                bits[code as usize / 64] |= 1 << (code % 64);
-            }
-        }
-        bits
-    });
-    match c as u32 {
-        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
-        code if code < TABLED => LATIN[code as usize / 64] & (1 << (code % 64)) != 0,
-        _ => c.is_alphanumeric(),
-    }
-}
-
 /// The first character of `fold(s)`, without folding the rest: a cheap test that a word cannot
 /// fold to any of a few words (snippets fold a document's words only when it passes).
 pub fn fold_first(s: &str) -> Option<char> {
@@ -130,6 +108,28 @@ fn eth_and_d_stroke_to_d(c: char) -> char {
         'd'
     } else {
         c
+    }
+}
+
+/// `c.is_alphanumeric()`, with the Latin letters Vietnamese is written in (up to U+1EFF) looked
+/// up in a table: the standard library searches its Unicode tables for every letter outside
+/// ASCII, which was 3-4% of the samples of a search, in the snippets of its hits
+/// (docs/benchmarks.md, "Ledger appends grouped").
+pub fn is_word_char(c: char) -> bool {
+    const TABLED: u32 = 0x1F00;
+    static LATIN: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = vec![0u64; TABLED as usize / 64];
+        for code in 0..TABLED {
+            if char::from_u32(code).is_some_and(char::is_alphanumeric) {
+                bits[code as usize / 64] |= 1 << (code % 64);
+            }
+        }
+        bits
+    });
+    match c as u32 {
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        code if code < TABLED => LATIN[code as usize / 64] & (1 << (code % 64)) != 0,
+        _ => c.is_alphanumeric(),
     }
 }
 

@@ -62,9 +62,10 @@ impl QueryError {
     }
 }
 
-/// The words of a text as the index cuts them: runs of letters and digits.
+/// The words of a text as the index cuts them: runs of letters and digits (the rule of
+/// [`super::words`]).
 pub fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !schemas::is_word_char(c))
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect()
