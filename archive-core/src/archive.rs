@@ -390,9 +390,8 @@ impl Archive {
         Ok(StoreFigures {
             documents: self.catalog.record_count() as u64,
             index_pending: self
-                .catalog
-                .last_seq()?
-                .saturating_sub(self.index_state().seq),
+                .index_state()
+                .pending(self.catalog.last_seq()?, self.catalog.record_count() as u64),
             ledger_events: self.catalog.ledger_len() as u64,
             refused: self.refused.load(std::sync::atomic::Ordering::Relaxed),
         })
@@ -401,11 +400,11 @@ impl Archive {
     /// Re-hashes every blob and cross-checks blobs, records, the ledger and the search index.
     pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport> {
         let mut report = verify(&self.catalog, self.blobs.as_ref(), progress)?;
-        let indexed_up_to = self.index.state().seq;
+        let state = self.index.state();
         let mut ids = Vec::new();
         for item in self.catalog.ids_by_seq() {
             let (seq, id) = item?;
-            if seq <= indexed_up_to {
+            if state.holds(seq, &id) {
                 ids.push(id);
             } else {
                 report.index_pending += 1;

@@ -554,3 +554,85 @@ fn concurrent_reads_each_land_once_in_an_unbroken_chain() {
     all_seqs.dedup();
     assert_eq!(all_seqs.len(), count, "an event filed twice");
 }
+
+/// An empty index is filled by a scan of the records in id order. Stopped part way, it keeps
+/// what it committed and says what it owes; carried on, it indexes every record once, as it is
+/// now, those written meanwhile on either side of where the scan stood included.
+#[test]
+fn an_index_filled_by_a_scan_carries_on_and_holds_every_record_once_as_it_is_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::open(dir.path()).unwrap();
+    let mut ids: Vec<String> = (0..12)
+        .map(|i| {
+            let words = format!("giấy khai sinh số {i}");
+            store(&archive, DUC, format!("%PDF {i}").as_bytes(), &words)
+        })
+        .collect();
+    let asked = std::cell::Cell::new(0);
+    let indexed = archive
+        .sync_index_until(&mut |_, _| {}, &|| {
+            asked.set(asked.get() + 1);
+            asked.get() > 5
+        })
+        .unwrap();
+    assert_eq!(indexed, 5);
+    let state = archive.index_state();
+    let scan = state
+        .scan
+        .clone()
+        .expect("an empty index is filled by a scan");
+    assert_eq!((state.seq, scan.indexed, scan.upto), (0, 5, 12));
+    assert_eq!(archive.figures().unwrap().index_pending, 7);
+    let verified = archive.verify(&mut |_| {}).unwrap();
+    assert_eq!(verified.index_pending, 7);
+    assert!(verified.index_missing.is_empty());
+
+    // Written meanwhile: records before where the scan stood (only the sequence numbers bring
+    // them) and after it (the scan meets them, then the sequence numbers again).
+    let after = scan.after.expect("the scan committed where it stood");
+    let (mut before_cursor, mut after_cursor) = (0, 0);
+    for i in 12..200 {
+        let words = format!("giấy khai sinh số {i}");
+        let id = store(&archive, THUY, format!("%PDF {i}").as_bytes(), &words);
+        if id <= after {
+            before_cursor += 1;
+        } else {
+            after_cursor += 1;
+        }
+        ids.push(id);
+        if before_cursor > 0 && after_cursor > 0 {
+            break;
+        }
+    }
+    assert!(before_cursor > 0 && after_cursor > 0);
+    // A record the scan passed changes (revoking syncs the index, which carries the scan on).
+    let passed = ids.iter().find(|id| **id <= after).unwrap().clone();
+    archive
+        .revoke(&Caller::local_operator("test"), &passed, "cấp nhầm")
+        .unwrap();
+
+    let state = archive.index_state();
+    assert!(state.scan.is_none() && !state.rebuilding, "{state:?}");
+    assert_eq!(archive.figures().unwrap().index_pending, 0);
+    let verified = archive.verify(&mut |_| {}).unwrap();
+    assert_eq!(verified.index_pending, 0);
+    assert!(verified.index_missing.is_empty());
+    let count = |valid_only: bool| {
+        let request = archive_core::search::SearchRequest {
+            query: "giấy khai sinh".into(),
+            limit: 1,
+            valid_only,
+            ..Default::default()
+        };
+        archive
+            .search(
+                &Caller::local_operator("test"),
+                &request,
+                &Default::default(),
+            )
+            .unwrap()
+            .total
+    };
+    assert_eq!(count(false), ids.len(), "every record once");
+    assert_eq!(count(true), ids.len() - 1, "the revoked one as it is now");
+}

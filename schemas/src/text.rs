@@ -2,7 +2,7 @@
 //! with or without diacritics in which đ/Đ becomes d/D.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex, TryLockError};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -92,6 +92,39 @@ fn fold_char(c: char, mut emit: impl FnMut(char)) {
         emit(c.to_ascii_lowercase());
         return;
     }
+    match FOLDED_LATIN.get(c as usize) {
+        Some(&NOTHING) => {}
+        Some(&MORE_THAN_ONE) | None => fold_char_by_decomposition(c, emit),
+        Some(&folded) => emit(char::from_u32(folded).unwrap_or(c)),
+    }
+}
+
+/// What each character below U+1F00 (Latin, Greek, Cyrillic, and the Vietnamese block
+/// U+1EA0-U+1EF9) folds to, worked out once: decomposing and lower-casing a character at a time
+/// was a tenth of the thread that makes the index's documents in a rebuild (docs/benchmarks.md,
+/// "Reindex"). [`NOTHING`] for a mark, [`MORE_THAN_ONE`] for the few that fold to two characters
+/// or more, which are decomposed each time.
+static FOLDED_LATIN: LazyLock<Vec<u32>> = LazyLock::new(|| {
+    (0..0x1F00u32)
+        .map(|code| {
+            let Some(c) = char::from_u32(code) else {
+                return code;
+            };
+            let mut folded = Vec::new();
+            fold_char_by_decomposition(c, |f| folded.push(f));
+            match folded[..] {
+                [] => NOTHING,
+                [one] => one as u32,
+                _ => MORE_THAN_ONE,
+            }
+        })
+        .collect()
+});
+/// Not characters (surrogates), so never a character's fold.
+const NOTHING: u32 = 0xD800;
+const MORE_THAN_ONE: u32 = 0xD801;
+
+fn fold_char_by_decomposition(c: char, mut emit: impl FnMut(char)) {
     unicode_normalization::char::decompose_canonical(c, |d| {
         if !is_combining_mark(d) {
             d.to_lowercase()
@@ -147,22 +180,36 @@ pub fn canonical_tones(s: &str) -> String {
     // Piece by piece between ASCII characters that are not letters (spaces, digits,
     // punctuation): no syllable spans one, no mark is reordered across one, and none composes
     // with its neighbours in NFC, but for '<', '=' and '>' (U+0338 makes "≮", "≠", "≯"), which
-    // are kept inside pieces. A piece all ASCII is only lower-cased.
+    // are kept inside pieces. A piece all ASCII is only lower-cased. The pieces are cut at bytes:
+    // an ASCII byte is never part of another character in UTF-8.
     let mut out = String::with_capacity(s.len());
+    // The table is taken once for the whole text; a thread that finds it taken (another text
+    // being worked on) works its pieces out itself rather than wait.
+    let mut remembered = match CANONICAL_PIECES.try_lock() {
+        Ok(table) => Some(table),
+        // A cache: one left poisoned by a panic elsewhere still holds only right answers.
+        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    };
     let mut rest = s;
     while !rest.is_empty() {
-        let end = rest.find(is_piece_break).unwrap_or(rest.len());
+        let end = rest.bytes().position(is_piece_break).unwrap_or(rest.len());
         let (piece, tail) = rest.split_at(end);
         if piece.is_ascii() {
-            out.extend(piece.chars().map(|c| c.to_ascii_lowercase()));
+            out.extend(piece.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
-            canonical_tones_remembered(piece, &mut out);
+            match remembered.as_deref_mut() {
+                Some(table) => canonical_tones_remembered(table, piece, &mut out),
+                None => out.push_str(&canonical_tones_of_piece(piece)),
+            }
         }
-        let mut tail = tail.chars();
-        if let Some(c) = tail.next() {
-            out.push(c);
+        match tail.as_bytes().first() {
+            Some(&b) => {
+                out.push(char::from(b));
+                rest = &tail[1..];
+            }
+            None => rest = tail,
         }
-        rest = tail.as_str();
     }
     out
 }
@@ -172,22 +219,22 @@ pub fn canonical_tones(s: &str) -> String {
 /// of a few bytes where working it out costs NFD, a syllable's analysis and NFC. One table for
 /// the process (about 1.5 MB when full, whatever the number of threads), started afresh when
 /// full, so a text of names never seen again costs only itself; the one thread that makes the
-/// index's documents is its main user, so the lock is rarely contended.
+/// index's documents is its main user.
 const REMEMBERED_PIECES: usize = 16_384;
 const REMEMBERED_PIECE_BYTES: usize = 32;
 
 static CANONICAL_PIECES: LazyLock<Mutex<HashMap<Box<str>, Box<str>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-fn canonical_tones_remembered(piece: &str, out: &mut String) {
+fn canonical_tones_remembered(
+    pieces: &mut HashMap<Box<str>, Box<str>>,
+    piece: &str,
+    out: &mut String,
+) {
     if piece.len() > REMEMBERED_PIECE_BYTES {
         out.push_str(&canonical_tones_of_piece(piece));
         return;
     }
-    // A cache: one left poisoned by a panic elsewhere still holds only right answers.
-    let mut pieces = CANONICAL_PIECES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(canonical) = pieces.get(piece) {
         out.push_str(canonical);
         return;
@@ -200,8 +247,9 @@ fn canonical_tones_remembered(piece: &str, out: &mut String) {
     pieces.insert(piece.into(), canonical.into_boxed_str());
 }
 
-fn is_piece_break(c: char) -> bool {
-    c.is_ascii() && !c.is_ascii_alphabetic() && !matches!(c, '<' | '=' | '>')
+/// An ASCII byte that is not a letter, nor one of '<', '=', '>' (see [`canonical_tones`]).
+fn is_piece_break(b: u8) -> bool {
+    b.is_ascii() && !b.is_ascii_alphabetic() && !matches!(b, b'<' | b'=' | b'>')
 }
 
 fn canonical_tones_of_piece(s: &str) -> String {
@@ -308,6 +356,17 @@ mod tests {
         canonical_tones_of_piece(s)
     }
 
+    /// The table of folded characters holds what decomposing gives, for every character.
+    #[test]
+    fn every_character_folds_as_its_decomposition_does() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let (mut tabled, mut decomposed) = (String::new(), String::new());
+            fold_char(c, |f| tabled.push(f));
+            fold_char_by_decomposition(c, |f| decomposed.push(f));
+            assert_eq!(tabled, decomposed, "U+{:04X}", c as u32);
+        }
+    }
+
     /// `fold` decomposes a character at a time and skips NFD's reordering of marks: exact only
     /// if every character that reordering moves (canonical combining class not 0) is a mark,
     /// which `fold` drops.
@@ -329,9 +388,11 @@ mod tests {
     ];
 
     /// The remembered pieces are a bound, not a leak, and what is remembered is what is worked
-    /// out: more distinct pieces than are kept, each asked twice, agree with the definition.
+    /// out: more distinct pieces than are kept, each asked twice, agree with the definition. A
+    /// table of the test's own, since other tests hold the process's one now and then.
     #[test]
     fn remembered_pieces_stay_bounded_and_right() {
+        let mut table = HashMap::new();
         for round in 0..2 {
             for i in 0..(REMEMBERED_PIECES + 100) {
                 // Letters only: a digit would end the piece.
@@ -339,15 +400,33 @@ mod tests {
                     .map(|k| char::from(b'a' + ((i / 26usize.pow(k)) % 26) as u8))
                     .collect();
                 let piece = format!("hoà{suffix}");
+                let mut out = String::new();
+                canonical_tones_remembered(&mut table, &piece, &mut out);
                 assert_eq!(
-                    canonical_tones(&piece),
+                    out,
                     canonical_tones_by_definition(&piece),
                     "{piece} (round {round})"
                 );
             }
         }
-        let kept = CANONICAL_PIECES.lock().map_or(0, |p| p.len());
-        assert!(kept > 0 && kept <= REMEMBERED_PIECES, "{kept} kept");
+        assert!(
+            !table.is_empty() && table.len() <= REMEMBERED_PIECES,
+            "{} kept",
+            table.len()
+        );
+    }
+
+    /// A text whose table is taken by another thread is worked out all the same.
+    #[test]
+    fn a_taken_table_gives_the_same_answer() {
+        let text = "Ông Nguyễn Văn Thuý, HOÀ BÌNH, khoẻ <≠> 12/3";
+        let remembered = canonical_tones(text);
+        let held = CANONICAL_PIECES.lock().unwrap_or_else(|p| p.into_inner());
+        let worked_out =
+            std::thread::scope(|s| s.spawn(|| canonical_tones(text)).join().unwrap_or_default());
+        drop(held);
+        assert_eq!(worked_out, remembered);
+        assert_eq!(remembered, canonical_tones_by_definition(text));
     }
 
     proptest! {

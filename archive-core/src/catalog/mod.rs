@@ -835,6 +835,26 @@ impl Catalog {
         })
     }
 
+    /// Records in id order, those after `after` (all when `None`). A walk of the record tree
+    /// as it lies on disk: each of its pages is read once, where reading by sequence number
+    /// reads a page for every record (ids are random), which was a quarter of the thread that
+    /// makes the index's documents in a rebuild at a million (docs/benchmarks.md, "Reindex").
+    pub(crate) fn records_after(
+        &self,
+        after: Option<&str>,
+    ) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
+        use std::ops::Bound;
+        let from = after.map_or(Bound::Unbounded, |id| {
+            Bound::Excluded(sled::IVec::from(id.as_bytes()))
+        });
+        self.records
+            .range::<sled::IVec, _>((from, Bound::Unbounded))
+            .map(move |item| {
+                let (id, bytes) = item.map_err(self.err())?;
+                decode(&format!("record {}", String::from_utf8_lossy(&id)), &bytes)
+            })
+    }
+
     /// Records whose sequence number is `from` or more, in sequence order.
     pub(crate) fn records_since(
         &self,

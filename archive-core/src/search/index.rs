@@ -1,24 +1,26 @@
-//! The full-text index (tantivy). Derived data: it is rebuilt from the catalogue, never the other
-//! way round. Each commit's payload records the last catalogue sequence number it holds, so the
-//! index catches up by reading the catalogue past that number ([`SearchIndex::sync`]), whether
-//! after a batch, after a crash, or during a rebuild that was interrupted.
+//! The full-text index (tantivy): its schema, the document it makes of a record, and the
+//! queries it runs. Derived data: it is rebuilt from the catalogue, never the other way round.
+//! Each commit's payload says how far it has come, so the index catches up by reading the
+//! catalogue past that ([`SearchIndex::sync`], in `sync.rs`), whether after a batch, after a
+//! crash, or during a rebuild that was interrupted.
 
 mod rerank;
+mod sync;
 
 use self::rerank::{has_long_phrase, second_pass_scores, Phrases};
+pub use self::sync::{IndexState, Scan};
 use super::facet_cache::FacetCache;
 use super::facets::{FacetCollector, FacetFruit};
 use super::query::{ClauseKind, ParsedQuery};
 use super::vocabulary::TermClause;
 use super::{pairs, words};
 use super::{Facets, SearchRequest, SortOrder};
-use crate::catalog::Catalog;
 use crate::{ArchiveError, Result};
 use schemas::{DocTypes, DocumentRecord, DocumentText, Lifecycle, Validity};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+
 use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
@@ -34,18 +36,6 @@ use tantivy::{
 
 /// Text indexed per document, at most (a bound on memory, not on what is stored).
 const MAX_INDEXED_TEXT: usize = 2 * 1024 * 1024;
-/// Commit at least this often during a long catch-up, so that an interruption loses little.
-/// `KHO_INDEX_COMMIT_DOCS` overrides the count (smaller: less lost on a kill, slower indexing).
-const COMMIT_EVERY_DOCS: usize = 20_000;
-
-fn commit_every_docs() -> usize {
-    std::env::var("KHO_INDEX_COMMIT_DOCS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(COMMIT_EVERY_DOCS)
-}
-const COMMIT_EVERY: Duration = Duration::from_secs(60);
 /// How many of the best word matches the second pass re-ranks.
 const RERANK_WINDOW: usize = 100;
 /// How much a match in the exact form typed (with its diacritics) weighs, over the folded match.
@@ -172,16 +162,6 @@ const PLACE_WORDS_SCORE: f32 = 1.5;
 /// [`PLACE_WORDS_SCORE`]): the paper itself ranks above papers that mention it.
 const TERM_TYPE_SCORE: f32 = 3.0;
 
-/// What the last commit says about the index.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct IndexState {
-    /// The last catalogue sequence number the index holds.
-    pub seq: u64,
-    /// A rebuild started and has not finished.
-    #[serde(default)]
-    pub rebuilding: bool,
-}
-
 /// Hits from the index: record ids (best first), the total count and the facet counts.
 pub(crate) struct IndexHits {
     pub total: usize,
@@ -305,7 +285,10 @@ impl SearchIndex {
 
     /// The state of the commit that searches see.
     pub(crate) fn state(&self) -> IndexState {
-        *self.visible.lock().unwrap_or_else(|p| p.into_inner())
+        self.visible
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The state the last commit on disk records.
@@ -444,130 +427,6 @@ impl SearchIndex {
             doc.add_text(f.commune, commune);
         }
         doc
-    }
-
-    /// Indexes every catalogue record past the last committed sequence number, committing as it
-    /// goes. `progress(done, total)` is called now and then. Returns how many were indexed.
-    pub(crate) fn sync(
-        &self,
-        catalog: &Catalog,
-        tables: Tables,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<u64> {
-        self.sync_until(catalog, tables, progress, &|| false)
-    }
-
-    /// [`Self::sync`] that stops early, after committing what it indexed, once `stop()` says so
-    /// (the server's background catch-up when the server stops): the next sync carries on.
-    pub(crate) fn sync_until(
-        &self,
-        catalog: &Catalog,
-        tables: Tables,
-        progress: &mut dyn FnMut(u64, u64),
-        stop: &dyn Fn() -> bool,
-    ) -> Result<u64> {
-        let up_to_date = |state: IndexState, last: u64| state.seq >= last && !state.rebuilding;
-        if up_to_date(self.state(), catalog.last_seq()?) {
-            return Ok(0);
-        }
-        let commit_every = commit_every_docs();
-        let done = self.with_writer(|writer| {
-            // Read again under the writer's lock: another sync (a batch's, the server's
-            // background catch-up) may have indexed these records while this one waited.
-            let mut state = self.state();
-            let last = catalog.last_seq()?;
-            if up_to_date(state, last) {
-                return Ok(0);
-            }
-            let total = last.saturating_sub(state.seq);
-            let mut done = 0u64;
-            let mut since_commit = 0usize;
-            let mut last_commit = Instant::now();
-            let mut stopped = false;
-            for item in catalog.records_since(state.seq + 1) {
-                if stop() {
-                    stopped = true;
-                    break;
-                }
-                let record = item?;
-                let text = catalog.text(&record.sha256)?;
-                writer.delete_term(Term::from_field_text(self.fields.id, &record.id));
-                writer
-                    .add_document(self.document(&record, text.as_ref(), tables))
-                    .map_err(err(&self.path))?;
-                state.seq = record.seq;
-                done += 1;
-                since_commit += 1;
-                if since_commit >= commit_every || last_commit.elapsed() > COMMIT_EVERY {
-                    // Searches meanwhile see what is indexed so far (the server answers while
-                    // it catches up in the background): `commit` reloads the reader.
-                    catalog.flush()?;
-                    self.commit(writer, state)?;
-                    progress(done, total);
-                    since_commit = 0;
-                    last_commit = Instant::now();
-                }
-            }
-            if !stopped {
-                state.seq = state.seq.max(last);
-                state.rebuilding = false;
-            }
-            // The index never holds what the catalogue could still lose: a record another
-            // thread wrote and has not made durable yet is indexed here, so make it durable
-            // before the index says it holds it (a kill in between would leave the index
-            // ahead, and the catalogue's next records reusing the lost numbers unindexed).
-            catalog.flush()?;
-            self.commit(writer, state)?;
-            progress(done, total);
-            Ok(done)
-        })?;
-        crate::memory::release_free_memory();
-        Ok(done)
-    }
-
-    /// Starts the index afresh (rebuilt by the next sync) if it says it holds changes past the
-    /// catalogue's last: the catalogue lost them (restored from an older copy, or a crash took
-    /// writes that were never made durable) and its next records will reuse their numbers, which
-    /// the index would take for indexed. [`Self::reset`] says so.
-    pub(crate) fn restart_if_ahead_of(&mut self, last_seq: u64) -> Result<()> {
-        let held = self.state().seq;
-        if held <= last_seq {
-            return Ok(());
-        }
-        self.start_rebuild()?;
-        self.reset = Some(format!(
-            "the index holds changes up to number {held} but the catalogue's last is \
-             {last_seq} (the catalogue is older than the index); it is rebuilt from the catalogue"
-        ));
-        Ok(())
-    }
-
-    /// Empties the index and marks a rebuild begun, so that syncs carry it on until it is done.
-    fn start_rebuild(&self) -> Result<()> {
-        self.with_writer(|writer| {
-            writer.delete_all_documents().map_err(err(&self.path))?;
-            self.commit(
-                writer,
-                IndexState {
-                    seq: 0,
-                    rebuilding: true,
-                },
-            )
-        })
-    }
-
-    /// Rebuilds the index from the catalogue. Resumable: if a rebuild was interrupted, this
-    /// carries on from where it stopped instead of starting over.
-    pub(crate) fn rebuild(
-        &self,
-        catalog: &Catalog,
-        tables: Tables,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<u64> {
-        if !self.state().rebuilding {
-            self.start_rebuild()?;
-        }
-        self.sync(catalog, tables, progress)
     }
 
     /// Ids of the given records that the index does not hold (for `verify`).
@@ -1048,9 +907,10 @@ mod tests {
         let moved = IndexState {
             seq: 5,
             rebuilding: false,
+            scan: None,
         };
         index
-            .with_writer(|writer| index.commit(writer, moved))
+            .with_writer(|writer| index.commit(writer, moved.clone()))
             .unwrap();
         assert_eq!(index.state(), moved);
         assert_eq!(index.reader.searcher().num_docs(), 1);
@@ -1069,13 +929,14 @@ mod tests {
         let held = IndexState {
             seq: 9,
             rebuilding: false,
+            scan: None,
         };
         index
             .with_writer(|writer| {
                 let mut doc = TantivyDocument::default();
                 doc.add_text(fields.id, "01TESTRECORD");
                 writer.add_document(doc).unwrap();
-                index.commit(writer, held)
+                index.commit(writer, held.clone())
             })
             .unwrap();
         index.restart_if_ahead_of(9).unwrap();
@@ -1085,6 +946,7 @@ mod tests {
         let rebuilding = IndexState {
             seq: 0,
             rebuilding: true,
+            scan: None,
         };
         assert_eq!(index.state(), rebuilding);
         assert_eq!(index.reader.searcher().num_docs(), 0);

@@ -12,7 +12,7 @@ pub(crate) mod snippet;
 pub(crate) mod vocabulary;
 mod words;
 
-pub use index::IndexState;
+pub use index::{IndexState, Scan};
 
 use schemas::{Date, DocTypes, DocumentRecord, FieldErrors, RuleError, State};
 use std::collections::BTreeMap;

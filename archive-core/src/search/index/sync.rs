@@ -1,0 +1,281 @@
+//! How the index follows the catalogue: each commit's payload says how far it has come
+//! ([`IndexState`]), and a sync indexes what lies past it, committing as it goes. An empty index
+//! is first filled by a walk of the records in id order ([`Scan`]); a rebuild empties the index
+//! and syncs. Interrupted anywhere, the next sync carries on from the last commit.
+
+use super::{err, SearchIndex, Tables};
+use crate::catalog::Catalog;
+use crate::Result;
+use std::time::{Duration, Instant};
+use tantivy::{IndexWriter, Term};
+
+/// Commit at least this often during a long catch-up, so that an interruption loses little.
+/// `KHO_INDEX_COMMIT_DOCS` overrides the count (smaller: less lost on a kill, slower indexing).
+const COMMIT_EVERY_DOCS: usize = 20_000;
+
+fn commit_every_docs() -> usize {
+    std::env::var("KHO_INDEX_COMMIT_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(COMMIT_EVERY_DOCS)
+}
+const COMMIT_EVERY: Duration = Duration::from_secs(60);
+/// What the last commit says about the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IndexState {
+    /// The last catalogue sequence number the index holds.
+    pub seq: u64,
+    /// A rebuild started and has not finished.
+    #[serde(default)]
+    pub rebuilding: bool,
+    /// A scan of the records in id order that filled an empty index and has not finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<Scan>,
+}
+
+impl IndexState {
+    /// Whether the index holds a record as it was written at sequence number `seq`.
+    pub fn holds(&self, seq: u64, id: &str) -> bool {
+        seq <= self.seq
+            || self.scan.as_ref().is_some_and(|scan| {
+                seq <= scan.upto && scan.after.as_deref().is_some_and(|after| id <= after)
+            })
+    }
+
+    /// How many index changes are owed, given the catalogue's last sequence number and its
+    /// number of records: during a scan, the records it has not reached and what was written
+    /// since it began.
+    pub fn pending(&self, last_seq: u64, records: u64) -> u64 {
+        match &self.scan {
+            Some(scan) => records.saturating_sub(scan.indexed) + last_seq.saturating_sub(scan.upto),
+            None => last_seq.saturating_sub(self.seq),
+        }
+    }
+}
+
+/// How far a scan of the records in id order has come ([`SearchIndex::sync_until`]). An older
+/// kho that finds one in the index ignores it and follows the sequence numbers from `seq`
+/// (0), replacing what the scan indexed: slower, the same index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Scan {
+    /// The last id indexed and committed; none yet when `None`.
+    pub after: Option<String>,
+    /// The catalogue's last sequence number when the scan began: what it holds once done.
+    pub upto: u64,
+    /// How many records it has indexed (for progress).
+    pub indexed: u64,
+}
+
+/// One sync's writing: documents added since the last commit, and the commits, made every
+/// [`commit_every_docs`] documents or [`COMMIT_EVERY`].
+struct Pass<'w> {
+    writer: &'w mut IndexWriter,
+    state: IndexState,
+    since_commit: usize,
+    last_commit: Instant,
+    commit_every: usize,
+    done: u64,
+}
+
+impl Pass<'_> {
+    /// Counts a document added; commits (then calls `progress` with the documents done) when
+    /// it is time.
+    fn added(
+        &mut self,
+        index: &SearchIndex,
+        catalog: &Catalog,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<()> {
+        self.done += 1;
+        self.since_commit += 1;
+        if self.since_commit >= self.commit_every || self.last_commit.elapsed() > COMMIT_EVERY {
+            // Searches meanwhile see what is indexed so far (the server answers while it
+            // catches up in the background): `commit` reloads the reader.
+            self.commit(index, catalog)?;
+            progress(self.done);
+            self.since_commit = 0;
+            self.last_commit = Instant::now();
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, index: &SearchIndex, catalog: &Catalog) -> Result<()> {
+        // The index never holds what the catalogue could still lose: a record another thread
+        // wrote and has not made durable yet is indexed here, so make it durable before the
+        // index says it holds it (a kill in between would leave the index ahead, and the
+        // catalogue's next records reusing the lost numbers unindexed).
+        catalog.flush()?;
+        index.commit(self.writer, self.state.clone())?;
+        // The writer's threads have just freed their segment's buffers: without this, glibc
+        // keeps them in per-thread arenas and a rebuild's resident memory grows with each
+        // segment (docs/benchmarks.md, "Reindex: the records walked in id order").
+        crate::memory::release_free_memory();
+        Ok(())
+    }
+}
+
+impl SearchIndex {
+    /// Indexes every catalogue record past the last committed sequence number, committing as it
+    /// goes. `progress(done, total)` is called now and then. Returns how many were indexed.
+    pub(crate) fn sync(
+        &self,
+        catalog: &Catalog,
+        tables: Tables,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<u64> {
+        self.sync_until(catalog, tables, progress, &|| false)
+    }
+
+    /// [`Self::sync`] that stops early, after committing what it indexed, once `stop()` says so
+    /// (the server's background catch-up when the server stops): the next sync carries on.
+    ///
+    /// An empty index is filled in two passes: first every record in id order ([`Scan`]: the
+    /// record tree read page by page, not a page per record), then by sequence number the
+    /// records written since the scan began (their earlier forms, if the scan saw them, are
+    /// replaced). An index that holds records follows the sequence numbers only.
+    pub(crate) fn sync_until(
+        &self,
+        catalog: &Catalog,
+        tables: Tables,
+        progress: &mut dyn FnMut(u64, u64),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<u64> {
+        let up_to_date = |state: &IndexState, last: u64| state.seq >= last && !state.rebuilding;
+        if up_to_date(&self.state(), catalog.last_seq()?) {
+            return Ok(0);
+        }
+        let done = self.with_writer(|writer| {
+            // Read again under the writer's lock: another sync (a batch's, the server's
+            // background catch-up) may have indexed these records while this one waited.
+            let mut state = self.state();
+            let last = catalog.last_seq()?;
+            if up_to_date(&state, last) {
+                return Ok(0);
+            }
+            if state.seq == 0 && state.scan.is_none() && self.reader.searcher().num_docs() == 0 {
+                state.scan = Some(Scan {
+                    after: None,
+                    upto: last,
+                    indexed: 0,
+                });
+            }
+            let mut pass = Pass {
+                writer,
+                state,
+                since_commit: 0,
+                last_commit: Instant::now(),
+                commit_every: commit_every_docs(),
+                done: 0,
+            };
+            let mut stopped = false;
+            let mut reported = (0, 0);
+            if let Some(scan) = pass.state.scan.clone() {
+                let total = catalog.record_count() as u64 + last.saturating_sub(scan.upto);
+                let mut counted = scan.indexed;
+                for item in catalog.records_after(scan.after.as_deref()) {
+                    if stop() {
+                        stopped = true;
+                        break;
+                    }
+                    let record = item?;
+                    let text = catalog.text(&record.sha256)?;
+                    // No earlier form to replace: the index was empty when the scan began, and
+                    // it meets each id once, after the last one it committed.
+                    pass.writer
+                        .add_document(self.document(&record, text.as_ref(), tables))
+                        .map_err(err(&self.path))?;
+                    counted += 1;
+                    if let Some(at) = pass.state.scan.as_mut() {
+                        at.after = Some(record.id);
+                        at.indexed = counted;
+                    }
+                    pass.added(self, catalog, &mut |_| progress(counted, total))?;
+                }
+                reported = (counted, total);
+                if !stopped {
+                    pass.state.seq = scan.upto;
+                    pass.state.scan = None;
+                }
+            }
+            if !stopped {
+                let from = pass.state.seq;
+                let total = last.saturating_sub(from);
+                let before = pass.done;
+                for item in catalog.records_since(from + 1) {
+                    if stop() {
+                        stopped = true;
+                        break;
+                    }
+                    let record = item?;
+                    let text = catalog.text(&record.sha256)?;
+                    pass.writer
+                        .delete_term(Term::from_field_text(self.fields.id, &record.id));
+                    pass.writer
+                        .add_document(self.document(&record, text.as_ref(), tables))
+                        .map_err(err(&self.path))?;
+                    pass.state.seq = record.seq;
+                    pass.added(self, catalog, &mut |done| progress(done - before, total))?;
+                }
+                if total > 0 {
+                    reported = (pass.done - before, total);
+                }
+            }
+            if !stopped {
+                pass.state.seq = pass.state.seq.max(last);
+                pass.state.rebuilding = false;
+            }
+            pass.commit(self, catalog)?;
+            progress(reported.0, reported.1);
+            Ok(pass.done)
+        })?;
+        crate::memory::release_free_memory();
+        Ok(done)
+    }
+
+    /// Starts the index afresh (rebuilt by the next sync) if it says it holds changes past the
+    /// catalogue's last: the catalogue lost them (restored from an older copy, or a crash took
+    /// writes that were never made durable) and its next records will reuse their numbers, which
+    /// the index would take for indexed. [`Self::reset`] says so.
+    pub(crate) fn restart_if_ahead_of(&mut self, last_seq: u64) -> Result<()> {
+        let held = self.state().seq;
+        if held <= last_seq {
+            return Ok(());
+        }
+        self.start_rebuild()?;
+        self.reset = Some(format!(
+            "the index holds changes up to number {held} but the catalogue's last is \
+             {last_seq} (the catalogue is older than the index); it is rebuilt from the catalogue"
+        ));
+        Ok(())
+    }
+
+    /// Empties the index and marks a rebuild begun, so that syncs carry it on until it is done.
+    fn start_rebuild(&self) -> Result<()> {
+        self.with_writer(|writer| {
+            writer.delete_all_documents().map_err(err(&self.path))?;
+            self.commit(
+                writer,
+                IndexState {
+                    seq: 0,
+                    rebuilding: true,
+                    scan: None,
+                },
+            )
+        })
+    }
+
+    /// Rebuilds the index from the catalogue. Resumable: if a rebuild was interrupted, this
+    /// carries on from where it stopped instead of starting over.
+    pub(crate) fn rebuild(
+        &self,
+        catalog: &Catalog,
+        tables: Tables,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<u64> {
+        if !self.state().rebuilding {
+            self.start_rebuild()?;
+        }
+        self.sync(catalog, tables, progress)
+    }
+}
