@@ -6,6 +6,7 @@
 use super::{err, SearchIndex, Tables};
 use crate::catalog::Catalog;
 use crate::Result;
+use schemas::DocumentRecord;
 use std::time::{Duration, Instant};
 use tantivy::{IndexWriter, Term};
 
@@ -69,8 +70,11 @@ pub struct Scan {
 
 /// One sync's writing: documents added since the last commit, and the commits, made every
 /// [`commit_every_docs`] documents or [`COMMIT_EVERY`].
-struct Pass<'w> {
-    writer: &'w mut IndexWriter,
+struct Pass<'a> {
+    index: &'a SearchIndex,
+    catalog: &'a Catalog,
+    tables: Tables<'a>,
+    writer: &'a mut IndexWriter,
     state: IndexState,
     since_commit: usize,
     last_commit: Instant,
@@ -79,34 +83,64 @@ struct Pass<'w> {
 }
 
 impl Pass<'_> {
-    /// Counts a document added; commits (then calls `progress` with the documents done) when
-    /// it is time.
-    fn added(
+    /// Indexes `records` in turn while `stop()` says go on: `replace` deletes the index's
+    /// earlier form of each first; `moved_past` notes in the state that a record is indexed.
+    /// `progress` gets how many of them are indexed at each commit. Returns how many were
+    /// indexed, and whether they ran out (not stopped).
+    fn index_each(
         &mut self,
-        index: &SearchIndex,
-        catalog: &Catalog,
+        records: impl Iterator<Item = Result<DocumentRecord>>,
+        replace: bool,
+        stop: &dyn Fn() -> bool,
+        mut moved_past: impl FnMut(&mut IndexState, DocumentRecord),
         progress: &mut dyn FnMut(u64),
-    ) -> Result<()> {
-        self.done += 1;
-        self.since_commit += 1;
-        if self.since_commit >= self.commit_every || self.last_commit.elapsed() > COMMIT_EVERY {
-            // Searches meanwhile see what is indexed so far (the server answers while it
-            // catches up in the background): `commit` reloads the reader.
-            self.commit(index, catalog)?;
-            progress(self.done);
-            self.since_commit = 0;
-            self.last_commit = Instant::now();
+    ) -> Result<(u64, bool)> {
+        let mut indexed = 0;
+        for item in records {
+            if stop() {
+                return Ok((indexed, false));
+            }
+            let record = item?;
+            let text = self.catalog.text(&record.sha256)?;
+            let index = self.index;
+            if replace {
+                self.writer
+                    .delete_term(Term::from_field_text(index.fields.id, &record.id));
+            }
+            self.writer
+                .add_document(index.document(&record, text.as_ref(), self.tables))
+                .map_err(err(&index.path))?;
+            moved_past(&mut self.state, record);
+            indexed += 1;
+            if self.added()? {
+                progress(indexed);
+            }
         }
-        Ok(())
+        Ok((indexed, true))
     }
 
-    fn commit(&mut self, index: &SearchIndex, catalog: &Catalog) -> Result<()> {
+    /// Counts a document added; commits when it is time, and says whether it did.
+    fn added(&mut self) -> Result<bool> {
+        self.done += 1;
+        self.since_commit += 1;
+        if self.since_commit < self.commit_every && self.last_commit.elapsed() <= COMMIT_EVERY {
+            return Ok(false);
+        }
+        // Searches meanwhile see what is indexed so far (the server answers while it catches
+        // up in the background): `commit` reloads the reader.
+        self.commit()?;
+        self.since_commit = 0;
+        self.last_commit = Instant::now();
+        Ok(true)
+    }
+
+    fn commit(&mut self) -> Result<()> {
         // The index never holds what the catalogue could still lose: a record another thread
         // wrote and has not made durable yet is indexed here, so make it durable before the
         // index says it holds it (a kill in between would leave the index ahead, and the
         // catalogue's next records reusing the lost numbers unindexed).
-        catalog.flush()?;
-        index.commit(self.writer, self.state.clone())?;
+        self.catalog.flush()?;
+        self.index.commit(self.writer, self.state.clone())?;
         // The writer's threads have just freed their segment's buffers: without this, glibc
         // keeps them in per-thread arenas and a rebuild's resident memory grows with each
         // segment (docs/benchmarks.md, "Reindex: the records walked in id order").
@@ -161,6 +195,9 @@ impl SearchIndex {
                 });
             }
             let mut pass = Pass {
+                index: self,
+                catalog,
+                tables,
                 writer,
                 state,
                 since_commit: 0,
@@ -168,64 +205,51 @@ impl SearchIndex {
                 commit_every: commit_every_docs(),
                 done: 0,
             };
-            let mut stopped = false;
+            let mut finished = true;
             let mut reported = (0, 0);
             if let Some(scan) = pass.state.scan.clone() {
                 let total = catalog.record_count() as u64 + last.saturating_sub(scan.upto);
-                let mut counted = scan.indexed;
-                for item in catalog.records_after(scan.after.as_deref()) {
-                    if stop() {
-                        stopped = true;
-                        break;
-                    }
-                    let record = item?;
-                    let text = catalog.text(&record.sha256)?;
-                    // No earlier form to replace: the index was empty when the scan began, and
-                    // it meets each id once, after the last one it committed.
-                    pass.writer
-                        .add_document(self.document(&record, text.as_ref(), tables))
-                        .map_err(err(&self.path))?;
-                    counted += 1;
-                    if let Some(at) = pass.state.scan.as_mut() {
-                        at.after = Some(record.id);
-                        at.indexed = counted;
-                    }
-                    pass.added(self, catalog, &mut |_| progress(counted, total))?;
-                }
-                reported = (counted, total);
-                if !stopped {
+                // No earlier form to replace: the index was empty when the scan began, and it
+                // meets each id once, after the last one it committed.
+                let (indexed, ran_out) = pass.index_each(
+                    catalog.records_after(scan.after.as_deref()),
+                    false,
+                    stop,
+                    |state, record| {
+                        if let Some(at) = state.scan.as_mut() {
+                            at.after = Some(record.id);
+                            at.indexed += 1;
+                        }
+                    },
+                    &mut |indexed| progress(scan.indexed + indexed, total),
+                )?;
+                reported = (scan.indexed + indexed, total);
+                finished = ran_out;
+                if finished {
                     pass.state.seq = scan.upto;
                     pass.state.scan = None;
                 }
             }
-            if !stopped {
+            if finished {
                 let from = pass.state.seq;
                 let total = last.saturating_sub(from);
-                let before = pass.done;
-                for item in catalog.records_since(from + 1) {
-                    if stop() {
-                        stopped = true;
-                        break;
-                    }
-                    let record = item?;
-                    let text = catalog.text(&record.sha256)?;
-                    pass.writer
-                        .delete_term(Term::from_field_text(self.fields.id, &record.id));
-                    pass.writer
-                        .add_document(self.document(&record, text.as_ref(), tables))
-                        .map_err(err(&self.path))?;
-                    pass.state.seq = record.seq;
-                    pass.added(self, catalog, &mut |done| progress(done - before, total))?;
-                }
+                let (indexed, ran_out) = pass.index_each(
+                    catalog.records_since(from + 1),
+                    true,
+                    stop,
+                    |state, record| state.seq = record.seq,
+                    &mut |indexed| progress(indexed, total),
+                )?;
                 if total > 0 {
-                    reported = (pass.done - before, total);
+                    reported = (indexed, total);
                 }
+                finished = ran_out;
             }
-            if !stopped {
+            if finished {
                 pass.state.seq = pass.state.seq.max(last);
                 pass.state.rebuilding = false;
             }
-            pass.commit(self, catalog)?;
+            pass.commit()?;
             progress(reported.0, reported.1);
             Ok(pass.done)
         })?;
