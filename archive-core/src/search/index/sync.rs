@@ -22,6 +22,7 @@ fn commit_every_docs() -> usize {
         .unwrap_or(COMMIT_EVERY_DOCS)
 }
 const COMMIT_EVERY: Duration = Duration::from_secs(60);
+
 /// What the last commit says about the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IndexState {
