@@ -101,9 +101,9 @@ fn fold_char(c: char, mut emit: impl FnMut(char)) {
 
 /// What each character below U+1F00 (Latin, Greek, Cyrillic, and the Vietnamese block
 /// U+1EA0-U+1EF9) folds to, worked out once: decomposing and lower-casing a character at a time
-/// was a tenth of the thread that makes the index's documents in a rebuild (docs/benchmarks.md,
-/// "Reindex"). [`NOTHING`] for a mark, [`MORE_THAN_ONE`] for the few that fold to two characters
-/// or more, which are decomposed each time.
+/// was 5-11% of the thread that makes the index's documents in a rebuild (docs/benchmarks.md,
+/// "Reindex: the records walked in id order"). [`NOTHING`] for a mark, [`MORE_THAN_ONE`] for the
+/// few that fold to two characters or more, which are decomposed each time.
 static FOLDED_LATIN: LazyLock<Vec<u32>> = LazyLock::new(|| {
     (0..0x1F00u32)
         .map(|code| {

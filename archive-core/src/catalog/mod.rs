@@ -837,8 +837,9 @@ impl Catalog {
 
     /// Records in id order, those after `after` (all when `None`). A walk of the record tree
     /// as it lies on disk: each of its pages is read once, where reading by sequence number
-    /// reads a page for every record (ids are random), which was a quarter of the thread that
-    /// makes the index's documents in a rebuild at a million (docs/benchmarks.md, "Reindex").
+    /// reads a page for every record (ids are random), which was a fifth of the thread that
+    /// makes the index's documents in a rebuild at a million (docs/benchmarks.md, "Reindex: the
+    /// records walked in id order").
     pub(crate) fn records_after(
         &self,
         after: Option<&str>,
