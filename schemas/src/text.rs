@@ -105,13 +105,12 @@ fn fold_char(c: char, mut emit: impl FnMut(char)) {
 /// "Reindex: the records walked in id order"). [`NOTHING`] for a mark, [`MORE_THAN_ONE`] for the
 /// few that fold to two characters or more, which are decomposed each time.
 static FOLDED_LATIN: LazyLock<Vec<u32>> = LazyLock::new(|| {
-    (0..0x1F00u32)
+    (0..TABLED_BELOW)
         .map(|code| {
-            let Some(c) = char::from_u32(code) else {
-                return code;
-            };
             let mut folded = Vec::new();
-            fold_char_by_decomposition(c, |f| folded.push(f));
+            if let Some(c) = char::from_u32(code) {
+                fold_char_by_decomposition(c, |f| folded.push(f));
+            }
             match folded[..] {
                 [] => NOTHING,
                 [one] => one as u32,
@@ -120,6 +119,9 @@ static FOLDED_LATIN: LazyLock<Vec<u32>> = LazyLock::new(|| {
         })
         .collect()
 });
+/// The characters [`FOLDED_LATIN`] and [`is_word_char`] look up in tables: below the Greek
+/// extended block, so Latin (the Vietnamese block U+1EA0-U+1EF9 included), Greek and Cyrillic.
+const TABLED_BELOW: u32 = 0x1F00;
 /// Not characters (surrogates), so never a character's fold.
 const NOTHING: u32 = 0xD800;
 const MORE_THAN_ONE: u32 = 0xD801;
@@ -149,10 +151,9 @@ fn eth_and_d_stroke_to_d(c: char) -> char {
 /// ASCII, which was 3-4% of the samples of a search, in the snippets of its hits
 /// (docs/benchmarks.md, "Ledger appends grouped").
 pub fn is_word_char(c: char) -> bool {
-    const TABLED: u32 = 0x1F00;
     static LATIN: LazyLock<Vec<u64>> = LazyLock::new(|| {
-        let mut bits = vec![0u64; TABLED as usize / 64];
-        for code in 0..TABLED {
+        let mut bits = vec![0u64; TABLED_BELOW as usize / 64];
+        for code in 0..TABLED_BELOW {
             if char::from_u32(code).is_some_and(char::is_alphanumeric) {
                 bits[code as usize / 64] |= 1 << (code % 64);
             }
@@ -161,7 +162,7 @@ pub fn is_word_char(c: char) -> bool {
     });
     match c as u32 {
         _ if c.is_ascii() => c.is_ascii_alphanumeric(),
-        code if code < TABLED => LATIN[code as usize / 64] & (1 << (code % 64)) != 0,
+        code if code < TABLED_BELOW => LATIN[code as usize / 64] & (1 << (code % 64)) != 0,
         _ => c.is_alphanumeric(),
     }
 }

@@ -20,7 +20,6 @@ use schemas::{DocTypes, DocumentRecord, DocumentText, Lifecycle, Validity};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
 use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,

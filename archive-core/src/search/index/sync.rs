@@ -80,7 +80,6 @@ struct Pass<'a> {
     since_commit: usize,
     last_commit: Instant,
     commit_every: usize,
-    done: u64,
 }
 
 impl Pass<'_> {
@@ -122,7 +121,6 @@ impl Pass<'_> {
 
     /// Counts a document added; commits when it is time, and says whether it did.
     fn added(&mut self) -> Result<bool> {
-        self.done += 1;
         self.since_commit += 1;
         if self.since_commit < self.commit_every && self.last_commit.elapsed() <= COMMIT_EVERY {
             return Ok(false);
@@ -204,8 +202,8 @@ impl SearchIndex {
                 since_commit: 0,
                 last_commit: Instant::now(),
                 commit_every: commit_every_docs(),
-                done: 0,
             };
+            let mut done = 0;
             let mut finished = true;
             let mut reported = (0, 0);
             if let Some(scan) = pass.state.scan.clone() {
@@ -224,6 +222,7 @@ impl SearchIndex {
                     },
                     &mut |indexed| progress(scan.indexed + indexed, total),
                 )?;
+                done += indexed;
                 reported = (scan.indexed + indexed, total);
                 finished = ran_out;
                 if finished {
@@ -241,6 +240,7 @@ impl SearchIndex {
                     |state, record| state.seq = record.seq,
                     &mut |indexed| progress(indexed, total),
                 )?;
+                done += indexed;
                 if total > 0 {
                     reported = (indexed, total);
                 }
@@ -252,7 +252,7 @@ impl SearchIndex {
             }
             pass.commit()?;
             progress(reported.0, reported.1);
-            Ok(pass.done)
+            Ok(done)
         })?;
         crate::memory::release_free_memory();
         Ok(done)
