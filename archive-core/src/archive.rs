@@ -444,6 +444,13 @@ impl Archive {
         self.index.rebuild(&self.catalog, self.tables(), progress)
     }
 
+    /// Waits for the search index's merges of segments to finish. A command that ends after a
+    /// rebuild calls it, so that the index it leaves does not depend on when it exited (the
+    /// server lets them run in the background instead).
+    pub fn finish_index_merges(&self) -> Result<()> {
+        self.index.finish_merges()
+    }
+
     /// Why the bucket of originals did not answer when the store was opened, if it did not:
     /// records and search work, originals cannot be read or stored until it answers.
     pub fn blobs_unreachable(&self) -> Option<&str> {

@@ -1542,6 +1542,10 @@ messages! {
         vi: "kho: reindex: tiếp tục lần dựng lại chỉ mục bị gián đoạn",
         en: "kho: reindex: resuming the interrupted rebuild"
     }
+    CLI_MERGING_SEGMENTS = "cli.merging_segments" {
+        vi: "kho: {what}: đang gộp các phân đoạn của chỉ mục",
+        en: "kho: {what}: merging the index's segments"
+    }
     CLI_REINDEXED = "cli.reindexed" {
         vi: "{n} tài liệu đã được đánh chỉ mục trong {seconds} giây",
         en: "{n} document(s) indexed in {seconds}s"

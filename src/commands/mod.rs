@@ -124,6 +124,18 @@ pub fn push_journal(archive: &Archive) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Rebuilds the search index, then waits for its merges so that the index the command leaves is
+/// settled; returns how many documents it indexed.
+pub fn reindex(archive: &Archive) -> anyhow::Result<u64> {
+    let what = &schemas::messages::CLI_ACTIVITY_REINDEX;
+    let n = archive.reindex(&mut progress_printer(what))?;
+    let said = schemas::Message::new(&schemas::messages::CLI_MERGING_SEGMENTS)
+        .with_message("what", schemas::Message::new(what));
+    eprintln!("{said}");
+    archive.finish_index_merges()?;
+    Ok(n)
+}
+
 /// Brings the search index up to date (start-up reconciliation, or after a batch).
 pub fn sync_index(archive: &Archive) -> anyhow::Result<()> {
     archive.sync_index(&mut progress_printer(

@@ -142,9 +142,7 @@ fn import(store: &super::Store, file: &std::path::Path) -> anyhow::Result<Outcom
         &mut super::progress_printer(&schemas::messages::CLI_ACTIVITY_READING_PLACES),
     )?;
     println!("{changed} document(s) name other places now");
-    let n = archive.reindex(&mut super::progress_printer(
-        &schemas::messages::CLI_ACTIVITY_REINDEX,
-    ))?;
+    let n = super::reindex(&archive)?;
     println!("{n} document(s) indexed");
     super::push_journal(&archive)?;
     Ok(Outcome::Success)

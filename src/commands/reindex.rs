@@ -13,9 +13,7 @@ pub fn run(store: &super::Store, _args: Args) -> anyhow::Result<Outcome> {
         );
     }
     let started = std::time::Instant::now();
-    let n = archive.reindex(&mut super::progress_printer(
-        &schemas::messages::CLI_ACTIVITY_REINDEX,
-    ))?;
+    let n = super::reindex(&archive)?;
     let said = schemas::Message::new(&schemas::messages::CLI_REINDEXED)
         .with("n", n)
         .with("seconds", format!("{:.1}", started.elapsed().as_secs_f64()));

@@ -319,6 +319,20 @@ impl SearchIndex {
         f(writer)
     }
 
+    /// Waits until the writer's merges are done, then lets the writer go (the next write makes
+    /// another). A writer dropped with merges under way abandons them, so a command that ends
+    /// after a rebuild would leave a layout that depends on when it exited
+    /// (docs/benchmarks.md, "Rebuilds commit less and wait for their merges").
+    pub(crate) fn finish_merges(&self) -> Result<()> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads().map_err(err(&self.path))?;
+            // Searches move to the merged segments (the reader reloads only when told).
+            self.reader.reload().map_err(err(&self.path))?;
+        }
+        Ok(())
+    }
+
     fn commit(&self, writer: &mut IndexWriter, state: IndexState) -> Result<()> {
         let payload = serde_json::to_string(&state).unwrap_or_default();
         let mut prepared = writer.prepare_commit().map_err(err(&self.path))?;

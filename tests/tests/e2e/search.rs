@@ -244,6 +244,47 @@ fn a_deleted_index_is_detected_and_rebuilt() {
     assert_eq!(kho.run(["verify"]).code, 0);
 }
 
+/// tantivy's log merge policy merges a level once it holds this many segments (its default).
+const SEGMENTS_MERGED_AT: usize = 8;
+
+#[test]
+fn a_reindex_waits_for_its_merges() {
+    let kho = Kho::new();
+    let docs = 600;
+    synthetic_documents(&kho, docs);
+    // A commit every 10 documents makes a segment or two each time: merges keep starting, the
+    // last ones as the rebuild ends. A writer dropped then abandons them, leaving a level of
+    // eight or more segments the policy would have merged.
+    let run = kho
+        .command()
+        .arg("reindex")
+        .env("KHO_INDEX_COMMIT_DOCS", "10")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("merging the index's segments"), "{stderr}");
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(kho.data.path().join("index/meta.json")).unwrap(),
+    )
+    .unwrap();
+    let segments = meta["segments"].as_array().unwrap();
+    // Every segment here is below the policy's smallest level (10,000 documents): one level.
+    assert!(
+        segments.len() < SEGMENTS_MERGED_AT,
+        "{} segments left unmerged: {segments:?}",
+        segments.len()
+    );
+    let held: u64 = segments
+        .iter()
+        .map(|s| {
+            s["max_doc"].as_u64().unwrap() - s["deletes"]["num_deleted_docs"].as_u64().unwrap_or(0)
+        })
+        .sum();
+    assert_eq!(held, docs, "the merged segments hold every document once");
+    assert_eq!(kho.run(["search", "", "--json"]).json()["total"], docs);
+}
+
 #[test]
 fn a_killed_reindex_resumes_where_it_stopped() {
     let kho = Kho::new();
