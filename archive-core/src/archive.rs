@@ -48,6 +48,9 @@ pub struct StoreOptions {
     /// was created with (its own `blobs/` folder by default). Recorded in `kho-store.json` at
     /// creation; a store cannot be reopened on another location.
     pub blobs: Option<String>,
+    /// sled's page cache for this opening, in MiB; `None`: 64. `$KHO_CATALOG_CACHE_MB`, when
+    /// set, overrides both (the operator's word over a command's default).
+    pub catalog_cache_mb: Option<u64>,
 }
 
 /// A store folder:
@@ -140,7 +143,11 @@ impl Archive {
         std::fs::create_dir_all(&root).map_err(io_err(&root))?;
         let stored = Self::check_version(&root)?;
         // The catalogue's lock guards the whole folder, so take it before touching blobs.
-        let catalog = Catalog::open(&root.join("catalog"), &root.join("index"))?;
+        let catalog = Catalog::open(
+            &root.join("catalog"),
+            &root.join("index"),
+            options.catalog_cache_mb,
+        )?;
         let blobs_url = match (&options.blobs, &stored.blobs) {
             (Some(asked), Some(kept)) if asked != kept => {
                 return Err(ArchiveError::Conflict(

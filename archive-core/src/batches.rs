@@ -256,7 +256,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("catalog");
         {
-            let catalog = Catalog::open(&path, &path.join("no-index")).unwrap();
+            let catalog = Catalog::open(&path, &path.join("no-index"), None).unwrap();
             let batches = catalog.batches();
             let mut first = batches.start("operator:cli", "a/manifest.csv", 3).unwrap();
             first.stored = 2;
@@ -276,7 +276,7 @@ mod tests {
             catalog.flush().unwrap();
             assert_eq!((first.id, second.id), (1, 2));
         }
-        let catalog = Catalog::open(&path, &path.join("no-index")).unwrap();
+        let catalog = Catalog::open(&path, &path.join("no-index"), None).unwrap();
         let batches = catalog.batches();
         let recent = batches.recent(10).unwrap();
         assert_eq!(recent.len(), 2);

@@ -44,12 +44,17 @@ impl Store {
     pub fn options(&self) -> StoreOptions {
         StoreOptions {
             blobs: self.blobs.clone(),
+            catalog_cache_mb: None,
         }
     }
 
     pub fn open(&self) -> anyhow::Result<Archive> {
-        let options = self.options();
-        let archive = Archive::open_with(&self.data, &options)
+        self.open_with(&self.options())
+    }
+
+    /// [`Self::open`] with options of the command's own (from [`Self::options`]).
+    pub fn open_with(&self, options: &StoreOptions) -> anyhow::Result<Archive> {
+        let archive = Archive::open_with(&self.data, options)
             .with_context(|| format!("cannot open the store at {}", self.data.display()))?;
         if let Some(why) = archive.index_reset() {
             tracing::warn!("the search index was damaged: {why}");

@@ -154,13 +154,15 @@ pub(crate) struct Catalog {
 /// caller gets `Locked`.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// sled's page cache, `$KHO_CATALOG_CACHE_MB` (default 64 MiB; sled's own default is 1 GiB).
-/// Reads that miss it are served by the operating system's page cache. It is not a bound on
-/// sled's memory: a batch measured the same peak with 16 and 64 MiB (docs/benchmarks.md).
-fn cache_bytes() -> u64 {
+/// sled's page cache: `$KHO_CATALOG_CACHE_MB`, else what the opener asked for, else 64 MiB
+/// (sled's own default is 1 GiB). Reads that miss it are served by the operating system's page
+/// cache. sled counts it in compressed bytes, so it holds about three times that in memory; it
+/// is not a bound on sled's memory (its page table grows with the entries, docs/benchmarks.md).
+fn cache_bytes(asked_mb: Option<u64>) -> u64 {
     std::env::var("KHO_CATALOG_CACHE_MB")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
+        .or(asked_mb)
         .unwrap_or(64)
         .clamp(8, 64 * 1024)
         * 1024
@@ -195,10 +197,13 @@ fn open_sled_waiting_for_lock(config: &sled::Config, path: &Path) -> Result<sled
 
 impl Catalog {
     /// Opens (creating) the catalogue and takes its exclusive lock.
-    pub(crate) fn open(path: &Path, index: &Path) -> Result<Self> {
+    pub(crate) fn open(path: &Path, index: &Path, cache_mb: Option<u64>) -> Result<Self> {
         compact::finish_interrupted_swap(path, index)?;
-        let config =
-            compact::sled_config(path, compact::level_for_new_catalogues()?, cache_bytes())?;
+        let config = compact::sled_config(
+            path,
+            compact::level_for_new_catalogues()?,
+            cache_bytes(cache_mb),
+        )?;
         let db = open_sled_waiting_for_lock(&config, path)?;
         // The lock is held: nothing is compacting this catalogue, whatever lies beside it.
         compact::remove_leftovers(path);
@@ -733,7 +738,7 @@ impl Catalog {
     ) -> Result<compact::Compacted> {
         let path = self.path.clone();
         let level = compact::level_for_new_catalogues()?;
-        let done = compact::compact(&self.db, &path, level, cache_bytes(), progress);
+        let done = compact::compact(&self.db, &path, level, cache_bytes(None), progress);
         drop(self);
         let done = done?;
         compact::remove_swapped_out(&path)?;
@@ -1099,4 +1104,26 @@ impl Iterator for BlobGroups<'_> {
 pub(crate) struct EventsToAppend {
     events: Vec<NewEvent>,
     at: OffsetDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_bytes;
+
+    #[test]
+    fn the_cache_is_what_the_opener_asks_unless_the_operator_says() {
+        const MIB: u64 = 1024 * 1024;
+        match std::env::var("KHO_CATALOG_CACHE_MB") {
+            Err(_) => {
+                assert_eq!(cache_bytes(None), 64 * MIB);
+                assert_eq!(cache_bytes(Some(16)), 16 * MIB);
+                assert_eq!(cache_bytes(Some(1)), 8 * MIB, "no less than 8 MiB");
+            }
+            Ok(said) => {
+                if let Ok(said) = said.parse::<u64>() {
+                    assert_eq!(cache_bytes(Some(16)), said.clamp(8, 64 * 1024) * MIB);
+                }
+            }
+        }
+    }
 }

@@ -14,8 +14,8 @@ use tantivy::{IndexWriter, Term};
 /// `KHO_INDEX_COMMIT_DOCS` overrides the count (smaller: less lost on a kill, slower indexing).
 /// Each commit ends the writer's segments where they stand, so that every commit adds small
 /// segments for the merges to redo: at a million, 100,000 rather than 20,000 made `kho reindex`
-/// 18% faster with a third less resident memory, its searches as fast (docs/benchmarks.md,
-/// "Rebuilds commit less and wait for their merges").
+/// 2-13% faster with a quarter less resident memory (docs/benchmarks.md, "Rebuilds commit less
+/// and wait for their merges").
 const COMMIT_EVERY_DOCS: usize = 100_000;
 
 fn commit_every_docs() -> usize {
