@@ -38,6 +38,7 @@ pub mod places;
 pub mod previews;
 pub mod search;
 pub mod service;
+mod settings;
 mod shares;
 mod stacks;
 mod storing;

@@ -1539,7 +1539,7 @@ messages! {
         en: "kho: {what}: {done}/{total}"
     }
     CLI_REINDEX_RESUMING = "cli.reindex_resuming" {
-        vi: "kho: reindex: tiếp tục lần dựng lại chỉ mục bị gián đoạn",
+        vi: "kho: đánh lại chỉ mục: tiếp tục lần dựng lại chỉ mục bị gián đoạn",
         en: "kho: reindex: resuming the interrupted rebuild"
     }
     CLI_MERGING_SEGMENTS = "cli.merging_segments" {

@@ -158,15 +158,13 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// (sled's own default is 1 GiB). Reads that miss it are served by the operating system's page
 /// cache. sled counts it in compressed bytes, so it holds about three times that in memory; it
 /// is not a bound on sled's memory (its page table grows with the entries, docs/benchmarks.md).
-fn cache_bytes(asked_mb: Option<u64>) -> u64 {
-    std::env::var("KHO_CATALOG_CACHE_MB")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .or(asked_mb)
-        .unwrap_or(64)
-        .clamp(8, 64 * 1024)
-        * 1024
-        * 1024
+fn cache_bytes(asked_mb: Option<u64>) -> Result<u64> {
+    let said = crate::settings::whole_number(
+        "KHO_CATALOG_CACHE_MB",
+        8..=64 * 1024,
+        "a whole number of MiB from 8 to 65536",
+    )?;
+    Ok(said.or(asked_mb).unwrap_or(64).clamp(8, 64 * 1024) * 1024 * 1024)
 }
 
 fn open_sled_waiting_for_lock(config: &sled::Config, path: &Path) -> Result<sled::Db> {
@@ -202,7 +200,7 @@ impl Catalog {
         let config = compact::sled_config(
             path,
             compact::level_for_new_catalogues()?,
-            cache_bytes(cache_mb),
+            cache_bytes(cache_mb)?,
         )?;
         let db = open_sled_waiting_for_lock(&config, path)?;
         // The lock is held: nothing is compacting this catalogue, whatever lies beside it.
@@ -738,7 +736,7 @@ impl Catalog {
     ) -> Result<compact::Compacted> {
         let path = self.path.clone();
         let level = compact::level_for_new_catalogues()?;
-        let done = compact::compact(&self.db, &path, level, cache_bytes(None), progress);
+        let done = compact::compact(&self.db, &path, level, cache_bytes(None)?, progress);
         drop(self);
         let done = done?;
         compact::remove_swapped_out(&path)?;
@@ -1115,15 +1113,14 @@ mod tests {
         const MIB: u64 = 1024 * 1024;
         match std::env::var("KHO_CATALOG_CACHE_MB") {
             Err(_) => {
-                assert_eq!(cache_bytes(None), 64 * MIB);
-                assert_eq!(cache_bytes(Some(16)), 16 * MIB);
-                assert_eq!(cache_bytes(Some(1)), 8 * MIB, "no less than 8 MiB");
+                assert_eq!(cache_bytes(None).unwrap(), 64 * MIB);
+                assert_eq!(cache_bytes(Some(16)).unwrap(), 16 * MIB);
+                assert_eq!(cache_bytes(Some(1)).unwrap(), 8 * MIB, "no less than 8 MiB");
             }
-            Ok(said) => {
-                if let Ok(said) = said.parse::<u64>() {
-                    assert_eq!(cache_bytes(Some(16)), said.clamp(8, 64 * 1024) * MIB);
-                }
-            }
+            Ok(said) => match said.trim().parse::<u64>() {
+                Ok(mb @ 8..=65536) => assert_eq!(cache_bytes(Some(16)).unwrap(), mb * MIB),
+                _ => assert!(cache_bytes(Some(16)).is_err()),
+            },
         }
     }
 }

@@ -286,6 +286,34 @@ fn a_reindex_waits_for_its_merges() {
 }
 
 #[test]
+fn a_setting_kho_cannot_use_is_named_not_replaced() {
+    let kho = Kho::new();
+    synthetic_documents(&kho, 50);
+    for (name, value, rule) in [
+        ("KHO_CATALOG_CACHE_MB", "abc", "from 8 to 65536"),
+        ("KHO_CATALOG_CACHE_MB", "0", "from 8 to 65536"),
+        ("KHO_INDEX_COMMIT_DOCS", "0", "from 1 to"),
+        ("KHO_INDEX_COMMIT_DOCS", "-5", "from 1 to"),
+    ] {
+        let run = kho
+            .command()
+            .arg("reindex")
+            .env(name, value)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{name}={value}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}=\"{value}\"")) && stderr.contains(rule),
+            "{name}={value}: {stderr}"
+        );
+    }
+    let run = kho.run(["reindex"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(kho.run(["search", "", "--json"]).json()["total"], 50);
+}
+
+#[test]
 fn a_killed_reindex_resumes_where_it_stopped() {
     let kho = Kho::new();
     let docs = 6000;

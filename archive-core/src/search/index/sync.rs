@@ -18,12 +18,13 @@ use tantivy::{IndexWriter, Term};
 /// and wait for their merges").
 const COMMIT_EVERY_DOCS: usize = 100_000;
 
-fn commit_every_docs() -> usize {
-    std::env::var("KHO_INDEX_COMMIT_DOCS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(COMMIT_EVERY_DOCS)
+fn commit_every_docs() -> Result<usize> {
+    let said = crate::settings::whole_number(
+        "KHO_INDEX_COMMIT_DOCS",
+        1..=u64::from(u32::MAX),
+        "a whole number of documents from 1 to 4294967295",
+    )?;
+    Ok(said.map_or(COMMIT_EVERY_DOCS, |n| n as usize))
 }
 const COMMIT_EVERY: Duration = Duration::from_secs(60);
 
@@ -205,7 +206,7 @@ impl SearchIndex {
                 state,
                 since_commit: 0,
                 last_commit: Instant::now(),
-                commit_every: commit_every_docs(),
+                commit_every: commit_every_docs()?,
             };
             let mut done = 0;
             let mut finished = true;
