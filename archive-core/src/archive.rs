@@ -452,8 +452,8 @@ impl Archive {
     }
 
     /// Waits for the search index's merges of segments to finish. A command that ends after a
-    /// rebuild calls it, so that the index it leaves does not depend on when it exited (the
-    /// server lets them run in the background instead).
+    /// rebuild calls it, so that it does not abandon the merges its rebuild started (the server
+    /// lets them run in the background instead).
     pub fn finish_index_merges(&self) -> Result<()> {
         self.index.finish_merges()
     }

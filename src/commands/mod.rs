@@ -129,8 +129,8 @@ pub fn push_journal(archive: &Archive) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Rebuilds the search index, then waits for its merges so that the index the command leaves is
-/// settled; returns how many documents it indexed.
+/// Rebuilds the search index, then waits for the merges it started, so that exiting does not
+/// abandon them; returns how many documents it indexed.
 pub fn reindex(archive: &Archive) -> anyhow::Result<u64> {
     let what = &schemas::messages::CLI_ACTIVITY_REINDEX;
     let n = archive.reindex(&mut progress_printer(what))?;

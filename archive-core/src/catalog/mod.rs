@@ -159,12 +159,14 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// cache. sled counts it in compressed bytes, so it holds about three times that in memory; it
 /// is not a bound on sled's memory (its page table grows with the entries, docs/benchmarks.md).
 fn cache_bytes(asked_mb: Option<u64>) -> Result<u64> {
+    const MB: std::ops::RangeInclusive<u64> = 8..=64 * 1024;
     let said = crate::settings::whole_number(
         "KHO_CATALOG_CACHE_MB",
-        8..=64 * 1024,
+        MB,
         "a whole number of MiB from 8 to 65536",
     )?;
-    Ok(said.or(asked_mb).unwrap_or(64).clamp(8, 64 * 1024) * 1024 * 1024)
+    let mb = said.or(asked_mb).unwrap_or(64);
+    Ok(mb.clamp(*MB.start(), *MB.end()) * 1024 * 1024)
 }
 
 fn open_sled_waiting_for_lock(config: &sled::Config, path: &Path) -> Result<sled::Db> {

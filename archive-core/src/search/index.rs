@@ -320,9 +320,9 @@ impl SearchIndex {
     }
 
     /// Waits until the writer's merges are done, then lets the writer go (the next write makes
-    /// another). A writer dropped with merges under way abandons them, so a command that ends
-    /// after a rebuild would leave a layout that depends on when it exited
-    /// (docs/benchmarks.md, "Rebuilds commit less and wait for their merges").
+    /// another). A writer dropped with merges under way abandons them, leaving segments the
+    /// merge policy had set out to merge (docs/benchmarks.md, "Rebuilds commit less and wait for
+    /// their merges").
     pub(crate) fn finish_merges(&self) -> Result<()> {
         let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(writer) = guard.take() {

@@ -17,6 +17,8 @@ use tantivy::{IndexWriter, Term};
 /// 2-13% faster with a quarter less resident memory (docs/benchmarks.md, "Rebuilds commit less
 /// and wait for their merges").
 const COMMIT_EVERY_DOCS: usize = 100_000;
+/// ... or this often, whichever comes first.
+const COMMIT_EVERY: Duration = Duration::from_secs(60);
 
 fn commit_every_docs() -> Result<usize> {
     let said = crate::settings::whole_number(
@@ -26,7 +28,6 @@ fn commit_every_docs() -> Result<usize> {
     )?;
     Ok(said.map_or(COMMIT_EVERY_DOCS, |n| n as usize))
 }
-const COMMIT_EVERY: Duration = Duration::from_secs(60);
 
 /// What the last commit says about the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -70,7 +71,8 @@ pub struct Scan {
     pub after: Option<String>,
     /// The catalogue's last sequence number when the scan began: what it holds once done.
     pub upto: u64,
-    /// How many records it has indexed (for progress).
+    /// How many records it has indexed (for progress, and what it still owes:
+    /// [`IndexState::pending`]).
     pub indexed: u64,
 }
 
