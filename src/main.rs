@@ -48,8 +48,9 @@ enum Command {
     /// Build this store's catalogue and index from the bucket's journal (a new node), or with
     /// --since pick up what other nodes added.
     Rebuild(commands::rebuild::Args),
-    /// Rewrite the catalogue into a new one (old versions dropped, pages compressed), check
-    /// every entry, and swap it in. The store must not be in use.
+    /// Rewrite the catalogue into a new one (old versions dropped, pages compressed, ledger
+    /// references packed into blocks), check every entry, and swap it in. The store must not
+    /// be in use.
     Compact(commands::compact::Args),
     /// Rebuild the search index from the catalogue (resumable).
     Reindex(commands::reindex::Args),

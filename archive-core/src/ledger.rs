@@ -47,14 +47,12 @@ fn hashed_json(stored: &mut LedgerEvent) -> crate::Result<Vec<u8>> {
     Ok(json)
 }
 
-/// The key under which `event_refs` files an event for its owner (`o`) or its document (`d`):
-/// prefix, id, 0x00, event seq (big-endian), so that a prefix scan lists them oldest first.
-pub(crate) fn ref_key(kind: u8, id: &str, seq: u64) -> Vec<u8> {
-    [&[kind][..], id.as_bytes(), b"\0", &seq.to_be_bytes()].concat()
-}
+pub(crate) mod refs;
 
+/// The list of an owner's (`o`) or a document's (`d`) events, and the others below: the key
+/// prefix of its entries in `event_refs` ([`refs`]).
 pub(crate) fn ref_prefix(kind: u8, id: &str) -> Vec<u8> {
-    [&[kind][..], id.as_bytes(), b"\0"].concat()
+    refs::prefix(kind, id)
 }
 
 pub(crate) const OWNER_REF: u8 = b'o';
@@ -76,26 +74,24 @@ pub(crate) fn actor_key(actor: &schemas::Actor) -> String {
     format!("{}:{}", actor.kind, actor.name)
 }
 
-/// Every key an event is filed under.
+/// Every list an event is filed under (their key prefixes).
 fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
     let mut keys = Vec::new();
     match &event.event.owner_id {
-        Some(owner) => keys.push(ref_key(OWNER_REF, owner, event.seq)),
-        None if event.event.action == Action::Refused => keys.push(ref_key(
-            ACTOR_REF,
-            &actor_key(&event.event.actor),
-            event.seq,
-        )),
+        Some(owner) => keys.push(ref_prefix(OWNER_REF, owner)),
+        None if event.event.action == Action::Refused => {
+            keys.push(ref_prefix(ACTOR_REF, &actor_key(&event.event.actor)))
+        }
         None => {}
     }
     if matches!(
         event.event.action,
         Action::Account | Action::Backup | Action::TrustChanged | Action::ImportGazetteer
     ) {
-        keys.push(ref_key(AUDIT_REF, "", event.seq));
+        keys.push(ref_prefix(AUDIT_REF, ""));
     }
     if let Some(doc) = &event.event.doc_id {
-        keys.push(ref_key(DOC_REF, doc, event.seq));
+        keys.push(ref_prefix(DOC_REF, doc));
         match event.event.action {
             Action::Ingest
             | Action::Revoke
@@ -104,8 +100,8 @@ fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
             | Action::Reextract
             | Action::SignaturesChecked
             | Action::Certify
-            | Action::RereadPlaces => keys.push(ref_key(HISTORY_REF, doc, event.seq)),
-            Action::Reuse => keys.push(ref_key(REUSE_REF, doc, event.seq)),
+            | Action::RereadPlaces => keys.push(ref_prefix(HISTORY_REF, doc)),
+            Action::Reuse => keys.push(ref_prefix(REUSE_REF, doc)),
             _ => {}
         }
     }
@@ -164,8 +160,16 @@ fn file_refs(
     refs: &TransactionalTree,
     stored: &LedgerEvent,
 ) -> Result<(), ConflictableTransactionError<CatalogTxError>> {
-    for key in ref_keys(stored) {
-        refs.insert(key, &[])?;
+    for prefix in ref_keys(stored) {
+        let open_now = refs.get(refs::open_key(&prefix))?;
+        let filing =
+            refs::file(&prefix, open_now.as_deref(), stored.seq).map_err(|e| tx_err(e.into()))?;
+        if let Some(filing) = filing {
+            if let Some((key, value)) = filing.sealed {
+                refs.insert(key, value)?;
+            }
+            refs.insert(filing.open_key, filing.open)?;
+        }
     }
     Ok(())
 }
@@ -209,8 +213,8 @@ pub(crate) fn restore(
         hash: event.hash.clone(),
     };
     meta.insert(HEAD_KEY, encode(&head)?).map_err(sled_err)?;
-    for key in ref_keys(event) {
-        refs.insert(key, &[]).map_err(sled_err)?;
+    for prefix in ref_keys(event) {
+        refs::file_in_tree(refs, &prefix, event.seq)?;
     }
     Ok(())
 }
@@ -222,12 +226,8 @@ pub(crate) fn backfill_refs(ledger: &sled::Tree, refs: &sled::Tree) -> crate::Re
         let Ok(event) = decode::<LedgerEvent>("ledger event", &value) else {
             continue;
         };
-        for key in ref_keys(&event) {
-            refs.insert(key, &[])
-                .map_err(|e| crate::ArchiveError::Damaged {
-                    key: "event_refs".into(),
-                    detail: e.to_string(),
-                })?;
+        for prefix in ref_keys(&event) {
+            refs::file_in_tree(refs, &prefix, event.seq)?;
         }
     }
     Ok(())

@@ -16,6 +16,7 @@
 //! [`finish_interrupted_swap`]). An interrupted compaction starts again from nothing.
 
 use crate::error::io_err;
+use crate::ledger;
 use crate::{ArchiveError, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -28,6 +29,8 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_LEVEL: i32 = 1;
 /// How many entries one write batch of the copy carries.
 const COPY_BATCH: usize = 10_000;
+/// The tree whose entries are packed as they are copied.
+const EVENT_REFS: &[u8] = b"event_refs";
 
 /// The zstd level for a new catalogue: `$KHO_CATALOG_COMPRESSION` (1-22, or `off`), by default
 /// [`DEFAULT_LEVEL`].
@@ -211,19 +214,27 @@ pub struct CompactProgress<'a> {
     pub checking: bool,
 }
 
-/// A digest of a tree's entries in key order (each key and value length-prefixed).
-#[derive(Default)]
-struct TreeDigest(Sha256);
+/// A digest of a tree's entries whatever the order they come in (each key and value
+/// length-prefixed, hashed alone, the hashes summed): what was written, compared with what reads
+/// back in key order. A packed tree's entries are not written in key order ([`ledger::refs`]).
+#[derive(Default, PartialEq, Eq)]
+struct TreeDigest {
+    sum: u128,
+    entries: u64,
+}
 
 impl TreeDigest {
     fn add(&mut self, key: &[u8], value: &[u8]) {
+        let mut entry = Sha256::new();
         for part in [key, value] {
-            self.0.update((part.len() as u64).to_be_bytes());
-            self.0.update(part);
+            entry.update((part.len() as u64).to_be_bytes());
+            entry.update(part);
         }
-    }
-    fn finish(self) -> [u8; 32] {
-        self.0.finalize().into()
+        let hash: [u8; 32] = entry.finalize().into();
+        let mut half = [0u8; 16];
+        half.copy_from_slice(&hash[..16]);
+        self.sum = self.sum.wrapping_add(u128::from_be_bytes(half));
+        self.entries += 1;
     }
 }
 
@@ -347,9 +358,11 @@ fn copy_checked(
         let mut digest = TreeDigest::default();
         let mut batch = sled::Batch::default();
         let (mut in_batch, mut in_tree) = (0usize, 0u64);
-        for item in from.iter() {
-            let (key, value) = item.map_err(sled_err(from_path))?;
-            digest.add(&key, &value);
+        // Event references are packed into blocks as they are copied (stores from before
+        // blocks hold one entry per reference: `ledger::refs`).
+        let mut packer = (name.as_ref() == EVENT_REFS).then(ledger::refs::Packer::default);
+        let mut put = |key: &[u8], value: &[u8]| -> Result<()> {
+            digest.add(key, value);
             batch.insert(key, value);
             in_batch += 1;
             in_tree += 1;
@@ -362,6 +375,33 @@ fn copy_checked(
                     checking: false,
                 });
             }
+            Ok(())
+        };
+        for item in from.iter() {
+            let (key, value) = item.map_err(sled_err(from_path))?;
+            match packer.as_mut() {
+                None => put(&key, &value)?,
+                Some(packer) => {
+                    for (key, value) in packer.push(&key, &value)? {
+                        put(&key, &value)?;
+                    }
+                }
+            }
+        }
+        if let Some(mut packer) = packer {
+            for (key, value) in packer.finish() {
+                put(&key, &value)?;
+            }
+            if packer.read != packer.written {
+                return Err(ArchiveError::Damaged {
+                    key: format!("{} tree {label}", to.display()),
+                    detail: format!(
+                        "{} event references read but {} packed; the old catalogue is kept \
+                         unchanged",
+                        packer.read, packer.written
+                    ),
+                });
+            }
         }
         into.apply_batch(batch).map_err(&err)?;
         if in_tree > 0 {
@@ -372,7 +412,7 @@ fn copy_checked(
             });
         }
         entries += in_tree;
-        digests.push((name, label, digest.finish(), in_tree));
+        digests.push((name, label, digest, in_tree));
     }
     new.flush().map_err(&err)?;
     drop(new);
@@ -393,7 +433,7 @@ fn copy_checked(
             let (key, value) = item.map_err(&err)?;
             digest.add(&key, &value);
         }
-        if digest.finish() != *expected {
+        if digest != *expected {
             return Err(ArchiveError::Damaged {
                 key: format!("{} tree {label}", to.display()),
                 detail: "the compacted copy does not read back as written; the old catalogue \

@@ -10,8 +10,9 @@
 //! - `meta`       `seq` (u64 big-endian), `record_count`, `ledger_head`, cursors
 //! - `ledger`     event seq (u64 big-endian) -> ledger event
 //! - `texts`      sha256 hex -> page texts (text is a function of the bytes, shared by owners)
-//! - `event_refs` `o` owner id or `d` doc id, 0x00, event seq -> (empty): each owner's and each
-//!   document's events, so that "who read my documents" does not walk the whole ledger
+//! - `event_refs` `o` owner id or `d` doc id (and others), 0x00, first event seq of a block or
+//!   `u64::MAX` for the open one -> event seqs: each owner's and each document's events, in
+//!   blocks, so that "who read my documents" does not walk the whole ledger ([`crate::ledger`])
 //! - `fixity`     sha256 hex -> the last background check of that blob ([`crate::fixity`])
 //! - `replicated` seq -> (empty): changes that came from another node's journal
 //! - `indicators` per-day, per-agency counters moved by ledger events: see [`crate::indicators`]
@@ -646,9 +647,10 @@ impl Catalog {
         limit: usize,
     ) -> Result<Vec<LedgerEvent>> {
         let prefix = ledger::ref_prefix(ledger::OWNER_REF, owner);
-        let start = [&prefix[..], &0u64.to_be_bytes()].concat();
-        let end = [&prefix[..], &before.to_be_bytes()].concat();
-        self.events_of_refs(&prefix, self.event_refs.range(start..end).rev(), limit)
+        self.events_numbered(
+            ledger::refs::Numbers::before(&self.event_refs, &prefix, before),
+            limit,
+        )
     }
 
     /// The admin audit trail (account changes, backups), oldest first.
@@ -682,29 +684,24 @@ impl Catalog {
         after: u64,
         limit: usize,
     ) -> Result<Vec<LedgerEvent>> {
-        let start = [prefix, &(after.saturating_add(1)).to_be_bytes()].concat();
-        let end = [prefix, &u64::MAX.to_be_bytes()].concat();
-        self.events_of_refs(prefix, self.event_refs.range(start..=end), limit)
+        self.events_numbered(
+            ledger::refs::Numbers::after(&self.event_refs, prefix, after),
+            limit,
+        )
     }
 
-    /// The events that `refs` (keys of `event_refs` under `prefix`) point at, at most `limit`,
-    /// in the order given.
-    fn events_of_refs(
+    /// The ledger events `numbers` names, at most `limit`, in the order given.
+    fn events_numbered(
         &self,
-        prefix: &[u8],
-        refs: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+        numbers: impl Iterator<Item = Result<u64>>,
         limit: usize,
     ) -> Result<Vec<LedgerEvent>> {
         let mut out = Vec::new();
-        for item in refs {
+        for seq in numbers {
             if out.len() >= limit {
                 break;
             }
-            let (key, _) = item.map_err(self.err())?;
-            let Some(seq) = key.get(prefix.len()..) else {
-                continue;
-            };
-            if let Some(bytes) = self.ledger.get(seq).map_err(self.err())? {
+            if let Some(bytes) = self.ledger.get(seq?.to_be_bytes()).map_err(self.err())? {
                 out.push(decode("ledger event", &bytes)?);
             }
         }
@@ -1108,7 +1105,113 @@ pub(crate) struct EventsToAppend {
 
 #[cfg(test)]
 mod tests {
-    use super::cache_bytes;
+    use super::{cache_bytes, Catalog};
+    use crate::ledger;
+    use schemas::{Action, Actor, LedgerEvent, NewEvent};
+    use time::OffsetDateTime;
+
+    fn seqs(events: Vec<LedgerEvent>) -> Vec<u64> {
+        events.iter().map(|e| e.seq).collect()
+    }
+
+    /// What the lists read as, every way they are read: an owner's page after and before a
+    /// number, a document's events, its history and reuses.
+    fn lists(catalog: &Catalog) -> Vec<Vec<u64>> {
+        vec![
+            seqs(catalog.events_of_owner("017316709271", 0, 1000).unwrap()),
+            seqs(catalog.events_of_owner("017316709271", 20, 7).unwrap()),
+            seqs(
+                catalog
+                    .events_of_owner_before("017316709271", 30, 9)
+                    .unwrap(),
+            ),
+            seqs(
+                catalog
+                    .events_of_owner_before("017316709271", u64::MAX, 5)
+                    .unwrap(),
+            ),
+            seqs(catalog.events_of_owner("079201000123", 0, 1000).unwrap()),
+            seqs(
+                catalog
+                    .events_of_doc("e42fjr5nsanvwfrpsaupdwo3kw", 3, 1000)
+                    .unwrap(),
+            ),
+            seqs(
+                catalog
+                    .history_of_doc("e42fjr5nsanvwfrpsaupdwo3kw")
+                    .unwrap(),
+            ),
+            seqs(catalog.reuses_of_doc("e42fjr5nsanvwfrpsaupdwo3kw").unwrap()),
+        ]
+    }
+
+    fn events(count: usize) -> Vec<NewEvent> {
+        let clerk = Actor {
+            kind: "user".into(),
+            name: "clerk".into(),
+            role: Some("clerk".into()),
+            agency_code: None,
+            made_by: None,
+        };
+        (0..count)
+            .map(|i| {
+                let action = [Action::Ingest, Action::ReadMetadata, Action::Reuse][i % 3];
+                let mut event = NewEvent::new(action, &clerk);
+                event.owner_id = Some(["017316709271", "079201000123"][i % 5 / 4].into());
+                event.doc_id = Some(["e42fjr5nsanvwfrpsaupdwo3kw", "f7"][i % 2].into());
+                event
+            })
+            .collect()
+    }
+
+    /// A store written before references were kept in blocks reads the same, goes on filing
+    /// new events after its old references, and `kho compact` packs them.
+    #[test]
+    fn references_from_before_blocks_read_the_same_and_compaction_packs_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, index) = (dir.path().join("catalog"), dir.path().join("index"));
+        let catalog = Catalog::open(&path, &index, None).unwrap();
+        catalog
+            .append_events(&events(90), OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
+        let in_blocks = catalog.event_refs.len();
+        let read = lists(&catalog);
+        assert!(read.iter().all(|list| !list.is_empty()), "{read:?}");
+
+        ledger::refs::unpack(&catalog.event_refs);
+        let singles = catalog.event_refs.len();
+        assert!(
+            singles > 3 * in_blocks,
+            "{singles} entries, {in_blocks} in blocks"
+        );
+        assert_eq!(lists(&catalog), read);
+
+        let more = catalog
+            .append_events(&events(10), OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
+        let read = lists(&catalog);
+        assert!(read[0].ends_with(&[more[7].seq, more[8].seq]), "{read:?}");
+        let compacted = catalog.compact(&mut |_| {}).unwrap();
+        assert!(compacted.entries > 0);
+
+        let catalog = Catalog::open(&path, &index, None).unwrap();
+        assert_eq!(lists(&catalog), read);
+        // As many entries as a store that filed the same events in blocks from the start.
+        let fresh_dir = tempfile::tempdir().unwrap();
+        let fresh = Catalog::open(
+            &fresh_dir.path().join("c"),
+            &fresh_dir.path().join("i"),
+            None,
+        )
+        .unwrap();
+        for count in [90, 10] {
+            fresh
+                .append_events(&events(count), OffsetDateTime::UNIX_EPOCH)
+                .unwrap();
+        }
+        assert_eq!(catalog.event_refs.len(), fresh.event_refs.len());
+        assert_eq!(lists(&fresh), read);
+    }
 
     #[test]
     fn the_cache_is_what_the_opener_asks_unless_the_operator_says() {
