@@ -1110,38 +1110,23 @@ mod tests {
     use schemas::{Action, Actor, LedgerEvent, NewEvent};
     use time::OffsetDateTime;
 
-    fn seqs(events: Vec<LedgerEvent>) -> Vec<u64> {
-        events.iter().map(|e| e.seq).collect()
+    fn seqs(events: crate::Result<Vec<LedgerEvent>>) -> Vec<u64> {
+        events.unwrap().iter().map(|e| e.seq).collect()
     }
 
     /// What the lists read as, every way they are read: an owner's page after and before a
     /// number, a document's events, its history and reuses.
     fn lists(catalog: &Catalog) -> Vec<Vec<u64>> {
+        let (owner, doc) = ("017316709271", "e42fjr5nsanvwfrpsaupdwo3kw");
         vec![
-            seqs(catalog.events_of_owner("017316709271", 0, 1000).unwrap()),
-            seqs(catalog.events_of_owner("017316709271", 20, 7).unwrap()),
-            seqs(
-                catalog
-                    .events_of_owner_before("017316709271", 30, 9)
-                    .unwrap(),
-            ),
-            seqs(
-                catalog
-                    .events_of_owner_before("017316709271", u64::MAX, 5)
-                    .unwrap(),
-            ),
-            seqs(catalog.events_of_owner("079201000123", 0, 1000).unwrap()),
-            seqs(
-                catalog
-                    .events_of_doc("e42fjr5nsanvwfrpsaupdwo3kw", 3, 1000)
-                    .unwrap(),
-            ),
-            seqs(
-                catalog
-                    .history_of_doc("e42fjr5nsanvwfrpsaupdwo3kw")
-                    .unwrap(),
-            ),
-            seqs(catalog.reuses_of_doc("e42fjr5nsanvwfrpsaupdwo3kw").unwrap()),
+            seqs(catalog.events_of_owner(owner, 0, 1000)),
+            seqs(catalog.events_of_owner(owner, 20, 7)),
+            seqs(catalog.events_of_owner_before(owner, 30, 9)),
+            seqs(catalog.events_of_owner_before(owner, u64::MAX, 5)),
+            seqs(catalog.events_of_owner("079201000123", 0, 1000)),
+            seqs(catalog.events_of_doc(doc, 3, 1000)),
+            seqs(catalog.history_of_doc(doc)),
+            seqs(catalog.reuses_of_doc(doc)),
         ]
     }
 

@@ -223,8 +223,11 @@ impl Numbers {
         let (start, error) = match tree
             .range(key(prefix, 0)..=key(prefix, after.min(OPEN - 1)))
             .rev()
-            .find(|entry| entry.as_ref().map_or(true, |(k, _)| k.len() == prefix.len() + 8))
-        {
+            .find(|entry| {
+                entry
+                    .as_ref()
+                    .map_or(true, |(k, _)| k.len() == prefix.len() + 8)
+            }) {
             Some(Ok((key, _))) => (key.to_vec(), None),
             Some(Err(e)) => (key(prefix, 0), Some(sled_error(e))),
             None => (key(prefix, 0), None),
