@@ -392,7 +392,7 @@ fn copy_checked(
             for (key, value) in packer.finish() {
                 put(&key, &value)?;
             }
-            if packer.read != packer.written {
+            if packer.read != packer.written + packer.repeated {
                 return Err(ArchiveError::Damaged {
                     key: format!("{} tree {label}", to.display()),
                     detail: format!(

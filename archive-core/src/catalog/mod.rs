@@ -917,7 +917,19 @@ impl Catalog {
     }
 
     pub(crate) fn check_ledger(&self) -> Result<LedgerCheck> {
-        ledger::check(&self.meta, &self.ledger).map_err(self.err())
+        let mut check = ledger::check(&self.meta, &self.ledger).map_err(self.err())?;
+        if check.error.is_none() {
+            let lists = ledger::refs::lists_out_of_order(&self.event_refs)?;
+            if lists > 0 {
+                check.error = Some(format!(
+                    "{lists} owner's or document's list(s) of ledger events read out of order \
+                     (an older kho wrote to this store after a newer one), so their pages skip \
+                     events; the events themselves are intact: run `kho compact` (the store \
+                     stopped) to put the lists back in order"
+                ));
+            }
+        }
+        Ok(check)
     }
 
     /// Writes an exported blob's page texts back.
@@ -1147,6 +1159,50 @@ mod tests {
                 event
             })
             .collect()
+    }
+
+    /// An older kho writing to a store after a newer one files its references as singles,
+    /// which sort before the list's open block: `kho verify` says so and names the remedy, and
+    /// `kho compact` puts the list back in order.
+    #[test]
+    fn a_list_an_older_kho_wrote_to_is_named_by_verify_and_mended_by_compaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, index) = (dir.path().join("catalog"), dir.path().join("index"));
+        let catalog = Catalog::open(&path, &index, None).unwrap();
+        catalog
+            .append_events(&events(20), OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
+        assert!(catalog.check_ledger().unwrap().error.is_none());
+        let owner = "017316709271";
+        // The fifth event is the other owner's: filed here too, it is this list's newest.
+        let appended = catalog
+            .append_events(&events(5), OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
+        let newest = appended[4].seq;
+        // As the older kho files it: one empty entry, the number in the key.
+        let single = [
+            ledger::ref_prefix(ledger::OWNER_REF, owner),
+            newest.to_be_bytes().to_vec(),
+        ];
+        catalog.event_refs.insert(single.concat(), &[]).unwrap();
+        let read = seqs(catalog.events_of_owner(owner, 0, 1000));
+        assert_ne!(
+            read.last(),
+            Some(&newest),
+            "out of order before compaction: {read:?}"
+        );
+        let error = catalog.check_ledger().unwrap().error.unwrap();
+        assert!(
+            error.contains("out of order") && error.contains("kho compact"),
+            "{error}"
+        );
+
+        catalog.compact(&mut |_| {}).unwrap();
+        let catalog = Catalog::open(&path, &index, None).unwrap();
+        let read = seqs(catalog.events_of_owner(owner, 0, 1000));
+        assert_eq!(read.last(), Some(&newest), "{read:?}");
+        assert!(read.windows(2).all(|w| w[0] < w[1]), "{read:?}");
+        assert!(catalog.check_ledger().unwrap().error.is_none());
     }
 
     /// A store written before references were kept in blocks reads the same, goes on filing

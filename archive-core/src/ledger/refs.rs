@@ -308,7 +308,8 @@ impl Iterator for Numbers {
 
 /// Rewrites a tree of references in key order into blocks, for `kho compact`: single entries
 /// (stores from before blocks) and partly filled sealed blocks are packed together, a list's
-/// newest numbers going to its open block. Feed it every entry in key order with [`Packer::push`],
+/// newest numbers going to its open block. A list is held whole until the next begins (eight
+/// bytes a reference), so that one out of order comes out in order. Feed it every entry in key order with [`Packer::push`],
 /// then [`Packer::finish`]; each returns the entries to write, not always in key order (an
 /// entry kept as it is may come before the blocks of the list around it).
 #[derive(Default)]
@@ -316,9 +317,10 @@ pub(crate) struct Packer {
     /// The list being packed, and its numbers not yet written.
     prefix: Vec<u8>,
     numbers: Vec<u64>,
-    /// Numbers seen and written, to check that nothing was lost.
+    /// Numbers seen, written, and seen twice (written once), to check that nothing was lost.
     pub read: u64,
     pub written: u64,
+    pub repeated: u64,
 }
 
 /// Entries to write, as (key, value).
@@ -348,28 +350,20 @@ impl Packer {
             None => return Ok(vec![(entry_key.to_vec(), value.to_vec())]),
         };
         self.read += numbers.len() as u64;
-        for n in numbers {
-            if self.numbers.last().is_some_and(|&last| last >= n) {
-                return Err(Unreadable {
-                    key: entry_key.to_vec(),
-                    detail: "event references out of order",
-                });
-            }
-            self.numbers.push(n);
-            if self.numbers.len() == 2 * BLOCK_REFS {
-                // Sealed blocks are full; the last numbers stay for the open block.
-                let block: Vec<u64> = self.numbers.drain(..BLOCK_REFS).collect();
-                self.written += block.len() as u64;
-                out.push((key(&self.prefix, block[0]), encode(&block)));
-            }
-        }
+        self.numbers.extend(numbers);
         Ok(out)
     }
 
     /// The list's remaining numbers: full blocks sealed, the rest its open block.
     fn flush_list(&mut self) -> Entries {
         let mut out = Vec::new();
-        let numbers = std::mem::take(&mut self.numbers);
+        let mut numbers = std::mem::take(&mut self.numbers);
+        // In key order a list's numbers ascend, but for a store that an older kho wrote to after
+        // a newer one (its singles sort before the open block): put back in order here.
+        numbers.sort_unstable();
+        let before = numbers.len();
+        numbers.dedup();
+        self.repeated += (before - numbers.len()) as u64;
         let mut chunks = numbers.chunks(BLOCK_REFS).peekable();
         while let Some(chunk) = chunks.next() {
             self.written += chunk.len() as u64;
@@ -386,6 +380,36 @@ impl Packer {
     pub(crate) fn finish(&mut self) -> Entries {
         self.flush_list()
     }
+}
+
+/// How many lists of `tree` do not read in order: a store an older kho wrote to after a newer
+/// one (its singles sort before the open block though they are newer). `kho compact` puts them
+/// back in order ([`Packer`]). An entry that cannot be read is an error naming it.
+pub(crate) fn lists_out_of_order(tree: &sled::Tree) -> crate::Result<u64> {
+    let mut out_of_order = 0;
+    let mut list: Vec<u8> = Vec::new();
+    let (mut last, mut counted) = (0u64, false);
+    for entry in tree.iter() {
+        let (key, value) = entry.map_err(sled_error)?;
+        let Some(prefix) = list_prefix(&key) else {
+            continue;
+        };
+        if prefix != list.as_slice() {
+            list = prefix.to_vec();
+            (last, counted) = (0, false);
+        }
+        let Some(numbers) = numbers_of(prefix.len(), &key, &value) else {
+            continue;
+        };
+        for n in numbers? {
+            if n <= last && !counted {
+                out_of_order += 1;
+                counted = true;
+            }
+            last = last.max(n);
+        }
+    }
+    Ok(out_of_order)
 }
 
 /// Rewrites every list of `tree` as stores from before blocks held it: one empty entry per
@@ -526,15 +550,29 @@ mod tests {
         fn every_layout_reads_the_same(
             numbers in ascending(),
             singles in 0usize..90,
+            late in 0usize..20,
             from in 0u64..200_000,
         ) {
             let prefix = prefix(b'd', "e42fjr5nsanvwfrpsaupdwo3kw");
             let (old, new) = numbers.split_at(singles.min(numbers.len()));
+            // Some of the newer numbers filed as singles among the blocks: an older kho run on
+            // the store in between (a downgrade, then an upgrade again).
+            let (before_late, rest) = new.split_at(new.len() / 2);
+            let (late, after_late) = rest.split_at(late.min(rest.len()));
             let tree = tree();
             for &n in old {
                 tree.insert(key(&prefix, n), &[]).unwrap();
             }
-            file_all(&tree, &prefix, new);
+            file_all(&tree, &prefix, before_late);
+            for &n in late {
+                tree.insert(key(&prefix, n), &[]).unwrap();
+            }
+            file_all(&tree, &prefix, after_late);
+            // Then the late singles may sort before an open block that holds older numbers:
+            // only packing puts them back in order, and the check counts such a list.
+            let in_order = after(&tree, &prefix, 0) == numbers;
+            prop_assert_eq!(lists_out_of_order(&tree).unwrap(), u64::from(!in_order));
+            prop_assert!(in_order || (!before_late.is_empty() && !late.is_empty()));
             // Another list on either side, which no read of this one may touch.
             file_all(&tree, &self::prefix(b'd', "a"), &[3, 9_000]);
             file_all(&tree, &self::prefix(b'h', "e42fjr5nsanvwfrpsaupdwo3kw"), &[4, 8]);
@@ -553,6 +591,8 @@ mod tests {
                 packed.insert(k, v).unwrap();
             }
             prop_assert_eq!(packer.read, packer.written);
+            prop_assert_eq!(packer.repeated, 0);
+            prop_assert_eq!(lists_out_of_order(&packed).unwrap(), 0);
             prop_assert_eq!(packer.read, numbers.len() as u64 + 4);
             // Packed: every list in as few entries as blocks of sixteen allow.
             let lists = [numbers.len(), 2, 2];
@@ -561,7 +601,8 @@ mod tests {
 
             let up: Vec<u64> = numbers.iter().copied().filter(|&n| n > from).collect();
             let down: Vec<u64> = numbers.iter().rev().copied().filter(|&n| n < from).collect();
-            for layout in [&tree, &packed] {
+            let layouts = if in_order { vec![&tree, &packed] } else { vec![&packed] };
+            for layout in layouts {
                 prop_assert_eq!(&after(layout, &prefix, from), &up);
                 prop_assert_eq!(&before(layout, &prefix, from), &down);
                 prop_assert_eq!(after(layout, &prefix, 0), numbers.clone());

@@ -15,6 +15,8 @@ use std::sync::Mutex;
 /// Searches whose counts are kept, at most, per generation (a few kilobytes each: the buckets
 /// kept are bounded, `facets.rs`). `KHO_FACET_CACHE_ENTRIES` overrides; 0 turns the cache off.
 const ENTRIES: usize = 1024;
+/// The most `KHO_FACET_CACHE_ENTRIES` may keep: a few GB at the most.
+const MAX_ENTRIES: u64 = 1_000_000;
 
 pub(super) struct FacetCache {
     capacity: usize,
@@ -30,11 +32,19 @@ struct Kept {
 }
 
 impl FacetCache {
-    pub(super) fn new() -> FacetCache {
-        let capacity = std::env::var("KHO_FACET_CACHE_ENTRIES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(ENTRIES);
+    /// The cache `KHO_FACET_CACHE_ENTRIES` asks for (an error if kho cannot use its value).
+    pub(super) fn from_settings() -> crate::Result<FacetCache> {
+        let said = crate::settings::whole_number(
+            "KHO_FACET_CACHE_ENTRIES",
+            0..=MAX_ENTRIES,
+            "a whole number of searches from 0 (no cache) to 1000000",
+        )?;
+        Ok(FacetCache::with_capacity(
+            said.map_or(ENTRIES, |n| n as usize),
+        ))
+    }
+
+    fn with_capacity(capacity: usize) -> FacetCache {
         FacetCache {
             capacity,
             kept: Mutex::new(Kept::default()),
@@ -97,7 +107,7 @@ mod tests {
 
     #[test]
     fn counts_are_kept_for_their_generation_only() {
-        let cache = FacetCache::new();
+        let cache = FacetCache::with_capacity(ENTRIES);
         cache.put(1, "q".into(), &fruit(5));
         assert_eq!(cache.get(1, "q").map(|f| f.total), Some(5));
         assert!(cache.get(1, "other").is_none());

@@ -277,7 +277,7 @@ impl SearchIndex {
             writer: Mutex::new(None),
             fields,
             reset: None,
-            facet_cache: FacetCache::new(),
+            facet_cache: FacetCache::from_settings()?,
             visible,
         })
     }

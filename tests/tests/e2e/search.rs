@@ -294,6 +294,16 @@ fn a_setting_kho_cannot_use_is_named_not_replaced() {
         ("KHO_CATALOG_CACHE_MB", "0", "from 8 to 65536"),
         ("KHO_INDEX_COMMIT_DOCS", "0", "from 1 to"),
         ("KHO_INDEX_COMMIT_DOCS", "-5", "from 1 to"),
+        (
+            "KHO_FACET_CACHE_ENTRIES",
+            "lots",
+            "from 0 (no cache) to 1000000",
+        ),
+        (
+            "KHO_FACET_CACHE_ENTRIES",
+            "1e9",
+            "from 0 (no cache) to 1000000",
+        ),
     ] {
         let run = kho
             .command()
