@@ -32,19 +32,18 @@ struct Kept {
 }
 
 impl FacetCache {
-    /// The cache `KHO_FACET_CACHE_ENTRIES` asks for (an error if kho cannot use its value).
-    pub(super) fn from_settings() -> crate::Result<FacetCache> {
+    /// How many searches `KHO_FACET_CACHE_ENTRIES` asks to keep (an error if kho cannot use
+    /// its value).
+    pub(super) fn entries_from_settings() -> crate::Result<usize> {
         let said = crate::settings::whole_number(
             "KHO_FACET_CACHE_ENTRIES",
             0..=MAX_ENTRIES,
             "a whole number of searches from 0 (no cache) to 1000000",
         )?;
-        Ok(FacetCache::with_capacity(
-            said.map_or(ENTRIES, |n| n as usize),
-        ))
+        Ok(said.map_or(ENTRIES, |n| n as usize))
     }
 
-    fn with_capacity(capacity: usize) -> FacetCache {
+    pub(super) fn with_capacity(capacity: usize) -> FacetCache {
         FacetCache {
             capacity,
             kept: Mutex::new(Kept::default()),

@@ -198,7 +198,9 @@ impl SearchIndex {
     /// catalogue, and [`SearchIndex::reset`] says so. Without this a damaged index would make
     /// the whole store unopenable, `kho reindex` included.
     pub(crate) fn open(path: &Path) -> Result<Self> {
-        let damage = match Self::open_as_is(path) {
+        // Settings first: an unusable one is the operator's to mend, not damage to move aside.
+        let facet_entries = FacetCache::entries_from_settings()?;
+        let damage = match Self::open_as_is(path, facet_entries) {
             Ok(index) => return Ok(index),
             Err(e @ ArchiveError::Io { .. }) => return Err(e),
             Err(ArchiveError::Index { detail, .. }) => detail,
@@ -212,7 +214,7 @@ impl SearchIndex {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut index = Self::open_as_is(path)?;
+        let mut index = Self::open_as_is(path, facet_entries)?;
         index.reset = Some(format!(
             "{damage}; it was moved to {} (delete it when done) and is rebuilt from the catalogue",
             aside.display()
@@ -225,7 +227,7 @@ impl SearchIndex {
         self.reset.as_deref()
     }
 
-    fn open_as_is(path: &Path) -> Result<Self> {
+    fn open_as_is(path: &Path, facet_entries: usize) -> Result<Self> {
         std::fs::create_dir_all(path).map_err(|source| ArchiveError::Io {
             path: path.to_path_buf(),
             source,
@@ -277,7 +279,7 @@ impl SearchIndex {
             writer: Mutex::new(None),
             fields,
             reset: None,
-            facet_cache: FacetCache::from_settings()?,
+            facet_cache: FacetCache::with_capacity(facet_entries),
             visible,
         })
     }

@@ -318,6 +318,14 @@ fn a_setting_kho_cannot_use_is_named_not_replaced() {
             "{name}={value}: {stderr}"
         );
     }
+    // An unusable setting is the operator's to mend: the index was not taken for damaged and
+    // moved aside (it was, for the facet cache's, until an end-to-end run caught it).
+    let aside: Vec<_> = std::fs::read_dir(kho.data.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("index."))
+        .collect();
+    assert!(aside.is_empty(), "{aside:?}");
     let run = kho.run(["reindex"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(kho.run(["search", "", "--json"]).json()["total"], 50);
