@@ -75,7 +75,7 @@ pub(crate) fn actor_key(actor: &schemas::Actor) -> String {
 }
 
 /// Every list an event is filed under (their key prefixes).
-fn ref_keys(event: &LedgerEvent) -> Vec<Vec<u8>> {
+fn lists_of(event: &LedgerEvent) -> Vec<Vec<u8>> {
     let mut keys = Vec::new();
     match &event.event.owner_id {
         Some(owner) => keys.push(ref_prefix(OWNER_REF, owner)),
@@ -160,7 +160,7 @@ fn file_refs(
     refs: &TransactionalTree,
     stored: &LedgerEvent,
 ) -> Result<(), ConflictableTransactionError<CatalogTxError>> {
-    for prefix in ref_keys(stored) {
+    for prefix in lists_of(stored) {
         let open_now = refs.get(refs::open_key(&prefix))?;
         let filing =
             refs::file(&prefix, open_now.as_deref(), stored.seq).map_err(|e| tx_err(e.into()))?;
@@ -213,7 +213,7 @@ pub(crate) fn restore(
         hash: event.hash.clone(),
     };
     meta.insert(HEAD_KEY, encode(&head)?).map_err(sled_err)?;
-    for prefix in ref_keys(event) {
+    for prefix in lists_of(event) {
         refs::file_in_tree(refs, &prefix, event.seq)?;
     }
     Ok(())
@@ -226,7 +226,7 @@ pub(crate) fn backfill_refs(ledger: &sled::Tree, refs: &sled::Tree) -> crate::Re
         let Ok(event) = decode::<LedgerEvent>("ledger event", &value) else {
             continue;
         };
-        for prefix in ref_keys(&event) {
+        for prefix in lists_of(&event) {
             refs::file_in_tree(refs, &prefix, event.seq)?;
         }
     }

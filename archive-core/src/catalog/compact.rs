@@ -396,9 +396,9 @@ fn copy_checked(
                 return Err(ArchiveError::Damaged {
                     key: format!("{} tree {label}", to.display()),
                     detail: format!(
-                        "{} event references read but {} packed; the old catalogue is kept \
-                         unchanged",
-                        packer.read, packer.written
+                        "{} event references read but {} packed ({} read twice); the old \
+                         catalogue is kept unchanged",
+                        packer.read, packer.written, packer.repeated
                     ),
                 });
             }

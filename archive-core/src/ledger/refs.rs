@@ -13,7 +13,9 @@
 //! - from stores written before blocks: one key per event (the number itself) and an empty value.
 //!
 //! Readers take all three, in key order: a single's number is below every block's (they came
-//! first), sealed blocks follow in order, and the open block holds the newest. `kho compact`
+//! first), sealed blocks follow in order, and the open block holds the newest. (Not so where an
+//! older kho wrote singles after a newer one wrote blocks: [`lists_out_of_order`] finds such
+//! lists for `kho verify`, and packing puts them back in order.) `kho compact`
 //! packs singles into blocks ([`Packer`]). A block's value is a format byte, then its numbers
 //! ascending as LEB128 varints, each the difference from the one before (the first from 0).
 
@@ -56,8 +58,8 @@ impl From<Unreadable> for crate::ArchiveError {
                 String::from_utf8_lossy(&e.key).escape_debug()
             ),
             detail: format!(
-                "{}; `kho verify` checks the ledger, and `kho compact` rewrites this tree from a \
-                 readable copy only",
+                "{}; the events themselves are in the ledger (`kho verify` checks it): a store \
+                 rebuilt from its `kho export` bag by `kho import` files them again",
                 e.detail
             ),
         }
@@ -69,7 +71,9 @@ fn encode(numbers: &[u64]) -> Vec<u8> {
     out.push(BLOCK_FORMAT);
     let mut previous = 0u64;
     for &n in numbers {
-        let mut delta = n - previous;
+        // Callers give numbers ascending; were they not, a 0 is written, which reads back as
+        // damage ("repeats a number"), never as a wrong number.
+        let mut delta = n.saturating_sub(previous);
         previous = n;
         loop {
             let byte = (delta & 0x7f) as u8;
@@ -180,11 +184,7 @@ pub(crate) fn file(
 
 /// Files `number` under `prefix` in `tree` outside a transaction (a restore, a backfill).
 pub(crate) fn file_in_tree(tree: &sled::Tree, prefix: &[u8], number: u64) -> crate::Result<()> {
-    let err = |e: sled::Error| crate::ArchiveError::Damaged {
-        key: "event_refs".into(),
-        detail: e.to_string(),
-    };
-    let open_now = tree.get(key(prefix, OPEN)).map_err(err)?;
+    let open_now = tree.get(key(prefix, OPEN)).map_err(sled_error)?;
     let Some(filing) = file(prefix, open_now.as_deref(), number)? else {
         return Ok(());
     };
@@ -193,7 +193,7 @@ pub(crate) fn file_in_tree(tree: &sled::Tree, prefix: &[u8], number: u64) -> cra
         batch.insert(key, value);
     }
     batch.insert(filing.open_key, filing.open);
-    tree.apply_batch(batch).map_err(err)
+    tree.apply_batch(batch).map_err(sled_error)
 }
 
 /// A list's numbers in order, newest first or oldest first, read a block at a time.
@@ -309,9 +309,10 @@ impl Iterator for Numbers {
 /// Rewrites a tree of references in key order into blocks, for `kho compact`: single entries
 /// (stores from before blocks) and partly filled sealed blocks are packed together, a list's
 /// newest numbers going to its open block. A list is held whole until the next begins (eight
-/// bytes a reference), so that one out of order comes out in order. Feed it every entry in key order with [`Packer::push`],
-/// then [`Packer::finish`]; each returns the entries to write, not always in key order (an
-/// entry kept as it is may come before the blocks of the list around it).
+/// bytes a reference), so that one out of order comes out in order. Feed it every entry in key
+/// order with [`Packer::push`], then [`Packer::finish`]; each returns the entries to write, not
+/// always in key order (an entry kept as it is may come before the blocks of the list around
+/// it).
 #[derive(Default)]
 pub(crate) struct Packer {
     /// The list being packed, and its numbers not yet written.
