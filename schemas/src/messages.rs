@@ -731,6 +731,10 @@ messages! {
         vi: "một số nguyên số trang",
         en: "a whole number of pages"
     }
+    LEDGER_CURSORS = "ledger.cursors" {
+        vi: "chỉ dùng một trong hai: before (cũ hơn) hoặc after (mới hơn)",
+        en: "one of before (older) or after (newer), not both"
+    }
     LEDGER_ACTION = "ledger.action" {
         vi: "một hoạt động của nhật ký: read_metadata, search, download, reuse, refused, ...",
         en: "an action of the ledger: read_metadata, search, download, reuse, refused, ..."

@@ -340,9 +340,10 @@ impl From<&archive_core::LedgerEvents> for EventPage {
 pub struct LinesParams {
     /// Lines of events before this sequence number (the `older` of a page).
     pub before: Option<u64>,
-    /// Lines of events after this sequence number (the `newer` of a page).
+    /// Lines of events after this sequence number (the `newer` of a page); not with `before`
+    /// (422 `ledger.cursors`).
     pub after: Option<u64>,
-    /// 1 to 200 lines, default 50.
+    /// 1 to 200 lines, default 50 (outside that, 422 `request.limit`).
     pub limit: Option<usize>,
     /// Only events about this document id.
     pub document: Option<String>,

@@ -49,7 +49,7 @@ pub use documents::{
 };
 pub use dossiers::{DossierDocument, DossierUse, Registration};
 pub use feed::{FeedPage, FeedQuery, Notice, NoticePage, WebhookState, MAX_FEED_PAGE};
-pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
+pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument, MAX_LINES};
 pub use operations::BatchReport;
 pub use shares::{Opening, ShareVisit};
 pub use sign_in::{ProviderIdentity, ProviderSignIn};

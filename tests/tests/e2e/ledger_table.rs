@@ -467,6 +467,23 @@ fn a_citizens_ledger_reads_newest_first_one_line_per_request_both_ways() {
         w.token("duc"),
     );
     assert_eq!(bad.status, 422);
+    // A program asking outside the page's range, or both ways at once, is told which field.
+    for (query, field, code) in [
+        ("limit=0", "limit", "request.limit"),
+        ("limit=201", "limit", "request.limit"),
+        ("before=9&after=3", "after", "ledger.cursors"),
+    ] {
+        let refused = w.served.get(
+            &format!("/api/v1/owners/{DUC}/ledger/lines?{query}"),
+            w.token("duc"),
+        );
+        assert_eq!(refused.status, 422, "{query}: {}", refused.text());
+        let text = refused.text();
+        assert!(
+            text.contains(field) && text.contains(code),
+            "{query}: {text}"
+        );
+    }
     // The web page shows the lines, newest first, with a link to older ones.
     let page = Request::new("GET", "/my/ledger?limit=2")
         .header("Cookie", &format!("kho_session={}", w.tokens["duc"]))
