@@ -51,9 +51,7 @@ pub(crate) mod refs;
 
 /// The list of an owner's (`o`) or a document's (`d`) events, and the others below: the key
 /// prefix of its entries in `event_refs` ([`refs`]).
-pub(crate) fn ref_prefix(kind: u8, id: &str) -> Vec<u8> {
-    refs::prefix(kind, id)
-}
+pub(crate) use refs::prefix as ref_prefix;
 
 pub(crate) const OWNER_REF: u8 = b'o';
 pub(crate) const DOC_REF: u8 = b'd';
@@ -161,14 +159,12 @@ fn file_refs(
     stored: &LedgerEvent,
 ) -> Result<(), ConflictableTransactionError<CatalogTxError>> {
     for prefix in lists_of(stored) {
-        let open_now = refs.get(refs::open_key(&prefix))?;
-        let filing =
-            refs::file(&prefix, open_now.as_deref(), stored.seq).map_err(|e| tx_err(e.into()))?;
-        if let Some(filing) = filing {
-            if let Some((key, value)) = filing.sealed {
-                refs.insert(key, value)?;
-            }
-            refs.insert(filing.open_key, filing.open)?;
+        let open_key = refs::open_key(&prefix);
+        let open_now = refs.get(&open_key)?;
+        let writes =
+            refs::file(&open_key, open_now.as_deref(), stored.seq).map_err(|e| tx_err(e.into()))?;
+        for (key, value) in writes {
+            refs.insert(key, value)?;
         }
     }
     Ok(())

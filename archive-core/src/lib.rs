@@ -57,7 +57,7 @@ pub use service::{
     BatchReport, ByteRange, Document, KeptStack, LedgerEvents, LedgerLine, LedgerLines, LedgerPage,
     LinesQuery, NamedDocument, OriginalAccess, OriginalAnswer, OriginalFacts, OriginalRequest,
     RangeAsked, ReextractTarget, Reextracted, Reused, SessionInfo, SignatureCheck,
-    SignatureRecheck, MAX_LINES,
+    SignatureRecheck,
 };
 pub use stacks::StackRecord;
 pub use storing::{IngestStatus, Ingested, NewDocument};

@@ -66,6 +66,15 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// A page's `limit` outside 1 to `max`: `request.limit` naming `limit`; `None` within.
+    pub fn limit_outside(limit: usize, max: usize) -> Option<FieldError> {
+        (!(1..=max).contains(&limit)).then(|| {
+            RuleError::new(&messages::LIMIT_RANGE)
+                .with("max", max)
+                .at("limit", &limit.to_string())
+        })
+    }
+
     pub fn code(&self) -> &'static str {
         self.rule.code()
     }

@@ -5,9 +5,11 @@ pub struct Args {}
 
 /// sled's page cache for a rebuild, in MiB (the server's default is 64). A rebuild reads each
 /// record and page text once, so the cache saves it little, and sled's 64 MiB of compressed
-/// pages are about 200 MB of memory: with 16, a rebuild of a million ran 4% faster, 136 MB
-/// smaller, and within a 1 GiB memory limit where 64 was killed (docs/benchmarks.md,
-/// "Rebuilds commit less and wait for their merges"). `$KHO_CATALOG_CACHE_MB` still decides.
+/// pages are about 200 MB of memory: with 16, a rebuild of a million took as long (within this
+/// machine's spread), had a resident set 140-170 MB smaller, and ran within a 1 GiB memory
+/// limit where 64 was killed; at 100,000, where the cache holds a good share of the page
+/// texts, it was 10-15% slower (docs/benchmarks.md, "Rebuilds commit less and wait for their
+/// merges"). `$KHO_CATALOG_CACHE_MB` still decides.
 const REBUILD_CATALOG_CACHE_MB: u64 = 16;
 
 /// Rebuilds the search index from the catalogue. Interrupted, it resumes where it stopped.

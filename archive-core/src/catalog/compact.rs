@@ -29,8 +29,6 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_LEVEL: i32 = 1;
 /// How many entries one write batch of the copy carries.
 const COPY_BATCH: usize = 10_000;
-/// The tree whose entries are packed as they are copied.
-const EVENT_REFS: &[u8] = b"event_refs";
 
 /// The zstd level for a new catalogue: `$KHO_CATALOG_COMPRESSION` (1-22, or `off`), by default
 /// [`DEFAULT_LEVEL`].
@@ -360,7 +358,8 @@ fn copy_checked(
         let (mut in_batch, mut in_tree) = (0usize, 0u64);
         // Event references are packed into blocks as they are copied (stores from before
         // blocks hold one entry per reference: `ledger::refs`).
-        let mut packer = (name.as_ref() == EVENT_REFS).then(ledger::refs::Packer::default);
+        let mut packer =
+            (name.as_ref() == ledger::refs::TREE.as_bytes()).then(ledger::refs::Packer::default);
         let mut put = |key: &[u8], value: &[u8]| -> Result<()> {
             digest.add(key, value);
             batch.insert(key, value);

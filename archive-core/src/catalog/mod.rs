@@ -222,7 +222,7 @@ impl Catalog {
             meta: tree("meta")?,
             ledger: tree("ledger")?,
             texts: tree("texts")?,
-            event_refs: tree("event_refs")?,
+            event_refs: tree(ledger::refs::TREE)?,
             indicators: tree(crate::indicators::TREE)?,
             fixity: tree("fixity")?,
             replicated: tree("replicated")?,
@@ -1142,6 +1142,34 @@ mod tests {
         ]
     }
 
+    /// A catalogue in a folder of its own (removed when this is dropped).
+    struct Folder {
+        _dir: tempfile::TempDir,
+        path: std::path::PathBuf,
+        index: std::path::PathBuf,
+    }
+
+    impl Folder {
+        fn open(&self) -> Catalog {
+            Catalog::open(&self.path, &self.index, None).unwrap()
+        }
+    }
+
+    /// A new catalogue whose ledger holds `count` of [`events`].
+    fn catalog_with(count: usize) -> (Folder, Catalog) {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder {
+            path: dir.path().join("catalog"),
+            index: dir.path().join("index"),
+            _dir: dir,
+        };
+        let catalog = folder.open();
+        catalog
+            .append_events(&events(count), OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
+        (folder, catalog)
+    }
+
     fn events(count: usize) -> Vec<NewEvent> {
         let clerk = Actor {
             kind: "user".into(),
@@ -1166,12 +1194,7 @@ mod tests {
     /// `kho compact` puts the list back in order.
     #[test]
     fn a_list_an_older_kho_wrote_to_is_named_by_verify_and_mended_by_compaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, index) = (dir.path().join("catalog"), dir.path().join("index"));
-        let catalog = Catalog::open(&path, &index, None).unwrap();
-        catalog
-            .append_events(&events(20), OffsetDateTime::UNIX_EPOCH)
-            .unwrap();
+        let (folder, catalog) = catalog_with(20);
         assert!(catalog.check_ledger().unwrap().error.is_none());
         let owner = "017316709271";
         // The fifth event is the other owner's: filed here too, it is this list's newest.
@@ -1198,7 +1221,7 @@ mod tests {
         );
 
         catalog.compact(&mut |_| {}).unwrap();
-        let catalog = Catalog::open(&path, &index, None).unwrap();
+        let catalog = folder.open();
         let read = seqs(catalog.events_of_owner(owner, 0, 1000));
         assert_eq!(read.last(), Some(&newest), "{read:?}");
         assert!(read.windows(2).all(|w| w[0] < w[1]), "{read:?}");
@@ -1209,12 +1232,7 @@ mod tests {
     /// new events after its old references, and `kho compact` packs them.
     #[test]
     fn references_from_before_blocks_read_the_same_and_compaction_packs_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, index) = (dir.path().join("catalog"), dir.path().join("index"));
-        let catalog = Catalog::open(&path, &index, None).unwrap();
-        catalog
-            .append_events(&events(90), OffsetDateTime::UNIX_EPOCH)
-            .unwrap();
+        let (folder, catalog) = catalog_with(90);
         let in_blocks = catalog.event_refs.len();
         let read = lists(&catalog);
         assert!(read.iter().all(|list| !list.is_empty()), "{read:?}");
@@ -1235,21 +1253,13 @@ mod tests {
         let compacted = catalog.compact(&mut |_| {}).unwrap();
         assert!(compacted.entries > 0);
 
-        let catalog = Catalog::open(&path, &index, None).unwrap();
+        let catalog = folder.open();
         assert_eq!(lists(&catalog), read);
         // As many entries as a store that filed the same events in blocks from the start.
-        let fresh_dir = tempfile::tempdir().unwrap();
-        let fresh = Catalog::open(
-            &fresh_dir.path().join("c"),
-            &fresh_dir.path().join("i"),
-            None,
-        )
-        .unwrap();
-        for count in [90, 10] {
-            fresh
-                .append_events(&events(count), OffsetDateTime::UNIX_EPOCH)
-                .unwrap();
-        }
+        let (_fresh_folder, fresh) = catalog_with(90);
+        fresh
+            .append_events(&events(10), OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
         assert_eq!(catalog.event_refs.len(), fresh.event_refs.len());
         assert_eq!(lists(&fresh), read);
     }

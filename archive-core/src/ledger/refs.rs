@@ -21,6 +21,8 @@
 
 use std::collections::VecDeque;
 
+/// The catalogue's tree these lists live in.
+pub(crate) const TREE: &str = "event_refs";
 /// The numbers a block holds before it is sealed. Small, because the open block is rewritten
 /// with every event filed under it; most lists (a document's) never fill one.
 pub(crate) const BLOCK_REFS: usize = 16;
@@ -146,53 +148,41 @@ fn numbers_of(prefix_len: usize, key: &[u8], value: &[u8]) -> Option<Result<Vec<
     })
 }
 
-/// What filing `number` under a list writes, given its open block as stored: the block sealed
-/// (key and value) if it was full, and the open block's new value.
-pub(crate) struct Filing {
-    pub sealed: Option<(Vec<u8>, Vec<u8>)>,
-    pub open_key: Vec<u8>,
-    pub open: Vec<u8>,
-}
-
-/// Works out [`Filing`] for `number`, newer than every number already in the list (the ledger
-/// only grows). A number not newer than the open block's last is already filed: `None`.
+/// The entries (key, value) filing one number writes, given the list's open block as stored
+/// under `open_key`: the block sealed if it was full, and the open block's new value. Empty
+/// when `number` is not newer than the open block's last: already filed (the ledger only
+/// grows, so every number filed is newer than those before it).
 pub(crate) fn file(
-    prefix: &[u8],
+    open_key: &[u8],
     open_now: Option<&[u8]>,
     number: u64,
-) -> Result<Option<Filing>, Unreadable> {
-    let open_key = key(prefix, OPEN);
+) -> Result<Entries, Unreadable> {
     let mut numbers = match open_now {
-        Some(value) => decode(&open_key, value)?,
+        Some(value) => decode(open_key, value)?,
         None => Vec::new(),
     };
     if numbers.last().is_some_and(|&last| last >= number) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let mut sealed = None;
+    let mut writes = Vec::with_capacity(2);
     if numbers.len() >= BLOCK_REFS {
-        sealed = Some((key(prefix, numbers[0]), encode(&numbers)));
+        let prefix = &open_key[..open_key.len() - 8];
+        writes.push((key(prefix, numbers[0]), encode(&numbers)));
         numbers.clear();
     }
     numbers.push(number);
-    Ok(Some(Filing {
-        sealed,
-        open: encode(&numbers),
-        open_key,
-    }))
+    writes.push((open_key.to_vec(), encode(&numbers)));
+    Ok(writes)
 }
 
 /// Files `number` under `prefix` in `tree` outside a transaction (a restore, a backfill).
 pub(crate) fn file_in_tree(tree: &sled::Tree, prefix: &[u8], number: u64) -> crate::Result<()> {
-    let open_now = tree.get(key(prefix, OPEN)).map_err(sled_error)?;
-    let Some(filing) = file(prefix, open_now.as_deref(), number)? else {
-        return Ok(());
-    };
+    let open_key = open_key(prefix);
+    let open_now = tree.get(&open_key).map_err(sled_error)?;
     let mut batch = sled::Batch::default();
-    if let Some((key, value)) = filing.sealed {
+    for (key, value) in file(&open_key, open_now.as_deref(), number)? {
         batch.insert(key, value);
     }
-    batch.insert(filing.open_key, filing.open);
     tree.apply_batch(batch).map_err(sled_error)
 }
 
@@ -525,7 +515,7 @@ mod tests {
                 .find_map(|n| n.err())
                 .unwrap();
             assert!(err.to_string().contains("event_refs"), "{err}");
-            assert!(file(&prefix, Some(value), 50).is_err());
+            assert!(file(&open_key(&prefix), Some(value), 50).is_err());
         }
     }
 
@@ -541,7 +531,7 @@ mod tests {
         #[test]
         fn any_bytes_decode_or_fail(bytes in prop::collection::vec(any::<u8>(), 0..40)) {
             let _ = decode(b"k", &bytes);
-            let _ = file(b"o\0", Some(&bytes), 7);
+            let _ = file(&open_key(b"o\0"), Some(&bytes), 7);
         }
 
         /// A list read from any number, either way, is the numbers filed there: whether they

@@ -14,7 +14,7 @@ mod words;
 
 pub use index::{IndexState, Scan};
 
-use schemas::{Date, DocTypes, DocumentRecord, FieldErrors, RuleError, State};
+use schemas::{Date, DocTypes, DocumentRecord, FieldError, FieldErrors, RuleError, State};
 use std::collections::BTreeMap;
 
 /// How deep into the hits a page may start: the index ranks `offset + limit` hits to return a
@@ -92,13 +92,7 @@ impl SearchRequest {
     /// malformed owner ID is the caller's typo, not an attempt on someone's papers.
     pub fn check(&self, max_limit: usize, types: &DocTypes) -> Result<(), FieldErrors> {
         let mut errors = Vec::new();
-        if self.limit == 0 || self.limit > max_limit {
-            errors.push(
-                RuleError::new(&schemas::messages::LIMIT_RANGE)
-                    .with("max", max_limit)
-                    .at("limit", &self.limit.to_string()),
-            );
-        }
+        errors.extend(FieldError::limit_outside(self.limit, max_limit));
         if self.offset > MAX_OFFSET {
             errors.push(
                 RuleError::new(&schemas::messages::OFFSET_TOO_FAR)

@@ -25,6 +25,23 @@ pub struct LinesQuery {
     pub action: Option<Action>,
 }
 
+impl LinesQuery {
+    /// What a program asked, checked as the other ledger pages are: a `limit` outside 1 to
+    /// [`MAX_LINES`] and `before` with `after` are refused, naming the field, instead of being
+    /// bent (the web pages, where a hand-edited address asks, keep the limit in range instead).
+    pub fn check_asked(&self) -> Result<()> {
+        if let Some(outside) = schemas::FieldError::limit_outside(self.limit, MAX_LINES) {
+            return Err(outside.into());
+        }
+        if let (Some(_), Some(after)) = (self.before, self.after) {
+            return Err(schemas::RuleError::new(&schemas::messages::LEDGER_CURSORS)
+                .at("after", &after.to_string())
+                .into());
+        }
+        Ok(())
+    }
+}
+
 /// A document as a line names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedDocument {

@@ -49,7 +49,7 @@ pub use documents::{
 };
 pub use dossiers::{DossierDocument, DossierUse, Registration};
 pub use feed::{FeedPage, FeedQuery, Notice, NoticePage, WebhookState, MAX_FEED_PAGE};
-pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument, MAX_LINES};
+pub use ledger_lines::{LedgerLine, LedgerLines, LinesQuery, NamedDocument};
 pub use operations::BatchReport;
 pub use shares::{Opening, ShareVisit};
 pub use sign_in::{ProviderIdentity, ProviderSignIn};
@@ -86,14 +86,9 @@ impl LedgerPage {
     /// The page a request asks for: a `limit` outside 1 to [`MAX_LEDGER_PAGE`] is refused,
     /// naming `limit` (review F20), instead of being quietly moved into the range.
     pub fn asked(after: Option<u64>, limit: Option<usize>) -> Result<Self> {
-        match limit {
-            Some(limit) if !(1..=MAX_LEDGER_PAGE).contains(&limit) => {
-                Err(schemas::RuleError::new(&schemas::messages::LIMIT_RANGE)
-                    .with("max", MAX_LEDGER_PAGE)
-                    .at("limit", &limit.to_string())
-                    .into())
-            }
-            _ => Ok(LedgerPage::new(after, limit)),
+        match limit.and_then(|limit| schemas::FieldError::limit_outside(limit, MAX_LEDGER_PAGE)) {
+            Some(outside) => Err(outside.into()),
+            None => Ok(LedgerPage::new(after, limit)),
         }
     }
 }

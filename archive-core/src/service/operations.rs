@@ -5,7 +5,7 @@ use crate::accounts::UserAccount;
 use crate::batches::{BatchLine, BatchRecord};
 use crate::{Archive, ArchiveError, Result};
 use schemas::policy::Act;
-use schemas::{Caller, RuleError};
+use schemas::{Caller, FieldError};
 
 /// Most batches listed at once.
 pub const MAX_BATCHES: usize = 200;
@@ -26,11 +26,8 @@ impl Archive {
     /// The `limit` most recent batch runs, newest first (1 to [`MAX_BATCHES`]).
     pub fn recent_batches(&self, caller: &Caller, limit: usize) -> Result<Vec<BatchRecord>> {
         self.authorize(caller, Act::SeeBatches, None, "list batches")?;
-        if !(1..=MAX_BATCHES).contains(&limit) {
-            return Err(RuleError::new(&schemas::messages::LIMIT_RANGE)
-                .with("max", MAX_BATCHES)
-                .at("limit", &limit.to_string())
-                .into());
+        if let Some(outside) = FieldError::limit_outside(limit, MAX_BATCHES) {
+            return Err(outside.into());
         }
         self.batches().recent(limit)
     }

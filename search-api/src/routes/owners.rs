@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::wire::{
     DocumentView, EventPage, LinesPage, LinesParams, OwnerDocsParams, OwnerDocuments, PageParams,
 };
-use archive_core::{LedgerPage, LinesQuery, MAX_LINES};
+use archive_core::{LedgerPage, LinesQuery};
 use axum::extract::State;
 use axum::Json;
 use schemas::{AccessReason, Caller, DocumentFilter, OwnerId};
@@ -110,22 +110,8 @@ pub async fn owner_ledger_lines(
     Query(params): Query<LinesParams>,
 ) -> ApiResult<Json<LinesPage>> {
     let owner = owner_id(&raw)?;
-    // A program is told what it asked wrong, as on the other ledger pages; the web pages
-    // built on the same lines keep what a hand-edited address asks within range instead.
-    if let Some(limit) = params.limit.filter(|l| !(1..=MAX_LINES).contains(l)) {
-        return Err(ApiError::field(
-            schemas::RuleError::new(&schemas::messages::LIMIT_RANGE)
-                .with("max", MAX_LINES)
-                .at("limit", &limit.to_string()),
-        ));
-    }
-    if let (Some(_), Some(after)) = (params.before, params.after) {
-        return Err(ApiError::field(
-            schemas::RuleError::new(&schemas::messages::LEDGER_CURSORS)
-                .at("after", &after.to_string()),
-        ));
-    }
     let query = lines_query(&params, 50)?;
+    query.check_asked()?;
     Ok(Json(
         owner_line_page(&state, auth.caller, owner, query).await?,
     ))
