@@ -4,7 +4,10 @@ sqlite3 with the `unicode61 remove_diacritics 2` tokenizer: build time, database
 memory, and p50/p99 latency for top 20 by bm25 plus the same three facet counts (type, issuer,
 year) that kho computes for every search.
 
-    python3 bench/fts5.py DOCS.jsonl DB [--runs 200]
+    python3 bench/fts5.py DOCS.jsonl DB [--runs 200] [--reuse] [--only WORDS]
+
+`--reuse` queries a database an earlier run built (no build time is printed); `--only WORDS`
+runs the cases whose name holds WORDS, as `kho-bench query --only` does.
 """
 import argparse
 import json
@@ -14,12 +17,9 @@ import sqlite3
 import time
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("jsonl")
-    ap.add_argument("db")
-    ap.add_argument("--runs", type=int, default=200)
-    args = ap.parse_args()
+def build_database(args):
+    """Builds the database from the corpus: the connection, the first owners (for the owner-ID
+    case) and the build's seconds."""
     if os.path.exists(args.db):
         os.remove(args.db)
     con = sqlite3.connect(args.db)
@@ -52,9 +52,23 @@ def main():
     con.execute("CREATE INDEX docs_owner ON docs(owner_id)")
     con.execute("CREATE INDEX docs_type ON docs(doc_type, issued)")
     con.commit()
-    build = time.perf_counter() - started
-    size = os.path.getsize(args.db)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return con, owners, time.perf_counter() - started
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("jsonl")
+    ap.add_argument("db")
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--reuse", action="store_true")
+    ap.add_argument("--only")
+    args = ap.parse_args()
+    if args.reuse:
+        con = sqlite3.connect(args.db)
+        owners = [row[0] for row in con.execute("SELECT owner_id FROM docs LIMIT ?", (args.runs,))]
+        build = None
+    else:
+        con, owners, build = build_database(args)
 
     def text_case(match, where="", params=()):
         def run(_):
@@ -87,10 +101,15 @@ def main():
         ("filtered + facets", text_case("nguyen van", "AND docs.doc_type = ? AND docs.issued >= ?",
                                         ("birth_certificate", "2010-01-01"))),
     ]
-    print(f"FTS5 build: {build:.0f} s, database {size / 2**20:.0f} MiB, peak RSS {peak:.0f} MiB")
+    if build is not None:
+        size = os.path.getsize(args.db)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"FTS5 build: {build:.0f} s, database {size / 2**20:.0f} MiB, peak RSS {peak:.0f} MiB")
     print("| query | runs | hits (total) | p50 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|")
     for name, case in cases:
+        if args.only and args.only not in name:
+            continue
         times, total = [], 0
         for i in range(args.runs):
             t = time.perf_counter()

@@ -3,7 +3,10 @@
 //! glibc keeps memory freed by other threads in per-thread arenas and rarely returns it; the
 //! index writer's threads free a lot after each commit, so a long batch's resident memory grew
 //! with the batch although the live heap did not (docs/benchmarks.md, "Batch throughput").
-//! `malloc_trim` releases it. Elsewhere (musl, other systems) this does nothing.
+//! `malloc_trim` releases it. Elsewhere (musl, other systems) this does nothing. The `kho`
+//! binary allocates with jemalloc (src/main.rs), which gives memory back by itself; there this
+//! trims only what C code took from glibc, and it stays for programs that embed the library on
+//! glibc's allocator.
 
 /// Returns free heap memory to the operating system, where the allocator allows it.
 // The crate denies `unsafe`; this call is its one exception (no safe binding of malloc_trim

@@ -24,6 +24,10 @@ mod blobs;
 mod history;
 mod texts;
 
+/// The allocator `kho` ships with (src/main.rs), so that what is measured here is what runs.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use archive_core::search::{SearchRequest, SortOrder};
 use archive_core::{Archive, NewDocument, PutBlob};
 use schemas::{
