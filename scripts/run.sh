@@ -6,6 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh  # what kho needs to run; the test tools (Garage, Chromium, the Python venv) are not built here
+# The release profile optimizes the whole program at the link, whose largest process took 4.2 GB
+# on the 2-core VM (docs/benchmarks.md, "The binary built whole, with jemalloc"). With less
+# memory free than that, build without it (a slower kho) rather than have the build killed.
+free_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo 2>/dev/null || echo 0)
+if [ "${free_kb:-0}" -lt 5000000 ]; then
+  echo "run.sh: $((${free_kb:-0} / 1024)) MB of memory free, less than the 5 GB the whole-program build needs: building kho without it (slower; docs/benchmarks.md)"
+  export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+fi
 cargo build --release --bin kho
 kho=target/release/kho
 export KHO_DATA="${KHO_DATA:-$PWD/kho-data}"

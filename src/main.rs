@@ -11,8 +11,9 @@ mod logging;
 /// what others allocated, which glibc's per-thread arenas keep; with jemalloc (and the release
 /// profile's whole-program build) a rebuild of a million ran 9-13% faster and the open store
 /// held 7% less (docs/benchmarks.md, "The binary built whole, with jemalloc"). mimalloc was
-/// faster still but grew both over the limits of #22 (docs/benchmarks.md, "References in
-/// blocks"). `kho-bench` uses the same, so that benchmarks measure what ships.
+/// faster still but put the rebuild over 1 GB resident and the open store a quarter larger
+/// (docs/benchmarks.md, "References in blocks"). `kho-bench` uses the same, so that benchmarks
+/// measure what ships.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
