@@ -6,8 +6,9 @@ year) that kho computes for every search.
 
     python3 bench/fts5.py DOCS.jsonl DB [--runs 200] [--reuse] [--only WORDS]
 
-`--reuse` queries a database an earlier run built (no build time is printed); `--only WORDS`
-runs the cases whose name holds WORDS, as `kho-bench query --only` does.
+`--reuse` queries a database an earlier run built (DOCS.jsonl is then not read, and no build
+time is printed); `--only WORDS` runs the cases whose name holds WORDS, as `kho-bench query
+--only` does.
 """
 import argparse
 import json

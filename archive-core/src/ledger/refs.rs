@@ -166,7 +166,8 @@ pub(crate) fn file(
     }
     let mut writes = Vec::with_capacity(2);
     if numbers.len() >= BLOCK_REFS {
-        let prefix = &open_key[..open_key.len() - 8];
+        // The open key is the prefix and eight bytes of `OPEN` ([`open_key`]).
+        let prefix = &open_key[..open_key.len().saturating_sub(8)];
         writes.push((key(prefix, numbers[0]), encode(&numbers)));
         numbers.clear();
     }
