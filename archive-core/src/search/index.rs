@@ -118,6 +118,24 @@ fn register_analyzers(index: &Index) {
     analyzers.register(pairs::TOKENIZER, pairs::analyzer());
 }
 
+/// The index writer's threads and each one's memory budget in bytes.
+fn writer_size() -> Result<(usize, usize)> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::settings::whole_number(
+        "KHO_INDEX_THREADS",
+        1..=8,
+        "a whole number of threads from 1 to 8",
+    )?
+    .map_or(cores.min(4), |n| n as usize);
+    let budget_mb = crate::settings::whole_number(
+        "KHO_INDEX_THREAD_MB",
+        16..=1024,
+        "a whole number of MiB from 16 to 1024",
+    )?
+    .map_or(64, |n| n as usize);
+    Ok((threads, budget_mb * 1024 * 1024))
+}
+
 fn ymd(d: schemas::Date) -> u64 {
     d.year().max(0) as u64 * 10_000 + u64::from(u8::from(d.month())) * 100 + u64::from(d.day())
 }
@@ -308,12 +326,10 @@ impl SearchIndex {
             Some(writer) => writer,
             None => {
                 // The writer is made on first use: searching alone never takes the index lock.
-                let threads = std::thread::available_parallelism()
-                    .map_or(1, |n| n.get())
-                    .min(4);
+                let (threads, budget) = writer_size()?;
                 let writer = self
                     .index
-                    .writer_with_num_threads(threads, threads * 64 * 1024 * 1024)
+                    .writer_with_num_threads(threads, threads * budget)
                     .map_err(err(&self.path))?;
                 guard.insert(writer)
             }

@@ -13,6 +13,7 @@ pub(crate) mod vocabulary;
 mod words;
 
 pub use index::{IndexState, Scan};
+pub use words::WordCounter;
 
 use schemas::{Date, DocTypes, DocumentRecord, FieldError, FieldErrors, RuleError, State};
 use std::collections::BTreeMap;

@@ -12,6 +12,9 @@
 //! (p50/p99, top 20 with facets, the hits ledgered as a clerk's would be) for a rare term, a
 //! common term, a 4-syllable phrase, an owner ID, and a filtered query.
 //!
+//! `kho-bench words [--pages N] [--rounds R]`: the index's tokenizers alone, against tantivy's
+//! own `default` analyzer, on full pages of the generator's text ([`words`]).
+//!
 //! `kho-bench texts --data DIR --out DIR [--sample N]`: page texts as the catalogue keeps them,
 //! one file each, for comparing codecs ([`texts`]).
 //!
@@ -539,23 +542,7 @@ fn places(args: &[String]) -> Result<(), String> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     let communes = Communes::new()?;
-    let types = DocTypes::builtin();
-    let keys: Vec<&str> = types.iter().map(|t| t.key.as_str()).collect();
-    let mut rng = Rng(0x9a9e_5eed_0000_0001);
-    let owners: Vec<(String, String)> = (0..100)
-        .map(|_| (personal_id(&mut rng), person(&mut rng)))
-        .collect();
-    let pages: Vec<(Generated, String)> = (0..n)
-        .map(|_| {
-            let g = document(&mut rng, &owners, &keys, &communes);
-            let mut text = g.text.clone();
-            while text.chars().count() < 3000 {
-                text.push('\n');
-                text.push_str(rng.pick(FILLER));
-            }
-            (g, text)
-        })
-        .collect();
+    let pages = full_pages(n, &communes);
     let chars: usize = pages.iter().map(|(_, t)| t.chars().count()).sum();
     let g = &communes.gazetteer;
     let started = Instant::now();
@@ -594,16 +581,100 @@ fn places(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `n` of the generator's papers, each padded to about 3,000 characters (an A4 page of
+/// administrative text) with its filler lines.
+fn full_pages(n: usize, communes: &Communes) -> Vec<(Generated, String)> {
+    let types = DocTypes::builtin();
+    let keys: Vec<&str> = types.iter().map(|t| t.key.as_str()).collect();
+    let mut rng = Rng(0x9a9e_5eed_0000_0001);
+    let owners: Vec<(String, String)> = (0..100)
+        .map(|_| (personal_id(&mut rng), person(&mut rng)))
+        .collect();
+    (0..n)
+        .map(|_| {
+            let g = document(&mut rng, &owners, &keys, communes);
+            let mut text = g.text.clone();
+            while text.chars().count() < 3000 {
+                text.push('\n');
+                text.push_str(rng.pick(FILLER));
+            }
+            (g, text)
+        })
+        .collect()
+}
+
+/// `kho-bench words [--pages N] [--rounds R]`: the cost of cutting pages into the index's
+/// words, as a rebuild pays it for each text field (the exact form, the folded form, and the
+/// folded form's pairs), against tantivy's own `default` analyzer on the same texts. The median
+/// of R rounds, each over every page.
+fn words(args: &[String]) -> Result<(), String> {
+    let n: usize = arg(args, "--pages")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let rounds: usize = arg(args, "--rounds")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7)
+        .max(1);
+    let communes = Communes::new()?;
+    let pages = full_pages(n, &communes);
+    let exact: Vec<String> = pages
+        .iter()
+        .map(|(_, t)| schemas::canonical_tones(t))
+        .collect();
+    let folded: Vec<String> = pages.iter().map(|(_, t)| schemas::fold(t)).collect();
+    use archive_core::search::WordCounter;
+    /// A case: its name, the analyzer, the texts it cuts.
+    type Case<'a> = (&'a str, fn() -> WordCounter, &'a [String]);
+    let cases: [Case; 5] = [
+        ("kho, exact form", WordCounter::words, &exact),
+        (
+            "tantivy default, exact form",
+            WordCounter::tantivy_default,
+            &exact,
+        ),
+        ("kho, folded form", WordCounter::words, &folded),
+        (
+            "tantivy default, folded form",
+            WordCounter::tantivy_default,
+            &folded,
+        ),
+        ("kho, folded form's pairs", WordCounter::pairs, &folded),
+    ];
+    println!("| analyzer, field | pages | words | MB/s | µs per page |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, make, texts) in cases {
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mut counter = make();
+        let mut words = 0;
+        let mut times: Vec<f64> = (0..rounds)
+            .map(|_| {
+                let started = Instant::now();
+                words = texts.iter().map(|t| counter.count(t)).sum::<usize>();
+                started.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(|a, b| a.total_cmp(b));
+        let secs = times[rounds / 2];
+        println!(
+            "| {name} | {n} | {words} | {:.0} | {:.1} |",
+            bytes as f64 / secs / 1e6,
+            secs * 1e6 / n as f64
+        );
+    }
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let result = match args.get(1).map(String::as_str) {
         Some("generate") => generate(&args),
+        Some("words") => words(&args),
         Some("query") => query(&args),
         Some("blobs") => blobs::run(&args),
         Some("places") => places(&args),
         Some("texts") => texts::run(&args),
         Some("history") => history::run(&args),
-        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N] | history --data DIR [--docs N] [--dossiers N] [--reuses N] | texts --data DIR --out DIR [--sample N]".into()),
+        _ => Err("usage: kho-bench generate --docs N --data DIR [--jsonl FILE] | query --data DIR [--runs N] | blobs --to (s3://BUCKET | DIR) --files N --size BYTES [--threads T] | places [--pages N] | words [--pages N] [--rounds R] | history --data DIR [--docs N] [--dossiers N] [--reuses N] | texts --data DIR --out DIR [--sample N]".into()),
     };
     if let Err(e) = result {
         eprintln!("kho-bench: {e}");

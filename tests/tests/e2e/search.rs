@@ -244,6 +244,15 @@ fn a_deleted_index_is_detected_and_rebuilt() {
     assert_eq!(kho.run(["verify"]).code, 0);
 }
 
+/// The index's segments, as its last commit lists them (`index/meta.json`).
+fn index_segments(kho: &Kho) -> Vec<serde_json::Value> {
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(kho.data.path().join("index/meta.json")).unwrap(),
+    )
+    .unwrap();
+    meta["segments"].as_array().unwrap().clone()
+}
+
 /// tantivy's log merge policy merges a level once it holds this many segments (its default).
 const SEGMENTS_MERGED_AT: usize = 8;
 
@@ -264,11 +273,7 @@ fn a_reindex_waits_for_its_merges() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(stderr.contains("merging the index's segments"), "{stderr}");
-    let meta: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(kho.data.path().join("index/meta.json")).unwrap(),
-    )
-    .unwrap();
-    let segments = meta["segments"].as_array().unwrap();
+    let segments = index_segments(&kho);
     // Every segment here is below the policy's smallest level (10,000 documents): one level.
     assert!(
         segments.len() < SEGMENTS_MERGED_AT,
@@ -285,6 +290,34 @@ fn a_reindex_waits_for_its_merges() {
     assert_eq!(kho.run(["search", "", "--json"]).json()["total"], docs);
 }
 
+/// The writer's threads and budget come from the environment: one thread and no commit before
+/// the end leave one segment (each thread writes its own), every document in it.
+#[test]
+fn the_index_writer_is_sized_by_its_settings() {
+    let kho = Kho::new();
+    let docs = 300;
+    synthetic_documents(&kho, docs);
+    let run = kho
+        .command()
+        .arg("reindex")
+        .env("KHO_INDEX_THREADS", "1")
+        .env("KHO_INDEX_THREAD_MB", "16")
+        .env("KHO_INDEX_COMMIT_DOCS", "100000")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let sizes: Vec<u64> = index_segments(&kho)
+        .iter()
+        .map(|s| s["max_doc"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, [docs], "one thread writes one segment");
+    assert_eq!(kho.run(["search", "", "--json"]).json()["total"], docs);
+}
+
 #[test]
 fn a_setting_kho_cannot_use_is_named_not_replaced() {
     let kho = Kho::new();
@@ -294,6 +327,9 @@ fn a_setting_kho_cannot_use_is_named_not_replaced() {
         ("KHO_CATALOG_CACHE_MB", "0", "from 8 to 65536"),
         ("KHO_INDEX_COMMIT_DOCS", "0", "from 1 to"),
         ("KHO_INDEX_COMMIT_DOCS", "-5", "from 1 to"),
+        ("KHO_INDEX_THREADS", "0", "threads from 1 to 8"),
+        ("KHO_INDEX_THREADS", "all", "threads from 1 to 8"),
+        ("KHO_INDEX_THREAD_MB", "8", "MiB from 16 to 1024"),
         (
             "KHO_FACET_CACHE_ENTRIES",
             "lots",
