@@ -2,7 +2,7 @@
 //! queries, typed with diacritics, without, in NFD, in capitals, and with the other tone-placement
 //! convention, among thousands of synthetic documents of the same kinds.
 
-use kho_tests::{workspace_bin, Kho};
+use kho_tests::{workspace_bin, Kho, Run};
 use std::process::Command;
 use unicode_normalization::UnicodeNormalization;
 
@@ -297,19 +297,18 @@ fn the_index_writer_is_sized_by_its_settings() {
     let kho = Kho::new();
     let docs = 300;
     synthetic_documents(&kho, docs);
-    let run = kho
+    let run: Run = kho
         .command()
         .arg("reindex")
-        .env("KHO_INDEX_THREADS", "1")
-        .env("KHO_INDEX_THREAD_MB", "16")
-        .env("KHO_INDEX_COMMIT_DOCS", "100000")
+        .envs([
+            ("KHO_INDEX_THREADS", "1"),
+            ("KHO_INDEX_THREAD_MB", "16"),
+            ("KHO_INDEX_COMMIT_DOCS", "100000"),
+        ])
         .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let sizes: Vec<u64> = index_segments(&kho)
         .iter()
         .map(|s| s["max_doc"].as_u64().unwrap())
