@@ -87,8 +87,9 @@ impl WordStream<'_> {
             let (is_word, length) = if byte.is_ascii() {
                 (byte.is_ascii_alphanumeric(), 1)
             } else {
-                // `at` is always a character's first byte: every step is a character's length.
-                let c = self.text[at..].chars().next()?;
+                // `at` is always a character's first byte (every step is a character's
+                // length); `get` would end the scan rather than panic if it were not.
+                let c = self.text.get(at..)?.chars().next()?;
                 (schemas::is_word_char(c), c.len_utf8())
             };
             if is_word != in_word {
