@@ -118,22 +118,34 @@ fn register_analyzers(index: &Index) {
     analyzers.register(pairs::TOKENIZER, pairs::analyzer());
 }
 
-/// The index writer's threads and each one's memory budget in bytes.
-fn writer_size() -> Result<(usize, usize)> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = crate::settings::whole_number(
-        "KHO_INDEX_THREADS",
-        1..=8,
-        "a whole number of threads from 1 to 8",
-    )?
-    .map_or(cores.min(4), |n| n as usize);
-    let budget_mb = crate::settings::whole_number(
-        "KHO_INDEX_THREAD_MB",
-        16..=1024,
-        "a whole number of MiB from 16 to 1024",
-    )?
-    .map_or(64, |n| n as usize);
-    Ok((threads, budget_mb * 1024 * 1024))
+/// The index writer's threads and each one's memory budget: as many threads as cores (at most
+/// four), 64 MiB each, unless `KHO_INDEX_THREADS` / `KHO_INDEX_THREAD_MB` say otherwise.
+#[derive(Clone, Copy)]
+struct WriterSize {
+    threads: usize,
+    budget_per_thread: usize,
+}
+
+impl WriterSize {
+    fn from_settings() -> Result<WriterSize> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = crate::settings::whole_number(
+            "KHO_INDEX_THREADS",
+            1..=8,
+            "a whole number of threads from 1 to 8",
+        )?
+        .map_or(cores.min(4), |n| n as usize);
+        let budget_mb = crate::settings::whole_number(
+            "KHO_INDEX_THREAD_MB",
+            16..=1024,
+            "a whole number of MiB from 16 to 1024",
+        )?
+        .map_or(64, |n| n as usize);
+        Ok(WriterSize {
+            threads,
+            budget_per_thread: budget_mb * 1024 * 1024,
+        })
+    }
 }
 
 fn ymd(d: schemas::Date) -> u64 {
@@ -196,6 +208,8 @@ pub(crate) struct SearchIndex {
     reset: Option<String>,
     /// Facet counts of the searches of the current searcher generation.
     facet_cache: FacetCache,
+    /// How the writer is made when a write first needs it.
+    writer_size: WriterSize,
     /// The state of the commit the reader shows, set once the reader has moved to it: what
     /// `ready` and `verify` read, so that no one is told the index holds what searches do not
     /// yet see (the commit's file is on disk a moment before the reader reloads).
@@ -218,7 +232,8 @@ impl SearchIndex {
     pub(crate) fn open(path: &Path) -> Result<Self> {
         // Settings first: an unusable one is the operator's to mend, not damage to move aside.
         let facet_entries = FacetCache::entries_from_settings()?;
-        let damage = match Self::open_as_is(path, facet_entries) {
+        let writer_size = WriterSize::from_settings()?;
+        let damage = match Self::open_as_is(path, facet_entries, writer_size) {
             Ok(index) => return Ok(index),
             Err(e @ ArchiveError::Io { .. }) => return Err(e),
             Err(ArchiveError::Index { detail, .. }) => detail,
@@ -232,7 +247,7 @@ impl SearchIndex {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut index = Self::open_as_is(path, facet_entries)?;
+        let mut index = Self::open_as_is(path, facet_entries, writer_size)?;
         index.reset = Some(format!(
             "{damage}; it was moved to {} (delete it when done) and is rebuilt from the catalogue",
             aside.display()
@@ -245,7 +260,7 @@ impl SearchIndex {
         self.reset.as_deref()
     }
 
-    fn open_as_is(path: &Path, facet_entries: usize) -> Result<Self> {
+    fn open_as_is(path: &Path, facet_entries: usize, writer_size: WriterSize) -> Result<Self> {
         std::fs::create_dir_all(path).map_err(|source| ArchiveError::Io {
             path: path.to_path_buf(),
             source,
@@ -298,6 +313,7 @@ impl SearchIndex {
             fields,
             reset: None,
             facet_cache: FacetCache::with_capacity(facet_entries),
+            writer_size,
             visible,
         })
     }
@@ -326,10 +342,13 @@ impl SearchIndex {
             Some(writer) => writer,
             None => {
                 // The writer is made on first use: searching alone never takes the index lock.
-                let (threads, budget) = writer_size()?;
+                let WriterSize {
+                    threads,
+                    budget_per_thread,
+                } = self.writer_size;
                 let writer = self
                     .index
-                    .writer_with_num_threads(threads, threads * budget)
+                    .writer_with_num_threads(threads, threads * budget_per_thread)
                     .map_err(err(&self.path))?;
                 guard.insert(writer)
             }
