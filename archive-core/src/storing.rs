@@ -127,7 +127,7 @@ impl Archive {
         let now = OffsetDateTime::now_utc();
         let owner = doc.metadata.owner_id.as_str().to_string();
         let mut record = DocumentRecord {
-            id: new_record_id()?,
+            id: new_record_id(&blob.digest())?,
             seq: 0,
             metadata: doc.metadata,
             sha256,

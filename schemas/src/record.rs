@@ -212,8 +212,9 @@ pub struct DocumentMetadata {
     pub summary: Option<String>,
 }
 
-/// A stored document. `id` is opaque and random; `seq` orders records by catalogue insertion
-/// (what the index and replicas catch up from) and is never shown as an identifier.
+/// A stored document. `id` is opaque and not guessable (archive-core's `new_record_id`); `seq`
+/// orders records by catalogue insertion (what the index and replicas catch up from) and is
+/// never shown as an identifier.
 ///
 /// Written with its metadata's fields beside its own (`flatten`); read back through
 /// [`FlatRecord`], the same fields in one struct (see there why).

@@ -839,9 +839,10 @@ impl Catalog {
 
     /// Records in id order, those after `after` (all when `None`). A walk of the record tree
     /// as it lies on disk: each of its pages is read once, where reading by sequence number
-    /// reads a page for every record (ids are random), which was a fifth of the thread that
-    /// makes the index's documents in a rebuild at a million (docs/benchmarks.md, "Reindex: the
-    /// records walked in id order").
+    /// reads a page for every record (ids are not in insertion order), which was a fifth of the
+    /// thread that makes the index's documents in a rebuild at a million (docs/benchmarks.md,
+    /// "Reindex: the records walked in id order"). Ids begin with their blob's sha256, so the
+    /// texts such a walk reads come in key order too ([`crate::archive::new_record_id`]).
     pub(crate) fn records_after(
         &self,
         after: Option<&str>,

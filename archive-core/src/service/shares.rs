@@ -77,7 +77,7 @@ impl Archive {
             ShareTarget::Agency { .. } => None,
         };
         let kept = Share {
-            id: crate::archive::new_record_id()?,
+            id: crate::archive::new_opaque_id()?,
             owner_id: owner,
             documents: share.documents,
             target: share.target,

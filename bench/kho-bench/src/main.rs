@@ -6,7 +6,8 @@
 //! text (as an OCR would give it). So every store the benchmarks and the search tests use keeps
 //! the invariants: each record's original is there, each ingest is in the ledger. Optionally also
 //! as JSON lines for other engines. The index is not built (`kho reindex` or the next search
-//! does). Deterministic for a given seed, except the record ids (random, as always).
+//! does). Deterministic for a given seed, except the record ids (random after their first four
+//! characters, as always).
 //!
 //! `kho-bench query --data DIR [--runs N] [--only WORDS]`: search latency in-process through the search service
 //! (p50/p99, top 20 with facets, the hits ledgered as a clerk's would be) for a rare term, a
